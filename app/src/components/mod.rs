@@ -1,0 +1,92 @@
+//! Building blocks shared by every page, following the GOV.UK Design System's patterns.
+
+use leptos::prelude::*;
+
+use crate::survey::view::{FieldError, StepFrame};
+
+#[component]
+pub fn BackLink(href: String) -> impl IntoView {
+    view! { <a href=href class="back-link">"Back"</a> }
+}
+
+#[component]
+pub fn Progress(step: usize, total: usize) -> impl IntoView {
+    view! { <p class="progress">{format!("Step {step} of {total}")}</p> }
+}
+
+/// The top of every survey step: back link and progress.
+#[component]
+pub fn StepHeader(frame: StepFrame) -> impl IntoView {
+    view! {
+        {frame.back_href.map(|href| view! { <BackLink href/> })}
+        <Progress step=frame.step total=frame.total_steps/>
+    }
+}
+
+/// Lists the errors on a page, each linking to its field. Focused on load so it is read first.
+#[component]
+pub fn ErrorSummary(errors: Vec<FieldError>) -> impl IntoView {
+    (!errors.is_empty()).then(|| {
+        view! {
+            <div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1" autofocus>
+                <h2 id="error-summary-title" class="error-summary__title">"There is a problem"</h2>
+                <ul class="error-summary__list">
+                    {errors
+                        .into_iter()
+                        .map(|e| view! { <li><a href=e.href>{e.message}</a></li> })
+                        .collect_view()}
+                </ul>
+            </div>
+        }
+    })
+}
+
+/// HTML rendered on the server from the study's Markdown (raw HTML already escaped there).
+#[component]
+pub fn Prose(html: String) -> impl IntoView {
+    view! { <div class="prose" inner_html=html></div> }
+}
+
+/// The private link, shown on every step after consent.
+#[component]
+pub fn ResumeLink(url: String) -> impl IntoView {
+    view! {
+        <aside class="resume-link" aria-labelledby="resume-link-title">
+            <h2 id="resume-link-title" class="resume-link__title">"Your private link"</h2>
+            <p>
+                "Your answers are saved. To carry on later, on this or any other device, open this link. "
+                "Keep it to yourself: anyone with it can read and change your answers."
+            </p>
+            <p class="resume-link__url"><a href=url.clone()>{url.clone()}</a></p>
+        </aside>
+    }
+}
+
+#[component]
+pub fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(axum::http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <leptos_meta::Title text="Page not found"/>
+        <h1>"Page not found"</h1>
+        <p>"If you typed the address, check it is correct. If you followed your private link, check you copied all of it."</p>
+        <p><a href="/">"Go to the start page"</a></p>
+    }
+}
+
+/// Shows an error a server function returned, in the words the server chose.
+#[component]
+pub fn LoadError(error: ServerFnError) -> impl IntoView {
+    let message = match error {
+        ServerFnError::ServerError(message) => message,
+        _ => "We could not load this page. Check your connection and try again.".to_owned(),
+    };
+    view! {
+        <leptos_meta::Title text="There is a problem"/>
+        <h1>"There is a problem"</h1>
+        <p>{message}</p>
+        <p><a href="/">"Go to the start page"</a></p>
+    }
+}

@@ -1,0 +1,95 @@
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use leptos::prelude::{ServerFnError, use_context};
+
+use crate::storage::StorageError;
+use crate::survey::answer::AnswerError;
+
+/// Every way a request can fail, mapped to a status and a message fit to show a participant.
+/// Internal details are logged, never shown.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("We could not find any answers for this link. Check that you copied the whole link.")]
+    UnknownLink,
+    #[error("There is no study at this address.")]
+    UnknownStudy,
+    #[error("There is no such page in this survey.")]
+    UnknownStep,
+    #[error("These answers have been submitted and can no longer be changed.")]
+    AlreadySubmitted,
+    #[error("This page has no question called \"{0}\".")]
+    UnknownField(String),
+    #[error("The answer to \"{question}\" was not saved: {problem}.")]
+    BadAnswer { question: String, problem: AnswerError },
+    #[error("{0}")]
+    BadForm(String),
+    #[error("Something went wrong on our side. Your saved answers are safe; please try again.")]
+    Internal(String),
+}
+
+impl AppError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Self::UnknownLink | Self::UnknownStudy | Self::UnknownStep => StatusCode::NOT_FOUND,
+            Self::AlreadySubmitted => StatusCode::CONFLICT,
+            Self::UnknownField(_) | Self::BadAnswer { .. } | Self::BadForm(_) => StatusCode::BAD_REQUEST,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// For server functions: sets the HTTP status and returns an error carrying the public message.
+    pub fn into_server_fn_error(self) -> ServerFnError {
+        if let Self::Internal(detail) = &self {
+            tracing::error!(%detail, "request failed");
+        }
+        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+            response.set_status(self.status());
+        }
+        ServerFnError::ServerError(self.to_string())
+    }
+}
+
+impl From<StorageError> for AppError {
+    fn from(error: StorageError) -> Self {
+        match error {
+            StorageError::AlreadySubmitted => Self::AlreadySubmitted,
+            StorageError::NotFound => Self::UnknownLink,
+            other => Self::Internal(other.to_string()),
+        }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        if let Self::Internal(detail) = &self {
+            tracing::error!(%detail, "request failed");
+        }
+        let status = self.status();
+        let page = format!(
+            "<!DOCTYPE html><html lang=\"en-GB\"><head><meta charset=\"utf-8\">\
+             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+             <title>{title} – Vignette studies</title><link rel=\"stylesheet\" href=\"/pkg/vignette.css\"></head>\
+             <body><main id=\"main\" class=\"main\"><h1>{title}</h1><p>{message}</p>\
+             <p>Use your browser's Back button to return to the page, \
+             or <a href=\"/\">go to the start page</a>.</p></main></body></html>",
+            title = status.canonical_reason().unwrap_or("Error"),
+            message = escape_html(&self.to_string()),
+        );
+        (status, Html(page)).into_response()
+    }
+}
+
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}

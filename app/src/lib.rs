@@ -1,0 +1,72 @@
+//! The vignette study platform: pages, server functions and (with `ssr`) everything behind them.
+
+pub mod components;
+pub mod survey;
+
+#[cfg(feature = "ssr")]
+pub mod error;
+#[cfg(feature = "ssr")]
+pub mod state;
+#[cfg(feature = "ssr")]
+pub mod storage;
+#[cfg(feature = "ssr")]
+pub mod study;
+
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{SsrMode, path};
+
+use components::NotFound;
+use survey::pages::{ConsentPage, LandingPage, StepPage};
+
+/// The HTML document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en-GB">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    // Every route waits for its data before sending HTML, so pages are whole without JavaScript
+    // and errors can set the status code.
+    let ssr = SsrMode::Async;
+    view! {
+        <Stylesheet id="leptos" href="/pkg/vignette.css"/>
+        <Title formatter=|text: String| format!("{text} – Vignette studies")/>
+        <a href="#main" class="skip-link">"Skip to main content"</a>
+        <header class="header">
+            <div class="header__inner">
+                <a href="/" class="header__name">"Vignette studies"</a>
+                <span class="header__tag">"Positive risk-taking in mental health care"</span>
+            </div>
+        </header>
+        <Router>
+            <main id="main" class="main" tabindex="-1">
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=LandingPage ssr=ssr.clone()/>
+                    <Route path=path!("/s/:study") view=LandingPage ssr=ssr.clone()/>
+                    <Route path=path!("/s/:study/consent") view=ConsentPage ssr=ssr.clone()/>
+                    <Route path=path!("/r/:token/:step") view=StepPage ssr/>
+                </Routes>
+            </main>
+        </Router>
+        <footer class="footer">
+            <p>"Anonymous: no names, no IP addresses. Answers are saved as you go."</p>
+        </footer>
+    }
+}

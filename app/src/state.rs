@@ -1,0 +1,22 @@
+use axum::extract::FromRef;
+use leptos::prelude::LeptosOptions;
+
+use crate::storage::Storage;
+use crate::study::Studies;
+
+/// What every request handler and server function can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub storage: Storage,
+    pub studies: Studies,
+    /// The address participants reach the site at, for the resume link (e.g. https://survey.example.org).
+    /// When unset, the request's Host header is used.
+    pub public_url: Option<String>,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}

@@ -1,0 +1,257 @@
+//! All SQL lives here. Callers speak in survey terms (start a response, save answers, submit);
+//! the engine behind it is an implementation detail, so a PostgreSQL backend can join without
+//! touching them.
+
+use std::collections::HashMap;
+use std::str::FromStr;
+use std::time::Duration;
+
+use chrono::NaiveDate;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Row, SqlitePool};
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
+
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    #[error("these answers have already been submitted")]
+    AlreadySubmitted,
+    #[error("no such response")]
+    NotFound,
+    #[error("unsupported database address \"{0}\": use sqlite://PATH")]
+    UnsupportedUrl(String),
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration error: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+}
+
+/// One participant's response, without its answers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResponseRecord {
+    pub id: String,
+    pub study_slug: String,
+    pub step_reached: i64,
+    pub started_on: NaiveDate,
+    pub submitted_on: Option<NaiveDate>,
+    pub participant_number: Option<i64>,
+}
+
+/// A change to one answer: `None` clears it.
+pub type AnswerChange = (String, Option<String>);
+
+/// What a new response starts with.
+pub struct NewResponse<'a> {
+    pub study_slug: &'a str,
+    pub study_version: &'a str,
+    pub token_hash: &'a str,
+    pub consent_version: &'a str,
+    pub first_step: i64,
+    pub today: NaiveDate,
+}
+
+#[derive(Clone)]
+pub struct Storage {
+    pool: SqlitePool,
+}
+
+impl Storage {
+    /// Opens (creating when missing) and migrates the database at `url`.
+    pub async fn connect(url: &str) -> Result<Self, StorageError> {
+        let path = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+            .ok_or_else(|| StorageError::UnsupportedUrl(url.to_owned()))?;
+        if let Some(parent) = std::path::Path::new(path.split('?').next().unwrap_or(path)).parent() {
+            if !parent.as_os_str().is_empty() {
+                std::fs::create_dir_all(parent).map_err(|e| sqlx::Error::Io(e))?;
+            }
+        }
+        // WAL with synchronous=FULL: a save is acknowledged only once it is on disk, so neither a
+        // crash of the process nor of the machine loses an answer the participant saw as saved.
+        let options = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
+        SQLITE_MIGRATIONS.run(&pool).await?;
+        Ok(Self { pool })
+    }
+
+    /// Records the study definition that responses will refer to.
+    pub async fn register_study(&self, slug: &str, version: &str, definition: &str, today: NaiveDate) -> Result<(), StorageError> {
+        sqlx::query(
+            "INSERT INTO studies (slug, version, definition, loaded_on) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (slug) DO UPDATE SET version = excluded.version, definition = excluded.definition, loaded_on = excluded.loaded_on",
+        )
+        .bind(slug)
+        .bind(version)
+        .bind(definition)
+        .bind(day(today))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Creates a response for a participant who has just consented; returns its random id.
+    pub async fn start_response(&self, new: NewResponse<'_>) -> Result<String, StorageError> {
+        let id = uuid::Uuid::new_v4().to_string();
+        sqlx::query(
+            "INSERT INTO responses (id, study_slug, study_version, token_hash, consent_version, step_reached, started_on, updated_on)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
+        )
+        .bind(&id)
+        .bind(new.study_slug)
+        .bind(new.study_version)
+        .bind(new.token_hash)
+        .bind(new.consent_version)
+        .bind(new.first_step)
+        .bind(day(new.today))
+        .execute(&self.pool)
+        .await?;
+        Ok(id)
+    }
+
+    pub async fn find_by_token_hash(&self, token_hash: &str) -> Result<Option<ResponseRecord>, StorageError> {
+        let row = sqlx::query(
+            "SELECT id, study_slug, step_reached, started_on, submitted_on, participant_number
+             FROM responses WHERE token_hash = $1",
+        )
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|row| {
+            Ok(ResponseRecord {
+                id: row.try_get("id")?,
+                study_slug: row.try_get("study_slug")?,
+                step_reached: row.try_get("step_reached")?,
+                started_on: parse_day(row.try_get("started_on")?)?,
+                submitted_on: row.try_get::<Option<String>, _>("submitted_on")?.map(parse_day).transpose()?,
+                participant_number: row.try_get("participant_number")?,
+            })
+        })
+        .transpose()
+    }
+
+    pub async fn answers(&self, response_id: &str) -> Result<HashMap<String, String>, StorageError> {
+        let rows = sqlx::query("SELECT question_id, value FROM answers WHERE response_id = $1")
+            .bind(response_id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.into_iter()
+            .map(|row| Ok((row.try_get("question_id")?, row.try_get("value")?)))
+            .collect()
+    }
+
+    /// Saves answers and moves the furthest step reached forward, all or nothing.
+    /// Fails with `AlreadySubmitted` once the response is submitted, so nothing changes after it.
+    pub async fn save_answers(
+        &self,
+        response_id: &str,
+        changes: &[AnswerChange],
+        step_reached: i64,
+        today: NaiveDate,
+    ) -> Result<(), StorageError> {
+        let today = day(today);
+        let mut tx = self.pool.begin().await?;
+        let touched = sqlx::query(
+            "UPDATE responses SET step_reached = MAX(step_reached, $1), updated_on = $2
+             WHERE id = $3 AND submitted_on IS NULL",
+        )
+        .bind(step_reached)
+        .bind(&today)
+        .bind(response_id)
+        .execute(&mut *tx)
+        .await?;
+        if touched.rows_affected() == 0 {
+            return Err(self.missing_or_submitted(response_id).await);
+        }
+        for (question_id, value) in changes {
+            match value {
+                Some(value) => {
+                    sqlx::query(
+                        "INSERT INTO answers (response_id, question_id, value, updated_on) VALUES ($1, $2, $3, $4)
+                         ON CONFLICT (response_id, question_id) DO UPDATE SET value = excluded.value, updated_on = excluded.updated_on",
+                    )
+                    .bind(response_id)
+                    .bind(question_id)
+                    .bind(value)
+                    .bind(&today)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                None => {
+                    sqlx::query("DELETE FROM answers WHERE response_id = $1 AND question_id = $2")
+                        .bind(response_id)
+                        .bind(question_id)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Submits a response and gives it the study's next participant number.
+    /// Submitting again returns the number it already has: a double click or a resend is harmless.
+    pub async fn submit(&self, response_id: &str, step_reached: i64, today: NaiveDate) -> Result<i64, StorageError> {
+        let mut tx = self.pool.begin().await?;
+        let claimed = sqlx::query(
+            "UPDATE responses SET submitted_on = $1, updated_on = $1, step_reached = MAX(step_reached, $2)
+             WHERE id = $3 AND submitted_on IS NULL",
+        )
+        .bind(day(today))
+        .bind(step_reached)
+        .bind(response_id)
+        .execute(&mut *tx)
+        .await?;
+        if claimed.rows_affected() == 1 {
+            let number: i64 = sqlx::query_scalar(
+                "INSERT INTO participant_counters (study_slug, last_number)
+                 SELECT study_slug, 1 FROM responses WHERE id = $1
+                 ON CONFLICT (study_slug) DO UPDATE SET last_number = participant_counters.last_number + 1
+                 RETURNING last_number",
+            )
+            .bind(response_id)
+            .fetch_one(&mut *tx)
+            .await?;
+            sqlx::query("UPDATE responses SET participant_number = $1 WHERE id = $2")
+                .bind(number)
+                .bind(response_id)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            return Ok(number);
+        }
+        tx.rollback().await?;
+        sqlx::query_scalar::<_, Option<i64>>("SELECT participant_number FROM responses WHERE id = $1")
+            .bind(response_id)
+            .fetch_optional(&self.pool)
+            .await?
+            .flatten()
+            .ok_or(StorageError::NotFound)
+    }
+
+    async fn missing_or_submitted(&self, response_id: &str) -> StorageError {
+        let exists = sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM responses WHERE id = $1")
+            .bind(response_id)
+            .fetch_one(&self.pool)
+            .await;
+        match exists {
+            Ok(0) => StorageError::NotFound,
+            Ok(_) => StorageError::AlreadySubmitted,
+            Err(e) => e.into(),
+        }
+    }
+}
+
+fn day(date: NaiveDate) -> String {
+    date.format("%Y-%m-%d").to_string()
+}
+
+fn parse_day(text: String) -> Result<NaiveDate, sqlx::Error> {
+    NaiveDate::parse_from_str(&text, "%Y-%m-%d").map_err(|e| sqlx::Error::Decode(Box::new(e)))
+}

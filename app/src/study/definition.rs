@@ -1,0 +1,479 @@
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::Deserialize;
+
+use super::render_markdown;
+
+/// The longest free-text answer accepted when a question sets no limit of its own.
+pub const DEFAULT_MAX_CHARS: usize = 5_000;
+const LARGEST_MAX_CHARS: usize = 100_000;
+
+/// Why a study file could not be loaded: the file, the field and the problem.
+#[derive(Debug, thiserror::Error)]
+#[error("{file}: {field}: {problem}")]
+pub struct StudyError {
+    pub file: String,
+    pub field: String,
+    pub problem: String,
+}
+
+/// A validated study, with its Markdown already rendered to safe HTML.
+#[derive(Debug, Clone)]
+pub struct Study {
+    pub slug: String,
+    pub title: String,
+    pub version: String,
+    pub citation: String,
+    pub information_title: String,
+    pub information_html: String,
+    pub consent_version: String,
+    pub consent_statement: String,
+    pub pages: Vec<Page>,
+    pub thanks_title: String,
+    pub thanks_html: String,
+    /// The file as it was read, so researchers can export exactly what participants saw.
+    pub source: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub slug: String,
+    pub title: String,
+    pub body_html: String,
+    /// Only the questions that are switched on.
+    pub questions: Vec<Question>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Question {
+    pub id: String,
+    pub label: String,
+    pub hint: Option<String>,
+    pub required: bool,
+    pub from_instrument: bool,
+    pub theme: Option<String>,
+    pub kind: QuestionKind,
+}
+
+#[derive(Debug, Clone)]
+pub enum QuestionKind {
+    Text { max_chars: usize },
+    Likert { labels: Vec<String> },
+    Choice { options: Vec<ChoiceOption> },
+    /// A length of time in whole months, asked as years and months.
+    Duration,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChoiceOption {
+    pub value: String,
+    pub label: String,
+}
+
+/// All loaded studies, by slug. The first loaded is the one the start page offers.
+#[derive(Debug, Clone, Default)]
+pub struct Studies {
+    by_slug: BTreeMap<String, Arc<Study>>,
+    default_slug: Option<String>,
+}
+
+impl Studies {
+    /// Loads every `*.toml` file in a folder, in name order, stopping at the first invalid one.
+    pub fn load_dir(dir: &Path, default_slug: &str) -> Result<Self, StudyError> {
+        let entries = std::fs::read_dir(dir).map_err(|e| StudyError {
+            file: dir.display().to_string(),
+            field: "(folder)".into(),
+            problem: format!("cannot read the studies folder: {e}"),
+        })?;
+        let mut files: Vec<PathBuf> = entries
+            .filter_map(|entry| entry.ok().map(|e| e.path()))
+            .filter(|path| path.extension().is_some_and(|ext| ext == "toml"))
+            .collect();
+        files.sort();
+        let mut studies = Studies::default();
+        for file in files {
+            studies.insert(Study::load(&file)?);
+        }
+        if studies.get(default_slug).is_none() {
+            return Err(StudyError {
+                file: dir.display().to_string(),
+                field: "(folder)".into(),
+                problem: format!("no study with slug \"{default_slug}\" was found"),
+            });
+        }
+        studies.default_slug = Some(default_slug.to_owned());
+        Ok(studies)
+    }
+
+    pub fn insert(&mut self, study: Study) {
+        self.default_slug.get_or_insert_with(|| study.slug.clone());
+        self.by_slug.insert(study.slug.clone(), Arc::new(study));
+    }
+
+    pub fn get(&self, slug: &str) -> Option<Arc<Study>> {
+        self.by_slug.get(slug).cloned()
+    }
+
+    pub fn default_study(&self) -> Option<Arc<Study>> {
+        self.default_slug.as_deref().and_then(|slug| self.get(slug))
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Arc<Study>> {
+        self.by_slug.values()
+    }
+}
+
+impl Study {
+    pub fn load(path: &Path) -> Result<Self, StudyError> {
+        let file = path.display().to_string();
+        let source = std::fs::read_to_string(path).map_err(|e| StudyError {
+            file: file.clone(),
+            field: "(file)".into(),
+            problem: format!("cannot read the file: {e}"),
+        })?;
+        Self::parse(&file, &source)
+    }
+
+    /// Parses and validates a study file's text; `file` names it in errors.
+    pub fn parse(file: &str, source: &str) -> Result<Self, StudyError> {
+        let raw: RawStudy = toml::from_str(source).map_err(|e| StudyError {
+            file: file.to_owned(),
+            field: toml_error_field(&e, source),
+            problem: e.message().to_owned(),
+        })?;
+        raw.validate(source)
+            .map_err(|(field, problem)| StudyError { file: file.to_owned(), field, problem })
+    }
+
+    pub fn page(&self, slug: &str) -> Option<(usize, &Page)> {
+        self.pages.iter().enumerate().find(|(_, page)| page.slug == slug)
+    }
+
+    pub fn questions(&self) -> impl Iterator<Item = (&Page, &Question)> {
+        self.pages.iter().flat_map(|page| page.questions.iter().map(move |q| (page, q)))
+    }
+
+    pub fn question(&self, id: &str) -> Option<&Question> {
+        self.questions().map(|(_, q)| q).find(|q| q.id == id)
+    }
+}
+
+fn toml_error_field(error: &toml::de::Error, source: &str) -> String {
+    match error.span() {
+        Some(span) => {
+            let line = source.get(..span.start).map_or(0, |before| before.matches('\n').count()) + 1;
+            format!("(line {line})")
+        }
+        None => "(file)".into(),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStudy {
+    slug: String,
+    title: String,
+    version: String,
+    citation: String,
+    information: RawSection,
+    consent: RawConsent,
+    #[serde(default)]
+    scales: BTreeMap<String, RawScale>,
+    pages: Vec<RawPage>,
+    thanks: RawSection,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSection {
+    title: String,
+    body: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConsent {
+    version: String,
+    statement: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawScale {
+    labels: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPage {
+    slug: String,
+    title: String,
+    #[serde(default)]
+    body: String,
+    #[serde(default)]
+    questions: Vec<RawQuestion>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawQuestion {
+    id: String,
+    kind: RawKind,
+    label: String,
+    hint: Option<String>,
+    #[serde(default = "yes")]
+    required: bool,
+    #[serde(default = "yes")]
+    enabled: bool,
+    max_chars: Option<usize>,
+    scale: Option<String>,
+    #[serde(default)]
+    options: Vec<ChoiceOption>,
+    source: Option<String>,
+    theme: Option<String>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Deserialize, Clone, Copy)]
+#[serde(rename_all = "lowercase")]
+enum RawKind {
+    Text,
+    Likert,
+    Choice,
+    Duration,
+}
+
+type Invalid = (String, String);
+
+fn invalid(field: impl Into<String>, problem: impl Into<String>) -> Invalid {
+    (field.into(), problem.into())
+}
+
+fn require_text(field: &str, value: &str) -> Result<(), Invalid> {
+    if value.trim().is_empty() {
+        return Err(invalid(field, "must not be empty"));
+    }
+    Ok(())
+}
+
+/// Slugs and ids appear in addresses and form field names, so they are kept to a safe alphabet.
+fn require_identifier(field: &str, value: &str) -> Result<(), Invalid> {
+    let ok = !value.is_empty()
+        && value.len() <= 64
+        && value.starts_with(|c: char| c.is_ascii_lowercase())
+        && value.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-');
+    if !ok {
+        return Err(invalid(
+            field,
+            format!("\"{value}\" must start with a lowercase letter and use only a-z, 0-9, - and _ (64 at most)"),
+        ));
+    }
+    Ok(())
+}
+
+/// Page slugs that the survey's own steps use in addresses.
+const RESERVED_PAGE_SLUGS: [&str; 3] = ["check", "thanks", "consent"];
+
+impl RawStudy {
+    fn validate(self, source: &str) -> Result<Study, Invalid> {
+        require_identifier("slug", &self.slug)?;
+        require_text("title", &self.title)?;
+        require_text("version", &self.version)?;
+        require_text("citation", &self.citation)?;
+        require_text("information.title", &self.information.title)?;
+        require_text("information.body", &self.information.body)?;
+        require_text("consent.version", &self.consent.version)?;
+        require_text("consent.statement", &self.consent.statement)?;
+        require_text("thanks.title", &self.thanks.title)?;
+        require_text("thanks.body", &self.thanks.body)?;
+        for (name, scale) in &self.scales {
+            validate_scale(&format!("scales.{name}"), scale)?;
+        }
+        if self.pages.is_empty() {
+            return Err(invalid("pages", "a study needs at least one page"));
+        }
+        let mut page_slugs = HashSet::new();
+        let mut question_ids = HashSet::new();
+        let mut pages = Vec::with_capacity(self.pages.len());
+        for (index, page) in self.pages.into_iter().enumerate() {
+            let field = format!("pages[{index}]");
+            require_identifier(&format!("{field}.slug"), &page.slug)?;
+            if RESERVED_PAGE_SLUGS.contains(&page.slug.as_str()) || !page_slugs.insert(page.slug.clone()) {
+                return Err(invalid(format!("{field}.slug"), format!("\"{}\" is reserved or used twice", page.slug)));
+            }
+            require_text(&format!("{field}.title"), &page.title)?;
+            let mut questions = Vec::new();
+            for (q_index, question) in page.questions.into_iter().enumerate() {
+                let q_field = format!("{field}.questions[{q_index}]");
+                if !question_ids.insert(question.id.clone()) {
+                    return Err(invalid(format!("{q_field}.id"), format!("\"{}\" is used twice", question.id)));
+                }
+                let parsed = question.validate(&q_field, &self.scales)?;
+                if let Some(parsed) = parsed {
+                    questions.push(parsed);
+                }
+            }
+            pages.push(Page {
+                slug: page.slug,
+                title: page.title,
+                body_html: render_markdown(&page.body),
+                questions,
+            });
+        }
+        Ok(Study {
+            slug: self.slug,
+            title: self.title,
+            version: self.version,
+            citation: self.citation,
+            information_title: self.information.title,
+            information_html: render_markdown(&self.information.body),
+            consent_version: self.consent.version,
+            consent_statement: self.consent.statement,
+            pages,
+            thanks_title: self.thanks.title,
+            thanks_html: render_markdown(&self.thanks.body),
+            source: source.to_owned(),
+        })
+    }
+}
+
+fn validate_scale(field: &str, scale: &RawScale) -> Result<(), Invalid> {
+    if !(2..=11).contains(&scale.labels.len()) {
+        return Err(invalid(format!("{field}.labels"), "a scale needs between 2 and 11 labels"));
+    }
+    for (i, label) in scale.labels.iter().enumerate() {
+        require_text(&format!("{field}.labels[{i}]"), label)?;
+    }
+    Ok(())
+}
+
+impl RawQuestion {
+    /// Returns the question, or None when it is switched off.
+    fn validate(self, field: &str, scales: &BTreeMap<String, RawScale>) -> Result<Option<Question>, Invalid> {
+        require_identifier(&format!("{field}.id"), &self.id)?;
+        require_text(&format!("{field}.label"), &self.label)?;
+        let from_instrument = match self.source.as_deref() {
+            None => false,
+            Some("instrument") => true,
+            Some(other) => {
+                return Err(invalid(format!("{field}.source"), format!("\"{other}\" is not known; use \"instrument\" or leave it out")));
+            }
+        };
+        let kind = match self.kind {
+            RawKind::Text => {
+                let max_chars = self.max_chars.unwrap_or(DEFAULT_MAX_CHARS);
+                if !(1..=LARGEST_MAX_CHARS).contains(&max_chars) {
+                    return Err(invalid(format!("{field}.max_chars"), format!("must be between 1 and {LARGEST_MAX_CHARS}")));
+                }
+                QuestionKind::Text { max_chars }
+            }
+            RawKind::Likert => {
+                let name = self.scale.as_deref().ok_or_else(|| invalid(format!("{field}.scale"), "a likert question needs a scale"))?;
+                let scale = scales
+                    .get(name)
+                    .ok_or_else(|| invalid(format!("{field}.scale"), format!("no scale named \"{name}\" under [scales]")))?;
+                QuestionKind::Likert { labels: scale.labels.clone() }
+            }
+            RawKind::Choice => {
+                if self.options.len() < 2 {
+                    return Err(invalid(format!("{field}.options"), "a choice question needs at least two options"));
+                }
+                let mut seen = HashSet::new();
+                for (i, option) in self.options.iter().enumerate() {
+                    require_identifier(&format!("{field}.options[{i}].value"), &option.value)?;
+                    require_text(&format!("{field}.options[{i}].label"), &option.label)?;
+                    if !seen.insert(option.value.as_str()) {
+                        return Err(invalid(format!("{field}.options[{i}].value"), "used twice"));
+                    }
+                }
+                QuestionKind::Choice { options: self.options }
+            }
+            RawKind::Duration => QuestionKind::Duration,
+        };
+        if !self.enabled {
+            return Ok(None);
+        }
+        Ok(Some(Question {
+            id: self.id,
+            label: self.label,
+            hint: self.hint,
+            required: self.required,
+            from_instrument,
+            theme: self.theme,
+            kind,
+        }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sam_source() -> String {
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../studies/sam.toml")).unwrap()
+    }
+
+    #[test]
+    fn the_sam_study_loads() {
+        let study = Study::parse("sam.toml", &sam_source()).unwrap();
+        assert_eq!(study.slug, "sam");
+        assert_eq!(study.pages.len(), 7);
+        let vignette = study.page("sam").unwrap().1;
+        let words = study.source.split("[[pages]]").nth(3).unwrap().split_whitespace().count();
+        assert!(words > 250, "vignette section is {words} words");
+        assert_eq!(vignette.questions.len(), 3);
+        assert_eq!(
+            study.question("r3").unwrap().label,
+            "What may hinder Sam's recovery, as you see it?"
+        );
+        assert!(study.question("nation").is_none(), "nation is switched off by default");
+    }
+
+    fn error_for(edit: impl Fn(String) -> String) -> StudyError {
+        Study::parse("broken.toml", &edit(sam_source())).unwrap_err()
+    }
+
+    #[test]
+    fn an_unknown_scale_names_the_field() {
+        let error = error_for(|s| s.replacen("scale = \"support\"", "scale = \"nope\"", 1));
+        assert_eq!(error.file, "broken.toml");
+        assert_eq!(error.field, "pages[3].questions[2].scale");
+        assert!(error.problem.contains("nope"), "{error}");
+    }
+
+    #[test]
+    fn a_duplicate_question_id_is_rejected() {
+        let error = error_for(|s| s.replacen("id = \"r2\"", "id = \"r1\"", 1));
+        assert_eq!(error.field, "pages[2].questions[1].id");
+    }
+
+    #[test]
+    fn an_empty_consent_statement_is_rejected() {
+        let error = error_for(|s| {
+            s.replace(
+                "statement = \"I have read the information about this study and I agree that my answers are used for research.\"",
+                "statement = \"  \"",
+            )
+        });
+        assert_eq!(error.field, "consent.statement");
+    }
+
+    #[test]
+    fn a_missing_field_is_reported_by_toml() {
+        let error = error_for(|s| s.replacen("version = \"1.0.0\"", "", 1));
+        assert!(error.problem.contains("version"), "{error}");
+        assert!(error.to_string().starts_with("broken.toml: "));
+    }
+
+    #[test]
+    fn a_bad_limit_is_rejected() {
+        let error = error_for(|s| s.replacen("id = \"r1\"\n", "id = \"r1\"\nmax_chars = 0\n", 1));
+        assert_eq!(error.field, "pages[2].questions[0].max_chars");
+    }
+}

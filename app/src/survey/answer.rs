@@ -1,0 +1,188 @@
+//! Parsing a participant's raw input into an answer the study accepts.
+
+use crate::study::{Question, QuestionKind};
+
+/// The longest experience accepted, in months (50 years).
+pub const MAX_EXPERIENCE_MONTHS: u32 = 600;
+
+/// Why an input is not an acceptable answer. The messages are shown to participants.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AnswerError {
+    #[error("Answer must be {max} characters or fewer (this one has {actual})")]
+    TooLong { max: usize, actual: usize },
+    #[error("Choose one of the options shown")]
+    NotOnScale,
+    #[error("Choose one of the options shown")]
+    NotAnOption,
+    #[error("Years must be a whole number, like 2")]
+    YearsNotANumber,
+    #[error("Months must be a whole number from 0 to 11")]
+    MonthsOutOfRange,
+    #[error("Experience must be 50 years or less")]
+    DurationTooLong,
+    #[error("Answer contains characters that cannot be saved")]
+    ControlCharacters,
+}
+
+impl AnswerError {
+    /// True when a participant could have typed this by mistake (so the page shows it next to the
+    /// field); false when the page could not have sent it (so the request is simply refused).
+    pub fn is_typing_mistake(&self) -> bool {
+        matches!(self, Self::YearsNotANumber | Self::MonthsOutOfRange | Self::DurationTooLong)
+    }
+}
+
+/// A value the study accepts for one question, ready to store. `None` means the answer is cleared.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidAnswer(Option<String>);
+
+impl ValidAnswer {
+    pub fn into_stored(self) -> Option<String> {
+        self.0
+    }
+
+    /// Parses the single form value of a text, likert or choice question, or the
+    /// total months of a duration question.
+    pub fn parse(question: &Question, raw: &str) -> Result<Self, AnswerError> {
+        match &question.kind {
+            QuestionKind::Text { max_chars } => parse_text(raw, *max_chars),
+            QuestionKind::Likert { labels } => parse_scale_point(raw, labels.len()),
+            QuestionKind::Choice { options } => {
+                if raw.is_empty() {
+                    Ok(Self(None))
+                } else if options.iter().any(|o| o.value == raw) {
+                    Ok(Self(Some(raw.to_owned())))
+                } else {
+                    Err(AnswerError::NotAnOption)
+                }
+            }
+            QuestionKind::Duration => parse_total_months(raw),
+        }
+    }
+
+    /// Parses a duration given as separate years and months boxes.
+    pub fn parse_years_months(years: &str, months: &str) -> Result<Self, AnswerError> {
+        let (years, months) = (years.trim(), months.trim());
+        if years.is_empty() && months.is_empty() {
+            return Ok(Self(None));
+        }
+        let years: u32 = if years.is_empty() { 0 } else { years.parse().map_err(|_| AnswerError::YearsNotANumber)? };
+        let months: u32 = if months.is_empty() { 0 } else { months.parse().map_err(|_| AnswerError::MonthsOutOfRange)? };
+        if months > 11 {
+            return Err(AnswerError::MonthsOutOfRange);
+        }
+        let total = years.checked_mul(12).and_then(|y| y.checked_add(months)).ok_or(AnswerError::DurationTooLong)?;
+        months_within_limit(total)
+    }
+}
+
+fn parse_text(raw: &str, max_chars: usize) -> Result<ValidAnswer, AnswerError> {
+    // Browsers send line breaks as CRLF; store one form so counts match what the person typed.
+    let text = raw.replace("\r\n", "\n");
+    if text.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+        return Err(AnswerError::ControlCharacters);
+    }
+    let actual = text.chars().count();
+    if actual > max_chars {
+        return Err(AnswerError::TooLong { max: max_chars, actual });
+    }
+    Ok(ValidAnswer((!text.trim().is_empty()).then_some(text)))
+}
+
+fn parse_scale_point(raw: &str, points: usize) -> Result<ValidAnswer, AnswerError> {
+    if raw.is_empty() {
+        return Ok(ValidAnswer(None));
+    }
+    match raw.parse::<usize>() {
+        Ok(point) if (1..=points).contains(&point) && raw == point.to_string() => Ok(ValidAnswer(Some(raw.to_owned()))),
+        _ => Err(AnswerError::NotOnScale),
+    }
+}
+
+fn parse_total_months(raw: &str) -> Result<ValidAnswer, AnswerError> {
+    if raw.is_empty() {
+        return Ok(ValidAnswer(None));
+    }
+    let total: u32 = raw.parse().map_err(|_| AnswerError::YearsNotANumber)?;
+    months_within_limit(total)
+}
+
+fn months_within_limit(total: u32) -> Result<ValidAnswer, AnswerError> {
+    if total > MAX_EXPERIENCE_MONTHS {
+        return Err(AnswerError::DurationTooLong);
+    }
+    Ok(ValidAnswer(Some(total.to_string())))
+}
+
+/// Shows a length of experience the way the study's quotes do: "14 months", "3.5 years".
+pub fn describe_months(total: u32) -> String {
+    match total {
+        1 => "1 month".into(),
+        0..24 => format!("{total} months"),
+        _ => {
+            let years = f64::from(total) / 12.0;
+            let rounded = (years * 10.0).round() / 10.0;
+            if rounded.fract() == 0.0 { format!("{rounded:.0} years") } else { format!("{rounded:.1} years") }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::study::ChoiceOption;
+
+    fn question(kind: QuestionKind) -> Question {
+        Question { id: "q".into(), label: "Q".into(), hint: None, required: true, from_instrument: false, theme: None, kind }
+    }
+
+    #[test]
+    fn text_within_limit_counts_characters_not_bytes() {
+        let q = question(QuestionKind::Text { max_chars: 5 });
+        assert_eq!(ValidAnswer::parse(&q, "Ŵŷŵ😀a").unwrap().into_stored().as_deref(), Some("Ŵŷŵ😀a"));
+        assert_eq!(ValidAnswer::parse(&q, "abcdef"), Err(AnswerError::TooLong { max: 5, actual: 6 }));
+        assert_eq!(ValidAnswer::parse(&q, "a\r\nb").unwrap().into_stored().as_deref(), Some("a\nb"));
+        assert_eq!(ValidAnswer::parse(&q, "   ").unwrap().into_stored(), None);
+        assert_eq!(ValidAnswer::parse(&q, "a\u{0}b"), Err(AnswerError::ControlCharacters));
+    }
+
+    #[test]
+    fn likert_accepts_only_points_on_the_scale() {
+        let q = question(QuestionKind::Likert { labels: vec!["a".into(); 5] });
+        assert!(ValidAnswer::parse(&q, "1").is_ok());
+        assert!(ValidAnswer::parse(&q, "5").is_ok());
+        for bad in ["0", "6", "-1", "03", "2.5", "x", "+3"] {
+            assert_eq!(ValidAnswer::parse(&q, bad), Err(AnswerError::NotOnScale), "{bad}");
+        }
+    }
+
+    #[test]
+    fn choice_accepts_only_listed_values() {
+        let q = question(QuestionKind::Choice {
+            options: vec![ChoiceOption { value: "community".into(), label: "C".into() }],
+        });
+        assert!(ValidAnswer::parse(&q, "community").is_ok());
+        assert_eq!(ValidAnswer::parse(&q, "Community"), Err(AnswerError::NotAnOption));
+    }
+
+    #[test]
+    fn years_and_months_become_total_months() {
+        let total = |y, m| ValidAnswer::parse_years_months(y, m).map(ValidAnswer::into_stored);
+        assert_eq!(total("1", "2"), Ok(Some("14".into())));
+        assert_eq!(total("", "7"), Ok(Some("7".into())));
+        assert_eq!(total(" 3 ", ""), Ok(Some("36".into())));
+        assert_eq!(total("", ""), Ok(None));
+        assert_eq!(total("two", ""), Err(AnswerError::YearsNotANumber));
+        assert_eq!(total("1", "12"), Err(AnswerError::MonthsOutOfRange));
+        assert_eq!(total("51", "0"), Err(AnswerError::DurationTooLong));
+        assert_eq!(total("99999999999", "0"), Err(AnswerError::YearsNotANumber));
+    }
+
+    #[test]
+    fn experience_reads_like_the_papers_labels() {
+        assert_eq!(describe_months(14), "14 months");
+        assert_eq!(describe_months(1), "1 month");
+        assert_eq!(describe_months(24), "2 years");
+        assert_eq!(describe_months(42), "3.5 years");
+    }
+}

@@ -1,0 +1,324 @@
+//! The survey's steps on the server: where a participant is, what each page shows, and how a
+//! submitted form becomes saved answers. Shared by the form handlers and the server functions.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+
+use super::answer::{AnswerError, ValidAnswer, describe_months};
+use super::token::ResumeToken;
+use super::view::*;
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::storage::{AnswerChange, ResponseRecord};
+use crate::study::{Page, Question, QuestionKind, Study};
+
+/// The step number of the consent page; the study's pages follow it, then the check page.
+pub const CONSENT_STEP: usize = 1;
+/// The form field that asks Continue to return to the check page.
+pub const RETURN_FIELD: &str = "return";
+pub const CHECK_STEP_SLUG: &str = "check";
+pub const THANKS_STEP_SLUG: &str = "thanks";
+
+pub fn today() -> NaiveDate {
+    chrono::Utc::now().date_naive()
+}
+
+pub fn total_steps(study: &Study) -> usize {
+    study.pages.len() + 2
+}
+
+pub fn page_step(page_index: usize) -> usize {
+    page_index + 2
+}
+
+/// The slug of the page a participant should continue at.
+pub fn slug_for_step(study: &Study, step: usize) -> &str {
+    let index = step.saturating_sub(2);
+    study.pages.get(index).map_or(CHECK_STEP_SLUG, |page| page.slug.as_str())
+}
+
+pub fn step_href(token: &ResumeToken, slug: &str) -> String {
+    format!("/r/{}/{slug}", token.as_str())
+}
+
+/// A participant found by their resume token.
+pub struct Participant {
+    pub token: ResumeToken,
+    pub record: ResponseRecord,
+    pub study: Arc<Study>,
+}
+
+impl Participant {
+    pub async fn find(state: &AppState, token: &str) -> Result<Self, AppError> {
+        let token = ResumeToken::parse(token).ok_or(AppError::UnknownLink)?;
+        let record = state.storage.find_by_token_hash(&token.storage_hash()).await?.ok_or(AppError::UnknownLink)?;
+        let study = state.studies.get(&record.study_slug).ok_or(AppError::UnknownStudy)?;
+        Ok(Self { token, record, study })
+    }
+
+    pub fn resume_href(&self) -> String {
+        format!("/r/{}", self.token.as_str())
+    }
+
+    pub fn continue_href(&self) -> String {
+        if self.record.submitted_on.is_some() {
+            return step_href(&self.token, THANKS_STEP_SLUG);
+        }
+        let step = usize::try_from(self.record.step_reached).unwrap_or(CONSENT_STEP);
+        step_href(&self.token, slug_for_step(&self.study, step))
+    }
+}
+
+/// Form values and errors of a form that was sent but not accepted, to show again as typed.
+#[derive(Clone, Debug, Default)]
+pub struct RejectedForm {
+    pub values: HashMap<String, String>,
+    /// (field id, message)
+    pub errors: Vec<(String, String)>,
+}
+
+/// The form field names of a question: one, or a years and a months box.
+pub fn duration_fields(question_id: &str) -> (String, String) {
+    (format!("{question_id}-years"), format!("{question_id}-months"))
+}
+
+/// The answers a page's form carries, checked against the study.
+pub struct PageForm {
+    pub changes: Vec<AnswerChange>,
+    pub typing_errors: Vec<(String, String)>,
+    pub return_to_check: bool,
+}
+
+/// Checks every field of a form sent from `page`. Fields the page could not have sent are refused
+/// outright; mistakes a person can type are collected to show next to the fields.
+pub fn read_page_form(page: &Page, fields: &[(String, String)]) -> Result<PageForm, AppError> {
+    let mut values: HashMap<&str, &str> = HashMap::new();
+    let mut return_to_check = false;
+    for (name, value) in fields {
+        if name == RETURN_FIELD {
+            return_to_check = value == CHECK_STEP_SLUG;
+            continue;
+        }
+        if !page.questions.iter().any(|q| owns_field(q, name)) {
+            return Err(AppError::UnknownField(name.clone()));
+        }
+        if values.insert(name, value).is_some() {
+            return Err(AppError::BadForm(format!("The field \"{name}\" was sent more than once.")));
+        }
+    }
+    let mut changes = Vec::new();
+    let mut typing_errors = Vec::new();
+    for question in &page.questions {
+        let parsed = match &question.kind {
+            QuestionKind::Duration => {
+                let (years, months) = duration_fields(&question.id);
+                match (values.get(years.as_str()), values.get(months.as_str())) {
+                    (None, None) => continue,
+                    (y, m) => ValidAnswer::parse_years_months(y.unwrap_or(&""), m.unwrap_or(&"")),
+                }
+            }
+            _ => match values.get(question.id.as_str()) {
+                None => continue,
+                Some(raw) => ValidAnswer::parse(question, raw),
+            },
+        };
+        match parsed {
+            Ok(answer) => changes.push((question.id.clone(), answer.into_stored())),
+            Err(problem) if problem.is_typing_mistake() => typing_errors.push((question.id.clone(), problem.to_string())),
+            Err(problem) => return Err(bad_answer(question, problem)),
+        }
+    }
+    Ok(PageForm { changes, typing_errors, return_to_check })
+}
+
+fn owns_field(question: &Question, name: &str) -> bool {
+    match question.kind {
+        QuestionKind::Duration => {
+            let (years, months) = duration_fields(&question.id);
+            name == years || name == months
+        }
+        _ => name == question.id,
+    }
+}
+
+fn bad_answer(question: &Question, problem: AnswerError) -> AppError {
+    AppError::BadAnswer { question: question.label.clone(), problem }
+}
+
+pub struct FrameInput<'a> {
+    pub study: &'a Study,
+    pub step: usize,
+    pub back_href: Option<String>,
+    pub resume_url: Option<String>,
+}
+
+pub fn frame(input: FrameInput<'_>) -> StepFrame {
+    StepFrame {
+        study_title: input.study.title.clone(),
+        step: input.step,
+        total_steps: total_steps(input.study),
+        back_href: input.back_href,
+        resume_url: input.resume_url,
+    }
+}
+
+/// The page of questions at `page_index`, filled with saved answers or with a rejected form.
+pub fn questions_view(
+    participant: &Participant,
+    page_index: usize,
+    answers: &HashMap<String, String>,
+    rejected: Option<&RejectedForm>,
+    return_to_check: bool,
+    resume_url: String,
+) -> QuestionsView {
+    let study = &participant.study;
+    let page = &study.pages[page_index];
+    let back_href = if return_to_check {
+        step_href(&participant.token, CHECK_STEP_SLUG)
+    } else if page_index == 0 {
+        format!("/s/{}/consent", study.slug)
+    } else {
+        step_href(&participant.token, &study.pages[page_index - 1].slug)
+    };
+    let errors_for = |id: &str| rejected.and_then(|r| r.errors.iter().find(|(field, _)| field == id).map(|(_, m)| m.clone()));
+    let questions = page
+        .questions
+        .iter()
+        .map(|question| QuestionView {
+            id: question.id.clone(),
+            label: question.label.clone(),
+            hint: question.hint.clone(),
+            required: question.required,
+            input: input_view(question, answers, rejected),
+            error: errors_for(&question.id),
+        })
+        .collect();
+    QuestionsView {
+        frame: frame(FrameInput { study, step: page_step(page_index), back_href: Some(back_href), resume_url: Some(resume_url) }),
+        token: participant.token.as_str().to_owned(),
+        slug: page.slug.clone(),
+        title: page.title.clone(),
+        body_html: page.body_html.clone(),
+        questions,
+        errors: rejected.map(|r| r.errors.iter().map(|(id, m)| FieldError { href: format!("#{id}"), message: m.clone() }).collect()).unwrap_or_default(),
+        citation: page.questions.iter().any(|q| q.from_instrument).then(|| study.citation.clone()),
+        return_to_check,
+    }
+}
+
+fn input_view(question: &Question, answers: &HashMap<String, String>, rejected: Option<&RejectedForm>) -> InputView {
+    let typed = |name: &str| rejected.and_then(|r| r.values.get(name).cloned());
+    let saved = answers.get(&question.id).cloned();
+    match &question.kind {
+        QuestionKind::Text { max_chars } => InputView::Text {
+            max_chars: *max_chars,
+            value: typed(&question.id).or(saved).unwrap_or_default(),
+        },
+        QuestionKind::Likert { labels } => InputView::Radios {
+            options: labels
+                .iter()
+                .enumerate()
+                .map(|(i, label)| RadioOption { value: (i + 1).to_string(), label: label.clone() })
+                .collect(),
+            selected: typed(&question.id).or(saved),
+        },
+        QuestionKind::Choice { options } => InputView::Radios {
+            options: options.iter().map(|o| RadioOption { value: o.value.clone(), label: o.label.clone() }).collect(),
+            selected: typed(&question.id).or(saved),
+        },
+        QuestionKind::Duration => {
+            let (years_field, months_field) = duration_fields(&question.id);
+            let total: Option<u32> = saved.and_then(|v| v.parse().ok());
+            InputView::Duration {
+                years: typed(&years_field).or_else(|| total.map(|t| (t / 12).to_string())).unwrap_or_default(),
+                months: typed(&months_field).or_else(|| total.map(|t| (t % 12).to_string())).unwrap_or_default(),
+            }
+        }
+    }
+}
+
+/// How a saved answer reads on the check page.
+pub fn describe_answer(question: &Question, stored: &str) -> String {
+    match &question.kind {
+        QuestionKind::Text { .. } => stored.to_owned(),
+        QuestionKind::Likert { labels } => stored
+            .parse::<usize>()
+            .ok()
+            .and_then(|point| labels.get(point.wrapping_sub(1)))
+            .cloned()
+            .unwrap_or_else(|| stored.to_owned()),
+        QuestionKind::Choice { options } => {
+            options.iter().find(|o| o.value == stored).map_or_else(|| stored.to_owned(), |o| o.label.clone())
+        }
+        QuestionKind::Duration => stored.parse().map_or_else(|_| stored.to_owned(), describe_months),
+    }
+}
+
+/// The check-your-answers page; `show_missing` lists unanswered required questions as errors.
+pub fn check_view(participant: &Participant, answers: &HashMap<String, String>, show_missing: bool, resume_url: String) -> CheckView {
+    let study = &participant.study;
+    let change_href = |page: &Page, question: &Question| {
+        format!("{}?{RETURN_FIELD}={CHECK_STEP_SLUG}#{}", step_href(&participant.token, &page.slug), question.id)
+    };
+    let sections = study
+        .pages
+        .iter()
+        .filter(|page| !page.questions.is_empty())
+        .map(|page| CheckSection {
+            title: page.title.clone(),
+            rows: page
+                .questions
+                .iter()
+                .map(|q| CheckRow {
+                    label: q.label.clone(),
+                    answer: answers.get(&q.id).map(|stored| describe_answer(q, stored)),
+                    change_href: change_href(page, q),
+                })
+                .collect(),
+        })
+        .collect();
+    let errors = if show_missing { missing_answers(study, answers, &change_href) } else { Vec::new() };
+    let last_page = study.pages.last().map_or(CHECK_STEP_SLUG, |p| p.slug.as_str());
+    CheckView {
+        frame: frame(FrameInput {
+            study,
+            step: total_steps(study),
+            back_href: Some(step_href(&participant.token, last_page)),
+            resume_url: Some(resume_url),
+        }),
+        token: participant.token.as_str().to_owned(),
+        sections,
+        errors,
+    }
+}
+
+pub fn missing_answers(
+    study: &Study,
+    answers: &HashMap<String, String>,
+    change_href: &dyn Fn(&Page, &Question) -> String,
+) -> Vec<FieldError> {
+    study
+        .questions()
+        .filter(|(_, q)| q.required && !answers.contains_key(&q.id))
+        .map(|(page, q)| FieldError {
+            href: change_href(page, q),
+            message: format!("{}: answer “{}”", page.title, q.label),
+        })
+        .collect()
+}
+
+pub fn submitted_view(study: &Study, submitted_on: NaiveDate) -> SubmittedView {
+    SubmittedView {
+        study_title: study.title.clone(),
+        title: study.thanks_title.clone(),
+        body_html: study.thanks_html.clone(),
+        submitted_on: submitted_on.format("%-d %B %Y").to_string(),
+    }
+}
+
+/// The name of the cookie that lets the same browser resume a study without the link.
+pub fn resume_cookie_name(study_slug: &str) -> String {
+    format!("resume-{study_slug}")
+}

@@ -1,0 +1,205 @@
+//! Plain HTML form posts: how the survey works without JavaScript (and how Continue works with it).
+//! Each post either saves and redirects (303) to the next step, or shows the same page again with
+//! its errors (422) and saves nothing.
+
+use std::borrow::Cow;
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::http::{HeaderMap, HeaderValue, Request, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use leptos::prelude::provide_context;
+use percent_encoding::percent_decode;
+
+use super::api::server::site_url;
+use super::flow::*;
+use super::token::ResumeToken;
+use crate::error::AppError;
+use crate::shell;
+use crate::state::AppState;
+use crate::storage::NewResponse;
+
+/// Large enough for a page of long answers in any script, percent-encoded.
+pub const FORM_BODY_LIMIT: usize = 1024 * 1024;
+const CONSENT_FIELD: &str = "consent";
+const RESUME_COOKIE_DAYS: u32 = 180;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/s/{study}/consent", post(consent))
+        .route("/r/{token}", get(resume))
+        .route("/r/{token}/{step}", post(continue_step))
+        .layer(DefaultBodyLimit::max(FORM_BODY_LIMIT))
+}
+
+async fn consent(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let study = state.studies.get(&slug).ok_or(AppError::UnknownStudy)?;
+    let mut agreed = false;
+    for (name, value) in parse_form(&headers, &body)? {
+        match name.as_str() {
+            CONSENT_FIELD if value == "yes" => agreed = true,
+            _ => return Err(AppError::UnknownField(name)),
+        }
+    }
+    if !agreed {
+        let rejected = RejectedForm {
+            errors: vec![(CONSENT_FIELD.into(), "Confirm that you have read the information and agree to take part".into())],
+            ..RejectedForm::default()
+        };
+        return Ok(render_rejected(&state, uri.path(), &headers, rejected).await);
+    }
+    let token = ResumeToken::generate();
+    let first_step = page_step(0);
+    state
+        .storage
+        .start_response(NewResponse {
+            study_slug: &study.slug,
+            study_version: &study.version,
+            token_hash: &token.storage_hash(),
+            consent_version: &study.consent_version,
+            first_step: i64::try_from(first_step).unwrap_or(1),
+            today: today(),
+        })
+        .await?;
+    let mut response = Redirect::to(&step_href(&token, slug_for_step(&study, first_step))).into_response();
+    set_resume_cookie(&state, &mut response, &study.slug, &token);
+    Ok(response)
+}
+
+/// The private link: takes the person to the step they reached, and remembers them in this browser.
+async fn resume(State(state): State<AppState>, Path(token): Path<String>) -> Result<Response, AppError> {
+    let participant = Participant::find(&state, &token).await?;
+    let mut response = Redirect::to(&participant.continue_href()).into_response();
+    if participant.record.submitted_on.is_none() {
+        set_resume_cookie(&state, &mut response, &participant.study.slug, &participant.token);
+    }
+    Ok(response)
+}
+
+async fn continue_step(
+    State(state): State<AppState>,
+    Path((token, step)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let participant = Participant::find(&state, &token).await?;
+    let fields = parse_form(&headers, &body)?;
+    if step == CHECK_STEP_SLUG {
+        return submit(&state, &participant, &fields, &headers).await;
+    }
+    if participant.record.submitted_on.is_some() {
+        return Err(AppError::AlreadySubmitted);
+    }
+    let (index, page) = participant.study.page(&step).ok_or(AppError::UnknownStep)?;
+    let form = read_page_form(page, &fields)?;
+    let here = step_href(&participant.token, &page.slug);
+    if !form.typing_errors.is_empty() {
+        let path = if form.return_to_check { format!("{here}?{RETURN_FIELD}={CHECK_STEP_SLUG}") } else { here };
+        let rejected = RejectedForm { values: fields.into_iter().collect(), errors: form.typing_errors };
+        return Ok(render_rejected(&state, &path, &headers, rejected).await);
+    }
+    let next_step = page_step(index) + 1;
+    let reached = i64::try_from(next_step).unwrap_or(i64::MAX);
+    state.storage.save_answers(&participant.record.id, &form.changes, reached, today()).await?;
+    let next = if form.return_to_check { CHECK_STEP_SLUG } else { slug_for_step(&participant.study, next_step) };
+    Ok(Redirect::to(&step_href(&participant.token, next)).into_response())
+}
+
+async fn submit(
+    state: &AppState,
+    participant: &Participant,
+    fields: &[(String, String)],
+    headers: &HeaderMap,
+) -> Result<Response, AppError> {
+    if let Some((name, _)) = fields.first() {
+        return Err(AppError::UnknownField(name.clone()));
+    }
+    let thanks = Redirect::to(&step_href(&participant.token, THANKS_STEP_SLUG)).into_response();
+    if participant.record.submitted_on.is_some() {
+        return Ok(thanks);
+    }
+    let answers = state.storage.answers(&participant.record.id).await?;
+    if !missing_answers(&participant.study, &answers, &|_, _| String::new()).is_empty() {
+        let check = step_href(&participant.token, CHECK_STEP_SLUG);
+        return Ok(render_rejected(state, &check, headers, RejectedForm::default()).await);
+    }
+    let last_step = i64::try_from(total_steps(&participant.study)).unwrap_or(i64::MAX);
+    state.storage.submit(&participant.record.id, last_step, today()).await?;
+    Ok(thanks)
+}
+
+/// Renders the page at `path` again, showing the rejected form's values and errors, with status 422.
+async fn render_rejected(state: &AppState, path: &str, headers: &HeaderMap, rejected: RejectedForm) -> Response {
+    let options = state.leptos_options.clone();
+    let context_state = state.clone();
+    let render = leptos_axum::render_app_async_with_context(
+        move || {
+            provide_context(context_state.clone());
+            provide_context(rejected.clone());
+        },
+        move || shell(options.clone()),
+    );
+    let mut request = Request::get(path).header(header::ACCEPT, "text/html");
+    if let Some(host) = headers.get(header::HOST) {
+        request = request.header(header::HOST, host);
+    }
+    match request.body(Body::empty()) {
+        Ok(request) => {
+            let mut response = render(request).await;
+            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            response
+        }
+        Err(e) => AppError::Internal(e.to_string()).into_response(),
+    }
+}
+
+fn set_resume_cookie(state: &AppState, response: &mut Response, study_slug: &str, token: &ResumeToken) {
+    let secure = if site_url(state, &HeaderMap::new()).starts_with("https://") { "; Secure" } else { "" };
+    let max_age = RESUME_COOKIE_DAYS * 24 * 60 * 60;
+    let cookie = format!(
+        "{}={}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Lax{secure}",
+        resume_cookie_name(study_slug),
+        token.as_str()
+    );
+    if let Ok(value) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+}
+
+/// Reads an `application/x-www-form-urlencoded` body, refusing (rather than repairing) text that is
+/// not valid UTF-8, so that no answer is ever stored altered.
+pub fn parse_form(headers: &HeaderMap, body: &[u8]) -> Result<Vec<(String, String)>, AppError> {
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    if !content_type.starts_with("application/x-www-form-urlencoded") {
+        return Err(AppError::BadForm("The form must be sent as application/x-www-form-urlencoded.".into()));
+    }
+    body.split(|&b| b == b'&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let mut parts = pair.splitn(2, |&b| b == b'=');
+            let name = decode_form_text(parts.next().unwrap_or_default())?;
+            let value = decode_form_text(parts.next().unwrap_or_default())?;
+            Ok((name, value))
+        })
+        .collect()
+}
+
+fn decode_form_text(raw: &[u8]) -> Result<String, AppError> {
+    let spaced: Cow<[u8]> = if raw.contains(&b'+') {
+        Cow::Owned(raw.iter().map(|&b| if b == b'+' { b' ' } else { b }).collect())
+    } else {
+        Cow::Borrowed(raw)
+    };
+    percent_decode(&spaced)
+        .decode_utf8()
+        .map(Cow::into_owned)
+        .map_err(|_| AppError::BadForm("The form contained text that is not valid UTF-8, so nothing was saved.".into()))
+}

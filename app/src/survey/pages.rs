@@ -1,0 +1,409 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use super::api::{load_consent, load_landing, load_step};
+use super::autosave::{AutosaveStatus, FieldSaver};
+use super::view::*;
+use crate::components::{ErrorSummary, LoadError, Prose, ResumeLink, StepHeader};
+
+/// Title text for a page, prefixed so screen reader users hear about errors first.
+fn page_title(title: &str, has_errors: bool) -> String {
+    if has_errors { format!("Error: {title}") } else { title.to_owned() }
+}
+
+#[component]
+pub fn LandingPage() -> impl IntoView {
+    let params = use_params_map();
+    let landing = Resource::new_blocking(move || params.read().get("study"), load_landing);
+    view! {
+        <Suspense>
+            {move || Suspend::new(async move {
+                match landing.await {
+                    Ok(view) => view! { <Landing view/> }.into_any(),
+                    Err(error) => view! { <LoadError error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Landing(view: LandingView) -> impl IntoView {
+    let start = format!("/s/{}/consent", view.study_slug);
+    view! {
+        <Title text=view.title.clone()/>
+        <h1>{view.title}</h1>
+        <p class="lead">
+            "A short, anonymous survey for mental health support workers about recovery and positive risk-taking, "
+            "built around a story about a fictional person called Sam."
+        </p>
+        <p>"It takes 20 to 30 minutes. Your answers are saved as you go, so you can stop and come back."</p>
+        {view.resume_href.map(|href| view! {
+            <div class="inset">
+                <p>"You have answers in progress in this browser."</p>
+                <a href=href class="button">"Continue where you left off"</a>
+            </div>
+        })}
+        <a href=start class="button button--start">"Start now"</a>
+    }
+}
+
+#[component]
+pub fn ConsentPage() -> impl IntoView {
+    let params = use_params_map();
+    let consent = Resource::new_blocking(move || params.read().get("study").unwrap_or_default(), load_consent);
+    view! {
+        <Suspense>
+            {move || Suspend::new(async move {
+                match consent.await {
+                    Ok(view) => view! { <Consent view/> }.into_any(),
+                    Err(error) => view! { <LoadError error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Consent(view: ConsentView) -> impl IntoView {
+    let error = view.errors.first().map(|e| e.message.clone());
+    let has_error = error.is_some();
+    view! {
+        <Title text=page_title(&view.title, has_error)/>
+        <StepHeader frame=view.frame/>
+        <ErrorSummary errors=view.errors/>
+        <h1>{view.title}</h1>
+        <Prose html=view.information_html/>
+        <form method="post" action=format!("/s/{}/consent", view.study_slug) novalidate>
+            <div class="form-group" class:form-group--error=has_error>
+                <fieldset class="fieldset" aria-describedby=has_error.then_some("consent-error")>
+                    <legend class="fieldset__legend fieldset__legend--m">"Do you agree to take part?"</legend>
+                    {error.map(|message| view! {
+                        <p id="consent-error" class="error-message"><span class="visually-hidden">"Error: "</span>{message}</p>
+                    })}
+                    <div class="checkboxes__item">
+                        <input class="checkboxes__input" type="checkbox" id="consent" name="consent" value="yes"/>
+                        <label class="checkboxes__label" for="consent">{view.statement}</label>
+                    </div>
+                </fieldset>
+            </div>
+            <button type="submit" class="button">"Agree and continue"</button>
+        </form>
+    }
+}
+
+#[component]
+pub fn StepPage() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let step = Resource::new_blocking(
+        move || {
+            let params = params.read();
+            (params.get("token").unwrap_or_default(), params.get("step").unwrap_or_default(), query.read().get("return"))
+        },
+        |(token, step, return_to)| load_step(token, step, return_to),
+    );
+    view! {
+        <Suspense>
+            {move || Suspend::new(async move {
+                match step.await {
+                    Ok(StepView::Questions(view)) => view! { <QuestionsPage view/> }.into_any(),
+                    Ok(StepView::Check(view)) => view! { <CheckPage view/> }.into_any(),
+                    Ok(StepView::Submitted(view)) => view! { <SubmittedPage view/> }.into_any(),
+                    Err(error) => view! { <LoadError error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn QuestionsPage(view: QuestionsView) -> impl IntoView {
+    let action = format!("/r/{}/{}", view.token, view.slug);
+    let resume_url = view.frame.resume_url.clone();
+    let has_errors = !view.errors.is_empty();
+    let (token, slug) = (view.token.clone(), view.slug.clone());
+    let has_questions = !view.questions.is_empty();
+    view! {
+        <Title text=page_title(&view.title, has_errors)/>
+        <StepHeader frame=view.frame/>
+        <ErrorSummary errors=view.errors/>
+        <h1>{view.title}</h1>
+        <Prose html=view.body_html/>
+        <form method="post" action=action novalidate class="survey-form">
+            {view.return_to_check.then(|| view! { <input type="hidden" name="return" value="check"/> })}
+            {view
+                .questions
+                .into_iter()
+                .map(|question| view! { <QuestionField question token=token.clone() step=slug.clone()/> })
+                .collect_view()}
+            {view.citation.map(|citation| view! {
+                <p class="citation">"Question wording from " {citation} "."</p>
+            })}
+            <button type="submit" class="button">{if has_questions { "Save and continue" } else { "Continue" }}</button>
+        </form>
+        {resume_url.map(|url| view! { <ResumeLink url/> })}
+    }
+}
+
+#[component]
+fn QuestionField(question: QuestionView, token: String, step: String) -> impl IntoView {
+    let saver = FieldSaver::new(token, step);
+    let QuestionView { id, label, hint, required, input, error } = question;
+    let hint_id = format!("{id}-hint");
+    let error_id = format!("{id}-error");
+    let described_by = [hint.as_ref().map(|_| hint_id.clone()), error.as_ref().map(|_| error_id.clone())]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let label_text = if required { label } else { format!("{label} (optional)") };
+    let hint_view = hint.map(|hint| view! { <div id=hint_id.clone() class="hint">{hint}</div> }.into_any());
+    let error_view = error.map(|message| view! {
+        <p id=error_id.clone() class="error-message"><span class="visually-hidden">"Error: "</span>{message}</p>
+    }.into_any());
+    let has_error = error_view.is_some();
+    let field = match input {
+        InputView::Text { max_chars, value } => view! {
+            <TextField id label=label_text max_chars value described_by hint_view error_view saver/>
+        }
+        .into_any(),
+        InputView::Radios { options, selected } => view! {
+            <RadiosField id legend=label_text options selected described_by hint_view error_view saver/>
+        }
+        .into_any(),
+        InputView::Duration { years, months } => view! {
+            <DurationField id legend=label_text years months described_by hint_view error_view saver/>
+        }
+        .into_any(),
+    };
+    view! { <div class="form-group" class:form-group--error=has_error>{field}</div> }
+}
+
+fn describedby(ids: &str) -> Option<String> {
+    (!ids.is_empty()).then(|| ids.to_owned())
+}
+
+/// Counts what the browser's maxlength counts (UTF-16 code units), so the two always agree.
+fn typed_length(text: &str) -> usize {
+    text.encode_utf16().count()
+}
+
+fn remaining_message(remaining: usize) -> String {
+    match remaining {
+        1 => "You have 1 character remaining".to_owned(),
+        n => format!("You have {n} characters remaining"),
+    }
+}
+
+#[component]
+fn TextField(
+    id: String,
+    label: String,
+    max_chars: usize,
+    value: String,
+    described_by: String,
+    hint_view: Option<AnyView>,
+    error_view: Option<AnyView>,
+    saver: FieldSaver,
+) -> impl IntoView {
+    let length = RwSignal::new(typed_length(&value));
+    let announced = RwSignal::new(String::new());
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+    let count_id = format!("{id}-count");
+    let described_by = format!("{described_by} {count_id}").trim().to_owned();
+    let name = id.clone();
+    let remaining = move || max_chars.saturating_sub(length.get());
+    view! {
+        <h2 class="label-wrapper"><label class="label label--m" for=id.clone()>{label}</label></h2>
+        {hint_view}
+        {error_view}
+        <textarea
+            class="textarea"
+            id=id.clone()
+            name=id.clone()
+            rows="8"
+            maxlength=max_chars
+            aria-describedby=describedby(&described_by)
+            on:input=move |ev| {
+                let text = event_target_value(&ev);
+                length.set(typed_length(&text));
+                saver.save_soon(vec![(name.clone(), text)], move || announced.set(remaining_message(remaining())));
+            }
+            on:blur=move |_| saver.flush()
+        >
+            {value}
+        </textarea>
+        <div id=count_id class="character-count">
+            {move || if hydrated.get() {
+                remaining_message(remaining())
+            } else {
+                format!("You can enter up to {max_chars} characters")
+            }}
+        </div>
+        <div class="visually-hidden" aria-live="polite">{move || announced.get()}</div>
+        <AutosaveStatus saver/>
+    }
+}
+
+#[component]
+fn RadiosField(
+    id: String,
+    legend: String,
+    options: Vec<RadioOption>,
+    selected: Option<String>,
+    described_by: String,
+    hint_view: Option<AnyView>,
+    error_view: Option<AnyView>,
+    saver: FieldSaver,
+) -> impl IntoView {
+    let radios = options
+        .into_iter()
+        .enumerate()
+        .map(|(index, option)| {
+            // The first radio carries the question's id, so error links land on the group.
+            let input_id = if index == 0 { id.clone() } else { format!("{id}-{}", index + 1) };
+            let checked = selected.as_deref() == Some(option.value.as_str());
+            let (name, value) = (id.clone(), option.value.clone());
+            view! {
+                <div class="radios__item">
+                    <input
+                        class="radios__input"
+                        type="radio"
+                        id=input_id.clone()
+                        name=id.clone()
+                        value=option.value
+                        checked=checked
+                        on:change=move |_| saver.save_now(vec![(name.clone(), value.clone())])
+                    />
+                    <label class="radios__label" for=input_id>{option.label}</label>
+                </div>
+            }
+        })
+        .collect_view();
+    view! {
+        <fieldset class="fieldset" aria-describedby=describedby(&described_by)>
+            <legend class="fieldset__legend fieldset__legend--m">{legend}</legend>
+            {hint_view}
+            {error_view}
+            <div class="radios">{radios}</div>
+        </fieldset>
+        <AutosaveStatus saver/>
+    }
+}
+
+#[component]
+fn DurationField(
+    id: String,
+    legend: String,
+    years: String,
+    months: String,
+    described_by: String,
+    hint_view: Option<AnyView>,
+    error_view: Option<AnyView>,
+    saver: FieldSaver,
+) -> impl IntoView {
+    let years_value = RwSignal::new(years.clone());
+    let months_value = RwSignal::new(months.clone());
+    let (years_name, months_name) = (format!("{id}-years"), format!("{id}-months"));
+    let months_id = format!("{id}-months");
+    let fields = {
+        let (years_name, months_name) = (years_name.clone(), months_name.clone());
+        move || vec![(years_name.clone(), years_value.get_untracked()), (months_name.clone(), months_value.get_untracked())]
+    };
+    let on_years = {
+        let fields = fields.clone();
+        move |ev| {
+            years_value.set(event_target_value(&ev));
+            saver.save_soon(fields(), || ());
+        }
+    };
+    let on_months = {
+        let fields = fields.clone();
+        move |ev| {
+            months_value.set(event_target_value(&ev));
+            saver.save_soon(fields(), || ());
+        }
+    };
+    view! {
+        <fieldset class="fieldset" role="group" aria-describedby=describedby(&described_by)>
+            <legend class="fieldset__legend fieldset__legend--m">{legend}</legend>
+            {hint_view}
+            {error_view}
+            <div class="duration">
+                <div class="duration__item">
+                    <label class="label" for=id.clone()>"Years"</label>
+                    <input class="input input--width-3" id=id.clone() name=years_name type="text" inputmode="numeric"
+                        autocomplete="off" value=years on:input=on_years on:blur=move |_| saver.flush()/>
+                </div>
+                <div class="duration__item">
+                    <label class="label" for=months_id.clone()>"Months"</label>
+                    <input class="input input--width-3" id=months_id name=months_name type="text" inputmode="numeric"
+                        autocomplete="off" value=months on:input=on_months on:blur=move |_| saver.flush()/>
+                </div>
+            </div>
+        </fieldset>
+        <AutosaveStatus saver/>
+    }
+}
+
+#[component]
+fn CheckPage(view: CheckView) -> impl IntoView {
+    let has_errors = !view.errors.is_empty();
+    let resume_url = view.frame.resume_url.clone();
+    let action = format!("/r/{}/check", view.token);
+    view! {
+        <Title text=page_title("Check your answers", has_errors)/>
+        <StepHeader frame=view.frame/>
+        <ErrorSummary errors=view.errors/>
+        <h1>"Check your answers before sending them"</h1>
+        {view
+            .sections
+            .into_iter()
+            .map(|section| view! {
+                <h2 class="heading-m">{section.title}</h2>
+                <dl class="summary-list">
+                    {section
+                        .rows
+                        .into_iter()
+                        .map(|row| {
+                            let label = row.label.clone();
+                            view! {
+                                <div class="summary-list__row">
+                                    <dt class="summary-list__key">{row.label}</dt>
+                                    <dd class="summary-list__value">
+                                        {row.answer.unwrap_or_else(|| "Not answered".to_owned())}
+                                    </dd>
+                                    <dd class="summary-list__actions">
+                                        <a href=row.change_href>"Change"<span class="visually-hidden">{format!(" your answer to: {label}")}</span></a>
+                                    </dd>
+                                </div>
+                            }
+                        })
+                        .collect_view()}
+                </dl>
+            })
+            .collect_view()}
+        <h2 class="heading-m">"Now send your answers"</h2>
+        <p>"Once you send them you cannot change your answers."</p>
+        <form method="post" action=action novalidate>
+            <button type="submit" class="button">"Submit answers"</button>
+        </form>
+        {resume_url.map(|url| view! { <ResumeLink url/> })}
+    }
+}
+
+#[component]
+fn SubmittedPage(view: SubmittedView) -> impl IntoView {
+    view! {
+        <Title text=view.title.clone()/>
+        <div class="panel">
+            <h1 class="panel__title">{view.title}</h1>
+            <p class="panel__body">{format!("Submitted on {}", view.submitted_on)}</p>
+        </div>
+        <Prose html=view.body_html/>
+        <p>"Your answers have been submitted and can no longer be changed. This private link now only shows this page."</p>
+    }
+}

@@ -1,0 +1,114 @@
+//! What the survey pages show, as sent from the server to the page (and to hydration).
+
+use serde::{Deserialize, Serialize};
+
+/// The parts every survey step shares: where the person is and how to get back.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StepFrame {
+    pub study_title: String,
+    pub step: usize,
+    pub total_steps: usize,
+    pub back_href: Option<String>,
+    /// The private resume link, once there is one.
+    pub resume_url: Option<String>,
+}
+
+/// An error shown in the error summary, linking to the field (or step) to fix.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub href: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConsentView {
+    pub frame: StepFrame,
+    pub study_slug: String,
+    pub title: String,
+    pub information_html: String,
+    pub statement: String,
+    pub errors: Vec<FieldError>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LandingView {
+    pub study_slug: String,
+    pub title: String,
+    /// Set when this browser has answers in progress.
+    pub resume_href: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum StepView {
+    Questions(QuestionsView),
+    Check(CheckView),
+    Submitted(SubmittedView),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QuestionsView {
+    pub frame: StepFrame,
+    pub token: String,
+    pub slug: String,
+    pub title: String,
+    pub body_html: String,
+    pub questions: Vec<QuestionView>,
+    pub errors: Vec<FieldError>,
+    /// Shown under the questions when any of them quotes the published instrument.
+    pub citation: Option<String>,
+    /// Set when the person came from the check page, so Continue returns there.
+    pub return_to_check: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QuestionView {
+    pub id: String,
+    pub label: String,
+    pub hint: Option<String>,
+    pub required: bool,
+    pub input: InputView,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum InputView {
+    Text { max_chars: usize, value: String },
+    Radios { options: Vec<RadioOption>, selected: Option<String> },
+    Duration { years: String, months: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RadioOption {
+    pub value: String,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckView {
+    pub frame: StepFrame,
+    pub token: String,
+    pub sections: Vec<CheckSection>,
+    pub errors: Vec<FieldError>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckSection {
+    pub title: String,
+    pub rows: Vec<CheckRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckRow {
+    pub label: String,
+    /// None when not answered yet.
+    pub answer: Option<String>,
+    pub change_href: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SubmittedView {
+    pub study_title: String,
+    pub title: String,
+    pub body_html: String,
+    pub submitted_on: String,
+}

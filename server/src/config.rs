@@ -1,0 +1,42 @@
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(name = "server", about = "The vignette study platform", version)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub config: Config,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the platform (the default).
+    Serve,
+    /// Check the study files and exit: prints each study, or the first problem found.
+    CheckStudies,
+}
+
+/// Settings, each from a flag or an environment variable.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Config {
+    /// Where the database is: sqlite://PATH (created and migrated on start).
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/vignette.db")]
+    pub database_url: String,
+    /// The folder of study definition files (*.toml).
+    #[arg(long, env = "STUDIES_DIR", default_value = "studies")]
+    pub studies_dir: PathBuf,
+    /// The study the start page offers.
+    #[arg(long, env = "DEFAULT_STUDY", default_value = "sam")]
+    pub default_study: String,
+    /// The address participants reach the site at, used in private resume links
+    /// (e.g. https://survey.example.org). Defaults to the request's Host.
+    #[arg(long, env = "PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// Where to listen; defaults to cargo-leptos's LEPTOS_SITE_ADDR, else 127.0.0.1:3000.
+    #[arg(long, env = "LISTEN_ADDR")]
+    pub listen_addr: Option<SocketAddr>,
+}

@@ -1,0 +1,4 @@
+//! The axum server: configuration, start-up and the routes around the Leptos app.
+
+pub mod config;
+pub mod startup;

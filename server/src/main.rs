@@ -1,0 +1,37 @@
+use clap::Parser;
+use server::config::{Cli, Command};
+use server::startup;
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
+        .init();
+    let cli = Cli::parse();
+    match run(cli).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), startup::StartupError> {
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::CheckStudies => {
+            let studies = app::study::Studies::load_dir(&cli.config.studies_dir, &cli.config.default_study)?;
+            for study in studies.iter() {
+                println!("{} {} ok ({} pages)", study.slug, study.version, study.pages.len());
+            }
+            Ok(())
+        }
+        Command::Serve => {
+            let running = startup::bind(&cli.config, startup::leptos_options()?).await?;
+            tracing::info!("serving on http://{}", running.addr);
+            running.serve.await?;
+            Ok(())
+        }
+    }
+}

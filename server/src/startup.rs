@@ -1,0 +1,93 @@
+use std::net::SocketAddr;
+
+use app::state::AppState;
+use app::storage::Storage;
+use app::study::Studies;
+use app::{App, shell};
+use axum::Router;
+use leptos::prelude::*;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use tokio::net::TcpListener;
+use tower_http::compression::CompressionLayer;
+
+use crate::config::Config;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("study file problem: {0}")]
+    Study(#[from] app::study::StudyError),
+    #[error("database problem: {0}")]
+    Storage(#[from] app::storage::StorageError),
+    #[error("leptos configuration problem: {0}")]
+    Leptos(String),
+    #[error("cannot listen: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Loads the studies, opens the database and builds the whole router.
+pub async fn build(config: &Config, leptos_options: LeptosOptions) -> Result<Router, StartupError> {
+    let studies = Studies::load_dir(&config.studies_dir, &config.default_study)?;
+    let storage = Storage::connect(&config.database_url).await?;
+    let today = chrono_today();
+    for study in studies.iter() {
+        storage.register_study(&study.slug, &study.version, &study.source, today).await?;
+    }
+    let state = AppState { leptos_options: leptos_options.clone(), storage, studies, public_url: config.public_url.clone() };
+    let routes = generate_route_list(App);
+    let context_state = state.clone();
+    let router = Router::new()
+        .merge(app::survey::forms::routes())
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || provide_context(context_state.clone()),
+            move || shell(leptos_options.clone()),
+        )
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(CompressionLayer::new())
+        .with_state(state);
+    Ok(router)
+}
+
+fn chrono_today() -> chrono::NaiveDate {
+    app::survey::flow::today()
+}
+
+/// Reads the Leptos settings cargo-leptos passes in the environment, with sane defaults when run bare.
+pub fn leptos_options() -> Result<LeptosOptions, StartupError> {
+    let config = get_configuration(None).map_err(|e| StartupError::Leptos(e.to_string()))?;
+    Ok(config.leptos_options)
+}
+
+/// A server bound and ready: its address, and the future that serves until shut down.
+pub struct Running {
+    pub addr: SocketAddr,
+    pub serve: std::pin::Pin<Box<dyn std::future::Future<Output = std::io::Result<()>> + Send>>,
+}
+
+pub async fn bind(config: &Config, leptos_options: LeptosOptions) -> Result<Running, StartupError> {
+    let addr = config.listen_addr.unwrap_or(leptos_options.site_addr);
+    let router = build(config, leptos_options).await?;
+    let listener = TcpListener::bind(addr).await?;
+    let addr = listener.local_addr()?;
+    let serve = async move { axum::serve(listener, router).with_graceful_shutdown(shutdown_signal()).await };
+    Ok(Running { addr, serve: Box::pin(serve) })
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut signal) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            signal.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}

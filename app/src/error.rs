@@ -2,6 +2,7 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use leptos::prelude::{ServerFnError, use_context};
 
+use crate::components::escape_html;
 use crate::storage::StorageError;
 use crate::survey::answer::AnswerError;
 
@@ -20,7 +21,10 @@ pub enum AppError {
     #[error("This page has no question called \"{0}\".")]
     UnknownField(String),
     #[error("The answer to \"{question}\" was not saved: {problem}.")]
-    BadAnswer { question: String, problem: AnswerError },
+    BadAnswer {
+        question: String,
+        problem: AnswerError,
+    },
     #[error("{0}")]
     BadForm(String),
     #[error("Something went wrong on our side. Your saved answers are safe; please try again.")]
@@ -32,7 +36,9 @@ impl AppError {
         match self {
             Self::UnknownLink | Self::UnknownStudy | Self::UnknownStep => StatusCode::NOT_FOUND,
             Self::AlreadySubmitted => StatusCode::CONFLICT,
-            Self::UnknownField(_) | Self::BadAnswer { .. } | Self::BadForm(_) => StatusCode::BAD_REQUEST,
+            Self::UnknownField(_) | Self::BadAnswer { .. } | Self::BadForm(_) => {
+                StatusCode::BAD_REQUEST
+            }
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -77,19 +83,4 @@ impl IntoResponse for AppError {
         );
         (status, Html(page)).into_response()
     }
-}
-
-pub fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }

@@ -24,7 +24,11 @@ pub enum Command {
 #[derive(Debug, Clone, clap::Args)]
 pub struct Config {
     /// Where the database is: sqlite://PATH (created and migrated on start).
-    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/vignette.db")]
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://data/vignette.db"
+    )]
     pub database_url: String,
     /// The folder of study definition files (*.toml).
     #[arg(long, env = "STUDIES_DIR", default_value = "studies")]

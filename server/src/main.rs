@@ -6,7 +6,9 @@ use tracing_subscriber::EnvFilter;
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
         .init();
     let cli = Cli::parse();
     match run(cli).await {
@@ -21,9 +23,15 @@ async fn main() -> std::process::ExitCode {
 async fn run(cli: Cli) -> Result<(), startup::StartupError> {
     match cli.command.unwrap_or(Command::Serve) {
         Command::CheckStudies => {
-            let studies = app::study::Studies::load_dir(&cli.config.studies_dir, &cli.config.default_study)?;
+            let studies =
+                app::study::Studies::load_dir(&cli.config.studies_dir, &cli.config.default_study)?;
             for study in studies.iter() {
-                println!("{} {} ok ({} pages)", study.slug, study.version, study.pages.len());
+                println!(
+                    "{} {} ok ({} pages)",
+                    study.slug,
+                    study.version,
+                    study.pages.len()
+                );
             }
             Ok(())
         }

@@ -30,9 +30,16 @@ pub async fn build(config: &Config, leptos_options: LeptosOptions) -> Result<Rou
     let storage = Storage::connect(&config.database_url).await?;
     let today = chrono_today();
     for study in studies.iter() {
-        storage.register_study(&study.slug, &study.version, &study.source, today).await?;
+        storage
+            .register_study(&study.slug, &study.version, &study.source, today)
+            .await?;
     }
-    let state = AppState { leptos_options: leptos_options.clone(), storage, studies, public_url: config.public_url.clone() };
+    let state = AppState {
+        leptos_options: leptos_options.clone(),
+        storage,
+        studies,
+        public_url: config.public_url.clone(),
+    };
     let routes = generate_route_list(App);
     let context_state = state.clone();
     let router = Router::new()
@@ -53,10 +60,30 @@ fn chrono_today() -> chrono::NaiveDate {
     app::survey::flow::today()
 }
 
-/// Reads the Leptos settings cargo-leptos passes in the environment, with sane defaults when run bare.
+/// The name cargo-leptos gives the wasm, JS and CSS files (the `name` in Cargo.toml's metadata).
+pub const OUTPUT_NAME: &str = "vignette";
+
+/// Reads the Leptos settings cargo-leptos passes in the environment. A binary built by plain
+/// cargo has no output name compiled in, so it falls back to this project's names.
 pub fn leptos_options() -> Result<LeptosOptions, StartupError> {
-    let config = get_configuration(None).map_err(|e| StartupError::Leptos(e.to_string()))?;
-    Ok(config.leptos_options)
+    match get_configuration(None) {
+        Ok(config) => Ok(config.leptos_options),
+        Err(_) => {
+            let site_root =
+                std::env::var("LEPTOS_SITE_ROOT").unwrap_or_else(|_| "target/site".into());
+            let mut options = LeptosOptions::builder()
+                .output_name(OUTPUT_NAME)
+                .site_root(site_root)
+                .build();
+            if let Some(addr) = std::env::var("LEPTOS_SITE_ADDR")
+                .ok()
+                .and_then(|a| a.parse().ok())
+            {
+                options.site_addr = addr;
+            }
+            Ok(options)
+        }
+    }
 }
 
 /// A server bound and ready: its address, and the future that serves until shut down.
@@ -70,8 +97,15 @@ pub async fn bind(config: &Config, leptos_options: LeptosOptions) -> Result<Runn
     let router = build(config, leptos_options).await?;
     let listener = TcpListener::bind(addr).await?;
     let addr = listener.local_addr()?;
-    let serve = async move { axum::serve(listener, router).with_graceful_shutdown(shutdown_signal()).await };
-    Ok(Running { addr, serve: Box::pin(serve) })
+    let serve = async move {
+        axum::serve(listener, router)
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+    };
+    Ok(Running {
+        addr,
+        serve: Box::pin(serve),
+    })
 }
 
 async fn shutdown_signal() {
@@ -80,7 +114,9 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let terminate = async {
-        if let Ok(mut signal) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut signal) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             signal.recv().await;
         }
     };

@@ -90,3 +90,25 @@ pub fn LoadError(error: ServerFnError) -> impl IntoView {
         <p><a href="/">"Go to the start page"</a></p>
     }
 }
+
+/// Escapes text for HTML. Needed where the renderer does not escape for us (textarea content).
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// The content of a `<textarea>` as HTML: escaped (the renderer leaves textarea children raw), and
+/// led by a newline because HTML parsers drop one leading newline of a textarea's content.
+pub fn textarea_content(value: &str) -> String {
+    format!("\n{}", escape_html(value))
+}

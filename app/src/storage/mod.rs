@@ -62,7 +62,8 @@ impl Storage {
             .strip_prefix("sqlite://")
             .or_else(|| url.strip_prefix("sqlite:"))
             .ok_or_else(|| StorageError::UnsupportedUrl(url.to_owned()))?;
-        if let Some(parent) = std::path::Path::new(path.split('?').next().unwrap_or(path)).parent() {
+        if let Some(parent) = std::path::Path::new(path.split('?').next().unwrap_or(path)).parent()
+        {
             if !parent.as_os_str().is_empty() {
                 std::fs::create_dir_all(parent).map_err(|e| sqlx::Error::Io(e))?;
             }
@@ -75,13 +76,22 @@ impl Storage {
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
-        let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await?;
         SQLITE_MIGRATIONS.run(&pool).await?;
         Ok(Self { pool })
     }
 
     /// Records the study definition that responses will refer to.
-    pub async fn register_study(&self, slug: &str, version: &str, definition: &str, today: NaiveDate) -> Result<(), StorageError> {
+    pub async fn register_study(
+        &self,
+        slug: &str,
+        version: &str,
+        definition: &str,
+        today: NaiveDate,
+    ) -> Result<(), StorageError> {
         sqlx::query(
             "INSERT INTO studies (slug, version, definition, loaded_on) VALUES ($1, $2, $3, $4)
              ON CONFLICT (slug) DO UPDATE SET version = excluded.version, definition = excluded.definition, loaded_on = excluded.loaded_on",
@@ -114,7 +124,10 @@ impl Storage {
         Ok(id)
     }
 
-    pub async fn find_by_token_hash(&self, token_hash: &str) -> Result<Option<ResponseRecord>, StorageError> {
+    pub async fn find_by_token_hash(
+        &self,
+        token_hash: &str,
+    ) -> Result<Option<ResponseRecord>, StorageError> {
         let row = sqlx::query(
             "SELECT id, study_slug, step_reached, started_on, submitted_on, participant_number
              FROM responses WHERE token_hash = $1",
@@ -128,14 +141,20 @@ impl Storage {
                 study_slug: row.try_get("study_slug")?,
                 step_reached: row.try_get("step_reached")?,
                 started_on: parse_day(row.try_get("started_on")?)?,
-                submitted_on: row.try_get::<Option<String>, _>("submitted_on")?.map(parse_day).transpose()?,
+                submitted_on: row
+                    .try_get::<Option<String>, _>("submitted_on")?
+                    .map(parse_day)
+                    .transpose()?,
                 participant_number: row.try_get("participant_number")?,
             })
         })
         .transpose()
     }
 
-    pub async fn answers(&self, response_id: &str) -> Result<HashMap<String, String>, StorageError> {
+    pub async fn answers(
+        &self,
+        response_id: &str,
+    ) -> Result<HashMap<String, String>, StorageError> {
         let rows = sqlx::query("SELECT question_id, value FROM answers WHERE response_id = $1")
             .bind(response_id)
             .fetch_all(&self.pool)
@@ -197,7 +216,12 @@ impl Storage {
 
     /// Submits a response and gives it the study's next participant number.
     /// Submitting again returns the number it already has: a double click or a resend is harmless.
-    pub async fn submit(&self, response_id: &str, step_reached: i64, today: NaiveDate) -> Result<i64, StorageError> {
+    pub async fn submit(
+        &self,
+        response_id: &str,
+        step_reached: i64,
+        today: NaiveDate,
+    ) -> Result<i64, StorageError> {
         let mut tx = self.pool.begin().await?;
         let claimed = sqlx::query(
             "UPDATE responses SET submitted_on = $1, updated_on = $1, step_reached = MAX(step_reached, $2)
@@ -227,12 +251,14 @@ impl Storage {
             return Ok(number);
         }
         tx.rollback().await?;
-        sqlx::query_scalar::<_, Option<i64>>("SELECT participant_number FROM responses WHERE id = $1")
-            .bind(response_id)
-            .fetch_optional(&self.pool)
-            .await?
-            .flatten()
-            .ok_or(StorageError::NotFound)
+        sqlx::query_scalar::<_, Option<i64>>(
+            "SELECT participant_number FROM responses WHERE id = $1",
+        )
+        .bind(response_id)
+        .fetch_optional(&self.pool)
+        .await?
+        .flatten()
+        .ok_or(StorageError::NotFound)
     }
 
     async fn missing_or_submitted(&self, response_id: &str) -> StorageError {

@@ -59,9 +59,15 @@ pub struct Question {
 
 #[derive(Debug, Clone)]
 pub enum QuestionKind {
-    Text { max_chars: usize },
-    Likert { labels: Vec<String> },
-    Choice { options: Vec<ChoiceOption> },
+    Text {
+        max_chars: usize,
+    },
+    Likert {
+        labels: Vec<String>,
+    },
+    Choice {
+        options: Vec<ChoiceOption>,
+    },
     /// A length of time in whole months, asked as years and months.
     Duration,
 }
@@ -144,16 +150,24 @@ impl Study {
             field: toml_error_field(&e, source),
             problem: e.message().to_owned(),
         })?;
-        raw.validate(source)
-            .map_err(|(field, problem)| StudyError { file: file.to_owned(), field, problem })
+        raw.validate(source).map_err(|(field, problem)| StudyError {
+            file: file.to_owned(),
+            field,
+            problem,
+        })
     }
 
     pub fn page(&self, slug: &str) -> Option<(usize, &Page)> {
-        self.pages.iter().enumerate().find(|(_, page)| page.slug == slug)
+        self.pages
+            .iter()
+            .enumerate()
+            .find(|(_, page)| page.slug == slug)
     }
 
     pub fn questions(&self) -> impl Iterator<Item = (&Page, &Question)> {
-        self.pages.iter().flat_map(|page| page.questions.iter().map(move |q| (page, q)))
+        self.pages
+            .iter()
+            .flat_map(|page| page.questions.iter().map(move |q| (page, q)))
     }
 
     pub fn question(&self, id: &str) -> Option<&Question> {
@@ -164,7 +178,10 @@ impl Study {
 fn toml_error_field(error: &toml::de::Error, source: &str) -> String {
     match error.span() {
         Some(span) => {
-            let line = source.get(..span.start).map_or(0, |before| before.matches('\n').count()) + 1;
+            let line = source
+                .get(..span.start)
+                .map_or(0, |before| before.matches('\n').count())
+                + 1;
             format!("(line {line})")
         }
         None => "(file)".into(),
@@ -267,11 +284,15 @@ fn require_identifier(field: &str, value: &str) -> Result<(), Invalid> {
     let ok = !value.is_empty()
         && value.len() <= 64
         && value.starts_with(|c: char| c.is_ascii_lowercase())
-        && value.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-');
+        && value
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-');
     if !ok {
         return Err(invalid(
             field,
-            format!("\"{value}\" must start with a lowercase letter and use only a-z, 0-9, - and _ (64 at most)"),
+            format!(
+                "\"{value}\" must start with a lowercase letter and use only a-z, 0-9, - and _ (64 at most)"
+            ),
         ));
     }
     Ok(())
@@ -304,15 +325,23 @@ impl RawStudy {
         for (index, page) in self.pages.into_iter().enumerate() {
             let field = format!("pages[{index}]");
             require_identifier(&format!("{field}.slug"), &page.slug)?;
-            if RESERVED_PAGE_SLUGS.contains(&page.slug.as_str()) || !page_slugs.insert(page.slug.clone()) {
-                return Err(invalid(format!("{field}.slug"), format!("\"{}\" is reserved or used twice", page.slug)));
+            if RESERVED_PAGE_SLUGS.contains(&page.slug.as_str())
+                || !page_slugs.insert(page.slug.clone())
+            {
+                return Err(invalid(
+                    format!("{field}.slug"),
+                    format!("\"{}\" is reserved or used twice", page.slug),
+                ));
             }
             require_text(&format!("{field}.title"), &page.title)?;
             let mut questions = Vec::new();
             for (q_index, question) in page.questions.into_iter().enumerate() {
                 let q_field = format!("{field}.questions[{q_index}]");
                 if !question_ids.insert(question.id.clone()) {
-                    return Err(invalid(format!("{q_field}.id"), format!("\"{}\" is used twice", question.id)));
+                    return Err(invalid(
+                        format!("{q_field}.id"),
+                        format!("\"{}\" is used twice", question.id),
+                    ));
                 }
                 let parsed = question.validate(&q_field, &self.scales)?;
                 if let Some(parsed) = parsed {
@@ -345,7 +374,10 @@ impl RawStudy {
 
 fn validate_scale(field: &str, scale: &RawScale) -> Result<(), Invalid> {
     if !(2..=11).contains(&scale.labels.len()) {
-        return Err(invalid(format!("{field}.labels"), "a scale needs between 2 and 11 labels"));
+        return Err(invalid(
+            format!("{field}.labels"),
+            "a scale needs between 2 and 11 labels",
+        ));
     }
     for (i, label) in scale.labels.iter().enumerate() {
         require_text(&format!("{field}.labels[{i}]"), label)?;
@@ -355,34 +387,54 @@ fn validate_scale(field: &str, scale: &RawScale) -> Result<(), Invalid> {
 
 impl RawQuestion {
     /// Returns the question, or None when it is switched off.
-    fn validate(self, field: &str, scales: &BTreeMap<String, RawScale>) -> Result<Option<Question>, Invalid> {
+    fn validate(
+        self,
+        field: &str,
+        scales: &BTreeMap<String, RawScale>,
+    ) -> Result<Option<Question>, Invalid> {
         require_identifier(&format!("{field}.id"), &self.id)?;
         require_text(&format!("{field}.label"), &self.label)?;
         let from_instrument = match self.source.as_deref() {
             None => false,
             Some("instrument") => true,
             Some(other) => {
-                return Err(invalid(format!("{field}.source"), format!("\"{other}\" is not known; use \"instrument\" or leave it out")));
+                return Err(invalid(
+                    format!("{field}.source"),
+                    format!("\"{other}\" is not known; use \"instrument\" or leave it out"),
+                ));
             }
         };
         let kind = match self.kind {
             RawKind::Text => {
                 let max_chars = self.max_chars.unwrap_or(DEFAULT_MAX_CHARS);
                 if !(1..=LARGEST_MAX_CHARS).contains(&max_chars) {
-                    return Err(invalid(format!("{field}.max_chars"), format!("must be between 1 and {LARGEST_MAX_CHARS}")));
+                    return Err(invalid(
+                        format!("{field}.max_chars"),
+                        format!("must be between 1 and {LARGEST_MAX_CHARS}"),
+                    ));
                 }
                 QuestionKind::Text { max_chars }
             }
             RawKind::Likert => {
-                let name = self.scale.as_deref().ok_or_else(|| invalid(format!("{field}.scale"), "a likert question needs a scale"))?;
-                let scale = scales
-                    .get(name)
-                    .ok_or_else(|| invalid(format!("{field}.scale"), format!("no scale named \"{name}\" under [scales]")))?;
-                QuestionKind::Likert { labels: scale.labels.clone() }
+                let name = self.scale.as_deref().ok_or_else(|| {
+                    invalid(format!("{field}.scale"), "a likert question needs a scale")
+                })?;
+                let scale = scales.get(name).ok_or_else(|| {
+                    invalid(
+                        format!("{field}.scale"),
+                        format!("no scale named \"{name}\" under [scales]"),
+                    )
+                })?;
+                QuestionKind::Likert {
+                    labels: scale.labels.clone(),
+                }
             }
             RawKind::Choice => {
                 if self.options.len() < 2 {
-                    return Err(invalid(format!("{field}.options"), "a choice question needs at least two options"));
+                    return Err(invalid(
+                        format!("{field}.options"),
+                        "a choice question needs at least two options",
+                    ));
                 }
                 let mut seen = HashSet::new();
                 for (i, option) in self.options.iter().enumerate() {
@@ -392,7 +444,9 @@ impl RawQuestion {
                         return Err(invalid(format!("{field}.options[{i}].value"), "used twice"));
                     }
                 }
-                QuestionKind::Choice { options: self.options }
+                QuestionKind::Choice {
+                    options: self.options,
+                }
             }
             RawKind::Duration => QuestionKind::Duration,
         };
@@ -416,7 +470,8 @@ mod tests {
     use super::*;
 
     fn sam_source() -> String {
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../studies/sam.toml")).unwrap()
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../studies/sam.toml"))
+            .unwrap()
     }
 
     #[test]
@@ -425,14 +480,23 @@ mod tests {
         assert_eq!(study.slug, "sam");
         assert_eq!(study.pages.len(), 7);
         let vignette = study.page("sam").unwrap().1;
-        let words = study.source.split("[[pages]]").nth(3).unwrap().split_whitespace().count();
+        let words = study
+            .source
+            .split("[[pages]]")
+            .nth(3)
+            .unwrap()
+            .split_whitespace()
+            .count();
         assert!(words > 250, "vignette section is {words} words");
         assert_eq!(vignette.questions.len(), 3);
         assert_eq!(
             study.question("r3").unwrap().label,
             "What may hinder Sam's recovery, as you see it?"
         );
-        assert!(study.question("nation").is_none(), "nation is switched off by default");
+        assert!(
+            study.question("nation").is_none(),
+            "nation is switched off by default"
+        );
     }
 
     fn error_for(edit: impl Fn(String) -> String) -> StudyError {

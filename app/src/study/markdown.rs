@@ -5,9 +5,17 @@ use pulldown_cmark::{Event, Options, Parser, Tag, html};
 pub fn render_markdown(source: &str) -> String {
     let events = Parser::new_ext(source, Options::ENABLE_STRIKETHROUGH).map(|event| match event {
         Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
-        Event::Start(Tag::Link { link_type, dest_url, title, id }) if !is_safe_url(&dest_url) => {
-            Event::Start(Tag::Link { link_type, dest_url: "#".into(), title, id })
-        }
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) if !is_safe_url(&dest_url) => Event::Start(Tag::Link {
+            link_type,
+            dest_url: "#".into(),
+            title,
+            id,
+        }),
         Event::Start(Tag::Image { .. }) => Event::Text("".into()),
         Event::End(pulldown_cmark::TagEnd::Image) => Event::Text("".into()),
         other => other,
@@ -47,7 +55,8 @@ mod tests {
 
     #[test]
     fn dangerous_links_are_neutralised() {
-        let html = render_markdown("[click](javascript:alert(1)) [ok](https://example.org) [rel](/s/sam)");
+        let html =
+            render_markdown("[click](javascript:alert(1)) [ok](https://example.org) [rel](/s/sam)");
         assert!(!html.contains("javascript:"), "{html}");
         assert!(html.contains("href=\"https://example.org\""));
         assert!(html.contains("href=\"/s/sam\""));

@@ -4,6 +4,6 @@ mod definition;
 mod markdown;
 
 pub use definition::{
-    ChoiceOption, Page, Question, QuestionKind, Study, StudyError, Studies, DEFAULT_MAX_CHARS,
+    ChoiceOption, DEFAULT_MAX_CHARS, Page, Question, QuestionKind, Studies, Study, StudyError,
 };
 pub use markdown::render_markdown;

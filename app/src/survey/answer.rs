@@ -28,7 +28,10 @@ impl AnswerError {
     /// True when a participant could have typed this by mistake (so the page shows it next to the
     /// field); false when the page could not have sent it (so the request is simply refused).
     pub fn is_typing_mistake(&self) -> bool {
-        matches!(self, Self::YearsNotANumber | Self::MonthsOutOfRange | Self::DurationTooLong)
+        matches!(
+            self,
+            Self::YearsNotANumber | Self::MonthsOutOfRange | Self::DurationTooLong
+        )
     }
 }
 
@@ -66,12 +69,23 @@ impl ValidAnswer {
         if years.is_empty() && months.is_empty() {
             return Ok(Self(None));
         }
-        let years: u32 = if years.is_empty() { 0 } else { years.parse().map_err(|_| AnswerError::YearsNotANumber)? };
-        let months: u32 = if months.is_empty() { 0 } else { months.parse().map_err(|_| AnswerError::MonthsOutOfRange)? };
+        let years: u32 = if years.is_empty() {
+            0
+        } else {
+            years.parse().map_err(|_| AnswerError::YearsNotANumber)?
+        };
+        let months: u32 = if months.is_empty() {
+            0
+        } else {
+            months.parse().map_err(|_| AnswerError::MonthsOutOfRange)?
+        };
         if months > 11 {
             return Err(AnswerError::MonthsOutOfRange);
         }
-        let total = years.checked_mul(12).and_then(|y| y.checked_add(months)).ok_or(AnswerError::DurationTooLong)?;
+        let total = years
+            .checked_mul(12)
+            .and_then(|y| y.checked_add(months))
+            .ok_or(AnswerError::DurationTooLong)?;
         months_within_limit(total)
     }
 }
@@ -79,12 +93,18 @@ impl ValidAnswer {
 fn parse_text(raw: &str, max_chars: usize) -> Result<ValidAnswer, AnswerError> {
     // Browsers send line breaks as CRLF; store one form so counts match what the person typed.
     let text = raw.replace("\r\n", "\n");
-    if text.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+    if text
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+    {
         return Err(AnswerError::ControlCharacters);
     }
     let actual = text.chars().count();
     if actual > max_chars {
-        return Err(AnswerError::TooLong { max: max_chars, actual });
+        return Err(AnswerError::TooLong {
+            max: max_chars,
+            actual,
+        });
     }
     Ok(ValidAnswer((!text.trim().is_empty()).then_some(text)))
 }
@@ -94,7 +114,9 @@ fn parse_scale_point(raw: &str, points: usize) -> Result<ValidAnswer, AnswerErro
         return Ok(ValidAnswer(None));
     }
     match raw.parse::<usize>() {
-        Ok(point) if (1..=points).contains(&point) && raw == point.to_string() => Ok(ValidAnswer(Some(raw.to_owned()))),
+        Ok(point) if (1..=points).contains(&point) && raw == point.to_string() => {
+            Ok(ValidAnswer(Some(raw.to_owned())))
+        }
         _ => Err(AnswerError::NotOnScale),
     }
 }
@@ -122,7 +144,11 @@ pub fn describe_months(total: u32) -> String {
         _ => {
             let years = f64::from(total) / 12.0;
             let rounded = (years * 10.0).round() / 10.0;
-            if rounded.fract() == 0.0 { format!("{rounded:.0} years") } else { format!("{rounded:.1} years") }
+            if rounded.fract() == 0.0 {
+                format!("{rounded:.0} years")
+            } else {
+                format!("{rounded:.1} years")
+            }
         }
     }
 }
@@ -133,36 +159,74 @@ mod tests {
     use crate::study::ChoiceOption;
 
     fn question(kind: QuestionKind) -> Question {
-        Question { id: "q".into(), label: "Q".into(), hint: None, required: true, from_instrument: false, theme: None, kind }
+        Question {
+            id: "q".into(),
+            label: "Q".into(),
+            hint: None,
+            required: true,
+            from_instrument: false,
+            theme: None,
+            kind,
+        }
     }
 
     #[test]
     fn text_within_limit_counts_characters_not_bytes() {
         let q = question(QuestionKind::Text { max_chars: 5 });
-        assert_eq!(ValidAnswer::parse(&q, "Ŵŷŵ😀a").unwrap().into_stored().as_deref(), Some("Ŵŷŵ😀a"));
-        assert_eq!(ValidAnswer::parse(&q, "abcdef"), Err(AnswerError::TooLong { max: 5, actual: 6 }));
-        assert_eq!(ValidAnswer::parse(&q, "a\r\nb").unwrap().into_stored().as_deref(), Some("a\nb"));
+        assert_eq!(
+            ValidAnswer::parse(&q, "Ŵŷŵ😀a")
+                .unwrap()
+                .into_stored()
+                .as_deref(),
+            Some("Ŵŷŵ😀a")
+        );
+        assert_eq!(
+            ValidAnswer::parse(&q, "abcdef"),
+            Err(AnswerError::TooLong { max: 5, actual: 6 })
+        );
+        assert_eq!(
+            ValidAnswer::parse(&q, "a\r\nb")
+                .unwrap()
+                .into_stored()
+                .as_deref(),
+            Some("a\nb")
+        );
         assert_eq!(ValidAnswer::parse(&q, "   ").unwrap().into_stored(), None);
-        assert_eq!(ValidAnswer::parse(&q, "a\u{0}b"), Err(AnswerError::ControlCharacters));
+        assert_eq!(
+            ValidAnswer::parse(&q, "a\u{0}b"),
+            Err(AnswerError::ControlCharacters)
+        );
     }
 
     #[test]
     fn likert_accepts_only_points_on_the_scale() {
-        let q = question(QuestionKind::Likert { labels: vec!["a".into(); 5] });
+        let q = question(QuestionKind::Likert {
+            labels: vec!["a".into(); 5],
+        });
         assert!(ValidAnswer::parse(&q, "1").is_ok());
         assert!(ValidAnswer::parse(&q, "5").is_ok());
         for bad in ["0", "6", "-1", "03", "2.5", "x", "+3"] {
-            assert_eq!(ValidAnswer::parse(&q, bad), Err(AnswerError::NotOnScale), "{bad}");
+            assert_eq!(
+                ValidAnswer::parse(&q, bad),
+                Err(AnswerError::NotOnScale),
+                "{bad}"
+            );
         }
     }
 
     #[test]
     fn choice_accepts_only_listed_values() {
         let q = question(QuestionKind::Choice {
-            options: vec![ChoiceOption { value: "community".into(), label: "C".into() }],
+            options: vec![ChoiceOption {
+                value: "community".into(),
+                label: "C".into(),
+            }],
         });
         assert!(ValidAnswer::parse(&q, "community").is_ok());
-        assert_eq!(ValidAnswer::parse(&q, "Community"), Err(AnswerError::NotAnOption));
+        assert_eq!(
+            ValidAnswer::parse(&q, "Community"),
+            Err(AnswerError::NotAnOption)
+        );
     }
 
     #[test]

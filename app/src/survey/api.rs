@@ -7,7 +7,9 @@ use super::view::{ConsentView, LandingView, StepView};
 
 #[server]
 pub async fn load_landing(study: Option<String>) -> Result<LandingView, ServerFnError> {
-    server::landing(study).await.map_err(|e| e.into_server_fn_error())
+    server::landing(study)
+        .await
+        .map_err(|e| e.into_server_fn_error())
 }
 
 #[server]
@@ -16,14 +18,26 @@ pub async fn load_consent(study: String) -> Result<ConsentView, ServerFnError> {
 }
 
 #[server]
-pub async fn load_step(token: String, step: String, return_to: Option<String>) -> Result<StepView, ServerFnError> {
-    server::step(&token, &step, return_to.as_deref()).await.map_err(|e| e.into_server_fn_error())
+pub async fn load_step(
+    token: String,
+    step: String,
+    return_to: Option<String>,
+) -> Result<StepView, ServerFnError> {
+    server::step(&token, &step, return_to.as_deref())
+        .await
+        .map_err(|e| e.into_server_fn_error())
 }
 
 /// Saves some fields of one page as the participant types. Checked exactly as Continue checks them.
 #[server(input = Json)]
-pub async fn save_fields(token: String, step: String, fields: Vec<(String, String)>) -> Result<(), ServerFnError> {
-    server::save(&token, &step, &fields).await.map_err(|e| e.into_server_fn_error())
+pub async fn save_fields(
+    token: String,
+    step: String,
+    fields: Vec<(String, String)>,
+) -> Result<(), ServerFnError> {
+    server::save(&token, &step, &fields)
+        .await
+        .map_err(|e| e.into_server_fn_error())
 }
 
 #[cfg(feature = "ssr")]
@@ -37,11 +51,14 @@ pub(crate) mod server {
     use crate::state::AppState;
 
     pub fn app_state() -> Result<AppState, AppError> {
-        use_context::<AppState>().ok_or_else(|| AppError::Internal("application state is not provided".into()))
+        use_context::<AppState>()
+            .ok_or_else(|| AppError::Internal("application state is not provided".into()))
     }
 
     fn request_headers() -> HeaderMap {
-        use_context::<axum::http::request::Parts>().map(|parts| parts.headers).unwrap_or_default()
+        use_context::<axum::http::request::Parts>()
+            .map(|parts| parts.headers)
+            .unwrap_or_default()
     }
 
     /// The site's own address, for links a participant copies to another device.
@@ -49,7 +66,10 @@ pub(crate) mod server {
         if let Some(url) = &state.public_url {
             return url.trim_end_matches('/').to_owned();
         }
-        let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1:3000");
+        let host = headers
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .unwrap_or("127.0.0.1:3000");
         format!("http://{host}")
     }
 
@@ -80,7 +100,11 @@ pub(crate) mod server {
                 }
             }
         }
-        Ok(LandingView { study_slug: study.slug.clone(), title: study.title.clone(), resume_href })
+        Ok(LandingView {
+            study_slug: study.slug.clone(),
+            title: study.title.clone(),
+            resume_href,
+        })
     }
 
     pub fn consent(slug: &str) -> Result<ConsentView, AppError> {
@@ -88,18 +112,35 @@ pub(crate) mod server {
         let study = state.studies.get(slug).ok_or(AppError::UnknownStudy)?;
         let rejected = use_context::<RejectedForm>();
         Ok(ConsentView {
-            frame: frame(FrameInput { study: &study, step: CONSENT_STEP, back_href: Some(format!("/s/{slug}")), resume_url: None }),
+            frame: frame(FrameInput {
+                study: &study,
+                step: CONSENT_STEP,
+                back_href: Some(format!("/s/{slug}")),
+                resume_url: None,
+            }),
             study_slug: study.slug.clone(),
             title: study.information_title.clone(),
             information_html: study.information_html.clone(),
             statement: study.consent_statement.clone(),
             errors: rejected
-                .map(|r| r.errors.into_iter().map(|(id, message)| FieldError { href: format!("#{id}"), message }).collect())
+                .map(|r| {
+                    r.errors
+                        .into_iter()
+                        .map(|(id, message)| FieldError {
+                            href: format!("#{id}"),
+                            message,
+                        })
+                        .collect()
+                })
                 .unwrap_or_default(),
         })
     }
 
-    pub async fn step(token: &str, step: &str, return_to: Option<&str>) -> Result<StepView, AppError> {
+    pub async fn step(
+        token: &str,
+        step: &str,
+        return_to: Option<&str>,
+    ) -> Result<StepView, AppError> {
         let state = app_state()?;
         let participant = Participant::find(&state, token).await?;
         if let Some(day) = participant.record.submitted_on {
@@ -107,16 +148,36 @@ pub(crate) mod server {
         }
         let answers = state.storage.answers(&participant.record.id).await?;
         let rejected = use_context::<RejectedForm>();
-        let resume_url = format!("{}{}", site_url(&state, &request_headers()), participant.resume_href());
+        let resume_url = format!(
+            "{}{}",
+            site_url(&state, &request_headers()),
+            participant.resume_href()
+        );
         if step == CHECK_STEP_SLUG || step == THANKS_STEP_SLUG {
-            return Ok(StepView::Check(check_view(&participant, &answers, rejected.is_some(), resume_url)));
+            return Ok(StepView::Check(check_view(
+                &participant,
+                &answers,
+                rejected.is_some(),
+                resume_url,
+            )));
         }
         let (index, _) = participant.study.page(step).ok_or(AppError::UnknownStep)?;
         let return_to_check = return_to == Some(CHECK_STEP_SLUG);
-        Ok(StepView::Questions(questions_view(&participant, index, &answers, rejected.as_ref(), return_to_check, resume_url)))
+        Ok(StepView::Questions(questions_view(
+            &participant,
+            index,
+            &answers,
+            rejected.as_ref(),
+            return_to_check,
+            resume_url,
+        )))
     }
 
-    pub async fn save(token: &str, step: &str, fields: &[(String, String)]) -> Result<(), AppError> {
+    pub async fn save(
+        token: &str,
+        step: &str,
+        fields: &[(String, String)],
+    ) -> Result<(), AppError> {
         let state = app_state()?;
         let participant = Participant::find(&state, token).await?;
         if participant.record.submitted_on.is_some() {
@@ -128,7 +189,10 @@ pub(crate) mod server {
             return Err(AppError::BadForm(message.clone()));
         }
         let current_step = i64::try_from(page_step(index)).unwrap_or(i64::MAX);
-        state.storage.save_answers(&participant.record.id, &form.changes, current_step, today()).await?;
+        state
+            .storage
+            .save_answers(&participant.record.id, &form.changes, current_step, today())
+            .await?;
         Ok(())
     }
 }

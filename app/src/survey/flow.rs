@@ -36,7 +36,10 @@ pub fn page_step(page_index: usize) -> usize {
 /// The slug of the page a participant should continue at.
 pub fn slug_for_step(study: &Study, step: usize) -> &str {
     let index = step.saturating_sub(2);
-    study.pages.get(index).map_or(CHECK_STEP_SLUG, |page| page.slug.as_str())
+    study
+        .pages
+        .get(index)
+        .map_or(CHECK_STEP_SLUG, |page| page.slug.as_str())
 }
 
 pub fn step_href(token: &ResumeToken, slug: &str) -> String {
@@ -53,9 +56,20 @@ pub struct Participant {
 impl Participant {
     pub async fn find(state: &AppState, token: &str) -> Result<Self, AppError> {
         let token = ResumeToken::parse(token).ok_or(AppError::UnknownLink)?;
-        let record = state.storage.find_by_token_hash(&token.storage_hash()).await?.ok_or(AppError::UnknownLink)?;
-        let study = state.studies.get(&record.study_slug).ok_or(AppError::UnknownStudy)?;
-        Ok(Self { token, record, study })
+        let record = state
+            .storage
+            .find_by_token_hash(&token.storage_hash())
+            .await?
+            .ok_or(AppError::UnknownLink)?;
+        let study = state
+            .studies
+            .get(&record.study_slug)
+            .ok_or(AppError::UnknownStudy)?;
+        Ok(Self {
+            token,
+            record,
+            study,
+        })
     }
 
     pub fn resume_href(&self) -> String {
@@ -81,7 +95,10 @@ pub struct RejectedForm {
 
 /// The form field names of a question: one, or a years and a months box.
 pub fn duration_fields(question_id: &str) -> (String, String) {
-    (format!("{question_id}-years"), format!("{question_id}-months"))
+    (
+        format!("{question_id}-years"),
+        format!("{question_id}-months"),
+    )
 }
 
 /// The answers a page's form carries, checked against the study.
@@ -105,7 +122,9 @@ pub fn read_page_form(page: &Page, fields: &[(String, String)]) -> Result<PageFo
             return Err(AppError::UnknownField(name.clone()));
         }
         if values.insert(name, value).is_some() {
-            return Err(AppError::BadForm(format!("The field \"{name}\" was sent more than once.")));
+            return Err(AppError::BadForm(format!(
+                "The field \"{name}\" was sent more than once."
+            )));
         }
     }
     let mut changes = Vec::new();
@@ -126,11 +145,17 @@ pub fn read_page_form(page: &Page, fields: &[(String, String)]) -> Result<PageFo
         };
         match parsed {
             Ok(answer) => changes.push((question.id.clone(), answer.into_stored())),
-            Err(problem) if problem.is_typing_mistake() => typing_errors.push((question.id.clone(), problem.to_string())),
+            Err(problem) if problem.is_typing_mistake() => {
+                typing_errors.push((question.id.clone(), problem.to_string()))
+            }
             Err(problem) => return Err(bad_answer(question, problem)),
         }
     }
-    Ok(PageForm { changes, typing_errors, return_to_check })
+    Ok(PageForm {
+        changes,
+        typing_errors,
+        return_to_check,
+    })
 }
 
 fn owns_field(question: &Question, name: &str) -> bool {
@@ -144,7 +169,10 @@ fn owns_field(question: &Question, name: &str) -> bool {
 }
 
 fn bad_answer(question: &Question, problem: AnswerError) -> AppError {
-    AppError::BadAnswer { question: question.label.clone(), problem }
+    AppError::BadAnswer {
+        question: question.label.clone(),
+        problem,
+    }
 }
 
 pub struct FrameInput<'a> {
@@ -182,7 +210,14 @@ pub fn questions_view(
     } else {
         step_href(&participant.token, &study.pages[page_index - 1].slug)
     };
-    let errors_for = |id: &str| rejected.and_then(|r| r.errors.iter().find(|(field, _)| field == id).map(|(_, m)| m.clone()));
+    let errors_for = |id: &str| {
+        rejected.and_then(|r| {
+            r.errors
+                .iter()
+                .find(|(field, _)| field == id)
+                .map(|(_, m)| m.clone())
+        })
+    };
     let questions = page
         .questions
         .iter()
@@ -196,19 +231,42 @@ pub fn questions_view(
         })
         .collect();
     QuestionsView {
-        frame: frame(FrameInput { study, step: page_step(page_index), back_href: Some(back_href), resume_url: Some(resume_url) }),
+        frame: frame(FrameInput {
+            study,
+            step: page_step(page_index),
+            back_href: Some(back_href),
+            resume_url: Some(resume_url),
+        }),
         token: participant.token.as_str().to_owned(),
         slug: page.slug.clone(),
         title: page.title.clone(),
         body_html: page.body_html.clone(),
         questions,
-        errors: rejected.map(|r| r.errors.iter().map(|(id, m)| FieldError { href: format!("#{id}"), message: m.clone() }).collect()).unwrap_or_default(),
-        citation: page.questions.iter().any(|q| q.from_instrument).then(|| study.citation.clone()),
+        errors: rejected
+            .map(|r| {
+                r.errors
+                    .iter()
+                    .map(|(id, m)| FieldError {
+                        href: format!("#{id}"),
+                        message: m.clone(),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        citation: page
+            .questions
+            .iter()
+            .any(|q| q.from_instrument)
+            .then(|| study.citation.clone()),
         return_to_check,
     }
 }
 
-fn input_view(question: &Question, answers: &HashMap<String, String>, rejected: Option<&RejectedForm>) -> InputView {
+fn input_view(
+    question: &Question,
+    answers: &HashMap<String, String>,
+    rejected: Option<&RejectedForm>,
+) -> InputView {
     let typed = |name: &str| rejected.and_then(|r| r.values.get(name).cloned());
     let saved = answers.get(&question.id).cloned();
     match &question.kind {
@@ -220,20 +278,33 @@ fn input_view(question: &Question, answers: &HashMap<String, String>, rejected: 
             options: labels
                 .iter()
                 .enumerate()
-                .map(|(i, label)| RadioOption { value: (i + 1).to_string(), label: label.clone() })
+                .map(|(i, label)| RadioOption {
+                    value: (i + 1).to_string(),
+                    label: label.clone(),
+                })
                 .collect(),
             selected: typed(&question.id).or(saved),
         },
         QuestionKind::Choice { options } => InputView::Radios {
-            options: options.iter().map(|o| RadioOption { value: o.value.clone(), label: o.label.clone() }).collect(),
+            options: options
+                .iter()
+                .map(|o| RadioOption {
+                    value: o.value.clone(),
+                    label: o.label.clone(),
+                })
+                .collect(),
             selected: typed(&question.id).or(saved),
         },
         QuestionKind::Duration => {
             let (years_field, months_field) = duration_fields(&question.id);
             let total: Option<u32> = saved.and_then(|v| v.parse().ok());
             InputView::Duration {
-                years: typed(&years_field).or_else(|| total.map(|t| (t / 12).to_string())).unwrap_or_default(),
-                months: typed(&months_field).or_else(|| total.map(|t| (t % 12).to_string())).unwrap_or_default(),
+                years: typed(&years_field)
+                    .or_else(|| total.map(|t| (t / 12).to_string()))
+                    .unwrap_or_default(),
+                months: typed(&months_field)
+                    .or_else(|| total.map(|t| (t % 12).to_string()))
+                    .unwrap_or_default(),
             }
         }
     }
@@ -249,18 +320,30 @@ pub fn describe_answer(question: &Question, stored: &str) -> String {
             .and_then(|point| labels.get(point.wrapping_sub(1)))
             .cloned()
             .unwrap_or_else(|| stored.to_owned()),
-        QuestionKind::Choice { options } => {
-            options.iter().find(|o| o.value == stored).map_or_else(|| stored.to_owned(), |o| o.label.clone())
-        }
-        QuestionKind::Duration => stored.parse().map_or_else(|_| stored.to_owned(), describe_months),
+        QuestionKind::Choice { options } => options
+            .iter()
+            .find(|o| o.value == stored)
+            .map_or_else(|| stored.to_owned(), |o| o.label.clone()),
+        QuestionKind::Duration => stored
+            .parse()
+            .map_or_else(|_| stored.to_owned(), describe_months),
     }
 }
 
 /// The check-your-answers page; `show_missing` lists unanswered required questions as errors.
-pub fn check_view(participant: &Participant, answers: &HashMap<String, String>, show_missing: bool, resume_url: String) -> CheckView {
+pub fn check_view(
+    participant: &Participant,
+    answers: &HashMap<String, String>,
+    show_missing: bool,
+    resume_url: String,
+) -> CheckView {
     let study = &participant.study;
     let change_href = |page: &Page, question: &Question| {
-        format!("{}?{RETURN_FIELD}={CHECK_STEP_SLUG}#{}", step_href(&participant.token, &page.slug), question.id)
+        format!(
+            "{}?{RETURN_FIELD}={CHECK_STEP_SLUG}#{}",
+            step_href(&participant.token, &page.slug),
+            question.id
+        )
     };
     let sections = study
         .pages
@@ -279,8 +362,15 @@ pub fn check_view(participant: &Participant, answers: &HashMap<String, String>, 
                 .collect(),
         })
         .collect();
-    let errors = if show_missing { missing_answers(study, answers, &change_href) } else { Vec::new() };
-    let last_page = study.pages.last().map_or(CHECK_STEP_SLUG, |p| p.slug.as_str());
+    let errors = if show_missing {
+        missing_answers(study, answers, &change_href)
+    } else {
+        Vec::new()
+    };
+    let last_page = study
+        .pages
+        .last()
+        .map_or(CHECK_STEP_SLUG, |p| p.slug.as_str());
     CheckView {
         frame: frame(FrameInput {
             study,

@@ -51,7 +51,10 @@ async fn consent(
     }
     if !agreed {
         let rejected = RejectedForm {
-            errors: vec![(CONSENT_FIELD.into(), "Confirm that you have read the information and agree to take part".into())],
+            errors: vec![(
+                CONSENT_FIELD.into(),
+                "Confirm that you have read the information and agree to take part".into(),
+            )],
             ..RejectedForm::default()
         };
         return Ok(render_rejected(&state, uri.path(), &headers, rejected).await);
@@ -69,17 +72,26 @@ async fn consent(
             today: today(),
         })
         .await?;
-    let mut response = Redirect::to(&step_href(&token, slug_for_step(&study, first_step))).into_response();
+    let mut response =
+        Redirect::to(&step_href(&token, slug_for_step(&study, first_step))).into_response();
     set_resume_cookie(&state, &mut response, &study.slug, &token);
     Ok(response)
 }
 
 /// The private link: takes the person to the step they reached, and remembers them in this browser.
-async fn resume(State(state): State<AppState>, Path(token): Path<String>) -> Result<Response, AppError> {
+async fn resume(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+) -> Result<Response, AppError> {
     let participant = Participant::find(&state, &token).await?;
     let mut response = Redirect::to(&participant.continue_href()).into_response();
     if participant.record.submitted_on.is_none() {
-        set_resume_cookie(&state, &mut response, &participant.study.slug, &participant.token);
+        set_resume_cookie(
+            &state,
+            &mut response,
+            &participant.study.slug,
+            &participant.token,
+        );
     }
     Ok(response)
 }
@@ -102,14 +114,28 @@ async fn continue_step(
     let form = read_page_form(page, &fields)?;
     let here = step_href(&participant.token, &page.slug);
     if !form.typing_errors.is_empty() {
-        let path = if form.return_to_check { format!("{here}?{RETURN_FIELD}={CHECK_STEP_SLUG}") } else { here };
-        let rejected = RejectedForm { values: fields.into_iter().collect(), errors: form.typing_errors };
+        let path = if form.return_to_check {
+            format!("{here}?{RETURN_FIELD}={CHECK_STEP_SLUG}")
+        } else {
+            here
+        };
+        let rejected = RejectedForm {
+            values: fields.into_iter().collect(),
+            errors: form.typing_errors,
+        };
         return Ok(render_rejected(&state, &path, &headers, rejected).await);
     }
     let next_step = page_step(index) + 1;
     let reached = i64::try_from(next_step).unwrap_or(i64::MAX);
-    state.storage.save_answers(&participant.record.id, &form.changes, reached, today()).await?;
-    let next = if form.return_to_check { CHECK_STEP_SLUG } else { slug_for_step(&participant.study, next_step) };
+    state
+        .storage
+        .save_answers(&participant.record.id, &form.changes, reached, today())
+        .await?;
+    let next = if form.return_to_check {
+        CHECK_STEP_SLUG
+    } else {
+        slug_for_step(&participant.study, next_step)
+    };
     Ok(Redirect::to(&step_href(&participant.token, next)).into_response())
 }
 
@@ -132,12 +158,20 @@ async fn submit(
         return Ok(render_rejected(state, &check, headers, RejectedForm::default()).await);
     }
     let last_step = i64::try_from(total_steps(&participant.study)).unwrap_or(i64::MAX);
-    state.storage.submit(&participant.record.id, last_step, today()).await?;
+    state
+        .storage
+        .submit(&participant.record.id, last_step, today())
+        .await?;
     Ok(thanks)
 }
 
 /// Renders the page at `path` again, showing the rejected form's values and errors, with status 422.
-async fn render_rejected(state: &AppState, path: &str, headers: &HeaderMap, rejected: RejectedForm) -> Response {
+async fn render_rejected(
+    state: &AppState,
+    path: &str,
+    headers: &HeaderMap,
+    rejected: RejectedForm,
+) -> Response {
     let options = state.leptos_options.clone();
     let context_state = state.clone();
     let render = leptos_axum::render_app_async_with_context(
@@ -161,8 +195,17 @@ async fn render_rejected(state: &AppState, path: &str, headers: &HeaderMap, reje
     }
 }
 
-fn set_resume_cookie(state: &AppState, response: &mut Response, study_slug: &str, token: &ResumeToken) {
-    let secure = if site_url(state, &HeaderMap::new()).starts_with("https://") { "; Secure" } else { "" };
+fn set_resume_cookie(
+    state: &AppState,
+    response: &mut Response,
+    study_slug: &str,
+    token: &ResumeToken,
+) {
+    let secure = if site_url(state, &HeaderMap::new()).starts_with("https://") {
+        "; Secure"
+    } else {
+        ""
+    };
     let max_age = RESUME_COOKIE_DAYS * 24 * 60 * 60;
     let cookie = format!(
         "{}={}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Lax{secure}",
@@ -177,9 +220,14 @@ fn set_resume_cookie(state: &AppState, response: &mut Response, study_slug: &str
 /// Reads an `application/x-www-form-urlencoded` body, refusing (rather than repairing) text that is
 /// not valid UTF-8, so that no answer is ever stored altered.
 pub fn parse_form(headers: &HeaderMap, body: &[u8]) -> Result<Vec<(String, String)>, AppError> {
-    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
     if !content_type.starts_with("application/x-www-form-urlencoded") {
-        return Err(AppError::BadForm("The form must be sent as application/x-www-form-urlencoded.".into()));
+        return Err(AppError::BadForm(
+            "The form must be sent as application/x-www-form-urlencoded.".into(),
+        ));
     }
     body.split(|&b| b == b'&')
         .filter(|pair| !pair.is_empty())
@@ -194,12 +242,20 @@ pub fn parse_form(headers: &HeaderMap, body: &[u8]) -> Result<Vec<(String, Strin
 
 fn decode_form_text(raw: &[u8]) -> Result<String, AppError> {
     let spaced: Cow<[u8]> = if raw.contains(&b'+') {
-        Cow::Owned(raw.iter().map(|&b| if b == b'+' { b' ' } else { b }).collect())
+        Cow::Owned(
+            raw.iter()
+                .map(|&b| if b == b'+' { b' ' } else { b })
+                .collect(),
+        )
     } else {
         Cow::Borrowed(raw)
     };
     percent_decode(&spaced)
         .decode_utf8()
         .map(Cow::into_owned)
-        .map_err(|_| AppError::BadForm("The form contained text that is not valid UTF-8, so nothing was saved.".into()))
+        .map_err(|_| {
+            AppError::BadForm(
+                "The form contained text that is not valid UTF-8, so nothing was saved.".into(),
+            )
+        })
 }

@@ -5,11 +5,15 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use super::api::{load_consent, load_landing, load_step};
 use super::autosave::{AutosaveStatus, FieldSaver};
 use super::view::*;
-use crate::components::{ErrorSummary, LoadError, Prose, ResumeLink, StepHeader};
+use crate::components::{ErrorSummary, LoadError, Prose, ResumeLink, StepHeader, textarea_content};
 
 /// Title text for a page, prefixed so screen reader users hear about errors first.
 fn page_title(title: &str, has_errors: bool) -> String {
-    if has_errors { format!("Error: {title}") } else { title.to_owned() }
+    if has_errors {
+        format!("Error: {title}")
+    } else {
+        title.to_owned()
+    }
 }
 
 #[component]
@@ -52,7 +56,10 @@ fn Landing(view: LandingView) -> impl IntoView {
 #[component]
 pub fn ConsentPage() -> impl IntoView {
     let params = use_params_map();
-    let consent = Resource::new_blocking(move || params.read().get("study").unwrap_or_default(), load_consent);
+    let consent = Resource::new_blocking(
+        move || params.read().get("study").unwrap_or_default(),
+        load_consent,
+    );
     view! {
         <Suspense>
             {move || Suspend::new(async move {
@@ -100,7 +107,11 @@ pub fn StepPage() -> impl IntoView {
     let step = Resource::new_blocking(
         move || {
             let params = params.read();
-            (params.get("token").unwrap_or_default(), params.get("step").unwrap_or_default(), query.read().get("return"))
+            (
+                params.get("token").unwrap_or_default(),
+                params.get("step").unwrap_or_default(),
+                query.read().get("return"),
+            )
         },
         |(token, step, return_to)| load_step(token, step, return_to),
     );
@@ -150,16 +161,31 @@ fn QuestionsPage(view: QuestionsView) -> impl IntoView {
 #[component]
 fn QuestionField(question: QuestionView, token: String, step: String) -> impl IntoView {
     let saver = FieldSaver::new(token, step);
-    let QuestionView { id, label, hint, required, input, error } = question;
+    let QuestionView {
+        id,
+        label,
+        hint,
+        required,
+        input,
+        error,
+    } = question;
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
-    let described_by = [hint.as_ref().map(|_| hint_id.clone()), error.as_ref().map(|_| error_id.clone())]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(" ");
-    let label_text = if required { label } else { format!("{label} (optional)") };
-    let hint_view = hint.map(|hint| view! { <div id=hint_id.clone() class="hint">{hint}</div> }.into_any());
+    let described_by = [
+        hint.as_ref().map(|_| hint_id.clone()),
+        error.as_ref().map(|_| error_id.clone()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" ");
+    let label_text = if required {
+        label
+    } else {
+        format!("{label} (optional)")
+    };
+    let hint_view =
+        hint.map(|hint| view! { <div id=hint_id.clone() class="hint">{hint}</div> }.into_any());
     let error_view = error.map(|message| view! {
         <p id=error_id.clone() class="error-message"><span class="visually-hidden">"Error: "</span>{message}</p>
     }.into_any());
@@ -233,9 +259,8 @@ fn TextField(
                 saver.save_soon(vec![(name.clone(), text)], move || announced.set(remaining_message(remaining())));
             }
             on:blur=move |_| saver.flush()
-        >
-            {value}
-        </textarea>
+            inner_html=textarea_content(&value)
+        ></textarea>
         <div id=count_id class="character-count">
             {move || if hydrated.get() {
                 remaining_message(remaining())
@@ -264,7 +289,11 @@ fn RadiosField(
         .enumerate()
         .map(|(index, option)| {
             // The first radio carries the question's id, so error links land on the group.
-            let input_id = if index == 0 { id.clone() } else { format!("{id}-{}", index + 1) };
+            let input_id = if index == 0 {
+                id.clone()
+            } else {
+                format!("{id}-{}", index + 1)
+            };
             let checked = selected.as_deref() == Some(option.value.as_str());
             let (name, value) = (id.clone(), option.value.clone());
             view! {
@@ -311,7 +340,12 @@ fn DurationField(
     let months_id = format!("{id}-months");
     let fields = {
         let (years_name, months_name) = (years_name.clone(), months_name.clone());
-        move || vec![(years_name.clone(), years_value.get_untracked()), (months_name.clone(), months_value.get_untracked())]
+        move || {
+            vec![
+                (years_name.clone(), years_value.get_untracked()),
+                (months_name.clone(), months_value.get_untracked()),
+            ]
+        }
     };
     let on_years = {
         let fields = fields.clone();

@@ -21,8 +21,12 @@ impl ResumeToken {
     /// Accepts only the exact shape `generate` makes; anything else is not a token.
     pub fn parse(text: &str) -> Option<Self> {
         let well_formed = text.len() == TOKEN_CHARS
-            && text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-            && URL_SAFE_NO_PAD.decode(text).is_ok_and(|bytes| bytes.len() == TOKEN_BYTES);
+            && text
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+            && URL_SAFE_NO_PAD
+                .decode(text)
+                .is_ok_and(|bytes| bytes.len() == TOKEN_BYTES);
         well_formed.then(|| Self(text.to_owned()))
     }
 
@@ -31,7 +35,10 @@ impl ResumeToken {
     }
 
     pub fn storage_hash(&self) -> String {
-        Sha256::digest(self.0.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+        Sha256::digest(self.0.as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
     }
 }
 
@@ -57,7 +64,13 @@ mod tests {
     #[test]
     fn malformed_tokens_are_rejected() {
         let good = ResumeToken::generate();
-        for bad in ["", "abc", &good.as_str()[1..], &format!("{}=", &good.as_str()[1..]), &"é".repeat(43)] {
+        for bad in [
+            "",
+            "abc",
+            &good.as_str()[1..],
+            &format!("{}=", &good.as_str()[1..]),
+            &"é".repeat(43),
+        ] {
             assert!(ResumeToken::parse(bad).is_none(), "{bad:?}");
         }
     }

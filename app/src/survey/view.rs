@@ -72,9 +72,18 @@ pub struct QuestionView {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum InputView {
-    Text { max_chars: usize, value: String },
-    Radios { options: Vec<RadioOption>, selected: Option<String> },
-    Duration { years: String, months: String },
+    Text {
+        max_chars: usize,
+        value: String,
+    },
+    Radios {
+        options: Vec<RadioOption>,
+        selected: Option<String>,
+    },
+    Duration {
+        years: String,
+        months: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

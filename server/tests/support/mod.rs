@@ -1,0 +1,192 @@
+//! Starts the real server on port 0 with a fresh SQLite file, and talks to it as a browser
+//! without JavaScript would: form posts, no redirects followed.
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+
+use app::storage::{ResponseRecord, Storage};
+use app::survey::token::ResumeToken;
+use leptos::prelude::LeptosOptions;
+use reqwest::{StatusCode, header};
+use server::config::Config;
+
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub client: reqwest::Client,
+    pub database_url: String,
+    _dir: tempfile::TempDir,
+}
+
+pub fn studies_dir() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../studies")
+}
+
+impl TestApp {
+    pub async fn spawn() -> Self {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let database_url = format!("sqlite://{}/survey.db", dir.path().display());
+        let config = Config {
+            database_url: database_url.clone(),
+            studies_dir: studies_dir(),
+            default_study: "sam".into(),
+            public_url: None,
+            listen_addr: Some("127.0.0.1:0".parse().unwrap()),
+        };
+        let options = LeptosOptions::builder()
+            .output_name(server::startup::OUTPUT_NAME)
+            .build();
+        let running = server::startup::bind(&config, options)
+            .await
+            .expect("server starts");
+        tokio::spawn(running.serve);
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        Self {
+            addr: running.addr,
+            client,
+            database_url,
+            _dir: dir,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.expect("GET")
+    }
+
+    pub async fn get_html(&self, path: &str) -> (StatusCode, String) {
+        let response = self.get(path).await;
+        let status = response.status();
+        (status, response.text().await.unwrap())
+    }
+
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .form(fields)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    pub async fn post_raw(
+        &self,
+        path: &str,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .header(header::CONTENT_TYPE, content_type)
+            .body(body)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    /// Consents and returns the new participant's resume token.
+    pub async fn consent(&self) -> String {
+        let response = self
+            .post_form("/s/sam/consent", &[("consent", "yes")])
+            .await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        let location = location(&response);
+        let token = location
+            .strip_prefix("/r/")
+            .and_then(|rest| rest.split('/').next())
+            .expect("token in redirect");
+        token.to_owned()
+    }
+
+    /// Answers every page with valid answers and returns on the check page.
+    pub async fn answer_everything(&self, token: &str) {
+        for (page, fields) in complete_answers() {
+            let response = self.post_form(&format!("/r/{token}/{page}"), &fields).await;
+            assert_eq!(response.status(), StatusCode::SEE_OTHER, "saving {page}");
+        }
+    }
+
+    pub async fn storage(&self) -> Storage {
+        Storage::connect(&self.database_url).await.unwrap()
+    }
+
+    pub async fn record(&self, token: &str) -> ResponseRecord {
+        let hash = ResumeToken::parse(token).unwrap().storage_hash();
+        self.storage()
+            .await
+            .find_by_token_hash(&hash)
+            .await
+            .unwrap()
+            .expect("response exists")
+    }
+
+    pub async fn answers(&self, token: &str) -> std::collections::HashMap<String, String> {
+        let record = self.record(token).await;
+        self.storage().await.answers(&record.id).await.unwrap()
+    }
+
+    pub async fn pool(&self) -> sqlx::SqlitePool {
+        sqlx::SqlitePool::connect(&self.database_url).await.unwrap()
+    }
+}
+
+pub fn location(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get(header::LOCATION)
+        .expect("Location header")
+        .to_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// Valid answers for every page of the Sam study, in order.
+pub fn complete_answers() -> Vec<(&'static str, Vec<(&'static str, &'static str)>)> {
+    let scenario = |prefix: &'static str| -> Vec<(&'static str, &'static str)> {
+        let field = |suffix: &str| -> &'static str {
+            Box::leak(format!("{prefix}_{suffix}").into_boxed_str())
+        };
+        vec![
+            (
+                field("right_thing"),
+                "Talk it through with Sam and plan together.",
+            ),
+            (
+                field("responsibilities"),
+                "Support Sam's choice and keep them safe.",
+            ),
+            (field("support"), "4"),
+            (field("outcome"), "3"),
+            (field("confidence"), "4"),
+        ]
+    };
+    vec![
+        (
+            "about-you",
+            vec![
+                ("setting", "inpatient"),
+                ("role", "support_worker"),
+                ("experience-years", "1"),
+                ("experience-months", "2"),
+            ],
+        ),
+        ("before-you-start", vec![]),
+        (
+            "sam",
+            vec![
+                ("r1", "Living a good life with or without symptoms."),
+                ("r2", "Cooking, drawing, their brother."),
+                ("r3", "Loneliness."),
+            ],
+        ),
+        ("scenario-money", scenario("money")),
+        ("scenario-medication", scenario("medication")),
+        ("scenario-social", scenario("social")),
+        ("your-views", vec![("attitude_setbacks", "5")]),
+    ]
+}

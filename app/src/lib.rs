@@ -45,6 +45,9 @@ pub fn App() -> impl IntoView {
     // Every route waits for its data before sending HTML, so pages are whole without JavaScript
     // and errors can set the status code.
     let ssr = SsrMode::Async;
+    // Marks the page once the wasm has taken over, so tests (and styles) can tell.
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
     view! {
         <Stylesheet id="leptos" href="/pkg/vignette.css"/>
         <Title formatter=|text: String| format!("{text} – Vignette studies")/>
@@ -56,7 +59,7 @@ pub fn App() -> impl IntoView {
             </div>
         </header>
         <Router>
-            <main id="main" class="main" tabindex="-1">
+            <main id="main" class="main" tabindex="-1" data-hydrated=move || hydrated.get().then_some("true")>
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=LandingPage ssr=ssr.clone()/>
                     <Route path=path!("/s/:study") view=LandingPage ssr=ssr.clone()/>

@@ -266,7 +266,8 @@ async fn autosave_stores_an_answer_as_it_is_typed() {
 async fn autosave_refuses_bad_input_with_a_4xx_and_changes_nothing() {
     let (app, token) = started().await;
     let long = "x".repeat(5_001);
-    let cases: Vec<(&str, Vec<(&str, &str)>, StatusCode)> = vec![
+    type Case<'a> = (&'a str, Vec<(&'a str, &'a str)>, StatusCode);
+    let cases: Vec<Case> = vec![
         (
             "scenario-money",
             vec![("money_support", "7")],

@@ -62,11 +62,11 @@ impl Storage {
             .strip_prefix("sqlite://")
             .or_else(|| url.strip_prefix("sqlite:"))
             .ok_or_else(|| StorageError::UnsupportedUrl(url.to_owned()))?;
-        if let Some(parent) = std::path::Path::new(path.split('?').next().unwrap_or(path)).parent()
+        let file = std::path::Path::new(path.split('?').next().unwrap_or(path));
+        if let Some(parent) = file.parent()
+            && !parent.as_os_str().is_empty()
         {
-            if !parent.as_os_str().is_empty() {
-                std::fs::create_dir_all(parent).map_err(|e| sqlx::Error::Io(e))?;
-            }
+            std::fs::create_dir_all(parent).map_err(sqlx::Error::Io)?;
         }
         // WAL with synchronous=FULL: a save is acknowledged only once it is on disk, so neither a
         // crash of the process nor of the machine loses an answer the participant saw as saved.

@@ -94,10 +94,10 @@ pub(crate) mod server {
         let mut resume_href = None;
         if let Some(token) = cookie_value(&headers, &resume_cookie_name(&study.slug)) {
             // A stale or foreign cookie simply means there is nothing to resume.
-            if let Ok(participant) = Participant::find(&state, token).await {
-                if participant.record.submitted_on.is_none() {
-                    resume_href = Some(participant.resume_href());
-                }
+            if let Ok(participant) = Participant::find(&state, token).await
+                && participant.record.submitted_on.is_none()
+            {
+                resume_href = Some(participant.resume_href());
             }
         }
         Ok(LandingView {

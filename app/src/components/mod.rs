@@ -33,12 +33,38 @@ pub fn ErrorSummary(errors: Vec<FieldError>) -> impl IntoView {
                 <ul class="error-summary__list">
                     {errors
                         .into_iter()
-                        .map(|e| view! { <li><a href=e.href>{e.message}</a></li> })
+                        .map(|e| view! { <li><a href=e.href on:click=focus_field_on_this_page>{e.message}</a></li> })
                         .collect_view()}
                 </ul>
             </div>
         }
     })
+}
+
+/// With JavaScript, the router would take over a `#field` link without moving focus; this moves
+/// focus to the field itself, as following the link does without JavaScript.
+fn focus_field_on_this_page(event: leptos::ev::MouseEvent) {
+    use leptos::wasm_bindgen::JsCast;
+    let Some(link) = event
+        .current_target()
+        .and_then(|t| t.dyn_into::<leptos::web_sys::HtmlAnchorElement>().ok())
+    else {
+        return;
+    };
+    let Some(id) = link
+        .get_attribute("href")
+        .and_then(|href| href.strip_prefix('#').map(str::to_owned))
+    else {
+        return;
+    };
+    let field = document()
+        .get_element_by_id(&id)
+        .and_then(|f| f.dyn_into::<leptos::web_sys::HtmlElement>().ok());
+    if let Some(field) = field {
+        event.prevent_default();
+        let _ = field.focus();
+        field.scroll_into_view();
+    }
 }
 
 /// HTML rendered on the server from the study's Markdown (raw HTML already escaped there).
@@ -57,7 +83,7 @@ pub fn ResumeLink(url: String) -> impl IntoView {
                 "Your answers are saved. To carry on later, on this or any other device, open this link. "
                 "Keep it to yourself: anyone with it can read and change your answers."
             </p>
-            <p class="resume-link__url"><a href=url.clone()>{url.clone()}</a></p>
+            <p class="resume-link__url"><a href=url.clone() rel="external">{url.clone()}</a></p>
         </aside>
     }
 }

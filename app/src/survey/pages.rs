@@ -46,7 +46,8 @@ fn Landing(view: LandingView) -> impl IntoView {
         {view.resume_href.map(|href| view! {
             <div class="inset">
                 <p>"You have answers in progress in this browser."</p>
-                <a href=href class="button">"Continue where you left off"</a>
+                // rel=external: the resume address is a server redirect, not a page of the app.
+                <a href=href class="button" rel="external">"Continue where you left off"</a>
             </div>
         })}
         <a href=start class="button button--start">"Start now"</a>

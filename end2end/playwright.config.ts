@@ -1,0 +1,49 @@
+import { defineConfig } from '@playwright/test';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+// The release server built by `cargo leptos build --release`, on its own port with a fresh SQLite file.
+const root = path.resolve(__dirname, '..');
+const port = Number(process.env.E2E_PORT ?? 3100);
+const dataDir = process.env.E2E_DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'vignette-e2e-'));
+process.env.E2E_DATA_DIR = dataDir;
+
+export default defineConfig({
+  testDir: './tests',
+  timeout: 90_000,
+  expect: { timeout: 10_000 },
+  workers: 2,
+  retries: 0,
+  reporter: [['list']],
+  use: {
+    baseURL: `http://127.0.0.1:${port}`,
+    launchOptions: {
+      // Debian's Chromium; Playwright never downloads a browser here.
+      executablePath: '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    },
+  },
+  projects: [
+    { name: 'hydrated', use: { javaScriptEnabled: true } },
+    // axe runs inside the page, so the accessibility checks run on the hydrated pages only;
+    // the no-JS pages are the same server-rendered HTML.
+    { name: 'no-js', use: { javaScriptEnabled: false }, testIgnore: /accessibility/ },
+  ],
+  webServer: {
+    command: path.join(root, 'target/release/server'),
+    cwd: root,
+    url: `http://127.0.0.1:${port}/`,
+    timeout: 60_000,
+    reuseExistingServer: false,
+    stdout: 'ignore',
+    stderr: 'pipe',
+    env: {
+      DATABASE_URL: `sqlite://${dataDir}/e2e.db`,
+      LISTEN_ADDR: `127.0.0.1:${port}`,
+      LEPTOS_SITE_ROOT: 'target/site',
+      STUDIES_DIR: 'studies',
+      RUST_LOG: 'warn',
+    },
+  },
+});

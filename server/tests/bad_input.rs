@@ -132,7 +132,10 @@ async fn text_over_its_limit_is_refused_with_the_limit() {
         .await;
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
     let body = response.text().await.unwrap();
-    assert!(body.contains("5000 characters or fewer"), "{body}");
+    assert!(
+        body.contains("5,000 characters or fewer (this one has 5,001)"),
+        "{body}"
+    );
     let exactly = "ŵ".repeat(5_000);
     let response = app
         .post_form(&format!("/r/{token}/sam"), &[("r2", exactly.as_str())])

@@ -1,5 +1,6 @@
 //! Parsing a participant's raw input into an answer the study accepts.
 
+use crate::components::with_thousands;
 use crate::study::{Question, QuestionKind};
 
 /// The longest experience accepted, in months (50 years).
@@ -8,7 +9,7 @@ pub const MAX_EXPERIENCE_MONTHS: u32 = 600;
 /// Why an input is not an acceptable answer. The messages are shown to participants.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AnswerError {
-    #[error("Answer must be {max} characters or fewer (this one has {actual})")]
+    #[error("Answer must be {} characters or fewer (this one has {})", with_thousands(*max), with_thousands(*actual))]
     TooLong { max: usize, actual: usize },
     #[error("Choose one of the options shown")]
     NotOnScale,

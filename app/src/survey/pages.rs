@@ -5,7 +5,9 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use super::api::{load_consent, load_landing, load_step};
 use super::autosave::{AutosaveStatus, FieldSaver};
 use super::view::*;
-use crate::components::{ErrorSummary, LoadError, Prose, ResumeLink, StepHeader, textarea_content};
+use crate::components::{
+    ErrorSummary, LoadError, Prose, ResumeLink, StepHeader, textarea_content, with_thousands,
+};
 
 /// Title text for a page, prefixed so screen reader users hear about errors first.
 fn page_title(title: &str, has_errors: bool) -> String {
@@ -137,10 +139,18 @@ fn QuestionsPage(view: QuestionsView) -> impl IntoView {
     let has_errors = !view.errors.is_empty();
     let (token, slug) = (view.token.clone(), view.slug.clone());
     let has_questions = !view.questions.is_empty();
+    // Right after consent the private link comes first, so nobody misses it; later it sits below.
+    let first_page = view.frame.step == 2;
+    let (resume_top, resume_bottom) = if first_page {
+        (resume_url, None)
+    } else {
+        (None, resume_url)
+    };
     view! {
         <Title text=page_title(&view.title, has_errors)/>
         <StepHeader frame=view.frame/>
         <ErrorSummary errors=view.errors/>
+        {resume_top.map(|url| view! { <ResumeLink url/> })}
         <h1>{view.title}</h1>
         <Prose html=view.body_html/>
         <form method="post" action=action novalidate class="survey-form">
@@ -155,7 +165,7 @@ fn QuestionsPage(view: QuestionsView) -> impl IntoView {
             })}
             <button type="submit" class="button">{if has_questions { "Save and continue" } else { "Continue" }}</button>
         </form>
-        {resume_url.map(|url| view! { <ResumeLink url/> })}
+        {resume_bottom.map(|url| view! { <ResumeLink url/> })}
     }
 }
 
@@ -220,7 +230,7 @@ fn typed_length(text: &str) -> usize {
 fn remaining_message(remaining: usize) -> String {
     match remaining {
         1 => "You have 1 character remaining".to_owned(),
-        n => format!("You have {n} characters remaining"),
+        n => format!("You have {} characters remaining", with_thousands(n)),
     }
 }
 
@@ -266,7 +276,7 @@ fn TextField(
             {move || if hydrated.get() {
                 remaining_message(remaining())
             } else {
-                format!("You can enter up to {max_chars} characters")
+                format!("You can enter up to {} characters", with_thousands(max_chars))
             }}
         </div>
         <div class="visually-hidden" aria-live="polite">{move || announced.get()}</div>

@@ -2,6 +2,12 @@ import { expect, test } from '@playwright/test';
 import { answers, aboutYou, recovery, resumeLink, scenarios, settled, start, usesJavaScript, views } from './survey';
 
 test('a support worker completes the survey and submits once', async ({ page }, info) => {
+  // Hydration mismatches and panics in the wasm show up as page errors or console errors.
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(message.text());
+  });
   await start(page, info);
   await expect(page.getByText('Step 2 of 9')).toBeVisible();
   await expect(page.getByRole('heading', { name: 'Your private link' })).toBeVisible();
@@ -16,6 +22,7 @@ test('a support worker completes the survey and submits once', async ({ page }, 
   await expect(page.getByText(answers.r2)).toBeVisible();
   await page.getByRole('button', { name: 'Submit answers' }).click();
   await expect(page.getByRole('heading', { name: 'Thank you' })).toBeVisible();
+  expect(problems).toEqual([]);
 
   // The private link now says the answers are read-only.
   await page.goBack();

@@ -11,11 +11,17 @@ fn run_server_with_study(study_text: &str) -> (bool, String) {
     std::fs::write(studies.join("sam.toml"), study_text).unwrap();
     let output = Command::new(env!("CARGO_BIN_EXE_server"))
         .env("STUDIES_DIR", &studies)
-        .env("DATABASE_URL", format!("sqlite://{}/db.sqlite", dir.path().display()))
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}/db.sqlite", dir.path().display()),
+        )
         .env("LISTEN_ADDR", "127.0.0.1:0")
         .output()
         .expect("server runs");
-    (output.status.success(), String::from_utf8_lossy(&output.stderr).into_owned())
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
 }
 
 fn sam_study() -> String {
@@ -27,7 +33,10 @@ fn an_unknown_scale_stops_the_server_naming_file_field_and_problem() {
     let broken = sam_study().replacen("scale = \"likelihood\"", "scale = \"likeliness\"", 1);
     let (ok, stderr) = run_server_with_study(&broken);
     assert!(!ok, "the server must not start");
-    assert!(stderr.contains("sam.toml: pages[3].questions[3].scale: no scale named \"likeliness\""), "{stderr}");
+    assert!(
+        stderr.contains("sam.toml: pages[3].questions[3].scale: no scale named \"likeliness\""),
+        "{stderr}"
+    );
 }
 
 #[test]

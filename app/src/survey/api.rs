@@ -123,15 +123,8 @@ pub(crate) mod server {
             information_html: study.information_html.clone(),
             statement: study.consent_statement.clone(),
             errors: rejected
-                .map(|r| {
-                    r.errors
-                        .into_iter()
-                        .map(|(id, message)| FieldError {
-                            href: format!("#{id}"),
-                            message,
-                        })
-                        .collect()
-                })
+                .as_ref()
+                .map(RejectedForm::summary)
                 .unwrap_or_default(),
         })
     }

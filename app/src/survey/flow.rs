@@ -93,6 +93,19 @@ pub struct RejectedForm {
     pub errors: Vec<(String, String)>,
 }
 
+impl RejectedForm {
+    /// The errors as error summary entries, each linking to its field on the same page.
+    pub fn summary(&self) -> Vec<FieldError> {
+        self.errors
+            .iter()
+            .map(|(id, message)| FieldError {
+                href: format!("#{id}"),
+                message: message.clone(),
+            })
+            .collect()
+    }
+}
+
 /// The form field names of a question: one, or a years and a months box.
 pub fn duration_fields(question_id: &str) -> (String, String) {
     (
@@ -242,17 +255,7 @@ pub fn questions_view(
         title: page.title.clone(),
         body_html: page.body_html.clone(),
         questions,
-        errors: rejected
-            .map(|r| {
-                r.errors
-                    .iter()
-                    .map(|(id, m)| FieldError {
-                        href: format!("#{id}"),
-                        message: m.clone(),
-                    })
-                    .collect()
-            })
-            .unwrap_or_default(),
+        errors: rejected.map(RejectedForm::summary).unwrap_or_default(),
         citation: page
             .questions
             .iter()

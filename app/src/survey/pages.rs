@@ -1,6 +1,8 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 
 use super::api::{load_consent, load_landing, load_step};
 use super::autosave::{AutosaveStatus, FieldSaver};
@@ -18,20 +20,32 @@ fn page_title(title: &str, has_errors: bool) -> String {
     }
 }
 
-#[component]
-pub fn LandingPage() -> impl IntoView {
-    let params = use_params_map();
-    let landing = Resource::new_blocking(move || params.read().get("study"), load_landing);
+/// Renders a page once its data is loaded, or the error the server gave instead.
+fn when_loaded<T, V>(
+    resource: Resource<Result<T, ServerFnError>>,
+    render: impl Fn(T) -> V + Copy + Send + Sync + 'static,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + Serialize + DeserializeOwned + 'static,
+    V: IntoView + 'static,
+{
     view! {
         <Suspense>
             {move || Suspend::new(async move {
-                match landing.await {
-                    Ok(view) => view! { <Landing view/> }.into_any(),
+                match resource.await {
+                    Ok(data) => render(data).into_any(),
                     Err(error) => view! { <LoadError error/> }.into_any(),
                 }
             })}
         </Suspense>
     }
+}
+
+#[component]
+pub fn LandingPage() -> impl IntoView {
+    let params = use_params_map();
+    let landing = Resource::new_blocking(move || params.read().get("study"), load_landing);
+    when_loaded(landing, |view| view! { <Landing view/> })
 }
 
 #[component]
@@ -63,16 +77,7 @@ pub fn ConsentPage() -> impl IntoView {
         move || params.read().get("study").unwrap_or_default(),
         load_consent,
     );
-    view! {
-        <Suspense>
-            {move || Suspend::new(async move {
-                match consent.await {
-                    Ok(view) => view! { <Consent view/> }.into_any(),
-                    Err(error) => view! { <LoadError error/> }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
+    when_loaded(consent, |view| view! { <Consent view/> })
 }
 
 #[component]
@@ -118,18 +123,11 @@ pub fn StepPage() -> impl IntoView {
         },
         |(token, step, return_to)| load_step(token, step, return_to),
     );
-    view! {
-        <Suspense>
-            {move || Suspend::new(async move {
-                match step.await {
-                    Ok(StepView::Questions(view)) => view! { <QuestionsPage view/> }.into_any(),
-                    Ok(StepView::Check(view)) => view! { <CheckPage view/> }.into_any(),
-                    Ok(StepView::Submitted(view)) => view! { <SubmittedPage view/> }.into_any(),
-                    Err(error) => view! { <LoadError error/> }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
+    when_loaded(step, |step| match step {
+        StepView::Questions(view) => view! { <QuestionsPage view/> }.into_any(),
+        StepView::Check(view) => view! { <CheckPage view/> }.into_any(),
+        StepView::Submitted(view) => view! { <SubmittedPage view/> }.into_any(),
+    })
 }
 
 #[component]

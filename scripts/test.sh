@@ -8,6 +8,22 @@ export PATH="$HOME/.cargo/bin:$ROOT/.tools/node_modules/.bin:$PATH"
 
 step() { printf '\n==> %s\n' "$*"; }
 
+# The integration tests run on SQLite and again on this PostgreSQL server, each test in a fresh database.
+export TEST_POSTGRES_URL="${TEST_POSTGRES_URL:-postgres://127.0.0.1:5432/test}"
+
+ensure_postgres() {
+    if ! pg_isready -q -h 127.0.0.1 -p 5432; then
+        step "starting PostgreSQL"
+        pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n 1)" main start
+        for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+    fi
+}
+
+drop_test_databases() {
+    psql "$TEST_POSTGRES_URL" -Atc "SELECT datname FROM pg_database WHERE datname LIKE 'vignette\_test\_%'" |
+        while read -r name; do psql "$TEST_POSTGRES_URL" -qc "DROP DATABASE IF EXISTS \"$name\""; done
+}
+
 lint() {
     step "cargo fmt --check"
     cargo fmt --all -- --check
@@ -21,7 +37,12 @@ lint() {
 unit() {
     step "unit and integration tests (SQLite)"
     cargo test -p app --features ssr
-    cargo test -p server
+    TEST_DATABASE=sqlite cargo test -p server
+    step "integration tests (PostgreSQL at $TEST_POSTGRES_URL)"
+    ensure_postgres
+    drop_test_databases
+    TEST_DATABASE=postgres cargo test -p server
+    drop_test_databases
 }
 
 e2e() {

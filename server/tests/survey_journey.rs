@@ -4,6 +4,7 @@ mod support;
 
 use futures::future::join_all;
 use reqwest::StatusCode;
+use sqlx::{Column, Row};
 use support::{TestApp, complete_answers, location};
 
 #[tokio::test]
@@ -303,12 +304,18 @@ async fn nothing_identifying_is_stored() {
     for day in [started, updated, submitted] {
         assert_eq!(day.len(), 10, "dates no finer than the day: {day}");
     }
-    let columns: Vec<String> = sqlx::query_scalar(
-        "SELECT name FROM pragma_table_info('responses') UNION ALL SELECT name FROM pragma_table_info('answers')",
-    )
-    .fetch_all(&pool)
-    .await
-    .unwrap();
+    let mut columns = Vec::new();
+    for table in ["responses", "answers"] {
+        let row = sqlx::query(&format!("SELECT * FROM {table} LIMIT 1"))
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        columns.extend(row.columns().iter().map(|c| c.name().to_owned()));
+    }
+    assert!(
+        columns.contains(&"participant_number".to_owned()),
+        "{columns:?}"
+    );
     for column in &columns {
         assert!(
             !["ip", "ip_address", "user_agent", "created_at", "email"].contains(&column.as_str()),

@@ -1,16 +1,35 @@
-//! All SQL lives here. Callers speak in survey terms (start a response, save answers, submit);
-//! the engine behind it is an implementation detail, so a PostgreSQL backend can join without
-//! touching them.
+//! All SQL lives here. Callers speak in survey terms (start a response, save answers, submit).
+//! SQLite (one machine, the default) and PostgreSQL (several app instances) run the same queries
+//! through sqlx's `Any` driver, written in the SQL both understand; each engine has its own
+//! migrations, kept column for column alike.
 
 use std::collections::HashMap;
-use std::str::FromStr;
-use std::time::Duration;
 
 use chrono::NaiveDate;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Row, SqlitePool};
+use sqlx::any::AnyPoolOptions;
+use sqlx::{AnyConnection, AnyPool, Connection, Executor, Row};
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
+
+/// The database engines the platform runs on, told apart by the address's scheme.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+impl Engine {
+    pub fn of_url(url: &str) -> Result<Self, StorageError> {
+        if url.starts_with("sqlite:") {
+            Ok(Self::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Self::Postgres)
+        } else {
+            Err(StorageError::UnsupportedUrl(url.to_owned()))
+        }
+    }
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum StorageError {
@@ -18,7 +37,7 @@ pub enum StorageError {
     AlreadySubmitted,
     #[error("no such response")]
     NotFound,
-    #[error("unsupported database address \"{0}\": use sqlite://PATH")]
+    #[error("unsupported database address \"{0}\": use sqlite://PATH or postgres://HOST/DATABASE")]
     UnsupportedUrl(String),
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
@@ -52,36 +71,33 @@ pub struct NewResponse<'a> {
 
 #[derive(Clone)]
 pub struct Storage {
-    pool: SqlitePool,
+    pool: AnyPool,
+    engine: Engine,
 }
 
 impl Storage {
     /// Opens (creating when missing) and migrates the database at `url`.
     pub async fn connect(url: &str) -> Result<Self, StorageError> {
-        let path = url
-            .strip_prefix("sqlite://")
-            .or_else(|| url.strip_prefix("sqlite:"))
-            .ok_or_else(|| StorageError::UnsupportedUrl(url.to_owned()))?;
-        let file = std::path::Path::new(path.split('?').next().unwrap_or(path));
-        if let Some(parent) = file.parent()
-            && !parent.as_os_str().is_empty()
-        {
-            std::fs::create_dir_all(parent).map_err(sqlx::Error::Io)?;
+        sqlx::any::install_default_drivers();
+        let engine = Engine::of_url(url)?;
+        let pool = match engine {
+            Engine::Sqlite => connect_sqlite(url).await?,
+            Engine::Postgres => {
+                AnyPoolOptions::new()
+                    .max_connections(16)
+                    .connect(url)
+                    .await?
+            }
+        };
+        match engine {
+            Engine::Sqlite => SQLITE_MIGRATIONS.run(&pool).await?,
+            Engine::Postgres => POSTGRES_MIGRATIONS.run(&pool).await?,
         }
-        // WAL with synchronous=FULL: a save is acknowledged only once it is on disk, so neither a
-        // crash of the process nor of the machine loses an answer the participant saw as saved.
-        let options = SqliteConnectOptions::from_str(url)?
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Full)
-            .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10));
-        let pool = SqlitePoolOptions::new()
-            .max_connections(8)
-            .connect_with(options)
-            .await?;
-        SQLITE_MIGRATIONS.run(&pool).await?;
-        Ok(Self { pool })
+        Ok(Self { pool, engine })
+    }
+
+    pub fn engine(&self) -> Engine {
+        self.engine
     }
 
     /// Records the study definition that responses will refer to.
@@ -176,7 +192,7 @@ impl Storage {
         let today = day(today);
         let mut tx = self.pool.begin().await?;
         let touched = sqlx::query(
-            "UPDATE responses SET step_reached = MAX(step_reached, $1), updated_on = $2
+            "UPDATE responses SET step_reached = CASE WHEN step_reached < $1 THEN $1 ELSE step_reached END, updated_on = $2
              WHERE id = $3 AND submitted_on IS NULL",
         )
         .bind(step_reached)
@@ -224,7 +240,8 @@ impl Storage {
     ) -> Result<i64, StorageError> {
         let mut tx = self.pool.begin().await?;
         let claimed = sqlx::query(
-            "UPDATE responses SET submitted_on = $1, updated_on = $1, step_reached = MAX(step_reached, $2)
+            "UPDATE responses SET submitted_on = $1, updated_on = $1,
+                 step_reached = CASE WHEN step_reached < $2 THEN $2 ELSE step_reached END
              WHERE id = $3 AND submitted_on IS NULL",
         )
         .bind(day(today))
@@ -272,6 +289,43 @@ impl Storage {
             Err(e) => e.into(),
         }
     }
+}
+
+/// SQLite needs its settings on every connection. WAL with synchronous=FULL: a save is acknowledged
+/// only once it is on disk, so neither a crash of the process nor of the machine loses an answer the
+/// participant saw as saved; readers never wait for the writer.
+async fn connect_sqlite(url: &str) -> Result<AnyPool, StorageError> {
+    let path = url
+        .trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:");
+    let file = std::path::Path::new(path.split('?').next().unwrap_or(path));
+    if let Some(parent) = file.parent()
+        && !parent.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(parent).map_err(sqlx::Error::Io)?;
+    }
+    let url = if url.contains("mode=") {
+        url.to_owned()
+    } else {
+        format!("{url}{}mode=rwc", if url.contains('?') { '&' } else { '?' })
+    };
+    // Create the file and switch it to WAL once, before the pool opens connections to it.
+    let mut first = AnyConnection::connect(&url).await?;
+    first.execute("PRAGMA journal_mode = WAL").await?;
+    first.close().await?;
+    let pool = AnyPoolOptions::new()
+        .max_connections(8)
+        .after_connect(|connection, _| {
+            Box::pin(async move {
+                connection
+                    .execute("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;")
+                    .await?;
+                Ok(())
+            })
+        })
+        .connect(&url)
+        .await?;
+    Ok(pool)
 }
 
 fn day(date: NaiveDate) -> String {

@@ -1,5 +1,9 @@
-//! Starts the real server on port 0 with a fresh SQLite file, and talks to it as a browser
-//! without JavaScript would: form posts, no redirects followed.
+//! Starts the real server on port 0 with a fresh database, and talks to it as a browser without
+//! JavaScript would: form posts, no redirects followed.
+//!
+//! The engine comes from `TEST_DATABASE`: `sqlite` (the default) gives each test its own file;
+//! `postgres` gives each test its own database on the server at `TEST_POSTGRES_URL`
+//! (default postgres://127.0.0.1:5432/test).
 #![allow(dead_code)]
 
 use std::net::SocketAddr;
@@ -24,7 +28,7 @@ pub fn studies_dir() -> std::path::PathBuf {
 impl TestApp {
     pub async fn spawn() -> Self {
         let dir = tempfile::tempdir().expect("temporary folder");
-        let database_url = format!("sqlite://{}/survey.db", dir.path().display());
+        let database_url = fresh_database(&dir).await;
         let config = Config {
             database_url: database_url.clone(),
             studies_dir: studies_dir(),
@@ -130,9 +134,35 @@ impl TestApp {
         self.storage().await.answers(&record.id).await.unwrap()
     }
 
-    pub async fn pool(&self) -> sqlx::SqlitePool {
-        sqlx::SqlitePool::connect(&self.database_url).await.unwrap()
+    pub async fn pool(&self) -> sqlx::AnyPool {
+        sqlx::any::install_default_drivers();
+        sqlx::AnyPool::connect(&self.database_url).await.unwrap()
     }
+}
+
+pub fn uses_postgres() -> bool {
+    std::env::var("TEST_DATABASE").is_ok_and(|engine| engine == "postgres")
+}
+
+async fn fresh_database(dir: &tempfile::TempDir) -> String {
+    if !uses_postgres() {
+        return format!("sqlite://{}/survey.db", dir.path().display());
+    }
+    use sqlx::Connection;
+    let server = std::env::var("TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://127.0.0.1:5432/test".into());
+    let name = format!("vignette_test_{}", uuid::Uuid::new_v4().simple());
+    let mut admin = sqlx::PgConnection::connect(&server)
+        .await
+        .expect("PostgreSQL is reachable at TEST_POSTGRES_URL");
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut admin)
+        .await
+        .expect("create test database");
+    let (base, _) = server
+        .rsplit_once('/')
+        .expect("TEST_POSTGRES_URL names a database");
+    format!("{base}/{name}")
 }
 
 pub fn location(response: &reqwest::Response) -> String {

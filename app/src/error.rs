@@ -27,6 +27,14 @@ pub enum AppError {
     },
     #[error("{0}")]
     BadForm(String),
+    #[error(
+        "This form was sent from another site, so it was refused. Open the page on this site and try again."
+    )]
+    CrossSite,
+    #[error("Sign in to see this page.")]
+    NotSignedIn,
+    #[error("Your account does not give access to this page.")]
+    Forbidden,
     #[error("Something went wrong on our side. Your saved answers are safe; please try again.")]
     Internal(String),
 }
@@ -39,6 +47,8 @@ impl AppError {
             Self::UnknownField(_) | Self::BadAnswer { .. } | Self::BadForm(_) => {
                 StatusCode::BAD_REQUEST
             }
+            Self::CrossSite | Self::Forbidden => StatusCode::FORBIDDEN,
+            Self::NotSignedIn => StatusCode::UNAUTHORIZED,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

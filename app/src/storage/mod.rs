@@ -9,6 +9,12 @@ use chrono::NaiveDate;
 use sqlx::any::AnyPoolOptions;
 use sqlx::{AnyConnection, AnyPool, Connection, Executor, Row};
 
+mod progress;
+mod staff;
+
+pub use progress::{StudyProgress, SubmittedAnswers};
+pub use staff::{NewStaff, SessionRecord, StaffRecord};
+
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
 
@@ -35,14 +41,26 @@ impl Engine {
 pub enum StorageError {
     #[error("these answers have already been submitted")]
     AlreadySubmitted,
-    #[error("no such response")]
+    #[error("no such record")]
     NotFound,
+    #[error("already exists")]
+    Duplicate,
     #[error("unsupported database address \"{0}\": use sqlite://PATH or postgres://HOST/DATABASE")]
     UnsupportedUrl(String),
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
     #[error("migration error: {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),
+}
+
+impl StorageError {
+    /// A unique constraint broken by an insert is the caller's mistake, not the database's.
+    fn from_insert(error: sqlx::Error) -> Self {
+        match &error {
+            sqlx::Error::Database(db) if db.is_unique_violation() => Self::Duplicate,
+            _ => Self::Database(error),
+        }
+    }
 }
 
 /// One participant's response, without its answers.

@@ -48,6 +48,7 @@ pub(crate) mod server {
     use super::super::flow::*;
     use super::super::view::*;
     use crate::error::AppError;
+    use crate::forms::RejectedForm;
     use crate::state::AppState;
 
     pub fn app_state() -> Result<AppState, AppError> {

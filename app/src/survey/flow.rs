@@ -7,9 +7,10 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 
 use super::answer::{AnswerError, ValidAnswer, describe_months};
-use super::token::ResumeToken;
 use super::view::*;
 use crate::error::AppError;
+use crate::forms::RejectedForm;
+use crate::secret_token::SecretToken;
 use crate::state::AppState;
 use crate::storage::{AnswerChange, ResponseRecord};
 use crate::study::{Page, Question, QuestionKind, Study};
@@ -42,20 +43,20 @@ pub fn slug_for_step(study: &Study, step: usize) -> &str {
         .map_or(CHECK_STEP_SLUG, |page| page.slug.as_str())
 }
 
-pub fn step_href(token: &ResumeToken, slug: &str) -> String {
+pub fn step_href(token: &SecretToken, slug: &str) -> String {
     format!("/r/{}/{slug}", token.as_str())
 }
 
 /// A participant found by their resume token.
 pub struct Participant {
-    pub token: ResumeToken,
+    pub token: SecretToken,
     pub record: ResponseRecord,
     pub study: Arc<Study>,
 }
 
 impl Participant {
     pub async fn find(state: &AppState, token: &str) -> Result<Self, AppError> {
-        let token = ResumeToken::parse(token).ok_or(AppError::UnknownLink)?;
+        let token = SecretToken::parse(token).ok_or(AppError::UnknownLink)?;
         let record = state
             .storage
             .find_by_token_hash(&token.storage_hash())
@@ -82,27 +83,6 @@ impl Participant {
         }
         let step = usize::try_from(self.record.step_reached).unwrap_or(CONSENT_STEP);
         step_href(&self.token, slug_for_step(&self.study, step))
-    }
-}
-
-/// Form values and errors of a form that was sent but not accepted, to show again as typed.
-#[derive(Clone, Debug, Default)]
-pub struct RejectedForm {
-    pub values: HashMap<String, String>,
-    /// (field id, message)
-    pub errors: Vec<(String, String)>,
-}
-
-impl RejectedForm {
-    /// The errors as error summary entries, each linking to its field on the same page.
-    pub fn summary(&self) -> Vec<FieldError> {
-        self.errors
-            .iter()
-            .map(|(id, message)| FieldError {
-                href: format!("#{id}"),
-                message: message.clone(),
-            })
-            .collect()
     }
 }
 

@@ -2,27 +2,21 @@
 //! Each post either saves and redirects (303) to the next step, or shows the same page again with
 //! its errors (422) and saves nothing.
 
-use std::borrow::Cow;
-
 use axum::Router;
-use axum::body::{Body, Bytes};
+use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, State};
-use axum::http::{HeaderMap, HeaderValue, Request, StatusCode, Uri, header};
+use axum::http::{HeaderMap, HeaderValue, Uri, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use leptos::prelude::provide_context;
-use percent_encoding::percent_decode;
 
 use super::api::server::site_url;
 use super::flow::*;
-use super::token::ResumeToken;
 use crate::error::AppError;
-use crate::shell;
+use crate::forms::{FORM_BODY_LIMIT, RejectedForm, parse_form, render_rejected};
+use crate::secret_token::SecretToken;
 use crate::state::AppState;
 use crate::storage::NewResponse;
 
-/// Large enough for a page of long answers in any script, percent-encoded.
-pub const FORM_BODY_LIMIT: usize = 1024 * 1024;
 const CONSENT_FIELD: &str = "consent";
 const RESUME_COOKIE_DAYS: u32 = 180;
 
@@ -50,16 +44,13 @@ async fn consent(
         }
     }
     if !agreed {
-        let rejected = RejectedForm {
-            errors: vec![(
-                CONSENT_FIELD.into(),
-                "Confirm that you have read the information and agree to take part".into(),
-            )],
-            ..RejectedForm::default()
-        };
+        let rejected = RejectedForm::with_error(
+            CONSENT_FIELD,
+            "Confirm that you have read the information and agree to take part",
+        );
         return Ok(render_rejected(&state, uri.path(), &headers, rejected).await);
     }
-    let token = ResumeToken::generate();
+    let token = SecretToken::generate();
     let first_step = page_step(0);
     state
         .storage
@@ -165,41 +156,11 @@ async fn submit(
     Ok(thanks)
 }
 
-/// Renders the page at `path` again, showing the rejected form's values and errors, with status 422.
-async fn render_rejected(
-    state: &AppState,
-    path: &str,
-    headers: &HeaderMap,
-    rejected: RejectedForm,
-) -> Response {
-    let options = state.leptos_options.clone();
-    let context_state = state.clone();
-    let render = leptos_axum::render_app_async_with_context(
-        move || {
-            provide_context(context_state.clone());
-            provide_context(rejected.clone());
-        },
-        move || shell(options.clone()),
-    );
-    let mut request = Request::get(path).header(header::ACCEPT, "text/html");
-    if let Some(host) = headers.get(header::HOST) {
-        request = request.header(header::HOST, host);
-    }
-    match request.body(Body::empty()) {
-        Ok(request) => {
-            let mut response = render(request).await;
-            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            response
-        }
-        Err(e) => AppError::Internal(e.to_string()).into_response(),
-    }
-}
-
 fn set_resume_cookie(
     state: &AppState,
     response: &mut Response,
     study_slug: &str,
-    token: &ResumeToken,
+    token: &SecretToken,
 ) {
     let secure = if site_url(state, &HeaderMap::new()).starts_with("https://") {
         "; Secure"
@@ -215,47 +176,4 @@ fn set_resume_cookie(
     if let Ok(value) = HeaderValue::from_str(&cookie) {
         response.headers_mut().append(header::SET_COOKIE, value);
     }
-}
-
-/// Reads an `application/x-www-form-urlencoded` body, refusing (rather than repairing) text that is
-/// not valid UTF-8, so that no answer is ever stored altered.
-pub fn parse_form(headers: &HeaderMap, body: &[u8]) -> Result<Vec<(String, String)>, AppError> {
-    let content_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    if !content_type.starts_with("application/x-www-form-urlencoded") {
-        return Err(AppError::BadForm(
-            "The form must be sent as application/x-www-form-urlencoded.".into(),
-        ));
-    }
-    body.split(|&b| b == b'&')
-        .filter(|pair| !pair.is_empty())
-        .map(|pair| {
-            let mut parts = pair.splitn(2, |&b| b == b'=');
-            let name = decode_form_text(parts.next().unwrap_or_default())?;
-            let value = decode_form_text(parts.next().unwrap_or_default())?;
-            Ok((name, value))
-        })
-        .collect()
-}
-
-fn decode_form_text(raw: &[u8]) -> Result<String, AppError> {
-    let spaced: Cow<[u8]> = if raw.contains(&b'+') {
-        Cow::Owned(
-            raw.iter()
-                .map(|&b| if b == b'+' { b' ' } else { b })
-                .collect(),
-        )
-    } else {
-        Cow::Borrowed(raw)
-    };
-    percent_decode(&spaced)
-        .decode_utf8()
-        .map(Cow::into_owned)
-        .map_err(|_| {
-            AppError::BadForm(
-                "The form contained text that is not valid UTF-8, so nothing was saved.".into(),
-            )
-        })
 }

@@ -11,5 +11,3 @@ pub mod view;
 pub mod flow;
 #[cfg(feature = "ssr")]
 pub mod forms;
-#[cfg(feature = "ssr")]
-pub mod token;

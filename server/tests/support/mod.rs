@@ -8,8 +8,8 @@
 
 use std::net::SocketAddr;
 
+use app::secret_token::SecretToken;
 use app::storage::{ResponseRecord, Storage};
-use app::survey::token::ResumeToken;
 use leptos::prelude::LeptosOptions;
 use reqwest::{StatusCode, header};
 use server::config::Config;
@@ -120,7 +120,7 @@ impl TestApp {
     }
 
     pub async fn record(&self, token: &str) -> ResponseRecord {
-        let hash = ResumeToken::parse(token).unwrap().storage_hash();
+        let hash = SecretToken::parse(token).unwrap().storage_hash();
         self.storage()
             .await
             .find_by_token_hash(&hash)

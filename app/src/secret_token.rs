@@ -6,12 +6,13 @@ use sha2::{Digest, Sha256};
 const TOKEN_BYTES: usize = 32;
 const TOKEN_CHARS: usize = 43;
 
-/// The secret in a participant's private resume link: 256 random bits, base64url.
-/// Only its SHA-256 is stored, so a copy of the database cannot be used to open anyone's answers.
+/// A secret handed to one person: a participant's private resume link, a staff session cookie, a
+/// setup link. 256 random bits, base64url. Only its SHA-256 is stored, so a copy of the database
+/// cannot be used to open anyone's answers or account.
 #[derive(Clone, PartialEq, Eq)]
-pub struct ResumeToken(String);
+pub struct SecretToken(String);
 
-impl ResumeToken {
+impl SecretToken {
     pub fn generate() -> Self {
         let mut bytes = [0u8; TOKEN_BYTES];
         rand::rng().fill_bytes(&mut bytes);
@@ -42,28 +43,28 @@ impl ResumeToken {
     }
 }
 
-impl std::fmt::Debug for ResumeToken {
+impl std::fmt::Debug for SecretToken {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("ResumeToken(…)")
+        f.write_str("SecretToken(…)")
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::ResumeToken;
+    use super::SecretToken;
 
     #[test]
     fn generated_tokens_parse_and_differ() {
-        let a = ResumeToken::generate();
-        let b = ResumeToken::generate();
+        let a = SecretToken::generate();
+        let b = SecretToken::generate();
         assert_ne!(a, b);
-        assert_eq!(ResumeToken::parse(a.as_str()), Some(a.clone()));
+        assert_eq!(SecretToken::parse(a.as_str()), Some(a.clone()));
         assert_eq!(a.storage_hash().len(), 64);
     }
 
     #[test]
     fn malformed_tokens_are_rejected() {
-        let good = ResumeToken::generate();
+        let good = SecretToken::generate();
         for bad in [
             "",
             "abc",
@@ -71,7 +72,7 @@ mod tests {
             &format!("{}=", &good.as_str()[1..]),
             &"é".repeat(43),
         ] {
-            assert!(ResumeToken::parse(bad).is_none(), "{bad:?}");
+            assert!(SecretToken::parse(bad).is_none(), "{bad:?}");
         }
     }
 }

@@ -1,0 +1,179 @@
+//! Plain HTML form posts, shared by every feature: reading the body strictly, showing a page again
+//! with its errors, and refusing requests sent from other sites.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use leptos::prelude::provide_context;
+use percent_encoding::percent_decode;
+
+use crate::error::AppError;
+use crate::shell;
+use crate::state::AppState;
+
+/// Large enough for a page of long answers in any script, percent-encoded.
+pub const FORM_BODY_LIMIT: usize = 1024 * 1024;
+
+/// Form values and errors of a form that was sent but not accepted, to show again as typed.
+#[derive(Clone, Debug, Default)]
+pub struct RejectedForm {
+    pub values: HashMap<String, String>,
+    /// (field id, message)
+    pub errors: Vec<(String, String)>,
+}
+
+impl RejectedForm {
+    pub fn with_error(field: &str, message: &str) -> Self {
+        Self {
+            errors: vec![(field.to_owned(), message.to_owned())],
+            ..Self::default()
+        }
+    }
+
+    /// The errors as error summary entries, each linking to its field on the same page.
+    pub fn summary(&self) -> Vec<crate::survey::view::FieldError> {
+        self.errors
+            .iter()
+            .map(|(id, message)| crate::survey::view::FieldError {
+                href: format!("#{id}"),
+                message: message.clone(),
+            })
+            .collect()
+    }
+}
+
+/// Renders the page at `path` again, showing the rejected form's values and errors, with status 422.
+pub async fn render_rejected(
+    state: &AppState,
+    path: &str,
+    headers: &HeaderMap,
+    rejected: RejectedForm,
+) -> Response {
+    let options = state.leptos_options.clone();
+    let context_state = state.clone();
+    let render = leptos_axum::render_app_async_with_context(
+        move || {
+            provide_context(context_state.clone());
+            provide_context(rejected.clone());
+        },
+        move || shell(options.clone()),
+    );
+    let mut request = axum::http::Request::get(path).header(header::ACCEPT, "text/html");
+    if let Some(host) = headers.get(header::HOST) {
+        request = request.header(header::HOST, host);
+    }
+    match request.body(Body::empty()) {
+        Ok(request) => {
+            let mut response = render(request).await;
+            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            response
+        }
+        Err(e) => AppError::Internal(e.to_string()).into_response(),
+    }
+}
+
+/// Reads an `application/x-www-form-urlencoded` body, refusing (rather than repairing) text that is
+/// not valid UTF-8, so that no answer is ever stored altered.
+pub fn parse_form(headers: &HeaderMap, body: &[u8]) -> Result<Vec<(String, String)>, AppError> {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if !content_type.starts_with("application/x-www-form-urlencoded") {
+        return Err(AppError::BadForm(
+            "The form must be sent as application/x-www-form-urlencoded.".into(),
+        ));
+    }
+    body.split(|&b| b == b'&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let mut parts = pair.splitn(2, |&b| b == b'=');
+            let name = decode_form_text(parts.next().unwrap_or_default())?;
+            let value = decode_form_text(parts.next().unwrap_or_default())?;
+            Ok((name, value))
+        })
+        .collect()
+}
+
+fn decode_form_text(raw: &[u8]) -> Result<String, AppError> {
+    let spaced: Cow<[u8]> = if raw.contains(&b'+') {
+        Cow::Owned(
+            raw.iter()
+                .map(|&b| if b == b'+' { b' ' } else { b })
+                .collect(),
+        )
+    } else {
+        Cow::Borrowed(raw)
+    };
+    percent_decode(&spaced)
+        .decode_utf8()
+        .map(Cow::into_owned)
+        .map_err(|_| {
+            AppError::BadForm(
+                "The form contained text that is not valid UTF-8, so nothing was saved.".into(),
+            )
+        })
+}
+
+/// Refuses state-changing requests that a page of another site sent (CSRF): browsers name the
+/// sending page's origin in Origin (or at least Referer) on every POST.
+pub async fn reject_cross_site_requests(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    ) {
+        return next.run(request).await;
+    }
+    let headers = request.headers();
+    let sender = headers
+        .get(header::ORIGIN)
+        .or_else(|| headers.get(header::REFERER))
+        .and_then(|v| v.to_str().ok());
+    if let Some(sender) = sender
+        && !same_site(sender, &state, headers)
+    {
+        return AppError::CrossSite.into_response();
+    }
+    next.run(request).await
+}
+
+fn same_site(sender: &str, state: &AppState, headers: &HeaderMap) -> bool {
+    let sender_host = host_of(sender);
+    let own_host = match &state.public_url {
+        Some(url) => host_of(url).map(str::to_owned),
+        None => headers
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .map(str::to_owned),
+    };
+    matches!((sender_host, own_host), (Some(a), Some(b)) if a.eq_ignore_ascii_case(&b))
+}
+
+fn host_of(url: &str) -> Option<&str> {
+    let rest = url.split_once("://")?.1;
+    Some(rest.split(['/', '?', '#']).next().unwrap_or(rest))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::host_of;
+
+    #[test]
+    fn hosts_are_read_from_origins_and_referers() {
+        assert_eq!(host_of("http://127.0.0.1:3000"), Some("127.0.0.1:3000"));
+        assert_eq!(
+            host_of("https://survey.example.org/admin?x=1"),
+            Some("survey.example.org")
+        );
+        assert_eq!(host_of("null"), None);
+    }
+}

@@ -1,0 +1,103 @@
+//! What researchers read: how a study is going, and the submitted answers.
+
+use std::collections::BTreeMap;
+
+use sqlx::Row;
+
+use super::{Storage, StorageError};
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StudyProgress {
+    pub started: i64,
+    pub submitted: i64,
+    /// For responses still in progress: (furthest step reached, how many stopped there).
+    pub in_progress_by_step: Vec<(i64, i64)>,
+    /// ('YYYY-MM-DD', submissions that day), in date order.
+    pub submitted_per_day: Vec<(String, i64)>,
+}
+
+/// One submitted participant's answers to the questions asked for, by question id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubmittedAnswers {
+    pub participant_number: i64,
+    pub answers: BTreeMap<String, String>,
+}
+
+impl Storage {
+    pub async fn study_progress(&self, study_slug: &str) -> Result<StudyProgress, StorageError> {
+        let totals = sqlx::query(
+            "SELECT COUNT(*) AS started, COUNT(submitted_on) AS submitted FROM responses WHERE study_slug = $1",
+        )
+        .bind(study_slug)
+        .fetch_one(&self.pool)
+        .await?;
+        let by_step = sqlx::query(
+            "SELECT step_reached, COUNT(*) AS stopped FROM responses
+             WHERE study_slug = $1 AND submitted_on IS NULL GROUP BY step_reached ORDER BY step_reached",
+        )
+        .bind(study_slug)
+        .fetch_all(&self.pool)
+        .await?;
+        let per_day = sqlx::query(
+            "SELECT submitted_on, COUNT(*) AS submissions FROM responses
+             WHERE study_slug = $1 AND submitted_on IS NOT NULL GROUP BY submitted_on ORDER BY submitted_on",
+        )
+        .bind(study_slug)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(StudyProgress {
+            started: totals.try_get("started")?,
+            submitted: totals.try_get("submitted")?,
+            in_progress_by_step: by_step
+                .iter()
+                .map(|r| Ok((r.try_get("step_reached")?, r.try_get("stopped")?)))
+                .collect::<Result<_, sqlx::Error>>()?,
+            submitted_per_day: per_day
+                .iter()
+                .map(|r| Ok((r.try_get("submitted_on")?, r.try_get("submissions")?)))
+                .collect::<Result<_, sqlx::Error>>()?,
+        })
+    }
+
+    /// The submitted participants' answers to `question_ids`, in participant number order.
+    pub async fn submitted_answers(
+        &self,
+        study_slug: &str,
+        question_ids: &[&str],
+    ) -> Result<Vec<SubmittedAnswers>, StorageError> {
+        if question_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let placeholders: Vec<String> = (2..question_ids.len() + 2)
+            .map(|i| format!("${i}"))
+            .collect();
+        let sql = format!(
+            "SELECT r.participant_number, a.question_id, a.value
+             FROM responses r JOIN answers a ON a.response_id = r.id
+             WHERE r.study_slug = $1 AND r.submitted_on IS NOT NULL AND a.question_id IN ({})
+             ORDER BY r.participant_number",
+            placeholders.join(", ")
+        );
+        let mut query = sqlx::query(&sql).bind(study_slug);
+        for id in question_ids {
+            query = query.bind(*id);
+        }
+        let rows = query.fetch_all(&self.pool).await?;
+        let mut by_participant: BTreeMap<i64, BTreeMap<String, String>> = BTreeMap::new();
+        for row in rows {
+            let question: String = row.try_get("question_id")?;
+            let number: i64 = row.try_get("participant_number")?;
+            by_participant
+                .entry(number)
+                .or_default()
+                .insert(question, row.try_get("value")?);
+        }
+        Ok(by_participant
+            .into_iter()
+            .map(|(participant_number, answers)| SubmittedAnswers {
+                participant_number,
+                answers,
+            })
+            .collect())
+    }
+}

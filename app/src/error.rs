@@ -70,6 +70,7 @@ impl From<StorageError> for AppError {
         match error {
             StorageError::AlreadySubmitted => Self::AlreadySubmitted,
             StorageError::NotFound => Self::UnknownLink,
+            StorageError::Duplicate => Self::BadForm("That already exists.".into()),
             other => Self::Internal(other.to_string()),
         }
     }

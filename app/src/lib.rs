@@ -1,5 +1,6 @@
 //! The vignette study platform: pages, server functions and (with `ssr`) everything behind them.
 
+pub mod admin;
 pub mod components;
 pub mod survey;
 
@@ -21,6 +22,7 @@ use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
+use admin::pages::{AdminHomePage, AnswersPage, DashboardPage, SetupPage, SignInPage};
 use components::NotFound;
 use survey::pages::{ConsentPage, LandingPage, StepPage};
 
@@ -69,7 +71,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=LandingPage ssr=ssr.clone()/>
                     <Route path=path!("/s/:study") view=LandingPage ssr=ssr.clone()/>
                     <Route path=path!("/s/:study/consent") view=ConsentPage ssr=ssr.clone()/>
-                    <Route path=path!("/r/:token/:step") view=StepPage ssr/>
+                    <Route path=path!("/r/:token/:step") view=StepPage ssr=ssr.clone()/>
+                    <Route path=path!("/admin") view=AdminHomePage ssr=ssr.clone()/>
+                    <Route path=path!("/admin/sign-in") view=SignInPage ssr=ssr.clone()/>
+                    <Route path=path!("/admin/setup/:token") view=SetupPage ssr=ssr.clone()/>
+                    <Route path=path!("/admin/studies/:study") view=DashboardPage ssr=ssr.clone()/>
+                    <Route path=path!("/admin/studies/:study/questions/:question") view=AnswersPage ssr/>
                 </Routes>
             </main>
         </Router>

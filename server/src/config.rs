@@ -18,6 +18,21 @@ pub enum Command {
     Serve,
     /// Check the study files and exit: prints each study, or the first problem found.
     CheckStudies,
+    /// Manage staff accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add an account. The password is read from standard input (one line), never from a flag.
+    Add {
+        #[arg(long)]
+        email: String,
+        /// owner, researcher or trainer
+        #[arg(long)]
+        role: String,
+    },
 }
 
 /// Settings, each from a flag or an environment variable.

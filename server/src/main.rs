@@ -1,5 +1,5 @@
 use clap::Parser;
-use server::config::{Cli, Command};
+use server::config::{Cli, Command, UserCommand};
 use server::startup;
 use tracing_subscriber::EnvFilter;
 
@@ -35,9 +35,22 @@ async fn run(cli: Cli) -> Result<(), startup::StartupError> {
             }
             Ok(())
         }
+        Command::User(UserCommand::Add { email, role }) => {
+            let mut password = String::new();
+            std::io::stdin().read_line(&mut password)?;
+            let password = password.trim_end_matches(['\r', '\n']);
+            let created = startup::add_user(&cli.config, &email, &role, password).await?;
+            println!("added {created} as {role}");
+            Ok(())
+        }
         Command::Serve => {
             let running = startup::bind(&cli.config, startup::leptos_options()?).await?;
             tracing::info!("serving on http://{}", running.addr);
+            if let Some(link) = &running.setup_link {
+                println!(
+                    "No account exists yet. Create the owner account (the link works once, for one hour):\n  {link}"
+                );
+            }
             running.serve.await?;
             Ok(())
         }

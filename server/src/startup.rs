@@ -4,7 +4,7 @@ use app::state::AppState;
 use app::storage::Storage;
 use app::study::Studies;
 use app::{App, shell};
-use axum::Router;
+use axum::{Router, middleware};
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use tokio::net::TcpListener;
@@ -22,10 +22,15 @@ pub enum StartupError {
     Leptos(String),
     #[error("cannot listen: {0}")]
     Io(#[from] std::io::Error),
+    #[error("{0}")]
+    Account(String),
 }
 
 /// Loads the studies, opens the database and builds the whole router.
-pub async fn build(config: &Config, leptos_options: LeptosOptions) -> Result<Router, StartupError> {
+pub async fn build(
+    config: &Config,
+    leptos_options: LeptosOptions,
+) -> Result<(Router, AppState), StartupError> {
     let studies = Studies::load_dir(&config.studies_dir, &config.default_study)?;
     let storage = Storage::connect(&config.database_url).await?;
     let today = chrono_today();
@@ -44,6 +49,7 @@ pub async fn build(config: &Config, leptos_options: LeptosOptions) -> Result<Rou
     let context_state = state.clone();
     let router = Router::new()
         .merge(app::survey::forms::routes())
+        .merge(app::admin::forms::routes())
         .leptos_routes_with_context(
             &state,
             routes,
@@ -51,9 +57,13 @@ pub async fn build(config: &Config, leptos_options: LeptosOptions) -> Result<Rou
             move || shell(leptos_options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            app::forms::reject_cross_site_requests,
+        ))
         .layer(CompressionLayer::new())
-        .with_state(state);
-    Ok(router)
+        .with_state(state.clone());
+    Ok((router, state))
 }
 
 fn chrono_today() -> chrono::NaiveDate {
@@ -89,14 +99,17 @@ pub fn leptos_options() -> Result<LeptosOptions, StartupError> {
 /// A server bound and ready: its address, and the future that serves until shut down.
 pub struct Running {
     pub addr: SocketAddr,
+    /// Printed at first start, while there is no account: the one-time link that creates the owner.
+    pub setup_link: Option<String>,
     pub serve: std::pin::Pin<Box<dyn std::future::Future<Output = std::io::Result<()>> + Send>>,
 }
 
 pub async fn bind(config: &Config, leptos_options: LeptosOptions) -> Result<Running, StartupError> {
     let addr = config.listen_addr.unwrap_or(leptos_options.site_addr);
-    let router = build(config, leptos_options).await?;
+    let (router, state) = build(config, leptos_options).await?;
     let listener = TcpListener::bind(addr).await?;
     let addr = listener.local_addr()?;
+    let setup_link = first_owner_setup_link(&state, addr).await?;
     let serve = async move {
         axum::serve(listener, router)
             .with_graceful_shutdown(shutdown_signal())
@@ -104,8 +117,36 @@ pub async fn bind(config: &Config, leptos_options: LeptosOptions) -> Result<Runn
     };
     Ok(Running {
         addr,
+        setup_link,
         serve: Box::pin(serve),
     })
+}
+
+const SETUP_LINK_SECONDS: i64 = 60 * 60;
+
+/// With no account yet, makes a link that creates the first owner, once, within the hour.
+async fn first_owner_setup_link(
+    state: &AppState,
+    addr: SocketAddr,
+) -> Result<Option<String>, StartupError> {
+    if state.storage.count_staff().await? > 0 {
+        return Ok(None);
+    }
+    let token = app::secret_token::SecretToken::generate();
+    let expires = app::admin::session::now() + SETUP_LINK_SECONDS;
+    state
+        .storage
+        .create_setup_link(&token.storage_hash(), expires)
+        .await?;
+    let site = state
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{addr}"));
+    Ok(Some(format!(
+        "{}/admin/setup/{}",
+        site.trim_end_matches('/'),
+        token.as_str()
+    )))
 }
 
 async fn shutdown_signal() {
@@ -126,4 +167,50 @@ async fn shutdown_signal() {
         () = ctrl_c => {},
         () = terminate => {},
     }
+}
+
+/// Adds a staff account from the command line; returns the normalised email address.
+pub async fn add_user(
+    config: &Config,
+    email: &str,
+    role: &str,
+    password: &str,
+) -> Result<String, StartupError> {
+    use app::admin::accounts::{Email, NewPassword, Role};
+    let email = Email::parse(email).map_err(|e| StartupError::Account(e.to_string()))?;
+    let role = Role::parse(role).ok_or_else(|| {
+        StartupError::Account(format!(
+            "unknown role \"{role}\": use owner, researcher or trainer"
+        ))
+    })?;
+    let password =
+        NewPassword::parse(password).map_err(|e| StartupError::Account(e.to_string()))?;
+    let storage = Storage::connect(&config.database_url).await?;
+    let now = app::admin::session::now();
+    let hash = password.hash();
+    let new = app::storage::NewStaff {
+        email: email.as_str(),
+        password_hash: &hash,
+        role: role.as_str(),
+        now,
+    };
+    match storage.create_staff(new).await {
+        Ok(_) => {}
+        Err(app::storage::StorageError::Duplicate) => {
+            return Err(StartupError::Account(format!(
+                "an account for {} already exists",
+                email.as_str()
+            )));
+        }
+        Err(other) => return Err(other.into()),
+    }
+    storage
+        .audit(
+            now,
+            "command line",
+            "account created",
+            &format!("{} as {}", email.as_str(), role.as_str()),
+        )
+        .await?;
+    Ok(email.as_str().to_owned())
 }

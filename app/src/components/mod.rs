@@ -1,6 +1,8 @@
 //! Building blocks shared by every page, following the GOV.UK Design System's patterns.
 
 use leptos::prelude::*;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 
 use crate::survey::view::{FieldError, StepFrame};
 
@@ -99,6 +101,27 @@ pub fn NotFound() -> impl IntoView {
         <h1>"Page not found"</h1>
         <p>"If you typed the address, check it is correct. If you followed your private link, check you copied all of it."</p>
         <p><a href="/">"Go to the start page"</a></p>
+    }
+}
+
+/// Renders a page once its data is loaded, or the error the server gave instead.
+pub fn when_loaded<T, V>(
+    resource: Resource<Result<T, ServerFnError>>,
+    render: impl Fn(T) -> V + Copy + Send + Sync + 'static,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + Serialize + DeserializeOwned + 'static,
+    V: IntoView + 'static,
+{
+    view! {
+        <Suspense>
+            {move || Suspend::new(async move {
+                match resource.await {
+                    Ok(data) => render(data).into_any(),
+                    Err(error) => view! { <LoadError error/> }.into_any(),
+                }
+            })}
+        </Suspense>
     }
 }
 

@@ -56,7 +56,7 @@ pub(crate) mod server {
             .ok_or_else(|| AppError::Internal("application state is not provided".into()))
     }
 
-    fn request_headers() -> HeaderMap {
+    pub fn request_headers() -> HeaderMap {
         use_context::<axum::http::request::Parts>()
             .map(|parts| parts.headers)
             .unwrap_or_default()

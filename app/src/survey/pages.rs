@@ -1,14 +1,12 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
-use serde::Serialize;
-use serde::de::DeserializeOwned;
 
 use super::api::{load_consent, load_landing, load_step};
 use super::autosave::{AutosaveStatus, FieldSaver};
 use super::view::*;
 use crate::components::{
-    ErrorSummary, LoadError, Prose, ResumeLink, StepHeader, textarea_content, with_thousands,
+    ErrorSummary, Prose, ResumeLink, StepHeader, textarea_content, when_loaded, with_thousands,
 };
 
 /// Title text for a page, prefixed so screen reader users hear about errors first.
@@ -17,27 +15,6 @@ fn page_title(title: &str, has_errors: bool) -> String {
         format!("Error: {title}")
     } else {
         title.to_owned()
-    }
-}
-
-/// Renders a page once its data is loaded, or the error the server gave instead.
-fn when_loaded<T, V>(
-    resource: Resource<Result<T, ServerFnError>>,
-    render: impl Fn(T) -> V + Copy + Send + Sync + 'static,
-) -> impl IntoView
-where
-    T: Clone + Send + Sync + Serialize + DeserializeOwned + 'static,
-    V: IntoView + 'static,
-{
-    view! {
-        <Suspense>
-            {move || Suspend::new(async move {
-                match resource.await {
-                    Ok(data) => render(data).into_any(),
-                    Err(error) => view! { <LoadError error/> }.into_any(),
-                }
-            })}
-        </Suspense>
     }
 }
 

@@ -16,6 +16,7 @@ use server::config::Config;
 
 pub struct TestApp {
     pub addr: SocketAddr,
+    pub setup_link: Option<String>,
     pub client: reqwest::Client,
     pub database_url: String,
     _dir: tempfile::TempDir,
@@ -27,13 +28,17 @@ pub fn studies_dir() -> std::path::PathBuf {
 
 impl TestApp {
     pub async fn spawn() -> Self {
+        Self::spawn_with_public_url(None).await
+    }
+
+    pub async fn spawn_with_public_url(public_url: Option<&str>) -> Self {
         let dir = tempfile::tempdir().expect("temporary folder");
         let database_url = fresh_database(&dir).await;
         let config = Config {
             database_url: database_url.clone(),
             studies_dir: studies_dir(),
             default_study: "sam".into(),
-            public_url: None,
+            public_url: public_url.map(str::to_owned),
             listen_addr: Some("127.0.0.1:0".parse().unwrap()),
         };
         let options = LeptosOptions::builder()
@@ -42,6 +47,7 @@ impl TestApp {
         let running = server::startup::bind(&config, options)
             .await
             .expect("server starts");
+        let setup_link = running.setup_link.clone();
         tokio::spawn(running.serve);
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
@@ -49,6 +55,7 @@ impl TestApp {
             .unwrap();
         Self {
             addr: running.addr,
+            setup_link,
             client,
             database_url,
             _dir: dir,
@@ -60,7 +67,12 @@ impl TestApp {
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.client.get(self.url(path)).send().await.expect("GET")
+        self.client
+            .get(self.url(path))
+            .header(header::ACCEPT, "text/html")
+            .send()
+            .await
+            .expect("GET")
     }
 
     pub async fn get_html(&self, path: &str) -> (StatusCode, String) {
@@ -219,4 +231,83 @@ pub fn complete_answers() -> Vec<(&'static str, Vec<(&'static str, &'static str)
         ("scenario-social", scenario("social")),
         ("your-views", vec![("attitude_setbacks", "5")]),
     ]
+}
+
+pub const STAFF_PASSWORD: &str = "kettle orbit lantern 42";
+
+impl TestApp {
+    /// Adds an account straight into the database.
+    pub async fn add_staff(&self, email: &str, role: &str) {
+        let hash = app::admin::accounts::NewPassword::parse(STAFF_PASSWORD)
+            .unwrap()
+            .hash();
+        let new = app::storage::NewStaff {
+            email,
+            password_hash: &hash,
+            role,
+            now: app::admin::session::now(),
+        };
+        self.storage().await.create_staff(new).await.unwrap();
+    }
+
+    /// Signs in and returns the session cookie ("name=value").
+    pub async fn sign_in(&self, email: &str, password: &str) -> Option<String> {
+        let response = self
+            .post_form(
+                "/admin/sign-in",
+                &[("email", email), ("password", password)],
+            )
+            .await;
+        if response.status() != StatusCode::SEE_OTHER {
+            return None;
+        }
+        let cookie = response.headers().get(header::SET_COOKIE)?.to_str().ok()?;
+        Some(cookie.split(';').next()?.to_owned())
+    }
+
+    pub async fn signed_in_as(&self, role: &str) -> String {
+        let email = format!("{role}@example.org");
+        self.add_staff(&email, role).await;
+        self.sign_in(&email, STAFF_PASSWORD)
+            .await
+            .expect("signs in")
+    }
+
+    pub async fn get_with_cookie(&self, path: &str, cookie: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .header(header::ACCEPT, "text/html")
+            .header(header::COOKIE, cookie)
+            .send()
+            .await
+            .expect("GET")
+    }
+
+    pub async fn post_with_cookie(
+        &self,
+        path: &str,
+        cookie: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .header(header::COOKIE, cookie)
+            .form(fields)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    /// Completes and submits a response with the given setting and text answer to R2.
+    pub async fn submit_response(&self, setting: &str, r2: &str) -> String {
+        let token = self.consent().await;
+        self.answer_everything(&token).await;
+        self.post_form(&format!("/r/{token}/about-you"), &[("setting", setting)])
+            .await;
+        self.post_form(&format!("/r/{token}/sam"), &[("r2", r2)])
+            .await;
+        let response = self.post_form(&format!("/r/{token}/check"), &[]).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        token
+    }
 }

@@ -1,0 +1,14 @@
+//! The researcher area: accounts, sign-in, study progress and answers side by side.
+
+pub mod api;
+pub mod pages;
+pub mod view;
+
+#[cfg(feature = "ssr")]
+pub mod accounts;
+#[cfg(feature = "ssr")]
+pub mod forms;
+#[cfg(feature = "ssr")]
+pub mod labels;
+#[cfg(feature = "ssr")]
+pub mod session;

@@ -1,0 +1,555 @@
+//! The researcher area: setup, sign-in, sessions, roles, cross-site requests, answers side by side.
+
+mod support;
+
+use leptos::server_fn::ServerFn;
+use reqwest::{StatusCode, header};
+use support::{STAFF_PASSWORD, TestApp, location};
+
+const WRONG: &str = "Enter a correct email address and password";
+
+#[tokio::test]
+async fn the_first_start_setup_link_creates_the_owner_once() {
+    let app = TestApp::spawn().await;
+    let link = app
+        .setup_link
+        .clone()
+        .expect("a setup link while there is no account");
+    let path = link.split_once(&app.addr.to_string()).unwrap().1.to_owned();
+    let (status, html) = app.get_html(&path).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Create the owner account"));
+
+    let weak = app
+        .post_form(
+            &path,
+            &[
+                ("email", "owner@example.org"),
+                ("password", "password1234"),
+                ("confirm", "password1234"),
+            ],
+        )
+        .await;
+    assert_eq!(weak.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(weak.text().await.unwrap().contains("too common"));
+    let short = app
+        .post_form(
+            &path,
+            &[
+                ("email", "owner@example.org"),
+                ("password", "short"),
+                ("confirm", "short"),
+            ],
+        )
+        .await;
+    assert!(
+        short
+            .text()
+            .await
+            .unwrap()
+            .contains("at least 12 characters")
+    );
+    let differ = app
+        .post_form(
+            &path,
+            &[
+                ("email", "owner@example.org"),
+                ("password", STAFF_PASSWORD),
+                ("confirm", "something else 1"),
+            ],
+        )
+        .await;
+    assert!(differ.text().await.unwrap().contains("do not match"));
+
+    let created = app
+        .post_form(
+            &path,
+            &[
+                ("email", "Owner@Example.org"),
+                ("password", STAFF_PASSWORD),
+                ("confirm", STAFF_PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(created.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&created), "/admin");
+    assert!(
+        created.headers().get(header::SET_COOKIE).is_some(),
+        "signed in straight away"
+    );
+
+    let again = app
+        .post_form(
+            &path,
+            &[
+                ("email", "other@example.org"),
+                ("password", STAFF_PASSWORD),
+                ("confirm", STAFF_PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(again.status(), StatusCode::NOT_FOUND, "the link works once");
+    let (_, html) = app.get_html(&path).await;
+    assert!(html.contains("cannot be used"));
+    assert!(
+        app.sign_in("owner@example.org", STAFF_PASSWORD)
+            .await
+            .is_some(),
+        "email was normalised"
+    );
+}
+
+#[tokio::test]
+async fn signing_in_sets_a_fresh_http_only_session_cookie() {
+    let app = TestApp::spawn().await;
+    app.add_staff("ana@example.org", "researcher").await;
+    let response = app
+        .post_form(
+            "/admin/sign-in",
+            &[("email", "ana@example.org"), ("password", STAFF_PASSWORD)],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let cookie = response
+        .headers()
+        .get(header::SET_COOKIE)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(cookie.starts_with("staff-session="), "{cookie}");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+    let first = app
+        .sign_in("ana@example.org", STAFF_PASSWORD)
+        .await
+        .unwrap();
+    let second = app
+        .sign_in("ana@example.org", STAFF_PASSWORD)
+        .await
+        .unwrap();
+    assert_ne!(first, second, "every sign-in gets a new token");
+}
+
+#[tokio::test]
+async fn over_https_the_cookie_is_secure_with_the_host_prefix() {
+    let app = TestApp::spawn_with_public_url(Some("https://survey.example.org")).await;
+    app.add_staff("ana@example.org", "researcher").await;
+    let response = app
+        .client
+        .post(app.url("/admin/sign-in"))
+        .header(header::ORIGIN, "https://survey.example.org")
+        .form(&[("email", "ana@example.org"), ("password", STAFF_PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    let cookie = response
+        .headers()
+        .get(header::SET_COOKIE)
+        .unwrap()
+        .to_str()
+        .unwrap();
+    assert!(
+        cookie.starts_with("__Host-staff-session=") && cookie.contains("; Secure"),
+        "{cookie}"
+    );
+}
+
+#[tokio::test]
+async fn a_wrong_password_and_an_unknown_account_get_the_same_answer() {
+    let app = TestApp::spawn().await;
+    app.add_staff("ana@example.org", "researcher").await;
+    let wrong = app
+        .post_form(
+            "/admin/sign-in",
+            &[
+                ("email", "ana@example.org"),
+                ("password", "not the password"),
+            ],
+        )
+        .await;
+    let unknown = app
+        .post_form(
+            "/admin/sign-in",
+            &[
+                ("email", "nobody@example.org"),
+                ("password", "not the password"),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(unknown.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let (wrong, unknown) = (wrong.text().await.unwrap(), unknown.text().await.unwrap());
+    assert!(wrong.contains(WRONG) && unknown.contains(WRONG));
+    assert!(
+        wrong.contains("value=\"ana@example.org\""),
+        "the email stays filled in"
+    );
+}
+
+#[tokio::test]
+async fn an_account_is_refused_after_100_failures_in_an_hour() {
+    let app = TestApp::spawn().await;
+    app.add_staff("ana@example.org", "researcher").await;
+    let storage = app.storage().await;
+    let staff = storage
+        .staff_by_email("ana@example.org")
+        .await
+        .unwrap()
+        .unwrap();
+    let now = app::admin::session::now();
+    for _ in 0..99 {
+        storage
+            .record_sign_in_failure(&staff.id, now)
+            .await
+            .unwrap();
+    }
+    assert!(
+        app.sign_in("ana@example.org", STAFF_PASSWORD)
+            .await
+            .is_some(),
+        "99 failures still allow a sign-in"
+    );
+    storage
+        .record_sign_in_failure(&staff.id, now)
+        .await
+        .unwrap();
+    let refused = app
+        .post_form(
+            "/admin/sign-in",
+            &[("email", "ana@example.org"), ("password", STAFF_PASSWORD)],
+        )
+        .await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.text().await.unwrap().contains(WRONG),
+        "the same message as any failure"
+    );
+}
+
+#[tokio::test]
+async fn signing_out_ends_the_session_on_the_server() {
+    let app = TestApp::spawn().await;
+    let cookie = app.signed_in_as("researcher").await;
+    assert_eq!(
+        app.get_with_cookie("/admin", &cookie).await.status(),
+        StatusCode::OK
+    );
+    let out = app.post_with_cookie("/admin/sign-out", &cookie, &[]).await;
+    assert_eq!(location(&out), "/admin/sign-in");
+    let after = app.get_with_cookie("/admin", &cookie).await;
+    assert_eq!(after.status(), StatusCode::FOUND);
+    assert_eq!(location(&after), "/admin/sign-in");
+}
+
+async fn age_sessions(app: &TestApp, column: &str, seconds: i64) {
+    let pool = app.pool().await;
+    sqlx::query(&format!(
+        "UPDATE staff_sessions SET {column} = {column} - $1"
+    ))
+    .bind(seconds)
+    .execute(&pool)
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn a_session_idle_for_30_minutes_ends() {
+    let app = TestApp::spawn().await;
+    let cookie = app.signed_in_as("researcher").await;
+    age_sessions(&app, "last_seen_at", 29 * 60).await;
+    assert_eq!(
+        app.get_with_cookie("/admin", &cookie).await.status(),
+        StatusCode::OK,
+        "29 minutes idle is fine"
+    );
+    age_sessions(&app, "last_seen_at", 31 * 60).await;
+    assert_eq!(
+        app.get_with_cookie("/admin", &cookie).await.status(),
+        StatusCode::FOUND
+    );
+}
+
+#[tokio::test]
+async fn a_session_ends_after_12_hours_however_active() {
+    let app = TestApp::spawn().await;
+    let cookie = app.signed_in_as("researcher").await;
+    age_sessions(&app, "created_at", 12 * 60 * 60 + 60).await;
+    assert_eq!(
+        app.get_with_cookie("/admin", &cookie).await.status(),
+        StatusCode::FOUND
+    );
+}
+
+#[tokio::test]
+async fn research_pages_need_a_researcher_or_owner() {
+    let app = TestApp::spawn().await;
+    app.submit_response("inpatient", "Their cooking").await;
+    let research_pages = ["/admin/studies/sam", "/admin/studies/sam/questions/r2"];
+    for path in research_pages.iter().chain(&["/admin"]) {
+        let anonymous = app.get(path).await;
+        assert_eq!(anonymous.status(), StatusCode::FOUND, "{path}");
+        assert_eq!(location(&anonymous), "/admin/sign-in");
+    }
+    let trainer = app.signed_in_as("trainer").await;
+    for path in research_pages {
+        assert_eq!(
+            app.get_with_cookie(path, &trainer).await.status(),
+            StatusCode::FORBIDDEN,
+            "{path}"
+        );
+    }
+    let home = app
+        .get_with_cookie("/admin", &trainer)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(home.contains("not shown to trainers") && !home.contains("/admin/studies/sam"));
+    for role in ["researcher", "owner"] {
+        let cookie = app.signed_in_as(role).await;
+        for path in research_pages {
+            assert_eq!(
+                app.get_with_cookie(path, &cookie).await.status(),
+                StatusCode::OK,
+                "{role} {path}"
+            );
+        }
+        assert_eq!(
+            app.get_with_cookie("/admin/studies/nope", &cookie)
+                .await
+                .status(),
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            app.get_with_cookie("/admin/studies/sam/questions/nope", &cookie)
+                .await
+                .status(),
+            StatusCode::NOT_FOUND
+        );
+    }
+}
+
+#[tokio::test]
+async fn research_server_functions_check_the_session_and_role() {
+    let app = TestApp::spawn().await;
+    let call = |cookie: Option<String>| {
+        let mut request = app
+            .client
+            .post(app.url(app::admin::api::LoadDashboard::PATH))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ACCEPT, "application/json")
+            .body("study=sam");
+        if let Some(cookie) = cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        request.send()
+    };
+    assert_eq!(call(None).await.unwrap().status(), StatusCode::UNAUTHORIZED);
+    let trainer = app.signed_in_as("trainer").await;
+    assert_eq!(
+        call(Some(trainer)).await.unwrap().status(),
+        StatusCode::FORBIDDEN
+    );
+    let researcher = app.signed_in_as("researcher").await;
+    assert_eq!(
+        call(Some(researcher)).await.unwrap().status(),
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn requests_sent_from_another_site_are_refused() {
+    let app = TestApp::spawn().await;
+    app.add_staff("ana@example.org", "researcher").await;
+    let cross = |path: &'static str, header_name: header::HeaderName, sender: &'static str| {
+        app.client
+            .post(app.url(path))
+            .header(header_name, sender)
+            .form(&[("email", "ana@example.org"), ("password", STAFF_PASSWORD)])
+            .send()
+    };
+    assert_eq!(
+        cross("/admin/sign-in", header::ORIGIN, "http://evil.example")
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        cross("/admin/sign-in", header::ORIGIN, "null")
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        cross(
+            "/admin/sign-in",
+            header::REFERER,
+            "http://evil.example/page"
+        )
+        .await
+        .unwrap()
+        .status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        cross("/s/sam/consent", header::ORIGIN, "http://evil.example")
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    let own = app.addr.to_string();
+    let same = app
+        .client
+        .post(app.url("/admin/sign-in"))
+        .header(header::ORIGIN, format!("http://{own}"))
+        .form(&[("email", "ana@example.org"), ("password", STAFF_PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(same.status(), StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn answers_to_one_question_side_by_side_with_labels_and_a_filter() {
+    let app = TestApp::spawn().await;
+    app.submit_response("inpatient", "Cooking and drawing")
+        .await;
+    app.submit_response(
+        "community",
+        "<script>alert(1)</script> <xmp>x</xmp> [link](javascript:alert(1))",
+    )
+    .await;
+    let unfinished = app.consent().await;
+    app.post_form(
+        &format!("/r/{unfinished}/sam"),
+        &[("r2", "not submitted yet")],
+    )
+    .await;
+    let cookie = app.signed_in_as("researcher").await;
+
+    let all = app
+        .get_with_cookie("/admin/studies/sam/questions/r2", &cookie)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        all.contains("P1: Inpatient SW, 14 months experience"),
+        "{all}"
+    );
+    assert!(all.contains("P2: Community SW, 14 months experience"));
+    assert!(all.contains("Cooking and drawing"));
+    assert!(!all.contains("not submitted yet"), "only submitted answers");
+    assert!(
+        !all.contains("<script>alert(1)") && !all.contains("<xmp>"),
+        "participant text is inert"
+    );
+    assert!(all.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(!all.contains("href=\"javascript:"));
+
+    let inpatient = app
+        .get_with_cookie("/admin/studies/sam/questions/r2?setting=inpatient", &cookie)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(inpatient.contains("P1: Inpatient SW") && !inpatient.contains("P2: Community SW"));
+
+    let audit = app.storage().await.audit_entries(10).await.unwrap();
+    assert!(
+        audit
+            .iter()
+            .any(|(_, who, what, detail)| who == "researcher@example.org"
+                && what == "viewed answers"
+                && detail.contains("question r2"))
+    );
+    assert!(audit.iter().any(|(_, _, what, _)| what == "signed in"));
+}
+
+#[tokio::test]
+async fn the_dashboard_counts_progress_and_where_people_stopped() {
+    let app = TestApp::spawn().await;
+    app.submit_response("inpatient", "One").await;
+    let stopped = app.consent().await;
+    app.post_form(
+        &format!("/r/{stopped}/about-you"),
+        &[("setting", "community")],
+    )
+    .await;
+    app.post_form(&format!("/r/{stopped}/before-you-start"), &[])
+        .await;
+    app.consent().await;
+    let cookie = app.signed_in_as("owner").await;
+    let html = app
+        .get_with_cookie("/admin/studies/sam", &cookie)
+        .await
+        .text()
+        .await
+        .unwrap();
+    let figure = |name: &str| {
+        let at = html
+            .find(&format!("<dt>{name}</dt>"))
+            .unwrap_or_else(|| panic!("{name} in {html}"));
+        html[at..]
+            .split("<dd>")
+            .nth(1)
+            .unwrap()
+            .split("</dd>")
+            .next()
+            .unwrap()
+            .to_owned()
+    };
+    assert_eq!(figure("Started"), "3");
+    assert_eq!(figure("Submitted"), "1");
+    assert_eq!(figure("In progress"), "2");
+    assert_eq!(figure("Completion rate"), "33%");
+    assert!(
+        html.contains("<td>2. About your work</td><td>1</td>"),
+        "{html}"
+    );
+    assert!(html.contains("<td>4. Meet Sam</td><td>1</td>"));
+}
+
+#[test]
+fn the_command_line_adds_an_account_that_can_sign_in() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let database_url = format!("sqlite://{}/cli.db", dir.path().display());
+    let add = |password: &str| {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+            .args([
+                "user",
+                "add",
+                "--email",
+                "Cli@Example.org",
+                "--role",
+                "researcher",
+            ])
+            .env("DATABASE_URL", &database_url)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        writeln!(child.stdin.take().unwrap(), "{password}").unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let weak = add("password1234");
+    assert!(!weak.status.success());
+    assert!(String::from_utf8_lossy(&weak.stderr).contains("too common"));
+    let ok = add(STAFF_PASSWORD);
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    assert!(String::from_utf8_lossy(&ok.stdout).contains("added cli@example.org as researcher"));
+    let twice = add(STAFF_PASSWORD);
+    assert!(String::from_utf8_lossy(&twice.stderr).contains("already exists"));
+}

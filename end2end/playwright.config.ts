@@ -2,10 +2,12 @@ import { defineConfig } from '@playwright/test';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { researcher } from './tests/accounts';
 
 // The release server built by `cargo leptos build --release`, on its own port with a fresh SQLite file.
 const root = path.resolve(__dirname, '..');
 const port = Number(process.env.E2E_PORT ?? 3100);
+const server = path.join(root, 'target/release/server');
 const dataDir = process.env.E2E_DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'vignette-e2e-'));
 process.env.E2E_DATA_DIR = dataDir;
 
@@ -31,7 +33,8 @@ export default defineConfig({
     { name: 'no-js', use: { javaScriptEnabled: false }, testIgnore: /accessibility/ },
   ],
   webServer: {
-    command: path.join(root, 'target/release/server'),
+    // A researcher account first (the password comes on stdin), then the server.
+    command: `bash -c 'echo "$E2E_PASSWORD" | ${server} user add --email ${researcher.email} --role researcher && exec ${server}'`,
     cwd: root,
     url: `http://127.0.0.1:${port}/`,
     timeout: 60_000,
@@ -44,6 +47,7 @@ export default defineConfig({
       LEPTOS_SITE_ROOT: 'target/site',
       STUDIES_DIR: 'studies',
       RUST_LOG: 'warn',
+      E2E_PASSWORD: researcher.password,
     },
   },
 });

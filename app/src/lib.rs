@@ -22,7 +22,7 @@ use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
-use admin::pages::{AdminHomePage, AnswersPage, DashboardPage, SetupPage, SignInPage};
+use admin::pages::{AdminHomePage, AnswersPage, DashboardPage, LikertPage, SetupPage, SignInPage};
 use components::NotFound;
 use survey::pages::{ConsentPage, LandingPage, StepPage};
 
@@ -76,6 +76,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/sign-in") view=SignInPage ssr=ssr.clone()/>
                     <Route path=path!("/admin/setup/:token") view=SetupPage ssr=ssr.clone()/>
                     <Route path=path!("/admin/studies/:study") view=DashboardPage ssr=ssr.clone()/>
+                    <Route path=path!("/admin/studies/:study/likert") view=LikertPage ssr=ssr.clone()/>
                     <Route path=path!("/admin/studies/:study/questions/:question") view=AnswersPage ssr/>
                 </Routes>
             </main>

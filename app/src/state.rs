@@ -13,6 +13,8 @@ pub struct AppState {
     /// The address participants reach the site at, for the resume link (e.g. https://survey.example.org).
     /// When unset, the request's Host header is used.
     pub public_url: Option<String>,
+    /// Breakdowns of fewer respondents than this are not shown, so no one can be singled out.
+    pub min_group_size: i64,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -21,4 +21,7 @@ test('the researcher pages are accessible', async ({ page }) => {
   await check('dashboard');
   await page.goto('/admin/studies/sam/questions/r2');
   await check('answers side by side');
+  await page.goto('/admin/studies/sam/likert');
+  await page.locator('summary').first().click();
+  await check('likert charts with a breakdown open');
 });

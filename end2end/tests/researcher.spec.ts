@@ -25,6 +25,11 @@ test('a researcher reads every answer to R2 side by side, filtered to inpatient 
   await expect(page.getByText(/P\d+: Inpatient SW, 14 months experience/).first()).toBeVisible();
   await expect(page.getByText('Community SW')).toHaveCount(0);
 
+  await page.goto('/admin/studies/sam/likert');
+  await expect(page.getByRole('heading', { name: 'How the Likert items fall' })).toBeVisible();
+  await expect(page.locator('.likert__svg').first()).toBeVisible();
+  await expect(page.getByText(/All respondents: n = \d+, median/).first()).toBeVisible();
+
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page.getByRole('heading', { name: 'Sign in to the researcher area' })).toBeVisible();
   await page.goto('/admin');

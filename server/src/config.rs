@@ -55,6 +55,9 @@ pub struct Config {
     /// (e.g. https://survey.example.org). Defaults to the request's Host.
     #[arg(long, env = "PUBLIC_URL")]
     pub public_url: Option<String>,
+    /// Breakdown groups (e.g. Likert answers of one setting) smaller than this are suppressed.
+    #[arg(long, env = "MIN_GROUP_SIZE", default_value_t = 10)]
+    pub min_group_size: i64,
     /// Where to listen; defaults to cargo-leptos's LEPTOS_SITE_ADDR, else 127.0.0.1:3000.
     #[arg(long, env = "LISTEN_ADDR")]
     pub listen_addr: Option<SocketAddr>,

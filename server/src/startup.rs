@@ -44,6 +44,7 @@ pub async fn build(
         storage,
         studies,
         public_url: config.public_url.clone(),
+        min_group_size: config.min_group_size,
     };
     let routes = generate_route_list(App);
     let context_state = state.clone();

@@ -287,7 +287,11 @@ async fn a_session_ends_after_12_hours_however_active() {
 async fn research_pages_need_a_researcher_or_owner() {
     let app = TestApp::spawn().await;
     app.submit_response("inpatient", "Their cooking").await;
-    let research_pages = ["/admin/studies/sam", "/admin/studies/sam/questions/r2"];
+    let research_pages = [
+        "/admin/studies/sam",
+        "/admin/studies/sam/questions/r2",
+        "/admin/studies/sam/likert",
+    ];
     for path in research_pages.iter().chain(&["/admin"]) {
         let anonymous = app.get(path).await;
         assert_eq!(anonymous.status(), StatusCode::FOUND, "{path}");
@@ -552,4 +556,34 @@ fn the_command_line_adds_an_account_that_can_sign_in() {
     assert!(String::from_utf8_lossy(&ok.stdout).contains("added cli@example.org as researcher"));
     let twice = add(STAFF_PASSWORD);
     assert!(String::from_utf8_lossy(&twice.stderr).contains("already exists"));
+}
+
+#[tokio::test]
+async fn likert_items_are_summarised_and_small_groups_suppressed() {
+    let app = TestApp::spawn().await;
+    for _ in 0..11 {
+        app.submit_response("inpatient", "x").await;
+    }
+    app.submit_response("community", "y").await;
+    let cookie = app.signed_in_as("researcher").await;
+    let response = app
+        .get_with_cookie("/admin/studies/sam/likert", &cookie)
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let html = response.text().await.unwrap();
+    let item = html
+        .split("How far would you support Sam in going ahead with this?")
+        .nth(1)
+        .unwrap();
+    assert!(item.contains("All respondents: n = 12, median 4"), "{item}");
+    assert!(item.contains("<td>Support</td><td>12</td><td>100%</td>"));
+    assert!(item.contains("Inpatient mental health services: n = 11, median 4"));
+    assert!(
+        item.contains("Community mental health services: fewer than 10 respondents, not shown")
+    );
+    assert!(item.contains("Senior support worker: fewer than 10 respondents, not shown"));
+    assert!(
+        !item.contains("Community mental health services: n ="),
+        "the small group's figures never reach the page"
+    );
 }

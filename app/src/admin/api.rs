@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::view::{AdminHome, AnswersView, DashboardView, SetupView, SignInView};
+use super::view::{AdminHome, AnswersView, DashboardView, LikertView, SetupView, SignInView};
 
 #[server]
 pub async fn load_sign_in() -> Result<SignInView, ServerFnError> {
@@ -39,11 +39,19 @@ pub async fn load_answers(
         .map_err(server::signed_in_or_redirect)
 }
 
+#[server]
+pub async fn load_likert(study: String) -> Result<LikertView, ServerFnError> {
+    server::likert(&study)
+        .await
+        .map_err(server::signed_in_or_redirect)
+}
+
 #[cfg(feature = "ssr")]
 pub(crate) mod server {
     use leptos::prelude::{ServerFnError, use_context};
 
     use super::super::labels::{LABEL_QUESTIONS, participant_label};
+    use super::super::likert::{Distribution, LikertItem, grouped};
     use super::super::session::{Staff, now};
     use super::super::view::*;
     use crate::error::AppError;
@@ -251,6 +259,62 @@ pub(crate) mod server {
             setting,
             settings,
             rows,
+        })
+    }
+
+    fn choice_options(study: &Study, question_id: &str) -> Vec<(String, String)> {
+        match study.question(question_id).map(|q| &q.kind) {
+            Some(QuestionKind::Choice { options }) => options
+                .iter()
+                .map(|o| (o.value.clone(), o.label.clone()))
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    pub async fn likert(slug: &str) -> Result<LikertView, AppError> {
+        let (state, staff) = staff().await?;
+        staff.require_research_access()?;
+        let study = state.studies.get(slug).ok_or(AppError::UnknownStudy)?;
+        let items: Vec<_> = study
+            .questions()
+            .filter_map(|(page, q)| match &q.kind {
+                QuestionKind::Likert { labels } => Some((page, q, labels)),
+                _ => None,
+            })
+            .collect();
+        let mut wanted: Vec<&str> = vec!["setting", "role"];
+        wanted.extend(items.iter().map(|(_, q, _)| q.id.as_str()));
+        let participants = state.storage.submitted_answers(slug, &wanted).await?;
+        let (settings, roles) = (
+            choice_options(&study, "setting"),
+            choice_options(&study, "role"),
+        );
+        let min = state.min_group_size;
+        let items = items
+            .into_iter()
+            .map(|(page, q, labels)| {
+                let points = labels.len();
+                let answers = participants
+                    .iter()
+                    .filter_map(|p| p.answers.get(&q.id)?.parse().ok());
+                LikertItem {
+                    id: q.id.clone(),
+                    label: q.label.clone(),
+                    page_title: page.title.clone(),
+                    scale: labels.clone(),
+                    overall: Distribution::of(points, answers),
+                    by_setting: grouped(points, &q.id, &participants, "setting", &settings, min),
+                    by_role: grouped(points, &q.id, &participants, "role", &roles, min),
+                }
+            })
+            .collect();
+        Ok(LikertView {
+            staff: bar(&staff),
+            slug: slug.to_owned(),
+            title: study.title.clone(),
+            min_group_size: min,
+            items,
         })
     }
 }

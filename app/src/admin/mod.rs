@@ -1,6 +1,7 @@
 //! The researcher area: accounts, sign-in, study progress and answers side by side.
 
 pub mod api;
+pub mod likert;
 pub mod pages;
 pub mod view;
 

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::likert::LikertItem;
 use crate::survey::view::{FieldError, RadioOption};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -92,4 +93,13 @@ pub struct AnswersView {
 pub struct AnswerRow {
     pub participant: String,
     pub answer: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LikertView {
+    pub staff: StaffBar,
+    pub slug: String,
+    pub title: String,
+    pub min_group_size: i64,
+    pub items: Vec<LikertItem>,
 }

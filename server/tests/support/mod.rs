@@ -39,6 +39,7 @@ impl TestApp {
             studies_dir: studies_dir(),
             default_study: "sam".into(),
             public_url: public_url.map(str::to_owned),
+            min_group_size: 10,
             listen_addr: Some("127.0.0.1:0".parse().unwrap()),
         };
         let options = LeptosOptions::builder()

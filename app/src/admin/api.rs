@@ -90,18 +90,21 @@ pub(crate) mod server {
         }
     }
 
+    /// The email typed into a rejected account form, and its errors; empty on a first visit.
+    fn rejected_account_form() -> (String, Vec<crate::survey::view::FieldError>) {
+        use_context::<RejectedForm>()
+            .map(|r| {
+                (
+                    r.values.get("email").cloned().unwrap_or_default(),
+                    r.summary(),
+                )
+            })
+            .unwrap_or_default()
+    }
+
     pub fn sign_in() -> SignInView {
-        let rejected = use_context::<RejectedForm>();
-        SignInView {
-            email: rejected
-                .as_ref()
-                .and_then(|r| r.values.get("email").cloned())
-                .unwrap_or_default(),
-            errors: rejected
-                .as_ref()
-                .map(RejectedForm::summary)
-                .unwrap_or_default(),
-        }
+        let (email, errors) = rejected_account_form();
+        SignInView { email, errors }
     }
 
     pub async fn setup(token: String) -> Result<SetupView, AppError> {
@@ -115,18 +118,12 @@ pub(crate) mod server {
             }
             None => false,
         };
-        let rejected = use_context::<RejectedForm>();
+        let (email, errors) = rejected_account_form();
         Ok(SetupView {
             token,
             usable,
-            email: rejected
-                .as_ref()
-                .and_then(|r| r.values.get("email").cloned())
-                .unwrap_or_default(),
-            errors: rejected
-                .as_ref()
-                .map(RejectedForm::summary)
-                .unwrap_or_default(),
+            email,
+            errors,
         })
     }
 

@@ -1,10 +1,11 @@
 //! Staff sessions: an opaque token in a cookie, the session itself in the database so that any
 //! app instance can serve it. 30 minutes idle, 12 hours at most.
 
-use axum::http::{HeaderMap, header};
+use axum::http::HeaderMap;
 
 use super::accounts::Role;
 use crate::error::AppError;
+use crate::forms::cookie_value;
 use crate::secret_token::SecretToken;
 use crate::state::AppState;
 use crate::storage::StaffRecord;
@@ -47,16 +48,6 @@ pub fn clearing_cookie(state: &AppState) -> String {
         "{}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax{secure}",
         cookie_name(state)
     )
-}
-
-pub fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find_map(|(key, value)| (key == name).then_some(value))
 }
 
 /// A signed-in member of staff.

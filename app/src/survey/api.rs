@@ -48,7 +48,7 @@ pub(crate) mod server {
     use super::super::flow::*;
     use super::super::view::*;
     use crate::error::AppError;
-    use crate::forms::RejectedForm;
+    use crate::forms::{RejectedForm, cookie_value};
     use crate::state::AppState;
 
     pub fn app_state() -> Result<AppState, AppError> {
@@ -72,16 +72,6 @@ pub(crate) mod server {
             .and_then(|h| h.to_str().ok())
             .unwrap_or("127.0.0.1:3000");
         format!("http://{host}")
-    }
-
-    fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-        headers
-            .get_all(header::COOKIE)
-            .iter()
-            .filter_map(|value| value.to_str().ok())
-            .flat_map(|value| value.split(';'))
-            .filter_map(|pair| pair.trim().split_once('='))
-            .find_map(|(key, value)| (key == name).then_some(value))
     }
 
     pub async fn landing(slug: Option<String>) -> Result<LandingView, AppError> {

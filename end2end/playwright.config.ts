@@ -2,7 +2,7 @@ import { defineConfig } from '@playwright/test';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { researcher } from './tests/accounts';
+import { owner, researcher } from './tests/accounts';
 
 // The release server built by `cargo leptos build --release`, on its own port with a fresh SQLite file.
 const root = path.resolve(__dirname, '..');
@@ -33,8 +33,10 @@ export default defineConfig({
     { name: 'no-js', use: { javaScriptEnabled: false }, testIgnore: /accessibility/ },
   ],
   webServer: {
-    // A researcher account first (the password comes on stdin), then the server.
-    command: `bash -c 'echo "$E2E_PASSWORD" | ${server} user add --email ${researcher.email} --role researcher && exec ${server}'`,
+    // Accounts first (passwords come on stdin, never as arguments), then the server.
+    command:
+      `bash -c 'echo "$E2E_PASSWORD" | ${server} user add --email ${researcher.email} --role researcher && ` +
+      `echo "$E2E_OWNER_PASSWORD" | ${server} user add --email ${owner.email} --role owner && exec ${server}'`,
     cwd: root,
     url: `http://127.0.0.1:${port}/`,
     timeout: 60_000,
@@ -48,6 +50,7 @@ export default defineConfig({
       STUDIES_DIR: 'studies',
       RUST_LOG: 'warn',
       E2E_PASSWORD: researcher.password,
+      E2E_OWNER_PASSWORD: owner.password,
     },
   },
 });

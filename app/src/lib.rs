@@ -22,7 +22,9 @@ use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
-use admin::pages::{AdminHomePage, AnswersPage, DashboardPage, LikertPage, SetupPage, SignInPage};
+use admin::pages::{
+    AdminHomePage, AnswersPage, AuditPage, DashboardPage, LikertPage, SetupPage, SignInPage,
+};
 use components::NotFound;
 use survey::pages::{ConsentPage, LandingPage, StepPage};
 
@@ -74,6 +76,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/r/:token/:step") view=StepPage ssr=ssr.clone()/>
                     <Route path=path!("/admin") view=AdminHomePage ssr=ssr.clone()/>
                     <Route path=path!("/admin/sign-in") view=SignInPage ssr=ssr.clone()/>
+                    <Route path=path!("/admin/audit") view=AuditPage ssr=ssr.clone()/>
                     <Route path=path!("/admin/setup/:token") view=SetupPage ssr=ssr.clone()/>
                     <Route path=path!("/admin/studies/:study") view=DashboardPage ssr=ssr.clone()/>
                     <Route path=path!("/admin/studies/:study/likert") view=LikertPage ssr=ssr.clone()/>

@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
-import { signIn } from './accounts';
+import { owner, signIn } from './accounts';
 
 const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
@@ -24,4 +24,13 @@ test('the researcher pages are accessible', async ({ page }) => {
   await page.goto('/admin/studies/sam/likert');
   await page.locator('summary').first().click();
   await check('likert charts with a breakdown open');
+});
+
+test("the owner's audit log is accessible", async ({ page }) => {
+  await signIn(page, owner.password, owner.email);
+  await page.getByRole('link', { name: 'Audit log' }).click();
+  await expect(page.getByRole('heading', { name: 'Audit log' })).toBeVisible();
+  await expect(page.getByRole('cell', { name: 'signed in' }).first()).toBeVisible();
+  const results = await new AxeBuilder({ page }).withTags(WCAG).analyze();
+  expect(results.violations.map((v) => v.id)).toEqual([]);
 });

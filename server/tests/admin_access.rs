@@ -587,3 +587,48 @@ async fn likert_items_are_summarised_and_small_groups_suppressed() {
         "the small group's figures never reach the page"
     );
 }
+
+#[tokio::test]
+async fn only_owners_read_the_audit_log() {
+    let app = TestApp::spawn().await;
+    app.post_form(
+        "/admin/sign-in",
+        &[
+            ("email", "nobody@example.org"),
+            ("password", "guessing 12345"),
+        ],
+    )
+    .await;
+    let owner = app.signed_in_as("owner").await;
+    for role in ["researcher", "trainer"] {
+        let cookie = app.signed_in_as(role).await;
+        assert_eq!(
+            app.get_with_cookie("/admin/audit", &cookie).await.status(),
+            StatusCode::FORBIDDEN,
+            "{role}"
+        );
+        let home = app
+            .get_with_cookie("/admin", &cookie)
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            !home.contains("/admin/audit"),
+            "{role} is not offered the log"
+        );
+    }
+    let response = app.get_with_cookie("/admin/audit", &owner).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let html = response.text().await.unwrap();
+    assert!(
+        html.contains("<td>unknown account</td><td>sign-in failed</td>"),
+        "{html}"
+    );
+    assert!(html.contains("<td>owner@example.org</td><td>signed in</td>"));
+    assert_eq!(
+        app.get("/admin/audit").await.status(),
+        StatusCode::FOUND,
+        "anonymous visitors are sent to sign in"
+    );
+}

@@ -2,7 +2,9 @@
 
 use leptos::prelude::*;
 
-use super::view::{AdminHome, AnswersView, DashboardView, LikertView, SetupView, SignInView};
+use super::view::{
+    AdminHome, AnswersView, AuditView, DashboardView, LikertView, SetupView, SignInView,
+};
 
 #[server]
 pub async fn load_sign_in() -> Result<SignInView, ServerFnError> {
@@ -42,6 +44,14 @@ pub async fn load_answers(
 #[server]
 pub async fn load_likert(study: String) -> Result<LikertView, ServerFnError> {
     server::likert(&study)
+        .await
+        .map_err(server::signed_in_or_redirect)
+}
+
+/// The newest 500 audit log entries; owners only. Nothing in the app edits the log.
+#[server]
+pub async fn load_audit_log() -> Result<AuditView, ServerFnError> {
+    server::audit_log()
         .await
         .map_err(server::signed_in_or_redirect)
 }
@@ -144,6 +154,7 @@ pub(crate) mod server {
         Ok(AdminHome {
             staff: bar(&staff),
             research_access: staff.role.reads_research_data(),
+            is_owner: staff.role == super::super::accounts::Role::Owner,
             studies,
         })
     }
@@ -312,6 +323,32 @@ pub(crate) mod server {
             title: study.title.clone(),
             min_group_size: min,
             items,
+        })
+    }
+
+    const AUDIT_ENTRIES_SHOWN: i64 = 500;
+
+    pub async fn audit_log() -> Result<AuditView, AppError> {
+        let (state, staff) = staff().await?;
+        staff.require_owner()?;
+        let entries = state
+            .storage
+            .audit_entries(AUDIT_ENTRIES_SHOWN)
+            .await?
+            .into_iter()
+            .map(|(at, actor, action, detail)| AuditEntry {
+                at: chrono::DateTime::from_timestamp(at, 0).map_or_else(
+                    || at.to_string(),
+                    |t| t.format("%Y-%m-%d %H:%M:%S").to_string(),
+                ),
+                actor,
+                action,
+                detail,
+            })
+            .collect();
+        Ok(AuditView {
+            staff: bar(&staff),
+            entries,
         })
     }
 }

@@ -3,7 +3,8 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::api::{
-    load_admin_home, load_answers, load_dashboard, load_likert, load_setup, load_sign_in,
+    load_admin_home, load_answers, load_audit_log, load_dashboard, load_likert, load_setup,
+    load_sign_in,
 };
 use super::likert::{Distribution, GroupDistribution, LikertItem};
 use super::view::*;
@@ -116,6 +117,7 @@ pub fn AdminHomePage() -> impl IntoView {
             <Title text="Studies"/>
             <StaffNav staff=home.staff/>
             <h1>"Studies"</h1>
+            {home.is_owner.then(|| view! { <p><a href="/admin/audit">"Audit log"</a></p> })}
             {if home.research_access {
                 view! {
                     <table class="table">
@@ -389,4 +391,25 @@ fn DivergingBar(name: String, distribution: Distribution, scale: Vec<String>) ->
             </table>
         </figure>
     }
+}
+
+#[component]
+pub fn AuditPage() -> impl IntoView {
+    let data = Resource::new_blocking(|| (), |_| load_audit_log());
+    when_loaded(data, |audit| {
+        view! {
+            <Title text="Audit log"/>
+            <StaffNav staff=audit.staff/>
+            <h1>"Audit log"</h1>
+            <p>"Who did what, and when (UTC), newest first. Entries cannot be changed or deleted from the app."</p>
+            <table class="table">
+                <thead><tr><th scope="col">"When"</th><th scope="col">"Who"</th><th scope="col">"What"</th><th scope="col">"Details"</th></tr></thead>
+                <tbody>
+                    {audit.entries.into_iter().map(|e| view! {
+                        <tr><td>{e.at}</td><td>{e.actor}</td><td>{e.action}</td><td>{e.detail}</td></tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        }
+    })
 }

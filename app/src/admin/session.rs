@@ -86,6 +86,14 @@ impl Staff {
         })
     }
 
+    pub fn require_owner(&self) -> Result<(), AppError> {
+        if self.role == Role::Owner {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
     pub fn require_research_access(&self) -> Result<(), AppError> {
         if self.role.reads_research_data() {
             Ok(())

@@ -30,6 +30,7 @@ pub struct StaffBar {
 pub struct AdminHome {
     pub staff: StaffBar,
     pub research_access: bool,
+    pub is_owner: bool,
     pub studies: Vec<StudySummary>,
 }
 
@@ -102,4 +103,19 @@ pub struct LikertView {
     pub title: String,
     pub min_group_size: i64,
     pub items: Vec<LikertItem>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditView {
+    pub staff: StaffBar,
+    pub entries: Vec<AuditEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    /// UTC, to the second.
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub detail: String,
 }

@@ -22,3 +22,12 @@ impl FromRef<AppState> for LeptosOptions {
         state.leptos_options.clone()
     }
 }
+
+impl AppState {
+    /// True when participants and staff reach the site over HTTPS, so cookies can be Secure.
+    pub fn serves_https(&self) -> bool {
+        self.public_url
+            .as_deref()
+            .is_some_and(|url| url.starts_with("https://"))
+    }
+}

@@ -17,16 +17,8 @@ pub fn now() -> i64 {
     chrono::Utc::now().timestamp()
 }
 
-/// Served over HTTPS, the cookie is Secure with the __Host- prefix (no Domain, Path=/).
-pub fn is_https(state: &AppState) -> bool {
-    state
-        .public_url
-        .as_deref()
-        .is_some_and(|url| url.starts_with("https://"))
-}
-
 pub fn cookie_name(state: &AppState) -> &'static str {
-    if is_https(state) {
+    if state.serves_https() {
         "__Host-staff-session"
     } else {
         "staff-session"
@@ -34,7 +26,7 @@ pub fn cookie_name(state: &AppState) -> &'static str {
 }
 
 pub fn session_cookie(state: &AppState, token: &SecretToken) -> String {
-    let secure = if is_https(state) { "; Secure" } else { "" };
+    let secure = if state.serves_https() { "; Secure" } else { "" };
     format!(
         "{}={}; Path=/; HttpOnly; SameSite=Lax{secure}",
         cookie_name(state),
@@ -43,7 +35,7 @@ pub fn session_cookie(state: &AppState, token: &SecretToken) -> String {
 }
 
 pub fn clearing_cookie(state: &AppState) -> String {
-    let secure = if is_https(state) { "; Secure" } else { "" };
+    let secure = if state.serves_https() { "; Secure" } else { "" };
     format!(
         "{}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax{secure}",
         cookie_name(state)

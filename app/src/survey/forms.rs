@@ -9,7 +9,6 @@ use axum::http::{HeaderMap, HeaderValue, Uri, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 
-use super::api::server::site_url;
 use super::flow::*;
 use crate::error::AppError;
 use crate::forms::{FORM_BODY_LIMIT, RejectedForm, parse_form, render_rejected};
@@ -162,11 +161,7 @@ fn set_resume_cookie(
     study_slug: &str,
     token: &SecretToken,
 ) {
-    let secure = if site_url(state, &HeaderMap::new()).starts_with("https://") {
-        "; Secure"
-    } else {
-        ""
-    };
+    let secure = if state.serves_https() { "; Secure" } else { "" };
     let max_age = RESUME_COOKIE_DAYS * 24 * 60 * 60;
     let cookie = format!(
         "{}={}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Lax{secure}",

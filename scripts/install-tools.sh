@@ -6,6 +6,7 @@
 set -euo pipefail
 
 CARGO_LEPTOS_VERSION=0.3.10
+CARGO_NEXTEST_VERSION=0.9.143
 BINARYEN_VERSION=132
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 TOOLS="$ROOT/.tools"
@@ -29,6 +30,13 @@ install_cargo_leptos() {
     if ! cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
         say "installing cargo-leptos $CARGO_LEPTOS_VERSION (about 13 minutes on 2 cores)"
         cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked
+    fi
+}
+
+install_cargo_nextest() {
+    if ! cargo nextest --version 2>/dev/null | grep -q "$CARGO_NEXTEST_VERSION"; then
+        say "installing cargo-nextest $CARGO_NEXTEST_VERSION"
+        cargo install cargo-nextest --version "$CARGO_NEXTEST_VERSION" --locked
     fi
 }
 
@@ -80,6 +88,7 @@ case "${1:-build}" in
         install_cargo_leptos
         install_wasm_bindgen
         install_wasm_opt
+        install_cargo_nextest
         install_chromium
         install_end2end_packages
         ;;

@@ -19,8 +19,11 @@ ensure_postgres() {
     fi
 }
 
+# Each run names its databases vignette_test_<run>_…, so runs side by side never drop each other's.
+export TEST_RUN_ID="${TEST_RUN_ID:-$$}"
+
 drop_test_databases() {
-    psql "$TEST_POSTGRES_URL" -Atc "SELECT datname FROM pg_database WHERE datname LIKE 'vignette\_test\_%'" |
+    psql "$TEST_POSTGRES_URL" -Atc "SELECT datname FROM pg_database WHERE datname LIKE 'vignette\_test\_${TEST_RUN_ID}\_%'" |
         while read -r name; do psql "$TEST_POSTGRES_URL" -qc "DROP DATABASE IF EXISTS \"$name\""; done
 }
 
@@ -34,14 +37,17 @@ lint() {
     cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 }
 
+# cargo-nextest runs every test in a process of its own: each test server is alone in its process,
+# as in production (several servers in one process made page renders hang now and then), and a test
+# that hangs is ended after two minutes (.config/nextest.toml) instead of stalling the run.
 unit() {
     step "unit and integration tests (SQLite)"
-    cargo test -p app --features ssr
-    TEST_DATABASE=sqlite cargo test -p server
+    cargo nextest run -p app --features ssr
+    TEST_DATABASE=sqlite cargo nextest run -p server
     step "integration tests (PostgreSQL at $TEST_POSTGRES_URL)"
     ensure_postgres
     drop_test_databases
-    TEST_DATABASE=postgres cargo test -p server
+    TEST_DATABASE=postgres cargo nextest run -p server
     drop_test_databases
 }
 

@@ -14,12 +14,66 @@ use leptos::prelude::LeptosOptions;
 use reqwest::{StatusCode, header};
 use server::config::Config;
 
+/// A request that takes longer than this has hung: fail the test instead of stalling the run.
+pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
 pub struct TestApp {
     pub addr: SocketAddr,
     pub setup_link: Option<String>,
     pub client: reqwest::Client,
     pub database_url: String,
+    _server: ServerThread,
     _dir: tempfile::TempDir,
+}
+
+/// The server under test runs on its own multi-threaded runtime, as in production, and stops when
+/// the test's `TestApp` is dropped. (Serving from each test's own single-threaded runtime let a
+/// page render hang now and then while other tests' runtimes shut down.)
+struct ServerThread {
+    addr: SocketAddr,
+    setup_link: Option<String>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl ServerThread {
+    async fn start(config: Config) -> Self {
+        let (ready_tx, ready_rx) = tokio::sync::oneshot::channel();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .expect("server runtime");
+            runtime.block_on(async move {
+                let options = LeptosOptions::builder()
+                    .output_name(server::startup::OUTPUT_NAME)
+                    .build();
+                let running = server::startup::bind(&config, options)
+                    .await
+                    .expect("server starts");
+                let _ = ready_tx.send((running.addr, running.setup_link.clone()));
+                tokio::select! {
+                    _ = running.serve => {}
+                    _ = stopped => {}
+                }
+            });
+        });
+        let (addr, setup_link) = ready_rx.await.expect("server started");
+        Self {
+            addr,
+            setup_link,
+            stop: Some(stop),
+        }
+    }
+}
+
+impl Drop for ServerThread {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
 }
 
 pub fn studies_dir() -> std::path::PathBuf {
@@ -42,23 +96,18 @@ impl TestApp {
             min_group_size: 10,
             listen_addr: Some("127.0.0.1:0".parse().unwrap()),
         };
-        let options = LeptosOptions::builder()
-            .output_name(server::startup::OUTPUT_NAME)
-            .build();
-        let running = server::startup::bind(&config, options)
-            .await
-            .expect("server starts");
-        let setup_link = running.setup_link.clone();
-        tokio::spawn(running.serve);
+        let server = ServerThread::start(config).await;
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
+            .timeout(REQUEST_TIMEOUT)
             .build()
             .unwrap();
         Self {
-            addr: running.addr,
-            setup_link,
+            addr: server.addr,
+            setup_link: server.setup_link.clone(),
             client,
             database_url,
+            _server: server,
             _dir: dir,
         }
     }
@@ -164,7 +213,9 @@ async fn fresh_database(dir: &tempfile::TempDir) -> String {
     use sqlx::Connection;
     let server = std::env::var("TEST_POSTGRES_URL")
         .unwrap_or_else(|_| "postgres://127.0.0.1:5432/test".into());
-    let name = format!("vignette_test_{}", uuid::Uuid::new_v4().simple());
+    // scripts/test.sh drops this run's databases afterwards, and only this run's.
+    let run = std::env::var("TEST_RUN_ID").unwrap_or_else(|_| "local".into());
+    let name = format!("vignette_test_{run}_{}", uuid::Uuid::new_v4().simple());
     let mut admin = sqlx::PgConnection::connect(&server)
         .await
         .expect("PostgreSQL is reachable at TEST_POSTGRES_URL");

@@ -6,6 +6,62 @@ use crate::survey::answer::describe_months;
 
 pub const LABEL_QUESTIONS: [&str; 3] = ["setting", "role", "experience"];
 
+/// Experience in bands wide enough not to single anyone out: for filters, and for exports unless
+/// exact months are asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExperienceBand {
+    UnderOneYear,
+    OneToTwoYears,
+    TwoToFiveYears,
+    FiveYearsOrMore,
+}
+
+impl ExperienceBand {
+    pub const ALL: [Self; 4] = [
+        Self::UnderOneYear,
+        Self::OneToTwoYears,
+        Self::TwoToFiveYears,
+        Self::FiveYearsOrMore,
+    ];
+
+    pub fn of_months(months: u32) -> Self {
+        match months {
+            0..12 => Self::UnderOneYear,
+            12..24 => Self::OneToTwoYears,
+            24..60 => Self::TwoToFiveYears,
+            _ => Self::FiveYearsOrMore,
+        }
+    }
+
+    /// The band of a stored experience answer (whole months), if it is one.
+    pub fn of_answer(stored: &str) -> Option<Self> {
+        stored.parse().ok().map(Self::of_months)
+    }
+
+    /// A short name for addresses and files.
+    pub fn slug(self) -> &'static str {
+        match self {
+            Self::UnderOneYear => "under-1-year",
+            Self::OneToTwoYears => "1-2-years",
+            Self::TwoToFiveYears => "2-5-years",
+            Self::FiveYearsOrMore => "5-years-or-more",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::UnderOneYear => "Less than 1 year",
+            Self::OneToTwoYears => "1 year to less than 2 years",
+            Self::TwoToFiveYears => "2 years to less than 5 years",
+            Self::FiveYearsOrMore => "5 years or more",
+        }
+    }
+
+    pub fn from_slug(slug: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|band| band.slug() == slug)
+    }
+}
+
 pub fn participant_label(number: i64, answers: &BTreeMap<String, String>) -> String {
     let setting = match answers.get("setting").map(String::as_str) {
         Some("community") => "Community",
@@ -33,7 +89,27 @@ pub fn participant_label(number: i64, answers: &BTreeMap<String, String>) -> Str
 
 #[cfg(test)]
 mod tests {
-    use super::participant_label;
+    use super::{ExperienceBand, participant_label};
+
+    #[test]
+    fn experience_falls_into_bands_at_whole_years() {
+        let band = |months| ExperienceBand::of_months(months);
+        assert_eq!(band(0), ExperienceBand::UnderOneYear);
+        assert_eq!(band(11), ExperienceBand::UnderOneYear);
+        assert_eq!(band(12), ExperienceBand::OneToTwoYears);
+        assert_eq!(band(23), ExperienceBand::OneToTwoYears);
+        assert_eq!(band(24), ExperienceBand::TwoToFiveYears);
+        assert_eq!(band(59), ExperienceBand::TwoToFiveYears);
+        assert_eq!(band(60), ExperienceBand::FiveYearsOrMore);
+        assert_eq!(
+            ExperienceBand::of_answer("14"),
+            Some(ExperienceBand::OneToTwoYears)
+        );
+        assert_eq!(ExperienceBand::of_answer("x"), None);
+        for band in ExperienceBand::ALL {
+            assert_eq!(ExperienceBand::from_slug(band.slug()), Some(band));
+        }
+    }
 
     fn answers(pairs: &[(&str, &str)]) -> std::collections::BTreeMap<String, String> {
         pairs

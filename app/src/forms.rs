@@ -54,25 +54,41 @@ pub async fn render_rejected(
     headers: &HeaderMap,
     rejected: RejectedForm,
 ) -> Response {
+    let mut response = render_with_context(state, path, headers, rejected).await;
+    if response.status().is_success() {
+        *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    response
+}
+
+/// Renders the page at `path` as a GET would, with `context` provided to its components: how a
+/// form post answers with a page of its own (errors, or something shown only once).
+pub async fn render_with_context<C>(
+    state: &AppState,
+    path: &str,
+    headers: &HeaderMap,
+    context: C,
+) -> Response
+where
+    C: Clone + Send + Sync + 'static,
+{
     let options = state.leptos_options.clone();
     let context_state = state.clone();
     let render = leptos_axum::render_app_async_with_context(
         move || {
             provide_context(context_state.clone());
-            provide_context(rejected.clone());
+            provide_context(context.clone());
         },
         move || shell(options.clone()),
     );
     let mut request = axum::http::Request::get(path).header(header::ACCEPT, "text/html");
-    if let Some(host) = headers.get(header::HOST) {
-        request = request.header(header::HOST, host);
+    for name in [header::HOST, header::COOKIE] {
+        if let Some(value) = headers.get(&name) {
+            request = request.header(name, value);
+        }
     }
     match request.body(Body::empty()) {
-        Ok(request) => {
-            let mut response = render(request).await;
-            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            response
-        }
+        Ok(request) => render(request).await,
         Err(e) => AppError::Internal(e.to_string()).into_response(),
     }
 }
@@ -98,6 +114,26 @@ pub fn parse_form(headers: &HeaderMap, body: &[u8]) -> Result<Vec<(String, Strin
             Ok((name, value))
         })
         .collect()
+}
+
+/// A form of named fields, each at most once; any other field is refused.
+pub fn fields_named(
+    headers: &HeaderMap,
+    body: &[u8],
+    allowed: &[&str],
+) -> Result<HashMap<String, String>, AppError> {
+    let mut fields = HashMap::new();
+    for (name, value) in parse_form(headers, body)? {
+        if !allowed.contains(&name.as_str()) {
+            return Err(AppError::UnknownField(name));
+        }
+        if fields.insert(name.clone(), value).is_some() {
+            return Err(AppError::BadForm(format!(
+                "The field \"{name}\" was sent more than once."
+            )));
+        }
+    }
+    Ok(fields)
 }
 
 fn decode_form_text(raw: &[u8]) -> Result<String, AppError> {

@@ -23,10 +23,12 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
 use admin::pages::{
-    AdminHomePage, AnswersPage, AuditPage, DashboardPage, LikertPage, SetupPage, SignInPage,
+    AdminHomePage, AnswersPage, AuditPage, DashboardPage, DeleteResponsePage, LikertPage,
+    RecoveryCodesPage, ResponsePage, ResponsesPage, SecondFactorPage, SetupPage, SignInPage,
+    TwoFactorSetupPage,
 };
 use components::NotFound;
-use survey::pages::{ConsentPage, LandingPage, StepPage};
+use survey::pages::{ConsentPage, LandingPage, StepPage, WithdrawPage, WithdrawnPage};
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -74,12 +76,20 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/s/:study") view=LandingPage ssr=ssr.clone()/>
                     <Route path=path!("/s/:study/consent") view=ConsentPage ssr=ssr.clone()/>
                     <Route path=path!("/r/:token/:step") view=StepPage ssr=ssr.clone()/>
+                    <Route path=path!("/withdraw") view=WithdrawPage ssr=ssr.clone()/>
+                    <Route path=path!("/withdraw/done") view=WithdrawnPage ssr=ssr.clone()/>
                     <Route path=path!("/admin") view=AdminHomePage ssr=ssr.clone()/>
                     <Route path=path!("/admin/sign-in") view=SignInPage ssr=ssr.clone()/>
+                    <Route path=path!("/admin/sign-in/code") view=SecondFactorPage ssr=ssr.clone()/>
+                    <Route path=path!("/admin/two-factor/setup") view=TwoFactorSetupPage ssr=ssr.clone()/>
+                    <Route path=path!("/admin/two-factor/recovery-codes") view=RecoveryCodesPage ssr=ssr.clone()/>
                     <Route path=path!("/admin/audit") view=AuditPage ssr=ssr.clone()/>
                     <Route path=path!("/admin/setup/:token") view=SetupPage ssr=ssr.clone()/>
                     <Route path=path!("/admin/studies/:study") view=DashboardPage ssr=ssr.clone()/>
                     <Route path=path!("/admin/studies/:study/likert") view=LikertPage ssr=ssr.clone()/>
+                    <Route path=path!("/admin/studies/:study/responses") view=ResponsesPage ssr=ssr.clone()/>
+                    <Route path=path!("/admin/studies/:study/responses/:id") view=ResponsePage ssr=ssr.clone()/>
+                    <Route path=path!("/admin/studies/:study/responses/:id/delete") view=DeleteResponsePage ssr=ssr.clone()/>
                     <Route path=path!("/admin/studies/:study/questions/:question") view=AnswersPage ssr/>
                 </Routes>
             </main>

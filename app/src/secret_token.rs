@@ -36,10 +36,65 @@ impl SecretToken {
     }
 
     pub fn storage_hash(&self) -> String {
-        Sha256::digest(self.0.as_bytes())
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
+        hex(&Sha256::digest(self.0.as_bytes()))
+    }
+
+    /// 32 bytes only the holder of this token can reproduce, one set per `purpose`.
+    pub fn derive(&self, purpose: &str) -> [u8; 32] {
+        Sha256::digest(format!("{purpose}:{}", self.0)).into()
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+const HAND_CODE_CHARS: usize = 12;
+
+/// A code people copy by hand (a recovery code, a withdrawal code): 12 base32 characters, 60 bits,
+/// shown as xxxx-xxxx-xxxx. Only a hash of it is stored.
+#[derive(Clone, PartialEq, Eq)]
+pub struct HandCode(String);
+
+impl HandCode {
+    pub fn generate() -> Self {
+        let mut bytes = [0u8; 8];
+        rand::rng().fill_bytes(&mut bytes);
+        Self::from_bytes(&bytes)
+    }
+
+    pub fn from_bytes(bytes: &[u8; 8]) -> Self {
+        Self(data_encoding::BASE32_NOPAD.encode(bytes)[..HAND_CODE_CHARS].to_owned())
+    }
+
+    /// Case, spaces and hyphens do not matter: people copy codes in groups.
+    pub fn parse(typed: &str) -> Option<Self> {
+        let compact: String = typed
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '-')
+            .map(|c| c.to_ascii_uppercase())
+            .collect();
+        let well_formed = compact.len() == HAND_CODE_CHARS
+            && compact
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || (b'2'..=b'7').contains(&b));
+        well_formed.then_some(Self(compact))
+    }
+
+    pub fn for_display(&self) -> String {
+        let lower = self.0.to_ascii_lowercase();
+        format!("{}-{}-{}", &lower[0..4], &lower[4..8], &lower[8..12])
+    }
+
+    /// The hash stored for this code; `purpose` keeps codes of different kinds apart.
+    pub fn storage_hash(&self, purpose: &str) -> String {
+        hex(&Sha256::digest(format!("{purpose}:{}", self.0)))
+    }
+}
+
+impl std::fmt::Debug for HandCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("HandCode(…)")
     }
 }
 
@@ -51,7 +106,27 @@ impl std::fmt::Debug for SecretToken {
 
 #[cfg(test)]
 mod tests {
-    use super::SecretToken;
+    use super::{HandCode, SecretToken};
+
+    #[test]
+    fn hand_codes_are_read_however_they_are_copied() {
+        let code = HandCode::generate();
+        let shown = code.for_display();
+        assert_eq!(shown.len(), 14);
+        for typed in [shown.clone(), shown.to_uppercase(), shown.replace('-', " ")] {
+            assert_eq!(HandCode::parse(&typed), Some(code.clone()), "{typed}");
+        }
+        for bad in [
+            "",
+            "abcd-efgh-ijk1",
+            "abcd-efgh-ijkl-m",
+            "<script>",
+            "abcd-efgh-ijk",
+        ] {
+            assert_eq!(HandCode::parse(bad), None, "{bad}");
+        }
+        assert_ne!(code.storage_hash("a"), code.storage_hash("b"));
+    }
 
     #[test]
     fn generated_tokens_parse_and_differ() {

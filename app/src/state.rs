@@ -15,6 +15,8 @@ pub struct AppState {
     pub public_url: Option<String>,
     /// Breakdowns of fewer respondents than this are not shown, so no one can be singled out.
     pub min_group_size: i64,
+    /// Owners and researchers must sign in with a code from an authenticator app as well.
+    pub require_two_factor: bool,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -33,6 +33,12 @@ pub enum UserCommand {
         #[arg(long)]
         role: String,
     },
+    /// Turn off two-factor sign-in of an account whose phone is lost; it is set up again at the
+    /// next sign-in. Ends the account's sessions.
+    ResetTwoFactor {
+        #[arg(long)]
+        email: String,
+    },
 }
 
 /// Settings, each from a flag or an environment variable.
@@ -58,6 +64,10 @@ pub struct Config {
     /// Breakdown groups (e.g. Likert answers of one setting) smaller than this are suppressed.
     #[arg(long, env = "MIN_GROUP_SIZE", default_value_t = 10)]
     pub min_group_size: i64,
+    /// Owners and researchers sign in with a code from an authenticator app as well as their
+    /// password. Turn off only where another layer (e.g. single sign-on in front) does this.
+    #[arg(long, env = "REQUIRE_TWO_FACTOR", default_value_t = true, action = clap::ArgAction::Set)]
+    pub require_two_factor: bool,
     /// Where to listen; defaults to cargo-leptos's LEPTOS_SITE_ADDR, else 127.0.0.1:3000.
     #[arg(long, env = "LISTEN_ADDR")]
     pub listen_addr: Option<SocketAddr>,

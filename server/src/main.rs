@@ -43,6 +43,13 @@ async fn run(cli: Cli) -> Result<(), startup::StartupError> {
             println!("added {created} as {role}");
             Ok(())
         }
+        Command::User(UserCommand::ResetTwoFactor { email }) => {
+            let reset = startup::reset_two_factor(&cli.config, &email).await?;
+            println!(
+                "two-factor sign-in of {reset} is off; it is set up again at the next sign-in"
+            );
+            Ok(())
+        }
         Command::Serve => {
             let running = startup::bind(&cli.config, startup::leptos_options()?).await?;
             tracing::info!("serving on http://{}", running.addr);

@@ -45,11 +45,13 @@ pub async fn build(
         studies,
         public_url: config.public_url.clone(),
         min_group_size: config.min_group_size,
+        require_two_factor: config.require_two_factor,
     };
     let routes = generate_route_list(App);
     let context_state = state.clone();
     let router = Router::new()
         .merge(app::survey::forms::routes())
+        .merge(app::survey::withdrawal::routes())
         .merge(app::admin::forms::routes())
         .leptos_routes_with_context(
             &state,
@@ -168,6 +170,28 @@ async fn shutdown_signal() {
         () = ctrl_c => {},
         () = terminate => {},
     }
+}
+
+/// Turns off two-factor sign-in of an account (a lost phone); returns the normalised address.
+pub async fn reset_two_factor(config: &Config, email: &str) -> Result<String, StartupError> {
+    let email = app::admin::accounts::Email::parse(email)
+        .map_err(|e| StartupError::Account(e.to_string()))?;
+    let storage = Storage::connect(&config.database_url).await?;
+    if !storage.reset_two_factor(email.as_str()).await? {
+        return Err(StartupError::Account(format!(
+            "there is no account for {}",
+            email.as_str()
+        )));
+    }
+    storage
+        .audit(
+            app::admin::session::now(),
+            "command line",
+            "two-factor reset",
+            email.as_str(),
+        )
+        .await?;
+    Ok(email.as_str().to_owned())
 }
 
 /// Adds a staff account from the command line; returns the normalised email address.

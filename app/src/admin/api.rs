@@ -3,12 +3,40 @@
 use leptos::prelude::*;
 
 use super::view::{
-    AdminHome, AnswersView, AuditView, DashboardView, LikertView, SetupView, SignInView,
+    AdminHome, AnswersView, AuditView, DashboardView, LikertView, RecoveryCodesView, ResponseView,
+    ResponsesView, SecondFactorView, SetupView, SignInView, TwoFactorSetupView,
 };
 
 #[server]
 pub async fn load_sign_in() -> Result<SignInView, ServerFnError> {
-    Ok(server::sign_in())
+    Ok(server::sign_in().await)
+}
+
+#[server]
+pub async fn load_second_factor() -> Result<SecondFactorView, ServerFnError> {
+    server::second_factor()
+        .await
+        .map_err(server::signed_in_or_redirect)
+}
+
+#[server]
+pub async fn load_two_factor_setup() -> Result<TwoFactorSetupView, ServerFnError> {
+    server::two_factor_setup()
+        .await
+        .map_err(server::signed_in_or_redirect)
+}
+
+#[server]
+pub async fn load_recovery_codes() -> Result<RecoveryCodesView, ServerFnError> {
+    Ok(server::recovery_codes())
+}
+
+/// Keeps the session alive ("Stay signed in"); returns the seconds it now has left.
+#[server]
+pub async fn extend_session() -> Result<i64, ServerFnError> {
+    server::extend_session()
+        .await
+        .map_err(server::signed_in_or_redirect)
 }
 
 #[server]
@@ -35,8 +63,44 @@ pub async fn load_answers(
     study: String,
     question: String,
     setting: Option<String>,
+    role: Option<String>,
+    band: Option<String>,
 ) -> Result<AnswersView, ServerFnError> {
-    server::answers(&study, &question, setting)
+    let query = server::FilterQuery {
+        setting,
+        role,
+        band,
+        status: None,
+    };
+    server::answers(&study, &question, query)
+        .await
+        .map_err(server::signed_in_or_redirect)
+}
+
+#[server]
+pub async fn load_responses(
+    study: String,
+    setting: Option<String>,
+    role: Option<String>,
+    band: Option<String>,
+    status: Option<String>,
+    page: Option<String>,
+    deleted: Option<String>,
+) -> Result<ResponsesView, ServerFnError> {
+    let query = server::FilterQuery {
+        setting,
+        role,
+        band,
+        status,
+    };
+    server::responses(&study, query, page, deleted.is_some())
+        .await
+        .map_err(server::signed_in_or_redirect)
+}
+
+#[server]
+pub async fn load_response(study: String, id: String) -> Result<ResponseView, ServerFnError> {
+    server::response(&study, &id)
         .await
         .map_err(server::signed_in_or_redirect)
 }
@@ -60,16 +124,22 @@ pub async fn load_audit_log() -> Result<AuditView, ServerFnError> {
 pub(crate) mod server {
     use leptos::prelude::{ServerFnError, use_context};
 
-    use super::super::labels::{LABEL_QUESTIONS, participant_label};
+    pub use super::super::filters::FilterQuery;
+    use super::super::filters::{ResponseFilter, choice_options, filter_choices};
+    use super::super::forms::FreshRecoveryCodes;
+    use super::super::labels::{LABEL_QUESTIONS, participant_label, unsubmitted_label};
     use super::super::likert::{Distribution, LikertItem, grouped};
-    use super::super::session::{Staff, now};
+    use super::super::session::{SessionStage, Staff, now};
+    use super::super::two_factor::{TotpSecret, qr_code_svg};
     use super::super::view::*;
     use crate::error::AppError;
     use crate::forms::RejectedForm;
+    use std::sync::Arc;
+
+    use crate::state::AppState;
     use crate::study::{QuestionKind, Study};
     use crate::survey::api::server::{app_state, request_headers};
     use crate::survey::flow::{CONSENT_STEP, describe_answer, page_step, total_steps};
-    use crate::survey::view::RadioOption;
 
     /// Not signed in: a page load is redirected (302) to sign in; a call from a script gets 401
     /// (plus the redirect hint the client router follows).
@@ -97,6 +167,7 @@ pub(crate) mod server {
         StaffBar {
             email: staff.record.email.clone(),
             role: staff.role.as_str().to_owned(),
+            idle_seconds_left: staff.idle_expires_at - now(),
         }
     }
 
@@ -112,9 +183,49 @@ pub(crate) mod server {
             .unwrap_or_default()
     }
 
-    pub fn sign_in() -> SignInView {
+    /// The sign-in form; a session already past the password goes on to its next step.
+    pub async fn sign_in() -> SignInView {
+        if let Ok(state) = app_state()
+            && let Ok(staff) = Staff::at_any_stage(&state, &request_headers()).await
+        {
+            leptos_axum::redirect(staff.stage.landing_path());
+        }
         let (email, errors) = rejected_account_form();
         SignInView { email, errors }
+    }
+
+    pub async fn second_factor() -> Result<SecondFactorView, AppError> {
+        let state = app_state()?;
+        Staff::at_stage(&state, &request_headers(), SessionStage::SecondFactor).await?;
+        Ok(SecondFactorView {
+            errors: rejected_account_form().1,
+        })
+    }
+
+    pub async fn two_factor_setup() -> Result<TwoFactorSetupView, AppError> {
+        let state = app_state()?;
+        let staff =
+            Staff::at_stage(&state, &request_headers(), SessionStage::TwoFactorSetup).await?;
+        let secret = TotpSecret::offered_during(&staff.token);
+        Ok(TwoFactorSetupView {
+            qr_svg: qr_code_svg(&secret.provisioning_uri(&staff.record.email)),
+            secret: secret.grouped_for_typing(),
+            email: staff.record.email,
+            errors: rejected_account_form().1,
+        })
+    }
+
+    pub fn recovery_codes() -> RecoveryCodesView {
+        RecoveryCodesView {
+            codes: use_context::<FreshRecoveryCodes>()
+                .map(|fresh| fresh.0)
+                .unwrap_or_default(),
+        }
+    }
+
+    pub async fn extend_session() -> Result<i64, AppError> {
+        let (_, staff) = staff().await?;
+        Ok(staff.idle_expires_at - now())
     }
 
     pub async fn setup(token: String) -> Result<SetupView, AppError> {
@@ -160,9 +271,7 @@ pub(crate) mod server {
     }
 
     pub async fn dashboard(slug: &str) -> Result<DashboardView, AppError> {
-        let (state, staff) = staff().await?;
-        staff.require_research_access()?;
-        let study = state.studies.get(slug).ok_or(AppError::UnknownStudy)?;
+        let (state, staff, study) = research_study(slug).await?;
         let progress = state.storage.study_progress(slug).await?;
         let stopped_at = step_titles(&study)
             .into_iter()
@@ -184,6 +293,7 @@ pub(crate) mod server {
             in_progress: progress.started - progress.submitted,
             completion_percent: (progress.started > 0)
                 .then(|| progress.submitted * 100 / progress.started),
+            median_minutes: median(&progress.minutes_to_complete),
             stopped_at,
             submitted_per_day: progress
                 .submitted_per_day
@@ -216,22 +326,33 @@ pub(crate) mod server {
         steps
     }
 
-    pub async fn answers(
-        slug: &str,
-        question_id: &str,
-        setting: Option<String>,
-    ) -> Result<AnswersView, AppError> {
+    /// The middle value of sorted whole numbers; the lower middle of an even count.
+    fn median(sorted: &[i64]) -> Option<i64> {
+        sorted.get(sorted.len().saturating_sub(1) / 2).copied()
+    }
+
+    /// The signed-in researcher and the study they asked for (404 when there is none).
+    async fn research_study(slug: &str) -> Result<(AppState, Staff, Arc<Study>), AppError> {
         let (state, staff) = staff().await?;
         staff.require_research_access()?;
         let study = state.studies.get(slug).ok_or(AppError::UnknownStudy)?;
+        Ok((state, staff, study))
+    }
+
+    pub async fn answers(
+        slug: &str,
+        question_id: &str,
+        query: FilterQuery,
+    ) -> Result<AnswersView, AppError> {
+        let (state, staff, study) = research_study(slug).await?;
         let question = study.question(question_id).ok_or(AppError::UnknownStep)?;
-        let setting = setting.filter(|s| !s.is_empty());
+        let filter = ResponseFilter::parse(&study, query)?;
         let mut wanted: Vec<&str> = LABEL_QUESTIONS.to_vec();
         wanted.push(question_id);
         let submitted = state.storage.submitted_answers(slug, &wanted).await?;
         let rows = submitted
             .iter()
-            .filter(|p| setting.is_none() || p.answers.get("setting") == setting.as_ref())
+            .filter(|p| filter.admits(&p.answers, true))
             .filter_map(|p| {
                 let answer = p.answers.get(question_id)?;
                 Some(AnswerRow {
@@ -240,19 +361,9 @@ pub(crate) mod server {
                 })
             })
             .collect();
-        let settings = match study.question("setting").map(|q| &q.kind) {
-            Some(QuestionKind::Choice { options }) => options
-                .iter()
-                .map(|o| RadioOption {
-                    value: o.value.clone(),
-                    label: o.label.clone(),
-                })
-                .collect(),
-            _ => Vec::new(),
-        };
         let detail = format!(
-            "study {slug}, question {question_id}, setting {}",
-            setting.as_deref().unwrap_or("any")
+            "study {slug}, question {question_id}, {}",
+            filter.describe()
         );
         state
             .storage
@@ -264,26 +375,157 @@ pub(crate) mod server {
             study_title: study.title.clone(),
             question_id: question_id.to_owned(),
             question_label: question.label.clone(),
-            setting,
-            settings,
+            filters: filter_choices(&study, &filter, false),
             rows,
         })
     }
 
-    fn choice_options(study: &Study, question_id: &str) -> Vec<(String, String)> {
-        match study.question(question_id).map(|q| &q.kind) {
-            Some(QuestionKind::Choice { options }) => options
-                .iter()
-                .map(|o| (o.value.clone(), o.label.clone()))
-                .collect(),
-            _ => Vec::new(),
+    const RESPONSES_PER_PAGE: usize = 50;
+
+    fn page_number(page: Option<String>) -> Result<usize, AppError> {
+        match page.filter(|p| !p.is_empty()) {
+            None => Ok(1),
+            Some(text) => text
+                .parse()
+                .ok()
+                .filter(|p| *p >= 1)
+                .ok_or_else(|| AppError::BadForm(format!("There is no page \"{text}\"."))),
         }
     }
 
+    pub async fn responses(
+        slug: &str,
+        query: FilterQuery,
+        page: Option<String>,
+        deleted: bool,
+    ) -> Result<ResponsesView, AppError> {
+        let (state, staff, study) = research_study(slug).await?;
+        let filter = ResponseFilter::parse(&study, query)?;
+        let page = page_number(page)?;
+        let matching: Vec<_> = state
+            .storage
+            .response_overviews(slug, &LABEL_QUESTIONS)
+            .await?
+            .into_iter()
+            .filter(|r| filter.admits(&r.labels, r.submitted_on.is_some()))
+            .collect();
+        let pages = matching.len().div_ceil(RESPONSES_PER_PAGE).max(1);
+        let steps = step_titles(&study);
+        let rows = matching
+            .iter()
+            .skip((page - 1) * RESPONSES_PER_PAGE)
+            .take(RESPONSES_PER_PAGE)
+            .map(|r| ResponseRow {
+                id: r.id.clone(),
+                label: response_label(r.participant_number, &r.labels),
+                status: status_words(r.submitted_on.is_some()),
+                started_on: r.started_on.format("%Y-%m-%d").to_string(),
+                submitted_on: r.submitted_on.map(|d| d.format("%Y-%m-%d").to_string()),
+                reached: reached_words(&steps, r.step_reached),
+            })
+            .collect();
+        let detail = format!("study {slug}, {}, page {page}", filter.describe());
+        state
+            .storage
+            .audit(now(), &staff.record.email, "viewed responses", &detail)
+            .await?;
+        Ok(ResponsesView {
+            staff: bar(&staff),
+            slug: slug.to_owned(),
+            study_title: study.title.clone(),
+            filter_query: filter.query_string(),
+            filters: filter_choices(&study, &filter, true),
+            matching: matching.len(),
+            page,
+            pages,
+            rows,
+            deleted,
+        })
+    }
+
+    fn response_label(
+        number: Option<i64>,
+        labels: &std::collections::BTreeMap<String, String>,
+    ) -> String {
+        match number {
+            Some(number) => participant_label(number, labels),
+            None => unsubmitted_label(labels),
+        }
+    }
+
+    fn status_words(submitted: bool) -> String {
+        if submitted {
+            "Submitted"
+        } else {
+            "In progress"
+        }
+        .to_owned()
+    }
+
+    fn reached_words(steps: &[(usize, String)], reached: i64) -> String {
+        let title = steps
+            .iter()
+            .find(|(step, _)| *step as i64 == reached)
+            .map_or("", |(_, title)| title.as_str());
+        format!("{reached} of {}: {title}", steps.len())
+    }
+
+    pub async fn response(slug: &str, id: &str) -> Result<ResponseView, AppError> {
+        let (state, staff, study) = research_study(slug).await?;
+        let record = state
+            .storage
+            .response_in_study(slug, id)
+            .await?
+            .ok_or(AppError::UnknownResponse)?;
+        let answers = state.storage.answers(&record.id).await?;
+        let labels = LABEL_QUESTIONS
+            .iter()
+            .filter_map(|q| Some((q.to_string(), answers.get(*q)?.clone())))
+            .collect();
+        let label = response_label(record.participant_number, &labels);
+        let sections = study
+            .pages
+            .iter()
+            .filter(|page| !page.questions.is_empty())
+            .map(|page| AnswerSection {
+                title: page.title.clone(),
+                rows: page
+                    .questions
+                    .iter()
+                    .map(|q| {
+                        let answer = answers.get(&q.id).map(|a| describe_answer(q, a));
+                        (q.label.clone(), answer)
+                    })
+                    .collect(),
+            })
+            .collect();
+        state
+            .storage
+            .audit(
+                now(),
+                &staff.record.email,
+                "viewed response",
+                &format!("study {slug}, {label}"),
+            )
+            .await?;
+        Ok(ResponseView {
+            staff: bar(&staff),
+            slug: slug.to_owned(),
+            study_title: study.title.clone(),
+            id: record.id,
+            status: status_words(record.submitted_on.is_some()),
+            started_on: record.started_on.format("%Y-%m-%d").to_string(),
+            submitted_on: record
+                .submitted_on
+                .map(|d| d.format("%Y-%m-%d").to_string()),
+            minutes_to_complete: record.minutes_to_complete,
+            label,
+            sections,
+        })
+    }
+
     pub async fn likert(slug: &str) -> Result<LikertView, AppError> {
-        let (state, staff) = staff().await?;
-        staff.require_research_access()?;
-        let study = state.studies.get(slug).ok_or(AppError::UnknownStudy)?;
+        let (state, staff, study) = research_study(slug).await?;
         let items: Vec<_> = study
             .questions()
             .filter_map(|(page, q)| match &q.kind {
@@ -294,10 +536,13 @@ pub(crate) mod server {
         let mut wanted: Vec<&str> = vec!["setting", "role"];
         wanted.extend(items.iter().map(|(_, q, _)| q.id.as_str()));
         let participants = state.storage.submitted_answers(slug, &wanted).await?;
-        let (settings, roles) = (
-            choice_options(&study, "setting"),
-            choice_options(&study, "role"),
-        );
+        let pairs = |question| {
+            choice_options(&study, question)
+                .into_iter()
+                .map(|o| (o.value, o.label))
+                .collect::<Vec<_>>()
+        };
+        let (settings, roles) = (pairs("setting"), pairs("role"));
         let min = state.min_group_size;
         let items = items
             .into_iter()

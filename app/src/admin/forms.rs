@@ -1,7 +1,5 @@
 //! Sign in, sign out and first-start setup as plain form posts (they work without JavaScript).
 
-use std::collections::HashMap;
-
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, State};
@@ -12,10 +10,13 @@ use axum::routing::post;
 use super::accounts::{
     AccountError, Email, NewPassword, password_matches, spend_password_check_time,
 };
-use super::session::{Staff, clearing_cookie, now, session_cookie};
+use super::session::{
+    SessionStage, Staff, clearing_cookie, now, session_cookie, stage_after_password,
+};
+use super::two_factor::{RECOVERY_CODES, RECOVERY_PURPOSE, SecondFactor, TotpSecret};
 use crate::error::AppError;
-use crate::forms::{RejectedForm, parse_form, render_rejected};
-use crate::secret_token::SecretToken;
+use crate::forms::{RejectedForm, fields_named, render_rejected, render_with_context};
+use crate::secret_token::{HandCode, SecretToken};
 use crate::state::AppState;
 use crate::storage::{NewStaff, StorageError};
 
@@ -23,6 +24,14 @@ use crate::storage::{NewStaff, StorageError};
 pub const MAX_FAILURES_PER_HOUR: i64 = 100;
 const SIGN_IN_PATH: &str = "/admin/sign-in";
 const WRONG_SIGN_IN: &str = "Enter a correct email address and password";
+const WRONG_CODE: &str =
+    "Enter the 6-digit code your authenticator app shows now, or one of your recovery codes";
+const WRONG_SETUP_CODE: &str = "The code did not match. Check that your phone's clock is right, then enter the 6-digit code the app shows now";
+pub const RECOVERY_CODES_PATH: &str = "/admin/two-factor/recovery-codes";
+
+/// Recovery codes just made, for the page that shows them once.
+#[derive(Clone, Debug)]
+pub struct FreshRecoveryCodes(pub Vec<String>);
 const SMALL_FORM_LIMIT: usize = 16 * 1024;
 
 pub fn routes() -> Router<AppState> {
@@ -30,22 +39,19 @@ pub fn routes() -> Router<AppState> {
         .route(SIGN_IN_PATH, post(sign_in))
         .route("/admin/sign-out", post(sign_out))
         .route("/admin/setup/{token}", post(set_up_owner))
+        .route(
+            SessionStage::SecondFactor.landing_path(),
+            post(check_second_factor),
+        )
+        .route(
+            SessionStage::TwoFactorSetup.landing_path(),
+            post(set_up_two_factor),
+        )
+        .route(
+            "/admin/studies/{study}/responses/{id}/delete",
+            post(delete_response),
+        )
         .layer(DefaultBodyLimit::max(SMALL_FORM_LIMIT))
-}
-
-fn fields_of(
-    headers: &HeaderMap,
-    body: &[u8],
-    allowed: &[&str],
-) -> Result<HashMap<String, String>, AppError> {
-    let mut fields = HashMap::new();
-    for (name, value) in parse_form(headers, body)? {
-        if !allowed.contains(&name.as_str()) {
-            return Err(AppError::UnknownField(name));
-        }
-        fields.insert(name, value);
-    }
-    Ok(fields)
 }
 
 async fn sign_in(
@@ -53,7 +59,7 @@ async fn sign_in(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    let fields = fields_of(&headers, &body, &["email", "password"])?;
+    let fields = fields_named(&headers, &body, &["email", "password"])?;
     let typed_email = fields.get("email").cloned().unwrap_or_default();
     let password = fields
         .get("password")
@@ -72,21 +78,8 @@ async fn sign_in(
             .await?;
         return Ok(refuse_sign_in(&state, &headers, typed_email).await);
     };
-    let recent_failures = state
-        .storage
-        .sign_in_failures_since(&staff.id, now - 3600)
-        .await?;
-    if recent_failures >= MAX_FAILURES_PER_HOUR {
+    if too_many_failures(&state, &staff).await? {
         spend_password_check_time(password);
-        state
-            .storage
-            .audit(
-                now,
-                &staff.email,
-                "sign-in refused",
-                "too many failed attempts in the last hour",
-            )
-            .await?;
         return Ok(refuse_sign_in(&state, &headers, typed_email).await);
     }
     if !password_matches(&staff.password_hash, password) {
@@ -97,11 +90,41 @@ async fn sign_in(
             .await?;
         return Ok(refuse_sign_in(&state, &headers, typed_email).await);
     }
+    let role = super::accounts::Role::parse(&staff.role)
+        .ok_or_else(|| AppError::Internal("unknown role stored".into()))?;
+    let stage = stage_after_password(&state, staff.totp_secret.is_some(), role);
+    let action = if stage == SessionStage::Full {
+        "signed in"
+    } else {
+        "password accepted"
+    };
+    state.storage.audit(now, &staff.email, action, "").await?;
+    start_session(&state, &staff.id, stage).await
+}
+
+/// Failed passwords and codes count together: at most `MAX_FAILURES_PER_HOUR` an hour.
+async fn too_many_failures(
+    state: &AppState,
+    staff: &crate::storage::StaffRecord,
+) -> Result<bool, AppError> {
+    let now = now();
+    let recent = state
+        .storage
+        .sign_in_failures_since(&staff.id, now - 3600)
+        .await?;
+    if recent < MAX_FAILURES_PER_HOUR {
+        return Ok(false);
+    }
     state
         .storage
-        .audit(now, &staff.email, "signed in", "")
+        .audit(
+            now,
+            &staff.email,
+            "sign-in refused",
+            "too many failed attempts in the last hour",
+        )
         .await?;
-    start_session(&state, &staff.id).await
+    Ok(true)
 }
 
 /// The same answer whether the account exists, the password is wrong or the account is throttled.
@@ -111,15 +134,168 @@ async fn refuse_sign_in(state: &AppState, headers: &HeaderMap, typed_email: Stri
     render_rejected(state, SIGN_IN_PATH, headers, rejected).await
 }
 
-/// A new session (so a token from before sign-in is never reused), then the researcher area.
-async fn start_session(state: &AppState, staff_id: &str) -> Result<Response, AppError> {
+/// A new session (so a token from before sign-in is never reused), then the page of its stage.
+async fn start_session(
+    state: &AppState,
+    staff_id: &str,
+    stage: SessionStage,
+) -> Result<Response, AppError> {
     let token = SecretToken::generate();
     state
         .storage
-        .create_session(&token.storage_hash(), staff_id, now())
+        .create_session(&token.storage_hash(), staff_id, stage.as_str(), now())
         .await?;
-    let mut response = Redirect::to("/admin").into_response();
+    let mut response = Redirect::to(stage.landing_path()).into_response();
     set_cookie(&mut response, &session_cookie(state, &token));
+    Ok(response)
+}
+
+/// Moves a session on to `stage` under a new token; returns the cookie that carries it.
+async fn advance_session(
+    state: &AppState,
+    staff: &Staff,
+    stage: SessionStage,
+) -> Result<String, AppError> {
+    let token = SecretToken::generate();
+    state
+        .storage
+        .replace_session(
+            &staff.token.storage_hash(),
+            &token.storage_hash(),
+            stage.as_str(),
+            now(),
+        )
+        .await?;
+    Ok(session_cookie(state, &token))
+}
+
+/// A form post that needs a session at `stage`; without one, back to signing in.
+async fn staff_at_stage(
+    state: &AppState,
+    headers: &HeaderMap,
+    stage: SessionStage,
+) -> Result<Staff, Response> {
+    Staff::at_stage(state, headers, stage)
+        .await
+        .map_err(|_| Redirect::to(SIGN_IN_PATH).into_response())
+}
+
+async fn check_second_factor(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let staff = match staff_at_stage(&state, &headers, SessionStage::SecondFactor).await {
+        Ok(staff) => staff,
+        Err(redirect) => return Ok(redirect),
+    };
+    let fields = fields_named(&headers, &body, &["code"])?;
+    let typed = fields.get("code").map(String::as_str).unwrap_or_default();
+    let here = SessionStage::SecondFactor.landing_path();
+    if too_many_failures(&state, &staff.record).await? {
+        return Ok(wrong_code(&state, &headers, here, WRONG_CODE).await);
+    }
+    let Some(how) = second_factor_accepted(&state, &staff, typed).await? else {
+        let now = now();
+        state
+            .storage
+            .record_sign_in_failure(&staff.record.id, now)
+            .await?;
+        state
+            .storage
+            .audit(now, &staff.record.email, "sign-in failed", "wrong code")
+            .await?;
+        return Ok(wrong_code(&state, &headers, here, WRONG_CODE).await);
+    };
+    state
+        .storage
+        .audit(now(), &staff.record.email, "signed in", &how)
+        .await?;
+    let cookie = advance_session(&state, &staff, SessionStage::Full).await?;
+    let mut response = Redirect::to(SessionStage::Full.landing_path()).into_response();
+    set_cookie(&mut response, &cookie);
+    Ok(response)
+}
+
+/// How the second factor was given, if it was right: a code is used once, a recovery code too.
+async fn second_factor_accepted(
+    state: &AppState,
+    staff: &Staff,
+    typed: &str,
+) -> Result<Option<String>, AppError> {
+    let secret = staff
+        .record
+        .totp_secret
+        .as_deref()
+        .and_then(TotpSecret::from_base32)
+        .ok_or_else(|| AppError::Internal("two-factor secret missing or malformed".into()))?;
+    let id = &staff.record.id;
+    match SecondFactor::parse(typed) {
+        Some(SecondFactor::Totp(code)) => match secret.step_of(&code, now()) {
+            Some(step) if state.storage.accept_totp_step(id, step).await? => {
+                Ok(Some("with an authenticator code".into()))
+            }
+            _ => Ok(None),
+        },
+        Some(SecondFactor::Recovery(code)) => {
+            let hash = code.storage_hash(RECOVERY_PURPOSE);
+            if !state.storage.use_recovery_code(id, &hash, now()).await? {
+                return Ok(None);
+            }
+            let left = state.storage.unused_recovery_codes(id).await?;
+            Ok(Some(format!("with a recovery code, {left} left")))
+        }
+        None => Ok(None),
+    }
+}
+
+async fn wrong_code(state: &AppState, headers: &HeaderMap, path: &str, message: &str) -> Response {
+    render_rejected(
+        state,
+        path,
+        headers,
+        RejectedForm::with_error("code", message),
+    )
+    .await
+}
+
+async fn set_up_two_factor(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let staff = match staff_at_stage(&state, &headers, SessionStage::TwoFactorSetup).await {
+        Ok(staff) => staff,
+        Err(redirect) => return Ok(redirect),
+    };
+    let fields = fields_named(&headers, &body, &["code"])?;
+    let typed = fields.get("code").map(String::as_str).unwrap_or_default();
+    let here = SessionStage::TwoFactorSetup.landing_path();
+    let secret = TotpSecret::offered_during(&staff.token);
+    let step = match SecondFactor::parse(typed) {
+        Some(SecondFactor::Totp(code)) => secret.step_of(&code, now()),
+        _ => None,
+    };
+    let Some(step) = step else {
+        return Ok(wrong_code(&state, &headers, here, WRONG_SETUP_CODE).await);
+    };
+    let codes: Vec<HandCode> = (0..RECOVERY_CODES).map(|_| HandCode::generate()).collect();
+    let hashes: Vec<String> = codes
+        .iter()
+        .map(|c| c.storage_hash(RECOVERY_PURPOSE))
+        .collect();
+    state
+        .storage
+        .enable_two_factor(&staff.record.id, &secret.to_base32(), step, &hashes)
+        .await?;
+    state
+        .storage
+        .audit(now(), &staff.record.email, "two-factor set up", "")
+        .await?;
+    let cookie = advance_session(&state, &staff, SessionStage::Full).await?;
+    let shown = FreshRecoveryCodes(codes.iter().map(HandCode::for_display).collect());
+    let mut response = render_with_context(&state, RECOVERY_CODES_PATH, &headers, shown).await;
+    set_cookie(&mut response, &cookie);
     Ok(response)
 }
 
@@ -134,8 +310,8 @@ async fn sign_out(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    fields_of(&headers, &body, &[])?;
-    if let Ok(staff) = Staff::from_headers(&state, &headers).await {
+    fields_named(&headers, &body, &[])?;
+    if let Ok(staff) = Staff::at_any_stage(&state, &headers).await {
         state
             .storage
             .delete_session(&staff.token.storage_hash())
@@ -157,7 +333,7 @@ async fn set_up_owner(
     body: Bytes,
 ) -> Result<Response, AppError> {
     let link = SecretToken::parse(&token).ok_or(AppError::UnknownLink)?;
-    let fields = fields_of(&headers, &body, &["email", "password", "confirm"])?;
+    let fields = fields_named(&headers, &body, &["email", "password", "confirm"])?;
     let field = |name: &str| fields.get(name).map(String::as_str).unwrap_or_default();
     let here = format!("/admin/setup/{token}");
     let checked = Email::parse(field("email"))
@@ -204,5 +380,42 @@ async fn set_up_owner(
             "first owner, from the setup link",
         )
         .await?;
-    start_session(&state, &id).await
+    let stage = stage_after_password(&state, false, super::accounts::Role::Owner);
+    start_session(&state, &id, stage).await
+}
+
+/// A researcher deletes one response (after the confirmation page).
+async fn delete_response(
+    State(state): State<AppState>,
+    Path((slug, id)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    fields_named(&headers, &body, &[])?;
+    let staff = match staff_at_stage(&state, &headers, SessionStage::Full).await {
+        Ok(staff) => staff,
+        Err(redirect) => return Ok(redirect),
+    };
+    staff.require_research_access()?;
+    state.studies.get(&slug).ok_or(AppError::UnknownStudy)?;
+    let record = state
+        .storage
+        .response_in_study(&slug, &id)
+        .await?
+        .ok_or(AppError::UnknownResponse)?;
+    state.storage.delete_response(&record.id).await?;
+    let who = record.participant_number.map_or_else(
+        || "a response not submitted".to_owned(),
+        |n| format!("P{n}"),
+    );
+    state
+        .storage
+        .audit(
+            now(),
+            &staff.record.email,
+            "deleted response",
+            &format!("study {slug}, {who}"),
+        )
+        .await?;
+    Ok(Redirect::to(&format!("/admin/studies/{slug}/responses?deleted=1")).into_response())
 }

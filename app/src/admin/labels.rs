@@ -63,6 +63,16 @@ impl ExperienceBand {
 }
 
 pub fn participant_label(number: i64, answers: &BTreeMap<String, String>) -> String {
+    format!("P{number}: {}", who(answers))
+}
+
+/// A response not yet submitted has no participant number: "Not submitted: Inpatient SW, …".
+pub fn unsubmitted_label(answers: &BTreeMap<String, String>) -> String {
+    format!("Not submitted: {}", who(answers))
+}
+
+/// Setting, role and experience as the paper writes them: "Inpatient SW, 14 months experience".
+fn who(answers: &BTreeMap<String, String>) -> String {
     let setting = match answers.get("setting").map(String::as_str) {
         Some("community") => "Community",
         Some("inpatient") => "Inpatient",
@@ -84,7 +94,7 @@ pub fn participant_label(number: i64, answers: &BTreeMap<String, String>) -> Str
                 format!(", {text} experience")
             }
         });
-    format!("P{number}: {role}{}", experience.unwrap_or_default())
+    format!("{role}{}", experience.unwrap_or_default())
 }
 
 #[cfg(test)]

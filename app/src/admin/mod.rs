@@ -8,8 +8,12 @@ pub mod view;
 #[cfg(feature = "ssr")]
 pub mod accounts;
 #[cfg(feature = "ssr")]
+pub mod filters;
+#[cfg(feature = "ssr")]
 pub mod forms;
 #[cfg(feature = "ssr")]
 pub mod labels;
 #[cfg(feature = "ssr")]
 pub mod session;
+#[cfg(feature = "ssr")]
+pub mod two_factor;

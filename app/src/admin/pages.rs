@@ -3,42 +3,13 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::api::{
-    load_admin_home, load_answers, load_audit_log, load_dashboard, load_likert, load_setup,
-    load_sign_in,
+    extend_session, load_admin_home, load_answers, load_audit_log, load_dashboard, load_likert,
+    load_recovery_codes, load_response, load_responses, load_second_factor, load_setup,
+    load_sign_in, load_two_factor_setup,
 };
 use super::likert::{Distribution, GroupDistribution, LikertItem};
 use super::view::*;
-use crate::components::{ErrorSummary, when_loaded};
-
-fn field_error(errors: &[crate::survey::view::FieldError], id: &str) -> Option<String> {
-    errors
-        .iter()
-        .find(|e| e.href == format!("#{id}"))
-        .map(|e| e.message.clone())
-}
-
-#[component]
-fn TextInput(
-    id: &'static str,
-    label: &'static str,
-    kind: &'static str,
-    autocomplete: &'static str,
-    value: String,
-    error: Option<String>,
-) -> impl IntoView {
-    let has_error = error.is_some();
-    let error_id = format!("{id}-error");
-    view! {
-        <div class="form-group" class:form-group--error=has_error>
-            <label class="label" for=id>{label}</label>
-            {error.map(|message| view! {
-                <p id=error_id.clone() class="error-message"><span class="visually-hidden">"Error: "</span>{message}</p>
-            })}
-            <input class="input" id=id name=id type=kind autocomplete=autocomplete value=value
-                aria-describedby=has_error.then(|| error_id.clone())/>
-        </div>
-    }
-}
+use crate::components::{ErrorSummary, TextInput, field_error, when_loaded};
 
 /// Who is signed in, with a sign-out button (a form, so it works without JavaScript).
 #[component]
@@ -51,6 +22,65 @@ fn StaffNav(staff: StaffBar) -> impl IntoView {
                 <button type="submit" class="link-button">"Sign out"</button>
             </form>
         </nav>
+        <IdleWarning seconds_left=staff.idle_seconds_left/>
+    }
+}
+
+/// Warns before an idle session ends, with a button that keeps it alive. Needs JavaScript: the
+/// server cannot warn a page that is just sitting there.
+const WARN_SECONDS_BEFORE_END: i64 = 5 * 60;
+
+#[component]
+fn IdleWarning(seconds_left: i64) -> impl IntoView {
+    let left = RwSignal::new(seconds_left);
+    let warning = RwSignal::new(false);
+    let ended = RwSignal::new(false);
+    // Each scheduling gets a number; a timer set before the session was extended does nothing.
+    let schedule = StoredValue::new(0u64);
+    Effect::new(move |_| {
+        let seconds = left.get().max(0);
+        let this = schedule.get_value() + 1;
+        schedule.set_value(this);
+        let after = |secs: i64| std::time::Duration::from_secs(secs.max(0).unsigned_abs());
+        set_timeout(
+            move || {
+                if schedule.get_value() == this {
+                    warning.set(true);
+                }
+            },
+            after(seconds - WARN_SECONDS_BEFORE_END),
+        );
+        set_timeout(
+            move || {
+                if schedule.get_value() == this {
+                    ended.set(true);
+                }
+            },
+            after(seconds),
+        );
+    });
+    let stay = move |_| {
+        leptos::task::spawn_local(async move {
+            match extend_session().await {
+                Ok(seconds) => {
+                    warning.set(false);
+                    left.set(seconds);
+                }
+                Err(_) => ended.set(true),
+            }
+        });
+    };
+    view! {
+        <div class="session-warning" role="alert">
+            <Show when=move || warning.get() && !ended.get()>
+                <p>"You will be signed out in 5 minutes because nothing has happened for a while."</p>
+                <button type="button" class="button" on:click=stay>"Stay signed in"</button>
+            </Show>
+            <Show when=move || ended.get()>
+                <p>"You have been signed out because nothing happened for 30 minutes. "
+                    <a href="/admin/sign-in">"Sign in again"</a></p>
+            </Show>
+        </div>
     }
 }
 
@@ -69,6 +99,80 @@ pub fn SignInPage() -> impl IntoView {
                 <button type="submit" class="button">"Sign in"</button>
             </form>
         }
+    })
+}
+
+#[component]
+pub fn SecondFactorPage() -> impl IntoView {
+    let data = Resource::new_blocking(|| (), |_| load_second_factor());
+    when_loaded(data, |view| {
+        let code_error = field_error(&view.errors, "code");
+        view! {
+            <Title text=if view.errors.is_empty() { "Enter your code" } else { "Error: Enter your code" }/>
+            <ErrorSummary errors=view.errors/>
+            <h1>"Enter the code from your authenticator app"</h1>
+            <form method="post" action="/admin/sign-in/code" novalidate>
+                <TextInput id="code" label="Code" kind="text" autocomplete="one-time-code" value=String::new() error=code_error
+                    hint="The 6-digit code your app shows now. Lost your phone? Enter one of your recovery codes instead."/>
+                <button type="submit" class="button">"Continue"</button>
+            </form>
+            <form method="post" action="/admin/sign-out">
+                <button type="submit" class="link-button">"Cancel and sign out"</button>
+            </form>
+        }
+    })
+}
+
+#[component]
+pub fn TwoFactorSetupPage() -> impl IntoView {
+    let data = Resource::new_blocking(|| (), |_| load_two_factor_setup());
+    when_loaded(data, |view| {
+        let code_error = field_error(&view.errors, "code");
+        view! {
+            <Title text=if view.errors.is_empty() { "Set up two-factor sign-in" } else { "Error: Set up two-factor sign-in" }/>
+            <ErrorSummary errors=view.errors/>
+            <h1>"Set up two-factor sign-in"</h1>
+            <p>{format!("{} can read research data, so signing in takes a code from an authenticator app on your phone as well as your password.", view.email)}</p>
+            <ol class="steps">
+                <li>"Open an authenticator app, for example Microsoft Authenticator, Google Authenticator or FreeOTP, and add an account."</li>
+                <li>
+                    "Scan this QR code with the app, or type in the key below it."
+                    <div class="qr-code" role="img" aria-label="QR code holding the key shown below" inner_html=view.qr_svg></div>
+                    <p>"Key: " <code class="secret-key">{view.secret}</code></p>
+                </li>
+                <li>"Enter the 6-digit code the app now shows for Vignette studies."</li>
+            </ol>
+            <form method="post" action="/admin/two-factor/setup" novalidate>
+                <TextInput id="code" label="Code from the app" kind="text" autocomplete="one-time-code" value=String::new() error=code_error/>
+                <button type="submit" class="button">"Turn on two-factor sign-in"</button>
+            </form>
+        }
+    })
+}
+
+#[component]
+pub fn RecoveryCodesPage() -> impl IntoView {
+    let data = Resource::new_blocking(|| (), |_| load_recovery_codes());
+    when_loaded(data, |view| {
+        if view.codes.is_empty() {
+            return view! {
+                <Title text="Recovery codes"/>
+                <h1>"Recovery codes are shown once"</h1>
+                <p>"They were shown when two-factor sign-in was set up. If you have lost them, ask an owner to reset two-factor sign-in for your account."</p>
+                <p><a href="/admin">"Go to the researcher area"</a></p>
+            }
+            .into_any();
+        }
+        view! {
+            <Title text="Save your recovery codes"/>
+            <h1>"Two-factor sign-in is on: save your recovery codes"</h1>
+            <p>"If you lose your phone, each of these codes signs you in once instead of a code from the app. Keep them somewhere safe, away from your phone. They are not shown again."</p>
+            <ul class="recovery-codes">
+                {view.codes.into_iter().map(|code| view! { <li><code>{code}</code></li> }).collect_view()}
+            </ul>
+            <p><a href="/admin" class="button">"I have saved my recovery codes"</a></p>
+        }
+        .into_any()
     })
 }
 
@@ -159,7 +263,9 @@ pub fn DashboardPage() -> impl IntoView {
                 <div><dt>"Submitted"</dt><dd>{d.submitted}</dd></div>
                 <div><dt>"In progress"</dt><dd>{d.in_progress}</dd></div>
                 <div><dt>"Completion rate"</dt><dd>{d.completion_percent.map_or_else(|| "–".to_owned(), |p| format!("{p}%"))}</dd></div>
+                <div><dt>"Median time to complete"</dt><dd>{d.median_minutes.map_or_else(|| "–".to_owned(), minutes_words)}</dd></div>
             </dl>
+            <p><a href=format!("/admin/studies/{slug}/responses")>"All responses"</a></p>
             <h2>"Where people in progress stopped"</h2>
             <BarChart id="stopped-at" caption="Responses in progress, by the furthest step reached"
                 bars=d.stopped_at.into_iter().map(|s| (format!("{}. {}", s.step, s.title), s.count)).collect()/>
@@ -209,40 +315,73 @@ fn BarChart(id: &'static str, caption: &'static str, bars: Vec<(String, i64)>) -
     }
 }
 
+fn minutes_words(minutes: i64) -> String {
+    if minutes == 1 {
+        "1 minute".into()
+    } else {
+        format!("{minutes} minutes")
+    }
+}
+
+/// The filter form (a GET form, so it works without JavaScript and the address can be shared).
+#[component]
+fn FilterForm(filters: FilterChoices) -> impl IntoView {
+    let select = |id: &'static str,
+                  label: &'static str,
+                  any: &'static str,
+                  options: Vec<crate::survey::view::RadioOption>,
+                  chosen: String| {
+        view! {
+            <div class="filter__item">
+                <label class="label" for=id>{label}</label>
+                <select id=id name=id class="select">
+                    <option value="" selected=chosen.is_empty()>{any}</option>
+                    {options.into_iter().map(|o| {
+                        let is_selected = o.value == chosen;
+                        view! { <option value=o.value selected=is_selected>{o.label}</option> }
+                    }).collect_view()}
+                </select>
+            </div>
+        }
+    };
+    let chosen = filters.selected;
+    let has_statuses = !filters.statuses.is_empty();
+    view! {
+        <form method="get" class="filter">
+            {select("setting", "Work setting", "Any setting", filters.settings, chosen.setting)}
+            {select("role", "Role", "Any role", filters.roles, chosen.role)}
+            {select("band", "Experience", "Any experience", filters.bands, chosen.band)}
+            {has_statuses.then(|| select("status", "Status", "Submitted or not", filters.statuses, chosen.status))}
+            <button type="submit" class="button button--secondary">"Filter"</button>
+        </form>
+    }
+}
+
 #[component]
 pub fn AnswersPage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
     let data = Resource::new_blocking(
         move || {
-            let params = params.read();
+            let (params, query) = (params.read(), query.read());
             (
                 params.get("study").unwrap_or_default(),
                 params.get("question").unwrap_or_default(),
-                query.read().get("setting"),
+                query.get("setting"),
+                query.get("role"),
+                query.get("band"),
             )
         },
-        |(study, question, setting)| load_answers(study, question, setting),
+        |(study, question, setting, role, band)| load_answers(study, question, setting, role, band),
     );
     when_loaded(data, |a| {
         let count = a.rows.len();
-        let selected = a.setting.clone().unwrap_or_default();
         view! {
             <Title text=format!("Answers: {}", a.question_label)/>
             <StaffNav staff=a.staff/>
             <a href=format!("/admin/studies/{}", a.slug) class="back-link">"Back to the study"</a>
             <h1>{a.question_label}</h1>
-            <form method="get" class="filter">
-                <label class="label" for="setting">"Work setting"</label>
-                <select id="setting" name="setting" class="select">
-                    <option value="" selected=selected.is_empty()>"Any setting"</option>
-                    {a.settings.into_iter().map(|o| {
-                        let is_selected = o.value == selected;
-                        view! { <option value=o.value selected=is_selected>{o.label}</option> }
-                    }).collect_view()}
-                </select>
-                <button type="submit" class="button button--secondary">"Filter"</button>
-            </form>
+            <FilterForm filters=a.filters/>
             <p>{format!("{count} answer{}", if count == 1 { "" } else { "s" })}</p>
             <ol class="answers">
                 {a.rows.into_iter().map(|row| view! {
@@ -252,6 +391,139 @@ pub fn AnswersPage() -> impl IntoView {
                     </li>
                 }).collect_view()}
             </ol>
+        }
+    })
+}
+
+#[component]
+pub fn ResponsesPage() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let data = Resource::new_blocking(
+        move || {
+            let query = query.read();
+            (
+                params.read().get("study").unwrap_or_default(),
+                [
+                    query.get("setting"),
+                    query.get("role"),
+                    query.get("band"),
+                    query.get("status"),
+                ],
+                query.get("page"),
+                query.get("deleted"),
+            )
+        },
+        |(study, [setting, role, band, status], page, deleted)| {
+            load_responses(study, setting, role, band, status, page, deleted)
+        },
+    );
+    when_loaded(data, |r| {
+        let slug = r.slug.clone();
+        let page_href = |page: usize| {
+            let filter = if r.filter_query.is_empty() {
+                String::new()
+            } else {
+                format!("{}&", r.filter_query)
+            };
+            format!("/admin/studies/{}/responses?{filter}page={page}", r.slug)
+        };
+        let previous = (r.page > 1).then(|| page_href(r.page - 1));
+        let next = (r.page < r.pages).then(|| page_href(r.page + 1));
+        view! {
+            <Title text=format!("Responses: {}", r.study_title)/>
+            <StaffNav staff=r.staff/>
+            <a href=format!("/admin/studies/{slug}") class="back-link">"Back to the study"</a>
+            {r.deleted.then(|| view! {
+                <div class="notification" role="status"><p>"The response was deleted."</p></div>
+            })}
+            <h1>"Responses"</h1>
+            <FilterForm filters=r.filters/>
+            <p>{format!("{} matching, page {} of {}", r.matching, r.page, r.pages)}</p>
+            <table class="table">
+                <caption class="visually-hidden">"Responses, submitted first"</caption>
+                <thead><tr>
+                    <th scope="col">"Participant"</th><th scope="col">"Status"</th><th scope="col">"Started"</th>
+                    <th scope="col">"Submitted"</th><th scope="col">"Furthest step"</th>
+                </tr></thead>
+                <tbody>
+                    {r.rows.into_iter().map(|row| view! {
+                        <tr>
+                            <td><a href=format!("/admin/studies/{slug}/responses/{}", row.id)>{row.label}</a></td>
+                            <td>{row.status}</td>
+                            <td>{row.started_on}</td>
+                            <td>{row.submitted_on.unwrap_or_else(|| "–".into())}</td>
+                            <td>{row.reached}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+            <nav class="pagination" aria-label="Pages of responses">
+                {previous.map(|href| view! { <a href=href rel="prev">"Previous page"</a> })}
+                {next.map(|href| view! { <a href=href rel="next">"Next page"</a> })}
+            </nav>
+        }
+    })
+}
+
+fn response_resource() -> Resource<Result<ResponseView, ServerFnError>> {
+    let params = use_params_map();
+    Resource::new_blocking(
+        move || {
+            let params = params.read();
+            (
+                params.get("study").unwrap_or_default(),
+                params.get("id").unwrap_or_default(),
+            )
+        },
+        |(study, id)| load_response(study, id),
+    )
+}
+
+#[component]
+pub fn ResponsePage() -> impl IntoView {
+    when_loaded(response_resource(), |r| {
+        let delete_href = format!("/admin/studies/{}/responses/{}/delete", r.slug, r.id);
+        view! {
+            <Title text=format!("Response {}", r.label)/>
+            <StaffNav staff=r.staff/>
+            <a href=format!("/admin/studies/{}/responses", r.slug) class="back-link">"Back to the responses"</a>
+            <h1>{r.label}</h1>
+            <dl class="figures">
+                <div><dt>"Status"</dt><dd>{r.status}</dd></div>
+                <div><dt>"Started"</dt><dd>{r.started_on}</dd></div>
+                <div><dt>"Submitted"</dt><dd>{r.submitted_on.unwrap_or_else(|| "–".into())}</dd></div>
+                <div><dt>"Time to complete"</dt><dd>{r.minutes_to_complete.map_or_else(|| "–".to_owned(), minutes_words)}</dd></div>
+            </dl>
+            {r.sections.into_iter().map(|section| view! {
+                <h2 class="heading-m">{section.title}</h2>
+                <dl class="summary-list">
+                    {section.rows.into_iter().map(|(question, answer)| view! {
+                        <div class="summary-list__row">
+                            <dt class="summary-list__key">{question}</dt>
+                            <dd class="summary-list__value answers__text">{answer.unwrap_or_else(|| "Not answered".into())}</dd>
+                        </div>
+                    }).collect_view()}
+                </dl>
+            }).collect_view()}
+            <p><a href=delete_href class="button button--warning">"Delete this response"</a></p>
+        }
+    })
+}
+
+#[component]
+pub fn DeleteResponsePage() -> impl IntoView {
+    when_loaded(response_resource(), |r| {
+        let action = format!("/admin/studies/{}/responses/{}/delete", r.slug, r.id);
+        view! {
+            <Title text=format!("Delete {}?", r.label)/>
+            <StaffNav staff=r.staff/>
+            <h1>{format!("Delete the response of {}?", r.label)}</h1>
+            <p>"Its answers are deleted for good and left out of every analysis and export. This cannot be undone."</p>
+            <form method="post" action=action>
+                <button type="submit" class="button button--warning">"Yes, delete this response"</button>
+            </form>
+            <p><a href=format!("/admin/studies/{}/responses/{}", r.slug, r.id)>"No, keep it"</a></p>
         }
     })
 }

@@ -42,17 +42,86 @@ pub fn clearing_cookie(state: &AppState) -> String {
     )
 }
 
-/// A signed-in member of staff.
+/// How far signing in has got. A session's token changes whenever its stage does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionStage {
+    /// The password was right; a code from the authenticator app is needed.
+    SecondFactor,
+    /// The password was right; the account must set up two-factor before anything else.
+    TwoFactorSetup,
+    /// Signed in.
+    Full,
+}
+
+impl SessionStage {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::SecondFactor => "second_factor",
+            Self::TwoFactorSetup => "two_factor_setup",
+            Self::Full => "full",
+        }
+    }
+
+    fn parse(text: &str) -> Option<Self> {
+        [Self::SecondFactor, Self::TwoFactorSetup, Self::Full]
+            .into_iter()
+            .find(|stage| stage.as_str() == text)
+    }
+
+    /// The page a session at this stage continues at.
+    pub fn landing_path(self) -> &'static str {
+        match self {
+            Self::SecondFactor => "/admin/sign-in/code",
+            Self::TwoFactorSetup => "/admin/two-factor/setup",
+            Self::Full => "/admin",
+        }
+    }
+}
+
+/// The stage a session of an account starts at once its password is accepted.
+pub fn stage_after_password(state: &AppState, has_two_factor: bool, role: Role) -> SessionStage {
+    if has_two_factor {
+        SessionStage::SecondFactor
+    } else if state.require_two_factor && role.reads_research_data() {
+        SessionStage::TwoFactorSetup
+    } else {
+        SessionStage::Full
+    }
+}
+
+/// A member of staff behind a session cookie.
 pub struct Staff {
     pub record: StaffRecord,
     pub role: Role,
     pub token: SecretToken,
+    pub stage: SessionStage,
+    /// Unix seconds at which the session ends if nothing more is done.
+    pub idle_expires_at: i64,
 }
 
 impl Staff {
-    /// The signed-in member of staff behind a request's session cookie. Touching the session
-    /// keeps it alive; an idle or too old session is ended.
+    /// The signed-in member of staff behind a request's session cookie.
     pub async fn from_headers(state: &AppState, headers: &HeaderMap) -> Result<Self, AppError> {
+        Self::at_stage(state, headers, SessionStage::Full).await
+    }
+
+    /// The member of staff behind the cookie, only if their session is at `stage`.
+    pub async fn at_stage(
+        state: &AppState,
+        headers: &HeaderMap,
+        stage: SessionStage,
+    ) -> Result<Self, AppError> {
+        let staff = Self::at_any_stage(state, headers).await?;
+        if staff.stage == stage {
+            Ok(staff)
+        } else {
+            Err(AppError::NotSignedIn)
+        }
+    }
+
+    /// The session behind the cookie, whatever its stage. Touching the session keeps it alive;
+    /// an idle or too old session is ended.
+    pub async fn at_any_stage(state: &AppState, headers: &HeaderMap) -> Result<Self, AppError> {
         let token = cookie_value(headers, cookie_name(state))
             .and_then(SecretToken::parse)
             .ok_or(AppError::NotSignedIn)?;
@@ -71,10 +140,14 @@ impl Staff {
         state.storage.touch_session(&hash, now).await?;
         let role = Role::parse(&session.staff.role)
             .ok_or_else(|| AppError::Internal("unknown role stored".into()))?;
+        let stage = SessionStage::parse(&session.stage)
+            .ok_or_else(|| AppError::Internal("unknown session stage stored".into()))?;
         Ok(Self {
             record: session.staff,
             role,
             token,
+            stage,
+            idle_expires_at: (now + IDLE_SECONDS).min(session.created_at + ABSOLUTE_SECONDS),
         })
     }
 

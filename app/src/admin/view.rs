@@ -24,6 +24,29 @@ pub struct SetupView {
 pub struct StaffBar {
     pub email: String,
     pub role: String,
+    /// Seconds until the session ends unless something is done.
+    pub idle_seconds_left: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SecondFactorView {
+    pub errors: Vec<FieldError>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TwoFactorSetupView {
+    pub email: String,
+    /// The QR code as SVG markup, drawn on the server from the secret (no outside input).
+    pub qr_svg: String,
+    /// The secret in groups of four, for typing into an app by hand.
+    pub secret: String,
+    pub errors: Vec<FieldError>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecoveryCodesView {
+    /// Empty unless two-factor was set up in this very request: codes are shown once.
+    pub codes: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -52,6 +75,8 @@ pub struct DashboardView {
     pub in_progress: i64,
     /// Whole per cent of started responses that were submitted; None before anyone starts.
     pub completion_percent: Option<i64>,
+    /// Median whole minutes from consent to submit; None before any timed submission.
+    pub median_minutes: Option<i64>,
     /// How many in-progress responses stopped at each step, every step listed.
     pub stopped_at: Vec<StepCount>,
     pub submitted_per_day: Vec<DayCount>,
@@ -85,9 +110,76 @@ pub struct AnswersView {
     pub study_title: String,
     pub question_id: String,
     pub question_label: String,
-    pub setting: Option<String>,
-    pub settings: Vec<RadioOption>,
+    pub filters: FilterChoices,
     pub rows: Vec<AnswerRow>,
+}
+
+/// The options of the filter form and what is chosen now ("" for any).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FilterChoices {
+    pub settings: Vec<RadioOption>,
+    pub roles: Vec<RadioOption>,
+    pub bands: Vec<RadioOption>,
+    /// Empty where only submitted responses are shown.
+    pub statuses: Vec<RadioOption>,
+    pub selected: FilterChoicesSelected,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct FilterChoicesSelected {
+    pub setting: String,
+    pub role: String,
+    pub band: String,
+    pub status: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ResponsesView {
+    pub staff: StaffBar,
+    pub slug: String,
+    pub study_title: String,
+    pub filters: FilterChoices,
+    pub rows: Vec<ResponseRow>,
+    /// How many responses pass the filter, on all pages.
+    pub matching: usize,
+    pub page: usize,
+    pub pages: usize,
+    /// The query string of the filter, to keep it on the page links.
+    pub filter_query: String,
+    /// True right after a response was deleted.
+    pub deleted: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ResponseRow {
+    pub id: String,
+    pub label: String,
+    pub status: String,
+    pub started_on: String,
+    pub submitted_on: Option<String>,
+    /// The furthest step reached, e.g. "5 of 9: Money".
+    pub reached: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ResponseView {
+    pub staff: StaffBar,
+    pub slug: String,
+    pub study_title: String,
+    pub id: String,
+    pub label: String,
+    pub status: String,
+    pub started_on: String,
+    pub submitted_on: Option<String>,
+    pub minutes_to_complete: Option<i64>,
+    pub sections: Vec<AnswerSection>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AnswerSection {
+    pub title: String,
+    /// (question, answer); None when not answered.
+    pub rows: Vec<(String, Option<String>)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

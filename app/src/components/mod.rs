@@ -90,6 +90,50 @@ pub fn ResumeLink(url: String) -> impl IntoView {
     }
 }
 
+/// The message of the error that links to field `id`, if any.
+pub fn field_error(errors: &[FieldError], id: &str) -> Option<String> {
+    errors
+        .iter()
+        .find(|e| e.href == format!("#{id}"))
+        .map(|e| e.message.clone())
+}
+
+/// A labelled one-line text box with an optional hint and error, GOV.UK style.
+#[component]
+pub fn TextInput(
+    id: &'static str,
+    label: &'static str,
+    kind: &'static str,
+    autocomplete: &'static str,
+    value: String,
+    error: Option<String>,
+    #[prop(optional)] hint: Option<&'static str>,
+) -> impl IntoView {
+    let has_error = error.is_some();
+    let error_id = format!("{id}-error");
+    let hint_id = format!("{id}-hint");
+    let described_by = [
+        hint.map(|_| hint_id.clone()),
+        has_error.then(|| error_id.clone()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" ");
+    view! {
+        <div class="form-group" class:form-group--error=has_error>
+            <label class="label" for=id>{label}</label>
+            {hint.map(|text| view! { <p id=hint_id.clone() class="hint">{text}</p> })}
+            {error.map(|message| view! {
+                <p id=error_id.clone() class="error-message"><span class="visually-hidden">"Error: "</span>{message}</p>
+            })}
+            <input class="input" id=id name=id type=kind autocomplete=autocomplete value=value
+                spellcheck="false" autocapitalize="none"
+                aria-describedby=(!described_by.is_empty()).then_some(described_by)/>
+        </div>
+    }
+}
+
 #[component]
 pub fn NotFound() -> impl IntoView {
     #[cfg(feature = "ssr")]

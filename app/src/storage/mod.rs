@@ -10,9 +10,11 @@ use sqlx::any::AnyPoolOptions;
 use sqlx::{AnyConnection, AnyPool, Connection, Executor, Row};
 
 mod progress;
+mod responses;
 mod staff;
 
 pub use progress::{StudyProgress, SubmittedAnswers};
+pub use responses::ResponseOverview;
 pub use staff::{NewStaff, SessionRecord, StaffRecord};
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
@@ -72,6 +74,10 @@ pub struct ResponseRecord {
     pub started_on: NaiveDate,
     pub submitted_on: Option<NaiveDate>,
     pub participant_number: Option<i64>,
+    /// The start minute, shifted by an amount only the participant's link reproduces; cleared at submit.
+    pub masked_start_minute: Option<i64>,
+    /// Whole minutes from consent to submit, once submitted.
+    pub minutes_to_complete: Option<i64>,
 }
 
 /// A change to one answer: `None` clears it.
@@ -85,6 +91,8 @@ pub struct NewResponse<'a> {
     pub consent_version: &'a str,
     pub first_step: i64,
     pub today: NaiveDate,
+    pub withdrawal_hash: &'a str,
+    pub masked_start_minute: i64,
 }
 
 #[derive(Clone)]
@@ -143,8 +151,8 @@ impl Storage {
     pub async fn start_response(&self, new: NewResponse<'_>) -> Result<String, StorageError> {
         let id = uuid::Uuid::new_v4().to_string();
         sqlx::query(
-            "INSERT INTO responses (id, study_slug, study_version, token_hash, consent_version, step_reached, started_on, updated_on)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
+            "INSERT INTO responses (id, study_slug, study_version, token_hash, consent_version, step_reached, started_on, updated_on, withdrawal_hash, masked_start_minute)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9)",
         )
         .bind(&id)
         .bind(new.study_slug)
@@ -153,6 +161,8 @@ impl Storage {
         .bind(new.consent_version)
         .bind(new.first_step)
         .bind(day(new.today))
+        .bind(new.withdrawal_hash)
+        .bind(new.masked_start_minute)
         .execute(&self.pool)
         .await?;
         Ok(id)
@@ -162,11 +172,40 @@ impl Storage {
         &self,
         token_hash: &str,
     ) -> Result<Option<ResponseRecord>, StorageError> {
-        let row = sqlx::query(
-            "SELECT id, study_slug, step_reached, started_on, submitted_on, participant_number
-             FROM responses WHERE token_hash = $1",
-        )
-        .bind(token_hash)
+        self.find_response_where("token_hash = $1", token_hash)
+            .await
+    }
+
+    /// The response a withdrawal code belongs to.
+    pub async fn find_by_withdrawal_hash(
+        &self,
+        withdrawal_hash: &str,
+    ) -> Result<Option<ResponseRecord>, StorageError> {
+        self.find_response_where("withdrawal_hash = $1", withdrawal_hash)
+            .await
+    }
+
+    /// A response of one study by its id; another study's response is not found.
+    pub async fn response_in_study(
+        &self,
+        study_slug: &str,
+        response_id: &str,
+    ) -> Result<Option<ResponseRecord>, StorageError> {
+        let found = self.find_response_where("id = $1", response_id).await?;
+        Ok(found.filter(|record| record.study_slug == study_slug))
+    }
+
+    async fn find_response_where(
+        &self,
+        condition: &str,
+        value: &str,
+    ) -> Result<Option<ResponseRecord>, StorageError> {
+        let row = sqlx::query(&format!(
+            "SELECT id, study_slug, step_reached, started_on, submitted_on, participant_number,
+                    masked_start_minute, minutes_to_complete
+             FROM responses WHERE {condition}"
+        ))
+        .bind(value)
         .fetch_optional(&self.pool)
         .await?;
         row.map(|row| {
@@ -180,9 +219,26 @@ impl Storage {
                     .map(parse_day)
                     .transpose()?,
                 participant_number: row.try_get("participant_number")?,
+                masked_start_minute: row.try_get("masked_start_minute")?,
+                minutes_to_complete: row.try_get("minutes_to_complete")?,
             })
         })
         .transpose()
+    }
+
+    /// Deletes a response and its answers; false when there was none.
+    pub async fn delete_response(&self, response_id: &str) -> Result<bool, StorageError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM answers WHERE response_id = $1")
+            .bind(response_id)
+            .execute(&mut *tx)
+            .await?;
+        let deleted = sqlx::query("DELETE FROM responses WHERE id = $1")
+            .bind(response_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(deleted.rows_affected() == 1)
     }
 
     pub async fn answers(
@@ -255,16 +311,19 @@ impl Storage {
         response_id: &str,
         step_reached: i64,
         today: NaiveDate,
+        minutes_to_complete: Option<i64>,
     ) -> Result<i64, StorageError> {
         let mut tx = self.pool.begin().await?;
         let claimed = sqlx::query(
             "UPDATE responses SET submitted_on = $1, updated_on = $1,
-                 step_reached = CASE WHEN step_reached < $2 THEN $2 ELSE step_reached END
+                 step_reached = CASE WHEN step_reached < $2 THEN $2 ELSE step_reached END,
+                 minutes_to_complete = $4, masked_start_minute = NULL
              WHERE id = $3 AND submitted_on IS NULL",
         )
         .bind(day(today))
         .bind(step_reached)
         .bind(response_id)
+        .bind(minutes_to_complete)
         .execute(&mut *tx)
         .await?;
         if claimed.rows_affected() == 1 {
@@ -348,6 +407,14 @@ async fn connect_sqlite(url: &str) -> Result<AnyPool, StorageError> {
 
 fn day(date: NaiveDate) -> String {
     date.format("%Y-%m-%d").to_string()
+}
+
+/// "$from, $from+1, …": the placeholders of an IN list of `count` values.
+fn placeholders(from: usize, count: usize) -> String {
+    (from..from + count)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn parse_day(text: String) -> Result<NaiveDate, sqlx::Error> {

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use sqlx::Row;
 
-use super::{Storage, StorageError};
+use super::{Storage, StorageError, placeholders};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct StudyProgress {
@@ -14,6 +14,8 @@ pub struct StudyProgress {
     pub in_progress_by_step: Vec<(i64, i64)>,
     /// ('YYYY-MM-DD', submissions that day), in date order.
     pub submitted_per_day: Vec<(String, i64)>,
+    /// Whole minutes from consent to submit, of the submitted responses whose time is known.
+    pub minutes_to_complete: Vec<i64>,
 }
 
 /// One submitted participant's answers to the questions asked for, by question id.
@@ -45,7 +47,15 @@ impl Storage {
         .bind(study_slug)
         .fetch_all(&self.pool)
         .await?;
+        let minutes_to_complete = sqlx::query_scalar(
+            "SELECT minutes_to_complete FROM responses
+             WHERE study_slug = $1 AND minutes_to_complete IS NOT NULL ORDER BY minutes_to_complete",
+        )
+        .bind(study_slug)
+        .fetch_all(&self.pool)
+        .await?;
         Ok(StudyProgress {
+            minutes_to_complete,
             started: totals.try_get("started")?,
             submitted: totals.try_get("submitted")?,
             in_progress_by_step: by_step
@@ -68,15 +78,12 @@ impl Storage {
         if question_ids.is_empty() {
             return Ok(Vec::new());
         }
-        let placeholders: Vec<String> = (2..question_ids.len() + 2)
-            .map(|i| format!("${i}"))
-            .collect();
         let sql = format!(
             "SELECT r.participant_number, a.question_id, a.value
              FROM responses r JOIN answers a ON a.response_id = r.id
              WHERE r.study_slug = $1 AND r.submitted_on IS NOT NULL AND a.question_id IN ({})
              ORDER BY r.participant_number",
-            placeholders.join(", ")
+            placeholders(2, question_ids.len())
         );
         let mut query = sqlx::query(&sql).bind(study_slug);
         for id in question_ids {

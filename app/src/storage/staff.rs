@@ -11,6 +11,8 @@ pub struct StaffRecord {
     pub email: String,
     pub password_hash: String,
     pub role: String,
+    /// The authenticator app's secret (base32), once two-factor is set up.
+    pub totp_secret: Option<String>,
 }
 
 pub struct NewStaff<'a> {
@@ -23,9 +25,12 @@ pub struct NewStaff<'a> {
 /// A session with the account it belongs to.
 pub struct SessionRecord {
     pub staff: StaffRecord,
+    pub stage: String,
     pub created_at: i64,
     pub last_seen_at: i64,
 }
+
+const STAFF_COLUMNS: &str = "s.id, s.email, s.password_hash, s.role, s.totp_secret";
 
 fn staff_from_row(row: &AnyRow) -> Result<StaffRecord, sqlx::Error> {
     Ok(StaffRecord {
@@ -33,6 +38,7 @@ fn staff_from_row(row: &AnyRow) -> Result<StaffRecord, sqlx::Error> {
         email: row.try_get("email")?,
         password_hash: row.try_get("password_hash")?,
         role: row.try_get("role")?,
+        totp_secret: row.try_get("totp_secret")?,
     })
 }
 
@@ -87,10 +93,12 @@ impl Storage {
     }
 
     pub async fn staff_by_email(&self, email: &str) -> Result<Option<StaffRecord>, StorageError> {
-        let row = sqlx::query("SELECT id, email, password_hash, role FROM staff WHERE email = $1")
-            .bind(email)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = sqlx::query(&format!(
+            "SELECT {STAFF_COLUMNS} FROM staff s WHERE s.email = $1"
+        ))
+        .bind(email)
+        .fetch_optional(&self.pool)
+        .await?;
         Ok(row.as_ref().map(staff_from_row).transpose()?)
     }
 
@@ -125,31 +133,163 @@ impl Storage {
         &self,
         token_hash: &str,
         staff_id: &str,
+        stage: &str,
         now: i64,
     ) -> Result<(), StorageError> {
-        sqlx::query("INSERT INTO staff_sessions (token_hash, staff_id, created_at, last_seen_at) VALUES ($1, $2, $3, $3)")
+        sqlx::query("INSERT INTO staff_sessions (token_hash, staff_id, stage, created_at, last_seen_at) VALUES ($1, $2, $3, $4, $4)")
             .bind(token_hash)
             .bind(staff_id)
+            .bind(stage)
             .bind(now)
             .execute(&self.pool)
             .await?;
         Ok(())
     }
 
+    /// Ends one session and starts its successor at a new stage, both or neither: a session's
+    /// token changes whenever what it may do changes.
+    pub async fn replace_session(
+        &self,
+        old_hash: &str,
+        new_hash: &str,
+        stage: &str,
+        now: i64,
+    ) -> Result<(), StorageError> {
+        let mut tx = self.pool.begin().await?;
+        let staff_id: Option<String> =
+            sqlx::query_scalar("SELECT staff_id FROM staff_sessions WHERE token_hash = $1")
+                .bind(old_hash)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let staff_id = staff_id.ok_or(StorageError::NotFound)?;
+        sqlx::query("DELETE FROM staff_sessions WHERE token_hash = $1")
+            .bind(old_hash)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("INSERT INTO staff_sessions (token_hash, staff_id, stage, created_at, last_seen_at) VALUES ($1, $2, $3, $4, $4)")
+            .bind(new_hash)
+            .bind(&staff_id)
+            .bind(stage)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     pub async fn session(&self, token_hash: &str) -> Result<Option<SessionRecord>, StorageError> {
-        let row = sqlx::query(
-            "SELECT s.id, s.email, s.password_hash, s.role, x.created_at, x.last_seen_at
-             FROM staff_sessions x JOIN staff s ON s.id = x.staff_id WHERE x.token_hash = $1",
-        )
+        let row = sqlx::query(&format!(
+            "SELECT {STAFF_COLUMNS}, x.stage, x.created_at, x.last_seen_at
+             FROM staff_sessions x JOIN staff s ON s.id = x.staff_id WHERE x.token_hash = $1"
+        ))
         .bind(token_hash)
         .fetch_optional(&self.pool)
         .await?;
         let Some(row) = row else { return Ok(None) };
         Ok(Some(SessionRecord {
             staff: staff_from_row(&row)?,
+            stage: row.try_get("stage")?,
             created_at: row.try_get("created_at")?,
             last_seen_at: row.try_get("last_seen_at")?,
         }))
+    }
+
+    /// Turns two-factor on with the app's secret and the hashes of fresh recovery codes; refused
+    /// (NotFound) when the account already has it, so a second tab cannot replace the secret.
+    pub async fn enable_two_factor(
+        &self,
+        staff_id: &str,
+        secret: &str,
+        accepted_step: i64,
+        recovery_hashes: &[String],
+    ) -> Result<(), StorageError> {
+        let mut tx = self.pool.begin().await?;
+        let set = sqlx::query(
+            "UPDATE staff SET totp_secret = $1, totp_last_step = $2 WHERE id = $3 AND totp_secret IS NULL",
+        )
+        .bind(secret)
+        .bind(accepted_step)
+        .bind(staff_id)
+        .execute(&mut *tx)
+        .await?;
+        if set.rows_affected() != 1 {
+            return Err(StorageError::NotFound);
+        }
+        for hash in recovery_hashes {
+            sqlx::query("INSERT INTO staff_recovery_codes (staff_id, code_hash) VALUES ($1, $2)")
+                .bind(staff_id)
+                .bind(hash)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Records that a code of time step `step` was used; false when that step or a later one was
+    /// already used, so a code seen over someone's shoulder cannot be replayed.
+    pub async fn accept_totp_step(&self, staff_id: &str, step: i64) -> Result<bool, StorageError> {
+        let done = sqlx::query(
+            "UPDATE staff SET totp_last_step = $1
+             WHERE id = $2 AND totp_secret IS NOT NULL AND (totp_last_step IS NULL OR totp_last_step < $1)",
+        )
+        .bind(step)
+        .bind(staff_id)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Uses up a recovery code; false when it is unknown or already used.
+    pub async fn use_recovery_code(
+        &self,
+        staff_id: &str,
+        code_hash: &str,
+        now: i64,
+    ) -> Result<bool, StorageError> {
+        let done = sqlx::query(
+            "UPDATE staff_recovery_codes SET used_at = $1 WHERE staff_id = $2 AND code_hash = $3 AND used_at IS NULL",
+        )
+        .bind(now)
+        .bind(staff_id)
+        .bind(code_hash)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    pub async fn unused_recovery_codes(&self, staff_id: &str) -> Result<i64, StorageError> {
+        Ok(sqlx::query_scalar(
+            "SELECT COUNT(*) FROM staff_recovery_codes WHERE staff_id = $1 AND used_at IS NULL",
+        )
+        .bind(staff_id)
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
+    /// For a lost phone: turns two-factor off and ends every session of the account, so it must
+    /// be set up again at the next sign-in. False when there is no such account.
+    pub async fn reset_two_factor(&self, email: &str) -> Result<bool, StorageError> {
+        let mut tx = self.pool.begin().await?;
+        let staff_id: Option<String> = sqlx::query_scalar("SELECT id FROM staff WHERE email = $1")
+            .bind(email)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let Some(staff_id) = staff_id else {
+            return Ok(false);
+        };
+        sqlx::query("UPDATE staff SET totp_secret = NULL, totp_last_step = NULL WHERE id = $1")
+            .bind(&staff_id)
+            .execute(&mut *tx)
+            .await?;
+        for table in ["staff_recovery_codes", "staff_sessions"] {
+            sqlx::query(&format!("DELETE FROM {table} WHERE staff_id = $1"))
+                .bind(&staff_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(true)
     }
 
     pub async fn touch_session(&self, token_hash: &str, now: i64) -> Result<(), StorageError> {

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
-use super::view::{ConsentView, LandingView, StepView};
+use super::view::{ConsentView, LandingView, StepView, WithdrawalView};
 
 #[server]
 pub async fn load_landing(study: Option<String>) -> Result<LandingView, ServerFnError> {
@@ -40,6 +40,12 @@ pub async fn save_fields(
         .map_err(|e| e.into_server_fn_error())
 }
 
+/// The withdrawal page: the code form, or (after a right code) the confirmation.
+#[server]
+pub async fn load_withdrawal() -> Result<WithdrawalView, ServerFnError> {
+    Ok(server::withdrawal())
+}
+
 #[cfg(feature = "ssr")]
 pub(crate) mod server {
     use axum::http::{HeaderMap, header};
@@ -50,6 +56,16 @@ pub(crate) mod server {
     use crate::error::AppError;
     use crate::forms::{RejectedForm, cookie_value};
     use crate::state::AppState;
+
+    pub fn withdrawal() -> WithdrawalView {
+        use_context::<WithdrawalView>().unwrap_or_else(|| {
+            let rejected = use_context::<RejectedForm>().unwrap_or_default();
+            WithdrawalView::EnterCode {
+                code: rejected.values.get("code").cloned().unwrap_or_default(),
+                errors: rejected.summary(),
+            }
+        })
+    }
 
     pub fn app_state() -> Result<AppState, AppError> {
         use_context::<AppState>()
@@ -128,7 +144,11 @@ pub(crate) mod server {
         let state = app_state()?;
         let participant = Participant::find(&state, token).await?;
         if let Some(day) = participant.record.submitted_on {
-            return Ok(StepView::Submitted(submitted_view(&participant.study, day)));
+            return Ok(StepView::Submitted(submitted_view(
+                &participant.study,
+                day,
+                &participant.token,
+            )));
         }
         let answers = state.storage.answers(&participant.record.id).await?;
         let rejected = use_context::<RejectedForm>();

@@ -382,8 +382,13 @@ pub fn missing_answers(
         .collect()
 }
 
-pub fn submitted_view(study: &Study, submitted_on: NaiveDate) -> SubmittedView {
+pub fn submitted_view(
+    study: &Study,
+    submitted_on: NaiveDate,
+    token: &SecretToken,
+) -> SubmittedView {
     SubmittedView {
+        withdrawal_code: super::private_link::withdrawal_code(token).for_display(),
         study_title: study.title.clone(),
         title: study.thanks_title.clone(),
         body_html: study.thanks_html.clone(),

@@ -10,6 +10,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 
 use super::flow::*;
+use super::private_link::{
+    WITHDRAWAL_PURPOSE, masked_start, minute_now, minutes_since, withdrawal_code,
+};
 use crate::error::AppError;
 use crate::forms::{FORM_BODY_LIMIT, RejectedForm, parse_form, render_rejected};
 use crate::secret_token::SecretToken;
@@ -60,6 +63,8 @@ async fn consent(
             consent_version: &study.consent_version,
             first_step: i64::try_from(first_step).unwrap_or(1),
             today: today(),
+            withdrawal_hash: &withdrawal_code(&token).storage_hash(WITHDRAWAL_PURPOSE),
+            masked_start_minute: masked_start(&token, minute_now()),
         })
         .await?;
     let mut response =
@@ -148,9 +153,13 @@ async fn submit(
         return Ok(render_rejected(state, &check, headers, RejectedForm::default()).await);
     }
     let last_step = i64::try_from(total_steps(&participant.study)).unwrap_or(i64::MAX);
+    let minutes = participant
+        .record
+        .masked_start_minute
+        .map(|masked| minutes_since(&participant.token, masked, minute_now()));
     state
         .storage
-        .submit(&participant.record.id, last_step, today())
+        .submit(&participant.record.id, last_step, today(), minutes)
         .await?;
     Ok(thanks)
 }

@@ -11,3 +11,7 @@ pub mod view;
 pub mod flow;
 #[cfg(feature = "ssr")]
 pub mod forms;
+#[cfg(feature = "ssr")]
+pub mod private_link;
+#[cfg(feature = "ssr")]
+pub mod withdrawal;

@@ -2,11 +2,12 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use super::api::{load_consent, load_landing, load_step};
+use super::api::{load_consent, load_landing, load_step, load_withdrawal};
 use super::autosave::{AutosaveStatus, FieldSaver};
 use super::view::*;
 use crate::components::{
-    ErrorSummary, Prose, ResumeLink, StepHeader, textarea_content, when_loaded, with_thousands,
+    ErrorSummary, Prose, ResumeLink, StepHeader, TextInput, field_error, textarea_content,
+    when_loaded, with_thousands,
 };
 
 /// Title text for a page, prefixed so screen reader users hear about errors first.
@@ -425,5 +426,59 @@ fn SubmittedPage(view: SubmittedView) -> impl IntoView {
         </div>
         <Prose html=view.body_html/>
         <p>"Your answers have been submitted and can no longer be changed. This private link now only shows this page."</p>
+        <h2 class="heading-m">"If you change your mind"</h2>
+        <p>"You can withdraw your answers until the study's results are written up. Keep this withdrawal code; it is the only way to find your answers, as we do not know who you are:"</p>
+        <p class="withdrawal-code"><code>{view.withdrawal_code}</code></p>
+        <p><a href="/withdraw">"Withdraw your answers"</a></p>
+    }
+}
+
+#[component]
+pub fn WithdrawPage() -> impl IntoView {
+    let data = Resource::new_blocking(|| (), |_| load_withdrawal());
+    when_loaded(data, |view| {
+        match view {
+        WithdrawalView::EnterCode { code, errors } => {
+            let code_error = field_error(&errors, "code");
+            view! {
+                <Title text=page_title("Withdraw your answers", !errors.is_empty())/>
+                <ErrorSummary errors/>
+                <h1>"Withdraw your answers"</h1>
+                <p>"Enter the withdrawal code you were given when you submitted your answers. Your answers are then deleted for good, and are not used in the study."</p>
+                <form method="post" action="/withdraw" novalidate>
+                    <TextInput id="code" label="Withdrawal code" kind="text" autocomplete="off" value=code error=code_error
+                        hint="12 letters and numbers, for example abcd-ef23-gh45"/>
+                    <button type="submit" class="button">"Continue"</button>
+                </form>
+            }
+            .into_any()
+        }
+        WithdrawalView::Confirm { code, study_title, submitted_on } => view! {
+            <Title text="Are you sure you want to withdraw?"/>
+            <h1>"Are you sure you want to withdraw your answers?"</h1>
+            <p>{match submitted_on {
+                Some(day) => format!("These are your answers to {study_title}, submitted on {day}."),
+                None => format!("These are your answers to {study_title}, not yet submitted."),
+            }}</p>
+            <p>"They will be deleted for good. This cannot be undone."</p>
+            <form method="post" action="/withdraw/confirm">
+                <input type="hidden" name="code" value=code/>
+                <button type="submit" class="button button--warning">"Yes, delete my answers"</button>
+            </form>
+            <p><a href="/">"No, keep my answers"</a></p>
+        }
+        .into_any(),
+    }
+    })
+}
+
+#[component]
+pub fn WithdrawnPage() -> impl IntoView {
+    view! {
+        <Title text="Your answers have been deleted"/>
+        <div class="panel">
+            <h1 class="panel__title">"Your answers have been deleted"</h1>
+        </div>
+        <p>"They will not be used in the study. Thank you for the time you gave it."</p>
     }
 }

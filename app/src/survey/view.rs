@@ -120,4 +120,21 @@ pub struct SubmittedView {
     pub title: String,
     pub body_html: String,
     pub submitted_on: String,
+    /// The code that withdraws these answers, shown to whoever holds the private link.
+    pub withdrawal_code: String,
+}
+
+/// The withdrawal page, at each of its stages.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum WithdrawalView {
+    EnterCode {
+        code: String,
+        errors: Vec<FieldError>,
+    },
+    Confirm {
+        code: String,
+        study_title: String,
+        /// When the answers were submitted, e.g. "3 May 2026"; None while still in progress.
+        submitted_on: Option<String>,
+    },
 }

@@ -1,10 +1,8 @@
 //! The researcher area: setup, sign-in, sessions, roles, cross-site requests, answers side by side.
 
-mod support;
-
+use crate::support::{STAFF_PASSWORD, TestApp, location};
 use leptos::server_fn::ServerFn;
 use reqwest::{StatusCode, header};
-use support::{STAFF_PASSWORD, TestApp, location};
 
 const WRONG: &str = "Enter a correct email address and password";
 
@@ -72,7 +70,11 @@ async fn the_first_start_setup_link_creates_the_owner_once() {
         )
         .await;
     assert_eq!(created.status(), StatusCode::SEE_OTHER);
-    assert_eq!(location(&created), "/admin");
+    assert_eq!(
+        location(&created),
+        "/admin/two-factor/setup",
+        "owners set up two-factor before anything else"
+    );
     assert!(
         created.headers().get(header::SET_COOKIE).is_some(),
         "signed in straight away"
@@ -283,27 +285,87 @@ async fn a_session_ends_after_12_hours_however_active() {
     );
 }
 
+/// Who may do what: every researcher page, server function and form post, for each kind of
+/// visitor. Trainers never reach research data; only owners read the audit log.
 #[tokio::test]
-async fn research_pages_need_a_researcher_or_owner() {
+async fn every_researcher_route_checks_the_session_and_the_role() {
     let app = TestApp::spawn().await;
     app.submit_response("inpatient", "Their cooking").await;
+    let id = app
+        .storage()
+        .await
+        .response_overviews("sam", &[])
+        .await
+        .unwrap()[0]
+        .id
+        .clone();
     let research_pages = [
-        "/admin/studies/sam",
-        "/admin/studies/sam/questions/r2",
-        "/admin/studies/sam/likert",
+        "/admin/studies/sam".to_owned(),
+        "/admin/studies/sam/questions/r2".to_owned(),
+        "/admin/studies/sam/likert".to_owned(),
+        "/admin/studies/sam/responses".to_owned(),
+        format!("/admin/studies/sam/responses/{id}"),
+        format!("/admin/studies/sam/responses/{id}/delete"),
     ];
-    for path in research_pages.iter().chain(&["/admin"]) {
+    let research_functions = [
+        (app::admin::api::LoadDashboard::PATH, "study=sam".to_owned()),
+        (
+            app::admin::api::LoadAnswers::PATH,
+            "study=sam&question=r2".to_owned(),
+        ),
+        (app::admin::api::LoadLikert::PATH, "study=sam".to_owned()),
+        (app::admin::api::LoadResponses::PATH, "study=sam".to_owned()),
+        (
+            app::admin::api::LoadResponse::PATH,
+            format!("study=sam&id={id}"),
+        ),
+    ];
+    let owner_only = ("/admin/audit", app::admin::api::LoadAuditLog::PATH);
+    let call = |path: &'static str, body: String, cookie: Option<String>| {
+        let mut request = app
+            .client
+            .post(app.url(path))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ACCEPT, "application/json")
+            .body(body);
+        if let Some(cookie) = cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        request.send()
+    };
+
+    for path in research_pages
+        .iter()
+        .map(String::as_str)
+        .chain([owner_only.0, "/admin"])
+    {
         let anonymous = app.get(path).await;
         assert_eq!(anonymous.status(), StatusCode::FOUND, "{path}");
         assert_eq!(location(&anonymous), "/admin/sign-in");
     }
+    for (path, body) in &research_functions {
+        let status = call(path, body.clone(), None).await.unwrap().status();
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{path}");
+    }
+
     let trainer = app.signed_in_as("trainer").await;
-    for path in research_pages {
-        assert_eq!(
-            app.get_with_cookie(path, &trainer).await.status(),
-            StatusCode::FORBIDDEN,
-            "{path}"
-        );
+    for path in research_pages
+        .iter()
+        .map(String::as_str)
+        .chain([owner_only.0])
+    {
+        let status = app.get_with_cookie(path, &trainer).await.status();
+        assert_eq!(status, StatusCode::FORBIDDEN, "trainer {path}");
+    }
+    for (path, body) in research_functions
+        .iter()
+        .chain([&(owner_only.1, String::new())])
+    {
+        let status = call(path, body.clone(), Some(trainer.clone()))
+            .await
+            .unwrap()
+            .status();
+        assert_eq!(status, StatusCode::FORBIDDEN, "trainer {path}");
     }
     let home = app
         .get_with_cookie("/admin", &trainer)
@@ -312,55 +374,82 @@ async fn research_pages_need_a_researcher_or_owner() {
         .await
         .unwrap();
     assert!(home.contains("not shown to trainers") && !home.contains("/admin/studies/sam"));
+
     for role in ["researcher", "owner"] {
         let cookie = app.signed_in_as(role).await;
-        for path in research_pages {
-            assert_eq!(
-                app.get_with_cookie(path, &cookie).await.status(),
-                StatusCode::OK,
-                "{role} {path}"
-            );
+        for path in &research_pages {
+            let status = app.get_with_cookie(path, &cookie).await.status();
+            assert_eq!(status, StatusCode::OK, "{role} {path}");
         }
-        assert_eq!(
-            app.get_with_cookie("/admin/studies/nope", &cookie)
+        for (path, body) in &research_functions {
+            let status = call(path, body.clone(), Some(cookie.clone()))
                 .await
-                .status(),
-            StatusCode::NOT_FOUND
-        );
+                .unwrap()
+                .status();
+            assert_eq!(status, StatusCode::OK, "{role} {path}");
+        }
+        let audit_page = app.get_with_cookie(owner_only.0, &cookie).await.status();
+        let audit_call = call(owner_only.1, String::new(), Some(cookie.clone()))
+            .await
+            .unwrap()
+            .status();
+        let expected = if role == "owner" {
+            StatusCode::OK
+        } else {
+            StatusCode::FORBIDDEN
+        };
         assert_eq!(
-            app.get_with_cookie("/admin/studies/sam/questions/nope", &cookie)
-                .await
-                .status(),
-            StatusCode::NOT_FOUND
+            (audit_page, audit_call),
+            (expected, expected),
+            "{role} audit"
         );
+        for unknown in [
+            "/admin/studies/nope".to_owned(),
+            "/admin/studies/nope/responses".to_owned(),
+            "/admin/studies/sam/questions/nope".to_owned(),
+            format!("/admin/studies/nope/responses/{id}"),
+        ] {
+            let status = app.get_with_cookie(&unknown, &cookie).await.status();
+            assert_eq!(status, StatusCode::NOT_FOUND, "{role} {unknown}");
+        }
     }
+
+    let delete = format!("/admin/studies/sam/responses/{id}/delete");
+    let anonymous = app.post_form(&delete, &[]).await;
+    assert_eq!(location(&anonymous), "/admin/sign-in");
+    let trainer_delete = app.post_with_cookie(&delete, &trainer, &[]).await;
+    assert_eq!(trainer_delete.status(), StatusCode::FORBIDDEN);
+    let still_there = app
+        .storage()
+        .await
+        .response_overviews("sam", &[])
+        .await
+        .unwrap();
+    assert_eq!(still_there.len(), 1, "refused deletes change nothing");
 }
 
 #[tokio::test]
-async fn research_server_functions_check_the_session_and_role() {
+async fn extending_a_session_resets_its_idle_time() {
     let app = TestApp::spawn().await;
-    let call = |cookie: Option<String>| {
-        let mut request = app
-            .client
-            .post(app.url(app::admin::api::LoadDashboard::PATH))
+    let cookie = app.signed_in_as("researcher").await;
+    let extend = |cookie: &str| {
+        app.client
+            .post(app.url(app::admin::api::ExtendSession::PATH))
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
             .header(header::ACCEPT, "application/json")
-            .body("study=sam");
-        if let Some(cookie) = cookie {
-            request = request.header(header::COOKIE, cookie);
-        }
-        request.send()
+            .header(header::COOKIE, cookie)
+            .send()
     };
-    assert_eq!(call(None).await.unwrap().status(), StatusCode::UNAUTHORIZED);
-    let trainer = app.signed_in_as("trainer").await;
+    age_sessions(&app, "last_seen_at", 26 * 60).await;
+    let response = extend(&cookie).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let seconds: i64 = response.text().await.unwrap().trim().parse().unwrap();
+    assert!((30 * 60 - 5..=30 * 60).contains(&seconds), "{seconds}");
+    age_sessions(&app, "last_seen_at", 26 * 60).await;
     assert_eq!(
-        call(Some(trainer)).await.unwrap().status(),
-        StatusCode::FORBIDDEN
-    );
-    let researcher = app.signed_in_as("researcher").await;
-    assert_eq!(
-        call(Some(researcher)).await.unwrap().status(),
-        StatusCode::OK
+        app.get_with_cookie("/admin", &cookie).await.status(),
+        StatusCode::OK,
+        "26 minutes after the extension, still signed in"
     );
 }
 

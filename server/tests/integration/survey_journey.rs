@@ -1,11 +1,9 @@
 //! The participant journey over HTTP, as a browser without JavaScript would walk it.
 
-mod support;
-
+use crate::support::{TestApp, complete_answers, location};
 use futures::future::join_all;
 use reqwest::StatusCode;
 use sqlx::{Column, Row};
-use support::{TestApp, complete_answers, location};
 
 #[tokio::test]
 async fn the_start_page_offers_the_sam_study() {

@@ -1,7 +1,5 @@
 //! Start-up: an invalid study file stops the server with the file, the field and the problem.
 
-mod support;
-
 use std::process::Command;
 
 fn run_server_with_study(study_text: &str) -> (bool, String) {
@@ -25,7 +23,7 @@ fn run_server_with_study(study_text: &str) -> (bool, String) {
 }
 
 fn sam_study() -> String {
-    std::fs::read_to_string(support::studies_dir().join("sam.toml")).unwrap()
+    std::fs::read_to_string(crate::support::studies_dir().join("sam.toml")).unwrap()
 }
 
 #[test]
@@ -51,7 +49,7 @@ fn a_toml_syntax_error_names_the_line() {
 fn check_studies_reports_the_sam_study() {
     let output = Command::new(env!("CARGO_BIN_EXE_server"))
         .arg("check-studies")
-        .env("STUDIES_DIR", support::studies_dir())
+        .env("STUDIES_DIR", crate::support::studies_dir())
         .output()
         .unwrap();
     assert!(output.status.success());

@@ -1,10 +1,8 @@
 //! Bad input gets a clear 4xx and changes nothing.
 
-mod support;
-
+use crate::support::TestApp;
 use leptos::server_fn::ServerFn;
 use reqwest::StatusCode;
-use support::TestApp;
 
 const FORM: &str = "application/x-www-form-urlencoded";
 

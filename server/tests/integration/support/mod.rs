@@ -8,6 +8,7 @@
 
 use std::net::SocketAddr;
 
+pub use app::admin::two_factor::{TotpSecret, step_now};
 use app::secret_token::SecretToken;
 use app::storage::{ResponseRecord, Storage};
 use leptos::prelude::LeptosOptions;
@@ -27,8 +28,8 @@ pub struct TestApp {
 }
 
 /// The server under test runs on its own multi-threaded runtime, as in production, and stops when
-/// the test's `TestApp` is dropped. (Serving from each test's own single-threaded runtime let a
-/// page render hang now and then while other tests' runtimes shut down.)
+/// the test's `TestApp` is dropped. Run the tests with cargo-nextest (a process per test): several
+/// test servers in one process now and then left a page render hanging.
 struct ServerThread {
     addr: SocketAddr,
     setup_link: Option<String>,
@@ -86,16 +87,37 @@ impl TestApp {
     }
 
     pub async fn spawn_with_public_url(public_url: Option<&str>) -> Self {
+        let public_url = public_url.map(str::to_owned);
+        Self::spawn_with(|config| config.public_url = public_url).await
+    }
+
+    /// With the Sam study and a second study, "other" (a copy of it), to check that one study's
+    /// ids do not open the other's data.
+    pub async fn spawn_with_two_studies() -> Self {
+        Self::spawn_with(|config| {
+            let folder = tempfile::tempdir().expect("temporary folder").keep();
+            let sam = std::fs::read_to_string(studies_dir().join("sam.toml")).unwrap();
+            std::fs::write(folder.join("sam.toml"), &sam).unwrap();
+            let other = sam.replacen("slug = \"sam\"", "slug = \"other\"", 1);
+            std::fs::write(folder.join("other.toml"), other).unwrap();
+            config.studies_dir = folder;
+        })
+        .await
+    }
+
+    pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> Self {
         let dir = tempfile::tempdir().expect("temporary folder");
         let database_url = fresh_database(&dir).await;
-        let config = Config {
+        let mut config = Config {
             database_url: database_url.clone(),
             studies_dir: studies_dir(),
             default_study: "sam".into(),
-            public_url: public_url.map(str::to_owned),
+            public_url: None,
             min_group_size: 10,
+            require_two_factor: true,
             listen_addr: Some("127.0.0.1:0".parse().unwrap()),
         };
+        adjust(&mut config);
         let server = ServerThread::start(config).await;
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
@@ -157,8 +179,12 @@ impl TestApp {
 
     /// Consents and returns the new participant's resume token.
     pub async fn consent(&self) -> String {
+        self.consent_to("sam").await
+    }
+
+    pub async fn consent_to(&self, study: &str) -> String {
         let response = self
-            .post_form("/s/sam/consent", &[("consent", "yes")])
+            .post_form(&format!("/s/{study}/consent"), &[("consent", "yes")])
             .await;
         assert_eq!(response.status(), StatusCode::SEE_OTHER);
         let location = location(&response);
@@ -287,6 +313,17 @@ pub fn complete_answers() -> Vec<(&'static str, Vec<(&'static str, &'static str)
 
 pub const STAFF_PASSWORD: &str = "kettle orbit lantern 42";
 
+/// The code an authenticator app shows now.
+pub fn current_code(secret: &TotpSecret) -> String {
+    secret.code_at_step(step_now(app::admin::session::now()))
+}
+
+/// The session cookie a response sets, as "name=value".
+pub fn cookie_of(response: &reqwest::Response) -> Option<String> {
+    let cookie = response.headers().get(header::SET_COOKIE)?.to_str().ok()?;
+    Some(cookie.split(';').next()?.to_owned())
+}
+
 impl TestApp {
     /// Adds an account straight into the database.
     pub async fn add_staff(&self, email: &str, role: &str) {
@@ -313,16 +350,52 @@ impl TestApp {
         if response.status() != StatusCode::SEE_OTHER {
             return None;
         }
-        let cookie = response.headers().get(header::SET_COOKIE)?.to_str().ok()?;
-        Some(cookie.split(';').next()?.to_owned())
+        cookie_of(&response)
     }
 
+    /// Adds an account with two-factor sign-in already set up; returns its app's secret.
+    pub async fn add_staff_with_two_factor(&self, email: &str, role: &str) -> TotpSecret {
+        self.add_staff(email, role).await;
+        let storage = self.storage().await;
+        let staff = storage.staff_by_email(email).await.unwrap().unwrap();
+        let secret = TotpSecret::generate();
+        storage
+            .enable_two_factor(&staff.id, &secret.to_base32(), 0, &[])
+            .await
+            .unwrap();
+        secret
+    }
+
+    /// Password, then the app's current code: the cookie of a full session.
+    pub async fn sign_in_with_code(&self, email: &str, secret: &TotpSecret) -> String {
+        let pending = self
+            .sign_in(email, STAFF_PASSWORD)
+            .await
+            .expect("password accepted");
+        let response = self
+            .post_with_cookie(
+                "/admin/sign-in/code",
+                &pending,
+                &[("code", &current_code(secret))],
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "code accepted");
+        assert_eq!(location(&response), "/admin");
+        cookie_of(&response).expect("a new session cookie")
+    }
+
+    /// A fully signed-in account of `role`; owners and researchers sign in with two-factor.
     pub async fn signed_in_as(&self, role: &str) -> String {
         let email = format!("{role}@example.org");
-        self.add_staff(&email, role).await;
-        self.sign_in(&email, STAFF_PASSWORD)
-            .await
-            .expect("signs in")
+        if role == "trainer" {
+            self.add_staff(&email, role).await;
+            return self
+                .sign_in(&email, STAFF_PASSWORD)
+                .await
+                .expect("signs in");
+        }
+        let secret = self.add_staff_with_two_factor(&email, role).await;
+        self.sign_in_with_code(&email, &secret).await
     }
 
     pub async fn get_with_cookie(&self, path: &str, cookie: &str) -> reqwest::Response {
@@ -352,7 +425,11 @@ impl TestApp {
 
     /// Completes and submits a response with the given setting and text answer to R2.
     pub async fn submit_response(&self, setting: &str, r2: &str) -> String {
-        let token = self.consent().await;
+        self.submit_response_to("sam", setting, r2).await
+    }
+
+    pub async fn submit_response_to(&self, study: &str, setting: &str, r2: &str) -> String {
+        let token = self.consent_to(study).await;
         self.answer_everything(&token).await;
         self.post_form(&format!("/r/{token}/about-you"), &[("setting", setting)])
             .await;

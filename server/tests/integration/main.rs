@@ -1,0 +1,12 @@
+//! The server's integration tests, in one binary: each test starts the real server on port 0 with
+//! a fresh database (SQLite, or PostgreSQL when TEST_DATABASE=postgres). Run them with
+//! cargo-nextest, which gives every test a process of its own.
+
+mod support;
+
+mod admin_access;
+mod admin_responses;
+mod bad_input;
+mod startup;
+mod survey_journey;
+mod two_factor;

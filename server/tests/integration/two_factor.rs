@@ -1,0 +1,302 @@
+//! Two-factor sign-in: set up at the first sign-in, a code at every later one, recovery codes,
+//! no replays, and the explicit switch that turns it off.
+
+use crate::support::{
+    STAFF_PASSWORD, TestApp, TotpSecret, cookie_of, current_code, location, step_now,
+};
+use reqwest::StatusCode;
+
+/// The key shown on the setup page, as an app would read it from the QR code.
+fn key_on_page(html: &str) -> TotpSecret {
+    let start = html.find("class=\"secret-key\">").expect("key shown") + 19;
+    let end = start + html[start..].find('<').unwrap();
+    TotpSecret::from_base32(&html[start..end].replace(' ', "")).expect("a base32 key")
+}
+
+fn recovery_codes_on_page(html: &str) -> Vec<String> {
+    html.split("<li><code>")
+        .skip(1)
+        .map(|rest| rest.split('<').next().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_researcher_sets_up_two_factor_at_the_first_sign_in() {
+    let app = TestApp::spawn().await;
+    app.add_staff("ana@example.org", "researcher").await;
+    let pending = app
+        .sign_in("ana@example.org", STAFF_PASSWORD)
+        .await
+        .unwrap();
+    let setup = app.get_with_cookie("/admin", &pending).await;
+    assert_eq!(setup.status(), StatusCode::FOUND, "no research data yet");
+    let sign_in = app.get_with_cookie("/admin/sign-in", &pending).await;
+    assert_eq!(location(&sign_in), "/admin/two-factor/setup");
+
+    let page = app
+        .get_with_cookie("/admin/two-factor/setup", &pending)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("<svg"), "a QR code");
+    let key = key_on_page(&page);
+    let again = app
+        .get_with_cookie("/admin/two-factor/setup", &pending)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(key_on_page(&again), key, "the same key on every load");
+
+    let wrong = app
+        .post_with_cookie("/admin/two-factor/setup", &pending, &[("code", "000000")])
+        .await;
+    assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        wrong
+            .text()
+            .await
+            .unwrap()
+            .contains("The code did not match")
+    );
+
+    let done = app
+        .post_with_cookie(
+            "/admin/two-factor/setup",
+            &pending,
+            &[("code", &current_code(&key))],
+        )
+        .await;
+    assert_eq!(done.status(), StatusCode::OK);
+    let full = cookie_of(&done).expect("a new session");
+    let codes = recovery_codes_on_page(&done.text().await.unwrap());
+    assert_eq!(codes.len(), 10, "{codes:?}");
+    assert_ne!(full, pending);
+    assert_eq!(
+        app.get_with_cookie("/admin", &pending).await.status(),
+        StatusCode::FOUND,
+        "the setup session is over"
+    );
+    assert_eq!(
+        app.get_with_cookie("/admin", &full).await.status(),
+        StatusCode::OK
+    );
+    let shown_again = app
+        .get_with_cookie("/admin/two-factor/recovery-codes", &full)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        recovery_codes_on_page(&shown_again).is_empty(),
+        "shown once"
+    );
+
+    // From now on the password alone is not enough.
+    let next = app
+        .sign_in("ana@example.org", STAFF_PASSWORD)
+        .await
+        .unwrap();
+    assert_eq!(
+        app.get_with_cookie("/admin/sign-in", &next).await.headers()["location"],
+        "/admin/sign-in/code"
+    );
+}
+
+#[tokio::test]
+async fn a_code_works_once_and_so_does_a_recovery_code() {
+    let app = TestApp::spawn().await;
+    let secret = app
+        .add_staff_with_two_factor("ana@example.org", "researcher")
+        .await;
+    let first = app
+        .sign_in("ana@example.org", STAFF_PASSWORD)
+        .await
+        .unwrap();
+    let code = current_code(&secret);
+    let used = app
+        .post_with_cookie("/admin/sign-in/code", &first, &[("code", &code)])
+        .await;
+    assert_eq!(location(&used), "/admin");
+
+    let second = app
+        .sign_in("ana@example.org", STAFF_PASSWORD)
+        .await
+        .unwrap();
+    let replayed = app
+        .post_with_cookie("/admin/sign-in/code", &second, &[("code", &code)])
+        .await;
+    assert_eq!(
+        replayed.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "no replay"
+    );
+    assert!(replayed.text().await.unwrap().contains("recovery codes"));
+    let old = secret.code_at_step(step_now(app::admin::session::now()) - 3);
+    let stale = app
+        .post_with_cookie("/admin/sign-in/code", &second, &[("code", &old)])
+        .await;
+    assert_eq!(stale.status(), StatusCode::UNPROCESSABLE_ENTITY, "too old");
+
+    let storage = app.storage().await;
+    let staff = storage
+        .staff_by_email("ana@example.org")
+        .await
+        .unwrap()
+        .unwrap();
+    let recovery = app::secret_token::HandCode::generate();
+    let hash = recovery.storage_hash(app::admin::two_factor::RECOVERY_PURPOSE);
+    sqlx::query("INSERT INTO staff_recovery_codes (staff_id, code_hash) VALUES ($1, $2)")
+        .bind(&staff.id)
+        .bind(&hash)
+        .execute(&app.pool().await)
+        .await
+        .unwrap();
+    let typed = recovery.for_display().to_uppercase();
+    let recovered = app
+        .post_with_cookie("/admin/sign-in/code", &second, &[("code", &typed)])
+        .await;
+    assert_eq!(location(&recovered), "/admin", "a recovery code signs in");
+    let third = app
+        .sign_in("ana@example.org", STAFF_PASSWORD)
+        .await
+        .unwrap();
+    let reused = app
+        .post_with_cookie("/admin/sign-in/code", &third, &[("code", &typed)])
+        .await;
+    assert_eq!(reused.status(), StatusCode::UNPROCESSABLE_ENTITY, "used up");
+}
+
+#[tokio::test]
+async fn wrong_codes_count_towards_the_hourly_limit() {
+    let app = TestApp::spawn().await;
+    let secret = app
+        .add_staff_with_two_factor("ana@example.org", "researcher")
+        .await;
+    let storage = app.storage().await;
+    let staff = storage
+        .staff_by_email("ana@example.org")
+        .await
+        .unwrap()
+        .unwrap();
+    let pending = app
+        .sign_in("ana@example.org", STAFF_PASSWORD)
+        .await
+        .unwrap();
+    let now = app::admin::session::now();
+    for _ in 0..99 {
+        storage
+            .record_sign_in_failure(&staff.id, now)
+            .await
+            .unwrap();
+    }
+    let wrong = app
+        .post_with_cookie("/admin/sign-in/code", &pending, &[("code", "123456")])
+        .await;
+    assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let refused = app
+        .post_with_cookie(
+            "/admin/sign-in/code",
+            &pending,
+            &[("code", &current_code(&secret))],
+        )
+        .await;
+    assert_eq!(
+        refused.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "after 100 failures even the right code is refused for an hour"
+    );
+}
+
+#[tokio::test]
+async fn a_pending_session_reaches_nothing_but_its_next_step() {
+    let app = TestApp::spawn().await;
+    app.add_staff_with_two_factor("ana@example.org", "owner")
+        .await;
+    let pending = app
+        .sign_in("ana@example.org", STAFF_PASSWORD)
+        .await
+        .unwrap();
+    for path in [
+        "/admin",
+        "/admin/audit",
+        "/admin/studies/sam",
+        "/admin/studies/sam/responses",
+        "/admin/two-factor/setup",
+    ] {
+        let response = app.get_with_cookie(path, &pending).await;
+        assert_eq!(response.status(), StatusCode::FOUND, "{path}");
+        assert_eq!(location(&response), "/admin/sign-in", "{path}");
+    }
+    let setup = app
+        .post_with_cookie("/admin/two-factor/setup", &pending, &[("code", "123456")])
+        .await;
+    assert_eq!(
+        location(&setup),
+        "/admin/sign-in",
+        "cannot replace the secret"
+    );
+}
+
+#[tokio::test]
+async fn trainers_sign_in_with_a_password_alone() {
+    let app = TestApp::spawn().await;
+    app.add_staff("tom@example.org", "trainer").await;
+    let response = app
+        .post_form(
+            "/admin/sign-in",
+            &[("email", "tom@example.org"), ("password", STAFF_PASSWORD)],
+        )
+        .await;
+    assert_eq!(location(&response), "/admin");
+}
+
+#[tokio::test]
+async fn a_deployment_can_turn_two_factor_off_explicitly() {
+    let app = TestApp::spawn_with(|config| config.require_two_factor = false).await;
+    app.add_staff("ana@example.org", "researcher").await;
+    let response = app
+        .post_form(
+            "/admin/sign-in",
+            &[("email", "ana@example.org"), ("password", STAFF_PASSWORD)],
+        )
+        .await;
+    assert_eq!(location(&response), "/admin");
+}
+
+#[tokio::test]
+async fn the_command_line_resets_two_factor_of_a_lost_phone() {
+    let app = TestApp::spawn().await;
+    let secret = app
+        .add_staff_with_two_factor("ana@example.org", "researcher")
+        .await;
+    let signed_in = app.sign_in_with_code("ana@example.org", &secret).await;
+    let config = server::config::Config {
+        database_url: app.database_url.clone(),
+        studies_dir: crate::support::studies_dir(),
+        default_study: "sam".into(),
+        public_url: None,
+        min_group_size: 10,
+        require_two_factor: true,
+        listen_addr: None,
+    };
+    server::startup::reset_two_factor(&config, "Ana@Example.org")
+        .await
+        .unwrap();
+    assert_eq!(
+        app.get_with_cookie("/admin", &signed_in).await.status(),
+        StatusCode::FOUND,
+        "its sessions ended"
+    );
+    let pending = app
+        .sign_in("ana@example.org", STAFF_PASSWORD)
+        .await
+        .unwrap();
+    assert_eq!(
+        location(&app.get_with_cookie("/admin/sign-in", &pending).await),
+        "/admin/two-factor/setup"
+    );
+    let unknown = server::startup::reset_two_factor(&config, "nobody@example.org").await;
+    assert!(unknown.unwrap_err().to_string().contains("no account"));
+}

@@ -2,7 +2,7 @@ import { defineConfig } from '@playwright/test';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { owner, researcher } from './tests/accounts';
+import { newcomers, owner, researcher } from './tests/accounts';
 
 // The release server built by `cargo leptos build --release`, on its own port with a fresh SQLite file.
 const root = path.resolve(__dirname, '..');
@@ -11,8 +11,18 @@ const server = path.join(root, 'target/release/server');
 const dataDir = process.env.E2E_DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'vignette-e2e-'));
 process.env.E2E_DATA_DIR = dataDir;
 
+// Accounts first (passwords come on stdin, never as arguments), then the server.
+const addAccount = (email: string, role: string, passwordVariable: string) =>
+  `echo "$${passwordVariable}" | ${server} user add --email ${email} --role ${role}`;
+const accounts = [
+  addAccount(researcher.email, 'researcher', 'E2E_PASSWORD'),
+  addAccount(owner.email, 'owner', 'E2E_OWNER_PASSWORD'),
+  ...newcomers.map((n) => addAccount(n.email, 'researcher', 'E2E_NEWCOMER_PASSWORD')),
+];
+
 export default defineConfig({
   testDir: './tests',
+  globalSetup: './global-setup.ts',
   timeout: 90_000,
   expect: { timeout: 10_000 },
   workers: 2,
@@ -33,10 +43,7 @@ export default defineConfig({
     { name: 'no-js', use: { javaScriptEnabled: false }, testIgnore: /accessibility/ },
   ],
   webServer: {
-    // Accounts first (passwords come on stdin, never as arguments), then the server.
-    command:
-      `bash -c 'echo "$E2E_PASSWORD" | ${server} user add --email ${researcher.email} --role researcher && ` +
-      `echo "$E2E_OWNER_PASSWORD" | ${server} user add --email ${owner.email} --role owner && exec ${server}'`,
+    command: `bash -c '${accounts.join(' && ')} && exec ${server}'`,
     cwd: root,
     url: `http://127.0.0.1:${port}/`,
     timeout: 60_000,
@@ -51,6 +58,7 @@ export default defineConfig({
       RUST_LOG: 'warn',
       E2E_PASSWORD: researcher.password,
       E2E_OWNER_PASSWORD: owner.password,
+      E2E_NEWCOMER_PASSWORD: newcomers[0].password,
     },
   },
 });

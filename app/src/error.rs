@@ -18,6 +18,8 @@ pub enum AppError {
     UnknownStep,
     #[error("There is no such response in this study. It may have been withdrawn or deleted.")]
     UnknownResponse,
+    #[error("There is no such account. It may have been removed.")]
+    UnknownAccount,
     #[error("These answers have been submitted and can no longer be changed.")]
     AlreadySubmitted,
     #[error("This page has no question called \"{0}\".")]
@@ -44,9 +46,11 @@ pub enum AppError {
 impl AppError {
     pub fn status(&self) -> StatusCode {
         match self {
-            Self::UnknownLink | Self::UnknownStudy | Self::UnknownStep | Self::UnknownResponse => {
-                StatusCode::NOT_FOUND
-            }
+            Self::UnknownLink
+            | Self::UnknownStudy
+            | Self::UnknownStep
+            | Self::UnknownResponse
+            | Self::UnknownAccount => StatusCode::NOT_FOUND,
             Self::AlreadySubmitted => StatusCode::CONFLICT,
             Self::UnknownField(_) | Self::BadAnswer { .. } | Self::BadForm(_) => {
                 StatusCode::BAD_REQUEST

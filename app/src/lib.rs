@@ -27,6 +27,7 @@ use admin::pages::{
     RecoveryCodesPage, ResponsePage, ResponsesPage, SecondFactorPage, SetupPage, SignInPage,
     TwoFactorSetupPage,
 };
+use admin::team_pages::{InvitePage, RemoveMemberPage, TeamPage};
 use components::NotFound;
 use survey::pages::{ConsentPage, LandingPage, StepPage, WithdrawPage, WithdrawnPage};
 
@@ -84,6 +85,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/two-factor/setup") view=TwoFactorSetupPage ssr=ssr.clone()/>
                     <Route path=path!("/admin/two-factor/recovery-codes") view=RecoveryCodesPage ssr=ssr.clone()/>
                     <Route path=path!("/admin/audit") view=AuditPage ssr=ssr.clone()/>
+                    <Route path=path!("/admin/team") view=TeamPage ssr=ssr.clone()/>
+                    <Route path=path!("/admin/team/:id/remove") view=RemoveMemberPage ssr=ssr.clone()/>
+                    <Route path=path!("/admin/invite/:token") view=InvitePage ssr=ssr.clone()/>
                     <Route path=path!("/admin/setup/:token") view=SetupPage ssr=ssr.clone()/>
                     <Route path=path!("/admin/studies/:study") view=DashboardPage ssr=ssr.clone()/>
                     <Route path=path!("/admin/studies/:study/likert") view=LikertPage ssr=ssr.clone()/>

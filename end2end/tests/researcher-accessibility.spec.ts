@@ -1,36 +1,69 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test } from '@playwright/test';
-import { owner, signIn } from './accounts';
+import { expect, test, type Page } from '@playwright/test';
+import { enterPassword, owner, researcher, useSession } from './accounts';
+import { settled } from './survey';
 
 const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
-test('the researcher pages are accessible', async ({ page }) => {
-  const check = async (what: string) => {
-    const results = await new AxeBuilder({ page }).withTags(WCAG).analyze();
-    expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), what).toEqual([]);
-  };
+async function check(page: Page, what: string) {
+  const results = await new AxeBuilder({ page }).withTags(WCAG).analyze();
+  expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), what).toEqual([]);
+}
+
+test('the researcher pages are accessible', async ({ page }, info) => {
   await page.goto('/admin/sign-in');
-  await check('sign in');
-  await signIn(page, 'not the password at all');
+  await check(page, 'sign in');
+  await enterPassword(page, researcher.email, 'not the password at all');
   await expect(page.getByRole('heading', { name: 'There is a problem' })).toBeVisible();
-  await check('sign in error');
-  await signIn(page);
+  await check(page, 'sign in error');
+  await enterPassword(page, researcher.email, researcher.password);
+  await expect(page.getByRole('heading', { name: 'Enter the code from your authenticator app' })).toBeVisible();
+  await page.getByLabel('Code').fill('000000');
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page.getByRole('heading', { name: 'There is a problem' })).toBeVisible();
+  await check(page, 'wrong code');
+  await page.context().clearCookies();
+
+  await useSession(page, researcher.email);
+  await page.goto('/admin');
   await expect(page.getByRole('heading', { name: 'Studies' })).toBeVisible();
-  await check('studies');
+  await check(page, 'studies');
   await page.goto('/admin/studies/sam');
-  await check('dashboard');
+  await check(page, 'dashboard');
   await page.goto('/admin/studies/sam/questions/r2');
-  await check('answers side by side');
+  await check(page, 'answers side by side');
   await page.goto('/admin/studies/sam/likert');
+  await settled(page, info);
   await page.locator('summary').first().click();
-  await check('likert charts with a breakdown open');
+  await check(page, 'likert charts with a breakdown open');
+  await page.goto('/admin/studies/sam/responses');
+  await check(page, 'responses');
+  const first = page.locator('table a').first();
+  if ((await first.count()) > 0) {
+    await first.click();
+    await expect(page.getByRole('link', { name: 'Delete this response' })).toBeVisible();
+    await check(page, 'one response');
+    await page.getByRole('link', { name: 'Delete this response' }).click();
+    await expect(page.getByRole('button', { name: 'Yes, delete this response' })).toBeVisible();
+    await check(page, 'delete confirmation');
+  }
 });
 
 test("the owner's audit log is accessible", async ({ page }) => {
-  await signIn(page, owner.password, owner.email);
+  await useSession(page, owner.email);
+  await page.goto('/admin');
   await page.getByRole('link', { name: 'Audit log' }).click();
   await expect(page.getByRole('heading', { name: 'Audit log' })).toBeVisible();
-  await expect(page.getByRole('cell', { name: 'signed in' }).first()).toBeVisible();
-  const results = await new AxeBuilder({ page }).withTags(WCAG).analyze();
-  expect(results.violations.map((v) => v.id)).toEqual([]);
+  await expect(page.getByRole('cell', { name: 'two-factor set up' }).first()).toBeVisible();
+  await check(page, 'audit log');
+});
+
+test('the withdrawal pages are accessible', async ({ page }) => {
+  await page.goto('/withdraw');
+  await check(page, 'withdraw');
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page.getByRole('heading', { name: 'There is a problem' })).toBeVisible();
+  await check(page, 'withdraw error');
+  await page.goto('/withdraw/done');
+  await check(page, 'withdrawn');
 });

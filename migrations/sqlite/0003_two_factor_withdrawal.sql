@@ -26,3 +26,11 @@ CREATE UNIQUE INDEX responses_by_withdrawal_hash ON responses (withdrawal_hash);
 -- whole minutes taken, and the shifted start is cleared.
 ALTER TABLE responses ADD COLUMN masked_start_minute BIGINT;
 ALTER TABLE responses ADD COLUMN minutes_to_complete BIGINT;
+
+-- Links an owner sends to a new account, to set its password once, within a week.
+CREATE TABLE staff_invites (
+    token_hash TEXT PRIMARY KEY,
+    staff_id   TEXT NOT NULL REFERENCES staff(id) ON DELETE CASCADE,
+    expires_at BIGINT NOT NULL,
+    used_at    BIGINT
+);

@@ -53,6 +53,7 @@ pub async fn build(
         .merge(app::survey::forms::routes())
         .merge(app::survey::withdrawal::routes())
         .merge(app::admin::forms::routes())
+        .merge(app::admin::team_forms::routes())
         .leptos_routes_with_context(
             &state,
             routes,
@@ -177,11 +178,14 @@ pub async fn reset_two_factor(config: &Config, email: &str) -> Result<String, St
     let email = app::admin::accounts::Email::parse(email)
         .map_err(|e| StartupError::Account(e.to_string()))?;
     let storage = Storage::connect(&config.database_url).await?;
-    if !storage.reset_two_factor(email.as_str()).await? {
-        return Err(StartupError::Account(format!(
-            "there is no account for {}",
-            email.as_str()
-        )));
+    let no_account =
+        || StartupError::Account(format!("there is no account for {}", email.as_str()));
+    let staff = storage
+        .staff_by_email(email.as_str())
+        .await?
+        .ok_or_else(no_account)?;
+    if !storage.reset_two_factor(&staff.id).await? {
+        return Err(no_account());
     }
     storage
         .audit(

@@ -3,8 +3,9 @@
 use leptos::prelude::*;
 
 use super::view::{
-    AdminHome, AnswersView, AuditView, DashboardView, LikertView, RecoveryCodesView, ResponseView,
-    ResponsesView, SecondFactorView, SetupView, SignInView, TwoFactorSetupView,
+    AdminHome, AnswersView, AuditView, DashboardView, InviteView, LikertView, RecoveryCodesView,
+    RemoveMemberView, ResponseView, ResponsesView, SecondFactorView, SetupView, SignInView,
+    TeamView, TwoFactorSetupView,
 };
 
 #[server]
@@ -110,6 +111,29 @@ pub async fn load_likert(study: String) -> Result<LikertView, ServerFnError> {
     server::likert(&study)
         .await
         .map_err(server::signed_in_or_redirect)
+}
+
+/// The accounts, for owners to manage.
+#[server]
+pub async fn load_team(done: Option<String>) -> Result<TeamView, ServerFnError> {
+    server::team(done.as_deref())
+        .await
+        .map_err(server::signed_in_or_redirect)
+}
+
+#[server]
+pub async fn load_remove_member(id: String) -> Result<RemoveMemberView, ServerFnError> {
+    server::remove_member(&id)
+        .await
+        .map_err(server::signed_in_or_redirect)
+}
+
+/// The page an invited person sets their password on.
+#[server]
+pub async fn load_invite(token: String) -> Result<InviteView, ServerFnError> {
+    server::invite(token)
+        .await
+        .map_err(|e| e.into_server_fn_error())
 }
 
 /// The newest 500 audit log entries; owners only. Nothing in the app edits the log.
@@ -568,6 +592,82 @@ pub(crate) mod server {
             title: study.title.clone(),
             min_group_size: min,
             items,
+        })
+    }
+
+    pub async fn team(done: Option<&str>) -> Result<TeamView, AppError> {
+        let (state, staff) = staff().await?;
+        staff.require_owner()?;
+        let members = state
+            .storage
+            .list_staff()
+            .await?
+            .into_iter()
+            .map(|m| TeamMember {
+                is_you: m.id == staff.record.id,
+                added_on: day_of(m.created_at),
+                invited: !m.has_password,
+                id: m.id,
+                email: m.email,
+                role: m.role,
+                two_factor: m.two_factor,
+            })
+            .collect();
+        let rejected = use_context::<RejectedForm>().unwrap_or_default();
+        let typed = |name: &str| rejected.values.get(name).cloned().unwrap_or_default();
+        let notice = match done {
+            Some("reset") => Some(
+                "Two-factor sign-in was reset. The account sets it up again at its next sign-in."
+                    .to_owned(),
+            ),
+            Some("removed") => Some("The account was removed.".to_owned()),
+            _ => None,
+        };
+        Ok(TeamView {
+            staff: bar(&staff),
+            members,
+            email: typed("email"),
+            role: typed("role"),
+            errors: rejected.summary(),
+            invitation: use_context::<Invitation>(),
+            notice,
+        })
+    }
+
+    fn day_of(unix_seconds: i64) -> String {
+        chrono::DateTime::from_timestamp(unix_seconds, 0)
+            .map_or_else(String::new, |t| t.format("%Y-%m-%d").to_string())
+    }
+
+    pub async fn remove_member(id: &str) -> Result<RemoveMemberView, AppError> {
+        let (state, staff) = staff().await?;
+        staff.require_owner()?;
+        let member = state
+            .storage
+            .staff_by_id(id)
+            .await?
+            .ok_or(AppError::UnknownAccount)?;
+        Ok(RemoveMemberView {
+            staff: bar(&staff),
+            id: member.id,
+            email: member.email,
+        })
+    }
+
+    pub async fn invite(token: String) -> Result<InviteView, AppError> {
+        let state = app_state()?;
+        let email = match crate::secret_token::SecretToken::parse(&token) {
+            Some(link) => state
+                .storage
+                .invited_staff(&link.storage_hash(), now())
+                .await?
+                .map(|member| member.email),
+            None => None,
+        };
+        Ok(InviteView {
+            token,
+            email,
+            errors: rejected_account_form().1,
         })
     }
 

@@ -135,7 +135,7 @@ async fn refuse_sign_in(state: &AppState, headers: &HeaderMap, typed_email: Stri
 }
 
 /// A new session (so a token from before sign-in is never reused), then the page of its stage.
-async fn start_session(
+pub(super) async fn start_session(
     state: &AppState,
     staff_id: &str,
     stage: SessionStage,

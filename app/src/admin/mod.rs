@@ -16,4 +16,7 @@ pub mod labels;
 #[cfg(feature = "ssr")]
 pub mod session;
 #[cfg(feature = "ssr")]
+pub mod team_forms;
+pub mod team_pages;
+#[cfg(feature = "ssr")]
 pub mod two_factor;

@@ -13,7 +13,7 @@ use crate::components::{ErrorSummary, TextInput, field_error, when_loaded};
 
 /// Who is signed in, with a sign-out button (a form, so it works without JavaScript).
 #[component]
-fn StaffNav(staff: StaffBar) -> impl IntoView {
+pub(crate) fn StaffNav(staff: StaffBar) -> impl IntoView {
     view! {
         <nav class="staff-nav" aria-label="Researcher area">
             <a href="/admin">"Studies"</a>
@@ -221,7 +221,12 @@ pub fn AdminHomePage() -> impl IntoView {
             <Title text="Studies"/>
             <StaffNav staff=home.staff/>
             <h1>"Studies"</h1>
-            {home.is_owner.then(|| view! { <p><a href="/admin/audit">"Audit log"</a></p> })}
+            {home.is_owner.then(|| view! {
+                <ul class="owner-links">
+                    <li><a href="/admin/team">"Accounts"</a></li>
+                    <li><a href="/admin/audit">"Audit log"</a></li>
+                </ul>
+            })}
             {if home.research_access {
                 view! {
                     <table class="table">

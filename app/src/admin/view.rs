@@ -211,3 +211,50 @@ pub struct AuditEntry {
     pub action: String,
     pub detail: String,
 }
+
+/// The owner's page of accounts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TeamView {
+    pub staff: StaffBar,
+    pub members: Vec<TeamMember>,
+    /// The add-account form as typed, and its errors.
+    pub email: String,
+    pub role: String,
+    pub errors: Vec<FieldError>,
+    /// The link for an account just added, shown once.
+    pub invitation: Option<Invitation>,
+    pub notice: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TeamMember {
+    pub id: String,
+    pub email: String,
+    pub role: String,
+    pub two_factor: bool,
+    /// True until the invitation is used to set a password.
+    pub invited: bool,
+    pub added_on: String,
+    pub is_you: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Invitation {
+    pub email: String,
+    pub link: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InviteView {
+    pub token: String,
+    /// The invited account; None when the link is used, expired or unknown.
+    pub email: Option<String>,
+    pub errors: Vec<FieldError>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RemoveMemberView {
+    pub staff: StaffBar,
+    pub id: String,
+    pub email: String,
+}

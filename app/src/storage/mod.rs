@@ -15,7 +15,7 @@ mod staff;
 
 pub use progress::{StudyProgress, SubmittedAnswers};
 pub use responses::ResponseOverview;
-pub use staff::{NewStaff, SessionRecord, StaffRecord};
+pub use staff::{NewStaff, SessionRecord, StaffRecord, StaffSummary};
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");

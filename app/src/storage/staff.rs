@@ -22,6 +22,18 @@ pub struct NewStaff<'a> {
     pub now: i64,
 }
 
+/// An account as the owner's list shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaffSummary {
+    pub id: String,
+    pub email: String,
+    pub role: String,
+    pub two_factor: bool,
+    /// False while the account waits for its invitation to be used.
+    pub has_password: bool,
+    pub created_at: i64,
+}
+
 /// A session with the account it belongs to.
 pub struct SessionRecord {
     pub staff: StaffRecord,
@@ -269,27 +281,160 @@ impl Storage {
 
     /// For a lost phone: turns two-factor off and ends every session of the account, so it must
     /// be set up again at the next sign-in. False when there is no such account.
-    pub async fn reset_two_factor(&self, email: &str) -> Result<bool, StorageError> {
+    pub async fn reset_two_factor(&self, staff_id: &str) -> Result<bool, StorageError> {
         let mut tx = self.pool.begin().await?;
-        let staff_id: Option<String> = sqlx::query_scalar("SELECT id FROM staff WHERE email = $1")
-            .bind(email)
-            .fetch_optional(&mut *tx)
-            .await?;
-        let Some(staff_id) = staff_id else {
+        let reset =
+            sqlx::query("UPDATE staff SET totp_secret = NULL, totp_last_step = NULL WHERE id = $1")
+                .bind(staff_id)
+                .execute(&mut *tx)
+                .await?;
+        if reset.rows_affected() != 1 {
             return Ok(false);
-        };
-        sqlx::query("UPDATE staff SET totp_secret = NULL, totp_last_step = NULL WHERE id = $1")
-            .bind(&staff_id)
-            .execute(&mut *tx)
-            .await?;
+        }
         for table in ["staff_recovery_codes", "staff_sessions"] {
             sqlx::query(&format!("DELETE FROM {table} WHERE staff_id = $1"))
-                .bind(&staff_id)
+                .bind(staff_id)
                 .execute(&mut *tx)
                 .await?;
         }
         tx.commit().await?;
         Ok(true)
+    }
+
+    /// Every account, by email address.
+    pub async fn list_staff(&self) -> Result<Vec<StaffSummary>, StorageError> {
+        let rows = sqlx::query(
+            "SELECT id, email, role, created_at,
+                    CAST(CASE WHEN totp_secret IS NULL THEN 0 ELSE 1 END AS BIGINT) AS two_factor,
+                    CAST(CASE WHEN password_hash = '' THEN 0 ELSE 1 END AS BIGINT) AS has_password
+             FROM staff ORDER BY email",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(StaffSummary {
+                    id: row.try_get("id")?,
+                    email: row.try_get("email")?,
+                    role: row.try_get("role")?,
+                    created_at: row.try_get("created_at")?,
+                    two_factor: row.try_get::<i64, _>("two_factor")? == 1,
+                    has_password: row.try_get::<i64, _>("has_password")? == 1,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(StorageError::from)
+    }
+
+    pub async fn staff_by_id(&self, staff_id: &str) -> Result<Option<StaffRecord>, StorageError> {
+        let row = sqlx::query(&format!(
+            "SELECT {STAFF_COLUMNS} FROM staff s WHERE s.id = $1"
+        ))
+        .bind(staff_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.as_ref().map(staff_from_row).transpose()?)
+    }
+
+    /// Creates an account without a password and the link that lets its owner set one, both or
+    /// neither; an email already in use is `StorageError::Duplicate`.
+    pub async fn invite_staff(
+        &self,
+        email: &str,
+        role: &str,
+        invite_hash: &str,
+        now: i64,
+        expires_at: i64,
+    ) -> Result<String, StorageError> {
+        let id = uuid::Uuid::new_v4().to_string();
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("INSERT INTO staff (id, email, password_hash, role, created_at) VALUES ($1, $2, '', $3, $4)")
+            .bind(&id)
+            .bind(email)
+            .bind(role)
+            .bind(now)
+            .execute(&mut *tx)
+            .await
+            .map_err(StorageError::from_insert)?;
+        sqlx::query(
+            "INSERT INTO staff_invites (token_hash, staff_id, expires_at) VALUES ($1, $2, $3)",
+        )
+        .bind(invite_hash)
+        .bind(&id)
+        .bind(expires_at)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// The account an unused, unexpired invitation is for.
+    pub async fn invited_staff(
+        &self,
+        invite_hash: &str,
+        now: i64,
+    ) -> Result<Option<StaffRecord>, StorageError> {
+        let row = sqlx::query(&format!(
+            "SELECT {STAFF_COLUMNS} FROM staff_invites i JOIN staff s ON s.id = i.staff_id
+             WHERE i.token_hash = $1 AND i.used_at IS NULL AND i.expires_at > $2"
+        ))
+        .bind(invite_hash)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.as_ref().map(staff_from_row).transpose()?)
+    }
+
+    /// Uses an invitation to set the account's password, both or neither.
+    pub async fn accept_invite(
+        &self,
+        invite_hash: &str,
+        staff_id: &str,
+        password_hash: &str,
+        now: i64,
+    ) -> Result<(), StorageError> {
+        let mut tx = self.pool.begin().await?;
+        let used = sqlx::query(
+            "UPDATE staff_invites SET used_at = $1
+             WHERE token_hash = $2 AND staff_id = $3 AND used_at IS NULL AND expires_at > $1",
+        )
+        .bind(now)
+        .bind(invite_hash)
+        .bind(staff_id)
+        .execute(&mut *tx)
+        .await?;
+        if used.rows_affected() != 1 {
+            return Err(StorageError::NotFound);
+        }
+        sqlx::query("UPDATE staff SET password_hash = $1 WHERE id = $2")
+            .bind(password_hash)
+            .bind(staff_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Removes an account with its sessions, codes and invitations; false when there was none.
+    pub async fn delete_staff(&self, staff_id: &str) -> Result<bool, StorageError> {
+        let mut tx = self.pool.begin().await?;
+        for table in [
+            "staff_sessions",
+            "staff_recovery_codes",
+            "staff_invites",
+            "sign_in_failures",
+        ] {
+            sqlx::query(&format!("DELETE FROM {table} WHERE staff_id = $1"))
+                .bind(staff_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let deleted = sqlx::query("DELETE FROM staff WHERE id = $1")
+            .bind(staff_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(deleted.rows_affected() == 1)
     }
 
     pub async fn touch_session(&self, token_hash: &str, now: i64) -> Result<(), StorageError> {

@@ -9,4 +9,5 @@ mod admin_responses;
 mod bad_input;
 mod startup;
 mod survey_journey;
+mod team;
 mod two_factor;

@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(CURDIR)/.tools/node_modules/.bin:$(PATH)
 
-.PHONY: run test tools build lint unit e2e
+.PHONY: run test tools build lint unit e2e load
 
 run: ## Build (release) and serve the Sam study at http://127.0.0.1:3000 with an SQLite file in data/
 	scripts/install-tools.sh build
@@ -25,3 +25,6 @@ unit:
 
 e2e:
 	scripts/test.sh e2e
+
+load:
+	scripts/test.sh load

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the checks in order: lint, unit and integration tests, then browser tests on a release build.
-#   scripts/test.sh [all|lint|unit|e2e]
+#   scripts/test.sh [all|lint|unit|e2e|load]
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
@@ -33,6 +33,7 @@ lint() {
     step "clippy (server side)"
     cargo clippy -p app --features ssr --all-targets -- -D warnings
     cargo clippy -p server --all-targets -- -D warnings
+    cargo clippy -p loadtest --all-targets -- -D warnings
     step "clippy (browser side)"
     cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 }
@@ -43,12 +44,50 @@ lint() {
 unit() {
     step "unit and integration tests (SQLite)"
     cargo nextest run -p app --features ssr
+    cargo nextest run -p loadtest
     TEST_DATABASE=sqlite cargo nextest run -p server
     step "integration tests (PostgreSQL at $TEST_POSTGRES_URL)"
     ensure_postgres
     drop_test_databases
     TEST_DATABASE=postgres cargo nextest run -p server
     drop_test_databases
+}
+
+# A short run of the load tool against the release build, on SQLite and on PostgreSQL: every
+# answer acknowledged must be in the database, no request may hang. (The 200-respondent runs and
+# the benchmark are run by hand: README.md, "The load tool".)
+load() {
+    step "load smoke run: 40 respondents on SQLite, then on PostgreSQL"
+    # A debug build of the tool: its parts are already built for the integration tests, while a
+    # release build would recompile the app without cargo-leptos's settings.
+    cargo build -p loadtest
+    local dir
+    dir=$(mktemp -d)
+    run_load "sqlite://$dir/load.db"
+    ensure_postgres
+    local name="vignette_test_${TEST_RUN_ID}_load"
+    psql "$TEST_POSTGRES_URL" -qc "DROP DATABASE IF EXISTS $name" -c "CREATE DATABASE $name"
+    run_load "${TEST_POSTGRES_URL%/*}/$name"
+    drop_test_databases
+    rm -rf "$dir"
+}
+
+# Serves the release build on $1 and runs the load tool against it; the server is stopped with
+# SIGTERM afterwards, as a deployment would stop it.
+run_load() {
+    local database=$1 port=${LOAD_PORT:-3390} status=0
+    DATABASE_URL="$database" LISTEN_ADDR="127.0.0.1:$port" LEPTOS_SITE_ROOT=target/site \
+        RUST_LOG=warn target/release/server &
+    local pid=$!
+    for _ in $(seq 1 100); do
+        curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break
+        sleep 0.1
+    done
+    target/debug/loadtest run --url "http://127.0.0.1:$port" --database-url "$database" \
+        --respondents 40 --think-ms 0-100 --ramp-seconds 2 || status=$?
+    kill -TERM "$pid"
+    wait "$pid" || status=$?
+    return "$status"
 }
 
 e2e() {
@@ -59,9 +98,10 @@ e2e() {
 }
 
 case "${1:-all}" in
-    all) lint; unit; e2e ;;
+    all) lint; unit; e2e; load ;;
     lint) lint ;;
     unit) unit ;;
     e2e) e2e ;;
-    *) echo "usage: $0 [all|lint|unit|e2e]" >&2; exit 2 ;;
+    load) load ;;
+    *) echo "usage: $0 [all|lint|unit|e2e|load]" >&2; exit 2 ;;
 esac

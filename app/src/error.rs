@@ -39,6 +39,10 @@ pub enum AppError {
     NotSignedIn,
     #[error("Your account does not give access to this page.")]
     Forbidden,
+    #[error(
+        "Too many requests came from your network just now. Wait a minute and try again; your saved answers are safe."
+    )]
+    TooManyRequests,
     #[error("Something went wrong on our side. Your saved answers are safe; please try again.")]
     Internal(String),
 }
@@ -57,6 +61,7 @@ impl AppError {
             }
             Self::CrossSite | Self::Forbidden => StatusCode::FORBIDDEN,
             Self::NotSignedIn => StatusCode::UNAUTHORIZED,
+            Self::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

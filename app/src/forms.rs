@@ -78,6 +78,7 @@ where
         move || {
             provide_context(context_state.clone());
             provide_context(context.clone());
+            crate::security::provide_page_policy();
         },
         move || shell(options.clone()),
     );

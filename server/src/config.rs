@@ -1,6 +1,7 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+use app::rate_limit::PerMinute;
 use clap::{Parser, Subcommand};
 
 #[derive(Debug, Parser)]
@@ -21,6 +22,13 @@ pub enum Command {
     /// Manage staff accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Copy the SQLite database, while the server runs, into a new file (SQLite only; for
+    /// PostgreSQL use pg_dump). Restore by starting the server with DATABASE_URL=sqlite://FILE.
+    Backup {
+        /// The backup file to create; an existing file is never overwritten.
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -71,4 +79,51 @@ pub struct Config {
     /// Where to listen; defaults to cargo-leptos's LEPTOS_SITE_ADDR, else 127.0.0.1:3000.
     #[arg(long, env = "LISTEN_ADDR")]
     pub listen_addr: Option<SocketAddr>,
+    #[command(flatten)]
+    pub operations: Operations,
+}
+
+pub const DEFAULT_REQUESTS_PER_MINUTE: &str = "20000";
+pub const DEFAULT_STARTS_PER_MINUTE: &str = "600";
+pub const DEFAULT_REQUEST_TIMEOUT_SECONDS: u64 = 30;
+
+/// How the server protects itself and reports what it does.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Operations {
+    /// Survey requests (pages, answers, autosaves) one client address may make per minute, and at
+    /// once. Generous: a whole NHS trust may reach the site through one address.
+    #[arg(long, env = "RATE_LIMIT_REQUESTS_PER_MINUTE", default_value = DEFAULT_REQUESTS_PER_MINUTE)]
+    pub requests_per_minute: PerMinute,
+    /// New responses (consents) one client address may start per minute, and at once.
+    #[arg(long, env = "RATE_LIMIT_STARTS_PER_MINUTE", default_value = DEFAULT_STARTS_PER_MINUTE)]
+    pub starts_per_minute: PerMinute,
+    /// Take the client address from the last X-Forwarded-For entry. Only behind a proxy that sets it.
+    #[arg(long, env = "TRUST_PROXY", default_value_t = false)]
+    pub trust_proxy: bool,
+    /// A request still unanswered after this many seconds gets 408 and its work is dropped.
+    #[arg(long, env = "REQUEST_TIMEOUT_SECONDS", default_value_t = DEFAULT_REQUEST_TIMEOUT_SECONDS)]
+    pub request_timeout_seconds: u64,
+    /// Log lines as human-readable text or as one JSON object a line.
+    #[arg(long, env = "LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+impl Default for Operations {
+    /// The same values as the flags' defaults.
+    fn default() -> Self {
+        let parse = |value: &str| value.parse().unwrap_or_else(|e| panic!("{e}"));
+        Self {
+            requests_per_minute: parse(DEFAULT_REQUESTS_PER_MINUTE),
+            starts_per_minute: parse(DEFAULT_STARTS_PER_MINUTE),
+            trust_proxy: false,
+            request_timeout_seconds: DEFAULT_REQUEST_TIMEOUT_SECONDS,
+            log_format: LogFormat::Text,
+        }
+    }
 }

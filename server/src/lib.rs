@@ -1,4 +1,5 @@
 //! The axum server: configuration, start-up and the routes around the Leptos app.
 
 pub mod config;
+pub mod ops;
 pub mod startup;

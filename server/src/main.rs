@@ -1,16 +1,11 @@
 use clap::Parser;
 use server::config::{Cli, Command, UserCommand};
 use server::startup;
-use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
-        )
-        .init();
     let cli = Cli::parse();
+    server::ops::init_logging(cli.config.operations.log_format);
     match run(cli).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(error) => {
@@ -48,6 +43,11 @@ async fn run(cli: Cli) -> Result<(), startup::StartupError> {
             println!(
                 "two-factor sign-in of {reset} is off; it is set up again at the next sign-in"
             );
+            Ok(())
+        }
+        Command::Backup { out } => {
+            startup::back_up(&cli.config, &out).await?;
+            println!("backed up to {}", out.display());
             Ok(())
         }
         Command::Serve => {

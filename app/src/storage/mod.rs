@@ -9,10 +9,12 @@ use chrono::NaiveDate;
 use sqlx::any::AnyPoolOptions;
 use sqlx::{AnyConnection, AnyPool, Connection, Executor, Row};
 
+mod maintenance;
 mod progress;
 mod responses;
 mod staff;
 
+pub use maintenance::Consistency;
 pub use progress::{StudyProgress, SubmittedAnswers};
 pub use responses::ResponseOverview;
 pub use staff::{NewStaff, SessionRecord, StaffRecord, StaffSummary};
@@ -53,6 +55,10 @@ pub enum StorageError {
     Database(#[from] sqlx::Error),
     #[error("migration error: {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),
+    #[error("{0}")]
+    Unsupported(&'static str),
+    #[error("{0} already exists; choose a new file name")]
+    FileExists(String),
 }
 
 impl StorageError {
@@ -280,16 +286,9 @@ impl Storage {
         for (question_id, value) in changes {
             match value {
                 Some(value) => {
-                    sqlx::query(
-                        "INSERT INTO answers (response_id, question_id, value, updated_on) VALUES ($1, $2, $3, $4)
-                         ON CONFLICT (response_id, question_id) DO UPDATE SET value = excluded.value, updated_on = excluded.updated_on",
-                    )
-                    .bind(response_id)
-                    .bind(question_id)
-                    .bind(value)
-                    .bind(&today)
-                    .execute(&mut *tx)
-                    .await?;
+                    upsert_answer(response_id, question_id, value, &today)
+                        .execute(&mut *tx)
+                        .await?;
                 }
                 None => {
                     sqlx::query("DELETE FROM answers WHERE response_id = $1 AND question_id = $2")
@@ -403,6 +402,24 @@ async fn connect_sqlite(url: &str) -> Result<AnyPool, StorageError> {
         .connect(&url)
         .await?;
     Ok(pool)
+}
+
+type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
+
+fn upsert_answer<'q>(
+    response_id: &'q str,
+    question_id: &'q str,
+    value: &'q str,
+    today: &'q str,
+) -> AnyQuery<'q> {
+    sqlx::query(
+        "INSERT INTO answers (response_id, question_id, value, updated_on) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (response_id, question_id) DO UPDATE SET value = excluded.value, updated_on = excluded.updated_on",
+    )
+    .bind(response_id)
+    .bind(question_id)
+    .bind(value)
+    .bind(today)
 }
 
 fn day(date: NaiveDate) -> String {

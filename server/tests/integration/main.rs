@@ -6,8 +6,14 @@ mod support;
 
 mod admin_access;
 mod admin_responses;
+mod backup;
 mod bad_input;
+mod crash;
+mod fuzz_answers;
+mod operations;
+mod scale_out;
 mod startup;
+mod storage;
 mod survey_journey;
 mod team;
 mod two_factor;

@@ -280,6 +280,7 @@ async fn the_command_line_resets_two_factor_of_a_lost_phone() {
         min_group_size: 10,
         require_two_factor: true,
         listen_addr: None,
+        operations: server::config::Operations::default(),
     };
     server::startup::reset_two_factor(&config, "Ana@Example.org")
         .await

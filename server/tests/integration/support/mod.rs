@@ -6,6 +6,8 @@
 //! (default postgres://127.0.0.1:5432/test).
 #![allow(dead_code)]
 
+pub mod process;
+
 use std::net::SocketAddr;
 
 pub use app::admin::two_factor::{TotpSecret, step_now};
@@ -77,6 +79,22 @@ impl Drop for ServerThread {
     }
 }
 
+/// A client as a browser without JavaScript: redirects are read, not followed.
+pub fn http_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(REQUEST_TIMEOUT)
+        .build()
+        .unwrap()
+}
+
+/// The body of a page that must load.
+pub async fn page_text(client: &reqwest::Client, url: &str) -> String {
+    let response = client.get(url).send().await.expect("GET");
+    assert_eq!(response.status(), StatusCode::OK, "{url}");
+    response.text().await.unwrap()
+}
+
 pub fn studies_dir() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../studies")
 }
@@ -116,14 +134,11 @@ impl TestApp {
             min_group_size: 10,
             require_two_factor: true,
             listen_addr: Some("127.0.0.1:0".parse().unwrap()),
+            operations: server::config::Operations::default(),
         };
         adjust(&mut config);
         let server = ServerThread::start(config).await;
-        let client = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .timeout(REQUEST_TIMEOUT)
-            .build()
-            .unwrap();
+        let client = http_client();
         Self {
             addr: server.addr,
             setup_link: server.setup_link.clone(),
@@ -232,7 +247,8 @@ pub fn uses_postgres() -> bool {
     std::env::var("TEST_DATABASE").is_ok_and(|engine| engine == "postgres")
 }
 
-async fn fresh_database(dir: &tempfile::TempDir) -> String {
+/// A new, empty database for one test: an SQLite file in `dir`, or a new PostgreSQL database.
+pub async fn fresh_database(dir: &tempfile::TempDir) -> String {
     if !uses_postgres() {
         return format!("sqlite://{}/survey.db", dir.path().display());
     }

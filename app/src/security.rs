@@ -1,0 +1,98 @@
+//! Security headers on every response, and the Content Security Policy of rendered pages.
+//!
+//! Pages carry inline scripts (Leptos's hydration script and the data of resolved resources), so
+//! their policy allows scripts with this response's nonce, which `leptos_axum` generates per
+//! render and writes on every inline script it emits. Everything else gets the same policy
+//! without a nonce: no inline script runs anywhere.
+
+use axum::extract::{Request, State};
+use axum::http::{HeaderName, HeaderValue, header};
+use axum::middleware::Next;
+use axum::response::Response;
+use leptos::nonce::use_nonce;
+use leptos::prelude::use_context;
+
+use crate::state::AppState;
+
+/// Scripts from this site (and the wasm, which needs 'wasm-unsafe-eval' to compile), styles from
+/// this site; style attributes (chart swatches) cannot run code, so they are allowed.
+fn content_security_policy(nonce: Option<&str>) -> String {
+    let page_scripts = nonce.map_or_else(String::new, |nonce| format!(" 'nonce-{nonce}'"));
+    format!(
+        "default-src 'self'; script-src 'self'{page_scripts} 'wasm-unsafe-eval'; \
+         style-src 'self'; style-src-attr 'unsafe-inline'; img-src 'self' data:; \
+         connect-src 'self'; form-action 'self'; object-src 'none'; base-uri 'none'; \
+         frame-ancestors 'none'"
+    )
+}
+
+/// Call in the Leptos context of every page render: sets the page's policy with its nonce.
+pub fn provide_page_policy() {
+    let (Some(nonce), Some(response)) =
+        (use_nonce(), use_context::<leptos_axum::ResponseOptions>())
+    else {
+        return;
+    };
+    if let Ok(policy) = HeaderValue::from_str(&content_security_policy(Some(&nonce))) {
+        response.insert_header(header::CONTENT_SECURITY_POLICY, policy);
+    }
+}
+
+/// A year; only sent when the site is reached over HTTPS (PUBLIC_URL https://…).
+const STRICT_TRANSPORT_SECURITY: &str = "max-age=31536000";
+
+/// Adds the security headers to every response. A page's own policy (with its nonce) is kept.
+pub async fn add_security_headers(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    if !headers.contains_key(header::CONTENT_SECURITY_POLICY)
+        && let Ok(policy) = HeaderValue::from_str(&content_security_policy(None))
+    {
+        headers.insert(header::CONTENT_SECURITY_POLICY, policy);
+    }
+    let fixed: [(HeaderName, &'static str); 3] = [
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        // Resume links carry a secret token: never send the address to another site. Same-origin
+        // requests keep their Referer and Origin, which the cross-site check reads.
+        (header::REFERRER_POLICY, "same-origin"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+    ];
+    for (name, value) in fixed {
+        headers.insert(name, HeaderValue::from_static(value));
+    }
+    if state.serves_https() {
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static(STRICT_TRANSPORT_SECURITY),
+        );
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::content_security_policy;
+
+    #[test]
+    fn pages_allow_their_own_inline_scripts_and_the_wasm_only() {
+        let page = content_security_policy(Some("abc"));
+        assert!(page.contains("script-src 'self' 'nonce-abc' 'wasm-unsafe-eval';"));
+        for directive in [
+            "object-src 'none'",
+            "base-uri 'none'",
+            "frame-ancestors 'none'",
+        ] {
+            assert!(page.contains(directive), "{directive}");
+        }
+        let other = content_security_policy(None);
+        let scripts = other
+            .split(';')
+            .find(|directive| directive.trim().starts_with("script-src"))
+            .unwrap();
+        assert_eq!(scripts.trim(), "script-src 'self' 'wasm-unsafe-eval'");
+    }
+}

@@ -1,0 +1,166 @@
+//! Operations on the database as a whole: readiness, backups, consistency checks, and the
+//! baseline the load tool's benchmark compares autosaves with.
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+use sqlx::Row;
+
+use super::{Engine, Storage, StorageError, day, upsert_answer};
+
+/// What a consistency check found wrong; empty when the database is whole.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Consistency {
+    pub problems: Vec<String>,
+}
+
+impl Consistency {
+    pub fn is_ok(&self) -> bool {
+        self.problems.is_empty()
+    }
+}
+
+impl Storage {
+    /// Answers when the database does: for readiness checks.
+    pub async fn ping(&self) -> Result<(), StorageError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Copies the whole SQLite database into a new file while it is in use (`VACUUM INTO` reads
+    /// one consistent snapshot). The copy is an ordinary database file to start a server on.
+    pub async fn back_up_to(&self, file: &Path) -> Result<(), StorageError> {
+        if self.engine != Engine::Sqlite {
+            return Err(StorageError::Unsupported(
+                "backups of a PostgreSQL database are made with pg_dump",
+            ));
+        }
+        if file.exists() {
+            return Err(StorageError::FileExists(file.display().to_string()));
+        }
+        let target = file
+            .to_str()
+            .ok_or(StorageError::Unsupported("the backup path must be UTF-8"))?;
+        sqlx::query("VACUUM INTO $1")
+            .bind(target)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Checks what must hold after any crash: the file is sound (SQLite), every reference points
+    /// at a row, and each study's participant numbers run 1, 2, 3… without a gap or a repeat.
+    pub async fn check_consistency(&self) -> Result<Consistency, StorageError> {
+        let mut problems = Vec::new();
+        if self.engine == Engine::Sqlite {
+            problems.extend(self.sqlite_file_problems().await?);
+        }
+        problems.extend(self.participant_number_problems().await?);
+        let orphans: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM answers a WHERE NOT EXISTS (SELECT 1 FROM responses r WHERE r.id = a.response_id)",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        if orphans > 0 {
+            problems.push(format!("{orphans} answers belong to no response"));
+        }
+        Ok(Consistency { problems })
+    }
+
+    async fn sqlite_file_problems(&self) -> Result<Vec<String>, StorageError> {
+        let mut problems: Vec<String> = sqlx::query("PRAGMA integrity_check")
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|row| row.try_get::<String, _>(0))
+            .collect::<Result<_, _>>()?;
+        problems.retain(|line| line != "ok");
+        let broken_references = sqlx::query("PRAGMA foreign_key_check")
+            .fetch_all(&self.pool)
+            .await?
+            .len();
+        if broken_references > 0 {
+            problems.push(format!("{broken_references} rows break a foreign key"));
+        }
+        Ok(problems)
+    }
+
+    async fn participant_number_problems(&self) -> Result<Vec<String>, StorageError> {
+        let rows = sqlx::query(
+            "SELECT r.study_slug, COUNT(*) AS submitted, COUNT(DISTINCT r.participant_number) AS numbers,
+                    MIN(r.participant_number) AS lowest, MAX(r.participant_number) AS highest,
+                    MAX(c.last_number) AS counter
+             FROM responses r LEFT JOIN participant_counters c ON c.study_slug = r.study_slug
+             WHERE r.submitted_on IS NOT NULL
+             GROUP BY r.study_slug",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let mut problems = Vec::new();
+        for row in rows {
+            let study: String = row.try_get("study_slug")?;
+            let submitted: i64 = row.try_get("submitted")?;
+            let numbers: i64 = row.try_get("numbers")?;
+            let lowest: Option<i64> = row.try_get("lowest")?;
+            let highest: Option<i64> = row.try_get("highest")?;
+            let counter: Option<i64> = row.try_get("counter")?;
+            let gap_free = numbers == submitted
+                && lowest == Some(1)
+                && highest == Some(submitted)
+                && counter == Some(submitted);
+            if !gap_free {
+                problems.push(format!(
+                    "{study}: {submitted} submitted responses hold {numbers} distinct participant numbers \
+                     from {lowest:?} to {highest:?}, and the counter is at {counter:?}"
+                ));
+            }
+        }
+        let unnumbered: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM responses WHERE (submitted_on IS NULL) <> (participant_number IS NULL)",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        if unnumbered > 0 {
+            problems.push(format!(
+                "{unnumbered} responses have a participant number without being submitted, or the reverse"
+            ));
+        }
+        Ok(problems)
+    }
+
+    /// The participant numbers a study has given, in order.
+    pub async fn participant_numbers(&self, study_slug: &str) -> Result<Vec<i64>, StorageError> {
+        Ok(sqlx::query_scalar(
+            "SELECT participant_number FROM responses
+             WHERE study_slug = $1 AND participant_number IS NOT NULL ORDER BY participant_number",
+        )
+        .bind(study_slug)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// How many responses a study has, submitted or not.
+    pub async fn count_responses(&self, study_slug: &str) -> Result<i64, StorageError> {
+        Ok(
+            sqlx::query_scalar("SELECT COUNT(*) FROM responses WHERE study_slug = $1")
+                .bind(study_slug)
+                .fetch_one(&self.pool)
+                .await?,
+        )
+    }
+
+    /// The cheapest write an autosave could be: one upserted row, in no transaction, with no check.
+    /// Only the load tool's benchmark calls it, as the floor that autosaves are measured against.
+    pub async fn upsert_answer_alone(
+        &self,
+        response_id: &str,
+        question_id: &str,
+        value: &str,
+        today: NaiveDate,
+    ) -> Result<(), StorageError> {
+        upsert_answer(response_id, question_id, value, &day(today))
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+}

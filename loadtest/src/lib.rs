@@ -1,0 +1,11 @@
+//! The load tool's parts, shared by its binary and by the server's crash and scale-out tests:
+//! respondents that walk the whole survey over HTTP ([`journey`]), what each sent and which
+//! saves the server acknowledged ([`ledger`]), latency figures ([`stats`]), the comparison of
+//! what was sent with what the database holds ([`verify`]), and the benchmark ([`bench`]).
+
+pub mod bench;
+pub mod journey;
+pub mod ledger;
+pub mod stats;
+pub mod target;
+pub mod verify;

@@ -1,0 +1,270 @@
+//! Operations: health checks, security headers, body limits, per-client rate limits, logs that
+//! name no one, and a graceful shutdown on SIGTERM that lets requests in flight finish.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::time::Duration;
+
+use crate::support::TestApp;
+use crate::support::process::ServerProcess;
+use reqwest::{StatusCode, header};
+use server::config::Operations;
+
+#[tokio::test]
+async fn health_and_readiness_answer() {
+    let app = TestApp::spawn().await;
+    assert_eq!(
+        app.get_html("/healthz").await,
+        (StatusCode::OK, "ok".into())
+    );
+    assert_eq!(
+        app.get_html("/readyz").await,
+        (StatusCode::OK, "ready".into())
+    );
+}
+
+fn header_of(response: &reqwest::Response, name: header::HeaderName) -> String {
+    response
+        .headers()
+        .get(&name)
+        .unwrap_or_else(|| panic!("{name} is set on {}", response.url()))
+        .to_str()
+        .unwrap()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn pages_allow_exactly_their_own_inline_scripts() {
+    let app = TestApp::spawn().await;
+    let response = app.get("/s/sam/consent").await;
+    let policy = header_of(&response, header::CONTENT_SECURITY_POLICY);
+    let html = response.text().await.unwrap();
+    let nonce = policy
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .expect("the page's policy has a nonce");
+    assert!(nonce.len() >= 16, "{nonce}");
+    let scripts = html.matches("<script").count();
+    assert!(scripts > 0, "the page hydrates with an inline script");
+    assert_eq!(
+        html.matches(&format!("nonce=\"{nonce}\"")).count(),
+        html.matches("nonce=\"").count(),
+        "every nonce in the page is the policy's"
+    );
+    for directive in [
+        "'wasm-unsafe-eval'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+    ] {
+        assert!(policy.contains(directive), "{policy}");
+    }
+    let again = app.get("/s/sam/consent").await;
+    assert_ne!(
+        header_of(&again, header::CONTENT_SECURITY_POLICY),
+        policy,
+        "a new nonce per response"
+    );
+}
+
+#[tokio::test]
+async fn every_response_carries_the_security_headers() {
+    let app = TestApp::spawn().await;
+    let token = app.consent().await;
+    let responses = [
+        app.get("/").await,
+        app.get("/healthz").await,
+        app.get("/no/such/page").await,
+        app.get("/favicon.svg").await,
+        app.post_form("/s/sam/consent", &[("nonsense", "1")]).await,
+        app.post_form(
+            &format!("/r/{token}/about-you"),
+            &[("setting", "inpatient")],
+        )
+        .await,
+    ];
+    for response in responses {
+        let at = response.url().path().to_owned();
+        assert!(
+            header_of(&response, header::CONTENT_SECURITY_POLICY).contains("object-src 'none'"),
+            "{at}"
+        );
+        assert_eq!(
+            header_of(&response, header::X_CONTENT_TYPE_OPTIONS),
+            "nosniff",
+            "{at}"
+        );
+        assert_eq!(
+            header_of(&response, header::REFERRER_POLICY),
+            "same-origin",
+            "{at}"
+        );
+        assert!(
+            response
+                .headers()
+                .get(header::STRICT_TRANSPORT_SECURITY)
+                .is_none(),
+            "no HSTS over plain HTTP ({at})"
+        );
+    }
+}
+
+#[tokio::test]
+async fn hsts_is_sent_when_the_site_is_served_over_https() {
+    let app = TestApp::spawn_with_public_url(Some("https://survey.example.org")).await;
+    let response = app.get("/").await;
+    assert_eq!(
+        header_of(&response, header::STRICT_TRANSPORT_SECURITY),
+        "max-age=31536000"
+    );
+}
+
+#[tokio::test]
+async fn oversized_bodies_are_refused_before_they_are_read_whole() {
+    let app = TestApp::spawn().await;
+    let token = app.consent().await;
+    let huge = vec![b'a'; app::forms::FORM_BODY_LIMIT + 1];
+    let response = app
+        .post_raw(
+            &format!("/r/{token}/sam"),
+            "application/x-www-form-urlencoded",
+            huge,
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+}
+
+fn limits(requests: &str, starts: &str) -> Operations {
+    Operations {
+        requests_per_minute: requests.parse().unwrap(),
+        starts_per_minute: starts.parse().unwrap(),
+        ..Operations::default()
+    }
+}
+
+#[tokio::test]
+async fn a_client_starting_too_many_responses_is_told_to_wait() {
+    let app = TestApp::spawn_with(|config| config.operations = limits("1000", "2")).await;
+    app.consent().await;
+    app.consent().await;
+    let refused = app.post_form("/s/sam/consent", &[("consent", "yes")]).await;
+    assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
+    let wait: u64 = header_of(&refused, header::RETRY_AFTER).parse().unwrap();
+    assert!((1..=30).contains(&wait), "{wait}");
+    assert!(
+        refused
+            .text()
+            .await
+            .unwrap()
+            .contains("your saved answers are safe")
+    );
+    assert_eq!(
+        app.get("/").await.status(),
+        StatusCode::OK,
+        "pages still load"
+    );
+}
+
+#[tokio::test]
+async fn survey_requests_are_limited_per_client_but_files_and_health_are_not() {
+    let app = TestApp::spawn_with(|config| config.operations = limits("3", "100")).await;
+    for _ in 0..3 {
+        assert_eq!(app.get("/").await.status(), StatusCode::OK);
+    }
+    assert_eq!(app.get("/").await.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(app.get("/healthz").await.status(), StatusCode::OK);
+    assert_ne!(
+        app.get("/favicon.svg").await.status(),
+        StatusCode::TOO_MANY_REQUESTS
+    );
+}
+
+#[test]
+fn request_logs_name_routes_not_tokens_or_addresses() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = format!("sqlite://{}/logs.db", dir.path().display());
+    let mut server =
+        ServerProcess::start(&database, &[("RUST_LOG", "info"), ("LOG_FORMAT", "json")]);
+    let consent = send(&server.url, "POST /s/sam/consent", "consent=yes");
+    let token = consent
+        .split("location: /r/")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .expect("a resume link")
+        .to_owned();
+    send(&server.url, &format!("GET /r/{token}/about-you"), "");
+    server.terminate();
+    server
+        .wait_for_exit(Duration::from_secs(20))
+        .expect("exits");
+    let lines = server.output();
+    let requests: Vec<&String> = lines
+        .iter()
+        .filter(|l| l.contains("\"target\":\"request\""))
+        .collect();
+    assert!(
+        requests
+            .iter()
+            .any(|l| l.contains("\"route\":\"/r/{token}/{step}\"")),
+        "{lines:#?}"
+    );
+    for line in &lines {
+        assert!(!line.contains(&token), "a token was logged: {line}");
+    }
+    for line in requests {
+        assert!(!line.contains("127.0.0.1"), "an address was logged: {line}");
+        serde_json::from_str::<serde_json::Value>(line).expect("one JSON object a line");
+    }
+}
+
+/// Sends one HTTP/1.1 request over a new connection and returns the response's head and body,
+/// lower-cased headers included.
+fn send(url: &str, request_line: &str, body: &str) -> String {
+    let address = url.trim_start_matches("http://");
+    let mut stream = TcpStream::connect(address).unwrap();
+    stream
+        .set_read_timeout(Some(crate::support::REQUEST_TIMEOUT))
+        .unwrap();
+    write!(
+        stream,
+        "{request_line} HTTP/1.1\r\nhost: {address}\r\ncontent-type: application/x-www-form-urlencoded\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    response.to_lowercase()
+}
+
+#[test]
+fn sigterm_lets_a_request_in_flight_finish_then_exits_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = format!("sqlite://{}/shutdown.db", dir.path().display());
+    let mut server = ServerProcess::start(&database, &[]);
+    let address = server.url.trim_start_matches("http://").to_owned();
+    let mut stream = TcpStream::connect(&address).unwrap();
+    stream
+        .set_read_timeout(Some(crate::support::REQUEST_TIMEOUT))
+        .unwrap();
+    write!(
+        stream,
+        "POST /s/sam/consent HTTP/1.1\r\nhost: {address}\r\ncontent-type: application/x-www-form-urlencoded\r\ncontent-length: 11\r\nconnection: close\r\n\r\nconsent="
+    )
+    .unwrap();
+    stream.flush().unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+
+    server.terminate();
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(server.is_running(), "waits for the request in flight");
+    stream.write_all(b"yes").unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    assert!(response.starts_with("HTTP/1.1 303"), "{response}");
+
+    let status = server
+        .wait_for_exit(Duration::from_secs(20))
+        .expect("exits once the request is answered");
+    assert!(status.success(), "{status:?}");
+}

@@ -1,0 +1,221 @@
+//! The storage API on a real database: SQLite by default, PostgreSQL with TEST_DATABASE=postgres.
+//! Every test gets a fresh database.
+
+use app::storage::{NewResponse, Storage, StorageError};
+use chrono::NaiveDate;
+use futures::future::join_all;
+
+const DAY: NaiveDate = NaiveDate::from_ymd_opt(2025, 3, 14).unwrap();
+
+struct Fixture {
+    storage: Storage,
+    url: String,
+    _dir: tempfile::TempDir,
+}
+
+async fn fresh() -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let url = crate::support::fresh_database(&dir).await;
+    let storage = Storage::connect(&url).await.unwrap();
+    storage
+        .register_study("sam", "1.0.0", "(definition)", DAY)
+        .await
+        .unwrap();
+    Fixture {
+        storage,
+        url,
+        _dir: dir,
+    }
+}
+
+async fn start(storage: &Storage, token_hash: &str) -> String {
+    storage
+        .start_response(NewResponse {
+            study_slug: "sam",
+            study_version: "1.0.0",
+            token_hash,
+            consent_version: "c1",
+            first_step: 2,
+            today: DAY,
+            withdrawal_hash: &format!("w-{token_hash}"),
+            masked_start_minute: 0,
+        })
+        .await
+        .unwrap()
+}
+
+fn change(question: &str, value: Option<&str>) -> (String, Option<String>) {
+    (question.to_owned(), value.map(str::to_owned))
+}
+
+#[tokio::test]
+async fn answers_come_back_exactly_as_saved_and_can_be_cleared() {
+    let f = fresh().await;
+    let id = start(&f.storage, "h1").await;
+    let text = "Ŵales, Ελλάδα, 日本語 ☕😀 “quoted”\nsecond line\tand a tab";
+    f.storage
+        .save_answers(
+            &id,
+            &[change("r1", Some(text)), change("r2", Some("x"))],
+            4,
+            DAY,
+        )
+        .await
+        .unwrap();
+    f.storage
+        .save_answers(&id, &[change("r2", None)], 3, DAY)
+        .await
+        .unwrap();
+    let answers = f.storage.answers(&id).await.unwrap();
+    assert_eq!(answers.get("r1").map(String::as_str), Some(text));
+    assert!(!answers.contains_key("r2"));
+    let record = f.storage.find_by_token_hash("h1").await.unwrap().unwrap();
+    assert_eq!(record.step_reached, 4, "the furthest step is kept");
+    assert_eq!(record.started_on, DAY);
+}
+
+#[tokio::test]
+async fn nothing_changes_after_submit_and_unknown_responses_are_not_found() {
+    let f = fresh().await;
+    let id = start(&f.storage, "h1").await;
+    assert_eq!(f.storage.submit(&id, 9, DAY, None).await.unwrap(), 1);
+    assert_eq!(
+        f.storage.submit(&id, 9, DAY, None).await.unwrap(),
+        1,
+        "a resend keeps its number"
+    );
+    let late = f
+        .storage
+        .save_answers(&id, &[change("r1", Some("late"))], 9, DAY)
+        .await;
+    assert!(
+        matches!(late, Err(StorageError::AlreadySubmitted)),
+        "{late:?}"
+    );
+    let unknown = f.storage.save_answers("nope", &[], 2, DAY).await;
+    assert!(
+        matches!(unknown, Err(StorageError::NotFound)),
+        "{unknown:?}"
+    );
+    assert!(f.storage.answers(&id).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn concurrent_submits_get_unique_gap_free_numbers() {
+    let f = fresh().await;
+    let mut ids = Vec::new();
+    for n in 0..20 {
+        ids.push(start(&f.storage, &format!("h{n}")).await);
+    }
+    let numbers = join_all(ids.iter().map(|id| f.storage.submit(id, 9, DAY, None))).await;
+    let mut numbers: Vec<i64> = numbers.into_iter().map(Result::unwrap).collect();
+    numbers.sort_unstable();
+    assert_eq!(numbers, (1..=20).collect::<Vec<_>>());
+    assert_eq!(f.storage.participant_numbers("sam").await.unwrap(), numbers);
+    assert!(f.storage.check_consistency().await.unwrap().is_ok());
+}
+
+#[tokio::test]
+async fn concurrent_saves_to_one_response_all_succeed_and_one_wins() {
+    let f = fresh().await;
+    let id = start(&f.storage, "h1").await;
+    let values: Vec<String> = (0..16).map(|n| format!("draft {n}")).collect();
+    let changes: Vec<_> = values.iter().map(|v| [change("r1", Some(v))]).collect();
+    let saves = changes
+        .iter()
+        .map(|one| f.storage.save_answers(&id, one, 3, DAY));
+    for result in join_all(saves).await {
+        result.unwrap();
+    }
+    let stored = f.storage.answers(&id).await.unwrap().remove("r1").unwrap();
+    assert!(values.contains(&stored), "{stored}");
+}
+
+#[tokio::test]
+async fn a_token_hash_starts_only_one_response() {
+    let f = fresh().await;
+    start(&f.storage, "same").await;
+    let second = f
+        .storage
+        .start_response(NewResponse {
+            study_slug: "sam",
+            study_version: "1.0.0",
+            token_hash: "same",
+            consent_version: "c1",
+            first_step: 2,
+            today: DAY,
+            withdrawal_hash: "w-second",
+            masked_start_minute: 0,
+        })
+        .await;
+    assert!(second.is_err());
+    assert_eq!(f.storage.count_responses("sam").await.unwrap(), 1);
+}
+
+#[tokio::test]
+async fn the_consistency_check_finds_a_gap_in_participant_numbers() {
+    let f = fresh().await;
+    for n in 0..3 {
+        let id = start(&f.storage, &format!("h{n}")).await;
+        f.storage.submit(&id, 9, DAY, None).await.unwrap();
+    }
+    assert!(f.storage.check_consistency().await.unwrap().is_ok());
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(&f.url).await.unwrap();
+    sqlx::query("UPDATE responses SET participant_number = 7 WHERE participant_number = 3")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let found = f.storage.check_consistency().await.unwrap();
+    assert_eq!(found.problems.len(), 1, "{found:?}");
+    assert!(
+        found.problems[0].contains("sam: 3 submitted responses"),
+        "{found:?}"
+    );
+}
+
+#[tokio::test]
+async fn readiness_ping_and_the_bare_upsert_work() {
+    let f = fresh().await;
+    f.storage.ping().await.unwrap();
+    let id = start(&f.storage, "h1").await;
+    f.storage
+        .upsert_answer_alone(&id, "r1", "one", DAY)
+        .await
+        .unwrap();
+    f.storage
+        .upsert_answer_alone(&id, "r1", "two", DAY)
+        .await
+        .unwrap();
+    assert_eq!(f.storage.answers(&id).await.unwrap()["r1"], "two");
+}
+
+#[tokio::test]
+async fn backups_are_sqlite_only_and_never_overwrite() {
+    let f = fresh().await;
+    let id = start(&f.storage, "h1").await;
+    f.storage
+        .save_answers(&id, &[change("r1", Some("kept"))], 3, DAY)
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("copy.db");
+    let made = f.storage.back_up_to(&out).await;
+    if crate::support::uses_postgres() {
+        assert!(
+            matches!(made, Err(StorageError::Unsupported(_))),
+            "{made:?}"
+        );
+        return;
+    }
+    made.unwrap();
+    assert!(matches!(
+        f.storage.back_up_to(&out).await,
+        Err(StorageError::FileExists(_))
+    ));
+    let copy = Storage::connect(&format!("sqlite://{}", out.display()))
+        .await
+        .unwrap();
+    assert_eq!(copy.answers(&id).await.unwrap()["r1"], "kept");
+    assert!(copy.check_consistency().await.unwrap().is_ok());
+}

@@ -9,11 +9,13 @@ use chrono::NaiveDate;
 use sqlx::any::AnyPoolOptions;
 use sqlx::{AnyConnection, AnyPool, Connection, Executor, Row};
 
+mod export;
 mod maintenance;
 mod progress;
 mod responses;
 mod staff;
 
+pub use export::SubmittedResponse;
 pub use maintenance::Consistency;
 pub use progress::{StudyProgress, SubmittedAnswers};
 pub use responses::ResponseOverview;

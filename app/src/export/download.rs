@@ -1,0 +1,83 @@
+//! Exports as downloads from the researcher area: streamed attachments, audit-logged.
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use futures_util::stream;
+use serde::Deserialize;
+use tokio::sync::mpsc;
+
+use super::{ChannelSink, ExportFormat, ExportOptions, write_export};
+use crate::admin::session::{Staff, now};
+use crate::error::AppError;
+use crate::state::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/admin/studies/{study}/exports/{format}", get(download))
+}
+
+#[derive(Deserialize)]
+struct DownloadQuery {
+    /// "exact" for exact months; anything else keeps the bands.
+    experience: Option<String>,
+}
+
+async fn download(
+    State(state): State<AppState>,
+    Path((slug, format)): Path<(String, String)>,
+    Query(query): Query<DownloadQuery>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let staff = Staff::from_headers(&state, &headers).await?;
+    staff.require_research_access()?;
+    let study = state.studies.get(&slug).ok_or(AppError::UnknownStudy)?;
+    let format = ExportFormat::from_slug(&format)
+        .ok_or_else(|| AppError::BadForm(format!("There is no export format \"{format}\".")))?;
+    let options = ExportOptions {
+        exact_experience: query.experience.as_deref() == Some("exact"),
+    };
+    state
+        .storage
+        .audit(
+            now(),
+            &staff.record.email,
+            "exported data",
+            &format!("study {slug}, {}, {}", format.slug(), options.describe()),
+        )
+        .await?;
+    let (sender, receiver) = mpsc::channel(16);
+    let storage = state.storage.clone();
+    tokio::spawn(async move {
+        let mut sink = ChannelSink(sender.clone());
+        let written = write_export(&storage, &study, format, options, &mut sink, &mut |_| {}).await;
+        if let Err(error) = written {
+            tracing::error!(%error, "export failed part way");
+            // An error in the body ends the download as failed instead of as a short file.
+            let _ = sender
+                .send(Err(std::io::Error::other("the export failed")))
+                .await;
+        }
+    });
+    let body = stream::unfold(receiver, |mut receiver| async move {
+        receiver.recv().await.map(|chunk| (chunk, receiver))
+    });
+    Ok(attachment(format, &slug, Body::from_stream(body)))
+}
+
+fn attachment(format: ExportFormat, slug: &str, body: Body) -> Response {
+    let disposition = format!("attachment; filename=\"{}\"", format.file_name(slug));
+    let mut response = body.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(format.content_type()),
+    );
+    if let Ok(value) = HeaderValue::from_str(&disposition) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}

@@ -1,0 +1,73 @@
+//! Anonymised exports of a study's submitted responses, for the tools researchers use.
+//! Every export streams: one participant is read, written and forgotten before the next.
+
+pub mod csv;
+pub mod download;
+mod format;
+mod sink;
+mod table;
+
+use futures_util::TryStreamExt;
+
+pub use format::ExportFormat;
+pub use sink::{ChannelSink, ExportSink, WriterSink};
+pub use table::{Variable, variables};
+
+use crate::storage::{Storage, StorageError};
+use crate::study::Study;
+
+/// What a researcher may choose about an export.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ExportOptions {
+    /// Experience in exact months instead of bands (bands are the default: fewer people stand out).
+    pub exact_experience: bool,
+}
+
+impl ExportOptions {
+    /// Words for the audit log.
+    pub fn describe(self) -> &'static str {
+        if self.exact_experience {
+            "experience in exact months"
+        } else {
+            "experience banded"
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error("{0}")]
+    Storage(#[from] StorageError),
+    #[error("cannot write the export: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl From<ExportError> for crate::error::AppError {
+    fn from(error: ExportError) -> Self {
+        Self::Internal(error.to_string())
+    }
+}
+
+/// Writes one export of `study` to `sink`, calling `progress` with the number of participants
+/// written so far; returns that number.
+pub async fn write_export(
+    storage: &Storage,
+    study: &Study,
+    format: ExportFormat,
+    options: ExportOptions,
+    sink: &mut impl ExportSink,
+    progress: &mut (dyn FnMut(u64) + Send),
+) -> Result<u64, ExportError> {
+    let variables = variables(study);
+    let mut participants = std::pin::pin!(storage.submitted_responses(&study.slug));
+    let mut written = 0;
+    sink.write(format.preamble(&variables)).await?;
+    while let Some(response) = participants.try_next().await? {
+        sink.write(format.participant(&variables, &response, options))
+            .await?;
+        written += 1;
+        progress(written);
+    }
+    sink.finish().await?;
+    Ok(written)
+}

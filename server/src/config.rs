@@ -29,6 +29,22 @@ pub enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Write an anonymised export of a study's submitted responses to a file (audit-logged).
+    /// Shows progress on standard error when it is a terminal.
+    Export {
+        /// The study's slug, e.g. sam.
+        #[arg(long)]
+        study: String,
+        /// csv-wide, csv-long or csv-excel.
+        #[arg(long)]
+        format: String,
+        /// The file to write (replaced if it exists).
+        #[arg(long)]
+        out: PathBuf,
+        /// Experience in exact months instead of bands.
+        #[arg(long)]
+        exact_experience: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

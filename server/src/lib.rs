@@ -2,4 +2,5 @@
 
 pub mod config;
 pub mod ops;
+pub mod progress;
 pub mod startup;

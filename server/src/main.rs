@@ -50,6 +50,17 @@ async fn run(cli: Cli) -> Result<(), startup::StartupError> {
             println!("backed up to {}", out.display());
             Ok(())
         }
+        Command::Export {
+            study,
+            format,
+            out,
+            exact_experience,
+        } => {
+            let options = app::export::ExportOptions { exact_experience };
+            let written = startup::export(&cli.config, &study, &format, &out, options).await?;
+            println!("exported {written} participants to {}", out.display());
+            Ok(())
+        }
         Command::Serve => {
             let running = startup::bind(&cli.config, startup::leptos_options()?).await?;
             tracing::info!("serving on http://{}", running.addr);

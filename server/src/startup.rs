@@ -24,6 +24,8 @@ pub enum StartupError {
     Io(#[from] std::io::Error),
     #[error("{0}")]
     Account(String),
+    #[error("{0}")]
+    Export(String),
 }
 
 /// Loads the studies, opens the database and builds the whole router.
@@ -60,6 +62,7 @@ pub async fn build(
         .merge(app::survey::withdrawal::routes())
         .merge(app::admin::forms::routes())
         .merge(app::admin::team_forms::routes())
+        .merge(app::export::download::routes())
         .leptos_routes_with_context(&state, routes, page_context.clone(), move || {
             shell(leptos_options.clone())
         })
@@ -263,4 +266,46 @@ pub async fn add_user(
         )
         .await?;
     Ok(email.as_str().to_owned())
+}
+
+/// `server export`: one export of a study into a file, with progress on a terminal.
+pub async fn export(
+    config: &Config,
+    slug: &str,
+    format: &str,
+    out: &std::path::Path,
+    options: app::export::ExportOptions,
+) -> Result<u64, StartupError> {
+    use app::export::{ExportFormat, WriterSink, write_export};
+    let format = ExportFormat::from_slug(format).ok_or_else(|| {
+        let known: Vec<_> = ExportFormat::ALL.iter().map(|f| f.slug()).collect();
+        StartupError::Export(format!(
+            "unknown format \"{format}\": use one of {}",
+            known.join(", ")
+        ))
+    })?;
+    let studies = Studies::load_dir(&config.studies_dir, &config.default_study)?;
+    let study = studies
+        .get(slug)
+        .ok_or_else(|| StartupError::Export(format!("there is no study \"{slug}\"")))?;
+    let storage = Storage::connect(&config.database_url).await?;
+    let total = storage.study_progress(slug).await?.submitted;
+    storage
+        .audit(
+            app::admin::session::now(),
+            "command line",
+            "exported data",
+            &format!("study {slug}, {}, {}", format.slug(), options.describe()),
+        )
+        .await?;
+    let file = tokio::fs::File::create(out).await?;
+    let mut sink = WriterSink(tokio::io::BufWriter::with_capacity(256 * 1024, file));
+    let mut progress = crate::progress::Progress::on_terminal(total);
+    let written = write_export(&storage, &study, format, options, &mut sink, &mut |n| {
+        progress.show(n)
+    })
+    .await
+    .map_err(|e| StartupError::Export(e.to_string()))?;
+    progress.done();
+    Ok(written)
 }

@@ -126,16 +126,7 @@ impl TestApp {
     pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> Self {
         let dir = tempfile::tempdir().expect("temporary folder");
         let database_url = fresh_database(&dir).await;
-        let mut config = Config {
-            database_url: database_url.clone(),
-            studies_dir: studies_dir(),
-            default_study: "sam".into(),
-            public_url: None,
-            min_group_size: 10,
-            require_two_factor: true,
-            listen_addr: Some("127.0.0.1:0".parse().unwrap()),
-            operations: server::config::Operations::default(),
-        };
+        let mut config = test_config(&database_url);
         adjust(&mut config);
         let server = ServerThread::start(config).await;
         let client = http_client();
@@ -240,6 +231,20 @@ impl TestApp {
     pub async fn pool(&self) -> sqlx::AnyPool {
         sqlx::any::install_default_drivers();
         sqlx::AnyPool::connect(&self.database_url).await.unwrap()
+    }
+}
+
+/// The settings a test server runs with, on `database_url`.
+pub fn test_config(database_url: &str) -> Config {
+    Config {
+        database_url: database_url.to_owned(),
+        studies_dir: studies_dir(),
+        default_study: "sam".into(),
+        public_url: None,
+        min_group_size: 10,
+        require_two_factor: true,
+        listen_addr: Some("127.0.0.1:0".parse().unwrap()),
+        operations: server::config::Operations::default(),
     }
 }
 

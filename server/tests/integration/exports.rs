@@ -1,0 +1,143 @@
+//! Anonymised exports: downloads from the researcher area (who may, what they get, the audit
+//! log) and the `server export` command, on both database engines.
+
+use std::collections::BTreeMap;
+
+use crate::support::{TestApp, test_config};
+use app::export::ExportOptions;
+use reqwest::{StatusCode, header};
+
+const UNICODE_ANSWER: &str = "Cooking 😀, Gwasanaeth ŵ ŷ, سام يحب الطبخ, \"quoted\"\nnew line";
+
+fn read_csv(text: &str) -> Vec<BTreeMap<String, String>> {
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    reader
+        .records()
+        .map(|record| {
+            let record = record.unwrap();
+            headers
+                .iter()
+                .map(str::to_owned)
+                .zip(record.iter().map(str::to_owned))
+                .collect()
+        })
+        .collect()
+}
+
+async fn study_with_two_participants() -> TestApp {
+    let app = TestApp::spawn().await;
+    app.submit_response("inpatient", UNICODE_ANSWER).await;
+    app.submit_response("community", "=HYPERLINK(\"http://evil\")")
+        .await;
+    app.consent().await;
+    app
+}
+
+#[tokio::test]
+async fn a_researcher_downloads_the_wide_csv_as_a_streamed_attachment() {
+    let app = study_with_two_participants().await;
+    let cookie = app.signed_in_as("researcher").await;
+    let response = app
+        .get_with_cookie("/admin/studies/sam/exports/csv-wide", &cookie)
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let header_of = |name| response.headers()[name].to_str().unwrap().to_owned();
+    assert_eq!(
+        header_of(header::CONTENT_DISPOSITION),
+        "attachment; filename=\"sam-wide.csv\""
+    );
+    assert!(header_of(header::CONTENT_TYPE).starts_with("text/csv"));
+    assert!(
+        response.headers().get(header::CONTENT_LENGTH).is_none(),
+        "streamed, not built first"
+    );
+    let rows = read_csv(&response.text().await.unwrap());
+    assert_eq!(rows.len(), 2, "only submitted responses");
+    assert_eq!(rows[0]["participant"], "P1");
+    assert_eq!(rows[0]["r2"], UNICODE_ANSWER);
+    assert_eq!(rows[0]["experience"], "1-2-years");
+    assert_eq!(rows[0]["money_support"], "4");
+    assert_eq!(rows[1]["r2"], "'=HYPERLINK(\"http://evil\")");
+    assert!(rows.iter().all(|row| !row.values().any(|v| v.len() == 36)));
+
+    let audit = app.storage().await.audit_entries(5).await.unwrap();
+    let (_, actor, action, detail) = &audit[0];
+    assert_eq!(
+        (actor.as_str(), action.as_str(), detail.as_str()),
+        (
+            "researcher@example.org",
+            "exported data",
+            "study sam, csv-wide, experience banded"
+        )
+    );
+}
+
+#[tokio::test]
+async fn long_and_excel_variants_and_exact_months_on_request() {
+    let app = study_with_two_participants().await;
+    let cookie = app.signed_in_as("owner").await;
+    let long = app
+        .get_with_cookie(
+            "/admin/studies/sam/exports/csv-long?experience=exact",
+            &cookie,
+        )
+        .await;
+    assert_eq!(long.status(), StatusCode::OK);
+    let rows = read_csv(&long.text().await.unwrap());
+    let experience: Vec<_> = rows
+        .iter()
+        .filter(|row| row["question"] == "experience")
+        .map(|row| row["value"].as_str())
+        .collect();
+    assert_eq!(experience, ["14", "14"]);
+    let excel = app
+        .get_with_cookie("/admin/studies/sam/exports/csv-excel", &cookie)
+        .await;
+    let bytes = excel.bytes().await.unwrap();
+    assert!(bytes.starts_with("\u{feff}participant,".as_bytes()));
+}
+
+#[tokio::test]
+async fn trainers_and_visitors_get_no_export() {
+    let app = study_with_two_participants().await;
+    let path = "/admin/studies/sam/exports/csv-wide";
+    assert_eq!(app.get(path).await.status(), StatusCode::UNAUTHORIZED);
+    let trainer = app.signed_in_as("trainer").await;
+    let refused = app.get_with_cookie(path, &trainer).await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    assert!(!refused.text().await.unwrap().contains("Cooking"));
+    let researcher = app.signed_in_as("researcher").await;
+    let unknown_format = app
+        .get_with_cookie("/admin/studies/sam/exports/pdf", &researcher)
+        .await;
+    assert_eq!(unknown_format.status(), StatusCode::BAD_REQUEST);
+    let unknown_study = app
+        .get_with_cookie("/admin/studies/nope/exports/csv-wide", &researcher)
+        .await;
+    assert_eq!(unknown_study.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn the_command_line_writes_the_same_export_and_audits_it() {
+    let app = study_with_two_participants().await;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("sam.csv");
+    let config = test_config(&app.database_url);
+    let written =
+        server::startup::export(&config, "sam", "csv-wide", &out, ExportOptions::default())
+            .await
+            .unwrap();
+    assert_eq!(written, 2);
+    let rows = read_csv(&std::fs::read_to_string(&out).unwrap());
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[1]["participant"], "P2");
+    let audit = app.storage().await.audit_entries(1).await.unwrap();
+    assert_eq!(audit[0].1, "command line");
+    assert_eq!(audit[0].2, "exported data");
+
+    let unknown = server::startup::export(&config, "sam", "pdf", &out, ExportOptions::default())
+        .await
+        .unwrap_err();
+    assert!(unknown.to_string().contains("csv-wide"), "{unknown}");
+}

@@ -1,9 +1,11 @@
-//! The export formats: their names, files, and how each writes its header and a participant.
+//! The export formats: their names and files, and how each writes its parts.
 
 use super::ExportOptions;
 use super::csv::{UTF8_BOM, push_record, record};
 use super::table::{PARTICIPANT_COLUMN, SUBMITTED_COLUMN, Variable, participant_name};
+use super::{codebook, json};
 use crate::storage::SubmittedResponse;
+use crate::study::Study;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExportFormat {
@@ -13,10 +15,31 @@ pub enum ExportFormat {
     CsvLong,
     /// The wide table with a byte-order mark, so Excel reads it as UTF-8.
     CsvExcel,
+    CodebookCsv,
+    CodebookMarkdown,
+    /// The study definition with every submitted response.
+    Json,
+    /// A REFI-QDA project for qualitative analysis software.
+    Qdpx,
+}
+
+/// What every part of an export needs to know.
+pub(super) struct Context<'a> {
+    pub study: &'a Study,
+    pub variables: Vec<Variable<'a>>,
+    pub options: ExportOptions,
 }
 
 impl ExportFormat {
-    pub const ALL: [Self; 3] = [Self::CsvWide, Self::CsvLong, Self::CsvExcel];
+    pub const ALL: [Self; 7] = [
+        Self::CsvWide,
+        Self::CsvLong,
+        Self::CsvExcel,
+        Self::CodebookCsv,
+        Self::CodebookMarkdown,
+        Self::Json,
+        Self::Qdpx,
+    ];
 
     /// The name in addresses and on the command line.
     pub fn slug(self) -> &'static str {
@@ -24,6 +47,10 @@ impl ExportFormat {
             Self::CsvWide => "csv-wide",
             Self::CsvLong => "csv-long",
             Self::CsvExcel => "csv-excel",
+            Self::CodebookCsv => "codebook-csv",
+            Self::CodebookMarkdown => "codebook-md",
+            Self::Json => "json",
+            Self::Qdpx => "qdpx",
         }
     }
 
@@ -37,61 +64,75 @@ impl ExportFormat {
             Self::CsvWide => "CSV, one row per participant (wide)",
             Self::CsvLong => "CSV, one row per participant and question (long)",
             Self::CsvExcel => "CSV for Excel (wide, with a byte-order mark)",
+            Self::CodebookCsv => "Codebook as CSV",
+            Self::CodebookMarkdown => "Codebook as Markdown",
+            Self::Json => "JSON: the study definition with all responses",
+            Self::Qdpx => "REFI-QDA project (.qdpx) for qualitative analysis software",
         }
     }
 
     pub fn file_name(self, study_slug: &str) -> String {
-        match self {
-            Self::CsvWide => format!("{study_slug}-wide.csv"),
-            Self::CsvLong => format!("{study_slug}-long.csv"),
-            Self::CsvExcel => format!("{study_slug}-wide-excel.csv"),
-        }
+        let suffix = match self {
+            Self::CsvWide => "wide.csv",
+            Self::CsvLong => "long.csv",
+            Self::CsvExcel => "wide-excel.csv",
+            Self::CodebookCsv => "codebook.csv",
+            Self::CodebookMarkdown => "codebook.md",
+            Self::Json => "responses.json",
+            Self::Qdpx => "project.qdpx",
+        };
+        format!("{study_slug}-{suffix}")
     }
 
     pub fn content_type(self) -> &'static str {
-        "text/csv; charset=utf-8"
-    }
-
-    /// What comes before the first participant: the header row.
-    pub(super) fn preamble(self, variables: &[Variable<'_>]) -> String {
         match self {
-            Self::CsvWide => wide_header(variables),
-            Self::CsvExcel => format!("{UTF8_BOM}{}", wide_header(variables)),
-            Self::CsvLong => record([PARTICIPANT_COLUMN, SUBMITTED_COLUMN, "question", "value"]),
+            Self::CsvWide | Self::CsvLong | Self::CsvExcel | Self::CodebookCsv => {
+                "text/csv; charset=utf-8"
+            }
+            Self::CodebookMarkdown => "text/markdown; charset=utf-8",
+            Self::Json => "application/json",
+            Self::Qdpx => "application/zip",
         }
     }
 
-    /// One participant's rows.
+    /// False for exports about the study alone, such as the codebook.
+    pub fn reads_responses(self) -> bool {
+        !matches!(self, Self::CodebookCsv | Self::CodebookMarkdown)
+    }
+
+    /// What comes before the first participant.
+    pub(super) fn opening(self, cx: &Context<'_>) -> String {
+        match self {
+            Self::CsvWide => wide_header(&cx.variables),
+            Self::CsvExcel => format!("{UTF8_BOM}{}", wide_header(&cx.variables)),
+            Self::CsvLong => record([PARTICIPANT_COLUMN, SUBMITTED_COLUMN, "question", "value"]),
+            Self::CodebookCsv => codebook::csv(cx.study, &cx.variables, cx.options),
+            Self::CodebookMarkdown => codebook::markdown(cx.study, &cx.variables, cx.options),
+            Self::Json => json::opening(cx.study, cx.options),
+            Self::Qdpx => String::new(),
+        }
+    }
+
+    /// One participant's part; `first` for the first participant written.
     pub(super) fn participant(
         self,
-        variables: &[Variable<'_>],
+        cx: &Context<'_>,
         response: &SubmittedResponse,
-        options: ExportOptions,
+        first: bool,
     ) -> String {
-        let name = participant_name(response.participant_number);
-        let day = response.submitted_on.format("%Y-%m-%d").to_string();
-        let answer = |variable: &Variable<'_>| {
-            variable.cell(
-                response.answers.get(variable.id()).map(String::as_str),
-                options,
-            )
-        };
         match self {
-            Self::CsvWide | Self::CsvExcel => {
-                let cells: Vec<_> = variables.iter().map(answer).collect();
-                let leading = [name.as_str(), day.as_str()];
-                record(leading.into_iter().chain(cells.iter().map(AsRef::as_ref)))
-            }
-            Self::CsvLong => {
-                let mut rows = String::new();
-                for variable in variables {
-                    push_record(
-                        &mut rows,
-                        [&name, &day, variable.id(), answer(variable).as_ref()],
-                    );
-                }
-                rows
-            }
+            Self::CsvWide | Self::CsvExcel => wide_row(cx, response),
+            Self::CsvLong => long_rows(cx, response),
+            Self::Json => json::response(&cx.variables, response, cx.options, first),
+            Self::CodebookCsv | Self::CodebookMarkdown | Self::Qdpx => String::new(),
+        }
+    }
+
+    /// What comes after the last participant.
+    pub(super) fn closing(self) -> &'static str {
+        match self {
+            Self::Json => json::CLOSING,
+            _ => "",
         }
     }
 }
@@ -105,11 +146,46 @@ fn wide_header(variables: &[Variable<'_>]) -> String {
     )
 }
 
+fn day(response: &SubmittedResponse) -> String {
+    response.submitted_on.format("%Y-%m-%d").to_string()
+}
+
+fn answer<'r>(
+    cx: &Context<'_>,
+    response: &'r SubmittedResponse,
+    variable: &Variable<'_>,
+) -> std::borrow::Cow<'r, str> {
+    let stored = response.answers.get(variable.id()).map(String::as_str);
+    variable.cell(stored, cx.options)
+}
+
+fn wide_row(cx: &Context<'_>, response: &SubmittedResponse) -> String {
+    let name = participant_name(response.participant_number);
+    let day = day(response);
+    let cells: Vec<_> = cx
+        .variables
+        .iter()
+        .map(|v| answer(cx, response, v))
+        .collect();
+    let leading = [name.as_str(), day.as_str()];
+    record(leading.into_iter().chain(cells.iter().map(AsRef::as_ref)))
+}
+
+fn long_rows(cx: &Context<'_>, response: &SubmittedResponse) -> String {
+    let name = participant_name(response.participant_number);
+    let day = day(response);
+    let mut rows = String::new();
+    for variable in &cx.variables {
+        let cell = answer(cx, response, variable);
+        push_record(&mut rows, [&name, &day, variable.id(), cell.as_ref()]);
+    }
+    rows
+}
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeMap;
 
-    use super::ExportFormat;
+    use super::{Context, ExportFormat};
     use crate::export::{ExportOptions, variables};
     use crate::storage::SubmittedResponse;
     use crate::study::Study;
@@ -138,8 +214,12 @@ mod tests {
 
     fn export(format: ExportFormat, options: ExportOptions) -> String {
         let study = sam();
-        let variables = variables(&study);
-        format.preamble(&variables) + &format.participant(&variables, &response(), options)
+        let cx = Context {
+            study: &study,
+            variables: variables(&study),
+            options,
+        };
+        format.opening(&cx) + &format.participant(&cx, &response(), true) + format.closing()
     }
 
     fn read_back(text: &str) -> Vec<BTreeMap<String, String>> {
@@ -199,5 +279,52 @@ mod tests {
         let experience = rows.iter().find(|r| r["question"] == "experience").unwrap();
         assert_eq!(experience["value"], "1-2-years");
         assert!(rows.iter().all(|r| r["participant"] == "P17"));
+    }
+
+    #[test]
+    fn the_codebook_lists_wording_types_values_and_version() {
+        let text = export(ExportFormat::CodebookCsv, ExportOptions::default());
+        let rows = read_back(&text);
+        let support = rows
+            .iter()
+            .find(|r| r["variable"] == "money_support")
+            .unwrap();
+        assert_eq!(
+            support["question"],
+            "How far would you support Sam in going ahead with this?"
+        );
+        assert_eq!(support["type"], "likert");
+        assert_eq!(support["values"], "1; 2; 3; 4; 5");
+        assert!(support["value_labels"].starts_with("1 = Strongly discourage; 2 = Discourage"));
+        assert_eq!(support["study_version"], "1.0.0");
+        let experience = rows.iter().find(|r| r["variable"] == "experience").unwrap();
+        assert!(experience["value_labels"].contains("1-2-years = 1 year to less than 2 years"));
+        let markdown = export(ExportFormat::CodebookMarkdown, ExportOptions::default());
+        assert!(markdown.contains(
+            "| r3 | What may hinder Sam's recovery, as you see it? | text | free text |  |"
+        ));
+        assert!(markdown.contains("version 1.0.0"));
+    }
+
+    #[test]
+    fn json_holds_the_definition_and_anonymised_answers() {
+        let text = export(ExportFormat::Json, ExportOptions::default());
+        let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(value["study"]["definition"]["slug"], "sam");
+        assert_eq!(value["responses"][0]["participant"], "P17");
+        assert_eq!(value["responses"][0]["answers"]["experience"], "1-2-years");
+        assert_eq!(value["responses"][0]["answers"]["r1"], "=cmd|' /C calc'!A0");
+        let study = sam();
+        let cx = Context {
+            study: &study,
+            variables: variables(&study),
+            options: ExportOptions::default(),
+        };
+        let two = ExportFormat::Json.opening(&cx)
+            + &ExportFormat::Json.participant(&cx, &response(), true)
+            + &ExportFormat::Json.participant(&cx, &response(), false)
+            + ExportFormat::Json.closing();
+        let value: serde_json::Value = serde_json::from_str(&two).unwrap();
+        assert_eq!(value["responses"].as_array().unwrap().len(), 2);
     }
 }

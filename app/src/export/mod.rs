@@ -1,9 +1,12 @@
 //! Anonymised exports of a study's submitted responses, for the tools researchers use.
 //! Every export streams: one participant is read, written and forgotten before the next.
 
+mod codebook;
 pub mod csv;
 pub mod download;
 mod format;
+mod json;
+mod qdpx;
 mod sink;
 mod table;
 
@@ -15,6 +18,11 @@ pub use table::{Variable, variables};
 
 use crate::storage::{Storage, StorageError};
 use crate::study::Study;
+
+/// The GUID of one answer's TextSource in the REFI-QDA export: the same in every export.
+pub fn qdpx_source_guid(study_slug: &str, participant: i64, question: &str) -> String {
+    qdpx::Guids::of_study(study_slug).source(participant, question)
+}
 
 /// What a researcher may choose about an export.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -58,16 +66,30 @@ pub async fn write_export(
     sink: &mut impl ExportSink,
     progress: &mut (dyn FnMut(u64) + Send),
 ) -> Result<u64, ExportError> {
-    let variables = variables(study);
-    let mut participants = std::pin::pin!(storage.submitted_responses(&study.slug));
-    let mut written = 0;
-    sink.write(format.preamble(&variables)).await?;
-    while let Some(response) = participants.try_next().await? {
-        sink.write(format.participant(&variables, &response, options))
-            .await?;
-        written += 1;
-        progress(written);
+    let cx = format::Context {
+        study,
+        variables: variables(study),
+        options,
+    };
+    if format == ExportFormat::Qdpx {
+        return qdpx::write(storage, &cx, sink, progress).await;
     }
+    sink.write(format.opening(&cx).into_bytes()).await?;
+    let mut written = 0;
+    if format.reads_responses() {
+        let mut participants = std::pin::pin!(storage.submitted_responses(&study.slug));
+        while let Some(response) = participants.try_next().await? {
+            sink.write(
+                format
+                    .participant(&cx, &response, written == 0)
+                    .into_bytes(),
+            )
+            .await?;
+            written += 1;
+            progress(written);
+        }
+    }
+    sink.write(format.closing().as_bytes().to_vec()).await?;
     sink.finish().await?;
     Ok(written)
 }

@@ -8,7 +8,7 @@ use tokio::sync::mpsc;
 
 /// Takes an export's text piece by piece.
 pub trait ExportSink: Send {
-    fn write(&mut self, chunk: String) -> impl Future<Output = io::Result<()>> + Send;
+    fn write(&mut self, chunk: Vec<u8>) -> impl Future<Output = io::Result<()>> + Send;
     fn finish(&mut self) -> impl Future<Output = io::Result<()>> + Send;
 }
 
@@ -16,8 +16,8 @@ pub trait ExportSink: Send {
 pub struct WriterSink<W>(pub W);
 
 impl<W: AsyncWrite + Unpin + Send> ExportSink for WriterSink<W> {
-    async fn write(&mut self, chunk: String) -> io::Result<()> {
-        self.0.write_all(chunk.as_bytes()).await
+    async fn write(&mut self, chunk: Vec<u8>) -> io::Result<()> {
+        self.0.write_all(&chunk).await
     }
 
     async fn finish(&mut self) -> io::Result<()> {
@@ -27,10 +27,10 @@ impl<W: AsyncWrite + Unpin + Send> ExportSink for WriterSink<W> {
 
 /// Sends each piece to an HTTP body. The channel is small, so a slow download holds the export
 /// back instead of letting it pile up in memory.
-pub struct ChannelSink(pub mpsc::Sender<io::Result<String>>);
+pub struct ChannelSink(pub mpsc::Sender<io::Result<Vec<u8>>>);
 
 impl ExportSink for ChannelSink {
-    async fn write(&mut self, chunk: String) -> io::Result<()> {
+    async fn write(&mut self, chunk: Vec<u8>) -> io::Result<()> {
         self.0
             .send(Ok(chunk))
             .await

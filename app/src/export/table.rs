@@ -38,6 +38,63 @@ impl Variable<'_> {
     }
 }
 
+/// How statistics packages should treat a variable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Measure {
+    Nominal,
+    Ordinal,
+    Scale,
+}
+
+impl Variable<'_> {
+    /// The question's kind as the codebook names it.
+    pub fn kind_name(&self) -> &'static str {
+        match self.question.kind {
+            QuestionKind::Text { .. } => "text",
+            QuestionKind::Likert { .. } => "likert",
+            QuestionKind::Choice { .. } => "choice",
+            QuestionKind::Duration => "duration",
+        }
+    }
+
+    /// The values a cell may hold, each with its label; empty for free text and exact months.
+    pub fn value_labels(&self, options: ExportOptions) -> Vec<(String, String)> {
+        match &self.question.kind {
+            QuestionKind::Likert { labels } => labels
+                .iter()
+                .enumerate()
+                .map(|(i, label)| ((i + 1).to_string(), label.clone()))
+                .collect(),
+            QuestionKind::Choice { options } => options
+                .iter()
+                .map(|o| (o.value.clone(), o.label.clone()))
+                .collect(),
+            QuestionKind::Duration if !options.exact_experience => ExperienceBand::ALL
+                .iter()
+                .map(|band| (band.slug().to_owned(), band.label().to_owned()))
+                .collect(),
+            QuestionKind::Duration | QuestionKind::Text { .. } => Vec::new(),
+        }
+    }
+
+    /// What a cell holds when there are no value labels to list.
+    pub fn free_values(&self) -> &'static str {
+        match self.question.kind {
+            QuestionKind::Duration => "whole months",
+            _ => "free text",
+        }
+    }
+
+    pub fn measure(&self, options: ExportOptions) -> Measure {
+        match self.question.kind {
+            QuestionKind::Likert { .. } => Measure::Ordinal,
+            QuestionKind::Duration if options.exact_experience => Measure::Scale,
+            QuestionKind::Duration => Measure::Ordinal,
+            QuestionKind::Choice { .. } | QuestionKind::Text { .. } => Measure::Nominal,
+        }
+    }
+}
+
 /// The study's switched-on questions, in the order participants meet them.
 pub fn variables(study: &Study) -> Vec<Variable<'_>> {
     study

@@ -67,6 +67,15 @@ install_chromium() {
     fi
 }
 
+# xmllint validates the REFI-QDA export against its schema in the integration tests (180 kB).
+install_xmllint() {
+    if ! command -v xmllint >/dev/null; then
+        say "installing xmllint (libxml2-utils) from Debian"
+        apt-get update >&2
+        DEBIAN_FRONTEND=noninteractive apt-get install -y libxml2-utils >&2
+    fi
+}
+
 install_end2end_packages() {
     local lock="$ROOT/end2end/package-lock.json" stamp="$ROOT/end2end/node_modules/.installed-lock"
     if [ ! -f "$stamp" ] || ! cmp -s "$lock" "$stamp"; then
@@ -90,6 +99,7 @@ case "${1:-build}" in
         install_wasm_opt
         install_cargo_nextest
         install_chromium
+        install_xmllint
         install_end2end_packages
         ;;
     *)

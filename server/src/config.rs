@@ -35,7 +35,7 @@ pub enum Command {
         /// The study's slug, e.g. sam.
         #[arg(long)]
         study: String,
-        /// csv-wide, csv-long or csv-excel.
+        /// csv-wide, csv-long, csv-excel, codebook-csv, codebook-md, json or qdpx.
         #[arg(long)]
         format: String,
         /// The file to write (replaced if it exists).

@@ -141,3 +141,71 @@ async fn the_command_line_writes_the_same_export_and_audits_it() {
         .unwrap_err();
     assert!(unknown.to_string().contains("csv-wide"), "{unknown}");
 }
+
+fn unzip(bytes: &[u8]) -> BTreeMap<String, String> {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip file");
+    (0..archive.len())
+        .map(|i| {
+            let mut file = archive.by_index(i).unwrap();
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut file, &mut text).unwrap();
+            (file.name().to_owned(), text)
+        })
+        .collect()
+}
+
+/// Validates with xmllint; fails (never skips) when xmllint is missing: scripts/install-tools.sh
+/// test installs it.
+fn assert_valid_refi_qda(project_qde: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("project.qde");
+    std::fs::write(&file, project_qde).unwrap();
+    let schema =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/refi-qda/Project.xsd");
+    let output = std::process::Command::new("xmllint")
+        .arg("--noout")
+        .arg("--schema")
+        .arg(&schema)
+        .arg(&file)
+        .output()
+        .expect("xmllint runs (Debian libxml2-utils; scripts/install-tools.sh test installs it)");
+    assert!(
+        output.status.success(),
+        "project.qde is not valid REFI-QDA: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[tokio::test]
+async fn the_refi_qda_project_is_valid_complete_and_stable() {
+    let app = study_with_two_participants().await;
+    let cookie = app.signed_in_as("researcher").await;
+    let download = || async {
+        let response = app
+            .get_with_cookie("/admin/studies/sam/exports/qdpx", &cookie)
+            .await;
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(response.headers()[header::CONTENT_TYPE], "application/zip");
+        response.bytes().await.unwrap()
+    };
+    let files = unzip(&download().await);
+    let project = &files["project.qde"];
+    assert_valid_refi_qda(project);
+    let sources: Vec<_> = files.keys().filter(|n| n.starts_with("sources/")).collect();
+    assert_eq!(sources.len(), 2 * 9, "nine text answers each");
+    let guid = app::export::qdpx_source_guid("sam", 1, "r2");
+    assert_eq!(files[&format!("sources/{guid}.txt")], UNICODE_ANSWER);
+    assert!(project.contains(&format!("plainTextPath=\"internal://{guid}.txt\"")));
+    assert!(project.contains("<Case guid=") && project.contains("name=\"P2\""));
+    assert!(project.contains("<TextValue>1-2-years</TextValue>"));
+    assert!(project.contains("<IntegerValue>4</IntegerValue>"));
+    assert!(
+        project.contains("name=\"Situation 1 of 3: Sam&apos;s money\"")
+            || project.contains("name=\"Situation 1 of 3: Sam's money\"")
+    );
+    assert_eq!(
+        unzip(&download().await)["project.qde"],
+        *project,
+        "same GUIDs again"
+    );
+}

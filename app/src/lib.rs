@@ -13,6 +13,8 @@ pub mod forms;
 #[cfg(feature = "ssr")]
 pub mod rate_limit;
 #[cfg(feature = "ssr")]
+pub mod redaction;
+#[cfg(feature = "ssr")]
 pub mod secret_token;
 #[cfg(feature = "ssr")]
 pub mod security;

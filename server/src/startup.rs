@@ -307,5 +307,10 @@ pub async fn export(
     .await
     .map_err(|e| StartupError::Export(e.to_string()))?;
     progress.done();
+    let minimum = config.min_group_size;
+    let small = app::export::small_groups::small_groups_of(&storage, slug, minimum).await?;
+    if let Some(warning) = app::export::small_groups::warning(&small, minimum) {
+        eprintln!("warning: {warning}");
+    }
     Ok(written)
 }

@@ -297,6 +297,9 @@ pub(crate) mod server {
     pub async fn dashboard(slug: &str) -> Result<DashboardView, AppError> {
         let (state, staff, study) = research_study(slug).await?;
         let progress = state.storage.study_progress(slug).await?;
+        let minimum = state.min_group_size;
+        let small_groups =
+            crate::export::small_groups::small_groups_of(&state.storage, slug, minimum).await?;
         let stopped_at = step_titles(&study)
             .into_iter()
             .map(|(step, title)| {
@@ -331,6 +334,14 @@ pub(crate) mod server {
                     id: q.id.clone(),
                     page_title: page.title.clone(),
                     label: q.label.clone(),
+                })
+                .collect(),
+            small_group_warning: crate::export::small_groups::warning(&small_groups, minimum),
+            exports: crate::export::ExportFormat::ALL
+                .iter()
+                .map(|format| ExportLink {
+                    format: format.slug().to_owned(),
+                    description: format.description().to_owned(),
                 })
                 .collect(),
         })

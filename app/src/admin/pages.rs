@@ -289,6 +289,22 @@ pub fn DashboardPage() -> impl IntoView {
                     <span class="hint">{format!(" ({})", q.page_title)}</span></li>
                 }).collect_view()}
             </ul>
+            <h2>"Export anonymised data"</h2>
+            <p>"Participants appear as P1, P2 and so on, with the day they submitted and nothing finer. "
+               "Experience is given in bands; each export also comes with exact months, for analyses that need them. "
+               "Every download is recorded in the audit log."</p>
+            {d.small_group_warning.map(|warning| view! {
+                <div class="inset" role="status"><strong>"Warning: "</strong>{warning}</div>
+            })}
+            <ul class="question-list">
+                {d.exports.into_iter().map(|e| {
+                    let href = format!("/admin/studies/{slug}/exports/{}", e.format);
+                    view! {
+                        <li><a href=href.clone() download="">{e.description}</a>
+                        <span class="hint">" or "<a href=format!("{href}?experience=exact") download="">"with exact months"</a></span></li>
+                    }
+                }).collect_view()}
+            </ul>
         }
     })
 }

@@ -81,6 +81,16 @@ pub struct DashboardView {
     pub stopped_at: Vec<StepCount>,
     pub submitted_per_day: Vec<DayCount>,
     pub questions: Vec<QuestionLink>,
+    pub exports: Vec<ExportLink>,
+    /// Set when some combination of setting, role and experience band is shared by too few people.
+    pub small_group_warning: Option<String>,
+}
+
+/// One export format offered for download.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExportLink {
+    pub format: String,
+    pub description: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

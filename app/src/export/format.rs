@@ -3,7 +3,7 @@
 use super::ExportOptions;
 use super::csv::{UTF8_BOM, push_record, record};
 use super::table::{PARTICIPANT_COLUMN, SUBMITTED_COLUMN, Variable, participant_name};
-use super::{codebook, json};
+use super::{codebook, json, syntax};
 use crate::storage::SubmittedResponse;
 use crate::study::Study;
 
@@ -17,6 +17,10 @@ pub enum ExportFormat {
     CsvExcel,
     CodebookCsv,
     CodebookMarkdown,
+    /// SPSS (or PSPP) syntax that reads the wide CSV with all labels.
+    SpssSyntax,
+    /// An R script that reads the wide CSV with labelled factors.
+    RScript,
     /// The study definition with every submitted response.
     Json,
     /// A REFI-QDA project for qualitative analysis software.
@@ -31,12 +35,14 @@ pub(super) struct Context<'a> {
 }
 
 impl ExportFormat {
-    pub const ALL: [Self; 7] = [
+    pub const ALL: [Self; 9] = [
         Self::CsvWide,
         Self::CsvLong,
         Self::CsvExcel,
         Self::CodebookCsv,
         Self::CodebookMarkdown,
+        Self::SpssSyntax,
+        Self::RScript,
         Self::Json,
         Self::Qdpx,
     ];
@@ -49,6 +55,8 @@ impl ExportFormat {
             Self::CsvExcel => "csv-excel",
             Self::CodebookCsv => "codebook-csv",
             Self::CodebookMarkdown => "codebook-md",
+            Self::SpssSyntax => "spss-syntax",
+            Self::RScript => "r-script",
             Self::Json => "json",
             Self::Qdpx => "qdpx",
         }
@@ -66,6 +74,8 @@ impl ExportFormat {
             Self::CsvExcel => "CSV for Excel (wide, with a byte-order mark)",
             Self::CodebookCsv => "Codebook as CSV",
             Self::CodebookMarkdown => "Codebook as Markdown",
+            Self::SpssSyntax => "SPSS syntax that reads the wide CSV with all labels",
+            Self::RScript => "R script that reads the wide CSV with labelled factors",
             Self::Json => "JSON: the study definition with all responses",
             Self::Qdpx => "REFI-QDA project (.qdpx) for qualitative analysis software",
         }
@@ -78,6 +88,8 @@ impl ExportFormat {
             Self::CsvExcel => "wide-excel.csv",
             Self::CodebookCsv => "codebook.csv",
             Self::CodebookMarkdown => "codebook.md",
+            Self::SpssSyntax => "wide.sps",
+            Self::RScript => "wide.R",
             Self::Json => "responses.json",
             Self::Qdpx => "project.qdpx",
         };
@@ -90,6 +102,7 @@ impl ExportFormat {
                 "text/csv; charset=utf-8"
             }
             Self::CodebookMarkdown => "text/markdown; charset=utf-8",
+            Self::SpssSyntax | Self::RScript => "text/plain; charset=utf-8",
             Self::Json => "application/json",
             Self::Qdpx => "application/zip",
         }
@@ -97,7 +110,10 @@ impl ExportFormat {
 
     /// False for exports about the study alone, such as the codebook.
     pub fn reads_responses(self) -> bool {
-        !matches!(self, Self::CodebookCsv | Self::CodebookMarkdown)
+        !matches!(
+            self,
+            Self::CodebookCsv | Self::CodebookMarkdown | Self::SpssSyntax | Self::RScript
+        )
     }
 
     /// What comes before the first participant.
@@ -108,6 +124,8 @@ impl ExportFormat {
             Self::CsvLong => record([PARTICIPANT_COLUMN, SUBMITTED_COLUMN, "question", "value"]),
             Self::CodebookCsv => codebook::csv(cx.study, &cx.variables, cx.options),
             Self::CodebookMarkdown => codebook::markdown(cx.study, &cx.variables, cx.options),
+            Self::SpssSyntax => syntax::spss(cx),
+            Self::RScript => syntax::r(cx),
             Self::Json => json::opening(cx.study, cx.options),
             Self::Qdpx => String::new(),
         }
@@ -124,7 +142,11 @@ impl ExportFormat {
             Self::CsvWide | Self::CsvExcel => wide_row(cx, response),
             Self::CsvLong => long_rows(cx, response),
             Self::Json => json::response(&cx.variables, response, cx.options, first),
-            Self::CodebookCsv | Self::CodebookMarkdown | Self::Qdpx => String::new(),
+            Self::CodebookCsv
+            | Self::CodebookMarkdown
+            | Self::SpssSyntax
+            | Self::RScript
+            | Self::Qdpx => String::new(),
         }
     }
 
@@ -326,5 +348,35 @@ mod tests {
             + ExportFormat::Json.closing();
         let value: serde_json::Value = serde_json::from_str(&two).unwrap();
         assert_eq!(value["responses"].as_array().unwrap().len(), 2);
+    }
+
+    #[test]
+    fn spss_and_r_scripts_carry_every_label() {
+        let spss = export(ExportFormat::SpssSyntax, ExportOptions::default());
+        assert!(spss.contains("/FILE='sam-wide.csv'"));
+        assert!(spss.contains("    money_support F8.0\n"));
+        assert!(spss.contains("    r1 A20001\n"));
+        assert!(spss.contains("/r3 'What may hinder Sam''s recovery, as you see it?'"));
+        assert!(spss.contains("money_support 1 'Strongly discourage' 2 'Discourage'"));
+        assert!(
+            spss.contains("VALUE LABELS\n setting 'community' 'Community mental health services'")
+        );
+        assert!(spss.contains(" /role 'support_worker' 'Support worker'"));
+        assert!(spss.contains("/money_support (ORDINAL)") && spss.contains("/r1 (NOMINAL)"));
+        let r = export(ExportFormat::RScript, ExportOptions::default());
+        assert!(r.contains("read.csv(\"sam-wide.csv\""));
+        assert!(r.contains(
+            "answers[[\"money_support\"]] <- factor(answers[[\"money_support\"]], levels = c(\"1\", \"2\", \"3\", \"4\", \"5\"), labels = c(\"Strongly discourage\""
+        ));
+        assert!(r.contains("attr(answers[[\"r3\"]], \"label\") <- \"What may hinder Sam's recovery, as you see it?\""));
+        let exact = export(
+            ExportFormat::RScript,
+            ExportOptions {
+                exact_experience: true,
+            },
+        );
+        assert!(
+            exact.contains("answers[[\"experience\"]] <- as.integer(answers[[\"experience\"]])")
+        );
     }
 }

@@ -8,6 +8,8 @@ mod format;
 mod json;
 mod qdpx;
 mod sink;
+pub mod small_groups;
+mod syntax;
 mod table;
 
 use futures_util::TryStreamExt;

@@ -80,3 +80,45 @@ fn add_answer(response: Option<&mut SubmittedResponse>, row: &AnyRow) -> Result<
     }
     Ok(())
 }
+
+/// How many submitted participants gave one combination of setting, role and experience
+/// (whole months); `None` where a question was not answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemographicCount {
+    pub setting: Option<String>,
+    pub role: Option<String>,
+    pub experience_months: Option<String>,
+    pub people: i64,
+}
+
+impl Storage {
+    /// Submitted participants counted by their answers to the label questions.
+    pub async fn demographic_counts(
+        &self,
+        study_slug: &str,
+    ) -> Result<Vec<DemographicCount>, StorageError> {
+        let rows = sqlx::query(
+            "SELECT s.value AS setting, ro.value AS role, e.value AS experience, COUNT(*) AS people
+             FROM responses r
+             LEFT JOIN answers s ON s.response_id = r.id AND s.question_id = 'setting'
+             LEFT JOIN answers ro ON ro.response_id = r.id AND ro.question_id = 'role'
+             LEFT JOIN answers e ON e.response_id = r.id AND e.question_id = 'experience'
+             WHERE r.study_slug = $1 AND r.participant_number IS NOT NULL
+             GROUP BY s.value, ro.value, e.value",
+        )
+        .bind(study_slug)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(DemographicCount {
+                    setting: row.try_get("setting")?,
+                    role: row.try_get("role")?,
+                    experience_months: row.try_get("experience")?,
+                    people: row.try_get("people")?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(StorageError::from)
+    }
+}

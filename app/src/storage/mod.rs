@@ -15,7 +15,7 @@ mod progress;
 mod responses;
 mod staff;
 
-pub use export::SubmittedResponse;
+pub use export::{DemographicCount, SubmittedResponse};
 pub use maintenance::Consistency;
 pub use progress::{StudyProgress, SubmittedAnswers};
 pub use responses::ResponseOverview;

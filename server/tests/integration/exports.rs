@@ -209,3 +209,60 @@ async fn the_refi_qda_project_is_valid_complete_and_stable() {
         "same GUIDs again"
     );
 }
+
+#[tokio::test]
+async fn the_progress_page_offers_every_export_and_warns_of_small_groups() {
+    let app = study_with_two_participants().await;
+    let cookie = app.signed_in_as("researcher").await;
+    let page = app
+        .get_with_cookie("/admin/studies/sam", &cookie)
+        .await
+        .text()
+        .await
+        .unwrap();
+    for format in app::export::ExportFormat::ALL {
+        let href = format!("/admin/studies/sam/exports/{}", format.slug());
+        assert!(page.contains(&href), "{href}");
+    }
+    assert!(
+        page.contains("fewer than 10 people"),
+        "two participants are a small group"
+    );
+    assert!(page.contains("inpatient, support_worker, 1-2-years (1)"));
+}
+
+#[tokio::test]
+async fn codebook_and_scripts_download_without_reading_responses() {
+    let app = study_with_two_participants().await;
+    let cookie = app.signed_in_as("researcher").await;
+    let text = |path: &'static str| {
+        let app = &app;
+        let cookie = &cookie;
+        async move {
+            let response = app.get_with_cookie(path, cookie).await;
+            assert_eq!(response.status(), StatusCode::OK, "{path}");
+            response.text().await.unwrap()
+        }
+    };
+    let codebook = read_csv(&text("/admin/studies/sam/exports/codebook-csv").await);
+    assert!(codebook.iter().any(|row| row["variable"] == "r1"));
+    assert!(
+        text("/admin/studies/sam/exports/codebook-md")
+            .await
+            .starts_with("# Codebook")
+    );
+    assert!(
+        text("/admin/studies/sam/exports/spss-syntax")
+            .await
+            .contains("VALUE LABELS")
+    );
+    assert!(
+        text("/admin/studies/sam/exports/r-script")
+            .await
+            .contains("read.csv(")
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&text("/admin/studies/sam/exports/json").await).unwrap();
+    assert_eq!(json["responses"].as_array().unwrap().len(), 2);
+    assert_eq!(json["responses"][0]["answers"]["r2"], UNICODE_ANSWER);
+}

@@ -1,0 +1,166 @@
+//! Scripts that read the wide CSV export into SPSS (or PSPP) and into R with every label: question
+//! wording as variable labels, Likert anchors and choice labels as value labels or factor levels,
+//! and measure levels.
+
+use super::ExportOptions;
+use super::format::{Context, ExportFormat};
+use super::table::{Measure, PARTICIPANT_COLUMN, SUBMITTED_COLUMN, Variable};
+use crate::study::QuestionKind;
+
+/// True when a variable's cells are numbers (Likert points, exact months).
+fn is_numeric(variable: &Variable<'_>, options: ExportOptions) -> bool {
+    match variable.question.kind {
+        QuestionKind::Likert { .. } => true,
+        QuestionKind::Duration => options.exact_experience,
+        _ => false,
+    }
+}
+
+/// SPSS strings in single quotes, quotes doubled; line breaks would end the command.
+fn spss_string(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''").replace(['\r', '\n'], " "))
+}
+
+fn spss_format(variable: &Variable<'_>, options: ExportOptions) -> String {
+    match variable.question.kind {
+        _ if is_numeric(variable, options) => "F8.0".into(),
+        // Room for the longest answer in bytes (up to 4 a character), within SPSS's limit.
+        QuestionKind::Text { max_chars } => format!("A{}", (max_chars * 4 + 1).min(32_767)),
+        _ => "A64".into(),
+    }
+}
+
+fn spss_level(measure: Measure) -> &'static str {
+    match measure {
+        Measure::Nominal => "NOMINAL",
+        Measure::Ordinal => "ORDINAL",
+        Measure::Scale => "SCALE",
+    }
+}
+
+pub fn spss(cx: &Context<'_>) -> String {
+    let csv = ExportFormat::CsvWide.file_name(&cx.study.slug);
+    let mut text = format!(
+        "* Encoding: UTF-8.\n\
+         * Reads {csv} (the wide CSV export) with its labels. Study {} version {}; {}.\n\
+         * Put this file next to {csv}. Text cells that began with = + - @ carry a leading '.\n\
+         GET DATA\n  /TYPE=TXT\n  /FILE={}\n  /ENCODING='UTF8'\n  /ARRANGEMENT=DELIMITED\n  \
+         /DELCASE=LINE\n  /FIRSTCASE=2\n  /DELIMITERS=','\n  /QUALIFIER='\"'\n  /VARIABLES=\n    \
+         {PARTICIPANT_COLUMN} A16\n    {SUBMITTED_COLUMN} A10\n",
+        cx.study.slug,
+        cx.study.version,
+        cx.options.describe(),
+        spss_string(&csv),
+    );
+    for variable in &cx.variables {
+        text.push_str(&format!(
+            "    {} {}\n",
+            variable.id(),
+            spss_format(variable, cx.options)
+        ));
+    }
+    text.push_str(".\nVARIABLE LABELS\n");
+    text.push_str(&format!(
+        "  {PARTICIPANT_COLUMN} 'Participant'\n  /{SUBMITTED_COLUMN} 'Day submitted (YYYY-MM-DD)'\n"
+    ));
+    for variable in &cx.variables {
+        text.push_str(&format!(
+            "  /{} {}\n",
+            variable.id(),
+            spss_string(&variable.question.label)
+        ));
+    }
+    text.push_str(".\n");
+    let labelled: Vec<_> = cx
+        .variables
+        .iter()
+        .map(|v| (v, v.value_labels(cx.options)))
+        .filter(|(_, labels)| !labels.is_empty())
+        .collect();
+    if !labelled.is_empty() {
+        text.push_str("VALUE LABELS\n");
+        for (i, (variable, labels)) in labelled.iter().enumerate() {
+            let numeric = is_numeric(variable, cx.options);
+            let pairs: Vec<String> = labels
+                .iter()
+                .map(|(value, label)| {
+                    let value = if numeric {
+                        value.clone()
+                    } else {
+                        spss_string(value)
+                    };
+                    format!("{value} {}", spss_string(label))
+                })
+                .collect();
+            let slash = if i == 0 { " " } else { " /" };
+            text.push_str(&format!("{slash}{} {}\n", variable.id(), pairs.join(" ")));
+        }
+        text.push_str(".\n");
+    }
+    text.push_str("VARIABLE LEVEL\n");
+    text.push_str(&format!(
+        "  {PARTICIPANT_COLUMN} {SUBMITTED_COLUMN} (NOMINAL)\n"
+    ));
+    for variable in &cx.variables {
+        text.push_str(&format!(
+            "  /{} ({})\n",
+            variable.id(),
+            spss_level(variable.measure(cx.options))
+        ));
+    }
+    text.push_str(".\nEXECUTE.\n");
+    text
+}
+
+/// An R string literal.
+fn r_string(text: &str) -> String {
+    format!(
+        "\"{}\"",
+        text.replace('\\', "\\\\")
+            .replace('"', "\\\"")
+            .replace('\n', "\\n")
+            .replace('\r', "\\r")
+    )
+}
+
+fn r_vector(items: impl IntoIterator<Item = String>) -> String {
+    format!("c({})", items.into_iter().collect::<Vec<_>>().join(", "))
+}
+
+pub fn r(cx: &Context<'_>) -> String {
+    let csv = ExportFormat::CsvWide.file_name(&cx.study.slug);
+    let name = "answers";
+    let mut text = format!(
+        "# Reads {csv} (the wide CSV export) with labelled factors. Study {} version {}; {}.\n\
+         # Run it in the folder that holds {csv}: source(\"{}\")\n\
+         {name} <- read.csv({}, encoding = \"UTF-8\", stringsAsFactors = FALSE,\n    \
+         na.strings = \"\", check.names = FALSE, colClasses = \"character\")\n\
+         # The export put a ' before text that began like a spreadsheet formula; take it off again.\n\
+         {name}[] <- lapply({name}, function(x) sub(\"^'([-=+@\\t\\r])\", \"\\\\1\", x))\n",
+        cx.study.slug,
+        cx.study.version,
+        cx.options.describe(),
+        ExportFormat::RScript.file_name(&cx.study.slug),
+        r_string(&csv),
+    );
+    for variable in &cx.variables {
+        let column = format!("{name}[[{}]]", r_string(variable.id()));
+        let labels = variable.value_labels(cx.options);
+        let ordered = variable.measure(cx.options) == Measure::Ordinal;
+        if !labels.is_empty() {
+            text.push_str(&format!(
+                "{column} <- factor({column}, levels = {}, labels = {}, ordered = {})\n",
+                r_vector(labels.iter().map(|(v, _)| r_string(v))),
+                r_vector(labels.iter().map(|(_, l)| r_string(l))),
+                if ordered { "TRUE" } else { "FALSE" },
+            ));
+        } else if is_numeric(variable, cx.options) {
+            text.push_str(&format!("{column} <- as.integer({column})\n"));
+        }
+        text.push_str(&format!(
+            "attr({column}, \"label\") <- {}\n",
+            r_string(&variable.question.label)
+        ));
+    }
+    text
+}

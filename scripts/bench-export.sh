@@ -4,6 +4,7 @@
 # project, with peak memory, against `sqlite3 -csv` dumping the same answer rows.
 #
 #   scripts/bench-export.sh [PARTICIPANTS]      # default 10000; needs sqlite3 and /usr/bin/time
+#   BENCH_KEEP=1 scripts/bench-export.sh 100    # keeps the database and exports, prints where
 #
 # Peak RSS growth is the export's peak minus that of `server export --format codebook-csv`, the
 # same process start (studies, database, migrations) without reading any response.
@@ -12,7 +13,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 PARTICIPANTS="${1:-10000}"
 WORK="$(mktemp -d)"
-trap 'rm -rf "$WORK"' EXIT
+if [ -n "${BENCH_KEEP:-}" ]; then echo "files in $WORK" >&2; else trap 'rm -rf "$WORK"' EXIT; fi
 DB="$WORK/bench.db"
 SERVER="$ROOT/target/release/server"
 

@@ -1,5 +1,7 @@
 //! The export formats: their names and files, and how each writes its parts.
 
+use std::borrow::Cow;
+
 use super::ExportOptions;
 use super::csv::{UTF8_BOM, push_record, record};
 use super::table::{PARTICIPANT_COLUMN, SUBMITTED_COLUMN, Variable, participant_name};
@@ -15,6 +17,9 @@ pub enum ExportFormat {
     CsvLong,
     /// The wide table with a byte-order mark, so Excel reads it as UTF-8.
     CsvExcel,
+    /// The wide table with line breaks inside answers turned into spaces: SPSS and PSPP end a
+    /// case at every line break, even inside quotes. The SPSS syntax reads this file.
+    CsvSpss,
     CodebookCsv,
     CodebookMarkdown,
     /// SPSS (or PSPP) syntax that reads the wide CSV with all labels.
@@ -35,10 +40,11 @@ pub(super) struct Context<'a> {
 }
 
 impl ExportFormat {
-    pub const ALL: [Self; 9] = [
+    pub const ALL: [Self; 10] = [
         Self::CsvWide,
         Self::CsvLong,
         Self::CsvExcel,
+        Self::CsvSpss,
         Self::CodebookCsv,
         Self::CodebookMarkdown,
         Self::SpssSyntax,
@@ -53,6 +59,7 @@ impl ExportFormat {
             Self::CsvWide => "csv-wide",
             Self::CsvLong => "csv-long",
             Self::CsvExcel => "csv-excel",
+            Self::CsvSpss => "csv-spss",
             Self::CodebookCsv => "codebook-csv",
             Self::CodebookMarkdown => "codebook-md",
             Self::SpssSyntax => "spss-syntax",
@@ -72,6 +79,7 @@ impl ExportFormat {
             Self::CsvWide => "CSV, one row per participant (wide)",
             Self::CsvLong => "CSV, one row per participant and question (long)",
             Self::CsvExcel => "CSV for Excel (wide, with a byte-order mark)",
+            Self::CsvSpss => "CSV for SPSS (wide, line breaks in answers as spaces)",
             Self::CodebookCsv => "Codebook as CSV",
             Self::CodebookMarkdown => "Codebook as Markdown",
             Self::SpssSyntax => "SPSS syntax that reads the wide CSV with all labels",
@@ -86,6 +94,7 @@ impl ExportFormat {
             Self::CsvWide => "wide.csv",
             Self::CsvLong => "long.csv",
             Self::CsvExcel => "wide-excel.csv",
+            Self::CsvSpss => "wide-spss.csv",
             Self::CodebookCsv => "codebook.csv",
             Self::CodebookMarkdown => "codebook.md",
             Self::SpssSyntax => "wide.sps",
@@ -98,7 +107,7 @@ impl ExportFormat {
 
     pub fn content_type(self) -> &'static str {
         match self {
-            Self::CsvWide | Self::CsvLong | Self::CsvExcel | Self::CodebookCsv => {
+            Self::CsvWide | Self::CsvLong | Self::CsvExcel | Self::CsvSpss | Self::CodebookCsv => {
                 "text/csv; charset=utf-8"
             }
             Self::CodebookMarkdown => "text/markdown; charset=utf-8",
@@ -119,7 +128,7 @@ impl ExportFormat {
     /// What comes before the first participant.
     pub(super) fn opening(self, cx: &Context<'_>) -> String {
         match self {
-            Self::CsvWide => wide_header(&cx.variables),
+            Self::CsvWide | Self::CsvSpss => wide_header(&cx.variables),
             Self::CsvExcel => format!("{UTF8_BOM}{}", wide_header(&cx.variables)),
             Self::CsvLong => record([PARTICIPANT_COLUMN, SUBMITTED_COLUMN, "question", "value"]),
             Self::CodebookCsv => codebook::csv(cx.study, &cx.variables, cx.options),
@@ -139,7 +148,8 @@ impl ExportFormat {
         first: bool,
     ) -> String {
         match self {
-            Self::CsvWide | Self::CsvExcel => wide_row(cx, response),
+            Self::CsvWide | Self::CsvExcel => wide_row(cx, response, false),
+            Self::CsvSpss => wide_row(cx, response, true),
             Self::CsvLong => long_rows(cx, response),
             Self::Json => json::response(&cx.variables, response, cx.options, first),
             Self::CodebookCsv
@@ -176,18 +186,25 @@ fn answer<'r>(
     cx: &Context<'_>,
     response: &'r SubmittedResponse,
     variable: &Variable<'_>,
-) -> std::borrow::Cow<'r, str> {
+) -> Cow<'r, str> {
     let stored = response.answers.get(variable.id()).map(String::as_str);
     variable.cell(stored, cx.options)
 }
 
-fn wide_row(cx: &Context<'_>, response: &SubmittedResponse) -> String {
+fn wide_row(cx: &Context<'_>, response: &SubmittedResponse, one_line: bool) -> String {
     let name = participant_name(response.participant_number);
     let day = day(response);
     let cells: Vec<_> = cx
         .variables
         .iter()
         .map(|v| answer(cx, response, v))
+        .map(|cell| {
+            if one_line && cell.contains(['\r', '\n']) {
+                Cow::Owned(cell.replace("\r\n", " ").replace(['\r', '\n'], " "))
+            } else {
+                cell
+            }
+        })
         .collect();
     let leading = [name.as_str(), day.as_str()];
     record(leading.into_iter().chain(cells.iter().map(AsRef::as_ref)))
@@ -353,7 +370,12 @@ mod tests {
     #[test]
     fn spss_and_r_scripts_carry_every_label() {
         let spss = export(ExportFormat::SpssSyntax, ExportOptions::default());
-        assert!(spss.contains("/FILE='sam-wide.csv'"));
+        assert!(spss.contains("/FILE='sam-wide-spss.csv'"));
+        let one_line = export(ExportFormat::CsvSpss, ExportOptions::default());
+        assert_eq!(
+            read_back(&one_line)[0]["r2"],
+            "Cooking 😀, Cymraeg ŵ, \"quoted\" new line"
+        );
         assert!(spss.contains("    money_support F8.0\n"));
         assert!(spss.contains("    r1 A20001\n"));
         assert!(spss.contains("/r3 'What may hinder Sam''s recovery, as you see it?'"));

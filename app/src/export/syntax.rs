@@ -39,10 +39,10 @@ fn spss_level(measure: Measure) -> &'static str {
 }
 
 pub fn spss(cx: &Context<'_>) -> String {
-    let csv = ExportFormat::CsvWide.file_name(&cx.study.slug);
+    let csv = ExportFormat::CsvSpss.file_name(&cx.study.slug);
     let mut text = format!(
         "* Encoding: UTF-8.\n\
-         * Reads {csv} (the wide CSV export) with its labels. Study {} version {}; {}.\n\
+         * Reads {csv} (the CSV export for SPSS) with its labels. Study {} version {}; {}.\n\
          * Put this file next to {csv}. Text cells that began with = + - @ carry a leading '.\n\
          GET DATA\n  /TYPE=TXT\n  /FILE={}\n  /ENCODING='UTF8'\n  /ARRANGEMENT=DELIMITED\n  \
          /DELCASE=LINE\n  /FIRSTCASE=2\n  /DELIMITERS=','\n  /QUALIFIER='\"'\n  /VARIABLES=\n    \

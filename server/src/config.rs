@@ -35,7 +35,8 @@ pub enum Command {
         /// The study's slug, e.g. sam.
         #[arg(long)]
         study: String,
-        /// csv-wide, csv-long, csv-excel, codebook-csv, codebook-md, json or qdpx.
+        /// csv-wide, csv-long, csv-excel, csv-spss, codebook-csv, codebook-md, spss-syntax, r-script,
+        /// json or qdpx.
         #[arg(long)]
         format: String,
         /// The file to write (replaced if it exists).

@@ -56,6 +56,8 @@ export default defineConfig({
       LEPTOS_SITE_ROOT: 'target/site',
       STUDIES_DIR: 'studies',
       RUST_LOG: 'warn',
+      // Every test signs in and withdraws from this one address, faster than any person would.
+      RATE_LIMIT_SIGN_INS_PER_MINUTE: '1000',
       E2E_PASSWORD: researcher.password,
       E2E_OWNER_PASSWORD: owner.password,
       E2E_NEWCOMER_PASSWORD: newcomers[0].password,

@@ -32,8 +32,7 @@ use leptos_router::{SsrMode, path};
 
 use admin::pages::{
     AdminHomePage, AnswersPage, AuditPage, DashboardPage, DeleteResponsePage, LikertPage,
-    RecoveryCodesPage, ResponsePage, ResponsesPage, SecondFactorPage, SetupPage, SignInPage,
-    TwoFactorSetupPage,
+    ResponsePage, ResponsesPage, SecondFactorPage, SetupPage, SignInPage, TwoFactorSetupPage,
 };
 use admin::team_pages::{InvitePage, RemoveMemberPage, TeamPage};
 use components::NotFound;
@@ -86,12 +85,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/s/:study/consent") view=ConsentPage ssr=ssr.clone()/>
                     <Route path=path!("/r/:token/:step") view=StepPage ssr=ssr.clone()/>
                     <Route path=path!("/withdraw") view=WithdrawPage ssr=ssr.clone()/>
+                    <Route path=path!("/withdraw/confirm") view=WithdrawPage ssr=ssr.clone()/>
                     <Route path=path!("/withdraw/done") view=WithdrawnPage ssr=ssr.clone()/>
                     <Route path=path!("/admin") view=AdminHomePage ssr=ssr.clone()/>
                     <Route path=path!("/admin/sign-in") view=SignInPage ssr=ssr.clone()/>
                     <Route path=path!("/admin/sign-in/code") view=SecondFactorPage ssr=ssr.clone()/>
                     <Route path=path!("/admin/two-factor/setup") view=TwoFactorSetupPage ssr=ssr.clone()/>
-                    <Route path=path!("/admin/two-factor/recovery-codes") view=RecoveryCodesPage ssr=ssr.clone()/>
                     <Route path=path!("/admin/audit") view=AuditPage ssr=ssr.clone()/>
                     <Route path=path!("/admin/team") view=TeamPage ssr=ssr.clone()/>
                     <Route path=path!("/admin/team/:id/remove") view=RemoveMemberPage ssr=ssr.clone()/>

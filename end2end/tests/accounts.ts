@@ -63,15 +63,6 @@ export async function useSession(page: Page, email: string) {
   await page.context().addCookies(state.cookies);
 }
 
-/** Signs in through the pages, password then a code; `stepsAhead` avoids reusing a code. */
-export async function signInWithCode(page: Page, email: string, password: string, key: string, stepsAhead = 1) {
-  await enterPassword(page, email, password);
-  await expect(page.getByRole('heading', { name: 'Enter the code from your authenticator app' })).toBeVisible();
-  await page.getByLabel('Code').fill(totp(key, stepsAhead));
-  await page.getByRole('button', { name: 'Continue' }).click();
-  await expect(page.getByRole('heading', { name: 'Studies' })).toBeVisible();
-}
-
 /** For global setup: sets up two-factor for an account and keeps its signed-in cookies. */
 export async function prepareSession(browser: Browser, baseURL: string, email: string, password: string) {
   const context = await browser.newContext({ baseURL });

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { signIn } from './accounts';
+import { researcher, useSession } from './accounts';
 import { settled, start, usesJavaScript } from './survey';
 
 /** Collects every Content Security Policy violation the page reports, by event and in the console. */
@@ -38,7 +38,8 @@ test('the survey hydrates and autosaves under the Content Security Policy, with 
 
 test('the researcher area hydrates under the Content Security Policy, with no violation', async ({ page }, info) => {
   const violations = await watchPolicy(page);
-  await signIn(page);
+  await useSession(page, researcher.email);
+  await page.goto('/admin');
   await expect(page.getByRole('heading', { name: 'Studies' })).toBeVisible();
   await settled(page, info);
   await page.getByRole('link', { name: /the Sam study/ }).click();

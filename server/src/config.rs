@@ -102,6 +102,7 @@ pub struct Config {
 
 pub const DEFAULT_REQUESTS_PER_MINUTE: &str = "20000";
 pub const DEFAULT_STARTS_PER_MINUTE: &str = "600";
+pub const DEFAULT_SIGN_IN_ATTEMPTS_PER_MINUTE: &str = "20";
 pub const DEFAULT_REQUEST_TIMEOUT_SECONDS: u64 = 30;
 
 /// How the server protects itself and reports what it does.
@@ -114,6 +115,10 @@ pub struct Operations {
     /// New responses (consents) one client address may start per minute, and at once.
     #[arg(long, env = "RATE_LIMIT_STARTS_PER_MINUTE", default_value = DEFAULT_STARTS_PER_MINUTE)]
     pub starts_per_minute: PerMinute,
+    /// Sign-in attempts (passwords, two-factor codes, setup and invitation links) and withdrawal
+    /// codes one client address may try per minute, and at once. Accounts have their own hourly limit.
+    #[arg(long, env = "RATE_LIMIT_SIGN_INS_PER_MINUTE", default_value = DEFAULT_SIGN_IN_ATTEMPTS_PER_MINUTE)]
+    pub sign_in_attempts_per_minute: PerMinute,
     /// Take the client address from the last X-Forwarded-For entry. Only behind a proxy that sets it.
     #[arg(long, env = "TRUST_PROXY", default_value_t = false)]
     pub trust_proxy: bool,
@@ -138,6 +143,7 @@ impl Default for Operations {
         Self {
             requests_per_minute: parse(DEFAULT_REQUESTS_PER_MINUTE),
             starts_per_minute: parse(DEFAULT_STARTS_PER_MINUTE),
+            sign_in_attempts_per_minute: parse(DEFAULT_SIGN_IN_ATTEMPTS_PER_MINUTE),
             trust_proxy: false,
             request_timeout_seconds: DEFAULT_REQUEST_TIMEOUT_SECONDS,
             log_format: LogFormat::Text,

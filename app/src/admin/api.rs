@@ -3,9 +3,8 @@
 use leptos::prelude::*;
 
 use super::view::{
-    AdminHome, AnswersView, AuditView, DashboardView, InviteView, LikertView, RecoveryCodesView,
-    RemoveMemberView, ResponseView, ResponsesView, SecondFactorView, SetupView, SignInView,
-    TeamView, TwoFactorSetupView,
+    AdminHome, AnswersView, AuditView, DashboardView, InviteView, LikertView, RemoveMemberView,
+    ResponseView, ResponsesView, SecondFactorView, SetupView, SignInView, TeamView, TwoFactorStep,
 };
 
 #[server]
@@ -21,15 +20,10 @@ pub async fn load_second_factor() -> Result<SecondFactorView, ServerFnError> {
 }
 
 #[server]
-pub async fn load_two_factor_setup() -> Result<TwoFactorSetupView, ServerFnError> {
+pub async fn load_two_factor_setup() -> Result<TwoFactorStep, ServerFnError> {
     server::two_factor_setup()
         .await
         .map_err(server::signed_in_or_redirect)
-}
-
-#[server]
-pub async fn load_recovery_codes() -> Result<RecoveryCodesView, ServerFnError> {
-    Ok(server::recovery_codes())
 }
 
 /// Keeps the session alive ("Stay signed in"); returns the seconds it now has left.
@@ -226,25 +220,20 @@ pub(crate) mod server {
         })
     }
 
-    pub async fn two_factor_setup() -> Result<TwoFactorSetupView, AppError> {
+    pub async fn two_factor_setup() -> Result<TwoFactorStep, AppError> {
+        if let Some(fresh) = use_context::<FreshRecoveryCodes>() {
+            return Ok(TwoFactorStep::RecoveryCodes(fresh.0));
+        }
         let state = app_state()?;
         let staff =
             Staff::at_stage(&state, &request_headers(), SessionStage::TwoFactorSetup).await?;
         let secret = TotpSecret::offered_during(&staff.token);
-        Ok(TwoFactorSetupView {
+        Ok(TwoFactorStep::Setup(TwoFactorSetupView {
             qr_svg: qr_code_svg(&secret.provisioning_uri(&staff.record.email)),
             secret: secret.grouped_for_typing(),
             email: staff.record.email,
             errors: rejected_account_form().1,
-        })
-    }
-
-    pub fn recovery_codes() -> RecoveryCodesView {
-        RecoveryCodesView {
-            codes: use_context::<FreshRecoveryCodes>()
-                .map(|fresh| fresh.0)
-                .unwrap_or_default(),
-        }
+        }))
     }
 
     pub async fn extend_session() -> Result<i64, AppError> {

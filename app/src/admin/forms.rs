@@ -27,7 +27,6 @@ const WRONG_SIGN_IN: &str = "Enter a correct email address and password";
 const WRONG_CODE: &str =
     "Enter the 6-digit code your authenticator app shows now, or one of your recovery codes";
 const WRONG_SETUP_CODE: &str = "The code did not match. Check that your phone's clock is right, then enter the 6-digit code the app shows now";
-pub const RECOVERY_CODES_PATH: &str = "/admin/two-factor/recovery-codes";
 
 /// Recovery codes just made, for the page that shows them once.
 #[derive(Clone, Debug)]
@@ -294,7 +293,7 @@ async fn set_up_two_factor(
         .await?;
     let cookie = advance_session(&state, &staff, SessionStage::Full).await?;
     let shown = FreshRecoveryCodes(codes.iter().map(HandCode::for_display).collect());
-    let mut response = render_with_context(&state, RECOVERY_CODES_PATH, &headers, shown).await;
+    let mut response = render_with_context(&state, here, &headers, shown).await;
     set_cookie(&mut response, &cookie);
     Ok(response)
 }

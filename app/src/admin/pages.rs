@@ -4,8 +4,8 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::api::{
     extend_session, load_admin_home, load_answers, load_audit_log, load_dashboard, load_likert,
-    load_recovery_codes, load_response, load_responses, load_second_factor, load_setup,
-    load_sign_in, load_two_factor_setup,
+    load_response, load_responses, load_second_factor, load_setup, load_sign_in,
+    load_two_factor_setup,
 };
 use super::likert::{Distribution, GroupDistribution, LikertItem};
 use super::view::*;
@@ -126,54 +126,45 @@ pub fn SecondFactorPage() -> impl IntoView {
 #[component]
 pub fn TwoFactorSetupPage() -> impl IntoView {
     let data = Resource::new_blocking(|| (), |_| load_two_factor_setup());
-    when_loaded(data, |view| {
-        let code_error = field_error(&view.errors, "code");
-        view! {
-            <Title text=if view.errors.is_empty() { "Set up two-factor sign-in" } else { "Error: Set up two-factor sign-in" }/>
-            <ErrorSummary errors=view.errors/>
-            <h1>"Set up two-factor sign-in"</h1>
-            <p>{format!("{} can read research data, so signing in takes a code from an authenticator app on your phone as well as your password.", view.email)}</p>
-            <ol class="steps">
-                <li>"Open an authenticator app, for example Microsoft Authenticator, Google Authenticator or FreeOTP, and add an account."</li>
-                <li>
-                    "Scan this QR code with the app, or type in the key below it."
-                    <div class="qr-code" role="img" aria-label="QR code holding the key shown below" inner_html=view.qr_svg></div>
-                    <p>"Key: " <code class="secret-key">{view.secret}</code></p>
-                </li>
-                <li>"Enter the 6-digit code the app now shows for Vignette studies."</li>
-            </ol>
-            <form method="post" action="/admin/two-factor/setup" novalidate>
-                <TextInput id="code" label="Code from the app" kind="text" autocomplete="one-time-code" value=String::new() error=code_error/>
-                <button type="submit" class="button">"Turn on two-factor sign-in"</button>
-            </form>
-        }
+    when_loaded(data, |step| match step {
+        TwoFactorStep::Setup(view) => two_factor_setup(view).into_any(),
+        TwoFactorStep::RecoveryCodes(codes) => recovery_codes(codes).into_any(),
     })
 }
 
-#[component]
-pub fn RecoveryCodesPage() -> impl IntoView {
-    let data = Resource::new_blocking(|| (), |_| load_recovery_codes());
-    when_loaded(data, |view| {
-        if view.codes.is_empty() {
-            return view! {
-                <Title text="Recovery codes"/>
-                <h1>"Recovery codes are shown once"</h1>
-                <p>"They were shown when two-factor sign-in was set up. If you have lost them, ask an owner to reset two-factor sign-in for your account."</p>
-                <p><a href="/admin">"Go to the researcher area"</a></p>
-            }
-            .into_any();
-        }
-        view! {
-            <Title text="Save your recovery codes"/>
-            <h1>"Two-factor sign-in is on: save your recovery codes"</h1>
-            <p>"If you lose your phone, each of these codes signs you in once instead of a code from the app. Keep them somewhere safe, away from your phone. They are not shown again."</p>
-            <ul class="recovery-codes">
-                {view.codes.into_iter().map(|code| view! { <li><code>{code}</code></li> }).collect_view()}
-            </ul>
-            <p><a href="/admin" class="button">"I have saved my recovery codes"</a></p>
-        }
-        .into_any()
-    })
+fn two_factor_setup(view: TwoFactorSetupView) -> impl IntoView {
+    let code_error = field_error(&view.errors, "code");
+    view! {
+        <Title text=if view.errors.is_empty() { "Set up two-factor sign-in" } else { "Error: Set up two-factor sign-in" }/>
+        <ErrorSummary errors=view.errors/>
+        <h1>"Set up two-factor sign-in"</h1>
+        <p>{format!("{} can read research data, so signing in takes a code from an authenticator app on your phone as well as your password.", view.email)}</p>
+        <ol class="steps">
+            <li>"Open an authenticator app, for example Microsoft Authenticator, Google Authenticator or FreeOTP, and add an account."</li>
+            <li>
+                "Scan this QR code with the app, or type in the key below it."
+                <div class="qr-code" role="img" aria-label="QR code holding the key shown below" inner_html=view.qr_svg></div>
+                <p>"Key: " <code class="secret-key">{view.secret}</code></p>
+            </li>
+            <li>"Enter the 6-digit code the app now shows for Vignette studies."</li>
+        </ol>
+        <form method="post" action="/admin/two-factor/setup" novalidate>
+            <TextInput id="code" label="Code from the app" kind="text" autocomplete="one-time-code" value=String::new() error=code_error/>
+            <button type="submit" class="button">"Turn on two-factor sign-in"</button>
+        </form>
+    }
+}
+
+fn recovery_codes(codes: Vec<String>) -> impl IntoView {
+    view! {
+        <Title text="Save your recovery codes"/>
+        <h1>"Two-factor sign-in is on: save your recovery codes"</h1>
+        <p>"If you lose your phone, each of these codes signs you in once instead of a code from the app. Keep them somewhere safe, away from your phone. They are not shown again."</p>
+        <ul class="recovery-codes">
+            {codes.into_iter().map(|code| view! { <li><code>{code}</code></li> }).collect_view()}
+        </ul>
+        <p><a href="/admin" class="button">"I have saved my recovery codes"</a></p>
+    }
 }
 
 #[component]

@@ -43,10 +43,12 @@ pub struct TwoFactorSetupView {
     pub errors: Vec<FieldError>,
 }
 
+/// The two-factor setup address shows the QR code until a code is right, then, in answer to that
+/// very post and only then, the recovery codes: they are shown once, at the address posted to.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct RecoveryCodesView {
-    /// Empty unless two-factor was set up in this very request: codes are shown once.
-    pub codes: Vec<String>,
+pub enum TwoFactorStep {
+    Setup(TwoFactorSetupView),
+    RecoveryCodes(Vec<String>),
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -18,7 +18,7 @@ use crate::storage::ResponseRecord;
 
 pub const WITHDRAW_PATH: &str = "/withdraw";
 pub const WITHDRAWN_PATH: &str = "/withdraw/done";
-const CONFIRM_PATH: &str = "/withdraw/confirm";
+pub const CONFIRM_PATH: &str = "/withdraw/confirm";
 const NO_MATCH: &str =
     "No answers match this withdrawal code. Check that you copied all 12 letters and numbers";
 const SMALL_FORM_LIMIT: usize = 4 * 1024;
@@ -87,7 +87,7 @@ async fn withdraw_answers(
 ) -> Result<Response, AppError> {
     let record = match look_up(&state, &headers, &body).await? {
         Lookup::NoMatch(rejected) => {
-            return Ok(render_rejected(&state, WITHDRAW_PATH, &headers, rejected).await);
+            return Ok(render_rejected(&state, CONFIRM_PATH, &headers, rejected).await);
         }
         Lookup::Found(_, record) => record,
     };

@@ -1,4 +1,5 @@
-//! Per-client limits on the anonymous survey endpoints. Clients are told apart by a keyed hash of
+//! Per-client limits on the anonymous survey endpoints and on every form that checks a secret
+//! (password, code, withdrawal code). Clients are told apart by a keyed hash of
 //! their address (see `app::rate_limit`); every request carries its `ClientId` in its extensions,
 //! for handlers that keep limits of their own.
 
@@ -20,6 +21,9 @@ pub struct Limits {
     requests: RateLimiter,
     /// Consents, each of which starts a new response.
     starts: RateLimiter,
+    /// Posts that check a password, a two-factor code, a setup link or a withdrawal code: with the
+    /// per-account limit, this keeps guessing slow from any one client.
+    secret_checks: RateLimiter,
 }
 
 impl Limits {
@@ -28,6 +32,7 @@ impl Limits {
             clients: ClientIdentifier::new(operations.trust_proxy),
             requests: RateLimiter::new(operations.requests_per_minute),
             starts: RateLimiter::new(operations.starts_per_minute),
+            secret_checks: RateLimiter::new(operations.sign_in_attempts_per_minute),
         }
     }
 }
@@ -44,9 +49,12 @@ pub async fn limit_clients(
     let client = limits.clients.identify(peer, request.headers());
     request.extensions_mut().insert(client);
     let path = request.uri().path();
-    let checked = if !is_survey_path(path) {
+    let is_post = request.method() == Method::POST;
+    let checked = if is_post && checks_a_secret(path) {
+        limits.secret_checks.check(client)
+    } else if !is_survey_path(path) {
         Ok(())
-    } else if request.method() == Method::POST && is_consent(path) {
+    } else if is_post && is_consent(path) {
         limits
             .requests
             .check(client)
@@ -63,6 +71,21 @@ pub async fn limit_clients(
 /// The participant-facing endpoints: start page, study pages, resume links, server functions.
 fn is_survey_path(path: &str) -> bool {
     path == "/" || ["/s/", "/r/", "/api/"].iter().any(|p| path.starts_with(p))
+}
+
+/// Form posts that compare what was typed with a secret.
+fn checks_a_secret(path: &str) -> bool {
+    [
+        "/admin/sign-in",
+        "/admin/sign-in/code",
+        "/admin/two-factor/setup",
+        "/withdraw",
+        "/withdraw/confirm",
+    ]
+    .contains(&path)
+        || ["/admin/setup/", "/admin/invite/"]
+            .iter()
+            .any(|prefix| path.starts_with(prefix))
 }
 
 fn is_consent(path: &str) -> bool {
@@ -102,6 +125,16 @@ mod tests {
             assert!(!is_survey_path(free), "{free}");
         }
         assert!(is_consent("/s/sam/consent"));
+        for secret in [
+            "/admin/sign-in",
+            "/admin/sign-in/code",
+            "/withdraw/confirm",
+            "/admin/invite/x",
+        ] {
+            assert!(checks_a_secret(secret), "{secret}");
+        }
+        assert!(!checks_a_secret("/admin/sign-out"));
+        assert!(!checks_a_secret("/admin/studies/sam/responses/x/delete"));
         assert!(!is_consent("/r/abc/consent-page"));
     }
 }

@@ -105,12 +105,7 @@ async fn the_first_start_setup_link_creates_the_owner_once() {
 async fn signing_in_sets_a_fresh_http_only_session_cookie() {
     let app = TestApp::spawn().await;
     app.add_staff("ana@example.org", "researcher").await;
-    let response = app
-        .post_form(
-            "/admin/sign-in",
-            &[("email", "ana@example.org"), ("password", STAFF_PASSWORD)],
-        )
-        .await;
+    let response = app.post_sign_in("ana@example.org", STAFF_PASSWORD).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     let cookie = response
         .headers()
@@ -218,12 +213,7 @@ async fn an_account_is_refused_after_100_failures_in_an_hour() {
         .record_sign_in_failure(&staff.id, now)
         .await
         .unwrap();
-    let refused = app
-        .post_form(
-            "/admin/sign-in",
-            &[("email", "ana@example.org"), ("password", STAFF_PASSWORD)],
-        )
-        .await;
+    let refused = app.post_sign_in("ana@example.org", STAFF_PASSWORD).await;
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         refused.text().await.unwrap().contains(WRONG),

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::support::{TestApp, test_config};
+use crate::support::{TestApp, config_for};
 use app::export::ExportOptions;
 use reqwest::{StatusCode, header};
 
@@ -123,7 +123,7 @@ async fn the_command_line_writes_the_same_export_and_audits_it() {
     let app = study_with_two_participants().await;
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("sam.csv");
-    let config = test_config(&app.database_url);
+    let config = config_for(&app.database_url);
     let written =
         server::startup::export(&config, "sam", "csv-wide", &out, ExportOptions::default())
             .await

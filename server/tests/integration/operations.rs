@@ -268,3 +268,47 @@ fn sigterm_lets_a_request_in_flight_finish_then_exits_cleanly() {
         .expect("exits once the request is answered");
     assert!(status.success(), "{status:?}");
 }
+
+#[tokio::test]
+async fn a_client_guessing_passwords_is_told_to_wait_even_with_the_right_one() {
+    let app = TestApp::spawn_with(|config| {
+        config.operations.sign_in_attempts_per_minute = "3".parse().unwrap();
+        config.operations.trust_proxy = true;
+    })
+    .await;
+    app.add_staff("ana@example.org", "trainer").await;
+    let attempt = |password: &'static str, client: &'static str| {
+        app.client
+            .post(app.url("/admin/sign-in"))
+            .header("x-forwarded-for", client)
+            .form(&[("email", "ana@example.org"), ("password", password)])
+            .send()
+    };
+    for _ in 0..3 {
+        let wrong = attempt("not the password at all", "192.0.2.1")
+            .await
+            .unwrap();
+        assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let refused = attempt(crate::support::STAFF_PASSWORD, "192.0.2.1")
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(!header_of(&refused, header::RETRY_AFTER).is_empty());
+    let elsewhere = attempt(crate::support::STAFF_PASSWORD, "198.51.100.7")
+        .await
+        .unwrap();
+    assert_eq!(
+        elsewhere.status(),
+        StatusCode::SEE_OTHER,
+        "another client is not held back"
+    );
+    let withdrawal = app
+        .post_form("/withdraw", &[("code", "abcd-efgh-jkmn")])
+        .await;
+    assert_eq!(
+        withdrawal.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a client of its own, with an allowance of its own"
+    );
+}

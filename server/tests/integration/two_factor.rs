@@ -82,15 +82,12 @@ async fn a_researcher_sets_up_two_factor_at_the_first_sign_in() {
         app.get_with_cookie("/admin", &full).await.status(),
         StatusCode::OK
     );
-    let shown_again = app
-        .get_with_cookie("/admin/two-factor/recovery-codes", &full)
-        .await
-        .text()
-        .await
-        .unwrap();
-    assert!(
-        recovery_codes_on_page(&shown_again).is_empty(),
-        "shown once"
+    assert_eq!(
+        app.get_with_cookie("/admin/two-factor/setup", &full)
+            .await
+            .status(),
+        StatusCode::FOUND,
+        "the codes are shown once, in answer to the setup"
     );
 
     // From now on the password alone is not enough.
@@ -243,12 +240,7 @@ async fn a_pending_session_reaches_nothing_but_its_next_step() {
 async fn trainers_sign_in_with_a_password_alone() {
     let app = TestApp::spawn().await;
     app.add_staff("tom@example.org", "trainer").await;
-    let response = app
-        .post_form(
-            "/admin/sign-in",
-            &[("email", "tom@example.org"), ("password", STAFF_PASSWORD)],
-        )
-        .await;
+    let response = app.post_sign_in("tom@example.org", STAFF_PASSWORD).await;
     assert_eq!(location(&response), "/admin");
 }
 
@@ -256,12 +248,7 @@ async fn trainers_sign_in_with_a_password_alone() {
 async fn a_deployment_can_turn_two_factor_off_explicitly() {
     let app = TestApp::spawn_with(|config| config.require_two_factor = false).await;
     app.add_staff("ana@example.org", "researcher").await;
-    let response = app
-        .post_form(
-            "/admin/sign-in",
-            &[("email", "ana@example.org"), ("password", STAFF_PASSWORD)],
-        )
-        .await;
+    let response = app.post_sign_in("ana@example.org", STAFF_PASSWORD).await;
     assert_eq!(location(&response), "/admin");
 }
 
@@ -272,16 +259,7 @@ async fn the_command_line_resets_two_factor_of_a_lost_phone() {
         .add_staff_with_two_factor("ana@example.org", "researcher")
         .await;
     let signed_in = app.sign_in_with_code("ana@example.org", &secret).await;
-    let config = server::config::Config {
-        database_url: app.database_url.clone(),
-        studies_dir: crate::support::studies_dir(),
-        default_study: "sam".into(),
-        public_url: None,
-        min_group_size: 10,
-        require_two_factor: true,
-        listen_addr: None,
-        operations: server::config::Operations::default(),
-    };
+    let config = crate::support::config_for(&app.database_url);
     server::startup::reset_two_factor(&config, "Ana@Example.org")
         .await
         .unwrap();

@@ -95,6 +95,20 @@ pub async fn page_text(client: &reqwest::Client, url: &str) -> String {
     response.text().await.unwrap()
 }
 
+/// The settings a test server runs with, before a test adjusts them.
+pub fn config_for(database_url: &str) -> Config {
+    Config {
+        database_url: database_url.to_owned(),
+        studies_dir: studies_dir(),
+        default_study: "sam".into(),
+        public_url: None,
+        min_group_size: 10,
+        require_two_factor: true,
+        listen_addr: None,
+        operations: server::config::Operations::default(),
+    }
+}
+
 pub fn studies_dir() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../studies")
 }
@@ -126,7 +140,8 @@ impl TestApp {
     pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> Self {
         let dir = tempfile::tempdir().expect("temporary folder");
         let database_url = fresh_database(&dir).await;
-        let mut config = test_config(&database_url);
+        let mut config = config_for(&database_url);
+        config.listen_addr = Some("127.0.0.1:0".parse().unwrap());
         adjust(&mut config);
         let server = ServerThread::start(config).await;
         let client = http_client();
@@ -231,20 +246,6 @@ impl TestApp {
     pub async fn pool(&self) -> sqlx::AnyPool {
         sqlx::any::install_default_drivers();
         sqlx::AnyPool::connect(&self.database_url).await.unwrap()
-    }
-}
-
-/// The settings a test server runs with, on `database_url`.
-pub fn test_config(database_url: &str) -> Config {
-    Config {
-        database_url: database_url.to_owned(),
-        studies_dir: studies_dir(),
-        default_study: "sam".into(),
-        public_url: None,
-        min_group_size: 10,
-        require_two_factor: true,
-        listen_addr: Some("127.0.0.1:0".parse().unwrap()),
-        operations: server::config::Operations::default(),
     }
 }
 
@@ -361,13 +362,17 @@ impl TestApp {
     }
 
     /// Signs in and returns the session cookie ("name=value").
+    /// Posts the sign-in form and returns the answer as it is.
+    pub async fn post_sign_in(&self, email: &str, password: &str) -> reqwest::Response {
+        self.post_form(
+            "/admin/sign-in",
+            &[("email", email), ("password", password)],
+        )
+        .await
+    }
+
     pub async fn sign_in(&self, email: &str, password: &str) -> Option<String> {
-        let response = self
-            .post_form(
-                "/admin/sign-in",
-                &[("email", email), ("password", password)],
-            )
-            .await;
+        let response = self.post_sign_in(email, password).await;
         if response.status() != StatusCode::SEE_OTHER {
             return None;
         }

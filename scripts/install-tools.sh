@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building, running and testing need, when missing. Idempotent; every version pinned.
 #   scripts/install-tools.sh build    # wasm target, cargo-leptos, wasm-bindgen-cli, wasm-opt
-#   scripts/install-tools.sh test     # the above, plus Chromium and the end2end npm packages
+#   scripts/install-tools.sh test     # the above, plus Chromium, xmllint, PSPP and the end2end npm packages
 # Only package registries are used (crates.io, npm, Debian): nothing is downloaded from elsewhere.
 set -euo pipefail
 
@@ -67,13 +67,25 @@ install_chromium() {
     fi
 }
 
+# Installs a Debian package when its command is missing: install_debian COMMAND PACKAGE [APT-ARGS...]
+install_debian() {
+    local cmd=$1 package=$2
+    shift 2
+    if ! command -v "$cmd" >/dev/null; then
+        say "installing $cmd ($package) from Debian"
+        apt-get update >&2
+        DEBIAN_FRONTEND=noninteractive apt-get install -y "$@" "$package" >&2
+    fi
+}
+
 # xmllint validates the REFI-QDA export against its schema in the integration tests (180 kB).
 install_xmllint() {
-    if ! command -v xmllint >/dev/null; then
-        say "installing xmllint (libxml2-utils) from Debian"
-        apt-get update >&2
-        DEBIAN_FRONTEND=noninteractive apt-get install -y libxml2-utils >&2
-    fi
+    install_debian xmllint libxml2-utils
+}
+
+# PSPP reads the SPSS export (syntax plus CSV) in the integration tests, as an independent reader.
+install_pspp() {
+    install_debian pspp pspp --no-install-recommends
 }
 
 install_end2end_packages() {
@@ -100,6 +112,7 @@ case "${1:-build}" in
         install_cargo_nextest
         install_chromium
         install_xmllint
+        install_pspp
         install_end2end_packages
         ;;
     *)

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use crate::support::{TestApp, config_for};
-use app::export::ExportOptions;
+use app::export::{ExportFormat, ExportOptions};
 use reqwest::{StatusCode, header};
 
 const UNICODE_ANSWER: &str = "Cooking 😀, Gwasanaeth ŵ ŷ, سام يحب الطبخ, \"quoted\"\nnew line";
@@ -265,4 +265,149 @@ async fn codebook_and_scripts_download_without_reading_responses() {
         serde_json::from_str(&text("/admin/studies/sam/exports/json").await).unwrap();
     assert_eq!(json["responses"].as_array().unwrap().len(), 2);
     assert_eq!(json["responses"][0]["answers"]["r2"], UNICODE_ANSWER);
+}
+
+/// PSPP's output tables (`-O format=csv`): each a title (`Table: Variables`) and its rows, header
+/// row first.
+type PsppTables = Vec<(String, Vec<Vec<String>>)>;
+
+/// Runs `pspp` on `syntax` in `dir` and returns its tables; fails on any error or warning, and
+/// fails (never skips) when pspp is missing: scripts/install-tools.sh test installs it.
+fn run_pspp(dir: &std::path::Path, syntax: &str) -> PsppTables {
+    let output = std::process::Command::new("pspp")
+        .current_dir(dir)
+        .args(["-O", "format=csv", "-o", "pspp-output.csv", syntax])
+        .output()
+        .expect("pspp runs (Debian pspp; run scripts/install-tools.sh test to install it)");
+    let file = std::fs::read_to_string(dir.join("pspp-output.csv")).unwrap_or_default();
+    let printed = format!(
+        "{}{}{file}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(output.status.success(), "pspp failed:\n{printed}");
+    let complaints: Vec<_> = printed
+        .lines()
+        .filter(|line| line.contains("error:") || line.contains("warning:"))
+        .collect();
+    assert!(complaints.is_empty(), "pspp complained: {complaints:#?}");
+    file.split("\n\n")
+        .filter_map(|block| {
+            let (title, rows) = block.trim().split_once('\n')?;
+            let rows = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .from_reader(rows.as_bytes())
+                .records()
+                .map(|record| record.unwrap().iter().map(str::to_owned).collect())
+                .collect();
+            Some((title.strip_prefix("Table: ")?.to_owned(), rows))
+        })
+        .collect()
+}
+
+fn pspp_table<'a>(tables: &'a PsppTables, title: &str) -> &'a [Vec<String>] {
+    let (_, rows) = tables
+        .iter()
+        .find(|(t, _)| t == title)
+        .unwrap_or_else(|| panic!("no {title} table in PSPP's output: {tables:#?}"));
+    rows
+}
+
+/// The SPSS export checked by an independent reader: PSPP runs the `spss-syntax` file on the
+/// `csv-spss` file, as a researcher would, and lists the dictionary and every case.
+#[tokio::test]
+async fn pspp_reads_the_spss_export_with_its_labels_and_unicode_intact() {
+    let app = study_with_two_participants().await;
+    app.submit_response("inpatient", "Diolch yn fawr: ŵyr a ŷd 🙂")
+        .await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = config_for(&app.database_url);
+    let syntax = ExportFormat::SpssSyntax.file_name("sam");
+    for format in [ExportFormat::CsvSpss, ExportFormat::SpssSyntax] {
+        // Named as the syntax file expects (`/FILE='sam-wide-spss.csv'`), side by side.
+        let out = dir.path().join(format.file_name("sam"));
+        let written = server::startup::export(
+            &config,
+            "sam",
+            format.slug(),
+            &out,
+            ExportOptions::default(),
+        )
+        .await
+        .unwrap();
+        if format == ExportFormat::CsvSpss {
+            assert_eq!(written, 3, "only submitted responses");
+        }
+    }
+    let mut commands = std::fs::OpenOptions::new()
+        .append(true)
+        .open(dir.path().join(&syntax))
+        .unwrap();
+    std::io::Write::write_all(
+        &mut commands,
+        b"SET TVARS=NAMES.\nDISPLAY DICTIONARY.\nLIST.\n",
+    )
+    .unwrap();
+
+    let tables = run_pspp(dir.path(), &syntax);
+
+    let study = app::study::Study::load(&crate::support::studies_dir().join("sam.toml")).unwrap();
+    let likert = study.question("money_support").unwrap();
+    let app::study::QuestionKind::Likert { labels } = &likert.kind else {
+        panic!("money_support is a Likert question");
+    };
+    let variables = pspp_table(&tables, "Variables");
+    let column = |name| variables[0].iter().position(|c| c == name).unwrap();
+    let variable = |id: &str| {
+        variables
+            .iter()
+            .find(|row| row[0] == id)
+            .unwrap_or_else(|| panic!("no variable {id}: {variables:#?}"))
+    };
+    let (label, level) = (column("Label"), column("Measurement Level"));
+    assert_eq!(variable("money_support")[label], likert.label);
+    assert_eq!(variable("money_support")[level], "Ordinal");
+    assert_eq!(variable("r2")[level], "Nominal");
+    assert_eq!(variable("participant")[level], "Nominal");
+
+    // Rows are variable (named on its first row only: TVARS=NAMES, as several questions share
+    // wording), value, label.
+    let mut current = String::new();
+    let money_support_labels: Vec<(String, String)> = pspp_table(&tables, "Value Labels")[1..]
+        .iter()
+        .filter_map(|row| {
+            if !row[0].is_empty() {
+                current.clone_from(&row[0]);
+            }
+            (current == "money_support").then(|| (row[1].clone(), row[2].clone()))
+        })
+        .collect();
+    let expected: Vec<_> = labels
+        .iter()
+        .enumerate()
+        .map(|(i, anchor)| ((i + 1).to_string(), anchor.clone()))
+        .collect();
+    assert_eq!(money_support_labels, expected);
+    assert_eq!(expected[4].1, "Strongly support");
+
+    let data = pspp_table(&tables, "Data List");
+    let cases: Vec<BTreeMap<&str, &str>> = data[1..]
+        .iter()
+        .map(|row| {
+            data[0]
+                .iter()
+                .map(String::as_str)
+                .zip(row.iter().map(String::as_str))
+                .collect()
+        })
+        .collect();
+    assert_eq!(cases.len(), 3, "one case a submitted response: {data:#?}");
+    let participants: Vec<_> = cases.iter().map(|case| case["participant"]).collect();
+    assert_eq!(participants, ["P1", "P2", "P3"]);
+    assert_eq!(cases[0]["r2"], UNICODE_ANSWER.replace('\n', " "));
+    assert_eq!(cases[2]["r2"], "Diolch yn fawr: ŵyr a ŷd 🙂");
+    assert_eq!(cases[1]["r2"], "'=HYPERLINK(\"http://evil\")");
+    assert_eq!(cases[0]["money_support"], "4");
+    assert_eq!(cases[0]["experience"], "1-2-years");
 }

@@ -190,7 +190,7 @@ fn project_opening(cx: &Context<'_>, guids: &Guids) -> String {
             guids.variable(variable.id()),
             xml(variable.id()),
             variable_type(variable, cx),
-            xml(&variable.question.label),
+            xml(&variable.label),
         ));
     }
     xml_text.push_str("</Variables>\n");
@@ -269,7 +269,7 @@ fn sources(cx: &Context<'_>, guids: &Guids, response: &SubmittedResponse) -> Str
                 "<TextSource guid=\"{guid}\" name=\"{} {}\" plainTextPath=\"internal://{guid}.txt\"><Description>{}</Description></TextSource>\n",
                 participant_name(number),
                 xml(variable.id()),
-                xml(&variable.question.label),
+                xml(&variable.label),
             ));
         }
     }
@@ -300,7 +300,7 @@ fn sets(cx: &Context<'_>, guids: &Guids, answered: &[Vec<i64>]) -> String {
             "<Set guid=\"{}\" name=\"{}\"><Description>{}</Description>{}</Set>\n",
             guids.set(&format!("question/{}", variable.id())),
             xml(variable.id()),
-            xml(&variable.question.label),
+            xml(&variable.label),
             members(variable.id(), numbers),
         ));
     }

@@ -67,7 +67,7 @@ pub fn spss(cx: &Context<'_>) -> String {
         text.push_str(&format!(
             "  /{} {}\n",
             variable.id(),
-            spss_string(&variable.question.label)
+            spss_string(&variable.label)
         ));
     }
     text.push_str(".\n");
@@ -159,7 +159,7 @@ pub fn r(cx: &Context<'_>) -> String {
         }
         text.push_str(&format!(
             "attr({column}, \"label\") <- {}\n",
-            r_string(&variable.question.label)
+            r_string(&variable.label)
         ));
     }
     text

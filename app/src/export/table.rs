@@ -16,6 +16,9 @@ pub const SUBMITTED_COLUMN: &str = "submitted_on";
 pub struct Variable<'a> {
     pub page_title: &'a str,
     pub question: &'a Question,
+    /// The question's wording, led by its page's title where another question has the same
+    /// wording (each situation asks "How far would you support Sam…"), so labels tell them apart.
+    pub label: Cow<'a, str>,
 }
 
 impl Variable<'_> {
@@ -97,11 +100,23 @@ impl Variable<'_> {
 
 /// The study's switched-on questions, in the order participants meet them.
 pub fn variables(study: &Study) -> Vec<Variable<'_>> {
+    let shares_its_wording = |wording: &str| {
+        study
+            .questions()
+            .filter(|(_, question)| question.label == wording)
+            .nth(1)
+            .is_some()
+    };
     study
         .questions()
         .map(|(page, question)| Variable {
             page_title: &page.title,
             question,
+            label: if shares_its_wording(&question.label) {
+                Cow::Owned(format!("{}: {}", page.title, question.label))
+            } else {
+                Cow::Borrowed(&question.label)
+            },
         })
         .collect()
 }

@@ -366,7 +366,16 @@ async fn pspp_reads_the_spss_export_with_its_labels_and_unicode_intact() {
             .unwrap_or_else(|| panic!("no variable {id}: {variables:#?}"))
     };
     let (label, level) = (column("Label"), column("Measurement Level"));
-    assert_eq!(variable("money_support")[label], likert.label);
+    assert_eq!(
+        variable("money_support")[label],
+        format!("Situation 1 of 3: Sam's money: {}", likert.label),
+        "the three situations ask this in the same words: the situation tells them apart"
+    );
+    assert_eq!(
+        variable("r2")[label],
+        study.question("r2").unwrap().label,
+        "a wording of its own is the label as it is"
+    );
     assert_eq!(variable("money_support")[level], "Ordinal");
     assert_eq!(variable("r2")[level], "Nominal");
     assert_eq!(variable("participant")[level], "Nominal");

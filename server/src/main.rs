@@ -58,7 +58,13 @@ async fn run(cli: Cli) -> Result<(), startup::StartupError> {
         } => {
             let options = app::export::ExportOptions { exact_experience };
             let written = startup::export(&cli.config, &study, &format, &out, options).await?;
-            println!("exported {written} participants to {}", out.display());
+            let with_responses = app::export::ExportFormat::from_slug(&format)
+                .is_some_and(app::export::ExportFormat::reads_responses);
+            if with_responses {
+                println!("exported {written} participants to {}", out.display());
+            } else {
+                println!("exported to {}", out.display());
+            }
             Ok(())
         }
         Command::Serve => {

@@ -170,12 +170,8 @@ async fn an_owner_resets_two_factor_and_removes_accounts_but_not_their_own() {
         StatusCode::FOUND,
         "the reset ended her sessions"
     );
-    let pending = app
-        .sign_in("ana@example.org", STAFF_PASSWORD)
-        .await
-        .unwrap();
     assert_eq!(
-        location(&app.get_with_cookie("/admin/sign-in", &pending).await),
+        app.step_after_password("ana@example.org").await,
         "/admin/two-factor/setup"
     );
 

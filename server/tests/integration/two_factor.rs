@@ -91,12 +91,8 @@ async fn a_researcher_sets_up_two_factor_at_the_first_sign_in() {
     );
 
     // From now on the password alone is not enough.
-    let next = app
-        .sign_in("ana@example.org", STAFF_PASSWORD)
-        .await
-        .unwrap();
     assert_eq!(
-        app.get_with_cookie("/admin/sign-in", &next).await.headers()["location"],
+        app.step_after_password("ana@example.org").await,
         "/admin/sign-in/code"
     );
 }
@@ -268,12 +264,8 @@ async fn the_command_line_resets_two_factor_of_a_lost_phone() {
         StatusCode::FOUND,
         "its sessions ended"
     );
-    let pending = app
-        .sign_in("ana@example.org", STAFF_PASSWORD)
-        .await
-        .unwrap();
     assert_eq!(
-        location(&app.get_with_cookie("/admin/sign-in", &pending).await),
+        app.step_after_password("ana@example.org").await,
         "/admin/two-factor/setup"
     );
     let unknown = server::startup::reset_two_factor(&config, "nobody@example.org").await;

@@ -371,6 +371,16 @@ impl TestApp {
         .await
     }
 
+    /// Signs in with the password and says where the new session is sent next: the code page,
+    /// two-factor setup, or the researcher area.
+    pub async fn step_after_password(&self, email: &str) -> String {
+        let pending = self
+            .sign_in(email, STAFF_PASSWORD)
+            .await
+            .expect("the password is accepted");
+        location(&self.get_with_cookie("/admin/sign-in", &pending).await)
+    }
+
     pub async fn sign_in(&self, email: &str, password: &str) -> Option<String> {
         let response = self.post_sign_in(email, password).await;
         if response.status() != StatusCode::SEE_OTHER {

@@ -27,6 +27,45 @@ impl Detector {
             Self::ListedName | Self::CapitalisedName => "[name]",
         }
     }
+
+    pub const ALL: [Self; 6] = [
+        Self::Email,
+        Self::NhsNumber,
+        Self::Phone,
+        Self::Postcode,
+        Self::ListedName,
+        Self::CapitalisedName,
+    ];
+
+    /// The name stored in the database and written in the redaction log.
+    pub fn slug(self) -> &'static str {
+        match self {
+            Self::Email => "email",
+            Self::NhsNumber => "nhs_number",
+            Self::Phone => "phone",
+            Self::Postcode => "postcode",
+            Self::ListedName => "listed_name",
+            Self::CapitalisedName => "capitalised_name",
+        }
+    }
+
+    pub fn from_slug(slug: &str) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|detector| detector.slug() == slug)
+    }
+
+    /// What the finding looks like, for the review queue.
+    pub fn looks_like(self) -> &'static str {
+        match self {
+            Self::Email => "an email address",
+            Self::NhsNumber => "an NHS number",
+            Self::Phone => "a UK phone number",
+            Self::Postcode => "a UK postcode",
+            Self::ListedName => "a name on the study's list",
+            Self::CapitalisedName => "a name (a capitalised word)",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -12,12 +12,17 @@ use sqlx::{AnyConnection, AnyPool, Connection, Executor, Row};
 mod export;
 mod maintenance;
 mod progress;
+mod redactions;
 mod responses;
 mod staff;
 
 pub use export::{DemographicCount, SubmittedResponse};
 pub use maintenance::Consistency;
 pub use progress::{StudyProgress, SubmittedAnswers};
+pub use redactions::{
+    AcceptedRedaction, ErasedAnswer, NewRedaction, RedactionDecision, RedactionRecord,
+    RedactionStatus,
+};
 pub use responses::ResponseOverview;
 pub use staff::{NewStaff, SessionRecord, StaffRecord, StaffSummary};
 

@@ -33,8 +33,21 @@ pub struct Study {
     pub pages: Vec<Page>,
     pub thanks_title: String,
     pub thanks_html: String,
+    pub redaction: RedactionWords,
     /// The file as it was read, so researchers can export exactly what participants saw.
     pub source: String,
+}
+
+/// Words that steer the identifier detectors for this study's answers.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RedactionWords {
+    /// Names to look for in answers (for example the study site's staff), in any case.
+    #[serde(default)]
+    pub names: Vec<String>,
+    /// Capitalised words that identify no one here, such as the vignette's own fictional people.
+    #[serde(default)]
+    pub not_names: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -201,6 +214,8 @@ struct RawStudy {
     scales: BTreeMap<String, RawScale>,
     pages: Vec<RawPage>,
     thanks: RawSection,
+    #[serde(default)]
+    redaction: RedactionWords,
 }
 
 #[derive(Deserialize)]
@@ -367,6 +382,7 @@ impl RawStudy {
             pages,
             thanks_title: self.thanks.title,
             thanks_html: render_markdown(&self.thanks.body),
+            redaction: self.redaction,
             source: source.to_owned(),
         })
     }

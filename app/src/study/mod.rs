@@ -4,6 +4,7 @@ mod definition;
 mod markdown;
 
 pub use definition::{
-    ChoiceOption, DEFAULT_MAX_CHARS, Page, Question, QuestionKind, Studies, Study, StudyError,
+    ChoiceOption, DEFAULT_MAX_CHARS, Page, Question, QuestionKind, RedactionWords, Studies, Study,
+    StudyError,
 };
 pub use markdown::render_markdown;

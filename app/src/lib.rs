@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod components;
+pub mod redaction;
 pub mod survey;
 
 #[cfg(feature = "ssr")]
@@ -12,8 +13,6 @@ pub mod export;
 pub mod forms;
 #[cfg(feature = "ssr")]
 pub mod rate_limit;
-#[cfg(feature = "ssr")]
-pub mod redaction;
 #[cfg(feature = "ssr")]
 pub mod secret_token;
 #[cfg(feature = "ssr")]
@@ -36,6 +35,7 @@ use admin::pages::{
 };
 use admin::team_pages::{InvitePage, RemoveMemberPage, TeamPage};
 use components::NotFound;
+use redaction::page::{EraseRedactionsPage, RedactionQueuePage};
 use survey::pages::{ConsentPage, LandingPage, StepPage, WithdrawPage, WithdrawnPage};
 
 /// The HTML document around the app, rendered on the server only.
@@ -98,6 +98,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/setup/:token") view=SetupPage ssr=ssr.clone()/>
                     <Route path=path!("/admin/studies/:study") view=DashboardPage ssr=ssr.clone()/>
                     <Route path=path!("/admin/studies/:study/likert") view=LikertPage ssr=ssr.clone()/>
+                    <Route path=path!("/admin/studies/:study/redactions") view=RedactionQueuePage ssr=ssr.clone()/>
+                    <Route path=path!("/admin/studies/:study/redactions/erase") view=EraseRedactionsPage ssr=ssr.clone()/>
                     <Route path=path!("/admin/studies/:study/responses") view=ResponsesPage ssr=ssr.clone()/>
                     <Route path=path!("/admin/studies/:study/responses/:id") view=ResponsePage ssr=ssr.clone()/>
                     <Route path=path!("/admin/studies/:study/responses/:id/delete") view=DeleteResponsePage ssr=ssr.clone()/>

@@ -63,6 +63,7 @@ pub async fn build(
         .merge(app::admin::forms::routes())
         .merge(app::admin::team_forms::routes())
         .merge(app::export::download::routes())
+        .merge(app::redaction::forms::routes())
         .leptos_routes_with_context(&state, routes, page_context.clone(), move || {
             shell(leptos_options.clone())
         })
@@ -312,5 +313,28 @@ pub async fn export(
     if let Some(warning) = app::export::small_groups::warning(&small, minimum) {
         eprintln!("warning: {warning}");
     }
+    warn_of_unreviewed_identifiers(&storage, &study).await?;
     Ok(written)
+}
+
+/// Exports hide only accepted findings: says how many still wait for a researcher's decision.
+async fn warn_of_unreviewed_identifiers(
+    storage: &Storage,
+    study: &app::study::Study,
+) -> Result<(), StartupError> {
+    let now = app::admin::session::now();
+    app::redaction::review::scan_new_responses(storage, study, now).await?;
+    let pending = storage
+        .redaction_counts(&study.slug)
+        .await?
+        .into_iter()
+        .find(|(status, _)| *status == app::storage::RedactionStatus::Pending)
+        .map_or(0, |(_, n)| n);
+    if pending > 0 {
+        eprintln!(
+            "warning: {pending} possible identifiers in answers await review at /admin/studies/{}/redactions; exports replace only accepted ones",
+            study.slug
+        );
+    }
+    Ok(())
 }

@@ -181,7 +181,7 @@ pub(crate) mod server {
         Ok((state, staff))
     }
 
-    fn bar(staff: &Staff) -> StaffBar {
+    pub(crate) fn bar(staff: &Staff) -> StaffBar {
         StaffBar {
             email: staff.record.email.clone(),
             role: staff.role.as_str().to_owned(),
@@ -356,7 +356,9 @@ pub(crate) mod server {
     }
 
     /// The signed-in researcher and the study they asked for (404 when there is none).
-    async fn research_study(slug: &str) -> Result<(AppState, Staff, Arc<Study>), AppError> {
+    pub(crate) async fn research_study(
+        slug: &str,
+    ) -> Result<(AppState, Staff, Arc<Study>), AppError> {
         let (state, staff) = staff().await?;
         staff.require_research_access()?;
         let study = state.studies.get(slug).ok_or(AppError::UnknownStudy)?;

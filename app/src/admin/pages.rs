@@ -284,6 +284,8 @@ pub fn DashboardPage() -> impl IntoView {
             <p>"Participants appear as P1, P2 and so on, with the day they submitted and nothing finer. "
                "Experience is given in bands; each export also comes with exact months, for analyses that need them. "
                "Every download is recorded in the audit log."</p>
+            <p><a href=format!("/admin/studies/{slug}/redactions")>"Review identifiers in answers"</a>
+               " (names, places, phone numbers) before you export: accepted ones are replaced in every export."</p>
             {d.small_group_warning.map(|warning| view! {
                 <div class="inset" role="status"><strong>"Warning: "</strong>{warning}</div>
             })}

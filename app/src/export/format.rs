@@ -6,6 +6,7 @@ use super::ExportOptions;
 use super::csv::{UTF8_BOM, push_record, record};
 use super::table::{PARTICIPANT_COLUMN, SUBMITTED_COLUMN, Variable, participant_name};
 use super::{codebook, json, syntax};
+use crate::redaction::review::ExportRedactions;
 use crate::storage::SubmittedResponse;
 use crate::study::Study;
 
@@ -30,6 +31,8 @@ pub enum ExportFormat {
     Json,
     /// A REFI-QDA project for qualitative analysis software.
     Qdpx,
+    /// Every finding of the identifier review and its decision, without the words found.
+    RedactionLog,
 }
 
 /// What every part of an export needs to know.
@@ -37,10 +40,12 @@ pub(super) struct Context<'a> {
     pub study: &'a Study,
     pub variables: Vec<Variable<'a>>,
     pub options: ExportOptions,
+    /// Accepted findings, replaced by their descriptors in every answer written.
+    pub redactions: ExportRedactions,
 }
 
 impl ExportFormat {
-    pub const ALL: [Self; 10] = [
+    pub const ALL: [Self; 11] = [
         Self::CsvWide,
         Self::CsvLong,
         Self::CsvExcel,
@@ -51,6 +56,7 @@ impl ExportFormat {
         Self::RScript,
         Self::Json,
         Self::Qdpx,
+        Self::RedactionLog,
     ];
 
     /// The name in addresses and on the command line.
@@ -66,6 +72,7 @@ impl ExportFormat {
             Self::RScript => "r-script",
             Self::Json => "json",
             Self::Qdpx => "qdpx",
+            Self::RedactionLog => "redaction-log",
         }
     }
 
@@ -86,6 +93,7 @@ impl ExportFormat {
             Self::RScript => "R script that reads the wide CSV with labelled factors",
             Self::Json => "JSON: the study definition with all responses",
             Self::Qdpx => "REFI-QDA project (.qdpx) for qualitative analysis software",
+            Self::RedactionLog => "Redaction log: each identifier found and what was decided",
         }
     }
 
@@ -101,15 +109,19 @@ impl ExportFormat {
             Self::RScript => "wide.R",
             Self::Json => "responses.json",
             Self::Qdpx => "project.qdpx",
+            Self::RedactionLog => "redaction-log.csv",
         };
         format!("{study_slug}-{suffix}")
     }
 
     pub fn content_type(self) -> &'static str {
         match self {
-            Self::CsvWide | Self::CsvLong | Self::CsvExcel | Self::CsvSpss | Self::CodebookCsv => {
-                "text/csv; charset=utf-8"
-            }
+            Self::CsvWide
+            | Self::CsvLong
+            | Self::CsvExcel
+            | Self::CsvSpss
+            | Self::CodebookCsv
+            | Self::RedactionLog => "text/csv; charset=utf-8",
             Self::CodebookMarkdown => "text/markdown; charset=utf-8",
             Self::SpssSyntax | Self::RScript => "text/plain; charset=utf-8",
             Self::Json => "application/json",
@@ -117,11 +129,16 @@ impl ExportFormat {
         }
     }
 
-    /// False for exports about the study alone, such as the codebook.
+    /// False for exports that hold no responses: about the study alone, such as the codebook,
+    /// or about the review of identifiers.
     pub fn reads_responses(self) -> bool {
         !matches!(
             self,
-            Self::CodebookCsv | Self::CodebookMarkdown | Self::SpssSyntax | Self::RScript
+            Self::CodebookCsv
+                | Self::CodebookMarkdown
+                | Self::SpssSyntax
+                | Self::RScript
+                | Self::RedactionLog
         )
     }
 
@@ -136,7 +153,7 @@ impl ExportFormat {
             Self::SpssSyntax => syntax::spss(cx),
             Self::RScript => syntax::r(cx),
             Self::Json => json::opening(cx.study, cx.options),
-            Self::Qdpx => String::new(),
+            Self::Qdpx | Self::RedactionLog => String::new(),
         }
     }
 
@@ -156,7 +173,8 @@ impl ExportFormat {
             | Self::CodebookMarkdown
             | Self::SpssSyntax
             | Self::RScript
-            | Self::Qdpx => String::new(),
+            | Self::Qdpx
+            | Self::RedactionLog => String::new(),
         }
     }
 
@@ -257,6 +275,7 @@ mod tests {
             study: &study,
             variables: variables(&study),
             options,
+            redactions: Default::default(),
         };
         format.opening(&cx) + &format.participant(&cx, &response(), true) + format.closing()
     }
@@ -358,6 +377,7 @@ mod tests {
             study: &study,
             variables: variables(&study),
             options: ExportOptions::default(),
+            redactions: Default::default(),
         };
         let two = ExportFormat::Json.opening(&cx)
             + &ExportFormat::Json.participant(&cx, &response(), true)

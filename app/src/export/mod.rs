@@ -7,18 +7,20 @@ pub mod download;
 mod format;
 mod json;
 mod qdpx;
+mod redaction_log;
 mod sink;
 pub mod small_groups;
 mod syntax;
 mod table;
 
-use futures_util::TryStreamExt;
+use futures_util::{Stream, TryStreamExt};
 
 pub use format::ExportFormat;
 pub use sink::{ChannelSink, ExportSink, WriterSink};
-pub use table::{Variable, variables};
+pub use table::{Variable, participant_name, variables};
 
-use crate::storage::{Storage, StorageError};
+use crate::redaction::review::ExportRedactions;
+use crate::storage::{Storage, StorageError, SubmittedResponse};
 use crate::study::Study;
 
 /// The GUID of one answer's TextSource in the REFI-QDA export: the same in every export.
@@ -72,14 +74,17 @@ pub async fn write_export(
         study,
         variables: variables(study),
         options,
+        redactions: ExportRedactions::of_study(storage, &study.slug).await?,
     };
-    if format == ExportFormat::Qdpx {
-        return qdpx::write(storage, &cx, sink, progress).await;
+    match format {
+        ExportFormat::Qdpx => return qdpx::write(storage, &cx, sink, progress).await,
+        ExportFormat::RedactionLog => return redaction_log::write(storage, &cx, sink).await,
+        _ => {}
     }
     sink.write(format.opening(&cx).into_bytes()).await?;
     let mut written = 0;
     if format.reads_responses() {
-        let mut participants = std::pin::pin!(storage.submitted_responses(&study.slug));
+        let mut participants = std::pin::pin!(redacted_responses(storage, &cx));
         while let Some(response) = participants.try_next().await? {
             sink.write(
                 format
@@ -94,4 +99,17 @@ pub async fn write_export(
     sink.write(format.closing().as_bytes().to_vec()).await?;
     sink.finish().await?;
     Ok(written)
+}
+
+/// The study's submitted responses, streamed, with accepted findings replaced by descriptors.
+fn redacted_responses<'a>(
+    storage: &'a Storage,
+    cx: &'a format::Context<'a>,
+) -> impl Stream<Item = Result<SubmittedResponse, StorageError>> + Send + 'a {
+    storage
+        .submitted_responses(&cx.study.slug)
+        .map_ok(|mut response| {
+            cx.redactions.apply(&mut response);
+            response
+        })
 }

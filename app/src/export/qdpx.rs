@@ -126,7 +126,7 @@ pub(super) async fn write(
     // Who answered each text question, for the sets' members: numbers only, a few bytes each.
     let mut answered: Vec<Vec<i64>> = vec![Vec::new(); texts.len()];
     {
-        let mut participants = std::pin::pin!(storage.submitted_responses(&cx.study.slug));
+        let mut participants = std::pin::pin!(super::redacted_responses(storage, cx));
         while let Some(response) = participants.try_next().await? {
             for (variable, answered) in texts.iter().zip(&mut answered) {
                 if let Some(text) = response.answers.get(variable.id()) {
@@ -147,7 +147,7 @@ pub(super) async fn write(
     if written > 0 {
         for section in [Section::Cases, Section::Sources] {
             write!(zip, "{}", section.opening())?;
-            let mut participants = std::pin::pin!(storage.submitted_responses(&cx.study.slug));
+            let mut participants = std::pin::pin!(super::redacted_responses(storage, cx));
             while let Some(response) = participants.try_next().await? {
                 write!(zip, "{}", section.participant(cx, &guids, &response))?;
                 sink.write(pending.take()).await?;

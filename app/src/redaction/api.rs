@@ -1,0 +1,168 @@
+//! Server functions of the review queue. Each checks the session and research access first.
+
+use leptos::prelude::*;
+
+use super::view::{EraseView, RedactionQueueView};
+
+#[server]
+pub async fn load_redaction_queue(
+    study: String,
+    done: Option<String>,
+) -> Result<RedactionQueueView, ServerFnError> {
+    server::queue(&study, done.as_deref())
+        .await
+        .map_err(crate::admin::api::server::signed_in_or_redirect)
+}
+
+#[server]
+pub async fn load_erase_confirmation(study: String) -> Result<EraseView, ServerFnError> {
+    server::erase_confirmation(&study)
+        .await
+        .map_err(crate::admin::api::server::signed_in_or_redirect)
+}
+
+#[cfg(feature = "ssr")]
+pub(crate) mod server {
+    use leptos::prelude::use_context;
+
+    use super::super::detect::Detector;
+    use super::super::review::scan_new_responses;
+    use super::super::view::{
+        EditedFinding, EraseView, FindingView, RedactionCounts, RedactionQueueView,
+    };
+    use crate::admin::api::server::{bar, research_study};
+    use crate::admin::session::now;
+    use crate::error::AppError;
+    use crate::export::participant_name;
+    use crate::forms::RejectedForm;
+    use crate::storage::{RedactionRecord, RedactionStatus, Storage};
+    use crate::study::Study;
+
+    const SHOWN_AT_MOST: i64 = 200;
+    /// Code points of the answer shown either side of a finding.
+    const CONTEXT: usize = 60;
+
+    pub async fn queue(slug: &str, done: Option<&str>) -> Result<RedactionQueueView, AppError> {
+        let (state, staff, study) = research_study(slug).await?;
+        scan_new_responses(&state.storage, &study, now()).await?;
+        let pending = findings(&state.storage, &study, &[RedactionStatus::Pending]).await?;
+        let decided_statuses = [
+            RedactionStatus::Accepted,
+            RedactionStatus::Rejected,
+            RedactionStatus::Erased,
+        ];
+        let decided = findings(&state.storage, &study, &decided_statuses).await?;
+        let rejected = use_context::<RejectedForm>().unwrap_or_default();
+        let editing = rejected.values.get("finding").map(|id| EditedFinding {
+            id: id.clone(),
+            descriptor: rejected
+                .values
+                .get("descriptor")
+                .cloned()
+                .unwrap_or_default(),
+            text: rejected.values.get("text").cloned().unwrap_or_default(),
+        });
+        Ok(RedactionQueueView {
+            staff: bar(&staff),
+            slug: slug.to_owned(),
+            title: study.title.clone(),
+            counts: counts(&state.storage, slug).await?,
+            pending,
+            decided,
+            shown_at_most: SHOWN_AT_MOST,
+            notice: done.and_then(notice),
+            errors: rejected.summary(),
+            editing,
+        })
+    }
+
+    pub async fn erase_confirmation(slug: &str) -> Result<EraseView, AppError> {
+        let (state, staff, study) = research_study(slug).await?;
+        Ok(EraseView {
+            staff: bar(&staff),
+            slug: slug.to_owned(),
+            title: study.title.clone(),
+            accepted: counts(&state.storage, slug).await?.accepted,
+        })
+    }
+
+    async fn counts(storage: &Storage, slug: &str) -> Result<RedactionCounts, AppError> {
+        let mut counts = RedactionCounts::default();
+        for (status, n) in storage.redaction_counts(slug).await? {
+            *match status {
+                RedactionStatus::Pending => &mut counts.pending,
+                RedactionStatus::Accepted => &mut counts.accepted,
+                RedactionStatus::Rejected => &mut counts.rejected,
+                RedactionStatus::Erased => &mut counts.erased,
+            } = n;
+        }
+        Ok(counts)
+    }
+
+    fn notice(done: &str) -> Option<String> {
+        let words = match done {
+            "accepted" => "Accepted: exports show the descriptor instead.",
+            "edited" => "Saved and accepted: exports show your descriptor instead.",
+            "rejected" => "Rejected: exports keep the text as written.",
+            "reopened" => "The finding is back in the queue.",
+            "scanned" => {
+                "Every submitted answer was scanned again; decisions already made are kept."
+            }
+            "erased" => "The originals of accepted findings were erased from the stored answers.",
+            _ => return None,
+        };
+        Some(words.to_owned())
+    }
+
+    async fn findings(
+        storage: &Storage,
+        study: &Study,
+        statuses: &[RedactionStatus],
+    ) -> Result<Vec<FindingView>, AppError> {
+        let records = storage
+            .redactions(&study.slug, statuses, SHOWN_AT_MOST)
+            .await?;
+        Ok(records
+            .into_iter()
+            .map(|record| finding_view(study, record))
+            .collect())
+    }
+
+    fn finding_view(study: &Study, record: RedactionRecord) -> FindingView {
+        let chars: Vec<char> = record.answer.chars().collect();
+        let end = usize::try_from(record.end).unwrap_or(0).min(chars.len());
+        let start = usize::try_from(record.start).unwrap_or(0).min(end);
+        let from = start.saturating_sub(CONTEXT);
+        let to = (end + CONTEXT).min(chars.len());
+        let ellipsis = |cut: bool| if cut { "…" } else { "" };
+        let question = study
+            .question(&record.question_id)
+            .map_or_else(|| record.question_id.clone(), |q| q.label.clone());
+        FindingView {
+            participant: participant_name(record.participant_number),
+            question,
+            looks_like: Detector::from_slug(&record.detector)
+                .map_or("an identifier", Detector::looks_like)
+                .to_owned(),
+            before: format!(
+                "{}{}",
+                ellipsis(from > 0),
+                chars[from..start].iter().collect::<String>()
+            ),
+            found: chars[start..end].iter().collect(),
+            after: format!(
+                "{}{}",
+                chars[end..to].iter().collect::<String>(),
+                ellipsis(to < chars.len())
+            ),
+            descriptor: record.descriptor,
+            status: record.status.as_str().to_owned(),
+            decided_by: record.decided_by,
+            can_reopen: matches!(
+                record.status,
+                RedactionStatus::Accepted | RedactionStatus::Rejected
+            ),
+            id: record.id,
+        }
+    }
+}

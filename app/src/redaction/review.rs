@@ -1,0 +1,166 @@
+//! The review queue's work behind the pages: scanning submitted answers, applying accepted
+//! findings to exports, and erasing originals.
+
+use std::collections::HashMap;
+
+use super::apply::{Replacement, descriptor_span, redact, shifted};
+use super::detect::find_identifiers;
+use crate::storage::{
+    AcceptedRedaction, ErasedAnswer, NewRedaction, RedactionRecord, RedactionStatus, Storage,
+    StorageError, SubmittedResponse,
+};
+use crate::study::{QuestionKind, Study};
+
+/// Scans the study's submitted responses that have not been scanned yet; returns how many new
+/// findings were stored.
+pub async fn scan_new_responses(
+    storage: &Storage,
+    study: &Study,
+    now: i64,
+) -> Result<usize, StorageError> {
+    let mut added = 0;
+    for response_id in storage.responses_to_scan(&study.slug).await? {
+        let answers = storage.answers(&response_id).await?;
+        let findings = findings_in(study, &answers);
+        added += storage.record_scan(&response_id, &findings, now).await?;
+    }
+    Ok(added)
+}
+
+/// Scans every submitted response again, keeping the findings and decisions already made.
+pub async fn scan_all_again(
+    storage: &Storage,
+    study: &Study,
+    now: i64,
+) -> Result<usize, StorageError> {
+    storage.forget_scans(&study.slug).await?;
+    scan_new_responses(storage, study, now).await
+}
+
+fn findings_in(study: &Study, answers: &HashMap<String, String>) -> Vec<NewRedaction> {
+    let words = &study.redaction;
+    study
+        .questions()
+        .filter(|(_, question)| matches!(question.kind, QuestionKind::Text { .. }))
+        .filter_map(|(_, question)| Some((question, answers.get(&question.id)?)))
+        .flat_map(|(question, text)| {
+            find_identifiers(text, &words.names, &words.not_names)
+                .into_iter()
+                .map(|finding| NewRedaction {
+                    question_id: question.id.clone(),
+                    start: finding.start as i64,
+                    end: finding.end as i64,
+                    detector: finding.detector.slug(),
+                    found_text: finding.text,
+                    descriptor: finding.detector.descriptor().to_owned(),
+                })
+        })
+        .collect()
+}
+
+/// The accepted findings of a study, ready to replace identifiers in exported answers.
+#[derive(Debug, Default)]
+pub struct ExportRedactions {
+    by_answer: HashMap<(i64, String), Vec<Replacement>>,
+}
+
+impl ExportRedactions {
+    pub async fn of_study(storage: &Storage, study_slug: &str) -> Result<Self, StorageError> {
+        let mut by_answer: HashMap<(i64, String), Vec<Replacement>> = HashMap::new();
+        for accepted in storage.accepted_redactions(study_slug).await? {
+            let AcceptedRedaction {
+                participant_number,
+                question_id,
+                start,
+                end,
+                descriptor,
+            } = accepted;
+            by_answer
+                .entry((participant_number, question_id))
+                .or_default()
+                .push(Replacement {
+                    start: usize::try_from(start).unwrap_or(0),
+                    end: usize::try_from(end).unwrap_or(0),
+                    descriptor,
+                });
+        }
+        Ok(Self { by_answer })
+    }
+
+    /// Replaces the accepted findings in the response's answers by their descriptors.
+    pub fn apply(&self, response: &mut SubmittedResponse) {
+        if self.by_answer.is_empty() {
+            return;
+        }
+        for (question, text) in &mut response.answers {
+            let key = (response.participant_number, question.clone());
+            if let Some(replacements) = self.by_answer.get(&key) {
+                *text = redact(text, replacements);
+            }
+        }
+    }
+}
+
+/// Replaces the originals of every accepted finding in the stored answers by their descriptors;
+/// returns how many answers changed.
+pub async fn erase_accepted(
+    storage: &Storage,
+    study_slug: &str,
+    erased_by: &str,
+    now: i64,
+) -> Result<usize, StorageError> {
+    let mut changed = 0;
+    for (response_id, question_id) in storage.answers_with_accepted_redactions(study_slug).await? {
+        let findings = storage
+            .redactions_in_answer(&response_id, &question_id)
+            .await?;
+        let Some(first) = findings.first() else {
+            continue;
+        };
+        let erased = erasure(&first.answer, &findings, erased_by, now);
+        if storage.store_erased_answer(&erased).await? {
+            changed += 1;
+        }
+    }
+    Ok(changed)
+}
+
+fn erasure(answer: &str, findings: &[RedactionRecord], erased_by: &str, now: i64) -> ErasedAnswer {
+    let position = |value: i64| usize::try_from(value).unwrap_or(0);
+    let accepted: Vec<Replacement> = findings
+        .iter()
+        .filter(|f| f.status == RedactionStatus::Accepted)
+        .map(|f| Replacement {
+            start: position(f.start),
+            end: position(f.end),
+            descriptor: f.descriptor.clone(),
+        })
+        .collect();
+    let moved = findings
+        .iter()
+        .map(|finding| {
+            let is_accepted = finding.status == RedactionStatus::Accepted;
+            let (start, end) = if is_accepted {
+                let own = Replacement {
+                    start: position(finding.start),
+                    end: position(finding.end),
+                    descriptor: finding.descriptor.clone(),
+                };
+                descriptor_span(&own, &accepted)
+            } else {
+                let start = shifted(position(finding.start), &accepted);
+                (start, start + position(finding.end - finding.start))
+            };
+            (finding.id.clone(), start as i64, end as i64, is_accepted)
+        })
+        .collect();
+    ErasedAnswer {
+        response_id: findings[0].response_id.clone(),
+        question_id: findings[0].question_id.clone(),
+        before: answer.to_owned(),
+        after: redact(answer, &accepted),
+        moved,
+        erased_by: erased_by.to_owned(),
+        erased_at: now,
+    }
+}

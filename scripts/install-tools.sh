@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building, running and testing need, when missing. Idempotent; every version pinned.
 #   scripts/install-tools.sh build    # wasm target, cargo-leptos, wasm-bindgen-cli, wasm-opt
-#   scripts/install-tools.sh test     # the above, plus Chromium, xmllint, PSPP and the end2end npm packages
+#   scripts/install-tools.sh test     # the above, plus Chromium, xmllint, PSPP, R and the end2end npm packages
 # Only package registries are used (crates.io, npm, Debian): nothing is downloaded from elsewhere.
 set -euo pipefail
 
@@ -88,6 +88,12 @@ install_pspp() {
     install_debian pspp pspp --no-install-recommends
 }
 
+# R runs the R script export on the wide CSV in the integration tests (CRAN is not reachable here;
+# base R reads the file with labelled factors on its own).
+install_r() {
+    install_debian Rscript r-base-core --no-install-recommends
+}
+
 install_end2end_packages() {
     local lock="$ROOT/end2end/package-lock.json" stamp="$ROOT/end2end/node_modules/.installed-lock"
     if [ ! -f "$stamp" ] || ! cmp -s "$lock" "$stamp"; then
@@ -113,6 +119,7 @@ case "${1:-build}" in
         install_chromium
         install_xmllint
         install_pspp
+        install_r
         install_end2end_packages
         ;;
     *)

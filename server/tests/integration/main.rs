@@ -12,6 +12,7 @@ mod crash;
 mod exports;
 mod fuzz_answers;
 mod operations;
+mod r_script;
 mod redaction;
 mod scale_out;
 mod startup;

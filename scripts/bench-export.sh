@@ -15,7 +15,7 @@ PARTICIPANTS="${1:-10000}"
 WORK="$(mktemp -d)"
 if [ -n "${BENCH_KEEP:-}" ]; then echo "files in $WORK" >&2; else trap 'rm -rf "$WORK"' EXIT; fi
 DB="$WORK/bench.db"
-SERVER="$ROOT/target/release/server"
+SERVER="${CARGO_TARGET_DIR:-$ROOT/target}/release/server"
 
 command -v sqlite3 >/dev/null || { echo "sqlite3 is needed (Debian package sqlite3)" >&2; exit 1; }
 [ -x /usr/bin/time ] || { echo "/usr/bin/time is needed (Debian package time)" >&2; exit 1; }

@@ -12,6 +12,7 @@ mod sink;
 pub mod small_groups;
 mod syntax;
 mod table;
+mod zip_stream;
 
 use futures_util::{Stream, TryStreamExt};
 

@@ -176,6 +176,36 @@ fn assert_valid_refi_qda(project_qde: &str) {
     );
 }
 
+/// `unzip -t` checks every entry's CRC-32 and the central directory.
+fn assert_unzip_tests_clean(bytes: &[u8]) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("sam.qdpx");
+    std::fs::write(&file, bytes).unwrap();
+    let output = std::process::Command::new("unzip")
+        .arg("-tq")
+        .arg(&file)
+        .output()
+        .expect("unzip runs (Debian unzip)");
+    let report = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{report}");
+    assert!(report.contains("No errors detected"), "{report}");
+}
+
+/// The element that starts with `start` in `xml_text`, up to the end of its line.
+fn element<'x>(xml_text: &'x str, start: &str) -> &'x str {
+    let from = xml_text
+        .find(start)
+        .unwrap_or_else(|| panic!("{start} in project.qde"));
+    let rest = &xml_text[from..];
+    &rest[..rest.find('\n').unwrap_or(rest.len())]
+}
+
+fn attribute<'x>(element: &'x str, name: &str) -> &'x str {
+    let start = element.find(&format!(" {name}=\"")).expect(name) + name.len() + 3;
+    let length = element[start..].find('"').unwrap();
+    &element[start..start + length]
+}
+
 #[tokio::test]
 async fn the_refi_qda_project_is_valid_complete_and_stable() {
     let app = study_with_two_participants().await;
@@ -188,7 +218,9 @@ async fn the_refi_qda_project_is_valid_complete_and_stable() {
         assert_eq!(response.headers()[header::CONTENT_TYPE], "application/zip");
         response.bytes().await.unwrap()
     };
-    let files = unzip(&download().await);
+    let bytes = download().await;
+    assert_unzip_tests_clean(&bytes);
+    let files = unzip(&bytes);
     let project = &files["project.qde"];
     assert_valid_refi_qda(project);
     let sources: Vec<_> = files.keys().filter(|n| n.starts_with("sources/")).collect();
@@ -204,10 +236,53 @@ async fn the_refi_qda_project_is_valid_complete_and_stable() {
             || project.contains("name=\"Situation 1 of 3: Sam's money\"")
     );
     assert_eq!(
-        unzip(&download().await)["project.qde"],
-        *project,
-        "same GUIDs again"
+        download().await,
+        bytes,
+        "the same bytes, so the same GUIDs, again"
     );
+}
+
+#[tokio::test]
+async fn each_answer_is_selected_whole_in_code_points_and_coded_with_its_question() {
+    let app = study_with_two_participants().await;
+    let cookie = app.signed_in_as("researcher").await;
+    let response = app
+        .get_with_cookie("/admin/studies/sam/exports/qdpx", &cookie)
+        .await;
+    let files = unzip(&response.bytes().await.unwrap());
+    let project = &files["project.qde"];
+    let guid = app::export::qdpx_source_guid("sam", 1, "r2");
+    let written = &files[&format!("sources/{guid}.txt")];
+    let source = element(project, &format!("<TextSource guid=\"{guid}\""));
+    let selection = element(source, "<PlainTextSelection ");
+    assert_eq!(attribute(selection, "startPosition"), "0");
+    // Emoji, ŵ ŷ and Arabic: code points, UTF-16 units and bytes all differ.
+    let code_points = written.chars().count();
+    assert!(code_points < written.encode_utf16().count() && code_points < written.len());
+    assert_eq!(attribute(selection, "endPosition"), code_points.to_string());
+
+    let code = attribute(element(selection, "<CodeRef "), "targetGUID");
+    let question_code = element(project, &format!("<Code guid=\"{code}\""));
+    assert_eq!(attribute(question_code, "name"), "r2");
+    assert_eq!(attribute(question_code, "isCodable"), "true");
+    let code_book =
+        &project[project.find("<CodeBook>").unwrap()..project.find("</CodeBook>").unwrap()];
+    assert!(
+        project.find("</CodeBook>") < project.find("<Variables>"),
+        "schema order"
+    );
+    let page_codes: Vec<_> = code_book
+        .lines()
+        .filter(|line| line.contains("isCodable=\"false\""))
+        .map(|line| attribute(line, "name"))
+        .collect();
+    assert_eq!(
+        page_codes.len(),
+        4,
+        "the recovery questions and three scenarios: {page_codes:?}"
+    );
+    let selections = project.matches("<PlainTextSelection ").count();
+    assert_eq!(selections, 2 * 9, "one a source");
 }
 
 #[tokio::test]

@@ -30,6 +30,8 @@ pub enum ExportFormat {
     Json,
     /// A REFI-QDA project for qualitative analysis software.
     Qdpx,
+    /// An Excel workbook: the wide table and the codebook, each on a sheet.
+    Xlsx,
 }
 
 /// What every part of an export needs to know.
@@ -40,7 +42,7 @@ pub(super) struct Context<'a> {
 }
 
 impl ExportFormat {
-    pub const ALL: [Self; 10] = [
+    pub const ALL: [Self; 11] = [
         Self::CsvWide,
         Self::CsvLong,
         Self::CsvExcel,
@@ -51,6 +53,7 @@ impl ExportFormat {
         Self::RScript,
         Self::Json,
         Self::Qdpx,
+        Self::Xlsx,
     ];
 
     /// The name in addresses and on the command line.
@@ -66,6 +69,7 @@ impl ExportFormat {
             Self::RScript => "r-script",
             Self::Json => "json",
             Self::Qdpx => "qdpx",
+            Self::Xlsx => "xlsx",
         }
     }
 
@@ -86,6 +90,7 @@ impl ExportFormat {
             Self::RScript => "R script that reads the wide CSV with labelled factors",
             Self::Json => "JSON: the study definition with all responses",
             Self::Qdpx => "REFI-QDA project (.qdpx) for qualitative analysis software",
+            Self::Xlsx => "Excel workbook (.xlsx): the wide table and the codebook",
         }
     }
 
@@ -101,6 +106,7 @@ impl ExportFormat {
             Self::RScript => "wide.R",
             Self::Json => "responses.json",
             Self::Qdpx => "project.qdpx",
+            Self::Xlsx => "responses.xlsx",
         };
         format!("{study_slug}-{suffix}")
     }
@@ -114,6 +120,7 @@ impl ExportFormat {
             Self::SpssSyntax | Self::RScript => "text/plain; charset=utf-8",
             Self::Json => "application/json",
             Self::Qdpx => "application/zip",
+            Self::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         }
     }
 
@@ -136,7 +143,7 @@ impl ExportFormat {
             Self::SpssSyntax => syntax::spss(cx),
             Self::RScript => syntax::r(cx),
             Self::Json => json::opening(cx.study, cx.options),
-            Self::Qdpx => String::new(),
+            Self::Qdpx | Self::Xlsx => String::new(),
         }
     }
 
@@ -156,7 +163,8 @@ impl ExportFormat {
             | Self::CodebookMarkdown
             | Self::SpssSyntax
             | Self::RScript
-            | Self::Qdpx => String::new(),
+            | Self::Qdpx
+            | Self::Xlsx => String::new(),
         }
     }
 
@@ -178,11 +186,11 @@ fn wide_header(variables: &[Variable<'_>]) -> String {
     )
 }
 
-fn day(response: &SubmittedResponse) -> String {
+pub(super) fn day(response: &SubmittedResponse) -> String {
     response.submitted_on.format("%Y-%m-%d").to_string()
 }
 
-fn answer<'r>(
+pub(super) fn answer<'r>(
     cx: &Context<'_>,
     response: &'r SubmittedResponse,
     variable: &Variable<'_>,

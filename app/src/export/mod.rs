@@ -11,6 +11,7 @@ mod sink;
 pub mod small_groups;
 mod syntax;
 mod table;
+mod xlsx;
 
 use futures_util::TryStreamExt;
 
@@ -73,8 +74,10 @@ pub async fn write_export(
         variables: variables(study),
         options,
     };
-    if format == ExportFormat::Qdpx {
-        return qdpx::write(storage, &cx, sink, progress).await;
+    match format {
+        ExportFormat::Qdpx => return qdpx::write(storage, &cx, sink, progress).await,
+        ExportFormat::Xlsx => return xlsx::write(storage, &cx, sink, progress).await,
+        _ => {}
     }
     sink.write(format.opening(&cx).into_bytes()).await?;
     let mut written = 0;

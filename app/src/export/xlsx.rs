@@ -5,6 +5,8 @@
 //! file as soon as the next begins. The finished workbook is written to another temporary file
 //! and streamed from there, so neither the rows nor the file are held in memory.
 
+use std::borrow::Cow;
+
 use futures_util::TryStreamExt;
 use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
 
@@ -17,6 +19,10 @@ use crate::storage::{Storage, SubmittedResponse};
 
 const RESPONSES_SHEET: &str = "Responses";
 const CODEBOOK_SHEET: &str = "Codebook";
+
+/// Excel holds at most 32,767 UTF-16 units in a cell; studies allow longer answers.
+const CELL_LIMIT: usize = 32_767;
+const CUT_MARK: &str = " [… cut at Excel's cell limit: the CSV and JSON exports hold it all]";
 
 fn xlsx_error(error: XlsxError) -> ExportError {
     ExportError::Io(std::io::Error::other(error))
@@ -58,14 +64,43 @@ fn row_number(written: u64) -> Result<u32, ExportError> {
     u32::try_from(written).map_err(|_| ExportError::Io(std::io::Error::other("too many rows")))
 }
 
+/// A text too long for a cell is cut, visibly, instead of failing the whole workbook.
+fn fit_cell(text: &str) -> Cow<'_, str> {
+    if text.encode_utf16().count() <= CELL_LIMIT {
+        return Cow::Borrowed(text);
+    }
+    let room = CELL_LIMIT - CUT_MARK.encode_utf16().count();
+    let mut used = 0;
+    let end = text
+        .char_indices()
+        .find(|(_, c)| {
+            used += c.len_utf16();
+            used > room
+        })
+        .map_or(text.len(), |(at, _)| at);
+    Cow::Owned(format!("{}{CUT_MARK}", &text[..end]))
+}
+
 /// Strings are written as strings, never as formulas: an answer "=HYPERLINK(…)" stays text.
+fn write_string(
+    sheet: &mut Worksheet,
+    row: u32,
+    column: u16,
+    text: &str,
+) -> Result<(), ExportError> {
+    sheet
+        .write_string(row, column, fit_cell(text))
+        .map_err(xlsx_error)?;
+    Ok(())
+}
+
 fn write_strings<'a>(
     sheet: &mut Worksheet,
     row: u32,
     cells: impl IntoIterator<Item = &'a str>,
 ) -> Result<(), ExportError> {
     for (column, cell) in (0u16..).zip(cells) {
-        sheet.write_string(row, column, cell).map_err(xlsx_error)?;
+        write_string(sheet, row, column, cell)?;
     }
     Ok(())
 }
@@ -89,10 +124,13 @@ fn write_response(
             .then(|| cell.parse::<f64>().ok())
             .flatten();
         match number {
-            Some(number) => sheet.write_number(row, column, number),
-            None => sheet.write_string(row, column, cell.as_ref()),
+            Some(number) => {
+                sheet
+                    .write_number(row, column, number)
+                    .map_err(xlsx_error)?;
+            }
+            None => write_string(sheet, row, column, &cell)?,
         }
-        .map_err(xlsx_error)?;
     }
     Ok(())
 }
@@ -113,4 +151,24 @@ fn save(mut workbook: Workbook) -> Result<std::fs::File, ExportError> {
     workbook.save_to_writer(&mut file).map_err(xlsx_error)?;
     file.rewind()?;
     Ok(file)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{CELL_LIMIT, CUT_MARK, fit_cell};
+
+    #[test]
+    fn a_text_longer_than_a_cell_is_cut_visibly_on_a_character_boundary() {
+        let fits = "🙂".repeat(CELL_LIMIT / 2);
+        assert_eq!(fit_cell(&fits), fits.as_str());
+        let too_long = "ŵ🙂".repeat(20_000);
+        let cut = fit_cell(&too_long);
+        assert!(cut.ends_with(CUT_MARK));
+        assert!(cut.encode_utf16().count() <= CELL_LIMIT);
+        assert!(
+            cut.encode_utf16().count() >= CELL_LIMIT - 2,
+            "no more is cut than needed"
+        );
+        assert!(too_long.starts_with(cut.strip_suffix(CUT_MARK).unwrap()));
+    }
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Export benchmark (not part of `make test`): seeds 10,000 complete Sam responses into a fresh
-# SQLite database, then times `server export` (release build) for the wide CSV and the .qdpx
-# project, with peak memory, against `sqlite3 -csv` dumping the same answer rows.
+# SQLite database, then times `server export` (release build) for the wide CSV, the .qdpx
+# project and the .xlsx workbook, with peak memory, against `sqlite3 -csv` dumping the same
+# answer rows.
 #
 #   scripts/bench-export.sh [PARTICIPANTS]      # default 10000; needs sqlite3 and /usr/bin/time
 #   BENCH_KEEP=1 scripts/bench-export.sh 100    # keeps the database and exports, prints where
@@ -77,16 +78,18 @@ read -r dump_s dump_kb < <(measure sqlite3 -csv "$DB" \
      ORDER BY r.participant_number, a.question_id")
 read -r csv_s csv_kb < <(measure "$SERVER" export --study sam --format csv-wide --out "$WORK/wide.csv")
 read -r qdpx_s qdpx_kb < <(measure "$SERVER" export --study sam --format qdpx --out "$WORK/sam.qdpx")
+read -r xlsx_s xlsx_kb < <(measure "$SERVER" export --study sam --format xlsx --out "$WORK/sam.xlsx")
 
 rows=$(($(wc -l <"$WORK/wide.csv")))
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
 growth() { echo $((($1 - base_kb) / 1024)); }
-printf '%s participants, %s answers; wide CSV %s lines, %s bytes; .qdpx %s bytes\n' \
+printf '%s participants, %s answers; wide CSV %s lines, %s bytes; .qdpx %s bytes; .xlsx %s bytes\n' \
     "$PARTICIPANTS" "$(sqlite3 "$DB" 'SELECT COUNT(*) FROM answers')" "$rows" \
-    "$(stat -c %s "$WORK/wide.csv")" "$(stat -c %s "$WORK/sam.qdpx")"
+    "$(stat -c %s "$WORK/wide.csv")" "$(stat -c %s "$WORK/sam.qdpx")" "$(stat -c %s "$WORK/sam.xlsx")"
 printf '| run | seconds | peak RSS (MB) | RSS growth over start (MB) | time / sqlite3 dump |\n'
 printf '| --- | --- | --- | --- | --- |\n'
 printf '| sqlite3 -csv dump | %s | %s | – | 1.00 |\n' "$dump_s" $((dump_kb / 1024))
 printf '| server export, start only (codebook) | %s | %s | 0 | – |\n' "$base_s" $((base_kb / 1024))
 printf '| server export csv-wide | %s | %s | %s | %s |\n' "$csv_s" $((csv_kb / 1024)) "$(growth "$csv_kb")" "$(ratio "$csv_s" "$dump_s")"
 printf '| server export qdpx | %s | %s | %s | %s |\n' "$qdpx_s" $((qdpx_kb / 1024)) "$(growth "$qdpx_kb")" "$(ratio "$qdpx_s" "$dump_s")"
+printf '| server export xlsx | %s | %s | %s | %s |\n' "$xlsx_s" $((xlsx_kb / 1024)) "$(growth "$xlsx_kb")" "$(ratio "$xlsx_s" "$dump_s")"

@@ -1,12 +1,13 @@
 //! The codebook: every exported variable with its question wording, type, allowed values and
-//! their labels, and the study version, as CSV and as Markdown.
+//! their labels, and the study version, as CSV, as Markdown and as a sheet of the XLSX export.
 
 use super::ExportOptions;
-use super::csv::record;
+use super::csv::{push_record, record};
 use super::table::{PARTICIPANT_COLUMN, SUBMITTED_COLUMN, Variable};
 use crate::study::Study;
 
-const COLUMNS: [&str; 6] = [
+/// The codebook's columns; `rows` fills them in this order.
+pub(super) const COLUMNS: [&str; 6] = [
     "variable",
     "question",
     "type",
@@ -15,24 +16,18 @@ const COLUMNS: [&str; 6] = [
     "study_version",
 ];
 
-/// One codebook line: the cells under `COLUMNS`.
-struct Entry {
-    variable: String,
-    question: String,
-    kind: String,
-    values: String,
-    value_labels: String,
-}
-
-fn entries(variables: &[Variable<'_>], options: ExportOptions) -> Vec<Entry> {
-    let fixed = |variable: &str, question: &str, values: &str| Entry {
-        variable: variable.into(),
-        question: question.into(),
-        kind: "identifier".into(),
-        values: values.into(),
-        value_labels: String::new(),
+/// Every exported variable as the cells under `COLUMNS`: the one source of the codebook in
+/// every format.
+pub(super) fn rows(
+    study: &Study,
+    variables: &[Variable<'_>],
+    options: ExportOptions,
+) -> Vec<[String; 6]> {
+    let version = study.version.as_str();
+    let fixed = |variable: &str, question: &str, values: &str| {
+        [variable, question, "identifier", values, "", version].map(str::to_owned)
     };
-    let mut entries = vec![
+    let mut rows = vec![
         fixed(
             PARTICIPANT_COLUMN,
             "Participant number, given at submission",
@@ -44,43 +39,40 @@ fn entries(variables: &[Variable<'_>], options: ExportOptions) -> Vec<Entry> {
             "YYYY-MM-DD",
         ),
     ];
-    entries.extend(variables.iter().map(|variable| {
-        let labels = variable.value_labels(options);
-        let values = if labels.is_empty() {
-            variable.free_values().to_owned()
-        } else {
-            labels
-                .iter()
-                .map(|(v, _)| v.as_str())
-                .collect::<Vec<_>>()
-                .join("; ")
-        };
-        Entry {
-            variable: variable.id().into(),
-            question: variable.question.label.clone(),
-            kind: variable.kind_name().into(),
-            values,
-            value_labels: labels
-                .iter()
-                .map(|(value, label)| format!("{value} = {label}"))
-                .collect::<Vec<_>>()
-                .join("; "),
-        }
-    }));
-    entries
+    rows.extend(variables.iter().map(|v| question_row(v, options, version)));
+    rows
+}
+
+fn question_row(variable: &Variable<'_>, options: ExportOptions, version: &str) -> [String; 6] {
+    let labels = variable.value_labels(options);
+    let values = if labels.is_empty() {
+        variable.free_values().to_owned()
+    } else {
+        labels
+            .iter()
+            .map(|(v, _)| v.as_str())
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    let value_labels = labels
+        .iter()
+        .map(|(value, label)| format!("{value} = {label}"))
+        .collect::<Vec<_>>()
+        .join("; ");
+    [
+        variable.id().to_owned(),
+        variable.question.label.clone(),
+        variable.kind_name().to_owned(),
+        values,
+        value_labels,
+        version.to_owned(),
+    ]
 }
 
 pub fn csv(study: &Study, variables: &[Variable<'_>], options: ExportOptions) -> String {
     let mut text = record(COLUMNS);
-    for e in entries(variables, options) {
-        text.push_str(&record([
-            e.variable.as_str(),
-            &e.question,
-            &e.kind,
-            &e.values,
-            &e.value_labels,
-            &study.version,
-        ]));
+    for row in rows(study, variables, options) {
+        push_record(&mut text, row.iter().map(String::as_str));
     }
     text
 }
@@ -94,15 +86,9 @@ pub fn markdown(study: &Study, variables: &[Variable<'_>], options: ExportOption
         study.version,
         options.describe()
     );
-    for e in entries(variables, options) {
-        let cells = [
-            &e.variable,
-            &e.question,
-            &e.kind,
-            &e.values,
-            &e.value_labels,
-        ];
-        let cells: Vec<String> = cells.iter().map(|c| table_cell(c)).collect();
+    // The study version stands in the heading, not in every row.
+    for row in rows(study, variables, options) {
+        let cells: Vec<String> = row[..5].iter().map(|c| table_cell(c)).collect();
         text.push_str(&format!("| {} |\n", cells.join(" | ")));
     }
     text

@@ -33,6 +33,8 @@ pub enum ExportFormat {
     Qdpx,
     /// Every finding of the identifier review and its decision, without the words found.
     RedactionLog,
+    /// An Excel workbook: the wide table and the codebook, each on a sheet.
+    Xlsx,
 }
 
 /// What every part of an export needs to know.
@@ -45,7 +47,7 @@ pub(super) struct Context<'a> {
 }
 
 impl ExportFormat {
-    pub const ALL: [Self; 11] = [
+    pub const ALL: [Self; 12] = [
         Self::CsvWide,
         Self::CsvLong,
         Self::CsvExcel,
@@ -57,6 +59,7 @@ impl ExportFormat {
         Self::Json,
         Self::Qdpx,
         Self::RedactionLog,
+        Self::Xlsx,
     ];
 
     /// The name in addresses and on the command line.
@@ -73,6 +76,7 @@ impl ExportFormat {
             Self::Json => "json",
             Self::Qdpx => "qdpx",
             Self::RedactionLog => "redaction-log",
+            Self::Xlsx => "xlsx",
         }
     }
 
@@ -94,6 +98,7 @@ impl ExportFormat {
             Self::Json => "JSON: the study definition with all responses",
             Self::Qdpx => "REFI-QDA project (.qdpx) for qualitative analysis software",
             Self::RedactionLog => "Redaction log: each identifier found and what was decided",
+            Self::Xlsx => "Excel workbook (.xlsx): the wide table and the codebook",
         }
     }
 
@@ -110,6 +115,7 @@ impl ExportFormat {
             Self::Json => "responses.json",
             Self::Qdpx => "project.qdpx",
             Self::RedactionLog => "redaction-log.csv",
+            Self::Xlsx => "responses.xlsx",
         };
         format!("{study_slug}-{suffix}")
     }
@@ -126,6 +132,7 @@ impl ExportFormat {
             Self::SpssSyntax | Self::RScript => "text/plain; charset=utf-8",
             Self::Json => "application/json",
             Self::Qdpx => "application/zip",
+            Self::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         }
     }
 
@@ -153,7 +160,7 @@ impl ExportFormat {
             Self::SpssSyntax => syntax::spss(cx),
             Self::RScript => syntax::r(cx),
             Self::Json => json::opening(cx.study, cx.options),
-            Self::Qdpx | Self::RedactionLog => String::new(),
+            Self::Qdpx | Self::RedactionLog | Self::Xlsx => String::new(),
         }
     }
 
@@ -174,7 +181,8 @@ impl ExportFormat {
             | Self::SpssSyntax
             | Self::RScript
             | Self::Qdpx
-            | Self::RedactionLog => String::new(),
+            | Self::RedactionLog
+            | Self::Xlsx => String::new(),
         }
     }
 
@@ -196,11 +204,11 @@ fn wide_header(variables: &[Variable<'_>]) -> String {
     )
 }
 
-fn day(response: &SubmittedResponse) -> String {
+pub(super) fn day(response: &SubmittedResponse) -> String {
     response.submitted_on.format("%Y-%m-%d").to_string()
 }
 
-fn answer<'r>(
+pub(super) fn answer<'r>(
     cx: &Context<'_>,
     response: &'r SubmittedResponse,
     variable: &Variable<'_>,

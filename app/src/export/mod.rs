@@ -12,6 +12,7 @@ mod sink;
 pub mod small_groups;
 mod syntax;
 mod table;
+mod xlsx;
 mod zip_stream;
 
 use futures_util::{Stream, TryStreamExt};
@@ -80,6 +81,7 @@ pub async fn write_export(
     match format {
         ExportFormat::Qdpx => return qdpx::write(storage, &cx, sink, progress).await,
         ExportFormat::RedactionLog => return redaction_log::write(storage, &cx, sink).await,
+        ExportFormat::Xlsx => return xlsx::write(storage, &cx, sink, progress).await,
         _ => {}
     }
     sink.write(format.opening(&cx).into_bytes()).await?;

@@ -3,7 +3,7 @@
 use std::future::Future;
 use std::io;
 
-use tokio::io::{AsyncWrite, AsyncWriteExt};
+use tokio::io::{AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::sync::mpsc;
 
 /// Takes an export's text piece by piece.
@@ -39,5 +39,23 @@ impl ExportSink for ChannelSink {
 
     async fn finish(&mut self) -> io::Result<()> {
         Ok(())
+    }
+}
+
+/// Bytes of a file sent to a sink at a time.
+const FILE_CHUNK: usize = 64 * 1024;
+
+/// Sends a file, from where it stands to its end, to `sink` chunk by chunk: formats whose writer
+/// needs a whole file (XLSX) are written to a temporary file first and streamed from there.
+pub(super) async fn send_file(file: std::fs::File, sink: &mut impl ExportSink) -> io::Result<()> {
+    let mut file = tokio::fs::File::from_std(file);
+    loop {
+        let mut chunk = vec![0; FILE_CHUNK];
+        let read = file.read(&mut chunk).await?;
+        if read == 0 {
+            return Ok(());
+        }
+        chunk.truncate(read);
+        sink.write(chunk).await?;
     }
 }

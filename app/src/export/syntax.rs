@@ -7,15 +7,6 @@ use super::format::{Context, ExportFormat};
 use super::table::{Measure, PARTICIPANT_COLUMN, SUBMITTED_COLUMN, Variable};
 use crate::study::QuestionKind;
 
-/// True when a variable's cells are numbers (Likert points, exact months).
-fn is_numeric(variable: &Variable<'_>, options: ExportOptions) -> bool {
-    match variable.question.kind {
-        QuestionKind::Likert { .. } => true,
-        QuestionKind::Duration => options.exact_experience,
-        _ => false,
-    }
-}
-
 /// SPSS strings in single quotes, quotes doubled; line breaks would end the command.
 fn spss_string(text: &str) -> String {
     format!("'{}'", text.replace('\'', "''").replace(['\r', '\n'], " "))
@@ -23,7 +14,7 @@ fn spss_string(text: &str) -> String {
 
 fn spss_format(variable: &Variable<'_>, options: ExportOptions) -> String {
     match variable.question.kind {
-        _ if is_numeric(variable, options) => "F8.0".into(),
+        _ if variable.is_numeric(options) => "F8.0".into(),
         // Room for the longest answer in bytes (up to 4 a character), within SPSS's limit.
         QuestionKind::Text { max_chars } => format!("A{}", (max_chars * 4 + 1).min(32_767)),
         _ => "A64".into(),
@@ -80,7 +71,7 @@ pub fn spss(cx: &Context<'_>) -> String {
     if !labelled.is_empty() {
         text.push_str("VALUE LABELS\n");
         for (i, (variable, labels)) in labelled.iter().enumerate() {
-            let numeric = is_numeric(variable, cx.options);
+            let numeric = variable.is_numeric(cx.options);
             let pairs: Vec<String> = labels
                 .iter()
                 .map(|(value, label)| {
@@ -154,7 +145,7 @@ pub fn r(cx: &Context<'_>) -> String {
                 r_vector(labels.iter().map(|(_, l)| r_string(l))),
                 if ordered { "TRUE" } else { "FALSE" },
             ));
-        } else if is_numeric(variable, cx.options) {
+        } else if variable.is_numeric(cx.options) {
             text.push_str(&format!("{column} <- as.integer({column})\n"));
         }
         text.push_str(&format!(

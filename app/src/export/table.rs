@@ -88,6 +88,15 @@ impl Variable<'_> {
         }
     }
 
+    /// True when the variable's cells are numbers (Likert points, exact months).
+    pub fn is_numeric(&self, options: ExportOptions) -> bool {
+        match self.question.kind {
+            QuestionKind::Likert { .. } => true,
+            QuestionKind::Duration => options.exact_experience,
+            _ => false,
+        }
+    }
+
     pub fn measure(&self, options: ExportOptions) -> Measure {
         match self.question.kind {
             QuestionKind::Likert { .. } => Measure::Ordinal,

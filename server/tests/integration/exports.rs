@@ -342,6 +342,129 @@ async fn codebook_and_scripts_download_without_reading_responses() {
     assert_eq!(json["responses"][0]["answers"]["r2"], UNICODE_ANSWER);
 }
 
+type Sheet = calamine::Range<calamine::Data>;
+
+/// Reads an XLSX file back with calamine, an independent reader: its two sheets, and whether
+/// any cell of the responses holds a formula.
+fn read_xlsx(bytes: &[u8]) -> (Sheet, Sheet, bool) {
+    use calamine::{Reader, Xlsx, open_workbook_from_rs};
+    let mut workbook: Xlsx<_> =
+        open_workbook_from_rs(std::io::Cursor::new(bytes)).expect("an xlsx file");
+    assert_eq!(workbook.sheet_names(), ["Responses", "Codebook"]);
+    let responses = workbook.worksheet_range("Responses").unwrap();
+    let codebook = workbook.worksheet_range("Codebook").unwrap();
+    let formulas = workbook.worksheet_formula("Responses").unwrap();
+    let has_formula = formulas.used_cells().any(|(_, _, f)| !f.is_empty());
+    (responses, codebook, has_formula)
+}
+
+fn sheet_header(sheet: &Sheet) -> Vec<String> {
+    let first = sheet.rows().next().unwrap();
+    first.iter().map(ToString::to_string).collect()
+}
+
+/// The sheet's rows under its header row, each by column name.
+fn sheet_rows(sheet: &Sheet) -> Vec<BTreeMap<String, calamine::Data>> {
+    let header = sheet_header(sheet);
+    let rows = sheet.rows().skip(1);
+    rows.map(|row| header.iter().cloned().zip(row.iter().cloned()).collect())
+        .collect()
+}
+
+fn text_cell(text: &str) -> calamine::Data {
+    calamine::Data::String(text.to_owned())
+}
+
+async fn download_xlsx(app: &TestApp, cookie: &str, query: &str) -> (Sheet, Sheet, bool) {
+    let path = format!("/admin/studies/sam/exports/xlsx{query}");
+    let response = app.get_with_cookie(&path, cookie).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let header_of = |name| response.headers()[name].to_str().unwrap().to_owned();
+    assert_eq!(
+        header_of(header::CONTENT_TYPE),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    assert_eq!(
+        header_of(header::CONTENT_DISPOSITION),
+        "attachment; filename=\"sam-responses.xlsx\""
+    );
+    assert!(
+        response.headers().get(header::CONTENT_LENGTH).is_none(),
+        "streamed, not built first"
+    );
+    read_xlsx(&response.bytes().await.unwrap())
+}
+
+#[tokio::test]
+async fn the_xlsx_workbook_holds_the_wide_table_with_numbers_and_the_codebook() {
+    let app = study_with_two_participants().await;
+    let cookie = app.signed_in_as("researcher").await;
+    let (responses, codebook, has_formula) = download_xlsx(&app, &cookie, "").await;
+    let rows = sheet_rows(&responses);
+    assert_eq!(rows.len(), 2, "only submitted responses");
+    assert_eq!(rows[0]["participant"], text_cell("P1"));
+    assert_eq!(rows[1]["participant"], text_cell("P2"));
+    assert_eq!(rows[0]["setting"], text_cell("inpatient"));
+    assert_eq!(rows[0]["money_support"], calamine::Data::Float(4.0));
+    assert_eq!(rows[0]["experience"], text_cell("1-2-years"));
+    assert_eq!(rows[0]["r2"], text_cell(UNICODE_ANSWER), "emoji, ŵ, Arabic");
+    let formula_like = text_cell("=HYPERLINK(\"http://evil\")");
+    assert_eq!(rows[1]["r2"], formula_like, "a plain string, as written");
+    assert!(!has_formula, "no cell is a formula");
+    let csv = app
+        .get_with_cookie("/admin/studies/sam/exports/csv-wide", &cookie)
+        .await;
+    let csv = csv.text().await.unwrap();
+    assert_eq!(
+        sheet_header(&responses).join(","),
+        csv.lines().next().unwrap(),
+        "the wide CSV's columns"
+    );
+
+    let entries = sheet_rows(&codebook);
+    let support = entries
+        .iter()
+        .find(|e| e["variable"] == text_cell("money_support"))
+        .unwrap();
+    assert_eq!(support["type"], text_cell("likert"));
+    assert_eq!(support["values"], text_cell("1; 2; 3; 4; 5"));
+    assert_eq!(support["study_version"], text_cell("1.0.0"));
+    assert_eq!(
+        entries.len(),
+        read_csv(&codebook_csv(&app, &cookie).await).len()
+    );
+}
+
+async fn codebook_csv(app: &TestApp, cookie: &str) -> String {
+    let path = "/admin/studies/sam/exports/codebook-csv";
+    let response = app.get_with_cookie(path, cookie).await;
+    response.text().await.unwrap()
+}
+
+#[tokio::test]
+async fn the_xlsx_workbook_has_exact_months_on_request_and_comes_from_the_command_line() {
+    let app = study_with_two_participants().await;
+    let cookie = app.signed_in_as("owner").await;
+    let (exact, _, _) = download_xlsx(&app, &cookie, "?experience=exact").await;
+    assert_eq!(
+        sheet_rows(&exact)[0]["experience"],
+        calamine::Data::Float(14.0)
+    );
+    let audit = app.storage().await.audit_entries(1).await.unwrap();
+    assert_eq!(audit[0].3, "study sam, xlsx, experience in exact months");
+
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("sam.xlsx");
+    let config = config_for(&app.database_url);
+    let written = server::startup::export(&config, "sam", "xlsx", &out, ExportOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(written, 2);
+    let (from_command_line, _, _) = read_xlsx(&std::fs::read(&out).unwrap());
+    let (downloaded, _, _) = download_xlsx(&app, &cookie, "").await;
+    assert_eq!(from_command_line, downloaded);
+}
+
 /// PSPP's output tables (`-O format=csv`): each a title (`Table: Variables`) and its rows, header
 /// row first.
 type PsppTables = Vec<(String, Vec<Vec<String>>)>;

@@ -160,6 +160,24 @@ async fn accepted_findings_become_descriptors_in_every_export_and_rejected_ones_
     std::io::Read::read_to_string(&mut project.by_name(&source).unwrap(), &mut text).unwrap();
     assert_eq!(text, expected);
 
+    let xlsx = app
+        .get_with_cookie("/admin/studies/sam/exports/xlsx", &cookie)
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    let mut workbook: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx)).unwrap();
+    let sheet = calamine::Reader::worksheet_range(&mut workbook, "Responses").unwrap();
+    let cells: Vec<String> = sheet
+        .rows()
+        .nth(1)
+        .unwrap()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert!(cells.iter().any(|cell| cell == expected), "{cells:?}");
+
     let stored = stored_r2(&app).await;
     assert_eq!(stored, [ANSWER], "the database keeps the original");
 

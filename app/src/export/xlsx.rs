@@ -1,0 +1,174 @@
+//! An Excel workbook: sheet "Responses" holds the wide table (as the wide CSV, with Likert points
+//! and exact months as numbers), sheet "Codebook" the codebook.
+//!
+//! The responses sheet is in rust_xlsxwriter's constant-memory mode: each row goes to a temporary
+//! file as soon as the next begins. The finished workbook is written to another temporary file
+//! and streamed from there, so neither the rows nor the file are held in memory.
+
+use std::borrow::Cow;
+
+use futures_util::TryStreamExt;
+use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
+
+use super::codebook;
+use super::format::{Context, answer, day};
+use super::sink::send_file;
+use super::table::{PARTICIPANT_COLUMN, SUBMITTED_COLUMN, participant_name};
+use super::{ExportError, ExportSink};
+use crate::storage::{Storage, SubmittedResponse};
+
+const RESPONSES_SHEET: &str = "Responses";
+const CODEBOOK_SHEET: &str = "Codebook";
+
+/// Excel holds at most 32,767 UTF-16 units in a cell; studies allow longer answers.
+const CELL_LIMIT: usize = 32_767;
+const CUT_MARK: &str = " [… cut at Excel's cell limit: the CSV and JSON exports hold it all]";
+
+fn xlsx_error(error: XlsxError) -> ExportError {
+    ExportError::Io(std::io::Error::other(error))
+}
+
+pub(super) async fn write(
+    storage: &Storage,
+    cx: &Context<'_>,
+    sink: &mut impl ExportSink,
+    progress: &mut (dyn FnMut(u64) + Send),
+) -> Result<u64, ExportError> {
+    let mut workbook = Workbook::new();
+    let sheet = workbook
+        .add_worksheet_with_constant_memory()
+        .map_err(xlsx_error)?;
+    sheet.set_name(RESPONSES_SHEET).map_err(xlsx_error)?;
+    let header = [PARTICIPANT_COLUMN, SUBMITTED_COLUMN]
+        .into_iter()
+        .chain(cx.variables.iter().map(|v| v.id()));
+    write_strings(sheet, 0, header)?;
+    let mut written = 0;
+    let mut participants = std::pin::pin!(super::redacted_responses(storage, cx));
+    while let Some(response) = participants.try_next().await? {
+        written += 1;
+        write_response(sheet, row_number(written)?, cx, &response)?;
+        progress(written);
+    }
+    write_codebook(workbook.add_worksheet(), cx)?;
+    let file = tokio::task::spawn_blocking(move || save(workbook))
+        .await
+        .map_err(std::io::Error::other)??;
+    send_file(file, sink).await?;
+    sink.finish().await?;
+    Ok(written)
+}
+
+/// Excel's rows are numbered in 32 bits (and end at 1,048,576: rust_xlsxwriter refuses more).
+fn row_number(written: u64) -> Result<u32, ExportError> {
+    u32::try_from(written).map_err(|_| ExportError::Io(std::io::Error::other("too many rows")))
+}
+
+/// A text too long for a cell is cut, visibly, instead of failing the whole workbook.
+fn fit_cell(text: &str) -> Cow<'_, str> {
+    if text.encode_utf16().count() <= CELL_LIMIT {
+        return Cow::Borrowed(text);
+    }
+    let room = CELL_LIMIT - CUT_MARK.encode_utf16().count();
+    let mut used = 0;
+    let end = text
+        .char_indices()
+        .find(|(_, c)| {
+            used += c.len_utf16();
+            used > room
+        })
+        .map_or(text.len(), |(at, _)| at);
+    Cow::Owned(format!("{}{CUT_MARK}", &text[..end]))
+}
+
+/// Strings are written as strings, never as formulas: an answer "=HYPERLINK(…)" stays text.
+fn write_string(
+    sheet: &mut Worksheet,
+    row: u32,
+    column: u16,
+    text: &str,
+) -> Result<(), ExportError> {
+    sheet
+        .write_string(row, column, fit_cell(text))
+        .map_err(xlsx_error)?;
+    Ok(())
+}
+
+fn write_strings<'a>(
+    sheet: &mut Worksheet,
+    row: u32,
+    cells: impl IntoIterator<Item = &'a str>,
+) -> Result<(), ExportError> {
+    for (column, cell) in (0u16..).zip(cells) {
+        write_string(sheet, row, column, cell)?;
+    }
+    Ok(())
+}
+
+fn write_response(
+    sheet: &mut Worksheet,
+    row: u32,
+    cx: &Context<'_>,
+    response: &SubmittedResponse,
+) -> Result<(), ExportError> {
+    let name = participant_name(response.participant_number);
+    write_strings(sheet, row, [name.as_str(), &day(response)])?;
+    for (column, variable) in (2u16..).zip(&cx.variables) {
+        let cell = answer(cx, response, variable);
+        // An unanswered question stays an empty cell, as in the CSV.
+        if cell.is_empty() {
+            continue;
+        }
+        let number = variable
+            .is_numeric(cx.options)
+            .then(|| cell.parse::<f64>().ok())
+            .flatten();
+        match number {
+            Some(number) => {
+                sheet
+                    .write_number(row, column, number)
+                    .map_err(xlsx_error)?;
+            }
+            None => write_string(sheet, row, column, &cell)?,
+        }
+    }
+    Ok(())
+}
+
+fn write_codebook(sheet: &mut Worksheet, cx: &Context<'_>) -> Result<(), ExportError> {
+    sheet.set_name(CODEBOOK_SHEET).map_err(xlsx_error)?;
+    write_strings(sheet, 0, codebook::COLUMNS)?;
+    for (row, cells) in (1u32..).zip(codebook::rows(cx.study, &cx.variables, cx.options)) {
+        write_strings(sheet, row, cells.iter().map(String::as_str))?;
+    }
+    Ok(())
+}
+
+/// The finished workbook in an unnamed temporary file (gone once closed), read from its start.
+fn save(mut workbook: Workbook) -> Result<std::fs::File, ExportError> {
+    use std::io::Seek;
+    let mut file = tempfile::tempfile()?;
+    workbook.save_to_writer(&mut file).map_err(xlsx_error)?;
+    file.rewind()?;
+    Ok(file)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{CELL_LIMIT, CUT_MARK, fit_cell};
+
+    #[test]
+    fn a_text_longer_than_a_cell_is_cut_visibly_on_a_character_boundary() {
+        let fits = "🙂".repeat(CELL_LIMIT / 2);
+        assert_eq!(fit_cell(&fits), fits.as_str());
+        let too_long = "ŵ🙂".repeat(20_000);
+        let cut = fit_cell(&too_long);
+        assert!(cut.ends_with(CUT_MARK));
+        assert!(cut.encode_utf16().count() <= CELL_LIMIT);
+        assert!(
+            cut.encode_utf16().count() >= CELL_LIMIT - 2,
+            "no more is cut than needed"
+        );
+        assert!(too_long.starts_with(cut.strip_suffix(CUT_MARK).unwrap()));
+    }
+}

@@ -520,24 +520,11 @@ async fn pspp_reads_the_spss_export_with_its_labels_and_unicode_intact() {
     app.submit_response("inpatient", "Diolch yn fawr: ŵyr a ŷd 🙂")
         .await;
     let dir = tempfile::tempdir().unwrap();
-    let config = config_for(&app.database_url);
     let syntax = ExportFormat::SpssSyntax.file_name("sam");
-    for format in [ExportFormat::CsvSpss, ExportFormat::SpssSyntax] {
-        // Named as the syntax file expects (`/FILE='sam-wide-spss.csv'`), side by side.
-        let out = dir.path().join(format.file_name("sam"));
-        let written = server::startup::export(
-            &config,
-            "sam",
-            format.slug(),
-            &out,
-            ExportOptions::default(),
-        )
-        .await
-        .unwrap();
-        if format == ExportFormat::CsvSpss {
-            assert_eq!(written, 3, "only submitted responses");
-        }
-    }
+    // Named as the syntax file expects (`/FILE='sam-wide-spss.csv'`), side by side.
+    let formats = [ExportFormat::CsvSpss, ExportFormat::SpssSyntax];
+    let written = app.export_side_by_side(dir.path(), &formats).await;
+    assert_eq!(written[0], 3, "only submitted responses");
     let mut commands = std::fs::OpenOptions::new()
         .append(true)
         .open(dir.path().join(&syntax))

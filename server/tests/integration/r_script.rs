@@ -1,8 +1,8 @@
 //! The R script export checked by R itself (Debian's r-base-core): it reads the wide CSV with
 //! labelled factors, question wording as labels, and neutralised cells restored.
 
-use crate::support::{TestApp, config_for};
-use app::export::{ExportFormat, ExportOptions};
+use crate::support::TestApp;
+use app::export::ExportFormat;
 
 /// Runs `script` with Rscript in `dir`; fails (never skips) when R is missing:
 /// scripts/install-tools.sh test installs it.
@@ -27,19 +27,8 @@ async fn r_reads_the_wide_csv_with_labelled_factors() {
     app.submit_response("community", "=HYPERLINK(\"http://evil\")")
         .await;
     let dir = tempfile::tempdir().unwrap();
-    let config = config_for(&app.database_url);
-    for format in [ExportFormat::CsvWide, ExportFormat::RScript] {
-        let out = dir.path().join(format.file_name("sam"));
-        server::startup::export(
-            &config,
-            "sam",
-            format.slug(),
-            &out,
-            ExportOptions::default(),
-        )
-        .await
-        .unwrap();
-    }
+    let formats = [ExportFormat::CsvWide, ExportFormat::RScript];
+    app.export_side_by_side(dir.path(), &formats).await;
     let checks = "source(\"sam-wide.R\")\n\
         cat(nrow(answers), \"\\n\", sep = \"\")\n\
         cat(class(answers[[\"money_support\"]]), \"\\n\")\n\

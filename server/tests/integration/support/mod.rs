@@ -459,6 +459,26 @@ impl TestApp {
             .expect("POST")
     }
 
+    /// Runs `server export` for each format into `dir`, each file under the name its format
+    /// gives it, so scripts find their data beside them; returns what each export wrote.
+    pub async fn export_side_by_side(
+        &self,
+        dir: &std::path::Path,
+        formats: &[app::export::ExportFormat],
+    ) -> Vec<u64> {
+        let config = config_for(&self.database_url);
+        let mut written = Vec::new();
+        for format in formats {
+            let out = dir.join(format.file_name("sam"));
+            let options = app::export::ExportOptions::default();
+            let count = server::startup::export(&config, "sam", format.slug(), &out, options)
+                .await
+                .expect("the export is written");
+            written.push(count);
+        }
+        written
+    }
+
     /// Completes and submits a response with the given setting and text answer to R2.
     pub async fn submit_response(&self, setting: &str, r2: &str) -> String {
         self.submit_response_to("sam", setting, r2).await

@@ -95,6 +95,7 @@ fn InContext(finding: FindingView) -> impl IntoView {
     view! {
         <p class="answers__text">{finding.before}<mark>{finding.found}</mark>{finding.after}</p>
     }
+    .into_any()
 }
 
 #[component]
@@ -141,6 +142,7 @@ fn PendingFinding(
             </details>
         </li>
     }
+    .into_any()
 }
 
 #[component]
@@ -163,6 +165,7 @@ fn EditField(
                 aria-describedby=has_error.then_some(error_id)/>
         </div>
     }
+    .into_any()
 }
 
 #[component]
@@ -188,6 +191,7 @@ fn DecidedFinding(finding: FindingView, base: String) -> impl IntoView {
             })}
         </li>
     }
+    .into_any()
 }
 
 #[component]

@@ -6,7 +6,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use futures_util::stream;
+use futures_util::{StreamExt, stream};
 use serde::Deserialize;
 use tokio::sync::mpsc;
 
@@ -61,9 +61,12 @@ async fn download(
                 .await;
         }
     });
+    // Fused: the compression layer polls a finished body once more, which a bare unfold
+    // answers with a panic (a reset connection for the researcher).
     let body = stream::unfold(receiver, |mut receiver| async move {
         receiver.recv().await.map(|chunk| (chunk, receiver))
-    });
+    })
+    .fuse();
     Ok(attachment(format, &slug, Body::from_stream(body)))
 }
 

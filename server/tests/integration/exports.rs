@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::support::{TestApp, config_for};
+use crate::support::{TestApp, config_for, http_client};
 use app::export::{ExportFormat, ExportOptions};
 use reqwest::{StatusCode, header};
 
@@ -96,6 +96,29 @@ async fn long_and_excel_variants_and_exact_months_on_request() {
         .await;
     let bytes = excel.bytes().await.unwrap();
     assert!(bytes.starts_with("\u{feff}participant,".as_bytes()));
+}
+
+/// Browsers ask for compressed bodies; the compression layer must see the streamed export end
+/// cleanly instead of resetting the connection.
+#[tokio::test]
+async fn a_compressed_download_ends_cleanly() {
+    let app = study_with_two_participants().await;
+    let cookie = app.signed_in_as("researcher").await;
+    for format in ["csv-wide", "xlsx", "qdpx"] {
+        let response = http_client()
+            .get(app.url(&format!("/admin/studies/sam/exports/{format}")))
+            .header(header::COOKIE, &cookie)
+            .header(header::ACCEPT_ENCODING, "br, gzip")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{format}");
+        let body = response.bytes().await;
+        assert!(
+            body.is_ok_and(|b| !b.is_empty()),
+            "{format}: the body is cut off"
+        );
+    }
 }
 
 #[tokio::test]

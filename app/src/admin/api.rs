@@ -147,7 +147,7 @@ pub(crate) mod server {
     use super::super::forms::FreshRecoveryCodes;
     use super::super::labels::{LABEL_QUESTIONS, participant_label, unsubmitted_label};
     use super::super::likert::{Distribution, LikertItem, grouped};
-    use super::super::session::{SessionStage, Staff, now};
+    use super::super::session::{SessionStage, Staff, day_of, now};
     use super::super::two_factor::{TotpSecret, qr_code_svg};
     use super::super::view::*;
     use crate::error::AppError;
@@ -634,11 +634,6 @@ pub(crate) mod server {
             invitation: use_context::<Invitation>(),
             notice,
         })
-    }
-
-    fn day_of(unix_seconds: i64) -> String {
-        chrono::DateTime::from_timestamp(unix_seconds, 0)
-            .map_or_else(String::new, |t| t.format("%Y-%m-%d").to_string())
     }
 
     pub async fn remove_member(id: &str) -> Result<RemoveMemberView, AppError> {

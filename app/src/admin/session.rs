@@ -17,6 +17,12 @@ pub fn now() -> i64 {
     chrono::Utc::now().timestamp()
 }
 
+/// The day of a Unix time as YYYY-MM-DD; empty for a time out of range.
+pub fn day_of(unix_seconds: i64) -> String {
+    chrono::DateTime::from_timestamp(unix_seconds, 0)
+        .map_or_else(String::new, |t| t.format("%Y-%m-%d").to_string())
+}
+
 pub fn cookie_name(state: &AppState) -> &'static str {
     if state.serves_https() {
         "__Host-staff-session"

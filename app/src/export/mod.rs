@@ -76,7 +76,11 @@ pub async fn write_export(
         study,
         variables: variables(study),
         options,
-        redactions: ExportRedactions::of_study(storage, &study.slug).await?,
+        redactions: if format.reads_responses() {
+            ExportRedactions::of_study(storage, &study.slug).await?
+        } else {
+            ExportRedactions::default()
+        },
     };
     match format {
         ExportFormat::Qdpx => return qdpx::write(storage, &cx, sink, progress).await,

@@ -5,6 +5,7 @@ use super::csv::record;
 use super::format::Context;
 use super::table::participant_name;
 use super::{ExportError, ExportSink};
+use crate::admin::session::day_of;
 use crate::storage::{RedactionStatus, Storage};
 
 const COLUMNS: [&str; 9] = [
@@ -29,11 +30,7 @@ pub(super) async fn write(
         .redactions(&cx.study.slug, &RedactionStatus::ALL, i64::MAX)
         .await?;
     for finding in &findings {
-        let decided_on = finding
-            .decided_at
-            .and_then(|at| chrono::DateTime::from_timestamp(at, 0))
-            .map(|at| at.format("%Y-%m-%d").to_string())
-            .unwrap_or_default();
+        let decided_on = finding.decided_at.map(day_of).unwrap_or_default();
         let (start, end) = (finding.start.to_string(), finding.end.to_string());
         let line = record([
             participant_name(finding.participant_number).as_str(),

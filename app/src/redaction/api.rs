@@ -130,8 +130,9 @@ pub(crate) mod server {
 
     fn finding_view(study: &Study, record: RedactionRecord) -> FindingView {
         let chars: Vec<char> = record.answer.chars().collect();
-        let end = usize::try_from(record.end).unwrap_or(0).min(chars.len());
-        let start = usize::try_from(record.start).unwrap_or(0).min(end);
+        let (start, end) = record.span();
+        let end = end.min(chars.len());
+        let start = start.min(end);
         let from = start.saturating_sub(CONTEXT);
         let to = (end + CONTEXT).min(chars.len());
         let ellipsis = |cut: bool| if cut { "…" } else { "" };

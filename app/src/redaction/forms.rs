@@ -187,22 +187,18 @@ async fn edited(
     }
     let text_field = format!("text-{}", finding.id);
     let descriptor_field = format!("descriptor-{}", finding.id);
-    let near = (
-        usize::try_from(finding.start).unwrap_or(0),
-        usize::try_from(finding.end).unwrap_or(0),
-    );
-    let span = match locate(&finding.answer, text, near) {
+    let span = match locate(&finding.answer, text, finding.span()) {
         Some(span) => Some(span),
         None if text.is_empty() => {
             form.errors.push((
-                text_field,
+                text_field.clone(),
                 "Enter the text to hide, as it is written in the answer".into(),
             ));
             None
         }
         None => {
             let message = format!("“{text}” is not in this answer; copy it as it is written");
-            form.errors.push((text_field, message));
+            form.errors.push((text_field.clone(), message));
             None
         }
     };
@@ -210,8 +206,7 @@ async fn edited(
         && overlaps_another(state, finding, start, end).await?
     {
         let message = "That text overlaps another finding in this answer; decide that one first";
-        form.errors
-            .push((format!("text-{}", finding.id), message.into()));
+        form.errors.push((text_field, message.into()));
     }
     let descriptor = Descriptor::parse(descriptor)
         .map_err(|problem| form.errors.push((descriptor_field, problem.to_string())))

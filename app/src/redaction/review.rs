@@ -58,15 +58,16 @@ fn findings_in(study: &Study, answers: &HashMap<String, String>) -> Vec<NewRedac
         .collect()
 }
 
-/// The accepted findings of a study, ready to replace identifiers in exported answers.
+/// The accepted findings of a study, ready to replace identifiers in exported answers: by
+/// participant, then by question.
 #[derive(Debug, Default)]
 pub struct ExportRedactions {
-    by_answer: HashMap<(i64, String), Vec<Replacement>>,
+    by_participant: HashMap<i64, HashMap<String, Vec<Replacement>>>,
 }
 
 impl ExportRedactions {
     pub async fn of_study(storage: &Storage, study_slug: &str) -> Result<Self, StorageError> {
-        let mut by_answer: HashMap<(i64, String), Vec<Replacement>> = HashMap::new();
+        let mut by_participant: HashMap<i64, HashMap<String, Vec<Replacement>>> = HashMap::new();
         for accepted in storage.accepted_redactions(study_slug).await? {
             let AcceptedRedaction {
                 participant_number,
@@ -75,8 +76,10 @@ impl ExportRedactions {
                 end,
                 descriptor,
             } = accepted;
-            by_answer
-                .entry((participant_number, question_id))
+            by_participant
+                .entry(participant_number)
+                .or_default()
+                .entry(question_id)
                 .or_default()
                 .push(Replacement {
                     start: usize::try_from(start).unwrap_or(0),
@@ -84,17 +87,16 @@ impl ExportRedactions {
                     descriptor,
                 });
         }
-        Ok(Self { by_answer })
+        Ok(Self { by_participant })
     }
 
     /// Replaces the accepted findings in the response's answers by their descriptors.
     pub fn apply(&self, response: &mut SubmittedResponse) {
-        if self.by_answer.is_empty() {
+        let Some(by_question) = self.by_participant.get(&response.participant_number) else {
             return;
-        }
+        };
         for (question, text) in &mut response.answers {
-            let key = (response.participant_number, question.clone());
-            if let Some(replacements) = self.by_answer.get(&key) {
+            if let Some(replacements) = by_question.get(question) {
                 *text = redact(text, replacements);
             }
         }
@@ -125,33 +127,34 @@ pub async fn erase_accepted(
     Ok(changed)
 }
 
+fn replacement_of(finding: &RedactionRecord) -> Replacement {
+    let (start, end) = finding.span();
+    Replacement {
+        start,
+        end,
+        descriptor: finding.descriptor.clone(),
+    }
+}
+
 fn erasure(answer: &str, findings: &[RedactionRecord], erased_by: &str, now: i64) -> ErasedAnswer {
-    let position = |value: i64| usize::try_from(value).unwrap_or(0);
+    let is_accepted = |f: &RedactionRecord| f.status == RedactionStatus::Accepted;
     let accepted: Vec<Replacement> = findings
         .iter()
-        .filter(|f| f.status == RedactionStatus::Accepted)
-        .map(|f| Replacement {
-            start: position(f.start),
-            end: position(f.end),
-            descriptor: f.descriptor.clone(),
-        })
+        .filter(|f| is_accepted(f))
+        .map(replacement_of)
         .collect();
     let moved = findings
         .iter()
         .map(|finding| {
-            let is_accepted = finding.status == RedactionStatus::Accepted;
-            let (start, end) = if is_accepted {
-                let own = Replacement {
-                    start: position(finding.start),
-                    end: position(finding.end),
-                    descriptor: finding.descriptor.clone(),
-                };
-                descriptor_span(&own, &accepted)
+            let (start, end) = if is_accepted(finding) {
+                descriptor_span(&replacement_of(finding), &accepted)
             } else {
-                let start = shifted(position(finding.start), &accepted);
-                (start, start + position(finding.end - finding.start))
+                let (start, end) = finding.span();
+                let moved_start = shifted(start, &accepted);
+                (moved_start, moved_start + (end - start))
             };
-            (finding.id.clone(), start as i64, end as i64, is_accepted)
+            let erased = is_accepted(finding);
+            (finding.id.clone(), start as i64, end as i64, erased)
         })
         .collect();
     ErasedAnswer {

@@ -54,6 +54,14 @@ pub struct RedactionRecord {
     pub answer: String,
 }
 
+impl RedactionRecord {
+    /// The finding's stretch of the answer, in code points.
+    pub fn span(&self) -> (usize, usize) {
+        let position = |value: i64| usize::try_from(value).unwrap_or(0);
+        (position(self.start), position(self.end))
+    }
+}
+
 /// A detector's finding, to be stored for review.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewRedaction {

@@ -290,7 +290,7 @@ pub async fn export(
         .get(slug)
         .ok_or_else(|| StartupError::Export(format!("there is no study \"{slug}\"")))?;
     let storage = Storage::connect(&config.database_url).await?;
-    let total = storage.study_progress(slug).await?.submitted;
+    let total = storage.count_submitted(slug).await?;
     storage
         .audit(
             app::admin::session::now(),

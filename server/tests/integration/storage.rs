@@ -219,3 +219,53 @@ async fn backups_are_sqlite_only_and_never_overwrite() {
     assert_eq!(copy.answers(&id).await.unwrap()["r1"], "kept");
     assert!(copy.check_consistency().await.unwrap().is_ok());
 }
+
+#[tokio::test]
+async fn submitted_responses_stream_in_number_order_with_every_answer_exact() {
+    use futures::TryStreamExt;
+    let f = fresh().await;
+    let awkward = "\"quoted\" \\ back-slash, {braces}, 😀 ŵ سام\nline\u{1}\t";
+    let with_answers = start(&f.storage, "h1").await;
+    f.storage
+        .save_answers(
+            &with_answers,
+            &[
+                change("r1", Some(awkward)),
+                change("money_support", Some("4")),
+            ],
+            4,
+            DAY,
+        )
+        .await
+        .unwrap();
+    let without_answers = start(&f.storage, "h2").await;
+    let unsubmitted = start(&f.storage, "h3").await;
+    f.storage
+        .save_answers(&unsubmitted, &[change("r1", Some("draft"))], 3, DAY)
+        .await
+        .unwrap();
+    for id in [&without_answers, &with_answers] {
+        f.storage.submit(id, 8, DAY, Some(5)).await.unwrap();
+    }
+    let responses: Vec<_> = f
+        .storage
+        .submitted_responses("sam")
+        .try_collect()
+        .await
+        .unwrap();
+    let numbers: Vec<i64> = responses.iter().map(|r| r.participant_number).collect();
+    assert_eq!(
+        numbers,
+        [1, 2],
+        "submitted only, in participant number order"
+    );
+    assert!(
+        responses[0].answers.is_empty(),
+        "no answers is an empty map"
+    );
+    assert_eq!(responses[1].answers["r1"], awkward);
+    assert_eq!(responses[1].answers["money_support"], "4");
+    assert_eq!(responses[1].answers.len(), 2);
+    assert_eq!(responses[1].submitted_on, DAY);
+    assert_eq!(f.storage.count_submitted("sam").await.unwrap(), 2);
+}

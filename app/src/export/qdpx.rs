@@ -10,8 +10,8 @@
 //! The database is read once. Each answer's source file goes into the zip as its participant is
 //! read, while the Cases and Sources of project.qde are spooled to temporary files; project.qde
 //! is written last, as one Stored entry whose CRC-32 and length are put together from its parts.
-//! Memory holds one participant, a few dozen bytes per zip entry and the participant numbers
-//! who answered each text question.
+//! Memory holds one participant, a few dozen bytes per zip entry and the GUID of each source
+//! for the sets' members.
 
 use std::fmt;
 use std::fs::File;
@@ -62,8 +62,8 @@ impl Guids {
         self.uuid(name).to_string()
     }
 
-    pub fn case(&self, participant: i64) -> String {
-        self.guid(&format!("case/{participant}"))
+    fn case(&self, participant: i64) -> Uuid {
+        self.uuid(&format!("case/{participant}"))
     }
 
     fn source_uuid(&self, participant: i64, question: &str) -> Uuid {
@@ -90,18 +90,27 @@ impl Guids {
         self.guid(&format!("code/page/{page}"))
     }
 
-    fn selection(&self, participant: i64, question: &str) -> String {
-        self.guid(&format!("selection/{participant}/{question}"))
+    fn selection(&self, participant: i64, question: &str) -> Uuid {
+        self.uuid(&format!("selection/{participant}/{question}"))
     }
 
-    fn coding(&self, participant: i64, question: &str) -> String {
-        self.guid(&format!("coding/{participant}/{question}"))
+    fn coding(&self, participant: i64, question: &str) -> Uuid {
+        self.uuid(&format!("coding/{participant}/{question}"))
     }
 }
 
-/// Text that is safe inside XML elements and attributes; characters XML 1.0 forbids are dropped.
-fn xml(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+/// Appends text that is safe inside XML elements and attributes; characters XML 1.0 forbids
+/// are dropped. Most answers need no escaping and are copied whole.
+fn push_xml(out: &mut String, text: &str) {
+    // 0xEF leads the UTF-8 of U+FFFE and U+FFFF (and of other characters, which are kept).
+    let plain = text
+        .bytes()
+        .all(|b| b >= 0x20 && !matches!(b, b'&' | b'<' | b'>' | b'"' | 0xEF));
+    if plain {
+        out.push_str(text);
+        return;
+    }
+    out.reserve(text.len());
     for c in text.chars() {
         match c {
             '&' => out.push_str("&amp;"),
@@ -115,7 +124,18 @@ fn xml(text: &str) -> String {
             c => out.push(c),
         }
     }
+}
+
+/// Text that is safe inside XML elements and attributes.
+fn xml(text: &str) -> String {
+    let mut out = String::new();
+    push_xml(&mut out, text);
     out
+}
+
+/// Appends a GUID in its usual lower-case, hyphenated form, without allocating.
+fn push_guid(out: &mut String, guid: Uuid) {
+    out.push_str(guid.hyphenated().encode_lower(&mut Uuid::encode_buffer()));
 }
 
 fn is_text(variable: &Variable<'_>) -> bool {
@@ -147,15 +167,95 @@ fn pages<'v>(texts: &[&'v Variable<'_>]) -> Vec<&'v str> {
     pages
 }
 
-/// A participant's text answers: the question's index in `texts`, the question and the text.
-fn text_answers<'r, 'v>(
-    texts: &'r [&'v Variable<'v>],
+/// One text answer of a participant: its question's index in the text questions, its
+/// source's GUID and the text.
+struct Answer<'r> {
+    question: usize,
+    guid: Uuid,
+    text: &'r str,
+}
+
+/// A participant's text answers, in the order of the questions.
+fn text_answers<'r>(
+    texts: &[TextQuestion<'_>],
+    guids: &Guids,
     response: &'r SubmittedResponse,
-) -> impl Iterator<Item = (usize, &'v Variable<'v>, &'r str)> + 'r {
-    texts.iter().enumerate().filter_map(|(i, variable)| {
-        let text = response.answers.get(variable.id())?;
-        Some((i, *variable, text.as_str()))
-    })
+) -> Vec<Answer<'r>> {
+    let number = response.participant_number;
+    texts
+        .iter()
+        .enumerate()
+        .filter_map(|(question, text_question)| {
+            let id = text_question.variable.id();
+            let text = response.answers.get(id)?;
+            Some(Answer {
+                question,
+                guid: guids.source_uuid(number, id),
+                text: text.as_str(),
+            })
+        })
+        .collect()
+}
+
+/// A question kept as a Case's variable (all but free text), with what its values repeat.
+struct CaseVariable<'c> {
+    variable: &'c Variable<'c>,
+    guid: String,
+    kind: &'static str,
+}
+
+/// A free-text question, with what its sources repeat: escaped id and wording, its Code's GUID.
+struct TextQuestion<'c> {
+    variable: &'c Variable<'c>,
+    name: String,
+    label: String,
+    code_guid: String,
+}
+
+/// What every participant's XML repeats, worked out once per export rather than per answer
+/// (each GUID is a SHA-1).
+struct Repeated<'c> {
+    guids: Guids,
+    submitted_guid: String,
+    case_variables: Vec<CaseVariable<'c>>,
+    texts: Vec<TextQuestion<'c>>,
+}
+
+impl<'c> Repeated<'c> {
+    fn new(cx: &'c Context<'c>) -> Self {
+        let guids = Guids::of_study(&cx.study.slug);
+        let case_variables = cx
+            .variables
+            .iter()
+            .filter(|v| !is_text(v))
+            .map(|variable| CaseVariable {
+                variable,
+                guid: guids.variable(variable.id()),
+                kind: variable_type(variable, cx),
+            })
+            .collect();
+        let texts = text_variables(cx)
+            .into_iter()
+            .map(|variable| TextQuestion {
+                variable,
+                name: xml(variable.id()),
+                label: xml(&variable.label),
+                code_guid: guids.question_code(variable.id()),
+            })
+            .collect();
+        Self {
+            submitted_guid: guids.variable(SUBMITTED_COLUMN),
+            guids,
+            case_variables,
+            texts,
+        }
+    }
+}
+
+fn push_all(out: &mut String, parts: &[&str]) {
+    for part in parts {
+        out.push_str(part);
+    }
 }
 
 pub(super) async fn write(
@@ -164,36 +264,51 @@ pub(super) async fn write(
     sink: &mut impl ExportSink,
     progress: &mut (dyn FnMut(u64) + Send),
 ) -> Result<u64, ExportError> {
-    let guids = Guids::of_study(&cx.study.slug);
+    let repeated = Repeated::new(cx);
+    let guids = &repeated.guids;
     let texts = text_variables(cx);
     let mut zip = ZipStream::new(Vec::new());
     let mut cases = Spool::new()?;
     let mut sources = Spool::new()?;
-    // Who answered each text question, for the sets' members: numbers only, 8 bytes each.
-    let mut answered: Vec<Vec<i64>> = vec![Vec::new(); texts.len()];
+    // Whose answers each text question has, for the sets' members: 16 bytes a source.
+    let mut answered: Vec<Vec<Uuid>> = vec![Vec::new(); texts.len()];
+    let mut xml_text = String::new();
     let mut written = 0;
     {
         let mut participants = std::pin::pin!(super::redacted_responses(storage, cx));
         while let Some(response) = participants.try_next().await? {
-            let number = response.participant_number;
-            for (i, variable, text) in text_answers(&texts, &response) {
-                answered[i].push(number);
-                let name = EntryName::Source(guids.source_uuid(number, variable.id()));
-                zip.add(name, text.as_bytes())?;
+            let answers = text_answers(&repeated.texts, guids, &response);
+            for answer in &answers {
+                answered[answer.question].push(answer.guid);
+                zip.add(EntryName::Source(answer.guid), answer.text.as_bytes())?;
             }
-            cases.push(&case(cx, &guids, &response))?;
-            sources.push(&text_sources(&texts, &guids, &response))?;
-            sink.write(std::mem::take(zip.get_mut())).await?;
+            push_case(&mut xml_text, &repeated, cx, &response, &answers);
+            cases.push(&xml_text)?;
+            xml_text.clear();
+            push_text_sources(
+                &mut xml_text,
+                &repeated,
+                response.participant_number,
+                &answers,
+            );
+            sources.push(&xml_text)?;
+            xml_text.clear();
+            let capacity = zip.get_mut().capacity();
+            sink.write(std::mem::replace(
+                zip.get_mut(),
+                Vec::with_capacity(capacity),
+            ))
+            .await?;
             written += 1;
             progress(written);
         }
     }
-    let mut parts = vec![Part::text(project_opening(cx, &guids, &texts))];
+    let mut parts = vec![Part::text(project_opening(cx, guids, &texts))];
     if written > 0 {
         parts.extend(cases.into_parts("<Cases>\n", "</Cases>\n")?);
         parts.extend(sources.into_parts("<Sources>\n", "</Sources>\n")?);
     }
-    parts.push(sets(&texts, &guids, &answered)?);
+    parts.push(sets(&texts, guids, &answered)?);
     parts.push(Part::text(project_closing(cx)));
     write_project(&mut zip, parts, sink).await?;
     sink.write(zip.finish()?).await?;
@@ -367,89 +482,133 @@ fn project_closing(cx: &Context<'_>) -> String {
     )
 }
 
-fn case(cx: &Context<'_>, guids: &Guids, response: &SubmittedResponse) -> String {
+fn push_case(
+    out: &mut String,
+    repeated: &Repeated<'_>,
+    cx: &Context<'_>,
+    response: &SubmittedResponse,
+    answers: &[Answer<'_>],
+) {
     let number = response.participant_number;
-    let mut text = format!(
-        "<Case guid=\"{}\" name=\"{}\">",
-        guids.case(number),
-        participant_name(number)
-    );
-    let value = |name: &str, kind: &str, value: &str| {
-        format!(
-            "<VariableValue><VariableRef targetGUID=\"{}\"/><{kind}Value>{}</{kind}Value></VariableValue>",
-            guids.variable(name),
-            xml(value)
-        )
-    };
-    let day = response.submitted_on.format("%Y-%m-%d").to_string();
-    text.push_str(&value(SUBMITTED_COLUMN, "Date", &day));
-    for variable in cx.variables.iter().filter(|v| !is_text(v)) {
-        let stored = response.answers.get(variable.id()).map(String::as_str);
-        let cell = variable.cell(stored, cx.options);
+    out.push_str("<Case guid=\"");
+    push_guid(out, repeated.guids.case(number));
+    push_all(out, &["\" name=\"", &participant_name(number), "\">"]);
+    let day = super::format::day(response);
+    push_value(out, &repeated.submitted_guid, "Date", &day);
+    for case_variable in &repeated.case_variables {
+        let stored = response.answers.get(case_variable.variable.id());
+        let cell = case_variable
+            .variable
+            .cell(stored.map(String::as_str), cx.options);
         if !cell.is_empty() {
-            text.push_str(&value(variable.id(), variable_type(variable, cx), &cell));
+            push_value(out, &case_variable.guid, case_variable.kind, &cell);
         }
     }
-    for variable in cx.variables.iter().filter(|v| is_text(v)) {
-        if response.answers.contains_key(variable.id()) {
-            let guid = guids.source(number, variable.id());
-            text.push_str(&format!("<SourceRef targetGUID=\"{guid}\"/>"));
-        }
+    for answer in answers {
+        out.push_str("<SourceRef targetGUID=\"");
+        push_guid(out, answer.guid);
+        out.push_str("\"/>");
     }
-    text.push_str("</Case>\n");
-    text
+    out.push_str("</Case>\n");
+}
+
+fn push_value(out: &mut String, variable_guid: &str, kind: &str, value: &str) {
+    push_all(
+        out,
+        &[
+            "<VariableValue><VariableRef targetGUID=\"",
+            variable_guid,
+            "\"/><",
+            kind,
+            "Value>",
+        ],
+    );
+    push_xml(out, value);
+    push_all(out, &["</", kind, "Value></VariableValue>"]);
 }
 
 /// A participant's TextSources, each with its answer selected whole and coded.
-fn text_sources(texts: &[&Variable<'_>], guids: &Guids, response: &SubmittedResponse) -> String {
-    let number = response.participant_number;
-    let mut xml_text = String::new();
-    for (_, variable, text) in text_answers(texts, response) {
-        let guid = guids.source(number, variable.id());
-        xml_text.push_str(&format!(
-            "<TextSource guid=\"{guid}\" name=\"{} {}\" plainTextPath=\"internal://{guid}.txt\"><Description>{}</Description>{}</TextSource>\n",
-            participant_name(number),
-            xml(variable.id()),
-            xml(&variable.label),
-            whole_answer_selection(guids, number, variable.id(), text),
-        ));
+fn push_text_sources(
+    out: &mut String,
+    repeated: &Repeated<'_>,
+    participant: i64,
+    answers: &[Answer<'_>],
+) {
+    let name = participant_name(participant);
+    for answer in answers {
+        let question = &repeated.texts[answer.question];
+        out.push_str("<TextSource guid=\"");
+        push_guid(out, answer.guid);
+        push_all(out, &["\" name=\"", &name, " ", &question.name]);
+        out.push_str("\" plainTextPath=\"internal://");
+        push_guid(out, answer.guid);
+        push_all(
+            out,
+            &[".txt\"><Description>", &question.label, "</Description>"],
+        );
+        push_whole_answer_selection(
+            out,
+            &repeated.guids,
+            (participant, question.variable.id()),
+            &question.code_guid,
+            answer.text,
+        );
+        out.push_str("</TextSource>\n");
     }
-    xml_text
 }
 
 /// A selection of the whole answer coded with its question's Code. REFI-QDA positions count
 /// Unicode code points (not bytes, not UTF-16 units) of the source file's text, which is
 /// `text` exactly. An empty answer has nothing to select.
-fn whole_answer_selection(guids: &Guids, participant: i64, question: &str, text: &str) -> String {
+fn push_whole_answer_selection(
+    out: &mut String,
+    guids: &Guids,
+    (participant, question): (i64, &str),
+    code_guid: &str,
+    text: &str,
+) {
     let end = text.chars().count();
     if end == 0 {
-        return String::new();
+        return;
     }
-    format!(
-        "<PlainTextSelection guid=\"{}\" startPosition=\"0\" endPosition=\"{end}\"><Coding guid=\"{}\"><CodeRef targetGUID=\"{}\"/></Coding></PlainTextSelection>",
-        guids.selection(participant, question),
-        guids.coding(participant, question),
-        guids.question_code(question),
-    )
+    out.push_str("<PlainTextSelection guid=\"");
+    push_guid(out, guids.selection(participant, question));
+    push_all(
+        out,
+        &[
+            "\" startPosition=\"0\" endPosition=\"",
+            &end.to_string(),
+            "\"><Coding guid=\"",
+        ],
+    );
+    push_guid(out, guids.coding(participant, question));
+    push_all(
+        out,
+        &[
+            "\"><CodeRef targetGUID=\"",
+            code_guid,
+            "\"/></Coding></PlainTextSelection>",
+        ],
+    );
 }
 
 /// A Set per text question and per page of text questions (the recovery questions and each
 /// scenario), with the answers as members; `answered` lists who answered each text question.
 /// Spooled: the members name every source.
-fn sets(texts: &[&Variable<'_>], guids: &Guids, answered: &[Vec<i64>]) -> io::Result<Part> {
+fn sets(texts: &[&Variable<'_>], guids: &Guids, answered: &[Vec<Uuid>]) -> io::Result<Part> {
     if texts.is_empty() {
         return Ok(Part::text(String::new()));
     }
     let mut spool = Spool::new()?;
     spool.push("<Sets>\n")?;
-    for (variable, numbers) in texts.iter().zip(answered) {
+    for (variable, members) in texts.iter().zip(answered) {
         spool.push(&format!(
             "<Set guid=\"{}\" name=\"{}\"><Description>{}</Description>",
             guids.set(&format!("question/{}", variable.id())),
             xml(variable.id()),
             xml(&variable.label),
         ))?;
-        push_members(&mut spool, guids, variable.id(), numbers)?;
+        push_members(&mut spool, members)?;
         spool.push("</Set>\n")?;
     }
     for page in pages(texts) {
@@ -458,9 +617,9 @@ fn sets(texts: &[&Variable<'_>], guids: &Guids, answered: &[Vec<i64>]) -> io::Re
             guids.set(&format!("page/{page}")),
             xml(page),
         ))?;
-        for (variable, numbers) in texts.iter().zip(answered) {
+        for (variable, members) in texts.iter().zip(answered) {
             if variable.page_title == page {
-                push_members(&mut spool, guids, variable.id(), numbers)?;
+                push_members(&mut spool, members)?;
             }
         }
         spool.push("</Set>\n")?;
@@ -469,22 +628,23 @@ fn sets(texts: &[&Variable<'_>], guids: &Guids, answered: &[Vec<i64>]) -> io::Re
     spool.into_part()
 }
 
-fn push_members(
-    spool: &mut Spool,
-    guids: &Guids,
-    question: &str,
-    numbers: &[i64],
-) -> io::Result<()> {
-    for number in numbers {
-        let guid = guids.source(*number, question);
-        spool.push(&format!("<MemberSource targetGUID=\"{guid}\"/>"))?;
+fn push_members(spool: &mut Spool, members: &[Uuid]) -> io::Result<()> {
+    let mut xml_text = String::with_capacity(COPY_BUFFER);
+    for chunk in members.chunks(COPY_BUFFER / 64) {
+        for guid in chunk {
+            xml_text.push_str("<MemberSource targetGUID=\"");
+            push_guid(&mut xml_text, *guid);
+            xml_text.push_str("\"/>");
+        }
+        spool.push(&xml_text)?;
+        xml_text.clear();
     }
     Ok(())
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{EntryName, Guids, whole_answer_selection, xml};
+    use super::{EntryName, Guids, push_whole_answer_selection, xml};
 
     #[test]
     fn guids_are_stable_uuids_distinct_per_answer() {
@@ -503,6 +663,18 @@ mod tests {
             xml("a<b>&\"c\"\u{0}\u{1b}\n😀 ŵ سام"),
             "a&lt;b&gt;&amp;&quot;c&quot;&#10;😀 ŵ سام"
         );
+    }
+
+    fn whole_answer_selection(
+        guids: &Guids,
+        participant: i64,
+        question: &str,
+        text: &str,
+    ) -> String {
+        let mut out = String::new();
+        let code = guids.question_code(question);
+        push_whole_answer_selection(&mut out, guids, (participant, question), &code, text);
+        out
     }
 
     #[test]

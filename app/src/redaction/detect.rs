@@ -78,17 +78,18 @@ pub struct Finding {
 }
 
 static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}\b").expect("regex")
+    Regex::new(r"(?i)(?-u:\b)[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?-u:\b)")
+        .expect("regex")
 });
 /// 0 or +44, then 9 or 10 more digits, spaces or hyphens between them.
 static PHONE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:\+44\s?(?:\(0\)\s?)?|\b0)\d(?:[\s-]?\d){8,9}\b").expect("regex")
+    Regex::new(r"(?:\+44\s?(?:\(0\)\s?)?|(?-u:\b)0)\d(?:[\s-]?\d){8,9}(?-u:\b)").expect("regex")
 });
 /// Ten digits, often written 3-3-4; only those passing the modulus 11 check count.
 static NHS_NUMBER: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\b\d{3}[\s-]?\d{3}[\s-]?\d{4}\b").expect("regex"));
+    LazyLock::new(|| Regex::new(r"(?-u:\b)\d{3}[\s-]?\d{3}[\s-]?\d{4}(?-u:\b)").expect("regex"));
 static POSTCODE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b[a-z]{1,2}\d[a-z\d]?\s?\d[abd-hjlnp-uw-z]{2}\b").expect("regex")
+    Regex::new(r"(?i)(?-u:\b)[a-z]{1,2}\d[a-z\d]?\s?\d[abd-hjlnp-uw-z]{2}(?-u:\b)").expect("regex")
 });
 static CAPITALISED: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\b\p{Lu}\p{Ll}+(?:[-'’]\p{Lu}\p{Ll}+)?\b").expect("regex"));
@@ -150,45 +151,63 @@ pub fn nhs_number_is_valid(text: &str) -> bool {
     }
 }
 
-/// Every candidate identifier in `text`, in order, overlaps resolved in favour of the more
-/// specific detector. `names` are the study's list of names to look for; `allowed` are
-/// capitalised words that are not identifiers in this study (e.g. "Sam", the vignette's person).
-pub fn find_identifiers(text: &str, names: &[String], allowed: &[String]) -> Vec<Finding> {
-    let mut found: Vec<(Detector, usize, usize)> = Vec::new();
-    let mut add = |detector, regex: &Regex, keep: &dyn Fn(&str, usize) -> bool| {
-        for m in regex.find_iter(text) {
-            if keep(m.as_str(), m.start()) {
-                found.push((detector, m.start(), m.end()));
-            }
-        }
-    };
-    add(Detector::Email, &EMAIL, &|_, _| true);
-    add(Detector::NhsNumber, &NHS_NUMBER, &|m, _| {
-        nhs_number_is_valid(m)
-    });
-    add(Detector::Phone, &PHONE, &|_, _| true);
-    add(Detector::Postcode, &POSTCODE, &|_, _| true);
-    add(Detector::CapitalisedName, &CAPITALISED, &|word, start| {
-        !starts_sentence(text, start)
-            && !NOT_NAMES.contains(&word)
-            && !allowed.iter().any(|a| a.eq_ignore_ascii_case(word))
-    });
-    found.extend(listed_names(text, names));
-    resolve_overlaps(text, found)
+/// The detectors set up for one study: its list of names to look for (one regex for them
+/// all, built once, not per answer) and the capitalised words that are not identifiers in it
+/// (e.g. "Sam", the vignette's person).
+pub struct IdentifierFinder<'a> {
+    names: Option<Regex>,
+    allowed: &'a [String],
 }
 
-fn listed_names(text: &str, names: &[String]) -> Vec<(Detector, usize, usize)> {
-    names
-        .iter()
-        .filter(|name| !name.trim().is_empty())
-        .filter_map(|name| Regex::new(&format!(r"(?i)\b{}\b", regex::escape(name.trim()))).ok())
-        .flat_map(|regex| {
-            regex
-                .find_iter(text)
-                .map(|m| (Detector::ListedName, m.start(), m.end()))
-                .collect::<Vec<_>>()
-        })
-        .collect()
+impl<'a> IdentifierFinder<'a> {
+    pub fn new(names: &[String], allowed: &'a [String]) -> Self {
+        let mut names: Vec<&str> = names
+            .iter()
+            .map(|name| name.trim())
+            .filter(|name| !name.is_empty())
+            .collect();
+        // Longest first: the alternation takes the first name that matches at a position.
+        names.sort_by_key(|name| std::cmp::Reverse(name.len()));
+        let pattern = names
+            .iter()
+            .map(|name| regex::escape(name))
+            .collect::<Vec<_>>()
+            .join("|");
+        Self {
+            names: (!names.is_empty())
+                .then(|| Regex::new(&format!(r"(?i)\b(?:{pattern})\b")).ok())
+                .flatten(),
+            allowed,
+        }
+    }
+
+    /// Every candidate identifier in `text`, in order, overlaps resolved in favour of the more
+    /// specific detector.
+    pub fn find(&self, text: &str) -> Vec<Finding> {
+        let mut found: Vec<(Detector, usize, usize)> = Vec::new();
+        let mut add = |detector, regex: &Regex, keep: &dyn Fn(&str, usize) -> bool| {
+            for m in regex.find_iter(text) {
+                if keep(m.as_str(), m.start()) {
+                    found.push((detector, m.start(), m.end()));
+                }
+            }
+        };
+        add(Detector::Email, &EMAIL, &|_, _| true);
+        add(Detector::NhsNumber, &NHS_NUMBER, &|m, _| {
+            nhs_number_is_valid(m)
+        });
+        add(Detector::Phone, &PHONE, &|_, _| true);
+        add(Detector::Postcode, &POSTCODE, &|_, _| true);
+        add(Detector::CapitalisedName, &CAPITALISED, &|word, start| {
+            !starts_sentence(text, start)
+                && !NOT_NAMES.contains(&word)
+                && !self.allowed.iter().any(|a| a.eq_ignore_ascii_case(word))
+        });
+        if let Some(names) = &self.names {
+            add(Detector::ListedName, names, &|_, _| true);
+        }
+        resolve_overlaps(text, found)
+    }
 }
 
 /// The first word of the text or of a sentence is capitalised anyway.
@@ -222,12 +241,13 @@ fn resolve_overlaps(text: &str, mut found: Vec<(Detector, usize, usize)>) -> Vec
 
 #[cfg(test)]
 mod tests {
-    use super::{Detector, find_identifiers, nhs_number_is_valid};
+    use super::{Detector, IdentifierFinder, nhs_number_is_valid};
 
     fn detected(text: &str) -> Vec<(Detector, String)> {
         let names = vec!["Bronwen".to_owned()];
         let allowed = vec!["Sam".to_owned()];
-        find_identifiers(text, &names, &allowed)
+        IdentifierFinder::new(&names, &allowed)
+            .find(text)
             .into_iter()
             .map(|f| (f.detector, f.text))
             .collect()
@@ -322,6 +342,14 @@ mod tests {
             ["bronwen"]
         );
         assert!(only("ask Bronwyn about it", Detector::ListedName).is_empty());
+        let names = ["Ann".to_owned(), "Ann Jones".to_owned(), "Siân".to_owned()];
+        let found: Vec<String> = IdentifierFinder::new(&names, &[])
+            .find("asked ann jones, then ann and siân")
+            .into_iter()
+            .filter(|f| f.detector == Detector::ListedName)
+            .map(|f| f.text)
+            .collect();
+        assert_eq!(found, ["ann jones", "ann", "siân"], "the longest name wins");
     }
 
     #[test]
@@ -342,7 +370,7 @@ mod tests {
     #[test]
     fn positions_count_code_points_through_emoji_welsh_and_arabic() {
         let text = "😀 ŵŷ سام call 07700 900123";
-        let findings = find_identifiers(text, &[], &[]);
+        let findings = IdentifierFinder::new(&[], &[]).find(text);
         assert_eq!(findings.len(), 1);
         let phone = &findings[0];
         assert_eq!(phone.start, 14);

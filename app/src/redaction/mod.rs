@@ -20,4 +20,4 @@ pub mod forms;
 pub mod review;
 
 #[cfg(feature = "ssr")]
-pub use detect::{Detector, Finding, find_identifiers};
+pub use detect::{Detector, Finding, IdentifierFinder};

@@ -4,12 +4,16 @@
 use std::collections::HashMap;
 
 use super::apply::{Replacement, descriptor_span, redact, shifted};
-use super::detect::find_identifiers;
+use super::detect::IdentifierFinder;
 use crate::storage::{
     AcceptedRedaction, ErasedAnswer, NewRedaction, RedactionRecord, RedactionStatus, Storage,
     StorageError, SubmittedResponse,
 };
 use crate::study::{QuestionKind, Study};
+
+/// Responses whose findings are stored in one transaction: a commit (and its sync to disk) per
+/// response made the first scan of a large study take seconds.
+const SCAN_BATCH: usize = 200;
 
 /// Scans the study's submitted responses that have not been scanned yet; returns how many new
 /// findings were stored.
@@ -18,11 +22,19 @@ pub async fn scan_new_responses(
     study: &Study,
     now: i64,
 ) -> Result<usize, StorageError> {
+    let finder = IdentifierFinder::new(&study.redaction.names, &study.redaction.not_names);
     let mut added = 0;
-    for response_id in storage.responses_to_scan(&study.slug).await? {
-        let answers = storage.answers(&response_id).await?;
-        let findings = findings_in(study, &answers);
-        added += storage.record_scan(&response_id, &findings, now).await?;
+    for batch in storage
+        .responses_to_scan(&study.slug)
+        .await?
+        .chunks(SCAN_BATCH)
+    {
+        let mut scans = Vec::with_capacity(batch.len());
+        for response_id in batch {
+            let answers = storage.answers(response_id).await?;
+            scans.push((response_id.as_str(), findings_in(study, &finder, &answers)));
+        }
+        added += storage.record_scans(&scans, now).await?;
     }
     Ok(added)
 }
@@ -37,23 +49,24 @@ pub async fn scan_all_again(
     scan_new_responses(storage, study, now).await
 }
 
-fn findings_in(study: &Study, answers: &HashMap<String, String>) -> Vec<NewRedaction> {
-    let words = &study.redaction;
+fn findings_in(
+    study: &Study,
+    finder: &IdentifierFinder<'_>,
+    answers: &HashMap<String, String>,
+) -> Vec<NewRedaction> {
     study
         .questions()
         .filter(|(_, question)| matches!(question.kind, QuestionKind::Text { .. }))
         .filter_map(|(_, question)| Some((question, answers.get(&question.id)?)))
         .flat_map(|(question, text)| {
-            find_identifiers(text, &words.names, &words.not_names)
-                .into_iter()
-                .map(|finding| NewRedaction {
-                    question_id: question.id.clone(),
-                    start: finding.start as i64,
-                    end: finding.end as i64,
-                    detector: finding.detector.slug(),
-                    found_text: finding.text,
-                    descriptor: finding.detector.descriptor().to_owned(),
-                })
+            finder.find(text).into_iter().map(|finding| NewRedaction {
+                question_id: question.id.clone(),
+                start: finding.start as i64,
+                end: finding.end as i64,
+                detector: finding.detector.slug(),
+                found_text: finding.text,
+                descriptor: finding.detector.descriptor().to_owned(),
+            })
         })
         .collect()
 }

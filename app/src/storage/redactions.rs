@@ -150,59 +150,17 @@ impl Storage {
             .collect()
     }
 
-    /// Stores one response's findings, leaving out any that overlap a finding already stored in
-    /// the same answer (decided or not), and marks the response scanned. Returns how many were
-    /// new; none when another instance scanned the response first.
-    pub async fn record_scan(
+    /// Stores the findings of several scanned responses in one transaction; returns how many
+    /// were new.
+    pub async fn record_scans(
         &self,
-        response_id: &str,
-        findings: &[NewRedaction],
+        scans: &[(&str, Vec<NewRedaction>)],
         now: i64,
     ) -> Result<usize, StorageError> {
         let mut tx = self.pool.begin().await?;
-        let claimed = sqlx::query(
-            "INSERT INTO redaction_scans (response_id, scanned_at) VALUES ($1, $2)
-             ON CONFLICT (response_id) DO NOTHING",
-        )
-        .bind(response_id)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-        if claimed.rows_affected() == 0 {
-            return Ok(0);
-        }
-        let stored: Vec<(String, i64, i64)> = sqlx::query(
-            "SELECT question_id, start_at, end_at FROM redactions WHERE response_id = $1",
-        )
-        .bind(response_id)
-        .fetch_all(&mut *tx)
-        .await?
-        .iter()
-        .map(|row| Ok((row.try_get(0)?, row.try_get(1)?, row.try_get(2)?)))
-        .collect::<Result<_, sqlx::Error>>()?;
         let mut added = 0;
-        for finding in findings {
-            let overlaps = stored.iter().any(|(question, start, end)| {
-                *question == finding.question_id && finding.start < *end && *start < finding.end
-            });
-            if overlaps {
-                continue;
-            }
-            sqlx::query(
-                "INSERT INTO redactions (id, response_id, question_id, start_at, end_at, detector, found_text, descriptor, status)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending')",
-            )
-            .bind(uuid::Uuid::new_v4().to_string())
-            .bind(response_id)
-            .bind(&finding.question_id)
-            .bind(finding.start)
-            .bind(finding.end)
-            .bind(finding.detector)
-            .bind(&finding.found_text)
-            .bind(&finding.descriptor)
-            .execute(&mut *tx)
-            .await?;
-            added += 1;
+        for (response_id, findings) in scans {
+            added += record_scan(&mut tx, response_id, findings, now).await?;
         }
         tx.commit().await?;
         Ok(added)
@@ -411,4 +369,59 @@ impl Storage {
             .collect::<Result<_, sqlx::Error>>()
             .map_err(StorageError::from)
     }
+}
+
+/// Stores one response's findings, leaving out any that overlap a finding already stored in the
+/// same answer (decided or not), and marks the response scanned. Returns how many were new;
+/// none when another instance scanned the response first.
+async fn record_scan(
+    tx: &mut sqlx::AnyConnection,
+    response_id: &str,
+    findings: &[NewRedaction],
+    now: i64,
+) -> Result<usize, StorageError> {
+    let claimed = sqlx::query(
+        "INSERT INTO redaction_scans (response_id, scanned_at) VALUES ($1, $2)
+         ON CONFLICT (response_id) DO NOTHING",
+    )
+    .bind(response_id)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    if claimed.rows_affected() == 0 {
+        return Ok(0);
+    }
+    let stored: Vec<(String, i64, i64)> =
+        sqlx::query("SELECT question_id, start_at, end_at FROM redactions WHERE response_id = $1")
+            .bind(response_id)
+            .fetch_all(&mut *tx)
+            .await?
+            .iter()
+            .map(|row| Ok((row.try_get(0)?, row.try_get(1)?, row.try_get(2)?)))
+            .collect::<Result<_, sqlx::Error>>()?;
+    let mut added = 0;
+    for finding in findings {
+        let overlaps = stored.iter().any(|(question, start, end)| {
+            *question == finding.question_id && finding.start < *end && *start < finding.end
+        });
+        if overlaps {
+            continue;
+        }
+        sqlx::query(
+            "INSERT INTO redactions (id, response_id, question_id, start_at, end_at, detector, found_text, descriptor, status)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending')",
+        )
+        .bind(uuid::Uuid::new_v4().to_string())
+        .bind(response_id)
+        .bind(&finding.question_id)
+        .bind(finding.start)
+        .bind(finding.end)
+        .bind(finding.detector)
+        .bind(&finding.found_text)
+        .bind(&finding.descriptor)
+        .execute(&mut *tx)
+        .await?;
+        added += 1;
+    }
+    Ok(added)
 }

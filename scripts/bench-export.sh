@@ -6,6 +6,7 @@
 #
 #   scripts/bench-export.sh [PARTICIPANTS]      # default 10000; needs sqlite3 and /usr/bin/time
 #   BENCH_KEEP=1 scripts/bench-export.sh 100    # keeps the database and exports, prints where
+#   BENCH_ROUNDS=9 scripts/bench-export.sh      # runs each command 9 times (default 5), medians
 #
 # Peak RSS growth is the export's peak minus that of `server export --format codebook-csv`, the
 # same process start (studies, database, migrations) without reading any response.
@@ -65,23 +66,43 @@ FROM responses r CROSS JOIN q;
 COMMIT;
 SQL
 
-# Prints "seconds peak_kb" for a command, its output to /dev/null.
+# Appends "seconds peak_kb" of one run of a command (its output to /dev/null) to the file $1.
 measure() {
+    local record=$1
+    shift
     /usr/bin/time -f '%e %M' -o "$WORK/time" "$@" >/dev/null
-    cat "$WORK/time"
+    cat "$WORK/time" >>"$record"
+}
+
+# Prints "median_seconds peak_kb" of the runs recorded in $1 (peak: the largest of them).
+summary() {
+    local seconds kb
+    seconds=$(cut -d' ' -f1 "$1" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
+    kb=$(cut -d' ' -f2 "$1" | sort -n | tail -1)
+    echo "$seconds $kb"
 }
 
 # The first export after seeding scans every answer for identifiers (once per response); warm up
 # so that the baseline and the measured runs do the same work before and after the export.
 "$SERVER" export --study sam --format codebook-csv --out "$WORK/codebook.csv" >/dev/null 2>&1
-read -r base_s base_kb < <(measure "$SERVER" export --study sam --format codebook-csv --out "$WORK/codebook.csv")
-read -r dump_s dump_kb < <(measure sqlite3 -csv "$DB" \
-    "SELECT r.participant_number, r.submitted_on, a.question_id, a.value FROM responses r
-     JOIN answers a ON a.response_id = r.id WHERE r.study_slug = 'sam' AND r.participant_number IS NOT NULL
-     ORDER BY r.participant_number, a.question_id")
-read -r csv_s csv_kb < <(measure "$SERVER" export --study sam --format csv-wide --out "$WORK/wide.csv")
-read -r qdpx_s qdpx_kb < <(measure "$SERVER" export --study sam --format qdpx --out "$WORK/sam.qdpx")
-read -r xlsx_s xlsx_kb < <(measure "$SERVER" export --study sam --format xlsx --out "$WORK/sam.xlsx")
+# Machines are noisy: every command runs ROUNDS times, the rounds interleaved, and the medians
+# are compared.
+ROUNDS="${BENCH_ROUNDS:-5}"
+for _ in $(seq "$ROUNDS"); do
+    measure "$WORK/base" "$SERVER" export --study sam --format codebook-csv --out "$WORK/codebook.csv"
+    measure "$WORK/dump" sqlite3 -csv "$DB" \
+        "SELECT r.participant_number, r.submitted_on, a.question_id, a.value FROM responses r
+         JOIN answers a ON a.response_id = r.id WHERE r.study_slug = 'sam' AND r.participant_number IS NOT NULL
+         ORDER BY r.participant_number, a.question_id"
+    measure "$WORK/csv" "$SERVER" export --study sam --format csv-wide --out "$WORK/wide.csv"
+    measure "$WORK/qdpx" "$SERVER" export --study sam --format qdpx --out "$WORK/sam.qdpx"
+    measure "$WORK/xlsx" "$SERVER" export --study sam --format xlsx --out "$WORK/sam.xlsx"
+done
+read -r base_s base_kb < <(summary "$WORK/base")
+read -r dump_s dump_kb < <(summary "$WORK/dump")
+read -r csv_s csv_kb < <(summary "$WORK/csv")
+read -r qdpx_s qdpx_kb < <(summary "$WORK/qdpx")
+read -r xlsx_s xlsx_kb < <(summary "$WORK/xlsx")
 
 rows=$(($(wc -l <"$WORK/wide.csv")))
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
@@ -89,6 +110,7 @@ growth() { echo $((($1 - base_kb) / 1024)); }
 printf '%s participants, %s answers; wide CSV %s lines, %s bytes; .qdpx %s bytes; .xlsx %s bytes\n' \
     "$PARTICIPANTS" "$(sqlite3 "$DB" 'SELECT COUNT(*) FROM answers')" "$rows" \
     "$(stat -c %s "$WORK/wide.csv")" "$(stat -c %s "$WORK/sam.qdpx")" "$(stat -c %s "$WORK/sam.xlsx")"
+printf 'median of %s runs each\n' "$ROUNDS"
 printf '| run | seconds | peak RSS (MB) | RSS growth over start (MB) | time / sqlite3 dump |\n'
 printf '| --- | --- | --- | --- | --- |\n'
 printf '| sqlite3 -csv dump | %s | %s | – | 1.00 |\n' "$dump_s" $((dump_kb / 1024))

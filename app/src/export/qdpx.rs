@@ -8,14 +8,16 @@
 //! the same GUIDs (and the same bytes: the zip's times are fixed).
 //!
 //! The database is read once. Each answer's source file goes into the zip as its participant is
-//! read, while the Cases and Sources of project.qde are spooled to temporary files; project.qde
-//! is written last, as one Stored entry whose CRC-32 and length are put together from its parts.
-//! Memory holds one participant, a few dozen bytes per zip entry and the GUID of each source
-//! for the sets' members.
+//! read, while a compact record of the participant (GUIDs, case values, answer lengths) is
+//! spooled to a temporary file; project.qde is written last, as one Stored entry, its Cases and
+//! Sources written from the records. Their XML is also written once as each participant is read,
+//! only to learn the entry's CRC-32 and length, which the zip needs before the data: cheaper than
+//! spooling the XML itself, five times the size. Memory holds one participant, a few dozen bytes
+//! per zip entry and the GUID of each source for the sets' members.
 
 use std::fmt;
 use std::fs::File;
-use std::io::{self, BufWriter, Cursor, Read, Seek, Write};
+use std::io::{self, BufRead, BufWriter, Cursor, Read, Seek, Write};
 
 use futures_util::TryStreamExt;
 use uuid::Uuid;
@@ -167,34 +169,77 @@ fn pages<'v>(texts: &[&'v Variable<'_>]) -> Vec<&'v str> {
     pages
 }
 
-/// One text answer of a participant: its question's index in the text questions, its
-/// source's GUID and the text.
-struct Answer<'r> {
-    question: usize,
-    guid: Uuid,
-    text: &'r str,
+/// What project.qde says of one participant, in a few dozen bytes a source instead of the
+/// hundreds its XML takes: the records are spooled while the database is read, and the Cases and
+/// Sources are written from them at the end.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct ParticipantRecord {
+    number: i64,
+    case_guid: Uuid,
+    day: String,
+    /// Each case variable's value, empty where there is none.
+    cells: Vec<String>,
+    sources: Vec<SourceRecord>,
 }
 
-/// A participant's text answers, in the order of the questions.
-fn text_answers<'r>(
-    texts: &[TextQuestion<'_>],
-    guids: &Guids,
-    response: &'r SubmittedResponse,
-) -> Vec<Answer<'r>> {
-    let number = response.participant_number;
-    texts
-        .iter()
-        .enumerate()
-        .filter_map(|(question, text_question)| {
-            let id = text_question.variable.id();
-            let text = response.answers.get(id)?;
-            Some(Answer {
-                question,
-                guid: guids.source_uuid(number, id),
-                text: text.as_str(),
+/// One text answer: its question's index among the text questions, its GUIDs and its length.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct SourceRecord {
+    question: usize,
+    guid: Uuid,
+    selection_guid: Uuid,
+    coding_guid: Uuid,
+    /// The answer's length in code points.
+    end: usize,
+}
+
+impl SourceRecord {
+    /// The record of `participant`'s answer `text` to the text question `id`, the
+    /// `question`-th.
+    fn new(guids: &Guids, (participant, question, id): (i64, usize, &str), text: &str) -> Self {
+        Self {
+            question,
+            guid: guids.source_uuid(participant, id),
+            selection_guid: guids.selection(participant, id),
+            coding_guid: guids.coding(participant, id),
+            end: text.chars().count(),
+        }
+    }
+}
+
+impl ParticipantRecord {
+    fn of(repeated: &Repeated<'_>, cx: &Context<'_>, response: &SubmittedResponse) -> Self {
+        let number = response.participant_number;
+        let guids = &repeated.guids;
+        let cells = repeated
+            .case_variables
+            .iter()
+            .map(|case_variable| {
+                let stored = response.answers.get(case_variable.variable.id());
+                let cell = case_variable
+                    .variable
+                    .cell(stored.map(String::as_str), cx.options);
+                cell.into_owned()
             })
-        })
-        .collect()
+            .collect();
+        let sources = repeated
+            .texts
+            .iter()
+            .enumerate()
+            .filter_map(|(question, text_question)| {
+                let id = text_question.variable.id();
+                let text = response.answers.get(id)?;
+                Some(SourceRecord::new(guids, (number, question, id), text))
+            })
+            .collect();
+        Self {
+            number,
+            case_guid: guids.case(number),
+            day: super::format::day(response),
+            cells,
+            sources,
+        }
+    }
 }
 
 /// A question kept as a Case's variable (all but free text), with what its values repeat.
@@ -268,31 +313,20 @@ pub(super) async fn write(
     let guids = &repeated.guids;
     let texts = text_variables(cx);
     let mut zip = ZipStream::new(Vec::new());
-    let mut cases = Spool::new()?;
-    let mut sources = Spool::new()?;
+    let mut records = Records::new()?;
     // Whose answers each text question has, for the sets' members: 16 bytes a source.
     let mut answered: Vec<Vec<Uuid>> = vec![Vec::new(); texts.len()];
-    let mut xml_text = String::new();
     let mut written = 0;
     {
         let mut participants = std::pin::pin!(super::redacted_responses(storage, cx));
         while let Some(response) = participants.try_next().await? {
-            let answers = text_answers(&repeated.texts, guids, &response);
-            for answer in &answers {
-                answered[answer.question].push(answer.guid);
-                zip.add(EntryName::Source(answer.guid), answer.text.as_bytes())?;
+            let record = ParticipantRecord::of(&repeated, cx, &response);
+            for source in &record.sources {
+                let text = &response.answers[repeated.texts[source.question].variable.id()];
+                answered[source.question].push(source.guid);
+                zip.add(EntryName::Source(source.guid), text.as_bytes())?;
             }
-            push_case(&mut xml_text, &repeated, cx, &response, &answers);
-            cases.push(&xml_text)?;
-            xml_text.clear();
-            push_text_sources(
-                &mut xml_text,
-                &repeated,
-                response.participant_number,
-                &answers,
-            );
-            sources.push(&xml_text)?;
-            xml_text.clear();
+            records.push(&repeated, &record)?;
             let capacity = zip.get_mut().capacity();
             sink.write(std::mem::replace(
                 zip.get_mut(),
@@ -305,8 +339,7 @@ pub(super) async fn write(
     }
     let mut parts = vec![Part::text(project_opening(cx, guids, &texts))];
     if written > 0 {
-        parts.extend(cases.into_parts("<Cases>\n", "</Cases>\n")?);
-        parts.extend(sources.into_parts("<Sources>\n", "</Sources>\n")?);
+        parts.extend(records.into_parts(&repeated)?);
     }
     parts.push(sets(&texts, guids, &answered)?);
     parts.push(Part::text(project_closing(cx)));
@@ -317,13 +350,13 @@ pub(super) async fn write(
 }
 
 /// A piece of project.qde, its CRC-32 and length known before it is copied into the zip.
-struct Part {
-    bytes: Box<dyn Read + Send>,
+struct Part<'a> {
+    bytes: Box<dyn Read + Send + 'a>,
     crc32: crc32fast::Hasher,
     len: u64,
 }
 
-impl Part {
+impl Part<'_> {
     fn text(text: String) -> Self {
         let mut crc32 = crc32fast::Hasher::new();
         crc32.update(text.as_bytes());
@@ -335,7 +368,137 @@ impl Part {
     }
 }
 
-/// XML written to an anonymous temporary file (gone when closed), hashed as it goes. The file
+/// The two sections of project.qde written from the participants' records.
+#[derive(Clone, Copy)]
+enum Section {
+    Cases,
+    Sources,
+}
+
+impl Section {
+    fn push(self, out: &mut String, repeated: &Repeated<'_>, record: &ParticipantRecord) {
+        match self {
+            Self::Cases => push_case(out, repeated, record),
+            Self::Sources => push_text_sources(out, repeated, record),
+        }
+    }
+}
+
+/// The participants' records, one JSON line each, in an anonymous temporary file. The Cases'
+/// and the Sources' XML is written once as each record is added, only to learn its CRC-32 and
+/// length (the zip needs them before the data), and written again from the records at the end.
+struct Records {
+    file: BufWriter<File>,
+    xml_text: String,
+    cases: (crc32fast::Hasher, u64),
+    sources: (crc32fast::Hasher, u64),
+}
+
+impl Records {
+    fn new() -> io::Result<Self> {
+        Ok(Self {
+            file: BufWriter::with_capacity(COPY_BUFFER, tempfile::tempfile()?),
+            xml_text: String::new(),
+            cases: (crc32fast::Hasher::new(), 0),
+            sources: (crc32fast::Hasher::new(), 0),
+        })
+    }
+
+    fn push(&mut self, repeated: &Repeated<'_>, record: &ParticipantRecord) -> io::Result<()> {
+        serde_json::to_writer(&mut self.file, record)?;
+        self.file.write_all(b"\n")?;
+        for (section, (crc32, len)) in [
+            (Section::Cases, &mut self.cases),
+            (Section::Sources, &mut self.sources),
+        ] {
+            self.xml_text.clear();
+            section.push(&mut self.xml_text, repeated, record);
+            crc32.update(self.xml_text.as_bytes());
+            *len += self.xml_text.len() as u64;
+        }
+        Ok(())
+    }
+
+    /// The Cases and the Sources, each between its opening and closing tag.
+    fn into_parts<'a>(self, repeated: &'a Repeated<'a>) -> io::Result<[Part<'a>; 6]> {
+        let file = self
+            .file
+            .into_inner()
+            .map_err(io::IntoInnerError::into_error)?;
+        // Two handles on one file share its position: each section rewinds it when it starts.
+        let second = file.try_clone()?;
+        let written = |file, section, (crc32, len)| Part {
+            bytes: Box::new(FromRecords::new(file, section, repeated)),
+            crc32,
+            len,
+        };
+        Ok([
+            Part::text("<Cases>\n".to_owned()),
+            written(file, Section::Cases, self.cases),
+            Part::text("</Cases>\n".to_owned()),
+            Part::text("<Sources>\n".to_owned()),
+            written(second, Section::Sources, self.sources),
+            Part::text("</Sources>\n".to_owned()),
+        ])
+    }
+}
+
+/// One section's XML written from the records as it is read.
+struct FromRecords<'a> {
+    file: Option<File>,
+    lines: Option<io::Lines<io::BufReader<File>>>,
+    section: Section,
+    repeated: &'a Repeated<'a>,
+    xml_text: String,
+    at: usize,
+}
+
+impl<'a> FromRecords<'a> {
+    fn new(file: File, section: Section, repeated: &'a Repeated<'a>) -> Self {
+        Self {
+            file: Some(file),
+            lines: None,
+            section,
+            repeated,
+            xml_text: String::new(),
+            at: 0,
+        }
+    }
+
+    /// The next record, reading from the start of the file the first time.
+    fn next_record(&mut self) -> io::Result<Option<ParticipantRecord>> {
+        if let Some(mut file) = self.file.take() {
+            file.rewind()?;
+            self.lines = Some(io::BufReader::with_capacity(COPY_BUFFER, file).lines());
+        }
+        let Some(line) = self.lines.as_mut().and_then(Iterator::next).transpose()? else {
+            return Ok(None);
+        };
+        Ok(Some(serde_json::from_str(&line)?))
+    }
+}
+
+impl Read for FromRecords<'_> {
+    fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {
+        while self.at == self.xml_text.len() {
+            let Some(record) = self.next_record()? else {
+                return Ok(0);
+            };
+            self.xml_text.clear();
+            self.at = 0;
+            self.section
+                .push(&mut self.xml_text, self.repeated, &record);
+        }
+        let left = &self.xml_text.as_bytes()[self.at..];
+        let n = left.len().min(buffer.len());
+        buffer[..n].copy_from_slice(&left[..n]);
+        self.at += n;
+        Ok(n)
+    }
+}
+
+/// XML written to an anonymous temporary file (gone when closed), hashed as it goes: the sets,
+/// whose members name every source. The file
 /// I/O is buffered and small, so it is done in place rather than on a blocking thread.
 struct Spool {
     file: BufWriter<File>,
@@ -359,7 +522,7 @@ impl Spool {
         Ok(())
     }
 
-    fn into_part(self) -> io::Result<Part> {
+    fn into_part(self) -> io::Result<Part<'static>> {
         let mut file = self
             .file
             .into_inner()
@@ -371,15 +534,6 @@ impl Spool {
             len: self.len,
         })
     }
-
-    /// The spooled XML between an opening and a closing tag.
-    fn into_parts(self, opening: &str, closing: &str) -> io::Result<[Part; 3]> {
-        Ok([
-            Part::text(opening.to_owned()),
-            self.into_part()?,
-            Part::text(closing.to_owned()),
-        ])
-    }
 }
 
 const COPY_BUFFER: usize = 64 * 1024;
@@ -388,7 +542,7 @@ const COPY_BUFFER: usize = 64 * 1024;
 /// sink a buffer at a time.
 async fn write_project(
     zip: &mut ZipStream<Vec<u8>, EntryName>,
-    parts: Vec<Part>,
+    parts: Vec<Part<'_>>,
     sink: &mut impl ExportSink,
 ) -> Result<(), ExportError> {
     let mut crc32 = crc32fast::Hasher::new();
@@ -482,31 +636,22 @@ fn project_closing(cx: &Context<'_>) -> String {
     )
 }
 
-fn push_case(
-    out: &mut String,
-    repeated: &Repeated<'_>,
-    cx: &Context<'_>,
-    response: &SubmittedResponse,
-    answers: &[Answer<'_>],
-) {
-    let number = response.participant_number;
+fn push_case(out: &mut String, repeated: &Repeated<'_>, record: &ParticipantRecord) {
     out.push_str("<Case guid=\"");
-    push_guid(out, repeated.guids.case(number));
-    push_all(out, &["\" name=\"", &participant_name(number), "\">"]);
-    let day = super::format::day(response);
-    push_value(out, &repeated.submitted_guid, "Date", &day);
-    for case_variable in &repeated.case_variables {
-        let stored = response.answers.get(case_variable.variable.id());
-        let cell = case_variable
-            .variable
-            .cell(stored.map(String::as_str), cx.options);
+    push_guid(out, record.case_guid);
+    push_all(
+        out,
+        &["\" name=\"", &participant_name(record.number), "\">"],
+    );
+    push_value(out, &repeated.submitted_guid, "Date", &record.day);
+    for (case_variable, cell) in repeated.case_variables.iter().zip(&record.cells) {
         if !cell.is_empty() {
-            push_value(out, &case_variable.guid, case_variable.kind, &cell);
+            push_value(out, &case_variable.guid, case_variable.kind, cell);
         }
     }
-    for answer in answers {
+    for source in &record.sources {
         out.push_str("<SourceRef targetGUID=\"");
-        push_guid(out, answer.guid);
+        push_guid(out, source.guid);
         out.push_str("\"/>");
     }
     out.push_str("</Case>\n");
@@ -528,60 +673,42 @@ fn push_value(out: &mut String, variable_guid: &str, kind: &str, value: &str) {
 }
 
 /// A participant's TextSources, each with its answer selected whole and coded.
-fn push_text_sources(
-    out: &mut String,
-    repeated: &Repeated<'_>,
-    participant: i64,
-    answers: &[Answer<'_>],
-) {
-    let name = participant_name(participant);
-    for answer in answers {
-        let question = &repeated.texts[answer.question];
+fn push_text_sources(out: &mut String, repeated: &Repeated<'_>, record: &ParticipantRecord) {
+    let name = participant_name(record.number);
+    for source in &record.sources {
+        let question = &repeated.texts[source.question];
         out.push_str("<TextSource guid=\"");
-        push_guid(out, answer.guid);
+        push_guid(out, source.guid);
         push_all(out, &["\" name=\"", &name, " ", &question.name]);
         out.push_str("\" plainTextPath=\"internal://");
-        push_guid(out, answer.guid);
+        push_guid(out, source.guid);
         push_all(
             out,
             &[".txt\"><Description>", &question.label, "</Description>"],
         );
-        push_whole_answer_selection(
-            out,
-            &repeated.guids,
-            (participant, question.variable.id()),
-            &question.code_guid,
-            answer.text,
-        );
+        push_whole_answer_selection(out, source, &question.code_guid);
         out.push_str("</TextSource>\n");
     }
 }
 
 /// A selection of the whole answer coded with its question's Code. REFI-QDA positions count
-/// Unicode code points (not bytes, not UTF-16 units) of the source file's text, which is
-/// `text` exactly. An empty answer has nothing to select.
-fn push_whole_answer_selection(
-    out: &mut String,
-    guids: &Guids,
-    (participant, question): (i64, &str),
-    code_guid: &str,
-    text: &str,
-) {
-    let end = text.chars().count();
-    if end == 0 {
+/// Unicode code points (not bytes, not UTF-16 units) of the source file's text, which is the
+/// answer exactly. An empty answer has nothing to select.
+fn push_whole_answer_selection(out: &mut String, source: &SourceRecord, code_guid: &str) {
+    if source.end == 0 {
         return;
     }
     out.push_str("<PlainTextSelection guid=\"");
-    push_guid(out, guids.selection(participant, question));
+    push_guid(out, source.selection_guid);
     push_all(
         out,
         &[
             "\" startPosition=\"0\" endPosition=\"",
-            &end.to_string(),
+            &source.end.to_string(),
             "\"><Coding guid=\"",
         ],
     );
-    push_guid(out, guids.coding(participant, question));
+    push_guid(out, source.coding_guid);
     push_all(
         out,
         &[
@@ -595,7 +722,11 @@ fn push_whole_answer_selection(
 /// A Set per text question and per page of text questions (the recovery questions and each
 /// scenario), with the answers as members; `answered` lists who answered each text question.
 /// Spooled: the members name every source.
-fn sets(texts: &[&Variable<'_>], guids: &Guids, answered: &[Vec<Uuid>]) -> io::Result<Part> {
+fn sets(
+    texts: &[&Variable<'_>],
+    guids: &Guids,
+    answered: &[Vec<Uuid>],
+) -> io::Result<Part<'static>> {
     if texts.is_empty() {
         return Ok(Part::text(String::new()));
     }
@@ -644,7 +775,7 @@ fn push_members(spool: &mut Spool, members: &[Uuid]) -> io::Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use super::{EntryName, Guids, push_whole_answer_selection, xml};
+    use super::{EntryName, Guids, SourceRecord, push_whole_answer_selection, xml};
 
     #[test]
     fn guids_are_stable_uuids_distinct_per_answer() {
@@ -672,8 +803,8 @@ mod tests {
         text: &str,
     ) -> String {
         let mut out = String::new();
-        let code = guids.question_code(question);
-        push_whole_answer_selection(&mut out, guids, (participant, question), &code, text);
+        let source = SourceRecord::new(guids, (participant, 0, question), text);
+        push_whole_answer_selection(&mut out, &source, &guids.question_code(question));
         out
     }
 

@@ -153,17 +153,12 @@ fn variable_type(variable: &Variable<'_>, cx: &Context<'_>) -> &'static str {
     }
 }
 
-/// The text questions, in the order participants meet them.
-fn text_variables<'c>(cx: &'c Context<'_>) -> Vec<&'c Variable<'c>> {
-    cx.variables.iter().filter(|v| is_text(v)).collect()
-}
-
 /// The pages the text questions are on, each once, in order.
-fn pages<'v>(texts: &[&'v Variable<'_>]) -> Vec<&'v str> {
+fn pages<'v>(texts: &[TextQuestion<'v>]) -> Vec<&'v str> {
     let mut pages: Vec<&str> = Vec::new();
-    for variable in texts {
-        if !pages.contains(&variable.page_title) {
-            pages.push(variable.page_title);
+    for question in texts {
+        if !pages.contains(&question.variable.page_title) {
+            pages.push(question.variable.page_title);
         }
     }
     pages
@@ -279,8 +274,10 @@ impl<'c> Repeated<'c> {
                 kind: variable_type(variable, cx),
             })
             .collect();
-        let texts = text_variables(cx)
-            .into_iter()
+        let texts = cx
+            .variables
+            .iter()
+            .filter(|v| is_text(v))
             .map(|variable| TextQuestion {
                 variable,
                 name: xml(variable.id()),
@@ -310,12 +307,10 @@ pub(super) async fn write(
     progress: &mut (dyn FnMut(u64) + Send),
 ) -> Result<u64, ExportError> {
     let repeated = Repeated::new(cx);
-    let guids = &repeated.guids;
-    let texts = text_variables(cx);
     let mut zip = ZipStream::new(Vec::new());
     let mut records = Records::new()?;
     // Whose answers each text question has, for the sets' members: 16 bytes a source.
-    let mut answered: Vec<Vec<Uuid>> = vec![Vec::new(); texts.len()];
+    let mut answered: Vec<Vec<Uuid>> = vec![Vec::new(); repeated.texts.len()];
     let mut written = 0;
     {
         let mut participants = std::pin::pin!(super::redacted_responses(storage, cx));
@@ -337,11 +332,11 @@ pub(super) async fn write(
             progress(written);
         }
     }
-    let mut parts = vec![Part::text(project_opening(cx, guids, &texts))];
+    let mut parts = vec![Part::text(project_opening(cx, &repeated))];
     if written > 0 {
         parts.extend(records.into_parts(&repeated)?);
     }
-    parts.push(sets(&texts, guids, &answered)?);
+    parts.push(sets(&repeated, &answered)?);
     parts.push(Part::text(project_closing(cx)));
     write_project(&mut zip, parts, sink).await?;
     sink.write(zip.finish()?).await?;
@@ -498,8 +493,8 @@ impl Read for FromRecords<'_> {
 }
 
 /// XML written to an anonymous temporary file (gone when closed), hashed as it goes: the sets,
-/// whose members name every source. The file
-/// I/O is buffered and small, so it is done in place rather than on a blocking thread.
+/// whose members name every source. The file I/O is buffered and small, so it is done in place
+/// rather than on a blocking thread.
 struct Spool {
     file: BufWriter<File>,
     crc32: crc32fast::Hasher,
@@ -566,20 +561,21 @@ async fn write_project(
 }
 
 /// The project element's opening, the CodeBook and the Variables: everything before the Cases.
-fn project_opening(cx: &Context<'_>, guids: &Guids, texts: &[&Variable<'_>]) -> String {
+fn project_opening(cx: &Context<'_>, repeated: &Repeated<'_>) -> String {
     let mut xml_text = format!(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n\
          <Project xmlns=\"urn:QDA-XML:project:1.0\" name=\"{}\" origin=\"Vignette studies\">\n",
         xml(&cx.study.title),
     );
-    xml_text.push_str(&code_book(texts, guids));
-    xml_text.push_str(&variables(cx, guids));
+    xml_text.push_str(&code_book(repeated));
+    xml_text.push_str(&variables(repeated));
     xml_text
 }
 
 /// A Code per page of text questions, holding a Code per question on it. The pages' Codes
 /// only group: nothing is coded with them.
-fn code_book(texts: &[&Variable<'_>], guids: &Guids) -> String {
+fn code_book(repeated: &Repeated<'_>) -> String {
+    let texts = &repeated.texts;
     if texts.is_empty() {
         return String::new();
     }
@@ -587,15 +583,13 @@ fn code_book(texts: &[&Variable<'_>], guids: &Guids) -> String {
     for page in pages(texts) {
         xml_text.push_str(&format!(
             "<Code guid=\"{}\" name=\"{}\" isCodable=\"false\">\n",
-            guids.page_code(page),
+            repeated.guids.page_code(page),
             xml(page),
         ));
-        for variable in texts.iter().filter(|v| v.page_title == page) {
+        for question in texts.iter().filter(|q| q.variable.page_title == page) {
             xml_text.push_str(&format!(
                 "<Code guid=\"{}\" name=\"{}\" isCodable=\"true\"><Description>{}</Description></Code>\n",
-                guids.question_code(variable.id()),
-                xml(variable.id()),
-                xml(&variable.label),
+                question.code_guid, question.name, question.label,
             ));
         }
         xml_text.push_str("</Code>\n");
@@ -604,18 +598,19 @@ fn code_book(texts: &[&Variable<'_>], guids: &Guids) -> String {
     xml_text
 }
 
-fn variables(cx: &Context<'_>, guids: &Guids) -> String {
+fn variables(repeated: &Repeated<'_>) -> String {
     let mut xml_text = String::from("<Variables>\n");
     xml_text.push_str(&format!(
         "<Variable guid=\"{}\" name=\"{SUBMITTED_COLUMN}\" typeOfVariable=\"Date\"/>\n",
-        guids.variable(SUBMITTED_COLUMN)
+        repeated.submitted_guid
     ));
-    for variable in cx.variables.iter().filter(|v| !is_text(v)) {
+    for case_variable in &repeated.case_variables {
+        let variable = case_variable.variable;
         xml_text.push_str(&format!(
             "<Variable guid=\"{}\" name=\"{}\" typeOfVariable=\"{}\"><Description>{}</Description></Variable>\n",
-            guids.variable(variable.id()),
+            case_variable.guid,
             xml(variable.id()),
-            variable_type(variable, cx),
+            case_variable.kind,
             xml(&variable.label),
         ));
     }
@@ -720,24 +715,21 @@ fn push_whole_answer_selection(out: &mut String, source: &SourceRecord, code_gui
 }
 
 /// A Set per text question and per page of text questions (the recovery questions and each
-/// scenario), with the answers as members; `answered` lists who answered each text question.
-/// Spooled: the members name every source.
-fn sets(
-    texts: &[&Variable<'_>],
-    guids: &Guids,
-    answered: &[Vec<Uuid>],
-) -> io::Result<Part<'static>> {
+/// scenario), with the answers as members; `answered` holds the GUIDs of the sources that
+/// answer each text question. Spooled: the members name every source.
+fn sets(repeated: &Repeated<'_>, answered: &[Vec<Uuid>]) -> io::Result<Part<'static>> {
+    let (texts, guids) = (&repeated.texts, &repeated.guids);
     if texts.is_empty() {
         return Ok(Part::text(String::new()));
     }
     let mut spool = Spool::new()?;
     spool.push("<Sets>\n")?;
-    for (variable, members) in texts.iter().zip(answered) {
+    for (question, members) in texts.iter().zip(answered) {
         spool.push(&format!(
             "<Set guid=\"{}\" name=\"{}\"><Description>{}</Description>",
-            guids.set(&format!("question/{}", variable.id())),
-            xml(variable.id()),
-            xml(&variable.label),
+            guids.set(&format!("question/{}", question.variable.id())),
+            question.name,
+            question.label,
         ))?;
         push_members(&mut spool, members)?;
         spool.push("</Set>\n")?;
@@ -748,8 +740,8 @@ fn sets(
             guids.set(&format!("page/{page}")),
             xml(page),
         ))?;
-        for (variable, members) in texts.iter().zip(answered) {
-            if variable.page_title == page {
+        for (question, members) in texts.iter().zip(answered) {
+            if question.variable.page_title == page {
                 push_members(&mut spool, members)?;
             }
         }

@@ -20,24 +20,27 @@ pub struct SubmittedResponse {
 
 /// One row per participant with their answers as a JSON object: one row for every 26 answers
 /// keeps the per-row cost of the driver (a hand-over between threads for SQLite) off the
-/// export's time. Both engines walk the participant-number index, so nothing is sorted.
+/// export's time. Both engines walk the participant-number index, so nothing is sorted. The
+/// engines differ only in how they build the object.
+macro_rules! submitted_rows {
+    ($answers_as_json:literal) => {
+        concat!(
+            "SELECT r.participant_number, r.submitted_on,
+                    (SELECT ",
+            $answers_as_json,
+            " FROM answers a WHERE a.response_id = r.id) AS answers
+             FROM responses r
+             WHERE r.study_slug = $1 AND r.participant_number IS NOT NULL
+             ORDER BY r.participant_number"
+        )
+    };
+}
+
 fn submitted_rows_sql(engine: Engine) -> &'static str {
     match engine {
-        Engine::Sqlite => {
-            "SELECT r.participant_number, r.submitted_on,
-                    (SELECT json_group_object(a.question_id, a.value)
-                     FROM answers a WHERE a.response_id = r.id) AS answers
-             FROM responses r
-             WHERE r.study_slug = $1 AND r.participant_number IS NOT NULL
-             ORDER BY r.participant_number"
-        }
+        Engine::Sqlite => submitted_rows!("json_group_object(a.question_id, a.value)"),
         Engine::Postgres => {
-            "SELECT r.participant_number, r.submitted_on,
-                    (SELECT COALESCE(json_object_agg(a.question_id, a.value), '{}')::text
-                     FROM answers a WHERE a.response_id = r.id) AS answers
-             FROM responses r
-             WHERE r.study_slug = $1 AND r.participant_number IS NOT NULL
-             ORDER BY r.participant_number"
+            submitted_rows!("COALESCE(json_object_agg(a.question_id, a.value), '{}')::text")
         }
     }
 }

@@ -132,5 +132,14 @@ pub fn variables(study: &Study) -> Vec<Variable<'_>> {
 
 /// "P17": participants are named by their number, never by a response id.
 pub fn participant_name(number: i64) -> String {
-    format!("P{number}")
+    ParticipantName(number).to_string()
+}
+
+/// A participant's name as `Display`, to write it without allocating.
+pub struct ParticipantName(pub i64);
+
+impl std::fmt::Display for ParticipantName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "P{}", self.0)
+    }
 }

@@ -203,8 +203,16 @@ fn u32_or_marker(value: u64) -> u32 {
         .unwrap_or(U32_FULL)
 }
 
+/// The entry's name, written into room for a typical name at once rather than grown.
+fn name_of<N: Display>(entry: &Entry<N>) -> String {
+    use std::fmt::Write as _;
+    let mut name = String::with_capacity(64);
+    write!(name, "{}", entry.name).expect("a name written to a String");
+    name
+}
+
 fn local_header<N: Display>(entry: &Entry<N>) -> Vec<u8> {
-    let name = entry.name.to_string();
+    let name = name_of(entry);
     // The local header's ZIP64 field holds both sizes, and only when they overflow.
     let extra = if entry.size_needs_zip64() {
         zip64_extra(&[entry.size, entry.size])
@@ -230,7 +238,7 @@ fn local_header<N: Display>(entry: &Entry<N>) -> Vec<u8> {
 }
 
 fn central_header<N: Display>(entry: &Entry<N>) -> Vec<u8> {
-    let name = entry.name.to_string();
+    let name = name_of(entry);
     let extra = zip64_extra(&central_zip64_fields(entry));
     let mut header = Vec::with_capacity(46 + name.len() + extra.len());
     header

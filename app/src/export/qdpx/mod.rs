@@ -9,25 +9,28 @@
 //!
 //! The database is read once. Each answer's source file goes into the zip as its participant is
 //! read, while a compact record of the participant (GUIDs, case values, answer lengths) is
-//! spooled to a temporary file; project.qde is written last, as one Stored entry, its Cases and
-//! Sources written from the records. Their XML is also written once as each participant is read,
-//! only to learn the entry's CRC-32 and length, which the zip needs before the data: cheaper than
-//! spooling the XML itself, five times the size. Memory holds one participant, a few dozen bytes
+//! spooled to a temporary file (`records`); project.qde is written last, as one Stored entry,
+//! its Cases and Sources made from the records. Their XML is also made once as each participant
+//! is read, only to learn the entry's CRC-32 and length, which the zip needs before the data:
+//! cheaper than spooling the XML itself, twenty times the size. The Sets are made twice from the
+//! sources' GUIDs in memory for the same reason. Memory holds one participant, a few dozen bytes
 //! per zip entry and the GUID of each source for the sets' members.
 
+mod records;
+
 use std::fmt;
-use std::fs::File;
-use std::io::{self, BufRead, BufWriter, Cursor, Read, Seek, Write};
+use std::io::{self, Cursor, Read};
 
 use futures_util::TryStreamExt;
 use uuid::Uuid;
 
 use super::format::Context;
-use super::table::{SUBMITTED_COLUMN, Variable, participant_name};
+use super::table::{ParticipantName, SUBMITTED_COLUMN, Variable};
 use super::zip_stream::ZipStream;
 use super::{ExportError, ExportSink};
-use crate::storage::{Storage, SubmittedResponse};
+use crate::storage::Storage;
 use crate::study::QuestionKind;
+use records::{ParticipantRecord, Records, RecordsXml, SourceRecord};
 
 /// A zip entry's name, kept per entry until the zip's central directory: 17 bytes.
 #[derive(Clone, Copy)]
@@ -39,7 +42,11 @@ enum EntryName {
 impl fmt::Display for EntryName {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Source(guid) => write!(f, "sources/{guid}.txt"),
+            Self::Source(guid) => {
+                f.write_str("sources/")?;
+                f.write_str(guid.hyphenated().encode_lower(&mut Uuid::encode_buffer()))?;
+                f.write_str(".txt")
+            }
             Self::Project => f.write_str("project.qde"),
         }
     }
@@ -56,48 +63,66 @@ impl Guids {
         ))
     }
 
-    fn uuid(&self, name: &str) -> Uuid {
-        Uuid::new_v5(&self.0, name.as_bytes())
+    /// `Uuid::new_v5` of the name made of `pieces`, with a SHA-1 that uses the processor's SHA
+    /// instructions where it has them: an export makes about 28 GUIDs per participant.
+    fn uuid(&self, pieces: &[&str]) -> Uuid {
+        use sha1::Digest;
+        let mut sha1 = sha1::Sha1::new();
+        sha1.update(self.0.as_bytes());
+        for piece in pieces {
+            sha1.update(piece.as_bytes());
+        }
+        let hash = sha1.finalize();
+        let mut bytes = [0; 16];
+        bytes.copy_from_slice(&hash[..16]);
+        uuid::Builder::from_sha1_bytes(bytes).into_uuid()
     }
 
-    fn guid(&self, name: &str) -> String {
-        self.uuid(name).to_string()
+    fn guid(&self, kind: &str, name: &str) -> String {
+        self.uuid(&[kind, name]).to_string()
     }
 
-    fn case(&self, participant: i64) -> Uuid {
-        self.uuid(&format!("case/{participant}"))
+    /// A participant's GUID of `kind`; `participant` is their number as text.
+    fn case(&self, participant: &str) -> Uuid {
+        self.uuid(&["case/", participant])
     }
 
-    fn source_uuid(&self, participant: i64, question: &str) -> Uuid {
-        self.uuid(&format!("source/{participant}/{question}"))
+    /// The GUID of `kind` for one answer: its source, selection or coding.
+    fn of_answer(&self, kind: &str, participant: &str, question: &str) -> Uuid {
+        self.uuid(&[kind, "/", participant, "/", question])
+    }
+
+    fn source_uuid(&self, participant: &str, question: &str) -> Uuid {
+        self.of_answer("source", participant, question)
     }
 
     pub fn source(&self, participant: i64, question: &str) -> String {
-        self.source_uuid(participant, question).to_string()
+        self.source_uuid(&participant.to_string(), question)
+            .to_string()
+    }
+
+    fn selection(&self, participant: &str, question: &str) -> Uuid {
+        self.of_answer("selection", participant, question)
+    }
+
+    fn coding(&self, participant: &str, question: &str) -> Uuid {
+        self.of_answer("coding", participant, question)
     }
 
     fn variable(&self, name: &str) -> String {
-        self.guid(&format!("variable/{name}"))
+        self.guid("variable/", name)
     }
 
     fn set(&self, name: &str) -> String {
-        self.guid(&format!("set/{name}"))
+        self.guid("set/", name)
     }
 
     fn question_code(&self, question: &str) -> String {
-        self.guid(&format!("code/question/{question}"))
+        self.guid("code/question/", question)
     }
 
     fn page_code(&self, page: &str) -> String {
-        self.guid(&format!("code/page/{page}"))
-    }
-
-    fn selection(&self, participant: i64, question: &str) -> Uuid {
-        self.uuid(&format!("selection/{participant}/{question}"))
-    }
-
-    fn coding(&self, participant: i64, question: &str) -> Uuid {
-        self.uuid(&format!("coding/{participant}/{question}"))
+        self.guid("code/page/", page)
     }
 }
 
@@ -162,79 +187,6 @@ fn pages<'v>(texts: &[TextQuestion<'v>]) -> Vec<&'v str> {
         }
     }
     pages
-}
-
-/// What project.qde says of one participant, in a few dozen bytes a source instead of the
-/// hundreds its XML takes: the records are spooled while the database is read, and the Cases and
-/// Sources are written from them at the end.
-#[derive(serde::Serialize, serde::Deserialize)]
-struct ParticipantRecord {
-    number: i64,
-    case_guid: Uuid,
-    day: String,
-    /// Each case variable's value, empty where there is none.
-    cells: Vec<String>,
-    sources: Vec<SourceRecord>,
-}
-
-/// One text answer: its question's index among the text questions, its GUIDs and its length.
-#[derive(serde::Serialize, serde::Deserialize)]
-struct SourceRecord {
-    question: usize,
-    guid: Uuid,
-    selection_guid: Uuid,
-    coding_guid: Uuid,
-    /// The answer's length in code points.
-    end: usize,
-}
-
-impl SourceRecord {
-    /// The record of `participant`'s answer `text` to the text question `id`, the
-    /// `question`-th.
-    fn new(guids: &Guids, (participant, question, id): (i64, usize, &str), text: &str) -> Self {
-        Self {
-            question,
-            guid: guids.source_uuid(participant, id),
-            selection_guid: guids.selection(participant, id),
-            coding_guid: guids.coding(participant, id),
-            end: text.chars().count(),
-        }
-    }
-}
-
-impl ParticipantRecord {
-    fn of(repeated: &Repeated<'_>, cx: &Context<'_>, response: &SubmittedResponse) -> Self {
-        let number = response.participant_number;
-        let guids = &repeated.guids;
-        let cells = repeated
-            .case_variables
-            .iter()
-            .map(|case_variable| {
-                let stored = response.answers.get(case_variable.variable.id());
-                let cell = case_variable
-                    .variable
-                    .cell(stored.map(String::as_str), cx.options);
-                cell.into_owned()
-            })
-            .collect();
-        let sources = repeated
-            .texts
-            .iter()
-            .enumerate()
-            .filter_map(|(question, text_question)| {
-                let id = text_question.variable.id();
-                let text = response.answers.get(id)?;
-                Some(SourceRecord::new(guids, (number, question, id), text))
-            })
-            .collect();
-        Self {
-            number,
-            case_guid: guids.case(number),
-            day: super::format::day(response),
-            cells,
-            sources,
-        }
-    }
 }
 
 /// A question kept as a Case's variable (all but free text), with what its values repeat.
@@ -332,11 +284,32 @@ pub(super) async fn write(
             progress(written);
         }
     }
+    let sets_plan = sets_plan(&repeated);
     let mut parts = vec![Part::text(project_opening(cx, &repeated))];
     if written > 0 {
-        parts.extend(records.into_parts(&repeated)?);
+        let cases = records.cases.clone();
+        let sources = records.sources.clone();
+        let file = records.into_file()?;
+        let second = file.try_clone()?;
+        parts.extend([
+            Part::text("<Cases>\n".to_owned()),
+            Part::made(RecordsXml::new(file, Section::Cases, &repeated), cases),
+            Part::text("</Cases>\n".to_owned()),
+            Part::text("<Sources>\n".to_owned()),
+            Part::made(
+                RecordsXml::new(second, Section::Sources, &repeated),
+                sources,
+            ),
+            Part::text("</Sources>\n".to_owned()),
+        ]);
     }
-    parts.push(sets(&repeated, &answered)?);
+    let sets = || SetsXml {
+        plan: &sets_plan,
+        answered: &answered,
+        piece: 0,
+        member: 0,
+    };
+    parts.push(Part::made(sets(), Checksum::of(sets())?));
     parts.push(Part::text(project_closing(cx)));
     write_project(&mut zip, parts, sink).await?;
     sink.write(zip.finish()?).await?;
@@ -344,26 +317,100 @@ pub(super) async fn write(
     Ok(written)
 }
 
-/// A piece of project.qde, its CRC-32 and length known before it is copied into the zip.
-struct Part<'a> {
-    bytes: Box<dyn Read + Send + 'a>,
+/// The CRC-32 and length of bytes that are written later.
+#[derive(Clone)]
+struct Checksum {
     crc32: crc32fast::Hasher,
     len: u64,
 }
 
-impl Part<'_> {
-    fn text(text: String) -> Self {
-        let mut crc32 = crc32fast::Hasher::new();
-        crc32.update(text.as_bytes());
+impl Default for Checksum {
+    fn default() -> Self {
         Self {
-            len: text.len() as u64,
-            crc32,
-            bytes: Box::new(Cursor::new(text.into_bytes())),
+            crc32: crc32fast::Hasher::new(),
+            len: 0,
         }
     }
 }
 
-/// The two sections of project.qde written from the participants' records.
+impl Checksum {
+    fn update(&mut self, bytes: &[u8]) {
+        self.crc32.update(bytes);
+        self.len += bytes.len() as u64;
+    }
+
+    /// The checksum of everything `pieces` makes.
+    fn of(mut pieces: impl XmlPieces) -> io::Result<Self> {
+        let mut checksum = Self::default();
+        let mut xml_text = String::new();
+        while pieces.next_piece(&mut xml_text)? {
+            checksum.update(xml_text.as_bytes());
+            xml_text.clear();
+        }
+        Ok(checksum)
+    }
+}
+
+/// XML too big to hold at once, made a piece at a time.
+trait XmlPieces {
+    /// Appends the next piece to `out`; false when there are no more.
+    fn next_piece(&mut self, out: &mut String) -> io::Result<bool>;
+}
+
+/// Reads the XML that `pieces` makes.
+struct PiecesReader<P> {
+    pieces: P,
+    xml_text: String,
+    at: usize,
+}
+
+impl<P: XmlPieces> Read for PiecesReader<P> {
+    fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {
+        while self.at == self.xml_text.len() {
+            self.xml_text.clear();
+            self.at = 0;
+            if !self.pieces.next_piece(&mut self.xml_text)? {
+                return Ok(0);
+            }
+        }
+        let left = &self.xml_text.as_bytes()[self.at..];
+        let n = left.len().min(buffer.len());
+        buffer[..n].copy_from_slice(&left[..n]);
+        self.at += n;
+        Ok(n)
+    }
+}
+
+/// A piece of project.qde, its CRC-32 and length known before it is copied into the zip.
+struct Part<'a> {
+    bytes: Box<dyn Read + Send + 'a>,
+    checksum: Checksum,
+}
+
+impl<'a> Part<'a> {
+    fn text(text: String) -> Self {
+        let mut checksum = Checksum::default();
+        checksum.update(text.as_bytes());
+        Self {
+            checksum,
+            bytes: Box::new(Cursor::new(text.into_bytes())),
+        }
+    }
+
+    /// XML made while it is copied, whose checksum was worked out beforehand.
+    fn made(pieces: impl XmlPieces + Send + 'a, checksum: Checksum) -> Self {
+        Self {
+            bytes: Box::new(PiecesReader {
+                pieces,
+                xml_text: String::new(),
+                at: 0,
+            }),
+            checksum,
+        }
+    }
+}
+
+/// The two sections of project.qde made from the participants' records.
 #[derive(Clone, Copy)]
 enum Section {
     Cases,
@@ -379,158 +426,6 @@ impl Section {
     }
 }
 
-/// The participants' records, one JSON line each, in an anonymous temporary file. The Cases'
-/// and the Sources' XML is written once as each record is added, only to learn its CRC-32 and
-/// length (the zip needs them before the data), and written again from the records at the end.
-struct Records {
-    file: BufWriter<File>,
-    xml_text: String,
-    cases: (crc32fast::Hasher, u64),
-    sources: (crc32fast::Hasher, u64),
-}
-
-impl Records {
-    fn new() -> io::Result<Self> {
-        Ok(Self {
-            file: BufWriter::with_capacity(COPY_BUFFER, tempfile::tempfile()?),
-            xml_text: String::new(),
-            cases: (crc32fast::Hasher::new(), 0),
-            sources: (crc32fast::Hasher::new(), 0),
-        })
-    }
-
-    fn push(&mut self, repeated: &Repeated<'_>, record: &ParticipantRecord) -> io::Result<()> {
-        serde_json::to_writer(&mut self.file, record)?;
-        self.file.write_all(b"\n")?;
-        for (section, (crc32, len)) in [
-            (Section::Cases, &mut self.cases),
-            (Section::Sources, &mut self.sources),
-        ] {
-            self.xml_text.clear();
-            section.push(&mut self.xml_text, repeated, record);
-            crc32.update(self.xml_text.as_bytes());
-            *len += self.xml_text.len() as u64;
-        }
-        Ok(())
-    }
-
-    /// The Cases and the Sources, each between its opening and closing tag.
-    fn into_parts<'a>(self, repeated: &'a Repeated<'a>) -> io::Result<[Part<'a>; 6]> {
-        let file = self
-            .file
-            .into_inner()
-            .map_err(io::IntoInnerError::into_error)?;
-        // Two handles on one file share its position: each section rewinds it when it starts.
-        let second = file.try_clone()?;
-        let written = |file, section, (crc32, len)| Part {
-            bytes: Box::new(FromRecords::new(file, section, repeated)),
-            crc32,
-            len,
-        };
-        Ok([
-            Part::text("<Cases>\n".to_owned()),
-            written(file, Section::Cases, self.cases),
-            Part::text("</Cases>\n".to_owned()),
-            Part::text("<Sources>\n".to_owned()),
-            written(second, Section::Sources, self.sources),
-            Part::text("</Sources>\n".to_owned()),
-        ])
-    }
-}
-
-/// One section's XML written from the records as it is read.
-struct FromRecords<'a> {
-    file: Option<File>,
-    lines: Option<io::Lines<io::BufReader<File>>>,
-    section: Section,
-    repeated: &'a Repeated<'a>,
-    xml_text: String,
-    at: usize,
-}
-
-impl<'a> FromRecords<'a> {
-    fn new(file: File, section: Section, repeated: &'a Repeated<'a>) -> Self {
-        Self {
-            file: Some(file),
-            lines: None,
-            section,
-            repeated,
-            xml_text: String::new(),
-            at: 0,
-        }
-    }
-
-    /// The next record, reading from the start of the file the first time.
-    fn next_record(&mut self) -> io::Result<Option<ParticipantRecord>> {
-        if let Some(mut file) = self.file.take() {
-            file.rewind()?;
-            self.lines = Some(io::BufReader::with_capacity(COPY_BUFFER, file).lines());
-        }
-        let Some(line) = self.lines.as_mut().and_then(Iterator::next).transpose()? else {
-            return Ok(None);
-        };
-        Ok(Some(serde_json::from_str(&line)?))
-    }
-}
-
-impl Read for FromRecords<'_> {
-    fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {
-        while self.at == self.xml_text.len() {
-            let Some(record) = self.next_record()? else {
-                return Ok(0);
-            };
-            self.xml_text.clear();
-            self.at = 0;
-            self.section
-                .push(&mut self.xml_text, self.repeated, &record);
-        }
-        let left = &self.xml_text.as_bytes()[self.at..];
-        let n = left.len().min(buffer.len());
-        buffer[..n].copy_from_slice(&left[..n]);
-        self.at += n;
-        Ok(n)
-    }
-}
-
-/// XML written to an anonymous temporary file (gone when closed), hashed as it goes: the sets,
-/// whose members name every source. The file I/O is buffered and small, so it is done in place
-/// rather than on a blocking thread.
-struct Spool {
-    file: BufWriter<File>,
-    crc32: crc32fast::Hasher,
-    len: u64,
-}
-
-impl Spool {
-    fn new() -> io::Result<Self> {
-        Ok(Self {
-            file: BufWriter::with_capacity(COPY_BUFFER, tempfile::tempfile()?),
-            crc32: crc32fast::Hasher::new(),
-            len: 0,
-        })
-    }
-
-    fn push(&mut self, text: &str) -> io::Result<()> {
-        self.file.write_all(text.as_bytes())?;
-        self.crc32.update(text.as_bytes());
-        self.len += text.len() as u64;
-        Ok(())
-    }
-
-    fn into_part(self) -> io::Result<Part<'static>> {
-        let mut file = self
-            .file
-            .into_inner()
-            .map_err(io::IntoInnerError::into_error)?;
-        file.rewind()?;
-        Ok(Part {
-            bytes: Box::new(file),
-            crc32: self.crc32,
-            len: self.len,
-        })
-    }
-}
-
 const COPY_BUFFER: usize = 64 * 1024;
 
 /// Writes project.qde as one Stored entry, copying its parts and handing the zip's bytes to the
@@ -542,9 +437,9 @@ async fn write_project(
 ) -> Result<(), ExportError> {
     let mut crc32 = crc32fast::Hasher::new();
     for part in &parts {
-        crc32.combine(&part.crc32);
+        crc32.combine(&part.checksum.crc32);
     }
-    let len = parts.iter().map(|part| part.len).sum();
+    let len = parts.iter().map(|part| part.checksum.len).sum();
     zip.start(EntryName::Project, crc32.finalize(), len)?;
     let mut buffer = vec![0; COPY_BUFFER];
     for mut part in parts {
@@ -634,10 +529,9 @@ fn project_closing(cx: &Context<'_>) -> String {
 fn push_case(out: &mut String, repeated: &Repeated<'_>, record: &ParticipantRecord) {
     out.push_str("<Case guid=\"");
     push_guid(out, record.case_guid);
-    push_all(
-        out,
-        &["\" name=\"", &participant_name(record.number), "\">"],
-    );
+    out.push_str("\" name=\"");
+    push_participant_name(out, record.number);
+    out.push_str("\">");
     push_value(out, &repeated.submitted_guid, "Date", &record.day);
     for (case_variable, cell) in repeated.case_variables.iter().zip(&record.cells) {
         if !cell.is_empty() {
@@ -650,6 +544,12 @@ fn push_case(out: &mut String, repeated: &Repeated<'_>, record: &ParticipantReco
         out.push_str("\"/>");
     }
     out.push_str("</Case>\n");
+}
+
+/// Appends `participant_name(number)` without allocating.
+fn push_participant_name(out: &mut String, number: i64) {
+    use std::fmt::Write as _;
+    write!(out, "{}", ParticipantName(number)).expect("text written to a String");
 }
 
 fn push_value(out: &mut String, variable_guid: &str, kind: &str, value: &str) {
@@ -669,12 +569,13 @@ fn push_value(out: &mut String, variable_guid: &str, kind: &str, value: &str) {
 
 /// A participant's TextSources, each with its answer selected whole and coded.
 fn push_text_sources(out: &mut String, repeated: &Repeated<'_>, record: &ParticipantRecord) {
-    let name = participant_name(record.number);
     for source in &record.sources {
         let question = &repeated.texts[source.question];
         out.push_str("<TextSource guid=\"");
         push_guid(out, source.guid);
-        push_all(out, &["\" name=\"", &name, " ", &question.name]);
+        out.push_str("\" name=\"");
+        push_participant_name(out, record.number);
+        push_all(out, &[" ", &question.name]);
         out.push_str("\" plainTextPath=\"internal://");
         push_guid(out, source.guid);
         push_all(
@@ -714,60 +615,92 @@ fn push_whole_answer_selection(out: &mut String, source: &SourceRecord, code_gui
     );
 }
 
+/// What the Sets are made of: text, and the members that answer a text question.
+enum SetPiece {
+    Text(String),
+    Members { question: usize },
+}
+
 /// A Set per text question and per page of text questions (the recovery questions and each
-/// scenario), with the answers as members; `answered` holds the GUIDs of the sources that
-/// answer each text question. Spooled: the members name every source.
-fn sets(repeated: &Repeated<'_>, answered: &[Vec<Uuid>]) -> io::Result<Part<'static>> {
+/// scenario), with the answers as members.
+fn sets_plan(repeated: &Repeated<'_>) -> Vec<SetPiece> {
     let (texts, guids) = (&repeated.texts, &repeated.guids);
     if texts.is_empty() {
-        return Ok(Part::text(String::new()));
+        return Vec::new();
     }
-    let mut spool = Spool::new()?;
-    spool.push("<Sets>\n")?;
-    for (question, members) in texts.iter().zip(answered) {
-        spool.push(&format!(
+    let mut plan = vec![SetPiece::Text("<Sets>\n".to_owned())];
+    for (question, text) in texts.iter().enumerate() {
+        plan.push(SetPiece::Text(format!(
             "<Set guid=\"{}\" name=\"{}\"><Description>{}</Description>",
-            guids.set(&format!("question/{}", question.variable.id())),
-            question.name,
-            question.label,
-        ))?;
-        push_members(&mut spool, members)?;
-        spool.push("</Set>\n")?;
+            guids.set(&format!("question/{}", text.variable.id())),
+            text.name,
+            text.label,
+        )));
+        plan.push(SetPiece::Members { question });
+        plan.push(SetPiece::Text("</Set>\n".to_owned()));
     }
     for page in pages(texts) {
-        spool.push(&format!(
+        plan.push(SetPiece::Text(format!(
             "<Set guid=\"{}\" name=\"{}\">",
             guids.set(&format!("page/{page}")),
             xml(page),
-        ))?;
-        for (question, members) in texts.iter().zip(answered) {
-            if question.variable.page_title == page {
-                push_members(&mut spool, members)?;
+        )));
+        for (question, text) in texts.iter().enumerate() {
+            if text.variable.page_title == page {
+                plan.push(SetPiece::Members { question });
             }
         }
-        spool.push("</Set>\n")?;
+        plan.push(SetPiece::Text("</Set>\n".to_owned()));
     }
-    spool.push("</Sets>\n")?;
-    spool.into_part()
+    plan.push(SetPiece::Text("</Sets>\n".to_owned()));
+    plan
 }
 
-fn push_members(spool: &mut Spool, members: &[Uuid]) -> io::Result<()> {
-    let mut xml_text = String::with_capacity(COPY_BUFFER);
-    for chunk in members.chunks(COPY_BUFFER / 64) {
-        for guid in chunk {
-            xml_text.push_str("<MemberSource targetGUID=\"");
-            push_guid(&mut xml_text, *guid);
-            xml_text.push_str("\"/>");
+/// Members written per piece of the Sets' XML: about 64 KiB.
+const MEMBERS_PER_PIECE: usize = COPY_BUFFER / 64;
+
+/// The Sets' XML made from `plan`; `answered` holds the GUIDs of the sources that answer each
+/// text question.
+struct SetsXml<'a> {
+    plan: &'a [SetPiece],
+    answered: &'a [Vec<Uuid>],
+    piece: usize,
+    member: usize,
+}
+
+impl XmlPieces for SetsXml<'_> {
+    fn next_piece(&mut self, out: &mut String) -> io::Result<bool> {
+        let Some(piece) = self.plan.get(self.piece) else {
+            return Ok(false);
+        };
+        match piece {
+            SetPiece::Text(text) => {
+                out.push_str(text);
+                self.piece += 1;
+            }
+            SetPiece::Members { question } => {
+                let members = &self.answered[*question];
+                let end = (self.member + MEMBERS_PER_PIECE).min(members.len());
+                for guid in &members[self.member..end] {
+                    out.push_str("<MemberSource targetGUID=\"");
+                    push_guid(out, *guid);
+                    out.push_str("\"/>");
+                }
+                if end == members.len() {
+                    (self.piece, self.member) = (self.piece + 1, 0);
+                } else {
+                    self.member = end;
+                }
+            }
         }
-        spool.push(&xml_text)?;
-        xml_text.clear();
+        Ok(true)
     }
-    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::{EntryName, Guids, SourceRecord, push_whole_answer_selection, xml};
+    use uuid::Uuid;
 
     #[test]
     fn guids_are_stable_uuids_distinct_per_answer() {
@@ -778,6 +711,12 @@ mod tests {
         assert_ne!(guid, Guids::of_study("other").source(17, "r1"));
         let parsed = uuid::Uuid::parse_str(&guid).unwrap();
         assert_eq!(parsed.get_version_num(), 5);
+        // The faster SHA-1 gives exactly the UUIDv5 that earlier exports gave.
+        let namespace = Uuid::new_v5(
+            &Uuid::NAMESPACE_URL,
+            b"https://vignette-studies/refi-qda/sam",
+        );
+        assert_eq!(guid, Uuid::new_v5(&namespace, b"source/17/r1").to_string());
     }
 
     #[test]
@@ -795,7 +734,7 @@ mod tests {
         text: &str,
     ) -> String {
         let mut out = String::new();
-        let source = SourceRecord::new(guids, (participant, 0, question), text);
+        let source = SourceRecord::new(guids, (&participant.to_string(), 0, question), text);
         push_whole_answer_selection(&mut out, &source, &guids.question_code(question));
         out
     }
@@ -820,7 +759,7 @@ mod tests {
     #[test]
     fn source_entries_are_named_by_their_guid() {
         let sam = Guids::of_study("sam");
-        let name = EntryName::Source(sam.source_uuid(17, "r1"));
+        let name = EntryName::Source(sam.source_uuid("17", "r1"));
         assert_eq!(
             name.to_string(),
             format!("sources/{}.txt", sam.source(17, "r1"))

@@ -82,12 +82,13 @@ impl Guids {
         self.uuid(&[kind, name]).to_string()
     }
 
-    /// A participant's GUID of `kind`; `participant` is their number as text.
+    /// A participant's Case; `participant` is their number as text.
     fn case(&self, participant: &str) -> Uuid {
         self.uuid(&["case/", participant])
     }
 
-    /// The GUID of `kind` for one answer: its source, selection or coding.
+    /// The GUID of `kind` for one answer (its source, selection or coding); `participant` is
+    /// their number as text.
     fn of_answer(&self, kind: &str, participant: &str, question: &str) -> Uuid {
         self.uuid(&[kind, "/", participant, "/", question])
     }
@@ -287,9 +288,7 @@ pub(super) async fn write(
     let sets_plan = sets_plan(&repeated);
     let mut parts = vec![Part::text(project_opening(cx, &repeated))];
     if written > 0 {
-        let cases = records.cases.clone();
-        let sources = records.sources.clone();
-        let file = records.into_file()?;
+        let (file, cases, sources) = records.finish()?;
         let second = file.try_clone()?;
         parts.extend([
             Part::text("<Cases>\n".to_owned()),
@@ -318,19 +317,10 @@ pub(super) async fn write(
 }
 
 /// The CRC-32 and length of bytes that are written later.
-#[derive(Clone)]
+#[derive(Default)]
 struct Checksum {
     crc32: crc32fast::Hasher,
     len: u64,
-}
-
-impl Default for Checksum {
-    fn default() -> Self {
-        Self {
-            crc32: crc32fast::Hasher::new(),
-            len: 0,
-        }
-    }
 }
 
 impl Checksum {

@@ -38,8 +38,7 @@ pub(super) struct SourceRecord {
 
 impl SourceRecord {
     /// The record of `participant`'s answer `text` to the text question `id`, the
-    /// `question`-th.
-    /// `participant` is their number as text.
+    /// `question`-th; `participant` is their number as text.
     pub fn new(
         guids: &super::Guids,
         (participant, question, id): (&str, usize, &str),
@@ -194,8 +193,8 @@ pub(super) struct Records {
     file: BufWriter<File>,
     encoded: Vec<u8>,
     xml_text: String,
-    pub cases: Checksum,
-    pub sources: Checksum,
+    cases: Checksum,
+    sources: Checksum,
 }
 
 impl Records {
@@ -226,11 +225,14 @@ impl Records {
         Ok(())
     }
 
-    /// The file, to be read from its start by `RecordsXml`.
-    pub fn into_file(self) -> io::Result<File> {
-        self.file
+    /// The file, to be read from its start by `RecordsXml`, and the checksums of the Cases' and
+    /// the Sources' XML.
+    pub fn finish(self) -> io::Result<(File, Checksum, Checksum)> {
+        let file = self
+            .file
             .into_inner()
-            .map_err(io::IntoInnerError::into_error)
+            .map_err(io::IntoInnerError::into_error)?;
+        Ok((file, self.cases, self.sources))
     }
 }
 

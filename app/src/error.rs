@@ -3,8 +3,8 @@ use axum::response::{Html, IntoResponse, Response};
 use leptos::prelude::{ServerFnError, use_context};
 
 use crate::components::escape_html;
-use crate::storage::StorageError;
-use crate::survey::answer::AnswerError;
+use domain::answer::AnswerError;
+use domain::storage::StorageError;
 
 /// Every way a request can fail, mapped to a status and a message fit to show a participant.
 /// Internal details are logged, never shown.
@@ -45,6 +45,12 @@ pub enum AppError {
     TooManyRequests,
     #[error("Something went wrong on our side. Your saved answers are safe; please try again.")]
     Internal(String),
+}
+
+impl From<domain::export::ExportError> for AppError {
+    fn from(error: domain::export::ExportError) -> Self {
+        Self::Internal(error.to_string())
+    }
 }
 
 impl AppError {

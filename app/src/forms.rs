@@ -36,10 +36,10 @@ impl RejectedForm {
     }
 
     /// The errors as error summary entries, each linking to its field on the same page.
-    pub fn summary(&self) -> Vec<crate::survey::view::FieldError> {
+    pub fn summary(&self) -> Vec<crate::components::FieldError> {
         self.errors
             .iter()
-            .map(|(id, message)| crate::survey::view::FieldError {
+            .map(|(id, message)| crate::components::FieldError {
                 href: format!("#{id}"),
                 message: message.clone(),
             })

@@ -1,4 +1,5 @@
-//! The vignette study platform: pages, server functions and (with `ssr`) everything behind them.
+//! The vignette study platform's pages, their data, and (with `ssr`) the thin server functions and
+//! form handlers that call `domain`.
 
 pub mod admin;
 pub mod components;
@@ -14,15 +15,9 @@ pub mod forms;
 #[cfg(feature = "ssr")]
 pub mod rate_limit;
 #[cfg(feature = "ssr")]
-pub mod secret_token;
-#[cfg(feature = "ssr")]
 pub mod security;
 #[cfg(feature = "ssr")]
 pub mod state;
-#[cfg(feature = "ssr")]
-pub mod storage;
-#[cfg(feature = "ssr")]
-pub mod study;
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};

@@ -1,8 +1,8 @@
 use axum::extract::FromRef;
 use leptos::prelude::LeptosOptions;
 
-use crate::storage::Storage;
-use crate::study::Studies;
+use domain::storage::Storage;
+use domain::study::Studies;
 
 /// What every request handler and server function can reach.
 #[derive(Clone)]

@@ -3,10 +3,10 @@
 //! is accepted in a form the database should not hold, fails with the input shown.
 #![cfg(feature = "ssr")]
 
-use app::study::{QuestionKind, Study};
-use app::survey::answer::{MAX_EXPERIENCE_MONTHS, ValidAnswer};
 use app::survey::flow::read_page_form;
 use axum::http::{HeaderMap, HeaderValue, header};
+use domain::answer::{MAX_EXPERIENCE_MONTHS, ValidAnswer};
+use domain::study::{QuestionKind, Study};
 use proptest::prelude::*;
 
 fn sam_source() -> String {

@@ -13,9 +13,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use app::secret_token::SecretToken;
-use app::storage::{Storage, StorageError};
-use app::study::{QuestionKind, Study};
+use domain::secret_token::SecretToken;
+use domain::storage::{Storage, StorageError};
+use domain::study::{QuestionKind, Study};
 use reqwest::{StatusCode, header};
 
 use crate::journey::{answer_text, consent, save_fields_request};
@@ -171,7 +171,7 @@ async fn measure_all(
         let (response_id, question) = (worker.response_id.clone(), question.to_owned());
         async move {
             let started = Instant::now();
-            let today = app::survey::flow::today();
+            let today = domain::clock::today();
             let result = storage
                 .upsert_answer_alone(&response_id, &question, &draft(n), today)
                 .await;

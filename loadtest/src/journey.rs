@@ -6,9 +6,9 @@ use std::ops::RangeInclusive;
 use std::sync::Arc;
 use std::time::Duration;
 
-use app::study::{Page, Question, QuestionKind, Study};
 use app::survey::api::SaveFields;
 use app::survey::flow::{CHECK_STEP_SLUG, THANKS_STEP_SLUG, duration_fields};
+use domain::study::{Page, Question, QuestionKind, Study};
 use leptos::server_fn::ServerFn;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};

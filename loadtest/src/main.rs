@@ -6,9 +6,9 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use app::storage::Storage;
-use app::study::Study;
 use clap::{Args, Parser, Subcommand};
+use domain::storage::Storage;
+use domain::study::Study;
 use loadtest::journey::{Pace, run_respondents};
 use loadtest::target::Target;
 use loadtest::{bench, verify};

@@ -5,8 +5,8 @@
 //! - **duplicated**: more responses than consents were sent, or a participant number given twice.
 //! - **corrupted**: a stored value that is none of the values sent for that question.
 
-use app::secret_token::SecretToken;
-use app::storage::{Storage, StorageError};
+use domain::secret_token::SecretToken;
+use domain::storage::{Storage, StorageError};
 
 use crate::ledger::{Ledger, Sent};
 

@@ -18,8 +18,10 @@ async fn main() -> std::process::ExitCode {
 async fn run(cli: Cli) -> Result<(), startup::StartupError> {
     match cli.command.unwrap_or(Command::Serve) {
         Command::CheckStudies => {
-            let studies =
-                app::study::Studies::load_dir(&cli.config.studies_dir, &cli.config.default_study)?;
+            let studies = domain::study::Studies::load_dir(
+                &cli.config.studies_dir,
+                &cli.config.default_study,
+            )?;
             for study in studies.iter() {
                 println!(
                     "{} {} ok ({} pages)",
@@ -56,10 +58,10 @@ async fn run(cli: Cli) -> Result<(), startup::StartupError> {
             out,
             exact_experience,
         } => {
-            let options = app::export::ExportOptions { exact_experience };
+            let options = domain::export::ExportOptions { exact_experience };
             let written = startup::export(&cli.config, &study, &format, &out, options).await?;
-            let with_responses = app::export::ExportFormat::from_slug(&format)
-                .is_some_and(app::export::ExportFormat::reads_responses);
+            let with_responses = domain::export::ExportFormat::from_slug(&format)
+                .is_some_and(domain::export::ExportFormat::reads_responses);
             if with_responses {
                 println!("exported {written} participants to {}", out.display());
             } else {

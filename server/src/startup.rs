@@ -1,11 +1,11 @@
 use std::net::SocketAddr;
 
 use app::state::AppState;
-use app::storage::Storage;
-use app::study::Studies;
 use app::{App, shell};
 use axum::serve::ListenerExt;
 use axum::{Router, middleware};
+use domain::storage::Storage;
+use domain::study::Studies;
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use tokio::net::TcpListener;
@@ -15,9 +15,9 @@ use crate::config::Config;
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
     #[error("study file problem: {0}")]
-    Study(#[from] app::study::StudyError),
+    Study(#[from] domain::study::StudyError),
     #[error("database problem: {0}")]
-    Storage(#[from] app::storage::StorageError),
+    Storage(#[from] domain::storage::StorageError),
     #[error("leptos configuration problem: {0}")]
     Leptos(String),
     #[error("cannot listen: {0}")]
@@ -81,7 +81,7 @@ pub async fn build(
 }
 
 fn chrono_today() -> chrono::NaiveDate {
-    app::survey::flow::today()
+    domain::clock::today()
 }
 
 /// The name cargo-leptos gives the wasm, JS and CSS files (the `name` in Cargo.toml's metadata).
@@ -154,8 +154,8 @@ async fn first_owner_setup_link(
     if state.storage.count_staff().await? > 0 {
         return Ok(None);
     }
-    let token = app::secret_token::SecretToken::generate();
-    let expires = app::admin::session::now() + SETUP_LINK_SECONDS;
+    let token = domain::secret_token::SecretToken::generate();
+    let expires = domain::clock::now() + SETUP_LINK_SECONDS;
     state
         .storage
         .create_setup_link(&token.storage_hash(), expires)
@@ -193,8 +193,8 @@ async fn shutdown_signal() {
 
 /// Turns off two-factor sign-in of an account (a lost phone); returns the normalised address.
 pub async fn reset_two_factor(config: &Config, email: &str) -> Result<String, StartupError> {
-    let email = app::admin::accounts::Email::parse(email)
-        .map_err(|e| StartupError::Account(e.to_string()))?;
+    let email =
+        domain::accounts::Email::parse(email).map_err(|e| StartupError::Account(e.to_string()))?;
     let storage = Storage::connect(&config.database_url).await?;
     let no_account =
         || StartupError::Account(format!("there is no account for {}", email.as_str()));
@@ -207,7 +207,7 @@ pub async fn reset_two_factor(config: &Config, email: &str) -> Result<String, St
     }
     storage
         .audit(
-            app::admin::session::now(),
+            domain::clock::now(),
             "command line",
             "two-factor reset",
             email.as_str(),
@@ -230,7 +230,7 @@ pub async fn add_user(
     role: &str,
     password: &str,
 ) -> Result<String, StartupError> {
-    use app::admin::accounts::{Email, NewPassword, Role};
+    use domain::accounts::{Email, NewPassword, Role};
     let email = Email::parse(email).map_err(|e| StartupError::Account(e.to_string()))?;
     let role = Role::parse(role).ok_or_else(|| {
         StartupError::Account(format!(
@@ -240,9 +240,9 @@ pub async fn add_user(
     let password =
         NewPassword::parse(password).map_err(|e| StartupError::Account(e.to_string()))?;
     let storage = Storage::connect(&config.database_url).await?;
-    let now = app::admin::session::now();
+    let now = domain::clock::now();
     let hash = password.hash();
-    let new = app::storage::NewStaff {
+    let new = domain::storage::NewStaff {
         email: email.as_str(),
         password_hash: &hash,
         role: role.as_str(),
@@ -250,7 +250,7 @@ pub async fn add_user(
     };
     match storage.create_staff(new).await {
         Ok(_) => {}
-        Err(app::storage::StorageError::Duplicate) => {
+        Err(domain::storage::StorageError::Duplicate) => {
             return Err(StartupError::Account(format!(
                 "an account for {} already exists",
                 email.as_str()
@@ -275,9 +275,9 @@ pub async fn export(
     slug: &str,
     format: &str,
     out: &std::path::Path,
-    options: app::export::ExportOptions,
+    options: domain::export::ExportOptions,
 ) -> Result<u64, StartupError> {
-    use app::export::{ExportFormat, WriterSink, write_export};
+    use domain::export::{ExportFormat, WriterSink, write_export};
     let format = ExportFormat::from_slug(format).ok_or_else(|| {
         let known: Vec<_> = ExportFormat::ALL.iter().map(|f| f.slug()).collect();
         StartupError::Export(format!(
@@ -293,7 +293,7 @@ pub async fn export(
     let total = storage.count_submitted(slug).await?;
     storage
         .audit(
-            app::admin::session::now(),
+            domain::clock::now(),
             "command line",
             "exported data",
             &format!("study {slug}, {}, {}", format.slug(), options.describe()),
@@ -309,8 +309,8 @@ pub async fn export(
     .map_err(|e| StartupError::Export(e.to_string()))?;
     progress.done();
     let minimum = config.min_group_size;
-    let small = app::export::small_groups::small_groups_of(&storage, slug, minimum).await?;
-    if let Some(warning) = app::export::small_groups::warning(&small, minimum) {
+    let small = domain::export::small_groups::small_groups_of(&storage, slug, minimum).await?;
+    if let Some(warning) = domain::export::small_groups::warning(&small, minimum) {
         eprintln!("warning: {warning}");
     }
     warn_of_unreviewed_identifiers(&storage, &study).await?;
@@ -320,15 +320,15 @@ pub async fn export(
 /// Exports hide only accepted findings: says how many still wait for a researcher's decision.
 async fn warn_of_unreviewed_identifiers(
     storage: &Storage,
-    study: &app::study::Study,
+    study: &domain::study::Study,
 ) -> Result<(), StartupError> {
-    let now = app::admin::session::now();
-    app::redaction::review::scan_new_responses(storage, study, now).await?;
+    let now = domain::clock::now();
+    domain::redaction::review::scan_new_responses(storage, study, now).await?;
     let pending = storage
         .redaction_counts(&study.slug)
         .await?
         .into_iter()
-        .find(|(status, _)| *status == app::storage::RedactionStatus::Pending)
+        .find(|(status, _)| *status == domain::storage::RedactionStatus::Pending)
         .map_or(0, |(_, n)| n);
     if pending > 0 {
         eprintln!(

@@ -145,19 +145,20 @@ pub(crate) mod server {
     pub use super::super::filters::FilterQuery;
     use super::super::filters::{ResponseFilter, choice_options, filter_choices};
     use super::super::forms::FreshRecoveryCodes;
-    use super::super::labels::{LABEL_QUESTIONS, participant_label, unsubmitted_label};
     use super::super::likert::{Distribution, LikertItem, grouped};
-    use super::super::session::{SessionStage, Staff, day_of, now};
-    use super::super::two_factor::{TotpSecret, qr_code_svg};
+    use super::super::session::{SessionStage, Staff};
     use super::super::view::*;
     use crate::error::AppError;
     use crate::forms::RejectedForm;
+    use domain::accounts::two_factor::{TotpSecret, qr_code_svg};
+    use domain::clock::{day_of, now};
+    use domain::participants::{LABEL_QUESTIONS, participant_label, unsubmitted_label};
     use std::sync::Arc;
 
     use crate::state::AppState;
-    use crate::study::{QuestionKind, Study};
     use crate::survey::api::server::{app_state, request_headers};
     use crate::survey::flow::{CONSENT_STEP, describe_answer, page_step, total_steps};
+    use domain::study::{QuestionKind, Study};
 
     /// Not signed in: a page load is redirected (302) to sign in; a call from a script gets 401
     /// (plus the redirect hint the client router follows).
@@ -190,7 +191,7 @@ pub(crate) mod server {
     }
 
     /// The email typed into a rejected account form, and its errors; empty on a first visit.
-    fn rejected_account_form() -> (String, Vec<crate::survey::view::FieldError>) {
+    fn rejected_account_form() -> (String, Vec<crate::components::FieldError>) {
         use_context::<RejectedForm>()
             .map(|r| {
                 (
@@ -243,7 +244,7 @@ pub(crate) mod server {
 
     pub async fn setup(token: String) -> Result<SetupView, AppError> {
         let state = app_state()?;
-        let usable = match crate::secret_token::SecretToken::parse(&token) {
+        let usable = match domain::secret_token::SecretToken::parse(&token) {
             Some(parsed) => {
                 state
                     .storage
@@ -278,7 +279,7 @@ pub(crate) mod server {
         Ok(AdminHome {
             staff: bar(&staff),
             research_access: staff.role.reads_research_data(),
-            is_owner: staff.role == super::super::accounts::Role::Owner,
+            is_owner: staff.role == domain::accounts::Role::Owner,
             studies,
         })
     }
@@ -288,7 +289,7 @@ pub(crate) mod server {
         let progress = state.storage.study_progress(slug).await?;
         let minimum = state.min_group_size;
         let small_groups =
-            crate::export::small_groups::small_groups_of(&state.storage, slug, minimum).await?;
+            domain::export::small_groups::small_groups_of(&state.storage, slug, minimum).await?;
         let stopped_at = step_titles(&study)
             .into_iter()
             .map(|(step, title)| {
@@ -325,8 +326,8 @@ pub(crate) mod server {
                     label: q.label.clone(),
                 })
                 .collect(),
-            small_group_warning: crate::export::small_groups::warning(&small_groups, minimum),
-            exports: crate::export::ExportFormat::ALL
+            small_group_warning: domain::export::small_groups::warning(&small_groups, minimum),
+            exports: domain::export::ExportFormat::ALL
                 .iter()
                 .map(|format| ExportLink {
                     format: format.slug().to_owned(),
@@ -653,7 +654,7 @@ pub(crate) mod server {
 
     pub async fn invite(token: String) -> Result<InviteView, AppError> {
         let state = app_state()?;
-        let email = match crate::secret_token::SecretToken::parse(&token) {
+        let email = match domain::secret_token::SecretToken::parse(&token) {
             Some(link) => state
                 .storage
                 .invited_staff(&link.storage_hash(), now())

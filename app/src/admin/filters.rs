@@ -3,11 +3,11 @@
 
 use std::collections::BTreeMap;
 
-use super::labels::ExperienceBand;
 use super::view::{FilterChoices, FilterChoicesSelected};
+use crate::components::RadioOption;
 use crate::error::AppError;
-use crate::study::{QuestionKind, Study};
-use crate::survey::view::RadioOption;
+use domain::participants::ExperienceBand;
+use domain::study::{QuestionKind, Study};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {

@@ -7,18 +7,17 @@ use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
 
-use super::accounts::{
-    AccountError, Email, NewPassword, password_matches, spend_password_check_time,
-};
-use super::session::{
-    SessionStage, Staff, clearing_cookie, now, session_cookie, stage_after_password,
-};
-use super::two_factor::{RECOVERY_CODES, RECOVERY_PURPOSE, SecondFactor, TotpSecret};
+use super::session::{SessionStage, Staff, clearing_cookie, session_cookie, stage_after_password};
 use crate::error::AppError;
 use crate::forms::{RejectedForm, fields_named, render_rejected, render_with_context};
-use crate::secret_token::{HandCode, SecretToken};
 use crate::state::AppState;
-use crate::storage::{NewStaff, StorageError};
+use domain::accounts::two_factor::{RECOVERY_CODES, RECOVERY_PURPOSE, SecondFactor, TotpSecret};
+use domain::accounts::{
+    AccountError, Email, NewPassword, password_matches, spend_password_check_time,
+};
+use domain::clock::now;
+use domain::secret_token::{HandCode, SecretToken};
+use domain::storage::{NewStaff, StorageError};
 
 /// Failed sign-ins an account may have in an hour before it is refused outright.
 pub const MAX_FAILURES_PER_HOUR: i64 = 100;
@@ -89,7 +88,7 @@ async fn sign_in(
             .await?;
         return Ok(refuse_sign_in(&state, &headers, typed_email).await);
     }
-    let role = super::accounts::Role::parse(&staff.role)
+    let role = domain::accounts::Role::parse(&staff.role)
         .ok_or_else(|| AppError::Internal("unknown role stored".into()))?;
     let stage = stage_after_password(&state, staff.totp_secret.is_some(), role);
     let action = if stage == SessionStage::Full {
@@ -104,7 +103,7 @@ async fn sign_in(
 /// Failed passwords and codes count together: at most `MAX_FAILURES_PER_HOUR` an hour.
 async fn too_many_failures(
     state: &AppState,
-    staff: &crate::storage::StaffRecord,
+    staff: &domain::storage::StaffRecord,
 ) -> Result<bool, AppError> {
     let now = now();
     let recent = state
@@ -379,7 +378,7 @@ async fn set_up_owner(
             "first owner, from the setup link",
         )
         .await?;
-    let stage = stage_after_password(&state, false, super::accounts::Role::Owner);
+    let stage = stage_after_password(&state, false, domain::accounts::Role::Owner);
     start_session(&state, &id, stage).await
 }
 

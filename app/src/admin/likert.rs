@@ -78,7 +78,7 @@ pub struct LikertItem {
 pub fn grouped(
     points: usize,
     item: &str,
-    participants: &[crate::storage::SubmittedAnswers],
+    participants: &[domain::storage::SubmittedAnswers],
     group_question: &str,
     groups: &[(String, String)],
     min_group_size: i64,

@@ -6,17 +6,11 @@ pub mod pages;
 pub mod view;
 
 #[cfg(feature = "ssr")]
-pub mod accounts;
-#[cfg(feature = "ssr")]
 pub mod filters;
 #[cfg(feature = "ssr")]
 pub mod forms;
-#[cfg(feature = "ssr")]
-pub mod labels;
 #[cfg(feature = "ssr")]
 pub mod session;
 #[cfg(feature = "ssr")]
 pub mod team_forms;
 pub mod team_pages;
-#[cfg(feature = "ssr")]
-pub mod two_factor;

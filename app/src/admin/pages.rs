@@ -343,7 +343,7 @@ fn FilterForm(filters: FilterChoices) -> impl IntoView {
     let select = |id: &'static str,
                   label: &'static str,
                   any: &'static str,
-                  options: Vec<crate::survey::view::RadioOption>,
+                  options: Vec<crate::components::RadioOption>,
                   chosen: String| {
         view! {
             <div class="filter__item">

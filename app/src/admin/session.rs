@@ -3,25 +3,16 @@
 
 use axum::http::HeaderMap;
 
-use super::accounts::Role;
 use crate::error::AppError;
 use crate::forms::cookie_value;
-use crate::secret_token::SecretToken;
 use crate::state::AppState;
-use crate::storage::StaffRecord;
+use domain::accounts::Role;
+use domain::clock::now;
+use domain::secret_token::SecretToken;
+use domain::storage::StaffRecord;
 
 pub const IDLE_SECONDS: i64 = 30 * 60;
 pub const ABSOLUTE_SECONDS: i64 = 12 * 60 * 60;
-
-pub fn now() -> i64 {
-    chrono::Utc::now().timestamp()
-}
-
-/// The day of a Unix time as YYYY-MM-DD; empty for a time out of range.
-pub fn day_of(unix_seconds: i64) -> String {
-    chrono::DateTime::from_timestamp(unix_seconds, 0)
-        .map_or_else(String::new, |t| t.format("%Y-%m-%d").to_string())
-}
 
 pub fn cookie_name(state: &AppState) -> &'static str {
     if state.serves_https() {

@@ -8,15 +8,16 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
 
-use super::accounts::{AccountError, Email, NewPassword, Role};
 use super::forms::start_session;
-use super::session::{Staff, now, stage_after_password};
+use super::session::{Staff, stage_after_password};
 use super::view::Invitation;
 use crate::error::AppError;
 use crate::forms::{RejectedForm, fields_named, render_rejected, render_with_context};
-use crate::secret_token::SecretToken;
 use crate::state::AppState;
-use crate::storage::StorageError;
+use domain::accounts::{AccountError, Email, NewPassword, Role};
+use domain::clock::now;
+use domain::secret_token::SecretToken;
+use domain::storage::StorageError;
 
 pub const TEAM_PATH: &str = "/admin/team";
 const INVITE_DAYS: i64 = 7;

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::likert::LikertItem;
-use crate::survey::view::{FieldError, RadioOption};
+use crate::components::{FieldError, RadioOption};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SignInView {

@@ -1,10 +1,22 @@
 //! Building blocks shared by every page, following the GOV.UK Design System's patterns.
 
 use leptos::prelude::*;
-use serde::Serialize;
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 
-use crate::survey::view::{FieldError, StepFrame};
+/// An error shown in the error summary, linking to the field (or step) to fix.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub href: String,
+    pub message: String,
+}
+
+/// One choice of a radio group.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RadioOption {
+    pub value: String,
+    pub label: String,
+}
 
 #[component]
 pub fn BackLink(href: String) -> impl IntoView {
@@ -14,15 +26,6 @@ pub fn BackLink(href: String) -> impl IntoView {
 #[component]
 pub fn Progress(step: usize, total: usize) -> impl IntoView {
     view! { <p class="progress">{format!("Step {step} of {total}")}</p> }
-}
-
-/// The top of every survey step: back link and progress.
-#[component]
-pub fn StepHeader(frame: StepFrame) -> impl IntoView {
-    view! {
-        {frame.back_href.map(|href| view! { <BackLink href/> })}
-        <Progress step=frame.step total=frame.total_steps/>
-    }
 }
 
 /// Lists the errors on a page, each linking to its field. Focused on load so it is read first.
@@ -73,21 +76,6 @@ fn focus_field_on_this_page(event: leptos::ev::MouseEvent) {
 #[component]
 pub fn Prose(html: String) -> impl IntoView {
     view! { <div class="prose" inner_html=html></div> }
-}
-
-/// The private link, shown on every step after consent.
-#[component]
-pub fn ResumeLink(url: String) -> impl IntoView {
-    view! {
-        <aside class="resume-link" aria-labelledby="resume-link-title">
-            <h2 id="resume-link-title" class="resume-link__title">"Your private link"</h2>
-            <p>
-                "Your answers are saved. To carry on later, on this or any other device, open this link. "
-                "Keep it to yourself: anyone with it can read and change your answers."
-            </p>
-            <p class="resume-link__url"><a href=url.clone() rel="external">{url.clone()}</a></p>
-        </aside>
-    }
 }
 
 /// The message of the error that links to field `id`, if any.
@@ -206,31 +194,9 @@ pub fn textarea_content(value: &str) -> String {
     format!("\n{}", escape_html(value))
 }
 
-/// Writes a count the way people read it: 5,000.
-pub fn with_thousands(number: usize) -> String {
-    let digits = number.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(digit);
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
-    use super::{escape_html, with_thousands};
-
-    #[test]
-    fn counts_are_grouped_in_thousands() {
-        assert_eq!(with_thousands(0), "0");
-        assert_eq!(with_thousands(999), "999");
-        assert_eq!(with_thousands(5_000), "5,000");
-        assert_eq!(with_thousands(100_000), "100,000");
-        assert_eq!(with_thousands(1_234_567), "1,234,567");
-    }
+    use super::escape_html;
 
     #[test]
     fn html_is_escaped() {

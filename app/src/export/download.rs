@@ -10,10 +10,11 @@ use futures_util::{StreamExt, stream};
 use serde::Deserialize;
 use tokio::sync::mpsc;
 
-use super::{ChannelSink, ExportFormat, ExportOptions, write_export};
-use crate::admin::session::{Staff, now};
+use crate::admin::session::Staff;
 use crate::error::AppError;
 use crate::state::AppState;
+use domain::clock::now;
+use domain::export::{ChannelSink, ExportFormat, ExportOptions, write_export};
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/admin/studies/{study}/exports/{format}", get(download))

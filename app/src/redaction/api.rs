@@ -25,18 +25,18 @@ pub async fn load_erase_confirmation(study: String) -> Result<EraseView, ServerF
 pub(crate) mod server {
     use leptos::prelude::use_context;
 
-    use super::super::detect::Detector;
-    use super::super::review::scan_new_responses;
     use super::super::view::{
         EditedFinding, EraseView, FindingView, RedactionCounts, RedactionQueueView,
     };
     use crate::admin::api::server::{bar, research_study};
-    use crate::admin::session::now;
     use crate::error::AppError;
-    use crate::export::participant_name;
     use crate::forms::RejectedForm;
-    use crate::storage::{RedactionRecord, RedactionStatus, Storage};
-    use crate::study::Study;
+    use domain::clock::now;
+    use domain::export::participant_name;
+    use domain::redaction::detect::Detector;
+    use domain::redaction::review::scan_new_responses;
+    use domain::storage::{RedactionRecord, RedactionStatus, Storage};
+    use domain::study::Study;
 
     const SHOWN_AT_MOST: i64 = 200;
     /// Code points of the answer shown either side of a finding.

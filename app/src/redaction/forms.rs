@@ -8,17 +8,18 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
 
-use super::apply::locate;
-use super::descriptor::Descriptor;
-use super::detect::Detector;
-use super::review::{erase_accepted, scan_all_again};
-use crate::admin::session::{Staff, now};
+use crate::admin::session::Staff;
 use crate::error::AppError;
-use crate::export::participant_name;
 use crate::forms::{RejectedForm, fields_named, render_rejected};
 use crate::state::AppState;
-use crate::storage::{RedactionDecision, RedactionRecord, RedactionStatus};
-use crate::study::Study;
+use domain::clock::now;
+use domain::export::participant_name;
+use domain::redaction::apply::locate;
+use domain::redaction::descriptor::Descriptor;
+use domain::redaction::detect::Detector;
+use domain::redaction::review::{erase_accepted, scan_all_again};
+use domain::storage::{RedactionDecision, RedactionRecord, RedactionStatus};
+use domain::study::Study;
 
 const SMALL_FORM_LIMIT: usize = 64 * 1024;
 

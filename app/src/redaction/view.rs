@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::admin::view::StaffBar;
-use crate::survey::view::FieldError;
+use crate::components::FieldError;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RedactionQueueView {

@@ -56,6 +56,7 @@ pub(crate) mod server {
     use crate::error::AppError;
     use crate::forms::{RejectedForm, cookie_value};
     use crate::state::AppState;
+    use domain::clock::today;
 
     pub fn withdrawal() -> WithdrawalView {
         use_context::<WithdrawalView>().unwrap_or_else(|| {

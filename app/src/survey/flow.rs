@@ -6,14 +6,14 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 
-use super::answer::{AnswerError, ValidAnswer, describe_months};
 use super::view::*;
 use crate::error::AppError;
 use crate::forms::RejectedForm;
-use crate::secret_token::SecretToken;
 use crate::state::AppState;
-use crate::storage::{AnswerChange, ResponseRecord};
-use crate::study::{Page, Question, QuestionKind, Study};
+use domain::answer::{AnswerError, ValidAnswer, describe_months};
+use domain::secret_token::SecretToken;
+use domain::storage::{AnswerChange, ResponseRecord};
+use domain::study::{Page, Question, QuestionKind, Study};
 
 /// The step number of the consent page; the study's pages follow it, then the check page.
 pub const CONSENT_STEP: usize = 1;
@@ -21,10 +21,6 @@ pub const CONSENT_STEP: usize = 1;
 pub const RETURN_FIELD: &str = "return";
 pub const CHECK_STEP_SLUG: &str = "check";
 pub const THANKS_STEP_SLUG: &str = "thanks";
-
-pub fn today() -> NaiveDate {
-    chrono::Utc::now().date_naive()
-}
 
 pub fn total_steps(study: &Study) -> usize {
     study.pages.len() + 2
@@ -388,7 +384,7 @@ pub fn submitted_view(
     token: &SecretToken,
 ) -> SubmittedView {
     SubmittedView {
-        withdrawal_code: super::private_link::withdrawal_code(token).for_display(),
+        withdrawal_code: domain::private_link::withdrawal_code(token).for_display(),
         study_title: study.title.clone(),
         title: study.thanks_title.clone(),
         body_html: study.thanks_html.clone(),

@@ -10,14 +10,15 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 
 use super::flow::*;
-use super::private_link::{
-    WITHDRAWAL_PURPOSE, masked_start, minute_now, minutes_since, withdrawal_code,
-};
 use crate::error::AppError;
 use crate::forms::{FORM_BODY_LIMIT, RejectedForm, parse_form, render_rejected};
-use crate::secret_token::SecretToken;
 use crate::state::AppState;
-use crate::storage::NewResponse;
+use domain::clock::today;
+use domain::private_link::{
+    WITHDRAWAL_PURPOSE, masked_start, minute_now, minutes_since, withdrawal_code,
+};
+use domain::secret_token::SecretToken;
+use domain::storage::NewResponse;
 
 const CONSENT_FIELD: &str = "consent";
 const RESUME_COOKIE_DAYS: u32 = 180;

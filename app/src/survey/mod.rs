@@ -1,9 +1,8 @@
 //! The participant's journey: consent, the study's pages, check your answers, submit.
 
-#[cfg(feature = "ssr")]
-pub mod answer;
 pub mod api;
 mod autosave;
+mod frame;
 pub mod pages;
 pub mod view;
 
@@ -11,7 +10,5 @@ pub mod view;
 pub mod flow;
 #[cfg(feature = "ssr")]
 pub mod forms;
-#[cfg(feature = "ssr")]
-pub mod private_link;
 #[cfg(feature = "ssr")]
 pub mod withdrawal;

@@ -4,11 +4,12 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::api::{load_consent, load_landing, load_step, load_withdrawal};
 use super::autosave::{AutosaveStatus, FieldSaver};
+use super::frame::{ResumeLink, StepHeader};
 use super::view::*;
 use crate::components::{
-    ErrorSummary, Prose, ResumeLink, StepHeader, TextInput, field_error, textarea_content,
-    when_loaded, with_thousands,
+    ErrorSummary, Prose, TextInput, field_error, textarea_content, when_loaded,
 };
+use domain::text::with_thousands;
 
 /// Title text for a page, prefixed so screen reader users hear about errors first.
 fn page_title(title: &str, has_errors: bool) -> String {

@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::components::{FieldError, RadioOption};
+
 /// The parts every survey step shares: where the person is and how to get back.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StepFrame {
@@ -11,13 +13,6 @@ pub struct StepFrame {
     pub back_href: Option<String>,
     /// The private resume link, once there is one.
     pub resume_url: Option<String>,
-}
-
-/// An error shown in the error summary, linking to the field (or step) to fix.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct FieldError {
-    pub href: String,
-    pub message: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -84,12 +79,6 @@ pub enum InputView {
         years: String,
         months: String,
     },
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct RadioOption {
-    pub value: String,
-    pub label: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

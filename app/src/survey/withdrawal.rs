@@ -8,13 +8,13 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
 
-use super::private_link::WITHDRAWAL_PURPOSE;
 use super::view::WithdrawalView;
 use crate::error::AppError;
 use crate::forms::{RejectedForm, fields_named, render_rejected, render_with_context};
-use crate::secret_token::HandCode;
 use crate::state::AppState;
-use crate::storage::ResponseRecord;
+use domain::private_link::WITHDRAWAL_PURPOSE;
+use domain::secret_token::HandCode;
+use domain::storage::ResponseRecord;
 
 pub const WITHDRAW_PATH: &str = "/withdraw";
 pub const WITHDRAWN_PATH: &str = "/withdraw/done";
@@ -98,7 +98,7 @@ async fn withdraw_answers(
     state
         .storage
         .audit(
-            crate::admin::session::now(),
+            domain::clock::now(),
             "participant",
             "response withdrawn",
             &format!("study {}, {who}", record.study_slug),

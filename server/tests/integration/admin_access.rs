@@ -196,7 +196,7 @@ async fn an_account_is_refused_after_100_failures_in_an_hour() {
         .await
         .unwrap()
         .unwrap();
-    let now = app::admin::session::now();
+    let now = domain::clock::now();
     for _ in 0..99 {
         storage
             .record_sign_in_failure(&staff.id, now)

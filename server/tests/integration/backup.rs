@@ -67,6 +67,8 @@ async fn a_backup_taken_while_serving_restores_every_answer() {
     let restored = ServerProcess::start(&restored_url, &[]);
     let page = crate::support::page_text(&client, &format!("{}/r/{token}/sam", restored.url)).await;
     assert!(page.contains("Backed up — café ☕, line one\nline two"));
-    let storage = app::storage::Storage::connect(&restored_url).await.unwrap();
+    let storage = domain::storage::Storage::connect(&restored_url)
+        .await
+        .unwrap();
     assert!(storage.check_consistency().await.unwrap().is_ok());
 }

@@ -6,8 +6,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::support::process::ServerProcess;
-use app::storage::Storage;
-use app::study::Study;
+use domain::storage::Storage;
+use domain::study::Study;
 use loadtest::journey::{Pace, run_respondents};
 use loadtest::target::Target;
 use reqwest::StatusCode;

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use crate::support::{TestApp, config_for, http_client};
-use app::export::{ExportFormat, ExportOptions};
+use domain::export::{ExportFormat, ExportOptions};
 use reqwest::{StatusCode, header};
 
 const UNICODE_ANSWER: &str = "Cooking 😀, Gwasanaeth ŵ ŷ, سام يحب الطبخ, \"quoted\"\nnew line";
@@ -248,7 +248,7 @@ async fn the_refi_qda_project_is_valid_complete_and_stable() {
     assert_valid_refi_qda(project);
     let sources: Vec<_> = files.keys().filter(|n| n.starts_with("sources/")).collect();
     assert_eq!(sources.len(), 2 * 9, "nine text answers each");
-    let guid = app::export::qdpx_source_guid("sam", 1, "r2");
+    let guid = domain::export::qdpx_source_guid("sam", 1, "r2");
     assert_eq!(files[&format!("sources/{guid}.txt")], UNICODE_ANSWER);
     assert!(project.contains(&format!("plainTextPath=\"internal://{guid}.txt\"")));
     assert!(project.contains("<Case guid=") && project.contains("name=\"P2\""));
@@ -274,7 +274,7 @@ async fn each_answer_is_selected_whole_in_code_points_and_coded_with_its_questio
         .await;
     let files = unzip(&response.bytes().await.unwrap());
     let project = &files["project.qde"];
-    let guid = app::export::qdpx_source_guid("sam", 1, "r2");
+    let guid = domain::export::qdpx_source_guid("sam", 1, "r2");
     let written = &files[&format!("sources/{guid}.txt")];
     let source = element(project, &format!("<TextSource guid=\"{guid}\""));
     let selection = element(source, "<PlainTextSelection ");
@@ -318,7 +318,7 @@ async fn the_progress_page_offers_every_export_and_warns_of_small_groups() {
         .text()
         .await
         .unwrap();
-    for format in app::export::ExportFormat::ALL {
+    for format in domain::export::ExportFormat::ALL {
         let href = format!("/admin/studies/sam/exports/{}", format.slug());
         assert!(page.contains(&href), "{href}");
     }
@@ -560,9 +560,10 @@ async fn pspp_reads_the_spss_export_with_its_labels_and_unicode_intact() {
 
     let tables = run_pspp(dir.path(), &syntax);
 
-    let study = app::study::Study::load(&crate::support::studies_dir().join("sam.toml")).unwrap();
+    let study =
+        domain::study::Study::load(&crate::support::studies_dir().join("sam.toml")).unwrap();
     let likert = study.question("money_support").unwrap();
-    let app::study::QuestionKind::Likert { labels } = &likert.kind else {
+    let domain::study::QuestionKind::Likert { labels } = &likert.kind else {
         panic!("money_support is a Likert question");
     };
     let variables = pspp_table(&tables, "Variables");

@@ -3,8 +3,8 @@
 //! a valid answer (no corrupt row). Brief in CI: PROPTEST_CASES (default 64) requests of each kind.
 
 use crate::support::TestApp;
-use app::study::Study;
-use app::survey::answer::ValidAnswer;
+use domain::answer::ValidAnswer;
+use domain::study::Study;
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::TestRunner;

@@ -2,7 +2,7 @@
 //! labelled factors, question wording as labels, and neutralised cells restored.
 
 use crate::support::TestApp;
-use app::export::ExportFormat;
+use domain::export::ExportFormat;
 
 /// Runs `script` with Rscript in `dir`; fails (never skips) when R is missing:
 /// scripts/install-tools.sh test installs it.

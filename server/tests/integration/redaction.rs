@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use futures::TryStreamExt;
 
 use crate::support::{TestApp, location};
-use app::storage::{RedactionRecord, RedactionStatus};
+use domain::storage::{RedactionRecord, RedactionStatus};
 use reqwest::StatusCode;
 
 const ANSWER: &str = "I asked Dafydd and Bronwen, ring 07700 900123 or ana@example.org 😀 ŵ سام.";
@@ -154,7 +154,7 @@ async fn accepted_findings_become_descriptors_in_every_export_and_rejected_ones_
     let mut project = zip::ZipArchive::new(std::io::Cursor::new(qdpx)).unwrap();
     let source = format!(
         "sources/{}.txt",
-        app::export::qdpx_source_guid("sam", 1, "r2")
+        domain::export::qdpx_source_guid("sam", 1, "r2")
     );
     let mut text = String::new();
     std::io::Read::read_to_string(&mut project.by_name(&source).unwrap(), &mut text).unwrap();

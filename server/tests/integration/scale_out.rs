@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::support::process::ServerProcess;
-use app::study::Study;
+use domain::study::Study;
 use loadtest::journey::{Pace, run_respondents};
 use loadtest::target::Target;
 use reqwest::StatusCode;
@@ -37,7 +37,7 @@ async fn respondents_alternating_between_two_instances_lose_nothing_and_number_g
         "{stopped:?}\n{}",
         target.stats.table(Duration::from_secs(1))
     );
-    let storage = app::storage::Storage::connect(&database).await.unwrap();
+    let storage = domain::storage::Storage::connect(&database).await.unwrap();
     let verdict = loadtest::verify::verify(&storage, "sam", &ledgers, 0)
         .await
         .unwrap();

@@ -1,8 +1,8 @@
 //! The storage API on a real database: SQLite by default, PostgreSQL with TEST_DATABASE=postgres.
 //! Every test gets a fresh database.
 
-use app::storage::{NewResponse, Storage, StorageError};
 use chrono::NaiveDate;
+use domain::storage::{NewResponse, Storage, StorageError};
 use futures::future::join_all;
 
 const DAY: NaiveDate = NaiveDate::from_ymd_opt(2025, 3, 14).unwrap();

@@ -126,7 +126,7 @@ async fn a_code_works_once_and_so_does_a_recovery_code() {
         "no replay"
     );
     assert!(replayed.text().await.unwrap().contains("recovery codes"));
-    let old = secret.code_at_step(step_now(app::admin::session::now()) - 3);
+    let old = secret.code_at_step(step_now(domain::clock::now()) - 3);
     let stale = app
         .post_with_cookie("/admin/sign-in/code", &second, &[("code", &old)])
         .await;
@@ -138,8 +138,8 @@ async fn a_code_works_once_and_so_does_a_recovery_code() {
         .await
         .unwrap()
         .unwrap();
-    let recovery = app::secret_token::HandCode::generate();
-    let hash = recovery.storage_hash(app::admin::two_factor::RECOVERY_PURPOSE);
+    let recovery = domain::secret_token::HandCode::generate();
+    let hash = recovery.storage_hash(domain::accounts::two_factor::RECOVERY_PURPOSE);
     sqlx::query("INSERT INTO staff_recovery_codes (staff_id, code_hash) VALUES ($1, $2)")
         .bind(&staff.id)
         .bind(&hash)
@@ -177,7 +177,7 @@ async fn wrong_codes_count_towards_the_hourly_limit() {
         .sign_in("ana@example.org", STAFF_PASSWORD)
         .await
         .unwrap();
-    let now = app::admin::session::now();
+    let now = domain::clock::now();
     for _ in 0..99 {
         storage
             .record_sign_in_failure(&staff.id, now)

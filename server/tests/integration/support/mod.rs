@@ -10,9 +10,9 @@ pub mod process;
 
 use std::net::SocketAddr;
 
-pub use app::admin::two_factor::{TotpSecret, step_now};
-use app::secret_token::SecretToken;
-use app::storage::{ResponseRecord, Storage};
+pub use domain::accounts::two_factor::{TotpSecret, step_now};
+use domain::secret_token::SecretToken;
+use domain::storage::{ResponseRecord, Storage};
 use leptos::prelude::LeptosOptions;
 use reqwest::{StatusCode, header};
 use server::config::Config;
@@ -337,7 +337,7 @@ pub const STAFF_PASSWORD: &str = "kettle orbit lantern 42";
 
 /// The code an authenticator app shows now.
 pub fn current_code(secret: &TotpSecret) -> String {
-    secret.code_at_step(step_now(app::admin::session::now()))
+    secret.code_at_step(step_now(domain::clock::now()))
 }
 
 /// The session cookie a response sets, as "name=value".
@@ -349,14 +349,14 @@ pub fn cookie_of(response: &reqwest::Response) -> Option<String> {
 impl TestApp {
     /// Adds an account straight into the database.
     pub async fn add_staff(&self, email: &str, role: &str) {
-        let hash = app::admin::accounts::NewPassword::parse(STAFF_PASSWORD)
+        let hash = domain::accounts::NewPassword::parse(STAFF_PASSWORD)
             .unwrap()
             .hash();
-        let new = app::storage::NewStaff {
+        let new = domain::storage::NewStaff {
             email,
             password_hash: &hash,
             role,
-            now: app::admin::session::now(),
+            now: domain::clock::now(),
         };
         self.storage().await.create_staff(new).await.unwrap();
     }
@@ -464,13 +464,13 @@ impl TestApp {
     pub async fn export_side_by_side(
         &self,
         dir: &std::path::Path,
-        formats: &[app::export::ExportFormat],
+        formats: &[domain::export::ExportFormat],
     ) -> Vec<u64> {
         let config = config_for(&self.database_url);
         let mut written = Vec::new();
         for format in formats {
             let out = dir.join(format.file_name("sam"));
-            let options = app::export::ExportOptions::default();
+            let options = domain::export::ExportOptions::default();
             let count = server::startup::export(&config, "sam", format.slug(), &out, options)
                 .await
                 .expect("the export is written");

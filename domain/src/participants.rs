@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::survey::answer::describe_months;
+use crate::answer::describe_months;
 
 pub const LABEL_QUESTIONS: [&str; 3] = ["setting", "role", "experience"];
 

@@ -1,5 +1,7 @@
 //! Staff accounts: roles, email addresses and passwords, parsed before anything is stored.
 
+pub mod two_factor;
+
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use rand::RngCore;

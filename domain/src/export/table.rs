@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 
 use super::ExportOptions;
-use crate::admin::labels::ExperienceBand;
+use crate::participants::ExperienceBand;
 use crate::study::{Question, QuestionKind, Study};
 
 /// Columns every table starts with, before the questions.

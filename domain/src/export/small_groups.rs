@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::admin::labels::ExperienceBand;
+use crate::participants::ExperienceBand;
 use crate::storage::{DemographicCount, Storage, StorageError};
 
 /// One combination shared by too few people, e.g. "inpatient, senior_support_worker, 5-years-or-more".

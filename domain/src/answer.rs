@@ -1,7 +1,7 @@
 //! Parsing a participant's raw input into an answer the study accepts.
 
-use crate::components::with_thousands;
 use crate::study::{Question, QuestionKind};
+use crate::text::with_thousands;
 
 /// The longest experience accepted, in months (50 years).
 pub const MAX_EXPERIENCE_MONTHS: u32 = 600;

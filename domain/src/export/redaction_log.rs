@@ -5,7 +5,7 @@ use super::csv::record;
 use super::format::Context;
 use super::table::participant_name;
 use super::{ExportError, ExportSink};
-use crate::admin::session::day_of;
+use crate::clock::day_of;
 use crate::storage::{RedactionStatus, Storage};
 
 const COLUMNS: [&str; 9] = [

@@ -1,0 +1,115 @@
+//! Anonymised exports of a study's submitted responses, for the tools researchers use.
+//! Every export streams: one participant is read, written and forgotten before the next.
+
+mod codebook;
+pub mod csv;
+mod format;
+mod json;
+mod qdpx;
+mod redaction_log;
+mod sink;
+pub mod small_groups;
+mod syntax;
+mod table;
+mod xlsx;
+mod zip_stream;
+
+use futures_util::{Stream, TryStreamExt};
+
+pub use format::ExportFormat;
+pub use sink::{ChannelSink, ExportSink, WriterSink};
+pub use table::{Variable, participant_name, variables};
+
+use crate::redaction::review::ExportRedactions;
+use crate::storage::{Storage, StorageError, SubmittedResponse};
+use crate::study::Study;
+
+/// The GUID of one answer's TextSource in the REFI-QDA export: the same in every export.
+pub fn qdpx_source_guid(study_slug: &str, participant: i64, question: &str) -> String {
+    qdpx::Guids::of_study(study_slug).source(participant, question)
+}
+
+/// What a researcher may choose about an export.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ExportOptions {
+    /// Experience in exact months instead of bands (bands are the default: fewer people stand out).
+    pub exact_experience: bool,
+}
+
+impl ExportOptions {
+    /// Words for the audit log.
+    pub fn describe(self) -> &'static str {
+        if self.exact_experience {
+            "experience in exact months"
+        } else {
+            "experience banded"
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error("{0}")]
+    Storage(#[from] StorageError),
+    #[error("cannot write the export: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Writes one export of `study` to `sink`, calling `progress` with the number of participants
+/// written so far; returns that number.
+pub async fn write_export(
+    storage: &Storage,
+    study: &Study,
+    format: ExportFormat,
+    options: ExportOptions,
+    sink: &mut impl ExportSink,
+    progress: &mut (dyn FnMut(u64) + Send),
+) -> Result<u64, ExportError> {
+    let cx = format::Context {
+        study,
+        variables: variables(study),
+        options,
+        redactions: if format.reads_responses() {
+            ExportRedactions::of_study(storage, &study.slug).await?
+        } else {
+            ExportRedactions::default()
+        },
+    };
+    match format {
+        ExportFormat::Qdpx => return qdpx::write(storage, &cx, sink, progress).await,
+        ExportFormat::RedactionLog => return redaction_log::write(storage, &cx, sink).await,
+        ExportFormat::Xlsx => return xlsx::write(storage, &cx, sink, progress).await,
+        _ => {}
+    }
+    sink.write(format.opening(&cx).into_bytes()).await?;
+    let mut written = 0;
+    if format.reads_responses() {
+        let mut participants = std::pin::pin!(redacted_responses(storage, &cx));
+        while let Some(response) = participants.try_next().await? {
+            sink.write(
+                format
+                    .participant(&cx, &response, written == 0)
+                    .into_bytes(),
+            )
+            .await?;
+            written += 1;
+            progress(written);
+        }
+    }
+    sink.write(format.closing().as_bytes().to_vec()).await?;
+    sink.finish().await?;
+    Ok(written)
+}
+
+/// The study's submitted responses, streamed, with accepted findings replaced by descriptors.
+fn redacted_responses<'a>(
+    storage: &'a Storage,
+    cx: &'a format::Context<'a>,
+) -> impl Stream<Item = Result<SubmittedResponse, StorageError>> + Send + 'a {
+    storage
+        .submitted_responses(&cx.study.slug)
+        .map_ok(|mut response| {
+            cx.redactions.apply(&mut response);
+            response
+        })
+}

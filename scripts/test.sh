@@ -28,9 +28,12 @@ drop_test_databases() {
 }
 
 lint() {
+    step "layers: no import cycle between top-level modules, no feature importing another"
+    python3 scripts/check-layers.py
     step "cargo fmt --check"
     cargo fmt --all -- --check
     step "clippy (server side)"
+    cargo clippy -p domain --all-targets -- -D warnings
     cargo clippy -p app --features ssr --all-targets -- -D warnings
     cargo clippy -p server --all-targets -- -D warnings
     cargo clippy -p loadtest --all-targets -- -D warnings
@@ -43,6 +46,7 @@ lint() {
 # that hangs is ended after two minutes (.config/nextest.toml) instead of stalling the run.
 unit() {
     step "unit and integration tests (SQLite)"
+    cargo nextest run -p domain
     cargo nextest run -p app --features ssr
     cargo nextest run -p loadtest
     TEST_DATABASE=sqlite cargo nextest run -p server

@@ -2,9 +2,9 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use leptos::prelude::{ServerFnError, use_context};
 
-use crate::components::escape_html;
 use domain::answer::AnswerError;
 use domain::storage::StorageError;
+use domain::text::escape_html;
 
 /// Every way a request can fail, mapped to a status and a message fit to show a participant.
 /// Internal details are logged, never shown.

@@ -157,17 +157,6 @@ fn decode_form_text(raw: &[u8]) -> Result<String, AppError> {
         })
 }
 
-/// The value of one cookie the browser sent.
-pub fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find_map(|(key, value)| (key == name).then_some(value))
-}
-
 /// Refuses state-changing requests that a page of another site sent (CSRF): browsers name the
 /// sending page's origin in Origin (or at least Referer) on every POST.
 pub async fn reject_cross_site_requests(

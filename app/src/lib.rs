@@ -2,10 +2,16 @@
 //! form handlers that call `domain`.
 
 pub mod admin;
+#[cfg(feature = "ssr")]
+pub mod auth;
 pub mod components;
 pub mod redaction;
 pub mod survey;
 
+#[cfg(feature = "ssr")]
+pub mod context;
+#[cfg(feature = "ssr")]
+pub mod cookies;
 #[cfg(feature = "ssr")]
 pub mod error;
 #[cfg(feature = "ssr")]

@@ -1,8 +1,11 @@
+use std::sync::Arc;
+
 use axum::extract::FromRef;
 use leptos::prelude::LeptosOptions;
 
+use crate::error::AppError;
 use domain::storage::Storage;
-use domain::study::Studies;
+use domain::study::{Studies, Study};
 
 /// What every request handler and server function can reach.
 #[derive(Clone)]
@@ -26,6 +29,11 @@ impl FromRef<AppState> for LeptosOptions {
 }
 
 impl AppState {
+    /// The study at `slug`, or the page for an unknown study.
+    pub fn study(&self, slug: &str) -> Result<Arc<Study>, AppError> {
+        self.studies.get(slug).ok_or(AppError::UnknownStudy)
+    }
+
     /// True when participants and staff reach the site over HTTPS, so cookies can be Secure.
     pub fn serves_https(&self) -> bool {
         self.public_url

@@ -154,6 +154,27 @@ pub fn describe_months(total: u32) -> String {
     }
 }
 
+/// How a saved answer reads on the check page.
+pub fn describe_answer(question: &Question, stored: &str) -> String {
+    match &question.kind {
+        QuestionKind::Text { .. } => stored.to_owned(),
+        QuestionKind::Likert { labels } => stored
+            .parse::<usize>()
+            .ok()
+            .and_then(|point| labels.get(point.wrapping_sub(1)))
+            .cloned()
+            .unwrap_or_else(|| stored.to_owned()),
+        QuestionKind::Choice { options } => options
+            .iter()
+            .find(|o| o.value == stored)
+            .map_or_else(|| stored.to_owned(), |o| o.label.clone()),
+        QuestionKind::Duration => stored
+            .parse()
+            .map_or_else(|_| stored.to_owned(), describe_months),
+    }
+}
+
+/// The check-your-answers page; `show_missing` lists unanswered required questions as errors.
 #[cfg(test)]
 mod tests {
     use super::*;

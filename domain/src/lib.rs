@@ -13,6 +13,8 @@ pub mod clock;
 #[cfg(feature = "server")]
 pub mod export;
 #[cfg(feature = "server")]
+pub mod journey;
+#[cfg(feature = "server")]
 pub mod participants;
 #[cfg(feature = "server")]
 pub mod private_link;

@@ -7,7 +7,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use app::survey::api::SaveFields;
-use app::survey::flow::{CHECK_STEP_SLUG, THANKS_STEP_SLUG, duration_fields};
+use app::survey::flow::duration_fields;
+use domain::journey::{CHECK_STEP_SLUG, THANKS_STEP_SLUG};
 use domain::study::{Page, Question, QuestionKind, Study};
 use leptos::server_fn::ServerFn;
 use rand::rngs::StdRng;

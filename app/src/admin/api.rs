@@ -2,36 +2,31 @@
 
 use leptos::prelude::*;
 
+#[cfg(feature = "ssr")]
+use crate::auth::signed_in_or_redirect;
+
 use super::view::{
     AdminHome, AnswersView, AuditView, DashboardView, InviteView, LikertView, RemoveMemberView,
     ResponseView, ResponsesView, SecondFactorView, SetupView, SignInView, TeamView, TwoFactorStep,
 };
 
 #[server]
-pub async fn load_sign_in() -> Result<SignInView, ServerFnError> {
-    Ok(server::sign_in().await)
+pub async fn load_sign_in(next: Option<String>) -> Result<SignInView, ServerFnError> {
+    Ok(server::sign_in(next).await)
 }
 
 #[server]
-pub async fn load_second_factor() -> Result<SecondFactorView, ServerFnError> {
-    server::second_factor()
+pub async fn load_second_factor(next: Option<String>) -> Result<SecondFactorView, ServerFnError> {
+    server::second_factor(next)
         .await
-        .map_err(server::signed_in_or_redirect)
+        .map_err(signed_in_or_redirect)
 }
 
 #[server]
 pub async fn load_two_factor_setup() -> Result<TwoFactorStep, ServerFnError> {
     server::two_factor_setup()
         .await
-        .map_err(server::signed_in_or_redirect)
-}
-
-/// Keeps the session alive ("Stay signed in"); returns the seconds it now has left.
-#[server]
-pub async fn extend_session() -> Result<i64, ServerFnError> {
-    server::extend_session()
-        .await
-        .map_err(server::signed_in_or_redirect)
+        .map_err(signed_in_or_redirect)
 }
 
 #[server]
@@ -43,14 +38,14 @@ pub async fn load_setup(token: String) -> Result<SetupView, ServerFnError> {
 
 #[server]
 pub async fn load_admin_home() -> Result<AdminHome, ServerFnError> {
-    server::home().await.map_err(server::signed_in_or_redirect)
+    server::home().await.map_err(signed_in_or_redirect)
 }
 
 #[server]
 pub async fn load_dashboard(study: String) -> Result<DashboardView, ServerFnError> {
     server::dashboard(&study)
         .await
-        .map_err(server::signed_in_or_redirect)
+        .map_err(signed_in_or_redirect)
 }
 
 #[server]
@@ -69,7 +64,7 @@ pub async fn load_answers(
     };
     server::answers(&study, &question, query)
         .await
-        .map_err(server::signed_in_or_redirect)
+        .map_err(signed_in_or_redirect)
 }
 
 #[server]
@@ -90,21 +85,19 @@ pub async fn load_responses(
     };
     server::responses(&study, query, page, deleted.is_some())
         .await
-        .map_err(server::signed_in_or_redirect)
+        .map_err(signed_in_or_redirect)
 }
 
 #[server]
 pub async fn load_response(study: String, id: String) -> Result<ResponseView, ServerFnError> {
     server::response(&study, &id)
         .await
-        .map_err(server::signed_in_or_redirect)
+        .map_err(signed_in_or_redirect)
 }
 
 #[server]
 pub async fn load_likert(study: String) -> Result<LikertView, ServerFnError> {
-    server::likert(&study)
-        .await
-        .map_err(server::signed_in_or_redirect)
+    server::likert(&study).await.map_err(signed_in_or_redirect)
 }
 
 /// The accounts, for owners to manage.
@@ -112,14 +105,14 @@ pub async fn load_likert(study: String) -> Result<LikertView, ServerFnError> {
 pub async fn load_team(done: Option<String>) -> Result<TeamView, ServerFnError> {
     server::team(done.as_deref())
         .await
-        .map_err(server::signed_in_or_redirect)
+        .map_err(signed_in_or_redirect)
 }
 
 #[server]
 pub async fn load_remove_member(id: String) -> Result<RemoveMemberView, ServerFnError> {
     server::remove_member(&id)
         .await
-        .map_err(server::signed_in_or_redirect)
+        .map_err(signed_in_or_redirect)
 }
 
 /// The page an invited person sets their password on.
@@ -133,62 +126,32 @@ pub async fn load_invite(token: String) -> Result<InviteView, ServerFnError> {
 /// The newest 500 audit log entries; owners only. Nothing in the app edits the log.
 #[server]
 pub async fn load_audit_log() -> Result<AuditView, ServerFnError> {
-    server::audit_log()
-        .await
-        .map_err(server::signed_in_or_redirect)
+    server::audit_log().await.map_err(signed_in_or_redirect)
 }
 
 #[cfg(feature = "ssr")]
 pub(crate) mod server {
-    use leptos::prelude::{ServerFnError, use_context};
+    use leptos::prelude::use_context;
 
     pub use super::super::filters::FilterQuery;
     use super::super::filters::{ResponseFilter, choice_options, filter_choices};
     use super::super::forms::FreshRecoveryCodes;
     use super::super::likert::{Distribution, LikertItem, grouped};
-    use super::super::session::{SessionStage, Staff};
     use super::super::view::*;
+    use crate::auth::{
+        AnySession, Owner, PendingSecondFactor, PendingTwoFactorSetup, Researcher, SignedIn,
+        in_server_fn, is_staff_address,
+    };
     use crate::error::AppError;
     use crate::forms::RejectedForm;
     use domain::accounts::two_factor::{TotpSecret, qr_code_svg};
     use domain::clock::{day_of, now};
     use domain::participants::{LABEL_QUESTIONS, participant_label, unsubmitted_label};
-    use std::sync::Arc;
 
-    use crate::state::AppState;
-    use crate::survey::api::server::{app_state, request_headers};
-    use crate::survey::flow::{CONSENT_STEP, describe_answer, page_step, total_steps};
+    use crate::context::app_state;
+    use domain::answer::describe_answer;
+    use domain::journey::{CONSENT_STEP, page_step, total_steps};
     use domain::study::{QuestionKind, Study};
-
-    /// Not signed in: a page load is redirected (302) to sign in; a call from a script gets 401
-    /// (plus the redirect hint the client router follows).
-    pub fn signed_in_or_redirect(error: AppError) -> ServerFnError {
-        if matches!(error, AppError::NotSignedIn) {
-            leptos_axum::redirect("/admin/sign-in");
-            let page_load = request_headers()
-                .get(axum::http::header::ACCEPT)
-                .and_then(|accept| accept.to_str().ok())
-                .is_some_and(|accept| accept.contains("text/html"));
-            if page_load {
-                return ServerFnError::ServerError(error.to_string());
-            }
-        }
-        error.into_server_fn_error()
-    }
-
-    async fn staff() -> Result<(crate::state::AppState, Staff), AppError> {
-        let state = app_state()?;
-        let staff = Staff::from_headers(&state, &request_headers()).await?;
-        Ok((state, staff))
-    }
-
-    pub(crate) fn bar(staff: &Staff) -> StaffBar {
-        StaffBar {
-            email: staff.record.email.clone(),
-            role: staff.role.as_str().to_owned(),
-            idle_seconds_left: staff.idle_expires_at - now(),
-        }
-    }
 
     /// The email typed into a rejected account form, and its errors; empty on a first visit.
     fn rejected_account_form() -> (String, Vec<crate::components::FieldError>) {
@@ -203,31 +166,37 @@ pub(crate) mod server {
     }
 
     /// The sign-in form; a session already past the password goes on to its next step.
-    pub async fn sign_in() -> SignInView {
-        if let Ok(state) = app_state()
-            && let Ok(staff) = Staff::at_any_stage(&state, &request_headers()).await
-        {
+    pub async fn sign_in(next: Option<String>) -> SignInView {
+        if let Ok((_, AnySession(staff))) = in_server_fn::<AnySession>().await {
             leptos_axum::redirect(staff.stage.landing_path());
         }
         let (email, errors) = rejected_account_form();
-        SignInView { email, errors }
+        SignInView {
+            email,
+            errors,
+            next: way_back(next),
+        }
     }
 
-    pub async fn second_factor() -> Result<SecondFactorView, AppError> {
-        let state = app_state()?;
-        Staff::at_stage(&state, &request_headers(), SessionStage::SecondFactor).await?;
+    pub async fn second_factor(next: Option<String>) -> Result<SecondFactorView, AppError> {
+        in_server_fn::<PendingSecondFactor>().await?;
         Ok(SecondFactorView {
             errors: rejected_account_form().1,
+            next: way_back(next),
         })
+    }
+
+    /// The page to return to after signing in: from the address, or from the form just refused.
+    fn way_back(next: Option<String>) -> Option<String> {
+        next.or_else(|| use_context::<RejectedForm>().and_then(|r| r.values.get("next").cloned()))
+            .filter(|next| is_staff_address(next))
     }
 
     pub async fn two_factor_setup() -> Result<TwoFactorStep, AppError> {
         if let Some(fresh) = use_context::<FreshRecoveryCodes>() {
             return Ok(TwoFactorStep::RecoveryCodes(fresh.0));
         }
-        let state = app_state()?;
-        let staff =
-            Staff::at_stage(&state, &request_headers(), SessionStage::TwoFactorSetup).await?;
+        let (_, PendingTwoFactorSetup(staff)) = in_server_fn::<PendingTwoFactorSetup>().await?;
         let secret = TotpSecret::offered_during(&staff.token);
         Ok(TwoFactorStep::Setup(TwoFactorSetupView {
             qr_svg: qr_code_svg(&secret.provisioning_uri(&staff.record.email)),
@@ -235,11 +204,6 @@ pub(crate) mod server {
             email: staff.record.email,
             errors: rejected_account_form().1,
         }))
-    }
-
-    pub async fn extend_session() -> Result<i64, AppError> {
-        let (_, staff) = staff().await?;
-        Ok(staff.idle_expires_at - now())
     }
 
     pub async fn setup(token: String) -> Result<SetupView, AppError> {
@@ -263,7 +227,7 @@ pub(crate) mod server {
     }
 
     pub async fn home() -> Result<AdminHome, AppError> {
-        let (state, staff) = staff().await?;
+        let (state, SignedIn(staff)) = in_server_fn::<SignedIn>().await?;
         let mut studies = Vec::new();
         if staff.role.reads_research_data() {
             for study in state.studies.iter() {
@@ -277,7 +241,7 @@ pub(crate) mod server {
             }
         }
         Ok(AdminHome {
-            staff: bar(&staff),
+            staff: StaffBar::of(&staff),
             research_access: staff.role.reads_research_data(),
             is_owner: staff.role == domain::accounts::Role::Owner,
             studies,
@@ -285,7 +249,8 @@ pub(crate) mod server {
     }
 
     pub async fn dashboard(slug: &str) -> Result<DashboardView, AppError> {
-        let (state, staff, study) = research_study(slug).await?;
+        let (state, Researcher(staff)) = in_server_fn::<Researcher>().await?;
+        let study = state.study(slug)?;
         let progress = state.storage.study_progress(slug).await?;
         let minimum = state.min_group_size;
         let small_groups =
@@ -302,7 +267,7 @@ pub(crate) mod server {
             })
             .collect();
         Ok(DashboardView {
-            staff: bar(&staff),
+            staff: StaffBar::of(&staff),
             slug: study.slug.clone(),
             title: study.title.clone(),
             started: progress.started,
@@ -356,22 +321,13 @@ pub(crate) mod server {
         sorted.get(sorted.len().saturating_sub(1) / 2).copied()
     }
 
-    /// The signed-in researcher and the study they asked for (404 when there is none).
-    pub(crate) async fn research_study(
-        slug: &str,
-    ) -> Result<(AppState, Staff, Arc<Study>), AppError> {
-        let (state, staff) = staff().await?;
-        staff.require_research_access()?;
-        let study = state.studies.get(slug).ok_or(AppError::UnknownStudy)?;
-        Ok((state, staff, study))
-    }
-
     pub async fn answers(
         slug: &str,
         question_id: &str,
         query: FilterQuery,
     ) -> Result<AnswersView, AppError> {
-        let (state, staff, study) = research_study(slug).await?;
+        let (state, Researcher(staff)) = in_server_fn::<Researcher>().await?;
+        let study = state.study(slug)?;
         let question = study.question(question_id).ok_or(AppError::UnknownStep)?;
         let filter = ResponseFilter::parse(&study, query)?;
         let mut wanted: Vec<&str> = LABEL_QUESTIONS.to_vec();
@@ -397,7 +353,7 @@ pub(crate) mod server {
             .audit(now(), &staff.record.email, "viewed answers", &detail)
             .await?;
         Ok(AnswersView {
-            staff: bar(&staff),
+            staff: StaffBar::of(&staff),
             slug: slug.to_owned(),
             study_title: study.title.clone(),
             question_id: question_id.to_owned(),
@@ -426,7 +382,8 @@ pub(crate) mod server {
         page: Option<String>,
         deleted: bool,
     ) -> Result<ResponsesView, AppError> {
-        let (state, staff, study) = research_study(slug).await?;
+        let (state, Researcher(staff)) = in_server_fn::<Researcher>().await?;
+        let study = state.study(slug)?;
         let filter = ResponseFilter::parse(&study, query)?;
         let page = page_number(page)?;
         let matching: Vec<_> = state
@@ -457,7 +414,7 @@ pub(crate) mod server {
             .audit(now(), &staff.record.email, "viewed responses", &detail)
             .await?;
         Ok(ResponsesView {
-            staff: bar(&staff),
+            staff: StaffBar::of(&staff),
             slug: slug.to_owned(),
             study_title: study.title.clone(),
             filter_query: filter.query_string(),
@@ -498,7 +455,8 @@ pub(crate) mod server {
     }
 
     pub async fn response(slug: &str, id: &str) -> Result<ResponseView, AppError> {
-        let (state, staff, study) = research_study(slug).await?;
+        let (state, Researcher(staff)) = in_server_fn::<Researcher>().await?;
+        let study = state.study(slug)?;
         let record = state
             .storage
             .response_in_study(slug, id)
@@ -536,7 +494,7 @@ pub(crate) mod server {
             )
             .await?;
         Ok(ResponseView {
-            staff: bar(&staff),
+            staff: StaffBar::of(&staff),
             slug: slug.to_owned(),
             study_title: study.title.clone(),
             id: record.id,
@@ -552,7 +510,8 @@ pub(crate) mod server {
     }
 
     pub async fn likert(slug: &str) -> Result<LikertView, AppError> {
-        let (state, staff, study) = research_study(slug).await?;
+        let (state, Researcher(staff)) = in_server_fn::<Researcher>().await?;
+        let study = state.study(slug)?;
         let items: Vec<_> = study
             .questions()
             .filter_map(|(page, q)| match &q.kind {
@@ -590,7 +549,7 @@ pub(crate) mod server {
             })
             .collect();
         Ok(LikertView {
-            staff: bar(&staff),
+            staff: StaffBar::of(&staff),
             slug: slug.to_owned(),
             title: study.title.clone(),
             min_group_size: min,
@@ -599,8 +558,7 @@ pub(crate) mod server {
     }
 
     pub async fn team(done: Option<&str>) -> Result<TeamView, AppError> {
-        let (state, staff) = staff().await?;
-        staff.require_owner()?;
+        let (state, Owner(staff)) = in_server_fn::<Owner>().await?;
         let members = state
             .storage
             .list_staff()
@@ -627,7 +585,7 @@ pub(crate) mod server {
             _ => None,
         };
         Ok(TeamView {
-            staff: bar(&staff),
+            staff: StaffBar::of(&staff),
             members,
             email: typed("email"),
             role: typed("role"),
@@ -638,15 +596,14 @@ pub(crate) mod server {
     }
 
     pub async fn remove_member(id: &str) -> Result<RemoveMemberView, AppError> {
-        let (state, staff) = staff().await?;
-        staff.require_owner()?;
+        let (state, Owner(staff)) = in_server_fn::<Owner>().await?;
         let member = state
             .storage
             .staff_by_id(id)
             .await?
             .ok_or(AppError::UnknownAccount)?;
         Ok(RemoveMemberView {
-            staff: bar(&staff),
+            staff: StaffBar::of(&staff),
             id: member.id,
             email: member.email,
         })
@@ -672,8 +629,7 @@ pub(crate) mod server {
     const AUDIT_ENTRIES_SHOWN: i64 = 500;
 
     pub async fn audit_log() -> Result<AuditView, AppError> {
-        let (state, staff) = staff().await?;
-        staff.require_owner()?;
+        let (state, Owner(staff)) = in_server_fn::<Owner>().await?;
         let entries = state
             .storage
             .audit_entries(AUDIT_ENTRIES_SHOWN)
@@ -690,7 +646,7 @@ pub(crate) mod server {
             })
             .collect();
         Ok(AuditView {
-            staff: bar(&staff),
+            staff: StaffBar::of(&staff),
             entries,
         })
     }

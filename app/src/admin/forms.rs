@@ -7,7 +7,13 @@ use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
 
-use super::session::{SessionStage, Staff, clearing_cookie, session_cookie, stage_after_password};
+use crate::auth::session::{
+    SessionStage, Staff, clearing_cookie, session_cookie, stage_after_password,
+};
+use crate::auth::{
+    AnySession, AuthRejection, PendingSecondFactor, PendingTwoFactorSetup, Researcher,
+    after_sign_in, with_next,
+};
 use crate::error::AppError;
 use crate::forms::{RejectedForm, fields_named, render_rejected, render_with_context};
 use crate::state::AppState;
@@ -57,7 +63,8 @@ async fn sign_in(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    let fields = fields_named(&headers, &body, &["email", "password"])?;
+    let fields = fields_named(&headers, &body, &["email", "password", "next"])?;
+    let next = after_sign_in(fields.get("next").map(String::as_str));
     let typed_email = fields.get("email").cloned().unwrap_or_default();
     let password = fields
         .get("password")
@@ -74,11 +81,11 @@ async fn sign_in(
             .storage
             .audit(now, "unknown account", "sign-in failed", "")
             .await?;
-        return Ok(refuse_sign_in(&state, &headers, typed_email).await);
+        return Ok(refuse_sign_in(&state, &headers, typed_email, &next).await);
     };
     if too_many_failures(&state, &staff).await? {
         spend_password_check_time(password);
-        return Ok(refuse_sign_in(&state, &headers, typed_email).await);
+        return Ok(refuse_sign_in(&state, &headers, typed_email, &next).await);
     }
     if !password_matches(&staff.password_hash, password) {
         state.storage.record_sign_in_failure(&staff.id, now).await?;
@@ -86,7 +93,7 @@ async fn sign_in(
             .storage
             .audit(now, &staff.email, "sign-in failed", "wrong password")
             .await?;
-        return Ok(refuse_sign_in(&state, &headers, typed_email).await);
+        return Ok(refuse_sign_in(&state, &headers, typed_email, &next).await);
     }
     let role = domain::accounts::Role::parse(&staff.role)
         .ok_or_else(|| AppError::Internal("unknown role stored".into()))?;
@@ -97,7 +104,7 @@ async fn sign_in(
         "password accepted"
     };
     state.storage.audit(now, &staff.email, action, "").await?;
-    start_session(&state, &staff.id, stage).await
+    start_session(&state, &staff.id, stage, &next).await
 }
 
 /// Failed passwords and codes count together: at most `MAX_FAILURES_PER_HOUR` an hour.
@@ -126,24 +133,37 @@ async fn too_many_failures(
 }
 
 /// The same answer whether the account exists, the password is wrong or the account is throttled.
-async fn refuse_sign_in(state: &AppState, headers: &HeaderMap, typed_email: String) -> Response {
+async fn refuse_sign_in(
+    state: &AppState,
+    headers: &HeaderMap,
+    typed_email: String,
+    next: &str,
+) -> Response {
     let mut rejected = RejectedForm::with_error("email", WRONG_SIGN_IN);
     rejected.values.insert("email".into(), typed_email);
+    rejected.values.insert("next".into(), next.to_owned());
     render_rejected(state, SIGN_IN_PATH, headers, rejected).await
 }
 
-/// A new session (so a token from before sign-in is never reused), then the page of its stage.
+/// A new session (so a token from before sign-in is never reused), then the page of its stage:
+/// `next` once fully signed in.
 pub(super) async fn start_session(
     state: &AppState,
     staff_id: &str,
     stage: SessionStage,
+    next: &str,
 ) -> Result<Response, AppError> {
     let token = SecretToken::generate();
     state
         .storage
         .create_session(&token.storage_hash(), staff_id, stage.as_str(), now())
         .await?;
-    let mut response = Redirect::to(stage.landing_path()).into_response();
+    let landing = match stage {
+        SessionStage::Full => next.to_owned(),
+        SessionStage::SecondFactor => with_next(stage.landing_path(), next),
+        _ => stage.landing_path().to_owned(),
+    };
+    let mut response = Redirect::to(&landing).into_response();
     set_cookie(&mut response, &session_cookie(state, &token));
     Ok(response)
 }
@@ -167,31 +187,18 @@ async fn advance_session(
     Ok(session_cookie(state, &token))
 }
 
-/// A form post that needs a session at `stage`; without one, back to signing in.
-async fn staff_at_stage(
-    state: &AppState,
-    headers: &HeaderMap,
-    stage: SessionStage,
-) -> Result<Staff, Response> {
-    Staff::at_stage(state, headers, stage)
-        .await
-        .map_err(|_| Redirect::to(SIGN_IN_PATH).into_response())
-}
-
 async fn check_second_factor(
     State(state): State<AppState>,
+    PendingSecondFactor(staff): PendingSecondFactor,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    let staff = match staff_at_stage(&state, &headers, SessionStage::SecondFactor).await {
-        Ok(staff) => staff,
-        Err(redirect) => return Ok(redirect),
-    };
-    let fields = fields_named(&headers, &body, &["code"])?;
+    let fields = fields_named(&headers, &body, &["code", "next"])?;
     let typed = fields.get("code").map(String::as_str).unwrap_or_default();
+    let next = after_sign_in(fields.get("next").map(String::as_str));
     let here = SessionStage::SecondFactor.landing_path();
     if too_many_failures(&state, &staff.record).await? {
-        return Ok(wrong_code(&state, &headers, here, WRONG_CODE).await);
+        return Ok(wrong_code(&state, &headers, here, WRONG_CODE, &next).await);
     }
     let Some(how) = second_factor_accepted(&state, &staff, typed).await? else {
         let now = now();
@@ -203,14 +210,14 @@ async fn check_second_factor(
             .storage
             .audit(now, &staff.record.email, "sign-in failed", "wrong code")
             .await?;
-        return Ok(wrong_code(&state, &headers, here, WRONG_CODE).await);
+        return Ok(wrong_code(&state, &headers, here, WRONG_CODE, &next).await);
     };
     state
         .storage
         .audit(now(), &staff.record.email, "signed in", &how)
         .await?;
     let cookie = advance_session(&state, &staff, SessionStage::Full).await?;
-    let mut response = Redirect::to(SessionStage::Full.landing_path()).into_response();
+    let mut response = Redirect::to(&next).into_response();
     set_cookie(&mut response, &cookie);
     Ok(response)
 }
@@ -247,25 +254,24 @@ async fn second_factor_accepted(
     }
 }
 
-async fn wrong_code(state: &AppState, headers: &HeaderMap, path: &str, message: &str) -> Response {
-    render_rejected(
-        state,
-        path,
-        headers,
-        RejectedForm::with_error("code", message),
-    )
-    .await
+async fn wrong_code(
+    state: &AppState,
+    headers: &HeaderMap,
+    path: &str,
+    message: &str,
+    next: &str,
+) -> Response {
+    let mut rejected = RejectedForm::with_error("code", message);
+    rejected.values.insert("next".into(), next.to_owned());
+    render_rejected(state, path, headers, rejected).await
 }
 
 async fn set_up_two_factor(
     State(state): State<AppState>,
+    PendingTwoFactorSetup(staff): PendingTwoFactorSetup,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    let staff = match staff_at_stage(&state, &headers, SessionStage::TwoFactorSetup).await {
-        Ok(staff) => staff,
-        Err(redirect) => return Ok(redirect),
-    };
     let fields = fields_named(&headers, &body, &["code"])?;
     let typed = fields.get("code").map(String::as_str).unwrap_or_default();
     let here = SessionStage::TwoFactorSetup.landing_path();
@@ -275,7 +281,7 @@ async fn set_up_two_factor(
         _ => None,
     };
     let Some(step) = step else {
-        return Ok(wrong_code(&state, &headers, here, WRONG_SETUP_CODE).await);
+        return Ok(wrong_code(&state, &headers, here, WRONG_SETUP_CODE, "/admin").await);
     };
     let codes: Vec<HandCode> = (0..RECOVERY_CODES).map(|_| HandCode::generate()).collect();
     let hashes: Vec<String> = codes
@@ -305,11 +311,12 @@ fn set_cookie(response: &mut Response, cookie: &str) {
 
 async fn sign_out(
     State(state): State<AppState>,
+    session: Result<AnySession, AuthRejection>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, AppError> {
     fields_named(&headers, &body, &[])?;
-    if let Ok(staff) = Staff::at_any_stage(&state, &headers).await {
+    if let Ok(AnySession(staff)) = session {
         state
             .storage
             .delete_session(&staff.token.storage_hash())
@@ -379,23 +386,19 @@ async fn set_up_owner(
         )
         .await?;
     let stage = stage_after_password(&state, false, domain::accounts::Role::Owner);
-    start_session(&state, &id, stage).await
+    start_session(&state, &id, stage, "/admin").await
 }
 
 /// A researcher deletes one response (after the confirmation page).
 async fn delete_response(
     State(state): State<AppState>,
     Path((slug, id)): Path<(String, String)>,
+    Researcher(staff): Researcher,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, AppError> {
     fields_named(&headers, &body, &[])?;
-    let staff = match staff_at_stage(&state, &headers, SessionStage::Full).await {
-        Ok(staff) => staff,
-        Err(redirect) => return Ok(redirect),
-    };
-    staff.require_research_access()?;
-    state.studies.get(&slug).ok_or(AppError::UnknownStudy)?;
+    state.study(&slug)?;
     let record = state
         .storage
         .response_in_study(&slug, &id)

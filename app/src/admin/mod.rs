@@ -10,7 +10,5 @@ pub mod filters;
 #[cfg(feature = "ssr")]
 pub mod forms;
 #[cfg(feature = "ssr")]
-pub mod session;
-#[cfg(feature = "ssr")]
 pub mod team_forms;
 pub mod team_pages;

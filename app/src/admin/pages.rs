@@ -3,90 +3,17 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::api::{
-    extend_session, load_admin_home, load_answers, load_audit_log, load_dashboard, load_likert,
-    load_response, load_responses, load_second_factor, load_setup, load_sign_in,
-    load_two_factor_setup,
+    load_admin_home, load_answers, load_audit_log, load_dashboard, load_likert, load_response,
+    load_responses, load_second_factor, load_setup, load_sign_in, load_two_factor_setup,
 };
 use super::likert::{Distribution, GroupDistribution, LikertItem};
 use super::view::*;
-use crate::components::{ErrorSummary, TextInput, field_error, when_loaded};
-
-/// Who is signed in, with a sign-out button (a form, so it works without JavaScript).
-#[component]
-pub(crate) fn StaffNav(staff: StaffBar) -> impl IntoView {
-    view! {
-        <nav class="staff-nav" aria-label="Researcher area">
-            <a href="/admin">"Studies"</a>
-            <span class="staff-nav__who">{format!("Signed in as {} ({})", staff.email, staff.role)}</span>
-            <form method="post" action="/admin/sign-out" class="staff-nav__sign-out">
-                <button type="submit" class="link-button">"Sign out"</button>
-            </form>
-        </nav>
-        <IdleWarning seconds_left=staff.idle_seconds_left/>
-    }
-}
-
-/// Warns before an idle session ends, with a button that keeps it alive. Needs JavaScript: the
-/// server cannot warn a page that is just sitting there.
-const WARN_SECONDS_BEFORE_END: i64 = 5 * 60;
-
-#[component]
-fn IdleWarning(seconds_left: i64) -> impl IntoView {
-    let left = RwSignal::new(seconds_left);
-    let warning = RwSignal::new(false);
-    let ended = RwSignal::new(false);
-    // Each scheduling gets a number; a timer set before the session was extended does nothing.
-    let schedule = StoredValue::new(0u64);
-    Effect::new(move |_| {
-        let seconds = left.get().max(0);
-        let this = schedule.get_value() + 1;
-        schedule.set_value(this);
-        let after = |secs: i64| std::time::Duration::from_secs(secs.max(0).unsigned_abs());
-        set_timeout(
-            move || {
-                if schedule.get_value() == this {
-                    warning.set(true);
-                }
-            },
-            after(seconds - WARN_SECONDS_BEFORE_END),
-        );
-        set_timeout(
-            move || {
-                if schedule.get_value() == this {
-                    ended.set(true);
-                }
-            },
-            after(seconds),
-        );
-    });
-    let stay = move |_| {
-        leptos::task::spawn_local(async move {
-            match extend_session().await {
-                Ok(seconds) => {
-                    warning.set(false);
-                    left.set(seconds);
-                }
-                Err(_) => ended.set(true),
-            }
-        });
-    };
-    view! {
-        <div class="session-warning" role="alert">
-            <Show when=move || warning.get() && !ended.get()>
-                <p>"You will be signed out in 5 minutes because nothing has happened for a while."</p>
-                <button type="button" class="button" on:click=stay>"Stay signed in"</button>
-            </Show>
-            <Show when=move || ended.get()>
-                <p>"You have been signed out because nothing happened for 30 minutes. "
-                    <a href="/admin/sign-in">"Sign in again"</a></p>
-            </Show>
-        </div>
-    }
-}
+use crate::components::{ErrorSummary, StaffNav, TextInput, field_error, when_loaded};
 
 #[component]
 pub fn SignInPage() -> impl IntoView {
-    let data = Resource::new_blocking(|| (), |_| load_sign_in());
+    let next = use_query_map().with_untracked(|query| query.get("next"));
+    let data = Resource::new_blocking(move || next.clone(), load_sign_in);
     when_loaded(data, |view| {
         let email_error = field_error(&view.errors, "email");
         view! {
@@ -94,6 +21,7 @@ pub fn SignInPage() -> impl IntoView {
             <ErrorSummary errors=view.errors/>
             <h1>"Sign in to the researcher area"</h1>
             <form method="post" action="/admin/sign-in" novalidate>
+                {view.next.map(|next| view! { <input type="hidden" name="next" value=next/> })}
                 <TextInput id="email" label="Email address" kind="email" autocomplete="username" value=view.email error=email_error/>
                 <TextInput id="password" label="Password" kind="password" autocomplete="current-password" value=String::new() error=None/>
                 <button type="submit" class="button">"Sign in"</button>
@@ -104,7 +32,8 @@ pub fn SignInPage() -> impl IntoView {
 
 #[component]
 pub fn SecondFactorPage() -> impl IntoView {
-    let data = Resource::new_blocking(|| (), |_| load_second_factor());
+    let next = use_query_map().with_untracked(|query| query.get("next"));
+    let data = Resource::new_blocking(move || next.clone(), load_second_factor);
     when_loaded(data, |view| {
         let code_error = field_error(&view.errors, "code");
         view! {
@@ -112,6 +41,7 @@ pub fn SecondFactorPage() -> impl IntoView {
             <ErrorSummary errors=view.errors/>
             <h1>"Enter the code from your authenticator app"</h1>
             <form method="post" action="/admin/sign-in/code" novalidate>
+                {view.next.map(|next| view! { <input type="hidden" name="next" value=next/> })}
                 <TextInput id="code" label="Code" kind="text" autocomplete="one-time-code" value=String::new() error=code_error
                     hint="The 6-digit code your app shows now. Lost your phone? Enter one of your recovery codes instead."/>
                 <button type="submit" class="button">"Continue"</button>

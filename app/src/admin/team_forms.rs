@@ -9,8 +9,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
 
 use super::forms::start_session;
-use super::session::{Staff, stage_after_password};
 use super::view::Invitation;
+use crate::auth::Owner;
+use crate::auth::session::stage_after_password;
 use crate::error::AppError;
 use crate::forms::{RejectedForm, fields_named, render_rejected, render_with_context};
 use crate::state::AppState;
@@ -35,13 +36,6 @@ pub fn routes() -> Router<AppState> {
         .layer(DefaultBodyLimit::max(SMALL_FORM_LIMIT))
 }
 
-/// The signed-in owner, or the reason the request is refused.
-async fn owner(state: &AppState, headers: &HeaderMap) -> Result<Staff, AppError> {
-    let staff = Staff::from_headers(state, headers).await?;
-    staff.require_owner()?;
-    Ok(staff)
-}
-
 fn rejected(field: &str, message: &str, values: &[(&str, &str)]) -> RejectedForm {
     let mut form = RejectedForm::with_error(field, message);
     for (name, value) in values {
@@ -52,10 +46,10 @@ fn rejected(field: &str, message: &str, values: &[(&str, &str)]) -> RejectedForm
 
 async fn invite_member(
     State(state): State<AppState>,
+    Owner(owner): Owner,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    let owner = owner(&state, &headers).await?;
     let fields = fields_named(&headers, &body, &["email", "role"])?;
     let typed = |name: &str| fields.get(name).map(String::as_str).unwrap_or_default();
     let values = [("email", typed("email")), ("role", typed("role"))];
@@ -96,7 +90,7 @@ async fn invite_member(
         .storage
         .audit(now, &owner.record.email, "account invited", &detail)
         .await?;
-    let site = crate::survey::api::server::site_url(&state, &headers);
+    let site = crate::context::site_url(&state, &headers);
     let invitation = Invitation {
         email: email.as_str().to_owned(),
         link: format!("{site}/admin/invite/{}", token.as_str()),
@@ -106,11 +100,11 @@ async fn invite_member(
 
 async fn reset_member_two_factor(
     State(state): State<AppState>,
+    Owner(owner): Owner,
     Path(id): Path<String>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    let owner = owner(&state, &headers).await?;
     fields_named(&headers, &body, &[])?;
     let member = state
         .storage
@@ -132,11 +126,11 @@ async fn reset_member_two_factor(
 
 async fn remove_member(
     State(state): State<AppState>,
+    Owner(owner): Owner,
     Path(id): Path<String>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    let owner = owner(&state, &headers).await?;
     fields_named(&headers, &body, &[])?;
     if owner.record.id == id {
         return Err(AppError::BadForm(
@@ -198,5 +192,5 @@ async fn accept_invitation(
     let role = Role::parse(&member.role)
         .ok_or_else(|| AppError::Internal("unknown role stored".into()))?;
     let stage = stage_after_password(&state, member.totp_secret.is_some(), role);
-    start_session(&state, &member.id, stage).await
+    start_session(&state, &member.id, stage, "/admin").await
 }

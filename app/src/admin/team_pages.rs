@@ -5,8 +5,8 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::api::{load_invite, load_remove_member, load_team};
-use super::pages::StaffNav;
 use super::view::{Invitation, TeamMember};
+use crate::components::StaffNav;
 use crate::components::{ErrorSummary, TextInput, field_error, when_loaded};
 
 const ROLES: [(&str, &str); 3] = [

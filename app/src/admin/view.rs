@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::components::StaffBar;
+
 use super::likert::LikertItem;
 use crate::components::{FieldError, RadioOption};
 
@@ -9,6 +11,8 @@ use crate::components::{FieldError, RadioOption};
 pub struct SignInView {
     pub email: String,
     pub errors: Vec<FieldError>,
+    /// The staff page to return to once signed in, when sign-in interrupted one.
+    pub next: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -21,16 +25,9 @@ pub struct SetupView {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct StaffBar {
-    pub email: String,
-    pub role: String,
-    /// Seconds until the session ends unless something is done.
-    pub idle_seconds_left: i64,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SecondFactorView {
     pub errors: Vec<FieldError>,
+    pub next: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -4,6 +4,11 @@ use leptos::prelude::*;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
+use domain::text::escape_html;
+
+mod staff_nav;
+pub use staff_nav::{ExtendSession, StaffBar, StaffNav, extend_session};
+
 /// An error shown in the error summary, linking to the field (or step) to fix.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FieldError {
@@ -172,37 +177,8 @@ pub fn LoadError(error: ServerFnError) -> impl IntoView {
     }
 }
 
-/// Escapes text for HTML. Needed where the renderer does not escape for us (textarea content).
-pub fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
 /// The content of a `<textarea>` as HTML: escaped (the renderer leaves textarea children raw), and
 /// led by a newline because HTML parsers drop one leading newline of a textarea's content.
 pub fn textarea_content(value: &str) -> String {
     format!("\n{}", escape_html(value))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::escape_html;
-
-    #[test]
-    fn html_is_escaped() {
-        assert_eq!(
-            escape_html("<a href=\"x\">&'</a>"),
-            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;&lt;/a&gt;"
-        );
-    }
 }

@@ -3,14 +3,14 @@
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use futures_util::{StreamExt, stream};
 use serde::Deserialize;
 use tokio::sync::mpsc;
 
-use crate::admin::session::Staff;
+use crate::auth::Researcher;
 use crate::error::AppError;
 use crate::state::AppState;
 use domain::clock::now;
@@ -30,11 +30,9 @@ async fn download(
     State(state): State<AppState>,
     Path((slug, format)): Path<(String, String)>,
     Query(query): Query<DownloadQuery>,
-    headers: HeaderMap,
+    Researcher(staff): Researcher,
 ) -> Result<Response, AppError> {
-    let staff = Staff::from_headers(&state, &headers).await?;
-    staff.require_research_access()?;
-    let study = state.studies.get(&slug).ok_or(AppError::UnknownStudy)?;
+    let study = state.study(&slug)?;
     let format = ExportFormat::from_slug(&format)
         .ok_or_else(|| AppError::BadForm(format!("There is no export format \"{format}\".")))?;
     let options = ExportOptions {

@@ -11,14 +11,14 @@ pub async fn load_redaction_queue(
 ) -> Result<RedactionQueueView, ServerFnError> {
     server::queue(&study, done.as_deref())
         .await
-        .map_err(crate::admin::api::server::signed_in_or_redirect)
+        .map_err(crate::auth::signed_in_or_redirect)
 }
 
 #[server]
 pub async fn load_erase_confirmation(study: String) -> Result<EraseView, ServerFnError> {
     server::erase_confirmation(&study)
         .await
-        .map_err(crate::admin::api::server::signed_in_or_redirect)
+        .map_err(crate::auth::signed_in_or_redirect)
 }
 
 #[cfg(feature = "ssr")]
@@ -28,7 +28,8 @@ pub(crate) mod server {
     use super::super::view::{
         EditedFinding, EraseView, FindingView, RedactionCounts, RedactionQueueView,
     };
-    use crate::admin::api::server::{bar, research_study};
+    use crate::auth::{Researcher, in_server_fn};
+    use crate::components::StaffBar;
     use crate::error::AppError;
     use crate::forms::RejectedForm;
     use domain::clock::now;
@@ -43,7 +44,8 @@ pub(crate) mod server {
     const CONTEXT: usize = 60;
 
     pub async fn queue(slug: &str, done: Option<&str>) -> Result<RedactionQueueView, AppError> {
-        let (state, staff, study) = research_study(slug).await?;
+        let (state, Researcher(staff)) = in_server_fn::<Researcher>().await?;
+        let study = state.study(slug)?;
         scan_new_responses(&state.storage, &study, now()).await?;
         let pending = findings(&state.storage, &study, &[RedactionStatus::Pending]).await?;
         let decided_statuses = [
@@ -63,7 +65,7 @@ pub(crate) mod server {
             text: rejected.values.get("text").cloned().unwrap_or_default(),
         });
         Ok(RedactionQueueView {
-            staff: bar(&staff),
+            staff: StaffBar::of(&staff),
             slug: slug.to_owned(),
             title: study.title.clone(),
             counts: counts(&state.storage, slug).await?,
@@ -77,9 +79,10 @@ pub(crate) mod server {
     }
 
     pub async fn erase_confirmation(slug: &str) -> Result<EraseView, AppError> {
-        let (state, staff, study) = research_study(slug).await?;
+        let (state, Researcher(staff)) = in_server_fn::<Researcher>().await?;
+        let study = state.study(slug)?;
         Ok(EraseView {
-            staff: bar(&staff),
+            staff: StaffBar::of(&staff),
             slug: slug.to_owned(),
             title: study.title.clone(),
             accepted: counts(&state.storage, slug).await?.accepted,

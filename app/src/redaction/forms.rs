@@ -8,7 +8,7 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
 
-use crate::admin::session::Staff;
+use crate::auth::Researcher;
 use crate::error::AppError;
 use crate::forms::{RejectedForm, fields_named, render_rejected};
 use crate::state::AppState;
@@ -39,25 +39,14 @@ fn back_to_queue(slug: &str, done: &str) -> Response {
     Redirect::to(&format!("{}?done={done}#queue", queue_path(slug))).into_response()
 }
 
-/// The signed-in researcher or owner and the study, or why the request is refused.
-async fn researcher(
-    state: &AppState,
-    headers: &HeaderMap,
-    slug: &str,
-) -> Result<(Staff, std::sync::Arc<Study>), AppError> {
-    let staff = Staff::from_headers(state, headers).await?;
-    staff.require_research_access()?;
-    let study = state.studies.get(slug).ok_or(AppError::UnknownStudy)?;
-    Ok((staff, study))
-}
-
 async fn scan_again(
     State(state): State<AppState>,
+    Researcher(staff): Researcher,
     Path(slug): Path<String>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    let (staff, study) = researcher(&state, &headers, &slug).await?;
+    let study = state.study(&slug)?;
     fields_named(&headers, &body, &[])?;
     let added = scan_all_again(&state.storage, &study, now()).await?;
     let detail = format!("study {slug}, new findings: {added}");
@@ -75,11 +64,12 @@ async fn scan_again(
 
 async fn erase(
     State(state): State<AppState>,
+    Researcher(staff): Researcher,
     Path(slug): Path<String>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    let (staff, _) = researcher(&state, &headers, &slug).await?;
+    state.study(&slug)?;
     fields_named(&headers, &body, &[])?;
     let changed = erase_accepted(&state.storage, &slug, &staff.record.email, now()).await?;
     let detail = format!("study {slug}, answers changed: {changed}");
@@ -97,11 +87,12 @@ async fn erase(
 
 async fn decide(
     State(state): State<AppState>,
+    Researcher(staff): Researcher,
     Path((slug, id)): Path<(String, String)>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    let (staff, study) = researcher(&state, &headers, &slug).await?;
+    let study = state.study(&slug)?;
     let fields = fields_named(&headers, &body, &["decision", "descriptor", "text"])?;
     let field = |name: &str| fields.get(name).map(String::as_str).unwrap_or_default();
     let finding = state

@@ -7,8 +7,8 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::api::{load_erase_confirmation, load_redaction_queue};
 use super::view::{EditedFinding, FindingView, RedactionQueueView};
-use crate::admin::pages::StaffNav;
 use crate::components::FieldError;
+use crate::components::StaffNav;
 use crate::components::{ErrorSummary, field_error, when_loaded};
 
 #[component]

@@ -2,8 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::admin::view::StaffBar;
 use crate::components::FieldError;
+use crate::components::StaffBar;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RedactionQueueView {

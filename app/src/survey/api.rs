@@ -48,15 +48,16 @@ pub async fn load_withdrawal() -> Result<WithdrawalView, ServerFnError> {
 
 #[cfg(feature = "ssr")]
 pub(crate) mod server {
-    use axum::http::{HeaderMap, header};
     use leptos::prelude::use_context;
 
     use super::super::flow::*;
     use super::super::view::*;
+    use crate::context::{app_state, request_headers, site_url};
+    use crate::cookies::cookie_value;
     use crate::error::AppError;
-    use crate::forms::{RejectedForm, cookie_value};
-    use crate::state::AppState;
+    use crate::forms::RejectedForm;
     use domain::clock::today;
+    use domain::journey::*;
 
     pub fn withdrawal() -> WithdrawalView {
         use_context::<WithdrawalView>().unwrap_or_else(|| {
@@ -66,29 +67,6 @@ pub(crate) mod server {
                 errors: rejected.summary(),
             }
         })
-    }
-
-    pub fn app_state() -> Result<AppState, AppError> {
-        use_context::<AppState>()
-            .ok_or_else(|| AppError::Internal("application state is not provided".into()))
-    }
-
-    pub fn request_headers() -> HeaderMap {
-        use_context::<axum::http::request::Parts>()
-            .map(|parts| parts.headers)
-            .unwrap_or_default()
-    }
-
-    /// The site's own address, for links a participant copies to another device.
-    pub fn site_url(state: &AppState, headers: &HeaderMap) -> String {
-        if let Some(url) = &state.public_url {
-            return url.trim_end_matches('/').to_owned();
-        }
-        let host = headers
-            .get(header::HOST)
-            .and_then(|h| h.to_str().ok())
-            .unwrap_or("127.0.0.1:3000");
-        format!("http://{host}")
     }
 
     pub async fn landing(slug: Option<String>) -> Result<LandingView, AppError> {

@@ -10,35 +10,16 @@ use super::view::*;
 use crate::error::AppError;
 use crate::forms::RejectedForm;
 use crate::state::AppState;
-use domain::answer::{AnswerError, ValidAnswer, describe_months};
+use domain::answer::{AnswerError, ValidAnswer, describe_answer};
+use domain::journey::{
+    CHECK_STEP_SLUG, CONSENT_STEP, THANKS_STEP_SLUG, page_step, slug_for_step, total_steps,
+};
 use domain::secret_token::SecretToken;
 use domain::storage::{AnswerChange, ResponseRecord};
 use domain::study::{Page, Question, QuestionKind, Study};
 
-/// The step number of the consent page; the study's pages follow it, then the check page.
-pub const CONSENT_STEP: usize = 1;
 /// The form field that asks Continue to return to the check page.
 pub const RETURN_FIELD: &str = "return";
-pub const CHECK_STEP_SLUG: &str = "check";
-pub const THANKS_STEP_SLUG: &str = "thanks";
-
-pub fn total_steps(study: &Study) -> usize {
-    study.pages.len() + 2
-}
-
-pub fn page_step(page_index: usize) -> usize {
-    page_index + 2
-}
-
-/// The slug of the page a participant should continue at.
-pub fn slug_for_step(study: &Study, step: usize) -> &str {
-    let index = step.saturating_sub(2);
-    study
-        .pages
-        .get(index)
-        .map_or(CHECK_STEP_SLUG, |page| page.slug.as_str())
-}
-
 pub fn step_href(token: &SecretToken, slug: &str) -> String {
     format!("/r/{}/{slug}", token.as_str())
 }
@@ -289,27 +270,6 @@ fn input_view(
     }
 }
 
-/// How a saved answer reads on the check page.
-pub fn describe_answer(question: &Question, stored: &str) -> String {
-    match &question.kind {
-        QuestionKind::Text { .. } => stored.to_owned(),
-        QuestionKind::Likert { labels } => stored
-            .parse::<usize>()
-            .ok()
-            .and_then(|point| labels.get(point.wrapping_sub(1)))
-            .cloned()
-            .unwrap_or_else(|| stored.to_owned()),
-        QuestionKind::Choice { options } => options
-            .iter()
-            .find(|o| o.value == stored)
-            .map_or_else(|| stored.to_owned(), |o| o.label.clone()),
-        QuestionKind::Duration => stored
-            .parse()
-            .map_or_else(|_| stored.to_owned(), describe_months),
-    }
-}
-
-/// The check-your-answers page; `show_missing` lists unanswered required questions as errors.
 pub fn check_view(
     participant: &Participant,
     answers: &HashMap<String, String>,

@@ -35,6 +35,10 @@ impl Role {
     pub fn reads_research_data(self) -> bool {
         matches!(self, Self::Owner | Self::Researcher)
     }
+
+    pub fn runs_workshops(self) -> bool {
+        matches!(self, Self::Owner | Self::Trainer)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

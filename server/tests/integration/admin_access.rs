@@ -424,7 +424,7 @@ async fn extending_a_session_resets_its_idle_time() {
     let cookie = app.signed_in_as("researcher").await;
     let extend = |cookie: &str| {
         app.client
-            .post(app.url(app::admin::api::ExtendSession::PATH))
+            .post(app.url(app::components::ExtendSession::PATH))
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
             .header(header::ACCEPT, "application/json")
             .header(header::COOKIE, cookie)

@@ -1,15 +1,19 @@
 #!/usr/bin/env python3
-"""Fails when the top-level modules of a crate import each other in a cycle.
+"""Fails when the top-level modules of a crate import each other in a cycle, or when one feature
+of the app imports another (features stand on the shared floor: auth, components, context, …).
 
 For every crate under the workspace (a folder with Cargo.toml and src/), each file's `crate::x`
 paths (grouped `use crate::{x, y::z}` included) and, in nested files, `super::` paths that climb
 to the crate root, give edges "module of the file -> x". A strongly connected group of two or more
 top-level modules is a cycle; the script names each edge inside it with a file and line.
-    scripts/check-module-cycles.py [CRATE_DIR ...]   (default: every crate in the workspace)
+    scripts/check-layers.py [CRATE_DIR ...]   (default: every crate in the workspace)
 """
 import re
 import sys
 from pathlib import Path
+
+# The app's features: each may import the floor and `domain`, never another feature.
+FEATURES = {"app": {"admin", "analysis", "authoring", "export", "redaction", "survey", "workshop"}}
 
 IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
@@ -146,17 +150,20 @@ def main(args):
     failed = False
     for crate in crates:
         nodes, edges = edges_of(crate)
+        features = FEATURES.get(crate.resolve().name, set())
+        for (a, b), where in sorted(edges.items()):
+            if a in features and b in features:
+                failed = True
+                print(f"{crate.name}: feature {a} imports feature {b} ({where}); move the shared piece to the floor")
         for group in cycles(nodes, edges):
             failed = True
             print(f"{crate.name}: import cycle between {', '.join(group)}")
             for (a, b), where in sorted(edges.items()):
                 if a in group and b in group:
                     print(f"    {a} -> {b}    ({where})")
-        if not failed:
-            pass
     if failed:
         return 1
-    print(f"no import cycle between top-level modules in {len(crates)} crates")
+    print(f"no import cycle between top-level modules in {len(crates)} crates, no feature imports another")
     return 0
 
 

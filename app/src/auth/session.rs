@@ -3,8 +3,8 @@
 
 use axum::http::HeaderMap;
 
+use crate::cookies::cookie_value;
 use crate::error::AppError;
-use crate::forms::cookie_value;
 use crate::state::AppState;
 use domain::accounts::Role;
 use domain::clock::now;
@@ -146,21 +146,5 @@ impl Staff {
             stage,
             idle_expires_at: (now + IDLE_SECONDS).min(session.created_at + ABSOLUTE_SECONDS),
         })
-    }
-
-    pub fn require_owner(&self) -> Result<(), AppError> {
-        if self.role == Role::Owner {
-            Ok(())
-        } else {
-            Err(AppError::Forbidden)
-        }
-    }
-
-    pub fn require_research_access(&self) -> Result<(), AppError> {
-        if self.role.reads_research_data() {
-            Ok(())
-        } else {
-            Err(AppError::Forbidden)
-        }
     }
 }

@@ -19,7 +19,7 @@ use crate::forms::{RejectedForm, fields_named, render_rejected, render_with_cont
 use crate::state::AppState;
 use domain::accounts::two_factor::{RECOVERY_CODES, RECOVERY_PURPOSE, SecondFactor, TotpSecret};
 use domain::accounts::{
-    AccountError, Email, NewPassword, password_matches, spend_password_check_time,
+    AccountError, Email, NewPassword, check_password, hash_password,
 };
 use domain::clock::now;
 use domain::secret_token::{HandCode, SecretToken};
@@ -76,7 +76,7 @@ async fn sign_in(
         Err(_) => None,
     };
     let Some(staff) = staff else {
-        spend_password_check_time(password);
+        check_password(None, password).await;
         state
             .storage
             .audit(now, "unknown account", "sign-in failed", "")
@@ -84,10 +84,10 @@ async fn sign_in(
         return Ok(refuse_sign_in(&state, &headers, typed_email, &next).await);
     };
     if too_many_failures(&state, &staff).await? {
-        spend_password_check_time(password);
+        check_password(None, password).await;
         return Ok(refuse_sign_in(&state, &headers, typed_email, &next).await);
     }
-    if !password_matches(&staff.password_hash, password) {
+    if !check_password(Some(staff.password_hash.clone()), password).await {
         state.storage.record_sign_in_failure(&staff.id, now).await?;
         state
             .storage
@@ -360,7 +360,7 @@ async fn set_up_owner(
             return Ok(render_rejected(&state, &here, &headers, rejected).await);
         }
     };
-    let hash = password.hash();
+    let hash = hash_password(password).await;
     let new = NewStaff {
         email: email.as_str(),
         password_hash: &hash,

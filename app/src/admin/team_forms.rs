@@ -15,7 +15,7 @@ use crate::auth::session::stage_after_password;
 use crate::error::AppError;
 use crate::forms::{RejectedForm, fields_named, render_rejected, render_with_context};
 use crate::state::AppState;
-use domain::accounts::{AccountError, Email, NewPassword, Role};
+use domain::accounts::{AccountError, Email, NewPassword, Role, hash_password};
 use domain::clock::now;
 use domain::secret_token::SecretToken;
 use domain::storage::StorageError;
@@ -181,9 +181,10 @@ async fn accept_invitation(
             return Ok(render_rejected(&state, &here, &headers, form).await);
         }
     };
+    let hash = hash_password(password).await;
     state
         .storage
-        .accept_invite(&link.storage_hash(), &member.id, &password.hash(), now())
+        .accept_invite(&link.storage_hash(), &member.id, &hash, now())
         .await?;
     state
         .storage

@@ -148,6 +148,36 @@ pub fn spend_password_check_time(candidate: &str) {
     let _ = password_matches(hash, candidate);
 }
 
+/// Argon2 takes tens of milliseconds of a core by design: it runs on the blocking pool, two at a
+/// time at most, so a burst of sign-ins never stalls the async workers that serve autosaves.
+static PASSWORD_WORK: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+
+async fn off_the_async_workers<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> T {
+    let _turn = PASSWORD_WORK.acquire().await.expect("the semaphore is never closed");
+    tokio::task::spawn_blocking(work)
+        .await
+        .expect("password hashing does not panic")
+}
+
+/// Checks a password against an account's stored hash; with no account, spends the same time and
+/// answers no.
+pub async fn check_password(stored_hash: Option<String>, candidate: &str) -> bool {
+    let candidate = candidate.to_owned();
+    off_the_async_workers(move || match stored_hash {
+        Some(hash) => password_matches(&hash, &candidate),
+        None => {
+            spend_password_check_time(&candidate);
+            false
+        }
+    })
+    .await
+}
+
+/// The password's hash, made off the async workers.
+pub async fn hash_password(password: NewPassword) -> String {
+    off_the_async_workers(move || password.hash()).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,6 +1,6 @@
 //! The researcher area: setup, sign-in, sessions, roles, cross-site requests, answers side by side.
 
-use crate::support::{STAFF_PASSWORD, TestApp, location};
+use crate::support::{STAFF_PASSWORD, TestApp, location, sign_in_then};
 use leptos::server_fn::ServerFn;
 use reqwest::{StatusCode, header};
 
@@ -331,7 +331,7 @@ async fn every_researcher_route_checks_the_session_and_the_role() {
     {
         let anonymous = app.get(path).await;
         assert_eq!(anonymous.status(), StatusCode::FOUND, "{path}");
-        assert_eq!(location(&anonymous), "/admin/sign-in");
+        assert_eq!(location(&anonymous), sign_in_then(path));
     }
     for (path, body) in &research_functions {
         let status = call(path, body.clone(), None).await.unwrap().status();
@@ -709,5 +709,82 @@ async fn only_owners_read_the_audit_log() {
         app.get("/admin/audit").await.status(),
         StatusCode::FOUND,
         "anonymous visitors are sent to sign in"
+    );
+}
+
+#[tokio::test]
+async fn signing_in_again_returns_to_the_page_asked_for_and_never_off_the_staff_area() {
+    let app = TestApp::spawn().await;
+    let secret = app
+        .add_staff_with_two_factor("researcher@example.org", "researcher")
+        .await;
+    let page = "/admin/studies/sam/responses?status=submitted";
+    let asked = app.get(page).await;
+    assert_eq!(location(&asked), sign_in_then(page));
+
+    let form = app.get(&location(&asked)).await.text().await.unwrap();
+    assert!(
+        form.contains(r#"name="next" value="/admin/studies/sam/responses?status=submitted""#),
+        "the sign-in form carries the way back"
+    );
+    let password = app
+        .post_form(
+            "/admin/sign-in",
+            &[
+                ("email", "researcher@example.org"),
+                ("password", STAFF_PASSWORD),
+                ("next", page),
+            ],
+        )
+        .await;
+    let code_page = location(&password);
+    assert_eq!(
+        code_page,
+        format!("/admin/sign-in/code?next={}", &sign_in_then(page)["/admin/sign-in?next=".len()..])
+    );
+    let pending = crate::support::cookie_of(&password).unwrap();
+    let code_form = app.get_with_cookie(&code_page, &pending).await.text().await.unwrap();
+    assert!(code_form.contains(r#"name="next" value="/admin/studies/sam/responses?status=submitted""#));
+    let code = crate::support::current_code(&secret);
+    let signed_in = app
+        .post_with_cookie("/admin/sign-in/code", &pending, &[("code", &code), ("next", page)])
+        .await;
+    assert_eq!(signed_in.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&signed_in), page);
+
+    app.add_staff("trainer@example.org", "trainer").await;
+    for elsewhere in ["//evil.example/admin", "https://evil.example/admin", "/r/abc/check"] {
+        let response = app
+            .post_form(
+                "/admin/sign-in",
+                &[
+                    ("email", "trainer@example.org"),
+                    ("password", STAFF_PASSWORD),
+                    ("next", elsewhere),
+                ],
+            )
+            .await;
+        assert_eq!(location(&response), "/admin", "{elsewhere}");
+    }
+}
+
+#[tokio::test]
+async fn a_form_sent_after_the_session_ended_returns_to_the_page_it_was_sent_from() {
+    let app = TestApp::spawn().await;
+    let from = app.url("/admin/studies/sam/redactions");
+    let response = app
+        .client
+        .post(app.url("/admin/studies/sam/redactions/scan"))
+        .header(header::ORIGIN, app.url("").trim_end_matches('/'))
+        .header(header::REFERER, from)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body("")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        location(&response),
+        sign_in_then("/admin/studies/sam/redactions")
     );
 }

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::support::{TestApp, config_for, http_client};
+use crate::support::{TestApp, config_for, http_client, location, sign_in_then};
 use domain::export::{ExportFormat, ExportOptions};
 use reqwest::{StatusCode, header};
 
@@ -125,7 +125,9 @@ async fn a_compressed_download_ends_cleanly() {
 async fn trainers_and_visitors_get_no_export() {
     let app = study_with_two_participants().await;
     let path = "/admin/studies/sam/exports/csv-wide";
-    assert_eq!(app.get(path).await.status(), StatusCode::UNAUTHORIZED);
+    let anonymous = app.get(path).await;
+    assert_eq!(anonymous.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&anonymous), sign_in_then(path));
     let trainer = app.signed_in_as("trainer").await;
     let refused = app.get_with_cookie(path, &trainer).await;
     assert_eq!(refused.status(), StatusCode::FORBIDDEN);

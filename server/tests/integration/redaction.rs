@@ -381,7 +381,8 @@ async fn trainers_and_visitors_cannot_see_or_decide_findings() {
             &[("decision", "accept")],
         )
         .await;
-    assert_eq!(visitor.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(visitor.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&visitor), "/admin/sign-in");
     assert_eq!(
         findings(&app).await["07700 900123"].status,
         RedactionStatus::Pending

@@ -2,7 +2,7 @@
 
 use reqwest::StatusCode;
 
-use crate::support::{STAFF_PASSWORD, TestApp, location};
+use crate::support::{STAFF_PASSWORD, TestApp, location, sign_in_then};
 
 /// The invitation link an owner is shown once, as a path on the test server.
 fn invitation_path(page: &str) -> String {
@@ -148,7 +148,7 @@ async fn only_owners_manage_accounts() {
     }
     assert_eq!(app.storage().await.list_staff().await.unwrap().len(), 3);
     let anonymous = app.get("/admin/team").await;
-    assert_eq!(location(&anonymous), "/admin/sign-in");
+    assert_eq!(location(&anonymous), sign_in_then("/admin/team"));
 }
 
 #[tokio::test]

@@ -2,7 +2,7 @@
 //! no replays, and the explicit switch that turns it off.
 
 use crate::support::{
-    STAFF_PASSWORD, TestApp, TotpSecret, cookie_of, current_code, location, step_now,
+    STAFF_PASSWORD, TestApp, TotpSecret, cookie_of, current_code, location, sign_in_then, step_now,
 };
 use reqwest::StatusCode;
 
@@ -220,7 +220,7 @@ async fn a_pending_session_reaches_nothing_but_its_next_step() {
     ] {
         let response = app.get_with_cookie(path, &pending).await;
         assert_eq!(response.status(), StatusCode::FOUND, "{path}");
-        assert_eq!(location(&response), "/admin/sign-in", "{path}");
+        assert_eq!(location(&response), sign_in_then(path), "{path}");
     }
     let setup = app
         .post_with_cookie("/admin/two-factor/setup", &pending, &[("code", "123456")])

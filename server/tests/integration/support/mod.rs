@@ -277,6 +277,25 @@ pub async fn fresh_database(dir: &tempfile::TempDir) -> String {
     format!("{base}/{name}")
 }
 
+/// Where a signed-out request to `page` is sent: sign in, then back to `page` (every byte that is
+/// not a letter or digit percent-encoded; the studies page needs no way back).
+pub fn sign_in_then(page: &str) -> String {
+    if page == "/admin" {
+        return "/admin/sign-in".to_owned();
+    }
+    let encoded: String = page
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    format!("/admin/sign-in?next={encoded}")
+}
+
 pub fn location(response: &reqwest::Response) -> String {
     response
         .headers()

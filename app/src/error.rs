@@ -16,6 +16,8 @@ pub enum AppError {
     UnknownStudy,
     #[error("There is no such page in this survey.")]
     UnknownStep,
+    #[error("This study has no such question.")]
+    UnknownQuestion,
     #[error("There is no such response in this study. It may have been withdrawn or deleted.")]
     UnknownResponse,
     #[error("There is no such account. It may have been removed.")]
@@ -59,6 +61,7 @@ impl AppError {
             Self::UnknownLink
             | Self::UnknownStudy
             | Self::UnknownStep
+            | Self::UnknownQuestion
             | Self::UnknownResponse
             | Self::UnknownAccount => StatusCode::NOT_FOUND,
             Self::AlreadySubmitted => StatusCode::CONFLICT,

@@ -2,7 +2,9 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use app::rate_limit::PerMinute;
+use clap::builder::PossibleValuesParser;
 use clap::{Parser, Subcommand};
+use domain::export::ExportFormat;
 
 #[derive(Debug, Parser)]
 #[command(name = "server", about = "The vignette study platform", version)]
@@ -35,9 +37,8 @@ pub enum Command {
         /// The study's slug, e.g. sam.
         #[arg(long)]
         study: String,
-        /// csv-wide, csv-long, csv-excel, csv-spss, codebook-csv, codebook-md, spss-syntax, r-script,
-        /// json or qdpx.
-        #[arg(long)]
+        /// The export format.
+        #[arg(long, value_parser = PossibleValuesParser::new(ExportFormat::ALL.map(ExportFormat::slug)))]
         format: String,
         /// The file to write (replaced if it exists).
         #[arg(long)]
@@ -147,6 +148,31 @@ impl Default for Operations {
             trust_proxy: false,
             request_timeout_seconds: DEFAULT_REQUEST_TIMEOUT_SECONDS,
             log_format: LogFormat::Text,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+    use domain::export::ExportFormat;
+
+    use super::Cli;
+
+    #[test]
+    fn export_help_lists_every_format() {
+        let mut command = Cli::command();
+        let help = command
+            .find_subcommand_mut("export")
+            .expect("an export subcommand")
+            .render_long_help()
+            .to_string();
+        for format in ExportFormat::ALL {
+            assert!(
+                help.contains(format.slug()),
+                "{} missing from:\n{help}",
+                format.slug()
+            );
         }
     }
 }

@@ -1,4 +1,5 @@
-//! Server functions of the researcher area. Each checks the session and the role first.
+//! Server functions of the researcher area. Each staff page's loader names the extractor of who
+//! may see it (`crate::auth`); sign-in, first-start setup and invitation pages need no session.
 
 use leptos::prelude::*;
 
@@ -328,7 +329,9 @@ pub(crate) mod server {
     ) -> Result<AnswersView, AppError> {
         let (state, Researcher(staff)) = in_server_fn::<Researcher>().await?;
         let study = state.study(slug)?;
-        let question = study.question(question_id).ok_or(AppError::UnknownStep)?;
+        let question = study
+            .question(question_id)
+            .ok_or(AppError::UnknownQuestion)?;
         let filter = ResponseFilter::parse(&study, query)?;
         let mut wanted: Vec<&str> = LABEL_QUESTIONS.to_vec();
         wanted.push(question_id);

@@ -18,9 +18,7 @@ use crate::error::AppError;
 use crate::forms::{RejectedForm, fields_named, render_rejected, render_with_context};
 use crate::state::AppState;
 use domain::accounts::two_factor::{RECOVERY_CODES, RECOVERY_PURPOSE, SecondFactor, TotpSecret};
-use domain::accounts::{
-    AccountError, Email, NewPassword, check_password, hash_password,
-};
+use domain::accounts::{AccountError, Email, NewPassword, check_password, hash_password};
 use domain::clock::now;
 use domain::secret_token::{HandCode, SecretToken};
 use domain::storage::{NewStaff, StorageError};

@@ -153,7 +153,10 @@ pub fn spend_password_check_time(candidate: &str) {
 static PASSWORD_WORK: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
 
 async fn off_the_async_workers<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> T {
-    let _turn = PASSWORD_WORK.acquire().await.expect("the semaphore is never closed");
+    let _turn = PASSWORD_WORK
+        .acquire()
+        .await
+        .expect("the semaphore is never closed");
     tokio::task::spawn_blocking(work)
         .await
         .expect("password hashing does not panic")

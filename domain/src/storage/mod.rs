@@ -1,7 +1,8 @@
-//! All SQL lives here. Callers speak in survey terms (start a response, save answers, submit).
-//! SQLite (one machine, the default) and PostgreSQL (several app instances) run the same queries
-//! through sqlx's `Any` driver, written in the SQL both understand; each engine has its own
-//! migrations, kept column for column alike.
+//! All SQL lives here: responses and answers, staff and sessions, the audit log, redactions and
+//! exports. SQLite (one machine, the default) and PostgreSQL (several app instances) run the same
+//! queries through sqlx's `Any` driver, written in the SQL both understand, except where an engine
+//! needs its own (JSON aggregation in export.rs, backup and integrity check in maintenance.rs);
+//! each engine has its own migrations, kept column for column alike.
 
 use std::collections::HashMap;
 

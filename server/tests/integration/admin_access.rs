@@ -740,20 +740,38 @@ async fn signing_in_again_returns_to_the_page_asked_for_and_never_off_the_staff_
     let code_page = location(&password);
     assert_eq!(
         code_page,
-        format!("/admin/sign-in/code?next={}", &sign_in_then(page)["/admin/sign-in?next=".len()..])
+        format!(
+            "/admin/sign-in/code?next={}",
+            &sign_in_then(page)["/admin/sign-in?next=".len()..]
+        )
     );
     let pending = crate::support::cookie_of(&password).unwrap();
-    let code_form = app.get_with_cookie(&code_page, &pending).await.text().await.unwrap();
-    assert!(code_form.contains(r#"name="next" value="/admin/studies/sam/responses?status=submitted""#));
+    let code_form = app
+        .get_with_cookie(&code_page, &pending)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        code_form.contains(r#"name="next" value="/admin/studies/sam/responses?status=submitted""#)
+    );
     let code = crate::support::current_code(&secret);
     let signed_in = app
-        .post_with_cookie("/admin/sign-in/code", &pending, &[("code", &code), ("next", page)])
+        .post_with_cookie(
+            "/admin/sign-in/code",
+            &pending,
+            &[("code", &code), ("next", page)],
+        )
         .await;
     assert_eq!(signed_in.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&signed_in), page);
 
     app.add_staff("trainer@example.org", "trainer").await;
-    for elsewhere in ["//evil.example/admin", "https://evil.example/admin", "/r/abc/check"] {
+    for elsewhere in [
+        "//evil.example/admin",
+        "https://evil.example/admin",
+        "/r/abc/check",
+    ] {
         let response = app
             .post_form(
                 "/admin/sign-in",

@@ -11,6 +11,8 @@ pub mod answer;
 #[cfg(feature = "server")]
 pub mod clock;
 #[cfg(feature = "server")]
+pub mod events;
+#[cfg(feature = "server")]
 pub mod export;
 #[cfg(feature = "server")]
 pub mod journey;

@@ -4,6 +4,8 @@ use app::state::AppState;
 use app::{App, shell};
 use axum::serve::ListenerExt;
 use axum::{Router, middleware};
+use domain::events::Events;
+use domain::redaction::scanner::scan_on_submission;
 use domain::storage::Storage;
 use domain::study::Studies;
 use leptos::prelude::*;
@@ -41,9 +43,16 @@ pub async fn build(
             .register_study(&study.slug, &study.version, &study.source, today)
             .await?;
     }
+    let events = Events::start(&storage);
+    tokio::spawn(scan_on_submission(
+        storage.clone(),
+        studies.clone(),
+        events.subscribe(),
+    ));
     let state = AppState {
         leptos_options: leptos_options.clone(),
         storage,
+        events,
         studies,
         public_url: config.public_url.clone(),
         min_group_size: config.min_group_size,

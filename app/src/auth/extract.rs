@@ -123,14 +123,20 @@ pub fn is_staff_address(address: &str) -> bool {
         && !address.starts_with(SIGN_IN_PATH)
 }
 
-async fn signed_in(parts: &Parts, state: &AppState) -> Result<Staff, AuthRejection> {
-    match Staff::from_headers(state, &parts.headers).await {
-        Ok(staff) => Ok(staff),
-        Err(AppError::NotSignedIn) => Err(AuthRejection::SignedOut {
-            return_to: return_address(parts),
-        }),
-        Err(error) => Err(AuthRejection::Failed(error)),
+/// A session that could not be had: signed out (sign in, then back to `return_to`) or an error.
+fn refused(error: AppError, return_to: impl FnOnce() -> String) -> AuthRejection {
+    match error {
+        AppError::NotSignedIn => AuthRejection::SignedOut {
+            return_to: return_to(),
+        },
+        error => AuthRejection::Failed(error),
     }
+}
+
+async fn signed_in(parts: &Parts, state: &AppState) -> Result<Staff, AuthRejection> {
+    Staff::from_headers(state, &parts.headers)
+        .await
+        .map_err(|error| refused(error, || return_address(parts)))
 }
 
 /// Signed in, with a role that `allows`.
@@ -147,113 +153,46 @@ async fn with_role(
     }
 }
 
-impl FromRequestParts<AppState> for SignedIn {
-    type Rejection = AuthRejection;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        signed_in(parts, state).await.map(Self)
-    }
-}
-
-impl FromRequestParts<AppState> for Researcher {
-    type Rejection = AuthRejection;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        with_role(parts, state, Role::reads_research_data)
-            .await
-            .map(Self)
-    }
-}
-
-impl FromRequestParts<AppState> for Owner {
-    type Rejection = AuthRejection;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        with_role(parts, state, |role| role == Role::Owner)
-            .await
-            .map(Self)
-    }
-}
-
-impl FromRequestParts<AppState> for Trainer {
-    type Rejection = AuthRejection;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        with_role(parts, state, Role::runs_workshops)
-            .await
-            .map(Self)
-    }
-}
-
-/// A session at `stage` (part way through signing in); any other session starts again at sign-in.
+/// A session part way through signing in; any other starts again at the sign-in page.
 async fn at_stage(
     parts: &Parts,
     state: &AppState,
     stage: SessionStage,
 ) -> Result<Staff, AuthRejection> {
-    match Staff::at_stage(state, &parts.headers, stage).await {
-        Ok(staff) => Ok(staff),
-        Err(AppError::NotSignedIn) => Err(AuthRejection::SignedOut {
-            return_to: "/admin".to_owned(),
-        }),
-        Err(error) => Err(AuthRejection::Failed(error)),
-    }
+    Staff::at_stage(state, &parts.headers, stage)
+        .await
+        .map_err(|error| refused(error, || "/admin".to_owned()))
 }
 
-impl FromRequestParts<AppState> for AnySession {
-    type Rejection = AuthRejection;
+async fn any_stage(parts: &Parts, state: &AppState) -> Result<Staff, AuthRejection> {
+    Staff::at_any_stage(state, &parts.headers)
+        .await
+        .map_err(|error| refused(error, || "/admin".to_owned()))
+}
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        match Staff::at_any_stage(state, &parts.headers).await {
-            Ok(staff) => Ok(Self(staff)),
-            Err(AppError::NotSignedIn) => Err(AuthRejection::SignedOut {
-                return_to: "/admin".to_owned(),
-            }),
-            Err(error) => Err(AuthRejection::Failed(error)),
+/// `impl FromRequestParts<AppState>` for a wrapper of `Staff`, found by `$find(parts, state, …)`.
+macro_rules! staff_extractor {
+    ($wrapper:ident => $find:ident($($arg:expr),*)) => {
+        impl FromRequestParts<AppState> for $wrapper {
+            type Rejection = AuthRejection;
+
+            async fn from_request_parts(
+                parts: &mut Parts,
+                state: &AppState,
+            ) -> Result<Self, Self::Rejection> {
+                $find(parts, state $(, $arg)*).await.map(Self)
+            }
         }
-    }
+    };
 }
 
-impl FromRequestParts<AppState> for PendingSecondFactor {
-    type Rejection = AuthRejection;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        at_stage(parts, state, SessionStage::SecondFactor)
-            .await
-            .map(Self)
-    }
-}
-
-impl FromRequestParts<AppState> for PendingTwoFactorSetup {
-    type Rejection = AuthRejection;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        at_stage(parts, state, SessionStage::TwoFactorSetup)
-            .await
-            .map(Self)
-    }
-}
+staff_extractor!(SignedIn => signed_in());
+staff_extractor!(Researcher => with_role(Role::reads_research_data));
+staff_extractor!(Owner => with_role(|role| role == Role::Owner));
+staff_extractor!(Trainer => with_role(Role::runs_workshops));
+staff_extractor!(AnySession => any_stage());
+staff_extractor!(PendingSecondFactor => at_stage(SessionStage::SecondFactor));
+staff_extractor!(PendingTwoFactorSetup => at_stage(SessionStage::TwoFactorSetup));
 
 /// The extractor `T` inside a server function (through `leptos_axum::extract_with_state`), with
 /// the app's state. Its refusal is an `AppError`; the server function's edge hands it to

@@ -32,21 +32,21 @@ pub(crate) mod server {
     use crate::components::StaffBar;
     use crate::error::AppError;
     use crate::forms::RejectedForm;
-    use domain::clock::now;
     use domain::export::participant_name;
     use domain::redaction::detect::Detector;
-    use domain::redaction::review::scan_new_responses;
     use domain::storage::{RedactionRecord, RedactionStatus, Storage};
     use domain::study::Study;
 
     const SHOWN_AT_MOST: i64 = 200;
+    const SCAN_WAITS: usize = 30;
+    const SCAN_WAIT: std::time::Duration = std::time::Duration::from_millis(100);
     /// Code points of the answer shown either side of a finding.
     const CONTEXT: usize = 60;
 
     pub async fn queue(slug: &str, done: Option<&str>) -> Result<RedactionQueueView, AppError> {
         let (state, Researcher(staff)) = in_server_fn::<Researcher>().await?;
         let study = state.study(slug)?;
-        scan_new_responses(&state.storage, &study, now()).await?;
+        let still_scanning = wait_for_scans(&state.storage, slug).await?;
         let pending = findings(&state.storage, &study, &[RedactionStatus::Pending]).await?;
         let decided_statuses = [
             RedactionStatus::Accepted,
@@ -75,7 +75,20 @@ pub(crate) mod server {
             notice: done.and_then(notice),
             errors: rejected.summary(),
             editing,
+            still_scanning,
         })
+    }
+
+    /// Responses are scanned as they are submitted; one submitted a moment ago may still be in its
+    /// scan. Waits a little for it (reading only), then says how many are still waiting.
+    async fn wait_for_scans(storage: &Storage, slug: &str) -> Result<usize, AppError> {
+        for _ in 0..SCAN_WAITS {
+            if storage.responses_to_scan(slug).await?.is_empty() {
+                return Ok(0);
+            }
+            tokio::time::sleep(SCAN_WAIT).await;
+        }
+        Ok(storage.responses_to_scan(slug).await?.len())
     }
 
     pub async fn erase_confirmation(slug: &str) -> Result<EraseView, AppError> {

@@ -71,7 +71,14 @@ async fn erase(
 ) -> Result<Response, AppError> {
     state.study(&slug)?;
     fields_named(&headers, &body, &[])?;
-    let changed = erase_accepted(&state.storage, &slug, &staff.record.email, now()).await?;
+    let changed = erase_accepted(
+        &state.storage,
+        &state.events,
+        &slug,
+        &staff.record.email,
+        now(),
+    )
+    .await?;
     let detail = format!("study {slug}, answers changed: {changed}");
     state
         .storage

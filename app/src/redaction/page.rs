@@ -51,8 +51,15 @@ fn queue_page(queue: RedactionQueueView) -> impl IntoView {
             <div><dt>"Erased"</dt><dd>{counts.erased}</dd></div>
         </dl>
         <h2 id="queue">"To review"</h2>
+        {(queue.still_scanning > 0).then(|| view! {
+            <p class="notification" role="status">{format!(
+                "{} submitted {} still being scanned for identifiers. Reload this page in a moment to see what was found.",
+                queue.still_scanning,
+                if queue.still_scanning == 1 { "response is" } else { "responses are" },
+            )}</p>
+        })}
         {if queue.pending.is_empty() {
-            view! { <p>"Nothing to review. New submissions are scanned when this page opens."</p> }.into_any()
+            view! { <p>"Nothing to review. Each response is scanned as soon as it is submitted."</p> }.into_any()
         } else {
             view! {
                 {(counts.pending > queue.shown_at_most).then(|| view! {

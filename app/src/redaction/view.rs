@@ -19,6 +19,8 @@ pub struct RedactionQueueView {
     pub errors: Vec<FieldError>,
     /// The finding whose edit was refused, with what was typed.
     pub editing: Option<EditedFinding>,
+    /// Submitted responses whose scan has not finished yet.
+    pub still_scanning: usize,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

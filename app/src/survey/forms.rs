@@ -14,6 +14,7 @@ use crate::error::AppError;
 use crate::forms::{FORM_BODY_LIMIT, RejectedForm, parse_form, render_rejected};
 use crate::state::AppState;
 use domain::clock::today;
+use domain::events::Event;
 use domain::journey::*;
 use domain::private_link::{
     WITHDRAWAL_PURPOSE, masked_start, minute_now, minutes_since, withdrawal_code,
@@ -163,6 +164,13 @@ async fn submit(
         .storage
         .submit(&participant.record.id, last_step, today(), minutes)
         .await?;
+    state
+        .events
+        .publish(Event::ResponseSubmitted {
+            study: participant.study.slug.clone(),
+            response: participant.record.id.clone(),
+        })
+        .await;
     Ok(thanks)
 }
 

@@ -7,5 +7,6 @@ pub mod apply;
 pub mod descriptor;
 pub mod detect;
 pub mod review;
+pub mod scanner;
 
 pub use detect::{Detector, Finding, IdentifierFinder};

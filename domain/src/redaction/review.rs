@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use super::apply::{Replacement, descriptor_span, redact, shifted};
 use super::detect::IdentifierFinder;
+use crate::events::{Event, Events};
 use crate::storage::{
     AcceptedRedaction, ErasedAnswer, NewRedaction, RedactionRecord, RedactionStatus, Storage,
     StorageError, SubmittedResponse,
@@ -120,6 +121,7 @@ impl ExportRedactions {
 /// returns how many answers changed.
 pub async fn erase_accepted(
     storage: &Storage,
+    events: &Events,
     study_slug: &str,
     erased_by: &str,
     now: i64,
@@ -135,6 +137,13 @@ pub async fn erase_accepted(
         let erased = erasure(&first.answer, &findings, erased_by, now);
         if storage.store_erased_answer(&erased).await? {
             changed += 1;
+            events
+                .publish(Event::AnswerTextChanged {
+                    study: study_slug.to_owned(),
+                    response: response_id,
+                    question: question_id,
+                })
+                .await;
         }
     }
     Ok(changed)

@@ -12,6 +12,7 @@ use sqlx::{AnyConnection, AnyPool, Connection, Executor, Row};
 
 mod export;
 mod maintenance;
+mod notifications;
 mod progress;
 mod redactions;
 mod responses;
@@ -19,6 +20,7 @@ mod staff;
 
 pub use export::{DemographicCount, SubmittedResponse};
 pub use maintenance::Consistency;
+pub use notifications::{LISTENER_APPLICATION_NAME, Notifications};
 pub use progress::{StudyProgress, SubmittedAnswers};
 pub use redactions::{
     AcceptedRedaction, ErasedAnswer, NewRedaction, RedactionDecision, RedactionRecord,
@@ -113,6 +115,8 @@ pub struct NewResponse<'a> {
 pub struct Storage {
     pool: AnyPool,
     engine: Engine,
+    /// For the connection that listens for other instances' notifications.
+    postgres_url: notifications::PostgresUrl,
 }
 
 impl Storage {
@@ -133,11 +137,21 @@ impl Storage {
             Engine::Sqlite => SQLITE_MIGRATIONS.run(&pool).await?,
             Engine::Postgres => POSTGRES_MIGRATIONS.run(&pool).await?,
         }
-        Ok(Self { pool, engine })
+        let postgres_url = (engine == Engine::Postgres).then(|| url.into());
+        Ok(Self {
+            pool,
+            engine,
+            postgres_url,
+        })
     }
 
     pub fn engine(&self) -> Engine {
         self.engine
+    }
+
+    /// True where several instances share the database and must tell each other what happened.
+    pub fn relays_notifications(&self) -> bool {
+        self.engine == Engine::Postgres
     }
 
     /// Records the study definition that responses will refer to.

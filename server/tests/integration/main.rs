@@ -9,6 +9,7 @@ mod admin_responses;
 mod backup;
 mod bad_input;
 mod crash;
+mod events;
 mod exports;
 mod fuzz_answers;
 mod operations;

@@ -1,0 +1,39 @@
+//! The identifier scan, run as soon as a response is submitted rather than when a researcher opens
+//! the review queue. Every instance runs one; claiming a response's scan is atomic in the
+//! database, so two instances never scan one response twice.
+
+use super::review::scan_new_responses;
+use crate::clock::now;
+use crate::events::{Delivery, Event, Subscription};
+use crate::storage::Storage;
+use crate::study::{Studies, Study};
+
+/// Scans each study's unscanned responses first (submitted while no instance was listening), then
+/// each study as its responses are submitted, and all of them again after a resync. Ends with
+/// the event bus.
+pub async fn scan_on_submission(storage: Storage, studies: Studies, mut events: Subscription) {
+    scan_every_study(&storage, &studies).await;
+    while let Some(delivery) = events.next().await {
+        match delivery {
+            Delivery::Event(Event::ResponseSubmitted { study, .. }) => {
+                if let Some(study) = studies.get(&study) {
+                    scan(&storage, &study).await;
+                }
+            }
+            Delivery::Event(Event::AnswerTextChanged { .. }) => {}
+            Delivery::Resync => scan_every_study(&storage, &studies).await,
+        }
+    }
+}
+
+async fn scan_every_study(storage: &Storage, studies: &Studies) {
+    for study in studies.iter() {
+        scan(storage, study).await;
+    }
+}
+
+async fn scan(storage: &Storage, study: &Study) {
+    if let Err(error) = scan_new_responses(storage, study, now()).await {
+        tracing::error!(%error, study = %study.slug, "the identifier scan failed; it runs again at the next submission");
+    }
+}

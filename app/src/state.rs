@@ -4,6 +4,7 @@ use axum::extract::FromRef;
 use leptos::prelude::LeptosOptions;
 
 use crate::error::AppError;
+use domain::clock::Clock;
 use domain::events::Events;
 use domain::storage::Storage;
 use domain::study::{Studies, Study};
@@ -15,6 +16,7 @@ pub struct AppState {
     pub storage: Storage,
     /// What happened, for live pages and background work on every instance.
     pub events: Events,
+    pub clock: Clock,
     pub studies: Studies,
     /// The address participants reach the site at, for the resume link (e.g. https://survey.example.org).
     /// When unset, the request's Host header is used.

@@ -9,6 +9,8 @@ pub mod accounts;
 #[cfg(feature = "server")]
 pub mod answer;
 #[cfg(feature = "server")]
+pub mod audit;
+#[cfg(feature = "server")]
 pub mod clock;
 #[cfg(feature = "server")]
 pub mod events;

@@ -20,8 +20,9 @@ fn start_shift(token: &SecretToken) -> i64 {
     ]))
 }
 
-pub fn minute_now() -> i64 {
-    chrono::Utc::now().timestamp().div_euclid(60)
+/// The whole minute a Unix time falls in.
+pub fn minute_of(unix_seconds: i64) -> i64 {
+    unix_seconds.div_euclid(60)
 }
 
 /// The start minute as stored: meaningless without the private link.

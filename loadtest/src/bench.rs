@@ -171,7 +171,7 @@ async fn measure_all(
         let (response_id, question) = (worker.response_id.clone(), question.to_owned());
         async move {
             let started = Instant::now();
-            let today = domain::clock::today();
+            let today = domain::clock::Clock::default().today();
             let result = storage
                 .upsert_answer_alone(&response_id, &question, &draft(n), today)
                 .await;

@@ -70,6 +70,9 @@ pub enum UserCommand {
 /// Settings, each from a flag or an environment variable.
 #[derive(Debug, Clone, clap::Args)]
 pub struct Config {
+    /// The clock every part of the app reads (the system's; tests move it).
+    #[arg(skip)]
+    pub clock: domain::clock::Clock,
     /// Where the database is: sqlite://PATH (created and migrated on start).
     #[arg(
         long,

@@ -1,3 +1,4 @@
+use domain::audit::{Actor, AuditAction};
 use std::net::SocketAddr;
 
 use app::state::AppState;
@@ -37,7 +38,7 @@ pub async fn build(
 ) -> Result<(Router, AppState), StartupError> {
     let studies = Studies::load_dir(&config.studies_dir, &config.default_study)?;
     let storage = Storage::connect(&config.database_url).await?;
-    let today = chrono_today();
+    let today = config.clock.today();
     for study in studies.iter() {
         storage
             .register_study(&study.slug, &study.version, &study.source, today)
@@ -47,12 +48,14 @@ pub async fn build(
     tokio::spawn(scan_on_submission(
         storage.clone(),
         studies.clone(),
+        config.clock.clone(),
         events.subscribe(),
     ));
     let state = AppState {
         leptos_options: leptos_options.clone(),
         storage,
         events,
+        clock: config.clock.clone(),
         studies,
         public_url: config.public_url.clone(),
         min_group_size: config.min_group_size,
@@ -87,10 +90,6 @@ pub async fn build(
         .merge(crate::ops::health_routes());
     let router = crate::ops::wrap(app, &state, &config.operations).with_state(state.clone());
     Ok((router, state))
-}
-
-fn chrono_today() -> chrono::NaiveDate {
-    domain::clock::today()
 }
 
 /// The name cargo-leptos gives the wasm, JS and CSS files (the `name` in Cargo.toml's metadata).
@@ -164,7 +163,7 @@ async fn first_owner_setup_link(
         return Ok(None);
     }
     let token = domain::secret_token::SecretToken::generate();
-    let expires = domain::clock::now() + SETUP_LINK_SECONDS;
+    let expires = state.clock.now() + SETUP_LINK_SECONDS;
     state
         .storage
         .create_setup_link(&token.storage_hash(), expires)
@@ -216,9 +215,9 @@ pub async fn reset_two_factor(config: &Config, email: &str) -> Result<String, St
     }
     storage
         .audit(
-            domain::clock::now(),
-            "command line",
-            "two-factor reset",
+            config.clock.now(),
+            Actor::CommandLine,
+            AuditAction::TwoFactorReset,
             email.as_str(),
         )
         .await?;
@@ -249,7 +248,7 @@ pub async fn add_user(
     let password =
         NewPassword::parse(password).map_err(|e| StartupError::Account(e.to_string()))?;
     let storage = Storage::connect(&config.database_url).await?;
-    let now = domain::clock::now();
+    let now = config.clock.now();
     let hash = password.hash();
     let new = domain::storage::NewStaff {
         email: email.as_str(),
@@ -270,8 +269,8 @@ pub async fn add_user(
     storage
         .audit(
             now,
-            "command line",
-            "account created",
+            Actor::CommandLine,
+            AuditAction::AccountCreated,
             &format!("{} as {}", email.as_str(), role.as_str()),
         )
         .await?;
@@ -302,9 +301,9 @@ pub async fn export(
     let total = storage.count_submitted(slug).await?;
     storage
         .audit(
-            domain::clock::now(),
-            "command line",
-            "exported data",
+            config.clock.now(),
+            Actor::CommandLine,
+            AuditAction::ExportedData,
             &format!("study {slug}, {}, {}", format.slug(), options.describe()),
         )
         .await?;
@@ -322,7 +321,7 @@ pub async fn export(
     if let Some(warning) = domain::export::small_groups::warning(&small, minimum) {
         eprintln!("warning: {warning}");
     }
-    warn_of_unreviewed_identifiers(&storage, &study).await?;
+    warn_of_unreviewed_identifiers(&storage, &study, config.clock.now()).await?;
     Ok(written)
 }
 
@@ -330,8 +329,8 @@ pub async fn export(
 async fn warn_of_unreviewed_identifiers(
     storage: &Storage,
     study: &domain::study::Study,
+    now: i64,
 ) -> Result<(), StartupError> {
-    let now = domain::clock::now();
     domain::redaction::review::scan_new_responses(storage, study, now).await?;
     let pending = storage
         .redaction_counts(&study.slug)

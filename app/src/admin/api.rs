@@ -146,7 +146,8 @@ pub(crate) mod server {
     use crate::error::AppError;
     use crate::forms::RejectedForm;
     use domain::accounts::two_factor::{TotpSecret, qr_code_svg};
-    use domain::clock::{day_of, now};
+    use domain::audit::{Actor, AuditAction};
+    use domain::clock::day_of;
     use domain::participants::{LABEL_QUESTIONS, participant_label, unsubmitted_label};
 
     use crate::context::app_state;
@@ -213,7 +214,7 @@ pub(crate) mod server {
             Some(parsed) => {
                 state
                     .storage
-                    .setup_link_is_usable(&parsed.storage_hash(), now())
+                    .setup_link_is_usable(&parsed.storage_hash(), state.clock.now())
                     .await?
             }
             None => false,
@@ -353,7 +354,12 @@ pub(crate) mod server {
         );
         state
             .storage
-            .audit(now(), &staff.record.email, "viewed answers", &detail)
+            .audit(
+                state.clock.now(),
+                Actor::Staff(&staff.record.email),
+                AuditAction::ViewedAnswers,
+                &detail,
+            )
             .await?;
         Ok(AnswersView {
             staff: StaffBar::of(&staff),
@@ -414,7 +420,12 @@ pub(crate) mod server {
         let detail = format!("study {slug}, {}, page {page}", filter.describe());
         state
             .storage
-            .audit(now(), &staff.record.email, "viewed responses", &detail)
+            .audit(
+                state.clock.now(),
+                Actor::Staff(&staff.record.email),
+                AuditAction::ViewedResponses,
+                &detail,
+            )
             .await?;
         Ok(ResponsesView {
             staff: StaffBar::of(&staff),
@@ -490,9 +501,9 @@ pub(crate) mod server {
         state
             .storage
             .audit(
-                now(),
-                &staff.record.email,
-                "viewed response",
+                state.clock.now(),
+                Actor::Staff(&staff.record.email),
+                AuditAction::ViewedResponse,
                 &format!("study {slug}, {label}"),
             )
             .await?;
@@ -617,7 +628,7 @@ pub(crate) mod server {
         let email = match domain::secret_token::SecretToken::parse(&token) {
             Some(link) => state
                 .storage
-                .invited_staff(&link.storage_hash(), now())
+                .invited_staff(&link.storage_hash(), state.clock.now())
                 .await?
                 .map(|member| member.email),
             None => None,

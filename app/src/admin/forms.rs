@@ -6,6 +6,7 @@ use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
+use domain::audit::{Actor, AuditAction};
 
 use crate::auth::session::{
     SessionStage, Staff, clearing_cookie, session_cookie, stage_after_password,
@@ -19,7 +20,6 @@ use crate::forms::{RejectedForm, fields_named, render_rejected, render_with_cont
 use crate::state::AppState;
 use domain::accounts::two_factor::{RECOVERY_CODES, RECOVERY_PURPOSE, SecondFactor, TotpSecret};
 use domain::accounts::{AccountError, Email, NewPassword, check_password, hash_password};
-use domain::clock::now;
 use domain::secret_token::{HandCode, SecretToken};
 use domain::storage::{NewStaff, StorageError};
 
@@ -68,7 +68,7 @@ async fn sign_in(
         .get("password")
         .map(String::as_str)
         .unwrap_or_default();
-    let now = now();
+    let now = state.clock.now();
     let staff = match Email::parse(&typed_email) {
         Ok(email) => state.storage.staff_by_email(email.as_str()).await?,
         Err(_) => None,
@@ -77,7 +77,7 @@ async fn sign_in(
         check_password(None, password).await;
         state
             .storage
-            .audit(now, "unknown account", "sign-in failed", "")
+            .audit(now, Actor::UnknownAccount, AuditAction::SignInFailed, "")
             .await?;
         return Ok(refuse_sign_in(&state, &headers, typed_email, &next).await);
     };
@@ -89,7 +89,12 @@ async fn sign_in(
         state.storage.record_sign_in_failure(&staff.id, now).await?;
         state
             .storage
-            .audit(now, &staff.email, "sign-in failed", "wrong password")
+            .audit(
+                now,
+                Actor::Staff(&staff.email),
+                AuditAction::SignInFailed,
+                "wrong password",
+            )
             .await?;
         return Ok(refuse_sign_in(&state, &headers, typed_email, &next).await);
     }
@@ -97,11 +102,14 @@ async fn sign_in(
         .ok_or_else(|| AppError::Internal("unknown role stored".into()))?;
     let stage = stage_after_password(&state, staff.totp_secret.is_some(), role);
     let action = if stage == SessionStage::Full {
-        "signed in"
+        AuditAction::SignedIn
     } else {
-        "password accepted"
+        AuditAction::PasswordAccepted
     };
-    state.storage.audit(now, &staff.email, action, "").await?;
+    state
+        .storage
+        .audit(now, Actor::Staff(&staff.email), action, "")
+        .await?;
     start_session(&state, &staff.id, stage, &next).await
 }
 
@@ -110,7 +118,7 @@ async fn too_many_failures(
     state: &AppState,
     staff: &domain::storage::StaffRecord,
 ) -> Result<bool, AppError> {
-    let now = now();
+    let now = state.clock.now();
     let recent = state
         .storage
         .sign_in_failures_since(&staff.id, now - 3600)
@@ -122,8 +130,8 @@ async fn too_many_failures(
         .storage
         .audit(
             now,
-            &staff.email,
-            "sign-in refused",
+            Actor::Staff(&staff.email),
+            AuditAction::SignInRefused,
             "too many failed attempts in the last hour",
         )
         .await?;
@@ -154,7 +162,12 @@ pub(super) async fn start_session(
     let token = SecretToken::generate();
     state
         .storage
-        .create_session(&token.storage_hash(), staff_id, stage.as_str(), now())
+        .create_session(
+            &token.storage_hash(),
+            staff_id,
+            stage.as_str(),
+            state.clock.now(),
+        )
         .await?;
     let landing = match stage {
         SessionStage::Full => next.to_owned(),
@@ -179,7 +192,7 @@ async fn advance_session(
             &staff.token.storage_hash(),
             &token.storage_hash(),
             stage.as_str(),
-            now(),
+            state.clock.now(),
         )
         .await?;
     Ok(session_cookie(state, &token))
@@ -199,20 +212,30 @@ async fn check_second_factor(
         return Ok(wrong_code(&state, &headers, here, WRONG_CODE, &next).await);
     }
     let Some(how) = second_factor_accepted(&state, &staff, typed).await? else {
-        let now = now();
+        let now = state.clock.now();
         state
             .storage
             .record_sign_in_failure(&staff.record.id, now)
             .await?;
         state
             .storage
-            .audit(now, &staff.record.email, "sign-in failed", "wrong code")
+            .audit(
+                now,
+                Actor::Staff(&staff.record.email),
+                AuditAction::SignInFailed,
+                "wrong code",
+            )
             .await?;
         return Ok(wrong_code(&state, &headers, here, WRONG_CODE, &next).await);
     };
     state
         .storage
-        .audit(now(), &staff.record.email, "signed in", &how)
+        .audit(
+            state.clock.now(),
+            Actor::Staff(&staff.record.email),
+            AuditAction::SignedIn,
+            &how,
+        )
         .await?;
     let cookie = advance_session(&state, &staff, SessionStage::Full).await?;
     let mut response = Redirect::to(&next).into_response();
@@ -234,7 +257,7 @@ async fn second_factor_accepted(
         .ok_or_else(|| AppError::Internal("two-factor secret missing or malformed".into()))?;
     let id = &staff.record.id;
     match SecondFactor::parse(typed) {
-        Some(SecondFactor::Totp(code)) => match secret.step_of(&code, now()) {
+        Some(SecondFactor::Totp(code)) => match secret.step_of(&code, state.clock.now()) {
             Some(step) if state.storage.accept_totp_step(id, step).await? => {
                 Ok(Some("with an authenticator code".into()))
             }
@@ -242,7 +265,11 @@ async fn second_factor_accepted(
         },
         Some(SecondFactor::Recovery(code)) => {
             let hash = code.storage_hash(RECOVERY_PURPOSE);
-            if !state.storage.use_recovery_code(id, &hash, now()).await? {
+            if !state
+                .storage
+                .use_recovery_code(id, &hash, state.clock.now())
+                .await?
+            {
                 return Ok(None);
             }
             let left = state.storage.unused_recovery_codes(id).await?;
@@ -275,7 +302,7 @@ async fn set_up_two_factor(
     let here = SessionStage::TwoFactorSetup.landing_path();
     let secret = TotpSecret::offered_during(&staff.token);
     let step = match SecondFactor::parse(typed) {
-        Some(SecondFactor::Totp(code)) => secret.step_of(&code, now()),
+        Some(SecondFactor::Totp(code)) => secret.step_of(&code, state.clock.now()),
         _ => None,
     };
     let Some(step) = step else {
@@ -292,7 +319,12 @@ async fn set_up_two_factor(
         .await?;
     state
         .storage
-        .audit(now(), &staff.record.email, "two-factor set up", "")
+        .audit(
+            state.clock.now(),
+            Actor::Staff(&staff.record.email),
+            AuditAction::TwoFactorSetUp,
+            "",
+        )
         .await?;
     let cookie = advance_session(&state, &staff, SessionStage::Full).await?;
     let shown = FreshRecoveryCodes(codes.iter().map(HandCode::for_display).collect());
@@ -321,7 +353,12 @@ async fn sign_out(
             .await?;
         state
             .storage
-            .audit(now(), &staff.record.email, "signed out", "")
+            .audit(
+                state.clock.now(),
+                Actor::Staff(&staff.record.email),
+                AuditAction::SignedOut,
+                "",
+            )
             .await?;
     }
     let mut response = Redirect::to(SIGN_IN_PATH).into_response();
@@ -363,7 +400,7 @@ async fn set_up_owner(
         email: email.as_str(),
         password_hash: &hash,
         role: "owner",
-        now: now(),
+        now: state.clock.now(),
     };
     let id = match state
         .storage
@@ -377,9 +414,9 @@ async fn set_up_owner(
     state
         .storage
         .audit(
-            now(),
-            email.as_str(),
-            "account created",
+            state.clock.now(),
+            Actor::Staff(email.as_str()),
+            AuditAction::AccountCreated,
             "first owner, from the setup link",
         )
         .await?;
@@ -410,9 +447,9 @@ async fn delete_response(
     state
         .storage
         .audit(
-            now(),
-            &staff.record.email,
-            "deleted response",
+            state.clock.now(),
+            Actor::Staff(&staff.record.email),
+            AuditAction::DeletedResponse,
             &format!("study {slug}, {who}"),
         )
         .await?;

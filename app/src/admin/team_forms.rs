@@ -7,6 +7,7 @@ use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
+use domain::audit::{Actor, AuditAction};
 
 use super::forms::start_session;
 use super::view::Invitation;
@@ -16,7 +17,6 @@ use crate::error::AppError;
 use crate::forms::{RejectedForm, fields_named, render_rejected, render_with_context};
 use crate::state::AppState;
 use domain::accounts::{AccountError, Email, NewPassword, Role, hash_password};
-use domain::clock::now;
 use domain::secret_token::SecretToken;
 use domain::storage::StorageError;
 
@@ -65,7 +65,7 @@ async fn invite_member(
         return Ok(render_rejected(&state, TEAM_PATH, &headers, form).await);
     };
     let token = SecretToken::generate();
-    let now = now();
+    let now = state.clock.now();
     let invited = state
         .storage
         .invite_staff(
@@ -88,7 +88,12 @@ async fn invite_member(
     let detail = format!("{} as {}", email.as_str(), role.as_str());
     state
         .storage
-        .audit(now, &owner.record.email, "account invited", &detail)
+        .audit(
+            now,
+            Actor::Staff(&owner.record.email),
+            AuditAction::AccountInvited,
+            &detail,
+        )
         .await?;
     let site = crate::context::site_url(&state, &headers);
     let invitation = Invitation {
@@ -115,9 +120,9 @@ async fn reset_member_two_factor(
     state
         .storage
         .audit(
-            now(),
-            &owner.record.email,
-            "two-factor reset",
+            state.clock.now(),
+            Actor::Staff(&owner.record.email),
+            AuditAction::TwoFactorReset,
             &member.email,
         )
         .await?;
@@ -145,7 +150,12 @@ async fn remove_member(
     state.storage.delete_staff(&member.id).await?;
     state
         .storage
-        .audit(now(), &owner.record.email, "account removed", &member.email)
+        .audit(
+            state.clock.now(),
+            Actor::Staff(&owner.record.email),
+            AuditAction::AccountRemoved,
+            &member.email,
+        )
         .await?;
     Ok(Redirect::to(&format!("{TEAM_PATH}?done=removed")).into_response())
 }
@@ -159,7 +169,7 @@ async fn accept_invitation(
     let link = SecretToken::parse(&token).ok_or(AppError::UnknownLink)?;
     let member = state
         .storage
-        .invited_staff(&link.storage_hash(), now())
+        .invited_staff(&link.storage_hash(), state.clock.now())
         .await?
         .ok_or(AppError::UnknownLink)?;
     let fields = fields_named(&headers, &body, &["password", "confirm"])?;
@@ -184,11 +194,16 @@ async fn accept_invitation(
     let hash = hash_password(password).await;
     state
         .storage
-        .accept_invite(&link.storage_hash(), &member.id, &hash, now())
+        .accept_invite(&link.storage_hash(), &member.id, &hash, state.clock.now())
         .await?;
     state
         .storage
-        .audit(now(), &member.email, "password set from invitation", "")
+        .audit(
+            state.clock.now(),
+            Actor::Staff(&member.email),
+            AuditAction::PasswordSetFromInvitation,
+            "",
+        )
         .await?;
     let role = Role::parse(&member.role)
         .ok_or_else(|| AppError::Internal("unknown role stored".into()))?;

@@ -7,7 +7,6 @@ use crate::cookies::cookie_value;
 use crate::error::AppError;
 use crate::state::AppState;
 use domain::accounts::Role;
-use domain::clock::now;
 use domain::secret_token::SecretToken;
 use domain::storage::StaffRecord;
 
@@ -94,6 +93,8 @@ pub struct Staff {
     pub stage: SessionStage,
     /// Unix seconds at which the session ends if nothing more is done.
     pub idle_expires_at: i64,
+    /// Unix seconds of this request, by the app's clock.
+    pub seen_at: i64,
 }
 
 impl Staff {
@@ -128,7 +129,7 @@ impl Staff {
             .session(&hash)
             .await?
             .ok_or(AppError::NotSignedIn)?;
-        let now = now();
+        let now = state.clock.now();
         if now - session.last_seen_at > IDLE_SECONDS || now - session.created_at > ABSOLUTE_SECONDS
         {
             state.storage.delete_session(&hash).await?;
@@ -145,6 +146,7 @@ impl Staff {
             token,
             stage,
             idle_expires_at: (now + IDLE_SECONDS).min(session.created_at + ABSOLUTE_SECONDS),
+            seen_at: now,
         })
     }
 }

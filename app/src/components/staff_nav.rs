@@ -19,7 +19,7 @@ impl StaffBar {
         Self {
             email: staff.record.email.clone(),
             role: staff.role.as_str().to_owned(),
-            idle_seconds_left: staff.idle_expires_at - domain::clock::now(),
+            idle_seconds_left: staff.idle_expires_at - staff.seen_at,
         }
     }
 }
@@ -31,7 +31,7 @@ pub async fn extend_session() -> Result<i64, ServerFnError> {
     let (_, SignedIn(staff)) = in_server_fn::<SignedIn>()
         .await
         .map_err(signed_in_or_redirect)?;
-    Ok(staff.idle_expires_at - domain::clock::now())
+    Ok(staff.idle_expires_at - staff.seen_at)
 }
 
 /// Who is signed in, with a sign-out button (a form, so it works without JavaScript).

@@ -6,6 +6,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use domain::audit::{Actor, AuditAction};
 use futures_util::{StreamExt, stream};
 use serde::Deserialize;
 use tokio::sync::mpsc;
@@ -13,7 +14,6 @@ use tokio::sync::mpsc;
 use crate::auth::Researcher;
 use crate::error::AppError;
 use crate::state::AppState;
-use domain::clock::now;
 use domain::export::{ChannelSink, ExportFormat, ExportOptions, write_export};
 
 pub fn routes() -> Router<AppState> {
@@ -41,9 +41,9 @@ async fn download(
     state
         .storage
         .audit(
-            now(),
-            &staff.record.email,
-            "exported data",
+            state.clock.now(),
+            Actor::Staff(&staff.record.email),
+            AuditAction::ExportedData,
             &format!("study {slug}, {}, {}", format.slug(), options.describe()),
         )
         .await?;

@@ -7,12 +7,12 @@ use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
+use domain::audit::{Actor, AuditAction};
 
 use crate::auth::Researcher;
 use crate::error::AppError;
 use crate::forms::{RejectedForm, fields_named, render_rejected};
 use crate::state::AppState;
-use domain::clock::now;
 use domain::export::participant_name;
 use domain::redaction::apply::locate;
 use domain::redaction::descriptor::Descriptor;
@@ -48,14 +48,14 @@ async fn scan_again(
 ) -> Result<Response, AppError> {
     let study = state.study(&slug)?;
     fields_named(&headers, &body, &[])?;
-    let added = scan_all_again(&state.storage, &study, now()).await?;
+    let added = scan_all_again(&state.storage, &study, state.clock.now()).await?;
     let detail = format!("study {slug}, new findings: {added}");
     state
         .storage
         .audit(
-            now(),
-            &staff.record.email,
-            "answers scanned for identifiers",
+            state.clock.now(),
+            Actor::Staff(&staff.record.email),
+            AuditAction::AnswersScanned,
             &detail,
         )
         .await?;
@@ -76,16 +76,16 @@ async fn erase(
         &state.events,
         &slug,
         &staff.record.email,
-        now(),
+        state.clock.now(),
     )
     .await?;
     let detail = format!("study {slug}, answers changed: {changed}");
     state
         .storage
         .audit(
-            now(),
-            &staff.record.email,
-            "identifiers erased from answers",
+            state.clock.now(),
+            Actor::Staff(&staff.record.email),
+            AuditAction::IdentifiersErased,
             &detail,
         )
         .await?;
@@ -108,9 +108,24 @@ async fn decide(
         .await?
         .ok_or_else(|| AppError::BadForm("There is no such finding in this study.".into()))?;
     let decision = match field("decision") {
-        "accept" => Decided::new(RedactionStatus::Accepted, &finding, "accepted"),
-        "reject" => Decided::new(RedactionStatus::Rejected, &finding, "rejected"),
-        "reopen" => Decided::new(RedactionStatus::Pending, &finding, "reopened"),
+        "accept" => Decided::new(
+            RedactionStatus::Accepted,
+            &finding,
+            "accepted",
+            AuditAction::IdentifierAccepted,
+        ),
+        "reject" => Decided::new(
+            RedactionStatus::Rejected,
+            &finding,
+            "rejected",
+            AuditAction::IdentifierRejected,
+        ),
+        "reopen" => Decided::new(
+            RedactionStatus::Pending,
+            &finding,
+            "reopened",
+            AuditAction::IdentifierReopened,
+        ),
         "edit" => match edited(&state, &finding, field("text"), field("descriptor")).await? {
             Ok(decided) => decided,
             Err(form) => {
@@ -130,7 +145,7 @@ async fn decide(
         found_text: &decision.found_text,
         descriptor: &decision.descriptor,
         decided_by: &staff.record.email,
-        decided_at: now(),
+        decided_at: state.clock.now(),
     };
     if !state.storage.decide_redaction(&id, record).await? {
         return Err(AppError::BadForm(
@@ -138,10 +153,14 @@ async fn decide(
         ));
     }
     let detail = audit_detail(&study, &finding, &decision.descriptor);
-    let action = format!("identifier {}", decision.done);
     state
         .storage
-        .audit(now(), &staff.record.email, &action, &detail)
+        .audit(
+            state.clock.now(),
+            Actor::Staff(&staff.record.email),
+            decision.action,
+            &detail,
+        )
         .await?;
     Ok(back_to_queue(&slug, decision.done))
 }
@@ -154,10 +173,16 @@ struct Decided {
     found_text: String,
     descriptor: String,
     done: &'static str,
+    action: AuditAction,
 }
 
 impl Decided {
-    fn new(status: RedactionStatus, finding: &RedactionRecord, done: &'static str) -> Self {
+    fn new(
+        status: RedactionStatus,
+        finding: &RedactionRecord,
+        done: &'static str,
+        action: AuditAction,
+    ) -> Self {
         Self {
             status,
             start: finding.start,
@@ -165,6 +190,7 @@ impl Decided {
             found_text: finding.found_text.clone().unwrap_or_default(),
             descriptor: finding.descriptor.clone(),
             done,
+            action,
         }
     }
 }
@@ -218,6 +244,7 @@ async fn edited(
             found_text: text.to_owned(),
             descriptor: descriptor.as_str().to_owned(),
             done: "edited",
+            action: AuditAction::IdentifierEdited,
         })),
         _ => Ok(Err(form)),
     }

@@ -56,7 +56,6 @@ pub(crate) mod server {
     use crate::cookies::cookie_value;
     use crate::error::AppError;
     use crate::forms::RejectedForm;
-    use domain::clock::today;
     use domain::journey::*;
 
     pub fn withdrawal() -> WithdrawalView {
@@ -174,7 +173,12 @@ pub(crate) mod server {
         let current_step = i64::try_from(page_step(index)).unwrap_or(i64::MAX);
         state
             .storage
-            .save_answers(&participant.record.id, &form.changes, current_step, today())
+            .save_answers(
+                &participant.record.id,
+                &form.changes,
+                current_step,
+                state.clock.today(),
+            )
             .await?;
         Ok(())
     }

@@ -13,11 +13,10 @@ use super::flow::*;
 use crate::error::AppError;
 use crate::forms::{FORM_BODY_LIMIT, RejectedForm, parse_form, render_rejected};
 use crate::state::AppState;
-use domain::clock::today;
 use domain::events::Event;
 use domain::journey::*;
 use domain::private_link::{
-    WITHDRAWAL_PURPOSE, masked_start, minute_now, minutes_since, withdrawal_code,
+    WITHDRAWAL_PURPOSE, masked_start, minute_of, minutes_since, withdrawal_code,
 };
 use domain::secret_token::SecretToken;
 use domain::storage::NewResponse;
@@ -65,9 +64,9 @@ async fn consent(
             token_hash: &token.storage_hash(),
             consent_version: &study.consent_version,
             first_step: i64::try_from(first_step).unwrap_or(1),
-            today: today(),
+            today: state.clock.today(),
             withdrawal_hash: &withdrawal_code(&token).storage_hash(WITHDRAWAL_PURPOSE),
-            masked_start_minute: masked_start(&token, minute_now()),
+            masked_start_minute: masked_start(&token, minute_of(state.clock.now())),
         })
         .await?;
     let mut response =
@@ -127,7 +126,12 @@ async fn continue_step(
     let reached = i64::try_from(next_step).unwrap_or(i64::MAX);
     state
         .storage
-        .save_answers(&participant.record.id, &form.changes, reached, today())
+        .save_answers(
+            &participant.record.id,
+            &form.changes,
+            reached,
+            state.clock.today(),
+        )
         .await?;
     let next = if form.return_to_check {
         CHECK_STEP_SLUG
@@ -159,10 +163,15 @@ async fn submit(
     let minutes = participant
         .record
         .masked_start_minute
-        .map(|masked| minutes_since(&participant.token, masked, minute_now()));
+        .map(|masked| minutes_since(&participant.token, masked, minute_of(state.clock.now())));
     state
         .storage
-        .submit(&participant.record.id, last_step, today(), minutes)
+        .submit(
+            &participant.record.id,
+            last_step,
+            state.clock.today(),
+            minutes,
+        )
         .await?;
     state
         .events

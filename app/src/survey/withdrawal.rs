@@ -7,6 +7,7 @@ use axum::extract::{DefaultBodyLimit, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
+use domain::audit::{Actor, AuditAction};
 
 use super::view::WithdrawalView;
 use crate::error::AppError;
@@ -98,9 +99,9 @@ async fn withdraw_answers(
     state
         .storage
         .audit(
-            domain::clock::now(),
-            "participant",
-            "response withdrawn",
+            state.clock.now(),
+            Actor::Participant,
+            AuditAction::ResponseWithdrawn,
             &format!("study {}, {who}", record.study_slug),
         )
         .await?;

@@ -3,7 +3,7 @@
 //! database, so two instances never scan one response twice.
 
 use super::review::scan_new_responses;
-use crate::clock::now;
+use crate::clock::Clock;
 use crate::events::{Delivery, Event, Subscription};
 use crate::storage::Storage;
 use crate::study::{Studies, Study};
@@ -11,29 +11,34 @@ use crate::study::{Studies, Study};
 /// Scans each study's unscanned responses first (submitted while no instance was listening), then
 /// each study as its responses are submitted, and all of them again after a resync. Ends with
 /// the event bus.
-pub async fn scan_on_submission(storage: Storage, studies: Studies, mut events: Subscription) {
-    scan_every_study(&storage, &studies).await;
+pub async fn scan_on_submission(
+    storage: Storage,
+    studies: Studies,
+    clock: Clock,
+    mut events: Subscription,
+) {
+    scan_every_study(&storage, &studies, &clock).await;
     while let Some(delivery) = events.next().await {
         match delivery {
             Delivery::Event(Event::ResponseSubmitted { study, .. }) => {
                 if let Some(study) = studies.get(&study) {
-                    scan(&storage, &study).await;
+                    scan(&storage, &study, &clock).await;
                 }
             }
             Delivery::Event(Event::AnswerTextChanged { .. }) => {}
-            Delivery::Resync => scan_every_study(&storage, &studies).await,
+            Delivery::Resync => scan_every_study(&storage, &studies, &clock).await,
         }
     }
 }
 
-async fn scan_every_study(storage: &Storage, studies: &Studies) {
+async fn scan_every_study(storage: &Storage, studies: &Studies, clock: &Clock) {
     for study in studies.iter() {
-        scan(storage, study).await;
+        scan(storage, study, clock).await;
     }
 }
 
-async fn scan(storage: &Storage, study: &Study) {
-    if let Err(error) = scan_new_responses(storage, study, now()).await {
+async fn scan(storage: &Storage, study: &Study, clock: &Clock) {
+    if let Err(error) = scan_new_responses(storage, study, clock.now()).await {
         tracing::error!(%error, study = %study.slug, "the identifier scan failed; it runs again at the next submission");
     }
 }

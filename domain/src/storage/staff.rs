@@ -4,6 +4,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use super::{Storage, StorageError};
+use crate::audit::{Actor, AuditAction};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StaffRecord {
@@ -484,14 +485,14 @@ impl Storage {
     pub async fn audit(
         &self,
         now: i64,
-        actor: &str,
-        action: &str,
+        actor: Actor<'_>,
+        action: AuditAction,
         detail: &str,
     ) -> Result<(), StorageError> {
         sqlx::query("INSERT INTO audit_log (at, actor, action, detail) VALUES ($1, $2, $3, $4)")
             .bind(now)
-            .bind(actor)
-            .bind(action)
+            .bind(actor.as_str())
+            .bind(action.as_str())
             .bind(detail)
             .execute(&self.pool)
             .await?;

@@ -196,7 +196,7 @@ async fn an_account_is_refused_after_100_failures_in_an_hour() {
         .await
         .unwrap()
         .unwrap();
-    let now = domain::clock::now();
+    let now = domain::clock::Clock::default().now();
     for _ in 0..99 {
         storage
             .record_sign_in_failure(&staff.id, now)
@@ -805,4 +805,30 @@ async fn a_form_sent_after_the_session_ended_returns_to_the_page_it_was_sent_fro
         location(&response),
         sign_in_then("/admin/studies/sam/redactions")
     );
+}
+
+#[tokio::test]
+async fn by_the_app_clock_a_session_ends_after_30_minutes_idle() {
+    let app = TestApp::spawn().await;
+    let cookie = app.signed_in_as("researcher").await;
+    app.clock.advance(29 * 60);
+    let still = app.get_with_cookie("/admin", &cookie).await;
+    assert_eq!(still.status(), StatusCode::OK, "29 minutes idle is fine");
+    app.clock.advance(31 * 60);
+    let ended = app.get_with_cookie("/admin/audit", &cookie).await;
+    assert_eq!(location(&ended), sign_in_then("/admin/audit"));
+}
+
+#[tokio::test]
+async fn by_the_app_clock_a_session_in_use_ends_after_12_hours() {
+    let app = TestApp::spawn().await;
+    let busy = app.signed_in_as("owner").await;
+    for _ in 0..24 {
+        app.clock.advance(29 * 60);
+        let page = app.get_with_cookie("/admin", &busy).await;
+        assert_eq!(page.status(), StatusCode::OK, "kept alive by use");
+    }
+    app.clock.advance(29 * 60);
+    let too_old = app.get_with_cookie("/admin", &busy).await;
+    assert_eq!(location(&too_old), "/admin/sign-in", "12 hours at most");
 }

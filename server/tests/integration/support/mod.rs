@@ -22,6 +22,8 @@ pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(
 
 pub struct TestApp {
     pub addr: SocketAddr,
+    /// The server's clock: a test moves it forward instead of waiting.
+    pub clock: domain::clock::Clock,
     pub setup_link: Option<String>,
     pub client: reqwest::Client,
     pub database_url: String,
@@ -106,6 +108,7 @@ pub fn config_for(database_url: &str) -> Config {
         require_two_factor: true,
         listen_addr: None,
         operations: server::config::Operations::default(),
+        clock: domain::clock::Clock::default(),
     }
 }
 
@@ -143,10 +146,12 @@ impl TestApp {
         let mut config = config_for(&database_url);
         config.listen_addr = Some("127.0.0.1:0".parse().unwrap());
         adjust(&mut config);
+        let clock = config.clock.clone();
         let server = ServerThread::start(config).await;
         let client = http_client();
         Self {
             addr: server.addr,
+            clock,
             setup_link: server.setup_link.clone(),
             client,
             database_url,
@@ -356,7 +361,7 @@ pub const STAFF_PASSWORD: &str = "kettle orbit lantern 42";
 
 /// The code an authenticator app shows now.
 pub fn current_code(secret: &TotpSecret) -> String {
-    secret.code_at_step(step_now(domain::clock::now()))
+    secret.code_at_step(step_now(domain::clock::Clock::default().now()))
 }
 
 /// The session cookie a response sets, as "name=value".
@@ -375,7 +380,7 @@ impl TestApp {
             email,
             password_hash: &hash,
             role,
-            now: domain::clock::now(),
+            now: domain::clock::Clock::default().now(),
         };
         self.storage().await.create_staff(new).await.unwrap();
     }

@@ -17,7 +17,7 @@ pub mod error;
 #[cfg(feature = "ssr")]
 pub mod export;
 #[cfg(feature = "ssr")]
-pub mod forms;
+pub mod form_posts;
 #[cfg(feature = "ssr")]
 pub mod rate_limit;
 #[cfg(feature = "ssr")]
@@ -36,7 +36,7 @@ use admin::pages::{
 };
 use admin::team_pages::{InvitePage, RemoveMemberPage, TeamPage};
 use components::NotFound;
-use redaction::page::{EraseRedactionsPage, RedactionQueuePage};
+use redaction::pages::{EraseRedactionsPage, RedactionQueuePage};
 use survey::pages::{ConsentPage, LandingPage, StepPage, WithdrawPage, WithdrawnPage};
 
 /// The HTML document around the app, rendered on the server only.

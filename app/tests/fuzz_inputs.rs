@@ -135,7 +135,7 @@ proptest! {
     fn any_body_is_read_as_a_form_or_refused(body in proptest::collection::vec(any::<u8>(), 0..256)) {
         let mut headers = HeaderMap::new();
         headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/x-www-form-urlencoded"));
-        if let Ok(fields) = app::forms::parse_form(&headers, &body) {
+        if let Ok(fields) = app::form_posts::parse_form(&headers, &body) {
             prop_assert!(fields.len() <= body.len() + 1);
         }
     }

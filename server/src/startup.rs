@@ -70,12 +70,12 @@ pub async fn build(
         }
     };
     let app = Router::new()
-        .merge(app::survey::forms::routes())
+        .merge(app::survey::posts::routes())
         .merge(app::survey::withdrawal::routes())
-        .merge(app::admin::forms::routes())
-        .merge(app::admin::team_forms::routes())
+        .merge(app::admin::posts::routes())
+        .merge(app::admin::team_posts::routes())
         .merge(app::export::download::routes())
-        .merge(app::redaction::forms::routes())
+        .merge(app::redaction::posts::routes())
         .leptos_routes_with_context(&state, routes, page_context.clone(), move || {
             shell(leptos_options.clone())
         })
@@ -85,7 +85,7 @@ pub async fn build(
         >(page_context, shell))
         .layer(middleware::from_fn_with_state(
             state.clone(),
-            app::forms::reject_cross_site_requests,
+            app::form_posts::reject_cross_site_requests,
         ))
         .merge(crate::ops::health_routes());
     let router = crate::ops::wrap(app, &state, &config.operations).with_state(state.clone());

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use super::view::{FilterChoices, FilterChoicesSelected};
+use super::data::{FilterChoices, FilterChoicesSelected};
 use crate::components::RadioOption;
 use crate::error::AppError;
 use domain::participants::ExperienceBand;

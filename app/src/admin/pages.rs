@@ -2,12 +2,12 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use super::api::{
+use super::data::*;
+use super::likert::{Distribution, GroupDistribution, LikertItem};
+use super::loaders::{
     load_admin_home, load_answers, load_audit_log, load_dashboard, load_likert, load_response,
     load_responses, load_second_factor, load_setup, load_sign_in, load_two_factor_setup,
 };
-use super::likert::{Distribution, GroupDistribution, LikertItem};
-use super::view::*;
 use crate::components::{ErrorSummary, StaffNav, TextInput, field_error, when_loaded};
 
 #[component]

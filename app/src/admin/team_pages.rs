@@ -4,8 +4,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use super::api::{load_invite, load_remove_member, load_team};
-use super::view::{Invitation, TeamMember};
+use super::data::{Invitation, TeamMember};
+use super::loaders::{load_invite, load_remove_member, load_team};
 use crate::components::StaffNav;
 use crate::components::{ErrorSummary, TextInput, field_error, when_loaded};
 

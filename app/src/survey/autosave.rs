@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 
-use super::api::save_fields;
+use super::loaders::save_fields;
 
 const PAUSE_BEFORE_SAVING: Duration = Duration::from_millis(700);
 

@@ -6,9 +6,9 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 
-use super::view::*;
+use super::data::*;
 use crate::error::AppError;
-use crate::forms::RejectedForm;
+use crate::form_posts::RejectedForm;
 use crate::state::AppState;
 use domain::answer::{AnswerError, ValidAnswer, describe_answer};
 use domain::journey::{

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::view::StepFrame;
+use super::data::StepFrame;
 use crate::components::{BackLink, Progress};
 
 /// The top of every survey step: back link and progress.

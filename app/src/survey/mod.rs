@@ -1,14 +1,14 @@
 //! The participant's journey: consent, the study's pages, check your answers, submit.
 
-pub mod api;
 mod autosave;
+pub mod data;
 mod frame;
+pub mod loaders;
 pub mod pages;
-pub mod view;
 
 #[cfg(feature = "ssr")]
 pub mod flow;
 #[cfg(feature = "ssr")]
-pub mod forms;
+pub mod posts;
 #[cfg(feature = "ssr")]
 pub mod withdrawal;

@@ -2,10 +2,10 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use super::api::{load_consent, load_landing, load_step, load_withdrawal};
 use super::autosave::{AutosaveStatus, FieldSaver};
+use super::data::*;
 use super::frame::{ResumeLink, StepHeader};
-use super::view::*;
+use super::loaders::{load_consent, load_landing, load_step, load_withdrawal};
 use crate::components::{
     ErrorSummary, Prose, TextInput, field_error, textarea_content, when_loaded,
 };

@@ -9,9 +9,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
 use domain::audit::{Actor, AuditAction};
 
-use super::view::WithdrawalView;
+use super::data::WithdrawalView;
 use crate::error::AppError;
-use crate::forms::{RejectedForm, fields_named, render_rejected, render_with_context};
+use crate::form_posts::{RejectedForm, fields_named, render_rejected, render_with_context};
 use crate::state::AppState;
 use domain::private_link::WITHDRAWAL_PURPOSE;
 use domain::secret_token::HandCode;

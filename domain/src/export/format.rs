@@ -150,16 +150,18 @@ impl ExportFormat {
     }
 
     /// What comes before the first participant.
-    pub(super) fn opening(self, cx: &Context<'_>) -> String {
+    pub(super) fn opening(self, context: &Context<'_>) -> String {
         match self {
-            Self::CsvWide | Self::CsvSpss => wide_header(&cx.variables),
-            Self::CsvExcel => format!("{UTF8_BOM}{}", wide_header(&cx.variables)),
+            Self::CsvWide | Self::CsvSpss => wide_header(&context.variables),
+            Self::CsvExcel => format!("{UTF8_BOM}{}", wide_header(&context.variables)),
             Self::CsvLong => record([PARTICIPANT_COLUMN, SUBMITTED_COLUMN, "question", "value"]),
-            Self::CodebookCsv => codebook::csv(cx.study, &cx.variables, cx.options),
-            Self::CodebookMarkdown => codebook::markdown(cx.study, &cx.variables, cx.options),
-            Self::SpssSyntax => syntax::spss(cx),
-            Self::RScript => syntax::r(cx),
-            Self::Json => json::opening(cx.study, cx.options),
+            Self::CodebookCsv => codebook::csv(context.study, &context.variables, context.options),
+            Self::CodebookMarkdown => {
+                codebook::markdown(context.study, &context.variables, context.options)
+            }
+            Self::SpssSyntax => syntax::spss(context),
+            Self::RScript => syntax::r(context),
+            Self::Json => json::opening(context.study, context.options),
             Self::Qdpx | Self::RedactionLog | Self::Xlsx => String::new(),
         }
     }
@@ -167,15 +169,15 @@ impl ExportFormat {
     /// One participant's part; `first` for the first participant written.
     pub(super) fn participant(
         self,
-        cx: &Context<'_>,
+        context: &Context<'_>,
         response: &SubmittedResponse,
         first: bool,
     ) -> String {
         match self {
-            Self::CsvWide | Self::CsvExcel => wide_row(cx, response, false),
-            Self::CsvSpss => wide_row(cx, response, true),
-            Self::CsvLong => long_rows(cx, response),
-            Self::Json => json::response(&cx.variables, response, cx.options, first),
+            Self::CsvWide | Self::CsvExcel => wide_row(context, response, false),
+            Self::CsvSpss => wide_row(context, response, true),
+            Self::CsvLong => long_rows(context, response),
+            Self::Json => json::response(&context.variables, response, context.options, first),
             Self::CodebookCsv
             | Self::CodebookMarkdown
             | Self::SpssSyntax
@@ -209,21 +211,21 @@ pub(super) fn day(response: &SubmittedResponse) -> String {
 }
 
 pub(super) fn answer<'r>(
-    cx: &Context<'_>,
+    context: &Context<'_>,
     response: &'r SubmittedResponse,
     variable: &Variable<'_>,
 ) -> Cow<'r, str> {
     let stored = response.answers.get(variable.id()).map(String::as_str);
-    variable.cell(stored, cx.options)
+    variable.cell(stored, context.options)
 }
 
-fn wide_row(cx: &Context<'_>, response: &SubmittedResponse, one_line: bool) -> String {
+fn wide_row(context: &Context<'_>, response: &SubmittedResponse, one_line: bool) -> String {
     let name = participant_name(response.participant_number);
     let day = day(response);
-    let cells: Vec<_> = cx
+    let cells: Vec<_> = context
         .variables
         .iter()
-        .map(|v| answer(cx, response, v))
+        .map(|v| answer(context, response, v))
         .map(|cell| {
             if one_line && cell.contains(['\r', '\n']) {
                 Cow::Owned(cell.replace("\r\n", " ").replace(['\r', '\n'], " "))
@@ -236,12 +238,12 @@ fn wide_row(cx: &Context<'_>, response: &SubmittedResponse, one_line: bool) -> S
     record(leading.into_iter().chain(cells.iter().map(AsRef::as_ref)))
 }
 
-fn long_rows(cx: &Context<'_>, response: &SubmittedResponse) -> String {
+fn long_rows(context: &Context<'_>, response: &SubmittedResponse) -> String {
     let name = participant_name(response.participant_number);
     let day = day(response);
     let mut rows = String::new();
-    for variable in &cx.variables {
-        let cell = answer(cx, response, variable);
+    for variable in &context.variables {
+        let cell = answer(context, response, variable);
         push_record(&mut rows, [&name, &day, variable.id(), cell.as_ref()]);
     }
     rows
@@ -279,13 +281,15 @@ mod tests {
 
     fn export(format: ExportFormat, options: ExportOptions) -> String {
         let study = sam();
-        let cx = Context {
+        let context = Context {
             study: &study,
             variables: variables(&study),
             options,
             redactions: Default::default(),
         };
-        format.opening(&cx) + &format.participant(&cx, &response(), true) + format.closing()
+        format.opening(&context)
+            + &format.participant(&context, &response(), true)
+            + format.closing()
     }
 
     fn read_back(text: &str) -> Vec<BTreeMap<String, String>> {
@@ -381,15 +385,15 @@ mod tests {
         assert_eq!(value["responses"][0]["answers"]["experience"], "1-2-years");
         assert_eq!(value["responses"][0]["answers"]["r1"], "=cmd|' /C calc'!A0");
         let study = sam();
-        let cx = Context {
+        let context = Context {
             study: &study,
             variables: variables(&study),
             options: ExportOptions::default(),
             redactions: Default::default(),
         };
-        let two = ExportFormat::Json.opening(&cx)
-            + &ExportFormat::Json.participant(&cx, &response(), true)
-            + &ExportFormat::Json.participant(&cx, &response(), false)
+        let two = ExportFormat::Json.opening(&context)
+            + &ExportFormat::Json.participant(&context, &response(), true)
+            + &ExportFormat::Json.participant(&context, &response(), false)
             + ExportFormat::Json.closing();
         let value: serde_json::Value = serde_json::from_str(&two).unwrap();
         assert_eq!(value["responses"].as_array().unwrap().len(), 2);

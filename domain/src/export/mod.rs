@@ -65,7 +65,7 @@ pub async fn write_export(
     sink: &mut impl ExportSink,
     progress: &mut (dyn FnMut(u64) + Send),
 ) -> Result<u64, ExportError> {
-    let cx = format::Context {
+    let context = format::Context {
         study,
         variables: variables(study),
         options,
@@ -76,19 +76,19 @@ pub async fn write_export(
         },
     };
     match format {
-        ExportFormat::Qdpx => return qdpx::write(storage, &cx, sink, progress).await,
-        ExportFormat::RedactionLog => return redaction_log::write(storage, &cx, sink).await,
-        ExportFormat::Xlsx => return xlsx::write(storage, &cx, sink, progress).await,
+        ExportFormat::Qdpx => return qdpx::write(storage, &context, sink, progress).await,
+        ExportFormat::RedactionLog => return redaction_log::write(storage, &context, sink).await,
+        ExportFormat::Xlsx => return xlsx::write(storage, &context, sink, progress).await,
         _ => {}
     }
-    sink.write(format.opening(&cx).into_bytes()).await?;
+    sink.write(format.opening(&context).into_bytes()).await?;
     let mut written = 0;
     if format.reads_responses() {
-        let mut participants = std::pin::pin!(redacted_responses(storage, &cx));
+        let mut participants = std::pin::pin!(redacted_responses(storage, &context));
         while let Some(response) = participants.try_next().await? {
             sink.write(
                 format
-                    .participant(&cx, &response, written == 0)
+                    .participant(&context, &response, written == 0)
                     .into_bytes(),
             )
             .await?;
@@ -104,12 +104,12 @@ pub async fn write_export(
 /// The study's submitted responses, streamed, with accepted findings replaced by descriptors.
 fn redacted_responses<'a>(
     storage: &'a Storage,
-    cx: &'a format::Context<'a>,
+    context: &'a format::Context<'a>,
 ) -> impl Stream<Item = Result<SubmittedResponse, StorageError>> + Send + 'a {
     storage
-        .submitted_responses(&cx.study.slug)
+        .submitted_responses(&context.study.slug)
         .map_ok(|mut response| {
-            cx.redactions.apply(&mut response);
+            context.redactions.apply(&mut response);
             response
         })
 }

@@ -22,12 +22,12 @@ const COLUMNS: [&str; 9] = [
 
 pub(super) async fn write(
     storage: &Storage,
-    cx: &Context<'_>,
+    context: &Context<'_>,
     sink: &mut impl ExportSink,
 ) -> Result<u64, ExportError> {
     sink.write(record(COLUMNS).into_bytes()).await?;
     let findings = storage
-        .redactions(&cx.study.slug, &RedactionStatus::ALL, i64::MAX)
+        .redactions(&context.study.slug, &RedactionStatus::ALL, i64::MAX)
         .await?;
     for finding in &findings {
         let decided_on = finding.decided_at.map(day_of).unwrap_or_default();

@@ -29,8 +29,8 @@ fn spss_level(measure: Measure) -> &'static str {
     }
 }
 
-pub fn spss(cx: &Context<'_>) -> String {
-    let csv = ExportFormat::CsvSpss.file_name(&cx.study.slug);
+pub fn spss(context: &Context<'_>) -> String {
+    let csv = ExportFormat::CsvSpss.file_name(&context.study.slug);
     let mut text = format!(
         "* Encoding: UTF-8.\n\
          * Reads {csv} (the CSV export for SPSS) with its labels. Study {} version {}; {}.\n\
@@ -38,23 +38,23 @@ pub fn spss(cx: &Context<'_>) -> String {
          GET DATA\n  /TYPE=TXT\n  /FILE={}\n  /ENCODING='UTF8'\n  /ARRANGEMENT=DELIMITED\n  \
          /DELCASE=LINE\n  /FIRSTCASE=2\n  /DELIMITERS=','\n  /QUALIFIER='\"'\n  /VARIABLES=\n    \
          {PARTICIPANT_COLUMN} A16\n    {SUBMITTED_COLUMN} A10\n",
-        cx.study.slug,
-        cx.study.version,
-        cx.options.describe(),
+        context.study.slug,
+        context.study.version,
+        context.options.describe(),
         spss_string(&csv),
     );
-    for variable in &cx.variables {
+    for variable in &context.variables {
         text.push_str(&format!(
             "    {} {}\n",
             variable.id(),
-            spss_format(variable, cx.options)
+            spss_format(variable, context.options)
         ));
     }
     text.push_str(".\nVARIABLE LABELS\n");
     text.push_str(&format!(
         "  {PARTICIPANT_COLUMN} 'Participant'\n  /{SUBMITTED_COLUMN} 'Day submitted (YYYY-MM-DD)'\n"
     ));
-    for variable in &cx.variables {
+    for variable in &context.variables {
         text.push_str(&format!(
             "  /{} {}\n",
             variable.id(),
@@ -62,16 +62,16 @@ pub fn spss(cx: &Context<'_>) -> String {
         ));
     }
     text.push_str(".\n");
-    let labelled: Vec<_> = cx
+    let labelled: Vec<_> = context
         .variables
         .iter()
-        .map(|v| (v, v.value_labels(cx.options)))
+        .map(|v| (v, v.value_labels(context.options)))
         .filter(|(_, labels)| !labels.is_empty())
         .collect();
     if !labelled.is_empty() {
         text.push_str("VALUE LABELS\n");
         for (i, (variable, labels)) in labelled.iter().enumerate() {
-            let numeric = variable.is_numeric(cx.options);
+            let numeric = variable.is_numeric(context.options);
             let pairs: Vec<String> = labels
                 .iter()
                 .map(|(value, label)| {
@@ -92,11 +92,11 @@ pub fn spss(cx: &Context<'_>) -> String {
     text.push_str(&format!(
         "  {PARTICIPANT_COLUMN} {SUBMITTED_COLUMN} (NOMINAL)\n"
     ));
-    for variable in &cx.variables {
+    for variable in &context.variables {
         text.push_str(&format!(
             "  /{} ({})\n",
             variable.id(),
-            spss_level(variable.measure(cx.options))
+            spss_level(variable.measure(context.options))
         ));
     }
     text.push_str(".\nEXECUTE.\n");
@@ -118,8 +118,8 @@ fn r_vector(items: impl IntoIterator<Item = String>) -> String {
     format!("c({})", items.into_iter().collect::<Vec<_>>().join(", "))
 }
 
-pub fn r(cx: &Context<'_>) -> String {
-    let csv = ExportFormat::CsvWide.file_name(&cx.study.slug);
+pub fn r(context: &Context<'_>) -> String {
+    let csv = ExportFormat::CsvWide.file_name(&context.study.slug);
     let name = "answers";
     let mut text = format!(
         "# Reads {csv} (the wide CSV export) with labelled factors. Study {} version {}; {}.\n\
@@ -128,16 +128,16 @@ pub fn r(cx: &Context<'_>) -> String {
          na.strings = \"\", check.names = FALSE, colClasses = \"character\")\n\
          # The export put a ' before text that began like a spreadsheet formula; take it off again.\n\
          {name}[] <- lapply({name}, function(x) sub(\"^'([-=+@\\t\\r])\", \"\\\\1\", x))\n",
-        cx.study.slug,
-        cx.study.version,
-        cx.options.describe(),
-        ExportFormat::RScript.file_name(&cx.study.slug),
+        context.study.slug,
+        context.study.version,
+        context.options.describe(),
+        ExportFormat::RScript.file_name(&context.study.slug),
         r_string(&csv),
     );
-    for variable in &cx.variables {
+    for variable in &context.variables {
         let column = format!("{name}[[{}]]", r_string(variable.id()));
-        let labels = variable.value_labels(cx.options);
-        let ordered = variable.measure(cx.options) == Measure::Ordinal;
+        let labels = variable.value_labels(context.options);
+        let ordered = variable.measure(context.options) == Measure::Ordinal;
         if !labels.is_empty() {
             text.push_str(&format!(
                 "{column} <- factor({column}, levels = {}, labels = {}, ordered = {})\n",
@@ -145,7 +145,7 @@ pub fn r(cx: &Context<'_>) -> String {
                 r_vector(labels.iter().map(|(_, l)| r_string(l))),
                 if ordered { "TRUE" } else { "FALSE" },
             ));
-        } else if variable.is_numeric(cx.options) {
+        } else if variable.is_numeric(context.options) {
             text.push_str(&format!("{column} <- as.integer({column})\n"));
         }
         text.push_str(&format!(

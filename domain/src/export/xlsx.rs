@@ -30,7 +30,7 @@ fn xlsx_error(error: XlsxError) -> ExportError {
 
 pub(super) async fn write(
     storage: &Storage,
-    cx: &Context<'_>,
+    context: &Context<'_>,
     sink: &mut impl ExportSink,
     progress: &mut (dyn FnMut(u64) + Send),
 ) -> Result<u64, ExportError> {
@@ -41,16 +41,16 @@ pub(super) async fn write(
     sheet.set_name(RESPONSES_SHEET).map_err(xlsx_error)?;
     let header = [PARTICIPANT_COLUMN, SUBMITTED_COLUMN]
         .into_iter()
-        .chain(cx.variables.iter().map(|v| v.id()));
+        .chain(context.variables.iter().map(|v| v.id()));
     write_strings(sheet, 0, header)?;
     let mut written = 0;
-    let mut participants = std::pin::pin!(super::redacted_responses(storage, cx));
+    let mut participants = std::pin::pin!(super::redacted_responses(storage, context));
     while let Some(response) = participants.try_next().await? {
         written += 1;
-        write_response(sheet, row_number(written)?, cx, &response)?;
+        write_response(sheet, row_number(written)?, context, &response)?;
         progress(written);
     }
-    write_codebook(workbook.add_worksheet(), cx)?;
+    write_codebook(workbook.add_worksheet(), context)?;
     let file = tokio::task::spawn_blocking(move || save(workbook))
         .await
         .map_err(std::io::Error::other)??;
@@ -108,19 +108,19 @@ fn write_strings<'a>(
 fn write_response(
     sheet: &mut Worksheet,
     row: u32,
-    cx: &Context<'_>,
+    context: &Context<'_>,
     response: &SubmittedResponse,
 ) -> Result<(), ExportError> {
     let name = participant_name(response.participant_number);
     write_strings(sheet, row, [name.as_str(), &day(response)])?;
-    for (column, variable) in (2u16..).zip(&cx.variables) {
-        let cell = answer(cx, response, variable);
+    for (column, variable) in (2u16..).zip(&context.variables) {
+        let cell = answer(context, response, variable);
         // An unanswered question stays an empty cell, as in the CSV.
         if cell.is_empty() {
             continue;
         }
         let number = variable
-            .is_numeric(cx.options)
+            .is_numeric(context.options)
             .then(|| cell.parse::<f64>().ok())
             .flatten();
         match number {
@@ -135,10 +135,14 @@ fn write_response(
     Ok(())
 }
 
-fn write_codebook(sheet: &mut Worksheet, cx: &Context<'_>) -> Result<(), ExportError> {
+fn write_codebook(sheet: &mut Worksheet, context: &Context<'_>) -> Result<(), ExportError> {
     sheet.set_name(CODEBOOK_SHEET).map_err(xlsx_error)?;
     write_strings(sheet, 0, codebook::COLUMNS)?;
-    for (row, cells) in (1u32..).zip(codebook::rows(cx.study, &cx.variables, cx.options)) {
+    for (row, cells) in (1u32..).zip(codebook::rows(
+        context.study,
+        &context.variables,
+        context.options,
+    )) {
         write_strings(sheet, row, cells.iter().map(String::as_str))?;
     }
     Ok(())

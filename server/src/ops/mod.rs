@@ -32,7 +32,7 @@ pub fn wrap(
             limits,
             limits::limit_clients,
         ))
-        .layer(RequestBodyLimitLayer::new(app::forms::FORM_BODY_LIMIT))
+        .layer(RequestBodyLimitLayer::new(app::form_posts::FORM_BODY_LIMIT))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             timeout,

@@ -298,19 +298,28 @@ async fn every_researcher_route_checks_the_session_and_the_role() {
         format!("/admin/studies/sam/responses/{id}/delete"),
     ];
     let research_functions = [
-        (app::admin::api::LoadDashboard::PATH, "study=sam".to_owned()),
         (
-            app::admin::api::LoadAnswers::PATH,
+            app::admin::loaders::LoadDashboard::PATH,
+            "study=sam".to_owned(),
+        ),
+        (
+            app::admin::loaders::LoadAnswers::PATH,
             "study=sam&question=r2".to_owned(),
         ),
-        (app::admin::api::LoadLikert::PATH, "study=sam".to_owned()),
-        (app::admin::api::LoadResponses::PATH, "study=sam".to_owned()),
         (
-            app::admin::api::LoadResponse::PATH,
+            app::admin::loaders::LoadLikert::PATH,
+            "study=sam".to_owned(),
+        ),
+        (
+            app::admin::loaders::LoadResponses::PATH,
+            "study=sam".to_owned(),
+        ),
+        (
+            app::admin::loaders::LoadResponse::PATH,
             format!("study=sam&id={id}"),
         ),
     ];
-    let owner_only = ("/admin/audit", app::admin::api::LoadAuditLog::PATH);
+    let owner_only = ("/admin/audit", app::admin::loaders::LoadAuditLog::PATH);
     let call = |path: &'static str, body: String, cookie: Option<String>| {
         let mut request = app
             .client

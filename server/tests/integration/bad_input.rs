@@ -165,7 +165,7 @@ async fn an_oversized_body_is_refused() {
     let (app, token) = started().await;
     // Just over the limit: the server answers 413 and closes without reading the rest, and a much
     // larger body could still be being written then (a broken pipe instead of the answer).
-    let body = format!("r1={}", "a".repeat(app::forms::FORM_BODY_LIMIT)).into_bytes();
+    let body = format!("r1={}", "a".repeat(app::form_posts::FORM_BODY_LIMIT)).into_bytes();
     let response = app.post_raw(&format!("/r/{token}/sam"), FORM, body).await;
     assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
     assert_unchanged(&app, &token).await;
@@ -228,7 +228,7 @@ async fn a_mistyped_experience_shows_the_page_again_with_what_was_typed() {
 }
 
 fn save_fields_url(app: &TestApp) -> String {
-    app.url(app::survey::api::SaveFields::PATH)
+    app.url(app::survey::loaders::SaveFields::PATH)
 }
 
 async fn autosave(

@@ -124,7 +124,7 @@ async fn hsts_is_sent_when_the_site_is_served_over_https() {
 async fn oversized_bodies_are_refused_before_they_are_read_whole() {
     let app = TestApp::spawn().await;
     let token = app.consent().await;
-    let huge = vec![b'a'; app::forms::FORM_BODY_LIMIT + 1];
+    let huge = vec![b'a'; app::form_posts::FORM_BODY_LIMIT + 1];
     let response = app
         .post_raw(
             &format!("/r/{token}/sam"),

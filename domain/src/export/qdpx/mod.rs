@@ -171,10 +171,10 @@ fn is_text(variable: &Variable<'_>) -> bool {
 }
 
 /// The REFI-QDA type of a case variable: whole numbers for Likert points and exact months.
-fn variable_type(variable: &Variable<'_>, cx: &Context<'_>) -> &'static str {
+fn variable_type(variable: &Variable<'_>, context: &Context<'_>) -> &'static str {
     match variable.question.kind {
         QuestionKind::Likert { .. } => "Integer",
-        QuestionKind::Duration if cx.options.exact_experience => "Integer",
+        QuestionKind::Duration if context.options.exact_experience => "Integer",
         _ => "Text",
     }
 }
@@ -215,19 +215,19 @@ struct Repeated<'c> {
 }
 
 impl<'c> Repeated<'c> {
-    fn new(cx: &'c Context<'c>) -> Self {
-        let guids = Guids::of_study(&cx.study.slug);
-        let case_variables = cx
+    fn new(context: &'c Context<'c>) -> Self {
+        let guids = Guids::of_study(&context.study.slug);
+        let case_variables = context
             .variables
             .iter()
             .filter(|v| !is_text(v))
             .map(|variable| CaseVariable {
                 variable,
                 guid: guids.variable(variable.id()),
-                kind: variable_type(variable, cx),
+                kind: variable_type(variable, context),
             })
             .collect();
-        let texts = cx
+        let texts = context
             .variables
             .iter()
             .filter(|v| is_text(v))
@@ -255,20 +255,20 @@ fn push_all(out: &mut String, parts: &[&str]) {
 
 pub(super) async fn write(
     storage: &Storage,
-    cx: &Context<'_>,
+    context: &Context<'_>,
     sink: &mut impl ExportSink,
     progress: &mut (dyn FnMut(u64) + Send),
 ) -> Result<u64, ExportError> {
-    let repeated = Repeated::new(cx);
+    let repeated = Repeated::new(context);
     let mut zip = ZipStream::new(Vec::new());
     let mut records = Records::new()?;
     // Whose answers each text question has, for the sets' members: 16 bytes a source.
     let mut answered: Vec<Vec<Uuid>> = vec![Vec::new(); repeated.texts.len()];
     let mut written = 0;
     {
-        let mut participants = std::pin::pin!(super::redacted_responses(storage, cx));
+        let mut participants = std::pin::pin!(super::redacted_responses(storage, context));
         while let Some(response) = participants.try_next().await? {
-            let record = ParticipantRecord::of(&repeated, cx, &response);
+            let record = ParticipantRecord::of(&repeated, context, &response);
             for source in &record.sources {
                 let text = &response.answers[repeated.texts[source.question].variable.id()];
                 answered[source.question].push(source.guid);
@@ -286,7 +286,7 @@ pub(super) async fn write(
         }
     }
     let sets_plan = sets_plan(&repeated);
-    let mut parts = vec![Part::text(project_opening(cx, &repeated))];
+    let mut parts = vec![Part::text(project_opening(context, &repeated))];
     if written > 0 {
         let (file, cases, sources) = records.finish()?;
         let second = file.try_clone()?;
@@ -309,7 +309,7 @@ pub(super) async fn write(
         member: 0,
     };
     parts.push(Part::made(sets(), Checksum::of(sets())?));
-    parts.push(Part::text(project_closing(cx)));
+    parts.push(Part::text(project_closing(context)));
     write_project(&mut zip, parts, sink).await?;
     sink.write(zip.finish()?).await?;
     sink.finish().await?;
@@ -446,11 +446,11 @@ async fn write_project(
 }
 
 /// The project element's opening, the CodeBook and the Variables: everything before the Cases.
-fn project_opening(cx: &Context<'_>, repeated: &Repeated<'_>) -> String {
+fn project_opening(context: &Context<'_>, repeated: &Repeated<'_>) -> String {
     let mut xml_text = format!(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n\
          <Project xmlns=\"urn:QDA-XML:project:1.0\" name=\"{}\" origin=\"Vignette studies\">\n",
-        xml(&cx.study.title),
+        xml(&context.study.title),
     );
     xml_text.push_str(&code_book(repeated));
     xml_text.push_str(&variables(repeated));
@@ -503,12 +503,12 @@ fn variables(repeated: &Repeated<'_>) -> String {
     xml_text
 }
 
-fn project_closing(cx: &Context<'_>) -> String {
+fn project_closing(context: &Context<'_>) -> String {
     let description = format!(
         "Study {} version {}; {}.",
-        cx.study.slug,
-        cx.study.version,
-        cx.options.describe()
+        context.study.slug,
+        context.study.version,
+        context.options.describe()
     );
     format!(
         "<Description>{}</Description>\n</Project>\n",

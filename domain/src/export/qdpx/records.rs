@@ -55,7 +55,11 @@ impl SourceRecord {
 }
 
 impl ParticipantRecord {
-    pub fn of(repeated: &Repeated<'_>, cx: &Context<'_>, response: &SubmittedResponse) -> Self {
+    pub fn of(
+        repeated: &Repeated<'_>,
+        context: &Context<'_>,
+        response: &SubmittedResponse,
+    ) -> Self {
         let number = response.participant_number;
         let number_text = number.to_string();
         let guids = &repeated.guids;
@@ -66,7 +70,7 @@ impl ParticipantRecord {
                 let stored = response.answers.get(case_variable.variable.id());
                 let cell = case_variable
                     .variable
-                    .cell(stored.map(String::as_str), cx.options);
+                    .cell(stored.map(String::as_str), context.options);
                 cell.into_owned()
             })
             .collect();

@@ -16,7 +16,7 @@ use crate::auth::{
     after_sign_in, with_next,
 };
 use crate::error::AppError;
-use crate::forms::{RejectedForm, fields_named, render_rejected, render_with_context};
+use crate::form_posts::{RejectedForm, fields_named, render_rejected, render_with_context};
 use crate::state::AppState;
 use domain::accounts::two_factor::{RECOVERY_CODES, RECOVERY_PURPOSE, SecondFactor, TotpSecret};
 use domain::accounts::{AccountError, Email, NewPassword, check_password, hash_password};

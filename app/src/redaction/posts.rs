@@ -11,7 +11,7 @@ use domain::audit::{Actor, AuditAction};
 
 use crate::auth::Researcher;
 use crate::error::AppError;
-use crate::forms::{RejectedForm, fields_named, render_rejected};
+use crate::form_posts::{RejectedForm, fields_named, render_rejected};
 use crate::state::AppState;
 use domain::export::participant_name;
 use domain::redaction::apply::locate;

@@ -2,36 +2,36 @@
 
 use leptos::prelude::*;
 
-use super::view::{EraseView, RedactionQueueView};
+use super::data::{EraseView, RedactionQueueView};
 
 #[server]
 pub async fn load_redaction_queue(
     study: String,
     done: Option<String>,
 ) -> Result<RedactionQueueView, ServerFnError> {
-    server::queue(&study, done.as_deref())
+    load::queue(&study, done.as_deref())
         .await
         .map_err(crate::auth::signed_in_or_redirect)
 }
 
 #[server]
 pub async fn load_erase_confirmation(study: String) -> Result<EraseView, ServerFnError> {
-    server::erase_confirmation(&study)
+    load::erase_confirmation(&study)
         .await
         .map_err(crate::auth::signed_in_or_redirect)
 }
 
 #[cfg(feature = "ssr")]
-pub(crate) mod server {
+pub(crate) mod load {
     use leptos::prelude::use_context;
 
-    use super::super::view::{
+    use super::super::data::{
         EditedFinding, EraseView, FindingView, RedactionCounts, RedactionQueueView,
     };
     use crate::auth::{Researcher, in_server_fn};
     use crate::components::StaffBar;
     use crate::error::AppError;
-    use crate::forms::RejectedForm;
+    use crate::form_posts::RejectedForm;
     use domain::export::participant_name;
     use domain::redaction::detect::Detector;
     use domain::storage::{RedactionRecord, RedactionStatus, Storage};

@@ -9,12 +9,12 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
 use domain::audit::{Actor, AuditAction};
 
-use super::forms::start_session;
-use super::view::Invitation;
+use super::data::Invitation;
+use super::posts::start_session;
 use crate::auth::Owner;
 use crate::auth::session::stage_after_password;
 use crate::error::AppError;
-use crate::forms::{RejectedForm, fields_named, render_rejected, render_with_context};
+use crate::form_posts::{RejectedForm, fields_named, render_rejected, render_with_context};
 use crate::state::AppState;
 use domain::accounts::{AccountError, Email, NewPassword, Role, hash_password};
 use domain::secret_token::SecretToken;

@@ -11,7 +11,7 @@ use axum::routing::{get, post};
 
 use super::flow::*;
 use crate::error::AppError;
-use crate::forms::{FORM_BODY_LIMIT, RejectedForm, parse_form, render_rejected};
+use crate::form_posts::{FORM_BODY_LIMIT, RejectedForm, parse_form, render_rejected};
 use crate::state::AppState;
 use domain::events::Event;
 use domain::journey::*;

@@ -6,47 +6,45 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use crate::auth::signed_in_or_redirect;
 
-use super::view::{
+use super::data::{
     AdminHome, AnswersView, AuditView, DashboardView, InviteView, LikertView, RemoveMemberView,
     ResponseView, ResponsesView, SecondFactorView, SetupView, SignInView, TeamView, TwoFactorStep,
 };
 
 #[server]
 pub async fn load_sign_in(next: Option<String>) -> Result<SignInView, ServerFnError> {
-    Ok(server::sign_in(next).await)
+    Ok(load::sign_in(next).await)
 }
 
 #[server]
 pub async fn load_second_factor(next: Option<String>) -> Result<SecondFactorView, ServerFnError> {
-    server::second_factor(next)
+    load::second_factor(next)
         .await
         .map_err(signed_in_or_redirect)
 }
 
 #[server]
 pub async fn load_two_factor_setup() -> Result<TwoFactorStep, ServerFnError> {
-    server::two_factor_setup()
+    load::two_factor_setup()
         .await
         .map_err(signed_in_or_redirect)
 }
 
 #[server]
 pub async fn load_setup(token: String) -> Result<SetupView, ServerFnError> {
-    server::setup(token)
+    load::setup(token)
         .await
         .map_err(|e| e.into_server_fn_error())
 }
 
 #[server]
 pub async fn load_admin_home() -> Result<AdminHome, ServerFnError> {
-    server::home().await.map_err(signed_in_or_redirect)
+    load::home().await.map_err(signed_in_or_redirect)
 }
 
 #[server]
 pub async fn load_dashboard(study: String) -> Result<DashboardView, ServerFnError> {
-    server::dashboard(&study)
-        .await
-        .map_err(signed_in_or_redirect)
+    load::dashboard(&study).await.map_err(signed_in_or_redirect)
 }
 
 #[server]
@@ -57,13 +55,13 @@ pub async fn load_answers(
     role: Option<String>,
     band: Option<String>,
 ) -> Result<AnswersView, ServerFnError> {
-    let query = server::FilterQuery {
+    let query = load::FilterQuery {
         setting,
         role,
         band,
         status: None,
     };
-    server::answers(&study, &question, query)
+    load::answers(&study, &question, query)
         .await
         .map_err(signed_in_or_redirect)
 }
@@ -78,40 +76,40 @@ pub async fn load_responses(
     page: Option<String>,
     deleted: Option<String>,
 ) -> Result<ResponsesView, ServerFnError> {
-    let query = server::FilterQuery {
+    let query = load::FilterQuery {
         setting,
         role,
         band,
         status,
     };
-    server::responses(&study, query, page, deleted.is_some())
+    load::responses(&study, query, page, deleted.is_some())
         .await
         .map_err(signed_in_or_redirect)
 }
 
 #[server]
 pub async fn load_response(study: String, id: String) -> Result<ResponseView, ServerFnError> {
-    server::response(&study, &id)
+    load::response(&study, &id)
         .await
         .map_err(signed_in_or_redirect)
 }
 
 #[server]
 pub async fn load_likert(study: String) -> Result<LikertView, ServerFnError> {
-    server::likert(&study).await.map_err(signed_in_or_redirect)
+    load::likert(&study).await.map_err(signed_in_or_redirect)
 }
 
 /// The accounts, for owners to manage.
 #[server]
 pub async fn load_team(done: Option<String>) -> Result<TeamView, ServerFnError> {
-    server::team(done.as_deref())
+    load::team(done.as_deref())
         .await
         .map_err(signed_in_or_redirect)
 }
 
 #[server]
 pub async fn load_remove_member(id: String) -> Result<RemoveMemberView, ServerFnError> {
-    server::remove_member(&id)
+    load::remove_member(&id)
         .await
         .map_err(signed_in_or_redirect)
 }
@@ -119,7 +117,7 @@ pub async fn load_remove_member(id: String) -> Result<RemoveMemberView, ServerFn
 /// The page an invited person sets their password on.
 #[server]
 pub async fn load_invite(token: String) -> Result<InviteView, ServerFnError> {
-    server::invite(token)
+    load::invite(token)
         .await
         .map_err(|e| e.into_server_fn_error())
 }
@@ -127,24 +125,24 @@ pub async fn load_invite(token: String) -> Result<InviteView, ServerFnError> {
 /// The newest 500 audit log entries; owners only. Nothing in the app edits the log.
 #[server]
 pub async fn load_audit_log() -> Result<AuditView, ServerFnError> {
-    server::audit_log().await.map_err(signed_in_or_redirect)
+    load::audit_log().await.map_err(signed_in_or_redirect)
 }
 
 #[cfg(feature = "ssr")]
-pub(crate) mod server {
+pub(crate) mod load {
     use leptos::prelude::use_context;
 
+    use super::super::data::*;
     pub use super::super::filters::FilterQuery;
     use super::super::filters::{ResponseFilter, choice_options, filter_choices};
-    use super::super::forms::FreshRecoveryCodes;
     use super::super::likert::{Distribution, LikertItem, grouped};
-    use super::super::view::*;
+    use super::super::posts::FreshRecoveryCodes;
     use crate::auth::{
         AnySession, Owner, PendingSecondFactor, PendingTwoFactorSetup, Researcher, SignedIn,
         in_server_fn, is_staff_address,
     };
     use crate::error::AppError;
-    use crate::forms::RejectedForm;
+    use crate::form_posts::RejectedForm;
     use domain::accounts::two_factor::{TotpSecret, qr_code_svg};
     use domain::audit::{Actor, AuditAction};
     use domain::clock::day_of;

@@ -5,8 +5,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use super::api::{load_erase_confirmation, load_redaction_queue};
-use super::view::{EditedFinding, FindingView, RedactionQueueView};
+use super::data::{EditedFinding, FindingView, RedactionQueueView};
+use super::loaders::{load_erase_confirmation, load_redaction_queue};
 use crate::components::FieldError;
 use crate::components::StaffNav;
 use crate::components::{ErrorSummary, field_error, when_loaded};

@@ -3,18 +3,18 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
-use super::view::{ConsentView, LandingView, StepView, WithdrawalView};
+use super::data::{ConsentView, LandingView, StepView, WithdrawalView};
 
 #[server]
 pub async fn load_landing(study: Option<String>) -> Result<LandingView, ServerFnError> {
-    server::landing(study)
+    load::landing(study)
         .await
         .map_err(|e| e.into_server_fn_error())
 }
 
 #[server]
 pub async fn load_consent(study: String) -> Result<ConsentView, ServerFnError> {
-    server::consent(&study).map_err(|e| e.into_server_fn_error())
+    load::consent(&study).map_err(|e| e.into_server_fn_error())
 }
 
 #[server]
@@ -23,7 +23,7 @@ pub async fn load_step(
     step: String,
     return_to: Option<String>,
 ) -> Result<StepView, ServerFnError> {
-    server::step(&token, &step, return_to.as_deref())
+    load::step(&token, &step, return_to.as_deref())
         .await
         .map_err(|e| e.into_server_fn_error())
 }
@@ -35,7 +35,7 @@ pub async fn save_fields(
     step: String,
     fields: Vec<(String, String)>,
 ) -> Result<(), ServerFnError> {
-    server::save(&token, &step, &fields)
+    load::save(&token, &step, &fields)
         .await
         .map_err(|e| e.into_server_fn_error())
 }
@@ -43,19 +43,19 @@ pub async fn save_fields(
 /// The withdrawal page: the code form, or (after a right code) the confirmation.
 #[server]
 pub async fn load_withdrawal() -> Result<WithdrawalView, ServerFnError> {
-    Ok(server::withdrawal())
+    Ok(load::withdrawal())
 }
 
 #[cfg(feature = "ssr")]
-pub(crate) mod server {
+pub(crate) mod load {
     use leptos::prelude::use_context;
 
+    use super::super::data::*;
     use super::super::flow::*;
-    use super::super::view::*;
     use crate::context::{app_state, request_headers, site_url};
     use crate::cookies::cookie_value;
     use crate::error::AppError;
-    use crate::forms::RejectedForm;
+    use crate::form_posts::RejectedForm;
     use domain::journey::*;
 
     pub fn withdrawal() -> WithdrawalView {

@@ -4,6 +4,7 @@ use axum::extract::FromRef;
 use leptos::prelude::LeptosOptions;
 
 use crate::error::AppError;
+use domain::audit::{Actor, AuditAction};
 use domain::clock::Clock;
 use domain::events::Events;
 use domain::storage::Storage;
@@ -34,6 +35,19 @@ impl FromRef<AppState> for LeptosOptions {
 }
 
 impl AppState {
+    /// Writes an entry in the audit log, at the app clock's time.
+    pub async fn audit(
+        &self,
+        actor: Actor<'_>,
+        action: AuditAction,
+        detail: &str,
+    ) -> Result<(), AppError> {
+        self.storage
+            .audit(self.clock.now(), actor, action, detail)
+            .await?;
+        Ok(())
+    }
+
     /// The study at `slug`, or the page for an unknown study.
     pub fn study(&self, slug: &str) -> Result<Arc<Study>, AppError> {
         self.studies.get(slug).ok_or(AppError::UnknownStudy)

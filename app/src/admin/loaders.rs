@@ -351,9 +351,7 @@ pub(crate) mod load {
             filter.describe()
         );
         state
-            .storage
             .audit(
-                state.clock.now(),
                 Actor::Staff(&staff.record.email),
                 AuditAction::ViewedAnswers,
                 &detail,
@@ -417,9 +415,7 @@ pub(crate) mod load {
             .collect();
         let detail = format!("study {slug}, {}, page {page}", filter.describe());
         state
-            .storage
             .audit(
-                state.clock.now(),
                 Actor::Staff(&staff.record.email),
                 AuditAction::ViewedResponses,
                 &detail,
@@ -497,9 +493,7 @@ pub(crate) mod load {
             })
             .collect();
         state
-            .storage
             .audit(
-                state.clock.now(),
                 Actor::Staff(&staff.record.email),
                 AuditAction::ViewedResponse,
                 &format!("study {slug}, {label}"),

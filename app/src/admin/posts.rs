@@ -229,9 +229,7 @@ async fn check_second_factor(
         return Ok(wrong_code(&state, &headers, here, WRONG_CODE, &next).await);
     };
     state
-        .storage
         .audit(
-            state.clock.now(),
             Actor::Staff(&staff.record.email),
             AuditAction::SignedIn,
             &how,
@@ -318,9 +316,7 @@ async fn set_up_two_factor(
         .enable_two_factor(&staff.record.id, &secret.to_base32(), step, &hashes)
         .await?;
     state
-        .storage
         .audit(
-            state.clock.now(),
             Actor::Staff(&staff.record.email),
             AuditAction::TwoFactorSetUp,
             "",
@@ -352,9 +348,7 @@ async fn sign_out(
             .delete_session(&staff.token.storage_hash())
             .await?;
         state
-            .storage
             .audit(
-                state.clock.now(),
                 Actor::Staff(&staff.record.email),
                 AuditAction::SignedOut,
                 "",
@@ -412,9 +406,7 @@ async fn set_up_owner(
         Err(other) => return Err(other.into()),
     };
     state
-        .storage
         .audit(
-            state.clock.now(),
             Actor::Staff(email.as_str()),
             AuditAction::AccountCreated,
             "first owner, from the setup link",
@@ -445,9 +437,7 @@ async fn delete_response(
         |n| format!("P{n}"),
     );
     state
-        .storage
         .audit(
-            state.clock.now(),
             Actor::Staff(&staff.record.email),
             AuditAction::DeletedResponse,
             &format!("study {slug}, {who}"),

@@ -118,9 +118,7 @@ async fn reset_member_two_factor(
         .ok_or(AppError::UnknownAccount)?;
     state.storage.reset_two_factor(&member.id).await?;
     state
-        .storage
         .audit(
-            state.clock.now(),
             Actor::Staff(&owner.record.email),
             AuditAction::TwoFactorReset,
             &member.email,
@@ -149,9 +147,7 @@ async fn remove_member(
         .ok_or(AppError::UnknownAccount)?;
     state.storage.delete_staff(&member.id).await?;
     state
-        .storage
         .audit(
-            state.clock.now(),
             Actor::Staff(&owner.record.email),
             AuditAction::AccountRemoved,
             &member.email,
@@ -197,9 +193,7 @@ async fn accept_invitation(
         .accept_invite(&link.storage_hash(), &member.id, &hash, state.clock.now())
         .await?;
     state
-        .storage
         .audit(
-            state.clock.now(),
             Actor::Staff(&member.email),
             AuditAction::PasswordSetFromInvitation,
             "",

@@ -39,9 +39,7 @@ async fn download(
         exact_experience: query.experience.as_deref() == Some("exact"),
     };
     state
-        .storage
         .audit(
-            state.clock.now(),
             Actor::Staff(&staff.record.email),
             AuditAction::ExportedData,
             &format!("study {slug}, {}, {}", format.slug(), options.describe()),

@@ -51,9 +51,7 @@ async fn scan_again(
     let added = scan_all_again(&state.storage, &study, state.clock.now()).await?;
     let detail = format!("study {slug}, new findings: {added}");
     state
-        .storage
         .audit(
-            state.clock.now(),
             Actor::Staff(&staff.record.email),
             AuditAction::AnswersScanned,
             &detail,
@@ -81,9 +79,7 @@ async fn erase(
     .await?;
     let detail = format!("study {slug}, answers changed: {changed}");
     state
-        .storage
         .audit(
-            state.clock.now(),
             Actor::Staff(&staff.record.email),
             AuditAction::IdentifiersErased,
             &detail,
@@ -154,13 +150,7 @@ async fn decide(
     }
     let detail = audit_detail(&study, &finding, &decision.descriptor);
     state
-        .storage
-        .audit(
-            state.clock.now(),
-            Actor::Staff(&staff.record.email),
-            decision.action,
-            &detail,
-        )
+        .audit(Actor::Staff(&staff.record.email), decision.action, &detail)
         .await?;
     Ok(back_to_queue(&slug, decision.done))
 }

@@ -97,9 +97,7 @@ async fn withdraw_answers(
         .participant_number
         .map_or_else(|| "not submitted".to_owned(), |n| format!("P{n}"));
     state
-        .storage
         .audit(
-            state.clock.now(),
             Actor::Participant,
             AuditAction::ResponseWithdrawn,
             &format!("study {}, {who}", record.study_slug),

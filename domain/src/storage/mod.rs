@@ -242,10 +242,7 @@ impl Storage {
                 study_slug: row.try_get("study_slug")?,
                 step_reached: row.try_get("step_reached")?,
                 started_on: parse_day(row.try_get("started_on")?)?,
-                submitted_on: row
-                    .try_get::<Option<String>, _>("submitted_on")?
-                    .map(parse_day)
-                    .transpose()?,
+                submitted_on: optional_day(&row, "submitted_on")?,
                 participant_number: row.try_get("participant_number")?,
                 masked_start_minute: row.try_get("masked_start_minute")?,
                 minutes_to_complete: row.try_get("minutes_to_complete")?,
@@ -458,4 +455,11 @@ fn placeholders(from: usize, count: usize) -> String {
 
 fn parse_day(text: String) -> Result<NaiveDate, sqlx::Error> {
     NaiveDate::parse_from_str(&text, "%Y-%m-%d").map_err(|e| sqlx::Error::Decode(Box::new(e)))
+}
+
+/// A day column that may be empty (days are stored as YYYY-MM-DD text on both engines).
+fn optional_day(row: &sqlx::any::AnyRow, column: &str) -> Result<Option<NaiveDate>, sqlx::Error> {
+    row.try_get::<Option<String>, _>(column)?
+        .map(parse_day)
+        .transpose()
 }

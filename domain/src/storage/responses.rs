@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use sqlx::Row;
 
-use super::{Storage, StorageError, parse_day, placeholders};
+use super::{Storage, StorageError, optional_day, parse_day, placeholders};
 
 /// One response without its full answers: enough to list, filter and label it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,10 +43,7 @@ impl Storage {
                     id,
                     step_reached: row.try_get("step_reached")?,
                     started_on: parse_day(row.try_get("started_on")?)?,
-                    submitted_on: row
-                        .try_get::<Option<String>, _>("submitted_on")?
-                        .map(parse_day)
-                        .transpose()?,
+                    submitted_on: optional_day(row, "submitted_on")?,
                     participant_number: row.try_get("participant_number")?,
                 })
             })

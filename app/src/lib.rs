@@ -30,10 +30,14 @@ use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
-use admin::pages::{
-    AdminHomePage, AnswersPage, AuditPage, DashboardPage, DeleteResponsePage, LikertPage,
-    ResponsePage, ResponsesPage, SecondFactorPage, SetupPage, SignInPage, TwoFactorSetupPage,
-};
+use admin::answers::AnswersPage;
+use admin::audit_log::AuditPage;
+use admin::dashboard::DashboardPage;
+use admin::home::AdminHomePage;
+use admin::likert_charts::LikertPage;
+use admin::response::{DeleteResponsePage, ResponsePage};
+use admin::responses::ResponsesPage;
+use admin::sign_in::{SecondFactorPage, SetupPage, SignInPage, TwoFactorSetupPage};
 use admin::team_pages::{InvitePage, RemoveMemberPage, TeamPage};
 use components::NotFound;
 use redaction::pages::{EraseRedactionsPage, RedactionQueuePage};

@@ -1,9 +1,16 @@
 //! The researcher area: accounts, sign-in, study progress and answers side by side.
 
+pub mod answers;
+pub mod audit_log;
+pub mod dashboard;
 pub mod data;
+pub mod home;
 pub mod likert;
-pub mod loaders;
-pub mod pages;
+pub mod likert_charts;
+pub mod response;
+pub mod responses;
+mod shared;
+pub mod sign_in;
 
 #[cfg(feature = "ssr")]
 pub mod filters;

@@ -4,8 +4,9 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use super::data::{Invitation, TeamMember};
-use super::loaders::{load_invite, load_remove_member, load_team};
+use super::data::{Invitation, InviteView, RemoveMemberView, TeamMember, TeamView};
+#[cfg(feature = "ssr")]
+use crate::auth::signed_in_or_redirect;
 use crate::components::StaffNav;
 use crate::components::{ErrorSummary, TextInput, field_error, when_loaded};
 
@@ -170,4 +171,110 @@ pub fn InvitePage() -> impl IntoView {
         }
         .into_any()
     })
+}
+
+/// The accounts, for owners to manage.
+#[server]
+pub async fn load_team(done: Option<String>) -> Result<TeamView, ServerFnError> {
+    load::team(done.as_deref())
+        .await
+        .map_err(signed_in_or_redirect)
+}
+#[server]
+pub async fn load_remove_member(id: String) -> Result<RemoveMemberView, ServerFnError> {
+    load::remove_member(&id)
+        .await
+        .map_err(signed_in_or_redirect)
+}
+/// The page an invited person sets their password on.
+#[server]
+pub async fn load_invite(token: String) -> Result<InviteView, ServerFnError> {
+    load::invite(token)
+        .await
+        .map_err(|e| e.into_server_fn_error())
+}
+
+#[cfg(feature = "ssr")]
+mod load {
+    use super::super::data::*;
+    use leptos::prelude::use_context;
+
+    use crate::auth::{Owner, in_server_fn};
+    use crate::error::AppError;
+    use crate::form_posts::RejectedForm;
+
+    use domain::clock::day_of;
+
+    use crate::context::app_state;
+
+    use super::super::sign_in::load::rejected_account_form;
+
+    pub async fn team(done: Option<&str>) -> Result<TeamView, AppError> {
+        let (state, Owner(staff)) = in_server_fn::<Owner>().await?;
+        let members = state
+            .storage
+            .list_staff()
+            .await?
+            .into_iter()
+            .map(|m| TeamMember {
+                is_you: m.id == staff.record.id,
+                added_on: day_of(m.created_at),
+                invited: !m.has_password,
+                id: m.id,
+                email: m.email,
+                role: m.role,
+                two_factor: m.two_factor,
+            })
+            .collect();
+        let rejected = use_context::<RejectedForm>().unwrap_or_default();
+        let typed = |name: &str| rejected.values.get(name).cloned().unwrap_or_default();
+        let notice = match done {
+            Some("reset") => Some(
+                "Two-factor sign-in was reset. The account sets it up again at its next sign-in."
+                    .to_owned(),
+            ),
+            Some("removed") => Some("The account was removed.".to_owned()),
+            _ => None,
+        };
+        Ok(TeamView {
+            staff: StaffBar::of(&staff),
+            members,
+            email: typed("email"),
+            role: typed("role"),
+            errors: rejected.summary(),
+            invitation: use_context::<Invitation>(),
+            notice,
+        })
+    }
+
+    pub async fn remove_member(id: &str) -> Result<RemoveMemberView, AppError> {
+        let (state, Owner(staff)) = in_server_fn::<Owner>().await?;
+        let member = state
+            .storage
+            .staff_by_id(id)
+            .await?
+            .ok_or(AppError::UnknownAccount)?;
+        Ok(RemoveMemberView {
+            staff: StaffBar::of(&staff),
+            id: member.id,
+            email: member.email,
+        })
+    }
+
+    pub async fn invite(token: String) -> Result<InviteView, AppError> {
+        let state = app_state()?;
+        let email = match domain::secret_token::SecretToken::parse(&token) {
+            Some(link) => state
+                .storage
+                .invited_staff(&link.storage_hash(), state.clock.now())
+                .await?
+                .map(|member| member.email),
+            None => None,
+        };
+        Ok(InviteView {
+            token,
+            email,
+            errors: rejected_account_form().1,
+        })
+    }
 }

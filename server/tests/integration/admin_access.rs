@@ -299,27 +299,27 @@ async fn every_researcher_route_checks_the_session_and_the_role() {
     ];
     let research_functions = [
         (
-            app::admin::loaders::LoadDashboard::PATH,
+            app::admin::dashboard::LoadDashboard::PATH,
             "study=sam".to_owned(),
         ),
         (
-            app::admin::loaders::LoadAnswers::PATH,
+            app::admin::answers::LoadAnswers::PATH,
             "study=sam&question=r2".to_owned(),
         ),
         (
-            app::admin::loaders::LoadLikert::PATH,
+            app::admin::likert_charts::LoadLikert::PATH,
             "study=sam".to_owned(),
         ),
         (
-            app::admin::loaders::LoadResponses::PATH,
+            app::admin::responses::LoadResponses::PATH,
             "study=sam".to_owned(),
         ),
         (
-            app::admin::loaders::LoadResponse::PATH,
+            app::admin::response::LoadResponse::PATH,
             format!("study=sam&id={id}"),
         ),
     ];
-    let owner_only = ("/admin/audit", app::admin::loaders::LoadAuditLog::PATH);
+    let owner_only = ("/admin/audit", app::admin::audit_log::LoadAuditLog::PATH);
     let call = |path: &'static str, body: String, cookie: Option<String>| {
         let mut request = app
             .client

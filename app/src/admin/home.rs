@@ -1,0 +1,81 @@
+//! The researcher area's first page: the studies an account may open.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use super::data::*;
+#[cfg(feature = "ssr")]
+use crate::auth::signed_in_or_redirect;
+use crate::components::{StaffNav, when_loaded};
+
+#[server]
+pub async fn load_admin_home() -> Result<AdminHome, ServerFnError> {
+    load::home().await.map_err(signed_in_or_redirect)
+}
+
+#[cfg(feature = "ssr")]
+mod load {
+    use super::super::data::*;
+
+    use crate::auth::{SignedIn, in_server_fn};
+    use crate::error::AppError;
+
+    pub async fn home() -> Result<AdminHome, AppError> {
+        let (state, SignedIn(staff)) = in_server_fn::<SignedIn>().await?;
+        let mut studies = Vec::new();
+        if staff.role.reads_research_data() {
+            for study in state.studies.iter() {
+                let progress = state.storage.study_progress(&study.slug).await?;
+                studies.push(StudySummary {
+                    slug: study.slug.clone(),
+                    title: study.title.clone(),
+                    started: progress.started,
+                    submitted: progress.submitted,
+                });
+            }
+        }
+        Ok(AdminHome {
+            staff: StaffBar::of(&staff),
+            research_access: staff.role.reads_research_data(),
+            is_owner: staff.role == domain::accounts::Role::Owner,
+            studies,
+        })
+    }
+}
+
+#[component]
+pub fn AdminHomePage() -> impl IntoView {
+    let data = Resource::new_blocking(|| (), |_| load_admin_home());
+    when_loaded(data, |home| {
+        view! {
+            <Title text="Studies"/>
+            <StaffNav staff=home.staff/>
+            <h1>"Studies"</h1>
+            {home.is_owner.then(|| view! {
+                <ul class="owner-links">
+                    <li><a href="/admin/team">"Accounts"</a></li>
+                    <li><a href="/admin/audit">"Audit log"</a></li>
+                </ul>
+            })}
+            {if home.research_access {
+                view! {
+                    <table class="table">
+                        <caption class="visually-hidden">"Studies with their responses"</caption>
+                        <thead><tr><th scope="col">"Study"</th><th scope="col">"Started"</th><th scope="col">"Submitted"</th></tr></thead>
+                        <tbody>
+                            {home.studies.into_iter().map(|s| view! {
+                                <tr>
+                                    <td><a href=format!("/admin/studies/{}", s.slug)>{s.title}</a></td>
+                                    <td>{s.started}</td>
+                                    <td>{s.submitted}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any()
+            } else {
+                view! { <p>"Your account is for workshops. Research data is not shown to trainers."</p> }.into_any()
+            }}
+        }
+    })
+}

@@ -1,0 +1,213 @@
+//! The Likert items as diverging bars, overall and by group (small groups suppressed).
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use super::data::*;
+use super::likert::{Distribution, GroupDistribution, LikertItem};
+#[cfg(feature = "ssr")]
+use crate::auth::signed_in_or_redirect;
+use crate::components::{StaffNav, when_loaded};
+
+#[server]
+pub async fn load_likert(study: String) -> Result<LikertView, ServerFnError> {
+    load::likert(&study).await.map_err(signed_in_or_redirect)
+}
+
+#[cfg(feature = "ssr")]
+mod load {
+    use super::super::data::*;
+    use super::super::filters::choice_options;
+    use super::super::likert::{Distribution, LikertItem, grouped};
+
+    use crate::auth::{Researcher, in_server_fn};
+    use crate::error::AppError;
+
+    use domain::study::QuestionKind;
+
+    pub async fn likert(slug: &str) -> Result<LikertView, AppError> {
+        let (state, Researcher(staff)) = in_server_fn::<Researcher>().await?;
+        let study = state.study(slug)?;
+        let items: Vec<_> = study
+            .questions()
+            .filter_map(|(page, q)| match &q.kind {
+                QuestionKind::Likert { labels } => Some((page, q, labels)),
+                _ => None,
+            })
+            .collect();
+        let mut wanted: Vec<&str> = vec!["setting", "role"];
+        wanted.extend(items.iter().map(|(_, q, _)| q.id.as_str()));
+        let participants = state.storage.submitted_answers(slug, &wanted).await?;
+        let pairs = |question| {
+            choice_options(&study, question)
+                .into_iter()
+                .map(|o| (o.value, o.label))
+                .collect::<Vec<_>>()
+        };
+        let (settings, roles) = (pairs("setting"), pairs("role"));
+        let min = state.min_group_size;
+        let items = items
+            .into_iter()
+            .map(|(page, q, labels)| {
+                let points = labels.len();
+                let answers = participants
+                    .iter()
+                    .filter_map(|p| p.answers.get(&q.id)?.parse().ok());
+                LikertItem {
+                    id: q.id.clone(),
+                    label: q.label.clone(),
+                    page_title: page.title.clone(),
+                    scale: labels.clone(),
+                    overall: Distribution::of(points, answers),
+                    by_setting: grouped(points, &q.id, &participants, "setting", &settings, min),
+                    by_role: grouped(points, &q.id, &participants, "role", &roles, min),
+                }
+            })
+            .collect();
+        Ok(LikertView {
+            staff: StaffBar::of(&staff),
+            slug: slug.to_owned(),
+            title: study.title.clone(),
+            min_group_size: min,
+            items,
+        })
+    }
+}
+
+#[component]
+pub fn LikertPage() -> impl IntoView {
+    let params = use_params_map();
+    let data = Resource::new_blocking(
+        move || params.read().get("study").unwrap_or_default(),
+        load_likert,
+    );
+    when_loaded(data, |l| {
+        let min = l.min_group_size;
+        view! {
+            <Title text=format!("Likert items: {}", l.title)/>
+            <StaffNav staff=l.staff/>
+            <a href=format!("/admin/studies/{}", l.slug) class="back-link">"Back to the study"</a>
+            <h1>"How the Likert items fall"</h1>
+            <p>{format!("Submitted responses only. Groups with fewer than {min} respondents are not shown, so that no one can be singled out.")}</p>
+            {l.items.into_iter().map(|item| view! { <LikertSection item min/> }).collect_view()}
+        }
+    })
+}
+
+#[component]
+fn LikertSection(item: LikertItem, min: i64) -> impl IntoView {
+    let scale = item.scale.clone();
+    let groups = |title: &'static str, groups: Vec<GroupDistribution>, scale: Vec<String>| {
+        view! {
+            <h3 class="heading-s">{title}</h3>
+            {groups.into_iter().map(|g| match g.distribution {
+                Some(d) => view! { <DivergingBar name=g.group distribution=d scale=scale.clone()/> }.into_any(),
+                None => view! {
+                    <p class="suppressed">{format!("{}: fewer than {min} respondents, not shown", g.group)}</p>
+                }.into_any(),
+            }).collect_view()}
+        }
+    };
+    view! {
+        <section class="likert" aria-labelledby=format!("{}-title", item.id)>
+            <h2 id=format!("{}-title", item.id) class="heading-m">{item.label}</h2>
+            <p class="hint">{item.page_title}</p>
+            <Legend scale=scale.clone()/>
+            <DivergingBar name="All respondents".to_owned() distribution=item.overall scale=scale.clone()/>
+            <details class="details">
+                <summary>"By setting and role"</summary>
+                {groups("By setting", item.by_setting, scale.clone())}
+                {groups("By role", item.by_role, scale)}
+            </details>
+        </section>
+    }
+}
+
+/// Fill colours from "most negative" to "most positive", around a grey middle.
+fn point_colour(index: usize, points: usize) -> &'static str {
+    const NEGATIVE: [&str; 5] = ["#b2182b", "#d6604d", "#f4a582", "#fbd0b9", "#fde6da"];
+    const POSITIVE: [&str; 5] = ["#2166ac", "#4393c3", "#92c5de", "#c2ddec", "#deedf6"];
+    let middle = (points - 1) as f64 / 2.0;
+    let distance = (index as f64 - middle).abs();
+    let shade = (middle - distance).round() as usize;
+    if (index as f64) < middle {
+        NEGATIVE[shade.min(4)]
+    } else if (index as f64) > middle {
+        POSITIVE[shade.min(4)]
+    } else {
+        "#bfc1c3"
+    }
+}
+
+#[component]
+fn Legend(scale: Vec<String>) -> impl IntoView {
+    let points = scale.len();
+    view! {
+        <ul class="legend" aria-hidden="true">
+            {scale.into_iter().enumerate().map(|(i, label)| view! {
+                <li><span class="legend__swatch" style=format!("background:{}", point_colour(i, points))></span>{label}</li>
+            }).collect_view()}
+        </ul>
+    }
+}
+
+/// A diverging stacked bar: disagreement to the left of the centre line, agreement to the right,
+/// the middle point split across it. The numbers are in the table below it.
+#[component]
+fn DivergingBar(name: String, distribution: Distribution, scale: Vec<String>) -> impl IntoView {
+    let points = scale.len();
+    let n = distribution.n.max(1) as f64;
+    let share = |count: i64| count as f64 / n * 50.0;
+    let middle = (points - 1) as f64 / 2.0;
+    let left: f64 = distribution
+        .counts
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            if (i as f64) < middle {
+                share(*c)
+            } else if (i as f64) == middle {
+                share(*c) / 2.0
+            } else {
+                0.0
+            }
+        })
+        .sum();
+    let mut x = 50.0 - left;
+    let segments = distribution
+        .counts
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let width = share(*c);
+            let segment = view! { <rect x=format!("{x:.2}") y="0" width=format!("{width:.2}") height="10" fill=point_colour(i, points)/> };
+            x += width;
+            segment
+        })
+        .collect_view();
+    let percentages = distribution.percentages();
+    let summary = format!(
+        "{name}: n = {}, median {}",
+        distribution.n,
+        distribution.median.clone().unwrap_or_else(|| "–".into())
+    );
+    view! {
+        <figure class="likert__bar">
+            <figcaption>{summary}</figcaption>
+            <svg viewBox="0 0 100 10" preserveAspectRatio="none" class="likert__svg" aria-hidden="true" focusable="false">
+                {segments}
+                <line x1="50" y1="0" x2="50" y2="10" class="likert__centre"/>
+            </svg>
+            <table class="table table--compact likert__table">
+                <caption class="visually-hidden">{format!("{name}: counts and percentages")}</caption>
+                <thead><tr><th scope="col">"Answer"</th><th scope="col">"Count"</th><th scope="col">"Per cent"</th></tr></thead>
+                <tbody>
+                    {scale.into_iter().zip(distribution.counts.iter().zip(percentages)).map(|(label, (count, pct))| view! {
+                        <tr><td>{label}</td><td>{*count}</td><td>{format!("{pct}%")}</td></tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </figure>
+    }
+}

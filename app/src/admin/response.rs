@@ -1,0 +1,149 @@
+//! One response with all its answers, and deleting it.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use super::data::*;
+use super::shared::*;
+#[cfg(feature = "ssr")]
+use crate::auth::signed_in_or_redirect;
+use crate::components::{StaffNav, when_loaded};
+
+#[server]
+pub async fn load_response(study: String, id: String) -> Result<ResponseView, ServerFnError> {
+    load::response(&study, &id)
+        .await
+        .map_err(signed_in_or_redirect)
+}
+
+#[cfg(feature = "ssr")]
+mod load {
+    use super::super::data::*;
+
+    use crate::auth::{Researcher, in_server_fn};
+    use crate::error::AppError;
+
+    use domain::audit::{Actor, AuditAction};
+
+    use domain::participants::LABEL_QUESTIONS;
+
+    use domain::answer::describe_answer;
+
+    use super::super::shared::load::*;
+
+    pub async fn response(slug: &str, id: &str) -> Result<ResponseView, AppError> {
+        let (state, Researcher(staff)) = in_server_fn::<Researcher>().await?;
+        let study = state.study(slug)?;
+        let record = state
+            .storage
+            .response_in_study(slug, id)
+            .await?
+            .ok_or(AppError::UnknownResponse)?;
+        let answers = state.storage.answers(&record.id).await?;
+        let labels = LABEL_QUESTIONS
+            .iter()
+            .filter_map(|q| Some((q.to_string(), answers.get(*q)?.clone())))
+            .collect();
+        let label = response_label(record.participant_number, &labels);
+        let sections = study
+            .pages
+            .iter()
+            .filter(|page| !page.questions.is_empty())
+            .map(|page| AnswerSection {
+                title: page.title.clone(),
+                rows: page
+                    .questions
+                    .iter()
+                    .map(|q| {
+                        let answer = answers.get(&q.id).map(|a| describe_answer(q, a));
+                        (q.label.clone(), answer)
+                    })
+                    .collect(),
+            })
+            .collect();
+        state
+            .audit(
+                Actor::Staff(&staff.record.email),
+                AuditAction::ViewedResponse,
+                &format!("study {slug}, {label}"),
+            )
+            .await?;
+        Ok(ResponseView {
+            staff: StaffBar::of(&staff),
+            slug: slug.to_owned(),
+            study_title: study.title.clone(),
+            id: record.id,
+            status: status_words(record.submitted_on.is_some()),
+            started_on: record.started_on.format("%Y-%m-%d").to_string(),
+            submitted_on: record
+                .submitted_on
+                .map(|d| d.format("%Y-%m-%d").to_string()),
+            minutes_to_complete: record.minutes_to_complete,
+            label,
+            sections,
+        })
+    }
+}
+
+fn response_resource() -> Resource<Result<ResponseView, ServerFnError>> {
+    let params = use_params_map();
+    Resource::new_blocking(
+        move || {
+            let params = params.read();
+            (
+                params.get("study").unwrap_or_default(),
+                params.get("id").unwrap_or_default(),
+            )
+        },
+        |(study, id)| load_response(study, id),
+    )
+}
+
+#[component]
+pub fn ResponsePage() -> impl IntoView {
+    when_loaded(response_resource(), |r| {
+        let delete_href = format!("/admin/studies/{}/responses/{}/delete", r.slug, r.id);
+        view! {
+            <Title text=format!("Response {}", r.label)/>
+            <StaffNav staff=r.staff/>
+            <a href=format!("/admin/studies/{}/responses", r.slug) class="back-link">"Back to the responses"</a>
+            <h1>{r.label}</h1>
+            <dl class="figures">
+                <div><dt>"Status"</dt><dd>{r.status}</dd></div>
+                <div><dt>"Started"</dt><dd>{r.started_on}</dd></div>
+                <div><dt>"Submitted"</dt><dd>{r.submitted_on.unwrap_or_else(|| "–".into())}</dd></div>
+                <div><dt>"Time to complete"</dt><dd>{r.minutes_to_complete.map_or_else(|| "–".to_owned(), minutes_words)}</dd></div>
+            </dl>
+            {r.sections.into_iter().map(|section| view! {
+                <h2 class="heading-m">{section.title}</h2>
+                <dl class="summary-list">
+                    {section.rows.into_iter().map(|(question, answer)| view! {
+                        <div class="summary-list__row">
+                            <dt class="summary-list__key">{question}</dt>
+                            <dd class="summary-list__value answers__text">{answer.unwrap_or_else(|| "Not answered".into())}</dd>
+                        </div>
+                    }).collect_view()}
+                </dl>
+            }).collect_view()}
+            <p><a href=delete_href class="button button--warning">"Delete this response"</a></p>
+        }
+    })
+}
+
+#[component]
+pub fn DeleteResponsePage() -> impl IntoView {
+    when_loaded(response_resource(), |r| {
+        let action = format!("/admin/studies/{}/responses/{}/delete", r.slug, r.id);
+        view! {
+            <Title text=format!("Delete {}?", r.label)/>
+            <StaffNav staff=r.staff/>
+            <h1>{format!("Delete the response of {}?", r.label)}</h1>
+            <p>"Its answers are deleted for good and left out of every analysis and export. This cannot be undone."</p>
+            <form method="post" action=action>
+                <button type="submit" class="button button--warning">"Yes, delete this response"</button>
+            </form>
+            <p><a href=format!("/admin/studies/{}/responses/{}", r.slug, r.id)>"No, keep it"</a></p>
+        }
+    })
+}

@@ -1,0 +1,194 @@
+//! The list of a study's responses, submitted and in progress, with filters and pages.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use super::data::*;
+use super::shared::*;
+#[cfg(feature = "ssr")]
+use crate::auth::signed_in_or_redirect;
+use crate::components::{StaffNav, when_loaded};
+
+#[server]
+pub async fn load_responses(
+    study: String,
+    setting: Option<String>,
+    role: Option<String>,
+    band: Option<String>,
+    status: Option<String>,
+    page: Option<String>,
+    deleted: Option<String>,
+) -> Result<ResponsesView, ServerFnError> {
+    let query = load::FilterQuery {
+        setting,
+        role,
+        band,
+        status,
+    };
+    load::responses(&study, query, page, deleted.is_some())
+        .await
+        .map_err(signed_in_or_redirect)
+}
+
+#[cfg(feature = "ssr")]
+mod load {
+    const RESPONSES_PER_PAGE: usize = 50;
+    pub use super::super::filters::FilterQuery;
+
+    use super::super::data::*;
+    use super::super::filters::{ResponseFilter, filter_choices};
+
+    use crate::auth::{Researcher, in_server_fn};
+    use crate::error::AppError;
+
+    use domain::audit::{Actor, AuditAction};
+
+    use domain::participants::LABEL_QUESTIONS;
+
+    use super::super::shared::load::*;
+
+    pub async fn responses(
+        slug: &str,
+        query: FilterQuery,
+        page: Option<String>,
+        deleted: bool,
+    ) -> Result<ResponsesView, AppError> {
+        let (state, Researcher(staff)) = in_server_fn::<Researcher>().await?;
+        let study = state.study(slug)?;
+        let filter = ResponseFilter::parse(&study, query)?;
+        let page = page_number(page)?;
+        let matching: Vec<_> = state
+            .storage
+            .response_overviews(slug, &LABEL_QUESTIONS)
+            .await?
+            .into_iter()
+            .filter(|r| filter.admits(&r.labels, r.submitted_on.is_some()))
+            .collect();
+        let pages = matching.len().div_ceil(RESPONSES_PER_PAGE).max(1);
+        let steps = step_titles(&study);
+        let rows = matching
+            .iter()
+            .skip((page - 1) * RESPONSES_PER_PAGE)
+            .take(RESPONSES_PER_PAGE)
+            .map(|r| ResponseRow {
+                id: r.id.clone(),
+                label: response_label(r.participant_number, &r.labels),
+                status: status_words(r.submitted_on.is_some()),
+                started_on: r.started_on.format("%Y-%m-%d").to_string(),
+                submitted_on: r.submitted_on.map(|d| d.format("%Y-%m-%d").to_string()),
+                reached: reached_words(&steps, r.step_reached),
+            })
+            .collect();
+        let detail = format!("study {slug}, {}, page {page}", filter.describe());
+        state
+            .audit(
+                Actor::Staff(&staff.record.email),
+                AuditAction::ViewedResponses,
+                &detail,
+            )
+            .await?;
+        Ok(ResponsesView {
+            staff: StaffBar::of(&staff),
+            slug: slug.to_owned(),
+            study_title: study.title.clone(),
+            filter_query: filter.query_string(),
+            filters: filter_choices(&study, &filter, true),
+            matching: matching.len(),
+            page,
+            pages,
+            rows,
+            deleted,
+        })
+    }
+
+    fn page_number(page: Option<String>) -> Result<usize, AppError> {
+        match page.filter(|p| !p.is_empty()) {
+            None => Ok(1),
+            Some(text) => text
+                .parse()
+                .ok()
+                .filter(|p| *p >= 1)
+                .ok_or_else(|| AppError::BadForm(format!("There is no page \"{text}\"."))),
+        }
+    }
+
+    fn reached_words(steps: &[(usize, String)], reached: i64) -> String {
+        let title = steps
+            .iter()
+            .find(|(step, _)| *step as i64 == reached)
+            .map_or("", |(_, title)| title.as_str());
+        format!("{reached} of {}: {title}", steps.len())
+    }
+}
+
+#[component]
+pub fn ResponsesPage() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let data = Resource::new_blocking(
+        move || {
+            let query = query.read();
+            (
+                params.read().get("study").unwrap_or_default(),
+                [
+                    query.get("setting"),
+                    query.get("role"),
+                    query.get("band"),
+                    query.get("status"),
+                ],
+                query.get("page"),
+                query.get("deleted"),
+            )
+        },
+        |(study, [setting, role, band, status], page, deleted)| {
+            load_responses(study, setting, role, band, status, page, deleted)
+        },
+    );
+    when_loaded(data, |r| {
+        let slug = r.slug.clone();
+        let page_href = |page: usize| {
+            let filter = if r.filter_query.is_empty() {
+                String::new()
+            } else {
+                format!("{}&", r.filter_query)
+            };
+            format!("/admin/studies/{}/responses?{filter}page={page}", r.slug)
+        };
+        let previous = (r.page > 1).then(|| page_href(r.page - 1));
+        let next = (r.page < r.pages).then(|| page_href(r.page + 1));
+        view! {
+            <Title text=format!("Responses: {}", r.study_title)/>
+            <StaffNav staff=r.staff/>
+            <a href=format!("/admin/studies/{slug}") class="back-link">"Back to the study"</a>
+            {r.deleted.then(|| view! {
+                <div class="notification" role="status"><p>"The response was deleted."</p></div>
+            })}
+            <h1>"Responses"</h1>
+            <FilterForm filters=r.filters/>
+            <p>{format!("{} matching, page {} of {}", r.matching, r.page, r.pages)}</p>
+            <table class="table">
+                <caption class="visually-hidden">"Responses, submitted first"</caption>
+                <thead><tr>
+                    <th scope="col">"Participant"</th><th scope="col">"Status"</th><th scope="col">"Started"</th>
+                    <th scope="col">"Submitted"</th><th scope="col">"Furthest step"</th>
+                </tr></thead>
+                <tbody>
+                    {r.rows.into_iter().map(|row| view! {
+                        <tr>
+                            <td><a href=format!("/admin/studies/{slug}/responses/{}", row.id)>{row.label}</a></td>
+                            <td>{row.status}</td>
+                            <td>{row.started_on}</td>
+                            <td>{row.submitted_on.unwrap_or_else(|| "–".into())}</td>
+                            <td>{row.reached}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+            <nav class="pagination" aria-label="Pages of responses">
+                {previous.map(|href| view! { <a href=href rel="prev">"Previous page"</a> })}
+                {next.map(|href| view! { <a href=href rel="next">"Next page"</a> })}
+            </nav>
+        }
+    })
+}

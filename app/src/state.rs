@@ -43,7 +43,8 @@ impl AppState {
         detail: &str,
     ) -> Result<(), AppError> {
         self.storage
-            .audit(self.clock.now(), actor, action, detail)
+            .audit_log()
+            .record(self.clock.now(), actor, action, detail)
             .await?;
         Ok(())
     }

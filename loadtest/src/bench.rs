@@ -105,6 +105,7 @@ pub async fn run(
             .map(|t| t.storage_hash())
             .unwrap_or_default();
         let record = storage
+            .responses()
             .find_by_token_hash(&hash)
             .await?
             .ok_or(StorageError::NotFound)?;
@@ -173,6 +174,7 @@ async fn measure_all(
             let started = Instant::now();
             let today = domain::clock::Clock::default().today();
             let result = storage
+                .responses()
                 .upsert_answer_alone(&response_id, &question, &draft(n), today)
                 .await;
             let outcome = if result.is_ok() {

@@ -115,7 +115,7 @@ async fn open(common: &Common) -> Result<(Arc<Target>, Storage, Study), Failure>
 /// Prints the figures and the verdict; true when nothing was lost, hung or refused.
 async fn run(args: RunArgs) -> Result<bool, Failure> {
     let (target, storage, study) = open(&args.common).await?;
-    let before = storage.count_responses(&study.slug).await?;
+    let before = storage.responses().count(&study.slug).await?;
     let pace = Pace {
         think_ms: args.think_ms.0..=args.think_ms.1,
     };

@@ -76,13 +76,13 @@ pub async fn verify(
         check_respondent(storage, ledger, &mut verdict).await?;
     }
     let consents = ledgers.iter().filter(|l| l.consent_sent).count() as i64;
-    let created = storage.count_responses(study_slug).await? - responses_before;
+    let created = storage.responses().count(study_slug).await? - responses_before;
     if created > consents {
         verdict.duplicated.push(format!(
             "{created} responses were created by {consents} consents"
         ));
     }
-    let numbers = storage.participant_numbers(study_slug).await?;
+    let numbers = storage.responses().participant_numbers(study_slug).await?;
     for pair in numbers.windows(2).filter(|pair| pair[0] == pair[1]) {
         verdict
             .duplicated
@@ -104,13 +104,13 @@ async fn check_respondent(
     let hash = SecretToken::parse(token)
         .map(|t| t.storage_hash())
         .unwrap_or_default();
-    let Some(record) = storage.find_by_token_hash(&hash).await? else {
+    let Some(record) = storage.responses().find_by_token_hash(&hash).await? else {
         verdict
             .lost
             .push(format!("{who}: the acknowledged response is missing"));
         return Ok(());
     };
-    let stored = storage.answers(&record.id).await?;
+    let stored = storage.responses().answers(&record.id).await?;
     for (question, sent) in &ledger.fields {
         match judge(sent, stored.get(question)) {
             Judgement::Intact => {}

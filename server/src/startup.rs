@@ -41,7 +41,8 @@ pub async fn build(
     let today = config.clock.today();
     for study in studies.iter() {
         storage
-            .register_study(&study.slug, &study.version, &study.source, today)
+            .study_definitions()
+            .register(&study.slug, &study.version, &study.source, today)
             .await?;
     }
     let events = Events::start(&storage);
@@ -159,13 +160,14 @@ async fn first_owner_setup_link(
     state: &AppState,
     addr: SocketAddr,
 ) -> Result<Option<String>, StartupError> {
-    if state.storage.count_staff().await? > 0 {
+    if state.storage.staff().count().await? > 0 {
         return Ok(None);
     }
     let token = domain::secret_token::SecretToken::generate();
     let expires = state.clock.now() + SETUP_LINK_SECONDS;
     state
         .storage
+        .staff()
         .create_setup_link(&token.storage_hash(), expires)
         .await?;
     let site = state
@@ -207,14 +209,16 @@ pub async fn reset_two_factor(config: &Config, email: &str) -> Result<String, St
     let no_account =
         || StartupError::Account(format!("there is no account for {}", email.as_str()));
     let staff = storage
-        .staff_by_email(email.as_str())
+        .staff()
+        .by_email(email.as_str())
         .await?
         .ok_or_else(no_account)?;
-    if !storage.reset_two_factor(&staff.id).await? {
+    if !storage.staff().reset_two_factor(&staff.id).await? {
         return Err(no_account());
     }
     storage
-        .audit(
+        .audit_log()
+        .record(
             config.clock.now(),
             Actor::CommandLine,
             AuditAction::TwoFactorReset,
@@ -256,7 +260,7 @@ pub async fn add_user(
         role: role.as_str(),
         now,
     };
-    match storage.create_staff(new).await {
+    match storage.staff().create(new).await {
         Ok(_) => {}
         Err(domain::storage::StorageError::Duplicate) => {
             return Err(StartupError::Account(format!(
@@ -267,7 +271,8 @@ pub async fn add_user(
         Err(other) => return Err(other.into()),
     }
     storage
-        .audit(
+        .audit_log()
+        .record(
             now,
             Actor::CommandLine,
             AuditAction::AccountCreated,
@@ -298,9 +303,10 @@ pub async fn export(
         .get(slug)
         .ok_or_else(|| StartupError::Export(format!("there is no study \"{slug}\"")))?;
     let storage = Storage::connect(&config.database_url).await?;
-    let total = storage.count_submitted(slug).await?;
+    let total = storage.exports().count_submitted(slug).await?;
     storage
-        .audit(
+        .audit_log()
+        .record(
             config.clock.now(),
             Actor::CommandLine,
             AuditAction::ExportedData,
@@ -333,7 +339,8 @@ async fn warn_of_unreviewed_identifiers(
 ) -> Result<(), StartupError> {
     domain::redaction::review::scan_new_responses(storage, study, now).await?;
     let pending = storage
-        .redaction_counts(&study.slug)
+        .redactions()
+        .counts(&study.slug)
         .await?
         .into_iter()
         .find(|(status, _)| *status == domain::storage::RedactionStatus::Pending)

@@ -58,7 +58,11 @@ mod load {
         let filter = ResponseFilter::parse(&study, query)?;
         let mut wanted: Vec<&str> = LABEL_QUESTIONS.to_vec();
         wanted.push(question_id);
-        let submitted = state.storage.submitted_answers(slug, &wanted).await?;
+        let submitted = state
+            .storage
+            .responses()
+            .submitted_answers(slug, &wanted)
+            .await?;
         let rows = submitted
             .iter()
             .filter(|p| filter.admits(&p.answers, true))

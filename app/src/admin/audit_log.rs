@@ -27,7 +27,8 @@ mod load {
         let (state, Owner(staff)) = in_server_fn::<Owner>().await?;
         let entries = state
             .storage
-            .audit_entries(AUDIT_ENTRIES_SHOWN)
+            .audit_log()
+            .newest(AUDIT_ENTRIES_SHOWN)
             .await?
             .into_iter()
             .map(|(at, actor, action, detail)| AuditEntry {

@@ -28,7 +28,7 @@ mod load {
     pub async fn dashboard(slug: &str) -> Result<DashboardView, AppError> {
         let (state, Researcher(staff)) = in_server_fn::<Researcher>().await?;
         let study = state.study(slug)?;
-        let progress = state.storage.study_progress(slug).await?;
+        let progress = state.storage.responses().progress(slug).await?;
         let minimum = state.min_group_size;
         let small_groups =
             domain::export::small_groups::small_groups_of(&state.storage, slug, minimum).await?;

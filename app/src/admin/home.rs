@@ -25,7 +25,7 @@ mod load {
         let mut studies = Vec::new();
         if staff.role.reads_research_data() {
             for study in state.studies.iter() {
-                let progress = state.storage.study_progress(&study.slug).await?;
+                let progress = state.storage.responses().progress(&study.slug).await?;
                 studies.push(StudySummary {
                     slug: study.slug.clone(),
                     title: study.title.clone(),

@@ -38,7 +38,11 @@ mod load {
             .collect();
         let mut wanted: Vec<&str> = vec!["setting", "role"];
         wanted.extend(items.iter().map(|(_, q, _)| q.id.as_str()));
-        let participants = state.storage.submitted_answers(slug, &wanted).await?;
+        let participants = state
+            .storage
+            .responses()
+            .submitted_answers(slug, &wanted)
+            .await?;
         let pairs = |question| {
             choice_options(&study, question)
                 .into_iter()

@@ -70,14 +70,15 @@ async fn sign_in(
         .unwrap_or_default();
     let now = state.clock.now();
     let staff = match Email::parse(&typed_email) {
-        Ok(email) => state.storage.staff_by_email(email.as_str()).await?,
+        Ok(email) => state.storage.staff().by_email(email.as_str()).await?,
         Err(_) => None,
     };
     let Some(staff) = staff else {
         check_password(None, password).await;
         state
             .storage
-            .audit(now, Actor::UnknownAccount, AuditAction::SignInFailed, "")
+            .audit_log()
+            .record(now, Actor::UnknownAccount, AuditAction::SignInFailed, "")
             .await?;
         return Ok(refuse_sign_in(&state, &headers, typed_email, &next).await);
     };
@@ -86,10 +87,15 @@ async fn sign_in(
         return Ok(refuse_sign_in(&state, &headers, typed_email, &next).await);
     }
     if !check_password(Some(staff.password_hash.clone()), password).await {
-        state.storage.record_sign_in_failure(&staff.id, now).await?;
         state
             .storage
-            .audit(
+            .staff()
+            .record_sign_in_failure(&staff.id, now)
+            .await?;
+        state
+            .storage
+            .audit_log()
+            .record(
                 now,
                 Actor::Staff(&staff.email),
                 AuditAction::SignInFailed,
@@ -108,7 +114,8 @@ async fn sign_in(
     };
     state
         .storage
-        .audit(now, Actor::Staff(&staff.email), action, "")
+        .audit_log()
+        .record(now, Actor::Staff(&staff.email), action, "")
         .await?;
     start_session(&state, &staff.id, stage, &next).await
 }
@@ -121,6 +128,7 @@ async fn too_many_failures(
     let now = state.clock.now();
     let recent = state
         .storage
+        .staff()
         .sign_in_failures_since(&staff.id, now - 3600)
         .await?;
     if recent < MAX_FAILURES_PER_HOUR {
@@ -128,7 +136,8 @@ async fn too_many_failures(
     }
     state
         .storage
-        .audit(
+        .audit_log()
+        .record(
             now,
             Actor::Staff(&staff.email),
             AuditAction::SignInRefused,
@@ -162,7 +171,8 @@ pub(super) async fn start_session(
     let token = SecretToken::generate();
     state
         .storage
-        .create_session(
+        .sessions()
+        .create(
             &token.storage_hash(),
             staff_id,
             stage.as_str(),
@@ -188,7 +198,8 @@ async fn advance_session(
     let token = SecretToken::generate();
     state
         .storage
-        .replace_session(
+        .sessions()
+        .replace(
             &staff.token.storage_hash(),
             &token.storage_hash(),
             stage.as_str(),
@@ -215,11 +226,13 @@ async fn check_second_factor(
         let now = state.clock.now();
         state
             .storage
+            .staff()
             .record_sign_in_failure(&staff.record.id, now)
             .await?;
         state
             .storage
-            .audit(
+            .audit_log()
+            .record(
                 now,
                 Actor::Staff(&staff.record.email),
                 AuditAction::SignInFailed,
@@ -256,7 +269,7 @@ async fn second_factor_accepted(
     let id = &staff.record.id;
     match SecondFactor::parse(typed) {
         Some(SecondFactor::Totp(code)) => match secret.step_of(&code, state.clock.now()) {
-            Some(step) if state.storage.accept_totp_step(id, step).await? => {
+            Some(step) if state.storage.staff().accept_totp_step(id, step).await? => {
                 Ok(Some("with an authenticator code".into()))
             }
             _ => Ok(None),
@@ -265,12 +278,13 @@ async fn second_factor_accepted(
             let hash = code.storage_hash(RECOVERY_PURPOSE);
             if !state
                 .storage
+                .staff()
                 .use_recovery_code(id, &hash, state.clock.now())
                 .await?
             {
                 return Ok(None);
             }
-            let left = state.storage.unused_recovery_codes(id).await?;
+            let left = state.storage.staff().unused_recovery_codes(id).await?;
             Ok(Some(format!("with a recovery code, {left} left")))
         }
         None => Ok(None),
@@ -313,6 +327,7 @@ async fn set_up_two_factor(
         .collect();
     state
         .storage
+        .staff()
         .enable_two_factor(&staff.record.id, &secret.to_base32(), step, &hashes)
         .await?;
     state
@@ -345,7 +360,8 @@ async fn sign_out(
     if let Ok(AnySession(staff)) = session {
         state
             .storage
-            .delete_session(&staff.token.storage_hash())
+            .sessions()
+            .delete(&staff.token.storage_hash())
             .await?;
         state
             .audit(
@@ -398,6 +414,7 @@ async fn set_up_owner(
     };
     let id = match state
         .storage
+        .staff()
         .create_owner_with_setup_link(&link.storage_hash(), new)
         .await
     {
@@ -428,10 +445,11 @@ async fn delete_response(
     state.study(&slug)?;
     let record = state
         .storage
-        .response_in_study(&slug, &id)
+        .responses()
+        .in_study(&slug, &id)
         .await?
         .ok_or(AppError::UnknownResponse)?;
-    state.storage.delete_response(&record.id).await?;
+    state.storage.responses().delete(&record.id).await?;
     let who = record.participant_number.map_or_else(
         || "a response not submitted".to_owned(),
         |n| format!("P{n}"),

@@ -37,10 +37,11 @@ mod load {
         let study = state.study(slug)?;
         let record = state
             .storage
-            .response_in_study(slug, id)
+            .responses()
+            .in_study(slug, id)
             .await?
             .ok_or(AppError::UnknownResponse)?;
-        let answers = state.storage.answers(&record.id).await?;
+        let answers = state.storage.responses().answers(&record.id).await?;
         let labels = LABEL_QUESTIONS
             .iter()
             .filter_map(|q| Some((q.to_string(), answers.get(*q)?.clone())))

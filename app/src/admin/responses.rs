@@ -60,7 +60,8 @@ mod load {
         let page = page_number(page)?;
         let matching: Vec<_> = state
             .storage
-            .response_overviews(slug, &LABEL_QUESTIONS)
+            .responses()
+            .overviews(slug, &LABEL_QUESTIONS)
             .await?
             .into_iter()
             .filter(|r| filter.admits(&r.labels, r.submitted_on.is_some()))

@@ -111,6 +111,7 @@ pub(super) mod load {
             Some(parsed) => {
                 state
                     .storage
+                    .staff()
                     .setup_link_is_usable(&parsed.storage_hash(), state.clock.now())
                     .await?
             }

@@ -213,7 +213,8 @@ mod load {
         let (state, Owner(staff)) = in_server_fn::<Owner>().await?;
         let members = state
             .storage
-            .list_staff()
+            .staff()
+            .list()
             .await?
             .into_iter()
             .map(|m| TeamMember {
@@ -251,7 +252,8 @@ mod load {
         let (state, Owner(staff)) = in_server_fn::<Owner>().await?;
         let member = state
             .storage
-            .staff_by_id(id)
+            .staff()
+            .by_id(id)
             .await?
             .ok_or(AppError::UnknownAccount)?;
         Ok(RemoveMemberView {
@@ -266,7 +268,8 @@ mod load {
         let email = match domain::secret_token::SecretToken::parse(&token) {
             Some(link) => state
                 .storage
-                .invited_staff(&link.storage_hash(), state.clock.now())
+                .staff()
+                .invited(&link.storage_hash(), state.clock.now())
                 .await?
                 .map(|member| member.email),
             None => None,

@@ -68,7 +68,8 @@ async fn invite_member(
     let now = state.clock.now();
     let invited = state
         .storage
-        .invite_staff(
+        .staff()
+        .invite(
             email.as_str(),
             role.as_str(),
             &token.storage_hash(),
@@ -88,7 +89,8 @@ async fn invite_member(
     let detail = format!("{} as {}", email.as_str(), role.as_str());
     state
         .storage
-        .audit(
+        .audit_log()
+        .record(
             now,
             Actor::Staff(&owner.record.email),
             AuditAction::AccountInvited,
@@ -113,10 +115,11 @@ async fn reset_member_two_factor(
     fields_named(&headers, &body, &[])?;
     let member = state
         .storage
-        .staff_by_id(&id)
+        .staff()
+        .by_id(&id)
         .await?
         .ok_or(AppError::UnknownAccount)?;
-    state.storage.reset_two_factor(&member.id).await?;
+    state.storage.staff().reset_two_factor(&member.id).await?;
     state
         .audit(
             Actor::Staff(&owner.record.email),
@@ -142,10 +145,11 @@ async fn remove_member(
     }
     let member = state
         .storage
-        .staff_by_id(&id)
+        .staff()
+        .by_id(&id)
         .await?
         .ok_or(AppError::UnknownAccount)?;
-    state.storage.delete_staff(&member.id).await?;
+    state.storage.staff().delete(&member.id).await?;
     state
         .audit(
             Actor::Staff(&owner.record.email),
@@ -165,7 +169,8 @@ async fn accept_invitation(
     let link = SecretToken::parse(&token).ok_or(AppError::UnknownLink)?;
     let member = state
         .storage
-        .invited_staff(&link.storage_hash(), state.clock.now())
+        .staff()
+        .invited(&link.storage_hash(), state.clock.now())
         .await?
         .ok_or(AppError::UnknownLink)?;
     let fields = fields_named(&headers, &body, &["password", "confirm"])?;
@@ -190,6 +195,7 @@ async fn accept_invitation(
     let hash = hash_password(password).await;
     state
         .storage
+        .staff()
         .accept_invite(&link.storage_hash(), &member.id, &hash, state.clock.now())
         .await?;
     state

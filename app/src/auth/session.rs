@@ -126,16 +126,17 @@ impl Staff {
         let hash = token.storage_hash();
         let session = state
             .storage
-            .session(&hash)
+            .sessions()
+            .find(&hash)
             .await?
             .ok_or(AppError::NotSignedIn)?;
         let now = state.clock.now();
         if now - session.last_seen_at > IDLE_SECONDS || now - session.created_at > ABSOLUTE_SECONDS
         {
-            state.storage.delete_session(&hash).await?;
+            state.storage.sessions().delete(&hash).await?;
             return Err(AppError::NotSignedIn);
         }
-        state.storage.touch_session(&hash, now).await?;
+        state.storage.sessions().touch(&hash, now).await?;
         let role = Role::parse(&session.staff.role)
             .ok_or_else(|| AppError::Internal("unknown role stored".into()))?;
         let stage = SessionStage::parse(&session.stage)

@@ -83,12 +83,17 @@ pub(crate) mod load {
     /// scan. Waits a little for it (reading only), then says how many are still waiting.
     async fn wait_for_scans(storage: &Storage, slug: &str) -> Result<usize, AppError> {
         for _ in 0..SCAN_WAITS {
-            if storage.responses_to_scan(slug).await?.is_empty() {
+            if storage
+                .redactions()
+                .responses_to_scan(slug)
+                .await?
+                .is_empty()
+            {
                 return Ok(0);
             }
             tokio::time::sleep(SCAN_WAIT).await;
         }
-        Ok(storage.responses_to_scan(slug).await?.len())
+        Ok(storage.redactions().responses_to_scan(slug).await?.len())
     }
 
     pub async fn erase_confirmation(slug: &str) -> Result<EraseView, AppError> {
@@ -104,7 +109,7 @@ pub(crate) mod load {
 
     async fn counts(storage: &Storage, slug: &str) -> Result<RedactionCounts, AppError> {
         let mut counts = RedactionCounts::default();
-        for (status, n) in storage.redaction_counts(slug).await? {
+        for (status, n) in storage.redactions().counts(slug).await? {
             *match status {
                 RedactionStatus::Pending => &mut counts.pending,
                 RedactionStatus::Accepted => &mut counts.accepted,
@@ -136,7 +141,8 @@ pub(crate) mod load {
         statuses: &[RedactionStatus],
     ) -> Result<Vec<FindingView>, AppError> {
         let records = storage
-            .redactions(&study.slug, statuses, SHOWN_AT_MOST)
+            .redactions()
+            .list(&study.slug, statuses, SHOWN_AT_MOST)
             .await?;
         Ok(records
             .into_iter()

@@ -100,7 +100,8 @@ async fn decide(
     let field = |name: &str| fields.get(name).map(String::as_str).unwrap_or_default();
     let finding = state
         .storage
-        .redaction(&slug, &id)
+        .redactions()
+        .find(&slug, &id)
         .await?
         .ok_or_else(|| AppError::BadForm("There is no such finding in this study.".into()))?;
     let decision = match field("decision") {
@@ -143,7 +144,7 @@ async fn decide(
         decided_by: &staff.record.email,
         decided_at: state.clock.now(),
     };
-    if !state.storage.decide_redaction(&id, record).await? {
+    if !state.storage.redactions().decide(&id, record).await? {
         return Err(AppError::BadForm(
             "This finding was erased from its answer and cannot be decided again.".into(),
         ));
@@ -248,7 +249,8 @@ async fn overlaps_another(
 ) -> Result<bool, AppError> {
     let others = state
         .storage
-        .redactions_in_answer(&finding.response_id, &finding.question_id)
+        .redactions()
+        .in_answer(&finding.response_id, &finding.question_id)
         .await?;
     Ok(others.iter().any(|other| {
         other.id != finding.id && (start as i64) < other.end && other.start < end as i64

@@ -36,6 +36,7 @@ impl Participant {
         let token = SecretToken::parse(token).ok_or(AppError::UnknownLink)?;
         let record = state
             .storage
+            .responses()
             .find_by_token_hash(&token.storage_hash())
             .await?
             .ok_or(AppError::UnknownLink)?;

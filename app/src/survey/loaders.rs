@@ -128,7 +128,11 @@ pub(crate) mod load {
                 &participant.token,
             )));
         }
-        let answers = state.storage.answers(&participant.record.id).await?;
+        let answers = state
+            .storage
+            .responses()
+            .answers(&participant.record.id)
+            .await?;
         let rejected = use_context::<RejectedForm>();
         let resume_url = format!(
             "{}{}",
@@ -173,6 +177,7 @@ pub(crate) mod load {
         let current_step = i64::try_from(page_step(index)).unwrap_or(i64::MAX);
         state
             .storage
+            .responses()
             .save_answers(
                 &participant.record.id,
                 &form.changes,

@@ -58,7 +58,8 @@ async fn consent(
     let first_step = page_step(0);
     state
         .storage
-        .start_response(NewResponse {
+        .responses()
+        .start(NewResponse {
             study_slug: &study.slug,
             study_version: &study.version,
             token_hash: &token.storage_hash(),
@@ -126,6 +127,7 @@ async fn continue_step(
     let reached = i64::try_from(next_step).unwrap_or(i64::MAX);
     state
         .storage
+        .responses()
         .save_answers(
             &participant.record.id,
             &form.changes,
@@ -154,7 +156,11 @@ async fn submit(
     if participant.record.submitted_on.is_some() {
         return Ok(thanks);
     }
-    let answers = state.storage.answers(&participant.record.id).await?;
+    let answers = state
+        .storage
+        .responses()
+        .answers(&participant.record.id)
+        .await?;
     if !missing_answers(&participant.study, &answers, &|_, _| String::new()).is_empty() {
         let check = step_href(&participant.token, CHECK_STEP_SLUG);
         return Ok(render_rejected(state, &check, headers, RejectedForm::default()).await);
@@ -166,6 +172,7 @@ async fn submit(
         .map(|masked| minutes_since(&participant.token, masked, minute_of(state.clock.now())));
     state
         .storage
+        .responses()
         .submit(
             &participant.record.id,
             last_step,

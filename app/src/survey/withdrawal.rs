@@ -43,6 +43,7 @@ async fn look_up(state: &AppState, headers: &HeaderMap, body: &[u8]) -> Result<L
     if let Some(code) = HandCode::parse(&typed)
         && let Some(record) = state
             .storage
+            .responses()
             .find_by_withdrawal_hash(&code.storage_hash(WITHDRAWAL_PURPOSE))
             .await?
     {
@@ -92,7 +93,7 @@ async fn withdraw_answers(
         }
         Lookup::Found(_, record) => record,
     };
-    state.storage.delete_response(&record.id).await?;
+    state.storage.responses().delete(&record.id).await?;
     let who = record
         .participant_number
         .map_or_else(|| "not submitted".to_owned(), |n| format!("P{n}"));

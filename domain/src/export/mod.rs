@@ -107,6 +107,7 @@ fn redacted_responses<'a>(
     context: &'a format::Context<'a>,
 ) -> impl Stream<Item = Result<SubmittedResponse, StorageError>> + Send + 'a {
     storage
+        .exports()
         .submitted_responses(&context.study.slug)
         .map_ok(|mut response| {
             context.redactions.apply(&mut response);

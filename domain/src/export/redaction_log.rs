@@ -27,7 +27,8 @@ pub(super) async fn write(
 ) -> Result<u64, ExportError> {
     sink.write(record(COLUMNS).into_bytes()).await?;
     let findings = storage
-        .redactions(&context.study.slug, &RedactionStatus::ALL, i64::MAX)
+        .redactions()
+        .list(&context.study.slug, &RedactionStatus::ALL, i64::MAX)
         .await?;
     for finding in &findings {
         let decided_on = finding.decided_at.map(day_of).unwrap_or_default();

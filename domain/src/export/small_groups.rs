@@ -46,7 +46,7 @@ pub async fn small_groups_of(
     minimum: i64,
 ) -> Result<Vec<SmallGroup>, StorageError> {
     Ok(small_groups(
-        &storage.demographic_counts(study_slug).await?,
+        &storage.exports().demographic_counts(study_slug).await?,
         minimum,
     ))
 }

@@ -26,16 +26,17 @@ pub async fn scan_new_responses(
     let finder = IdentifierFinder::new(&study.redaction.names, &study.redaction.not_names);
     let mut added = 0;
     for batch in storage
+        .redactions()
         .responses_to_scan(&study.slug)
         .await?
         .chunks(SCAN_BATCH)
     {
         let mut scans = Vec::with_capacity(batch.len());
         for response_id in batch {
-            let answers = storage.answers(response_id).await?;
+            let answers = storage.responses().answers(response_id).await?;
             scans.push((response_id.as_str(), findings_in(study, &finder, &answers)));
         }
-        added += storage.record_scans(&scans, now).await?;
+        added += storage.redactions().record_scans(&scans, now).await?;
     }
     Ok(added)
 }
@@ -46,7 +47,7 @@ pub async fn scan_all_again(
     study: &Study,
     now: i64,
 ) -> Result<usize, StorageError> {
-    storage.forget_scans(&study.slug).await?;
+    storage.redactions().forget_scans(&study.slug).await?;
     scan_new_responses(storage, study, now).await
 }
 
@@ -82,7 +83,7 @@ pub struct ExportRedactions {
 impl ExportRedactions {
     pub async fn of_study(storage: &Storage, study_slug: &str) -> Result<Self, StorageError> {
         let mut by_participant: HashMap<i64, HashMap<String, Vec<Replacement>>> = HashMap::new();
-        for accepted in storage.accepted_redactions(study_slug).await? {
+        for accepted in storage.redactions().accepted(study_slug).await? {
             let AcceptedRedaction {
                 participant_number,
                 question_id,
@@ -127,15 +128,20 @@ pub async fn erase_accepted(
     now: i64,
 ) -> Result<usize, StorageError> {
     let mut changed = 0;
-    for (response_id, question_id) in storage.answers_with_accepted_redactions(study_slug).await? {
+    for (response_id, question_id) in storage
+        .redactions()
+        .answers_with_accepted(study_slug)
+        .await?
+    {
         let findings = storage
-            .redactions_in_answer(&response_id, &question_id)
+            .redactions()
+            .in_answer(&response_id, &question_id)
             .await?;
         let Some(first) = findings.first() else {
             continue;
         };
         let erased = erasure(&first.answer, &findings, erased_by, now);
-        if storage.store_erased_answer(&erased).await? {
+        if storage.redactions().store_erased_answer(&erased).await? {
             changed += 1;
             events
                 .publish(Event::AnswerTextChanged {

@@ -8,7 +8,7 @@ use futures_util::stream::{Stream, TryStreamExt};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use super::{Engine, Storage, StorageError, parse_day};
+use super::{Engine, Exports, StorageError, parse_day};
 
 /// One submitted participant with every answer they gave, by question id.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,25 +45,25 @@ fn submitted_rows_sql(engine: Engine) -> &'static str {
     }
 }
 
-impl Storage {
+impl<'a> Exports<'a> {
     /// How many participants have submitted: read from the participant-number index alone.
-    pub async fn count_submitted(&self, study_slug: &str) -> Result<i64, StorageError> {
+    pub async fn count_submitted(self, study_slug: &str) -> Result<i64, StorageError> {
         Ok(sqlx::query_scalar(
             "SELECT COUNT(*) FROM responses WHERE study_slug = $1 AND participant_number IS NOT NULL",
         )
         .bind(study_slug)
-        .fetch_one(&self.pool)
+        .fetch_one(self.pool)
         .await?)
     }
 
     /// The study's submitted responses in participant number order, streamed from the database.
-    pub fn submitted_responses<'a>(
-        &'a self,
+    pub fn submitted_responses(
+        self,
         study_slug: &'a str,
     ) -> impl Stream<Item = Result<SubmittedResponse, StorageError>> + Send + 'a {
         sqlx::query(submitted_rows_sql(self.engine))
             .bind(study_slug)
-            .fetch(&self.pool)
+            .fetch(self.pool)
             .map_err(StorageError::from)
             .and_then(|row| std::future::ready(submitted_response(&row)))
     }
@@ -90,10 +90,10 @@ pub struct DemographicCount {
     pub people: i64,
 }
 
-impl Storage {
+impl Exports<'_> {
     /// Submitted participants counted by their answers to the label questions.
     pub async fn demographic_counts(
-        &self,
+        self,
         study_slug: &str,
     ) -> Result<Vec<DemographicCount>, StorageError> {
         let rows = sqlx::query(
@@ -106,7 +106,7 @@ impl Storage {
              GROUP BY s.value, ro.value, e.value",
         )
         .bind(study_slug)
-        .fetch_all(&self.pool)
+        .fetch_all(self.pool)
         .await?;
         rows.iter()
             .map(|row| {

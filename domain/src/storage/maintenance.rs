@@ -6,7 +6,7 @@ use std::path::Path;
 use chrono::NaiveDate;
 use sqlx::Row;
 
-use super::{Engine, Storage, StorageError, day, upsert_answer};
+use super::{Engine, Responses, Storage, StorageError, day, upsert_answer};
 
 /// What a consistency check found wrong; empty when the database is whole.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -127,24 +127,26 @@ impl Storage {
         }
         Ok(problems)
     }
+}
 
+impl Responses<'_> {
     /// The participant numbers a study has given, in order.
-    pub async fn participant_numbers(&self, study_slug: &str) -> Result<Vec<i64>, StorageError> {
+    pub async fn participant_numbers(self, study_slug: &str) -> Result<Vec<i64>, StorageError> {
         Ok(sqlx::query_scalar(
             "SELECT participant_number FROM responses
              WHERE study_slug = $1 AND participant_number IS NOT NULL ORDER BY participant_number",
         )
         .bind(study_slug)
-        .fetch_all(&self.pool)
+        .fetch_all(self.pool)
         .await?)
     }
 
     /// How many responses a study has, submitted or not.
-    pub async fn count_responses(&self, study_slug: &str) -> Result<i64, StorageError> {
+    pub async fn count(self, study_slug: &str) -> Result<i64, StorageError> {
         Ok(
             sqlx::query_scalar("SELECT COUNT(*) FROM responses WHERE study_slug = $1")
                 .bind(study_slug)
-                .fetch_one(&self.pool)
+                .fetch_one(self.pool)
                 .await?,
         )
     }
@@ -152,14 +154,14 @@ impl Storage {
     /// The cheapest write an autosave could be: one upserted row, in no transaction, with no check.
     /// Only the load tool's benchmark calls it, as the floor that autosaves are measured against.
     pub async fn upsert_answer_alone(
-        &self,
+        self,
         response_id: &str,
         question_id: &str,
         value: &str,
         today: NaiveDate,
     ) -> Result<(), StorageError> {
         upsert_answer(response_id, question_id, value, &day(today))
-            .execute(&self.pool)
+            .execute(self.pool)
             .await?;
         Ok(())
     }

@@ -1,5 +1,7 @@
-//! All SQL lives here: responses and answers, staff and sessions, the audit log, redactions and
-//! exports. SQLite (one machine, the default) and PostgreSQL (several app instances) run the same
+//! All SQL lives here, in one repository per area, each borrowed from `Storage`:
+//! `storage.responses()`, `.study_definitions()`, `.staff()`, `.sessions()`, `.audit_log()`,
+//! `.redactions()` and `.exports()`. `Storage` itself keeps the pool and what concerns the whole
+//! database (connecting, readiness, backup, consistency, notifications). SQLite (one machine, the default) and PostgreSQL (several app instances) run the same
 //! queries through sqlx's `Any` driver, written in the SQL both understand, except where an engine
 //! needs its own (JSON aggregation in export.rs, backup and integrity check in maintenance.rs);
 //! each engine has its own migrations, kept column for column alike.
@@ -119,6 +121,59 @@ pub struct Storage {
     postgres_url: notifications::PostgresUrl,
 }
 
+/// A repository: one area's queries, borrowed from `Storage` (`storage.responses().submit(…)`).
+macro_rules! repositories {
+    ($($(#[$doc:meta])* $name:ident => $accessor:ident;)*) => {
+        $(
+            $(#[$doc])*
+            #[derive(Clone, Copy)]
+            pub struct $name<'a> {
+                pool: &'a AnyPool,
+            }
+        )*
+
+        impl Storage {
+            $(
+                pub fn $accessor(&self) -> $name<'_> {
+                    $name { pool: &self.pool }
+                }
+            )*
+        }
+    };
+}
+
+repositories! {
+    /// Participants' responses and their answers.
+    Responses => responses;
+    /// The study definitions that responses refer to.
+    StudyDefinitions => study_definitions;
+    /// Staff accounts: passwords, two-factor sign-in, invitations, failed sign-ins.
+    StaffAccounts => staff;
+    /// Staff sessions, found by the hash of their token.
+    Sessions => sessions;
+    /// The audit log: written by actions, read by owners, never edited.
+    AuditLog => audit_log;
+    /// Identifier findings, their scans and decisions, and erased answers.
+    Redactions => redactions;
+}
+
+/// What exports read: submitted responses, streamed, and counts for the small-group check.
+#[derive(Clone, Copy)]
+pub struct Exports<'a> {
+    pool: &'a AnyPool,
+    /// The JSON aggregate that builds each participant's answers differs between engines.
+    engine: Engine,
+}
+
+impl Storage {
+    pub fn exports(&self) -> Exports<'_> {
+        Exports {
+            pool: &self.pool,
+            engine: self.engine,
+        }
+    }
+}
+
 impl Storage {
     /// Opens (creating when missing) and migrates the database at `url`.
     pub async fn connect(url: &str) -> Result<Self, StorageError> {
@@ -153,10 +208,12 @@ impl Storage {
     pub fn relays_notifications(&self) -> bool {
         self.engine == Engine::Postgres
     }
+}
 
+impl StudyDefinitions<'_> {
     /// Records the study definition that responses will refer to.
-    pub async fn register_study(
-        &self,
+    pub async fn register(
+        self,
         slug: &str,
         version: &str,
         definition: &str,
@@ -170,13 +227,15 @@ impl Storage {
         .bind(version)
         .bind(definition)
         .bind(day(today))
-        .execute(&self.pool)
+        .execute(self.pool)
         .await?;
         Ok(())
     }
+}
 
+impl Responses<'_> {
     /// Creates a response for a participant who has just consented; returns its random id.
-    pub async fn start_response(&self, new: NewResponse<'_>) -> Result<String, StorageError> {
+    pub async fn start(self, new: NewResponse<'_>) -> Result<String, StorageError> {
         let id = uuid::Uuid::new_v4().to_string();
         sqlx::query(
             "INSERT INTO responses (id, study_slug, study_version, token_hash, consent_version, step_reached, started_on, updated_on, withdrawal_hash, masked_start_minute)
@@ -191,40 +250,39 @@ impl Storage {
         .bind(day(new.today))
         .bind(new.withdrawal_hash)
         .bind(new.masked_start_minute)
-        .execute(&self.pool)
+        .execute(self.pool)
         .await?;
         Ok(id)
     }
 
     pub async fn find_by_token_hash(
-        &self,
+        self,
         token_hash: &str,
     ) -> Result<Option<ResponseRecord>, StorageError> {
-        self.find_response_where("token_hash = $1", token_hash)
-            .await
+        self.find_where("token_hash = $1", token_hash).await
     }
 
     /// The response a withdrawal code belongs to.
     pub async fn find_by_withdrawal_hash(
-        &self,
+        self,
         withdrawal_hash: &str,
     ) -> Result<Option<ResponseRecord>, StorageError> {
-        self.find_response_where("withdrawal_hash = $1", withdrawal_hash)
+        self.find_where("withdrawal_hash = $1", withdrawal_hash)
             .await
     }
 
     /// A response of one study by its id; another study's response is not found.
-    pub async fn response_in_study(
-        &self,
+    pub async fn in_study(
+        self,
         study_slug: &str,
         response_id: &str,
     ) -> Result<Option<ResponseRecord>, StorageError> {
-        let found = self.find_response_where("id = $1", response_id).await?;
+        let found = self.find_where("id = $1", response_id).await?;
         Ok(found.filter(|record| record.study_slug == study_slug))
     }
 
-    async fn find_response_where(
-        &self,
+    async fn find_where(
+        self,
         condition: &str,
         value: &str,
     ) -> Result<Option<ResponseRecord>, StorageError> {
@@ -234,7 +292,7 @@ impl Storage {
              FROM responses WHERE {condition}"
         ))
         .bind(value)
-        .fetch_optional(&self.pool)
+        .fetch_optional(self.pool)
         .await?;
         row.map(|row| {
             Ok(ResponseRecord {
@@ -252,7 +310,7 @@ impl Storage {
     }
 
     /// Deletes a response and its answers; false when there was none.
-    pub async fn delete_response(&self, response_id: &str) -> Result<bool, StorageError> {
+    pub async fn delete(self, response_id: &str) -> Result<bool, StorageError> {
         let mut tx = self.pool.begin().await?;
         sqlx::query("DELETE FROM answers WHERE response_id = $1")
             .bind(response_id)
@@ -266,13 +324,10 @@ impl Storage {
         Ok(deleted.rows_affected() == 1)
     }
 
-    pub async fn answers(
-        &self,
-        response_id: &str,
-    ) -> Result<HashMap<String, String>, StorageError> {
+    pub async fn answers(self, response_id: &str) -> Result<HashMap<String, String>, StorageError> {
         let rows = sqlx::query("SELECT question_id, value FROM answers WHERE response_id = $1")
             .bind(response_id)
-            .fetch_all(&self.pool)
+            .fetch_all(self.pool)
             .await?;
         rows.into_iter()
             .map(|row| Ok((row.try_get("question_id")?, row.try_get("value")?)))
@@ -282,7 +337,7 @@ impl Storage {
     /// Saves answers and moves the furthest step reached forward, all or nothing.
     /// Fails with `AlreadySubmitted` once the response is submitted, so nothing changes after it.
     pub async fn save_answers(
-        &self,
+        self,
         response_id: &str,
         changes: &[AnswerChange],
         step_reached: i64,
@@ -325,7 +380,7 @@ impl Storage {
     /// Submits a response and gives it the study's next participant number.
     /// Submitting again returns the number it already has: a double click or a resend is harmless.
     pub async fn submit(
-        &self,
+        self,
         response_id: &str,
         step_reached: i64,
         today: NaiveDate,
@@ -367,16 +422,16 @@ impl Storage {
             "SELECT participant_number FROM responses WHERE id = $1",
         )
         .bind(response_id)
-        .fetch_optional(&self.pool)
+        .fetch_optional(self.pool)
         .await?
         .flatten()
         .ok_or(StorageError::NotFound)
     }
 
-    async fn missing_or_submitted(&self, response_id: &str) -> StorageError {
+    async fn missing_or_submitted(self, response_id: &str) -> StorageError {
         let exists = sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM responses WHERE id = $1")
             .bind(response_id)
-            .fetch_one(&self.pool)
+            .fetch_one(self.pool)
             .await;
         match exists {
             Ok(0) => StorageError::NotFound,

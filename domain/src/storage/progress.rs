@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use sqlx::Row;
 
-use super::{Storage, StorageError, placeholders};
+use super::{Responses, StorageError, placeholders};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct StudyProgress {
@@ -25,34 +25,34 @@ pub struct SubmittedAnswers {
     pub answers: BTreeMap<String, String>,
 }
 
-impl Storage {
-    pub async fn study_progress(&self, study_slug: &str) -> Result<StudyProgress, StorageError> {
+impl Responses<'_> {
+    pub async fn progress(self, study_slug: &str) -> Result<StudyProgress, StorageError> {
         let totals = sqlx::query(
             "SELECT COUNT(*) AS started, COUNT(submitted_on) AS submitted FROM responses WHERE study_slug = $1",
         )
         .bind(study_slug)
-        .fetch_one(&self.pool)
+        .fetch_one(self.pool)
         .await?;
         let by_step = sqlx::query(
             "SELECT step_reached, COUNT(*) AS stopped FROM responses
              WHERE study_slug = $1 AND submitted_on IS NULL GROUP BY step_reached ORDER BY step_reached",
         )
         .bind(study_slug)
-        .fetch_all(&self.pool)
+        .fetch_all(self.pool)
         .await?;
         let per_day = sqlx::query(
             "SELECT submitted_on, COUNT(*) AS submissions FROM responses
              WHERE study_slug = $1 AND submitted_on IS NOT NULL GROUP BY submitted_on ORDER BY submitted_on",
         )
         .bind(study_slug)
-        .fetch_all(&self.pool)
+        .fetch_all(self.pool)
         .await?;
         let minutes_to_complete = sqlx::query_scalar(
             "SELECT minutes_to_complete FROM responses
              WHERE study_slug = $1 AND minutes_to_complete IS NOT NULL ORDER BY minutes_to_complete",
         )
         .bind(study_slug)
-        .fetch_all(&self.pool)
+        .fetch_all(self.pool)
         .await?;
         Ok(StudyProgress {
             minutes_to_complete,
@@ -71,7 +71,7 @@ impl Storage {
 
     /// The submitted participants' answers to `question_ids`, in participant number order.
     pub async fn submitted_answers(
-        &self,
+        self,
         study_slug: &str,
         question_ids: &[&str],
     ) -> Result<Vec<SubmittedAnswers>, StorageError> {
@@ -89,7 +89,7 @@ impl Storage {
         for id in question_ids {
             query = query.bind(*id);
         }
-        let rows = query.fetch_all(&self.pool).await?;
+        let rows = query.fetch_all(self.pool).await?;
         let mut by_participant: BTreeMap<i64, BTreeMap<String, String>> = BTreeMap::new();
         for row in rows {
             let question: String = row.try_get("question_id")?;

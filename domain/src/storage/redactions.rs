@@ -3,7 +3,7 @@
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use super::{Storage, StorageError};
+use super::{Redactions, StorageError};
 
 /// What a researcher decided about a finding, or that its original was erased.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -133,9 +133,9 @@ fn record(row: &AnyRow) -> Result<RedactionRecord, StorageError> {
     })
 }
 
-impl Storage {
+impl Redactions<'_> {
     /// Submitted responses of the study whose answers have not been scanned yet.
-    pub async fn responses_to_scan(&self, study_slug: &str) -> Result<Vec<String>, StorageError> {
+    pub async fn responses_to_scan(self, study_slug: &str) -> Result<Vec<String>, StorageError> {
         let rows = sqlx::query(
             "SELECT r.id FROM responses r
              WHERE r.study_slug = $1 AND r.participant_number IS NOT NULL
@@ -143,7 +143,7 @@ impl Storage {
              ORDER BY r.participant_number",
         )
         .bind(study_slug)
-        .fetch_all(&self.pool)
+        .fetch_all(self.pool)
         .await?;
         rows.iter()
             .map(|row| row.try_get("id").map_err(StorageError::from))
@@ -153,7 +153,7 @@ impl Storage {
     /// Stores the findings of several scanned responses in one transaction; returns how many
     /// were new.
     pub async fn record_scans(
-        &self,
+        self,
         scans: &[(&str, Vec<NewRedaction>)],
         now: i64,
     ) -> Result<usize, StorageError> {
@@ -168,20 +168,20 @@ impl Storage {
 
     /// Marks every response of the study unscanned, so the next scan looks at all of them again
     /// (after the study's list of names changed, say). Findings already stored stay.
-    pub async fn forget_scans(&self, study_slug: &str) -> Result<(), StorageError> {
+    pub async fn forget_scans(self, study_slug: &str) -> Result<(), StorageError> {
         sqlx::query(
             "DELETE FROM redaction_scans WHERE response_id IN
              (SELECT id FROM responses WHERE study_slug = $1)",
         )
         .bind(study_slug)
-        .execute(&self.pool)
+        .execute(self.pool)
         .await?;
         Ok(())
     }
 
     /// How many findings of the study have each status.
-    pub async fn redaction_counts(
-        &self,
+    pub async fn counts(
+        self,
         study_slug: &str,
     ) -> Result<Vec<(RedactionStatus, i64)>, StorageError> {
         let rows = sqlx::query(
@@ -190,7 +190,7 @@ impl Storage {
              WHERE r.study_slug = $1 GROUP BY red.status",
         )
         .bind(study_slug)
-        .fetch_all(&self.pool)
+        .fetch_all(self.pool)
         .await?;
         rows.iter()
             .map(|row| {
@@ -203,8 +203,8 @@ impl Storage {
     }
 
     /// The study's findings with one of `statuses`, by participant, question and position.
-    pub async fn redactions(
-        &self,
+    pub async fn list(
+        self,
         study_slug: &str,
         statuses: &[RedactionStatus],
         limit: i64,
@@ -221,14 +221,14 @@ impl Storage {
         ))
         .bind(study_slug)
         .bind(limit)
-        .fetch_all(&self.pool)
+        .fetch_all(self.pool)
         .await?;
         rows.iter().map(record).collect()
     }
 
     /// One finding of the study, with its answer.
-    pub async fn redaction(
-        &self,
+    pub async fn find(
+        self,
         study_slug: &str,
         id: &str,
     ) -> Result<Option<RedactionRecord>, StorageError> {
@@ -237,14 +237,14 @@ impl Storage {
         ))
         .bind(study_slug)
         .bind(id)
-        .fetch_optional(&self.pool)
+        .fetch_optional(self.pool)
         .await?;
         row.as_ref().map(record).transpose()
     }
 
     /// Every finding in one answer, with the answer.
-    pub async fn redactions_in_answer(
-        &self,
+    pub async fn in_answer(
+        self,
         response_id: &str,
         question_id: &str,
     ) -> Result<Vec<RedactionRecord>, StorageError> {
@@ -254,14 +254,14 @@ impl Storage {
         ))
         .bind(response_id)
         .bind(question_id)
-        .fetch_all(&self.pool)
+        .fetch_all(self.pool)
         .await?;
         rows.iter().map(record).collect()
     }
 
     /// Records a decision; an erased finding cannot be decided again. Returns whether it changed.
-    pub async fn decide_redaction(
-        &self,
+    pub async fn decide(
+        self,
         id: &str,
         decision: RedactionDecision<'_>,
     ) -> Result<bool, StorageError> {
@@ -278,14 +278,14 @@ impl Storage {
         .bind(decision.decided_by)
         .bind(decision.decided_at)
         .bind(id)
-        .execute(&self.pool)
+        .execute(self.pool)
         .await?;
         Ok(changed.rows_affected() == 1)
     }
 
     /// The answers of the study that have accepted findings: (response id, question id).
-    pub async fn answers_with_accepted_redactions(
-        &self,
+    pub async fn answers_with_accepted(
+        self,
         study_slug: &str,
     ) -> Result<Vec<(String, String)>, StorageError> {
         let rows = sqlx::query(
@@ -295,7 +295,7 @@ impl Storage {
              ORDER BY red.response_id, red.question_id",
         )
         .bind(study_slug)
-        .fetch_all(&self.pool)
+        .fetch_all(self.pool)
         .await?;
         rows.iter()
             .map(|row| Ok((row.try_get(0)?, row.try_get(1)?)))
@@ -305,7 +305,7 @@ impl Storage {
 
     /// Replaces a stored answer by its erased text and moves its findings, all or nothing.
     /// Returns false, changing nothing, when the answer is no longer `before`.
-    pub async fn store_erased_answer(&self, erased: &ErasedAnswer) -> Result<bool, StorageError> {
+    pub async fn store_erased_answer(self, erased: &ErasedAnswer) -> Result<bool, StorageError> {
         let mut tx = self.pool.begin().await?;
         let replaced = sqlx::query(
             "UPDATE answers SET value = $1 WHERE response_id = $2 AND question_id = $3 AND value = $4",
@@ -343,10 +343,7 @@ impl Storage {
     }
 
     /// The study's accepted findings, by participant, question and position.
-    pub async fn accepted_redactions(
-        &self,
-        study_slug: &str,
-    ) -> Result<Vec<AcceptedRedaction>, StorageError> {
+    pub async fn accepted(self, study_slug: &str) -> Result<Vec<AcceptedRedaction>, StorageError> {
         let rows = sqlx::query(
             "SELECT r.participant_number, red.question_id, red.start_at, red.end_at, red.descriptor
              FROM redactions red JOIN responses r ON r.id = red.response_id
@@ -354,7 +351,7 @@ impl Storage {
              ORDER BY r.participant_number, red.question_id, red.start_at",
         )
         .bind(study_slug)
-        .fetch_all(&self.pool)
+        .fetch_all(self.pool)
         .await?;
         rows.iter()
             .map(|row| {

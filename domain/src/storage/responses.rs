@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use sqlx::Row;
 
-use super::{Storage, StorageError, optional_day, parse_day, placeholders};
+use super::{Responses, StorageError, optional_day, parse_day, placeholders};
 
 /// One response without its full answers: enough to list, filter and label it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,10 +19,10 @@ pub struct ResponseOverview {
     pub labels: BTreeMap<String, String>,
 }
 
-impl Storage {
+impl Responses<'_> {
     /// Every response of a study, submitted ones first by participant number, then the newest.
-    pub async fn response_overviews(
-        &self,
+    pub async fn overviews(
+        self,
         study_slug: &str,
         label_questions: &[&str],
     ) -> Result<Vec<ResponseOverview>, StorageError> {
@@ -32,7 +32,7 @@ impl Storage {
              ORDER BY CASE WHEN participant_number IS NULL THEN 1 ELSE 0 END, participant_number, started_on DESC, id",
         )
         .bind(study_slug)
-        .fetch_all(&self.pool)
+        .fetch_all(self.pool)
         .await?;
         let mut labels = self.label_answers(study_slug, label_questions).await?;
         rows.iter()
@@ -52,7 +52,7 @@ impl Storage {
     }
 
     async fn label_answers(
-        &self,
+        self,
         study_slug: &str,
         questions: &[&str],
     ) -> Result<BTreeMap<String, BTreeMap<String, String>>, StorageError> {
@@ -70,7 +70,7 @@ impl Storage {
             query = query.bind(*question);
         }
         let mut by_response: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
-        for row in query.fetch_all(&self.pool).await? {
+        for row in query.fetch_all(self.pool).await? {
             by_response
                 .entry(row.try_get("response_id")?)
                 .or_default()

@@ -3,7 +3,7 @@
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use super::{Storage, StorageError};
+use super::{AuditLog, Sessions, StaffAccounts, StorageError};
 use crate::audit::{Actor, AuditAction};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,15 +55,15 @@ fn staff_from_row(row: &AnyRow) -> Result<StaffRecord, sqlx::Error> {
     })
 }
 
-impl Storage {
-    pub async fn count_staff(&self) -> Result<i64, StorageError> {
+impl StaffAccounts<'_> {
+    pub async fn count(self) -> Result<i64, StorageError> {
         Ok(sqlx::query_scalar("SELECT COUNT(*) FROM staff")
-            .fetch_one(&self.pool)
+            .fetch_one(self.pool)
             .await?)
     }
 
     /// Creates an account; an email already in use is `StorageError::Duplicate`.
-    pub async fn create_staff(&self, new: NewStaff<'_>) -> Result<String, StorageError> {
+    pub async fn create(self, new: NewStaff<'_>) -> Result<String, StorageError> {
         let id = uuid::Uuid::new_v4().to_string();
         sqlx::query("INSERT INTO staff (id, email, password_hash, role, created_at) VALUES ($1, $2, $3, $4, $5)")
             .bind(&id)
@@ -71,7 +71,7 @@ impl Storage {
             .bind(new.password_hash)
             .bind(new.role)
             .bind(new.now)
-            .execute(&self.pool)
+            .execute(self.pool)
             .await
             .map_err(StorageError::from_insert)?;
         Ok(id)
@@ -79,7 +79,7 @@ impl Storage {
 
     /// Uses a setup link and creates the first owner with it, both or neither.
     pub async fn create_owner_with_setup_link(
-        &self,
+        self,
         link_hash: &str,
         new: NewStaff<'_>,
     ) -> Result<String, StorageError> {
@@ -105,31 +105,31 @@ impl Storage {
         Ok(id)
     }
 
-    pub async fn staff_by_email(&self, email: &str) -> Result<Option<StaffRecord>, StorageError> {
+    pub async fn by_email(self, email: &str) -> Result<Option<StaffRecord>, StorageError> {
         let row = sqlx::query(&format!(
             "SELECT {STAFF_COLUMNS} FROM staff s WHERE s.email = $1"
         ))
         .bind(email)
-        .fetch_optional(&self.pool)
+        .fetch_optional(self.pool)
         .await?;
         Ok(row.as_ref().map(staff_from_row).transpose()?)
     }
 
     pub async fn create_setup_link(
-        &self,
+        self,
         token_hash: &str,
         expires_at: i64,
     ) -> Result<(), StorageError> {
         sqlx::query("INSERT INTO setup_links (token_hash, expires_at) VALUES ($1, $2)")
             .bind(token_hash)
             .bind(expires_at)
-            .execute(&self.pool)
+            .execute(self.pool)
             .await?;
         Ok(())
     }
 
     pub async fn setup_link_is_usable(
-        &self,
+        self,
         token_hash: &str,
         now: i64,
     ) -> Result<bool, StorageError> {
@@ -137,80 +137,15 @@ impl Storage {
             sqlx::query_scalar("SELECT COUNT(*) FROM setup_links WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2")
                 .bind(token_hash)
                 .bind(now)
-                .fetch_one(&self.pool)
+                .fetch_one(self.pool)
                 .await?;
         Ok(count == 1)
-    }
-
-    pub async fn create_session(
-        &self,
-        token_hash: &str,
-        staff_id: &str,
-        stage: &str,
-        now: i64,
-    ) -> Result<(), StorageError> {
-        sqlx::query("INSERT INTO staff_sessions (token_hash, staff_id, stage, created_at, last_seen_at) VALUES ($1, $2, $3, $4, $4)")
-            .bind(token_hash)
-            .bind(staff_id)
-            .bind(stage)
-            .bind(now)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
-    }
-
-    /// Ends one session and starts its successor at a new stage, both or neither: a session's
-    /// token changes whenever what it may do changes.
-    pub async fn replace_session(
-        &self,
-        old_hash: &str,
-        new_hash: &str,
-        stage: &str,
-        now: i64,
-    ) -> Result<(), StorageError> {
-        let mut tx = self.pool.begin().await?;
-        let staff_id: Option<String> =
-            sqlx::query_scalar("SELECT staff_id FROM staff_sessions WHERE token_hash = $1")
-                .bind(old_hash)
-                .fetch_optional(&mut *tx)
-                .await?;
-        let staff_id = staff_id.ok_or(StorageError::NotFound)?;
-        sqlx::query("DELETE FROM staff_sessions WHERE token_hash = $1")
-            .bind(old_hash)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("INSERT INTO staff_sessions (token_hash, staff_id, stage, created_at, last_seen_at) VALUES ($1, $2, $3, $4, $4)")
-            .bind(new_hash)
-            .bind(&staff_id)
-            .bind(stage)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    pub async fn session(&self, token_hash: &str) -> Result<Option<SessionRecord>, StorageError> {
-        let row = sqlx::query(&format!(
-            "SELECT {STAFF_COLUMNS}, x.stage, x.created_at, x.last_seen_at
-             FROM staff_sessions x JOIN staff s ON s.id = x.staff_id WHERE x.token_hash = $1"
-        ))
-        .bind(token_hash)
-        .fetch_optional(&self.pool)
-        .await?;
-        let Some(row) = row else { return Ok(None) };
-        Ok(Some(SessionRecord {
-            staff: staff_from_row(&row)?,
-            stage: row.try_get("stage")?,
-            created_at: row.try_get("created_at")?,
-            last_seen_at: row.try_get("last_seen_at")?,
-        }))
     }
 
     /// Turns two-factor on with the app's secret and the hashes of fresh recovery codes; refused
     /// (NotFound) when the account already has it, so a second tab cannot replace the secret.
     pub async fn enable_two_factor(
-        &self,
+        self,
         staff_id: &str,
         secret: &str,
         accepted_step: i64,
@@ -241,21 +176,21 @@ impl Storage {
 
     /// Records that a code of time step `step` was used; false when that step or a later one was
     /// already used, so a code seen over someone's shoulder cannot be replayed.
-    pub async fn accept_totp_step(&self, staff_id: &str, step: i64) -> Result<bool, StorageError> {
+    pub async fn accept_totp_step(self, staff_id: &str, step: i64) -> Result<bool, StorageError> {
         let done = sqlx::query(
             "UPDATE staff SET totp_last_step = $1
              WHERE id = $2 AND totp_secret IS NOT NULL AND (totp_last_step IS NULL OR totp_last_step < $1)",
         )
         .bind(step)
         .bind(staff_id)
-        .execute(&self.pool)
+        .execute(self.pool)
         .await?;
         Ok(done.rows_affected() == 1)
     }
 
     /// Uses up a recovery code; false when it is unknown or already used.
     pub async fn use_recovery_code(
-        &self,
+        self,
         staff_id: &str,
         code_hash: &str,
         now: i64,
@@ -266,23 +201,23 @@ impl Storage {
         .bind(now)
         .bind(staff_id)
         .bind(code_hash)
-        .execute(&self.pool)
+        .execute(self.pool)
         .await?;
         Ok(done.rows_affected() == 1)
     }
 
-    pub async fn unused_recovery_codes(&self, staff_id: &str) -> Result<i64, StorageError> {
+    pub async fn unused_recovery_codes(self, staff_id: &str) -> Result<i64, StorageError> {
         Ok(sqlx::query_scalar(
             "SELECT COUNT(*) FROM staff_recovery_codes WHERE staff_id = $1 AND used_at IS NULL",
         )
         .bind(staff_id)
-        .fetch_one(&self.pool)
+        .fetch_one(self.pool)
         .await?)
     }
 
     /// For a lost phone: turns two-factor off and ends every session of the account, so it must
     /// be set up again at the next sign-in. False when there is no such account.
-    pub async fn reset_two_factor(&self, staff_id: &str) -> Result<bool, StorageError> {
+    pub async fn reset_two_factor(self, staff_id: &str) -> Result<bool, StorageError> {
         let mut tx = self.pool.begin().await?;
         let reset =
             sqlx::query("UPDATE staff SET totp_secret = NULL, totp_last_step = NULL WHERE id = $1")
@@ -303,14 +238,14 @@ impl Storage {
     }
 
     /// Every account, by email address.
-    pub async fn list_staff(&self) -> Result<Vec<StaffSummary>, StorageError> {
+    pub async fn list(self) -> Result<Vec<StaffSummary>, StorageError> {
         let rows = sqlx::query(
             "SELECT id, email, role, created_at,
                     CAST(CASE WHEN totp_secret IS NULL THEN 0 ELSE 1 END AS BIGINT) AS two_factor,
                     CAST(CASE WHEN password_hash = '' THEN 0 ELSE 1 END AS BIGINT) AS has_password
              FROM staff ORDER BY email",
         )
-        .fetch_all(&self.pool)
+        .fetch_all(self.pool)
         .await?;
         rows.iter()
             .map(|row| {
@@ -327,20 +262,20 @@ impl Storage {
             .map_err(StorageError::from)
     }
 
-    pub async fn staff_by_id(&self, staff_id: &str) -> Result<Option<StaffRecord>, StorageError> {
+    pub async fn by_id(self, staff_id: &str) -> Result<Option<StaffRecord>, StorageError> {
         let row = sqlx::query(&format!(
             "SELECT {STAFF_COLUMNS} FROM staff s WHERE s.id = $1"
         ))
         .bind(staff_id)
-        .fetch_optional(&self.pool)
+        .fetch_optional(self.pool)
         .await?;
         Ok(row.as_ref().map(staff_from_row).transpose()?)
     }
 
     /// Creates an account without a password and the link that lets its owner set one, both or
     /// neither; an email already in use is `StorageError::Duplicate`.
-    pub async fn invite_staff(
-        &self,
+    pub async fn invite(
+        self,
         email: &str,
         role: &str,
         invite_hash: &str,
@@ -370,8 +305,8 @@ impl Storage {
     }
 
     /// The account an unused, unexpired invitation is for.
-    pub async fn invited_staff(
-        &self,
+    pub async fn invited(
+        self,
         invite_hash: &str,
         now: i64,
     ) -> Result<Option<StaffRecord>, StorageError> {
@@ -381,14 +316,14 @@ impl Storage {
         ))
         .bind(invite_hash)
         .bind(now)
-        .fetch_optional(&self.pool)
+        .fetch_optional(self.pool)
         .await?;
         Ok(row.as_ref().map(staff_from_row).transpose()?)
     }
 
     /// Uses an invitation to set the account's password, both or neither.
     pub async fn accept_invite(
-        &self,
+        self,
         invite_hash: &str,
         staff_id: &str,
         password_hash: &str,
@@ -417,7 +352,7 @@ impl Storage {
     }
 
     /// Removes an account with its sessions, codes and invitations; false when there was none.
-    pub async fn delete_staff(&self, staff_id: &str) -> Result<bool, StorageError> {
+    pub async fn delete(self, staff_id: &str) -> Result<bool, StorageError> {
         let mut tx = self.pool.begin().await?;
         for table in [
             "staff_sessions",
@@ -438,38 +373,21 @@ impl Storage {
         Ok(deleted.rows_affected() == 1)
     }
 
-    pub async fn touch_session(&self, token_hash: &str, now: i64) -> Result<(), StorageError> {
-        sqlx::query("UPDATE staff_sessions SET last_seen_at = $1 WHERE token_hash = $2")
-            .bind(now)
-            .bind(token_hash)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
-    }
-
-    pub async fn delete_session(&self, token_hash: &str) -> Result<(), StorageError> {
-        sqlx::query("DELETE FROM staff_sessions WHERE token_hash = $1")
-            .bind(token_hash)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
-    }
-
     pub async fn record_sign_in_failure(
-        &self,
+        self,
         staff_id: &str,
         now: i64,
     ) -> Result<(), StorageError> {
         sqlx::query("INSERT INTO sign_in_failures (staff_id, at) VALUES ($1, $2)")
             .bind(staff_id)
             .bind(now)
-            .execute(&self.pool)
+            .execute(self.pool)
             .await?;
         Ok(())
     }
 
     pub async fn sign_in_failures_since(
-        &self,
+        self,
         staff_id: &str,
         since: i64,
     ) -> Result<i64, StorageError> {
@@ -478,12 +396,98 @@ impl Storage {
         )
         .bind(staff_id)
         .bind(since)
-        .fetch_one(&self.pool)
+        .fetch_one(self.pool)
         .await?)
     }
+}
 
-    pub async fn audit(
-        &self,
+impl Sessions<'_> {
+    pub async fn create(
+        self,
+        token_hash: &str,
+        staff_id: &str,
+        stage: &str,
+        now: i64,
+    ) -> Result<(), StorageError> {
+        sqlx::query("INSERT INTO staff_sessions (token_hash, staff_id, stage, created_at, last_seen_at) VALUES ($1, $2, $3, $4, $4)")
+            .bind(token_hash)
+            .bind(staff_id)
+            .bind(stage)
+            .bind(now)
+            .execute(self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Ends one session and starts its successor at a new stage, both or neither: a session's
+    /// token changes whenever what it may do changes.
+    pub async fn replace(
+        self,
+        old_hash: &str,
+        new_hash: &str,
+        stage: &str,
+        now: i64,
+    ) -> Result<(), StorageError> {
+        let mut tx = self.pool.begin().await?;
+        let staff_id: Option<String> =
+            sqlx::query_scalar("SELECT staff_id FROM staff_sessions WHERE token_hash = $1")
+                .bind(old_hash)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let staff_id = staff_id.ok_or(StorageError::NotFound)?;
+        sqlx::query("DELETE FROM staff_sessions WHERE token_hash = $1")
+            .bind(old_hash)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("INSERT INTO staff_sessions (token_hash, staff_id, stage, created_at, last_seen_at) VALUES ($1, $2, $3, $4, $4)")
+            .bind(new_hash)
+            .bind(&staff_id)
+            .bind(stage)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn find(self, token_hash: &str) -> Result<Option<SessionRecord>, StorageError> {
+        let row = sqlx::query(&format!(
+            "SELECT {STAFF_COLUMNS}, x.stage, x.created_at, x.last_seen_at
+             FROM staff_sessions x JOIN staff s ON s.id = x.staff_id WHERE x.token_hash = $1"
+        ))
+        .bind(token_hash)
+        .fetch_optional(self.pool)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        Ok(Some(SessionRecord {
+            staff: staff_from_row(&row)?,
+            stage: row.try_get("stage")?,
+            created_at: row.try_get("created_at")?,
+            last_seen_at: row.try_get("last_seen_at")?,
+        }))
+    }
+
+    pub async fn touch(self, token_hash: &str, now: i64) -> Result<(), StorageError> {
+        sqlx::query("UPDATE staff_sessions SET last_seen_at = $1 WHERE token_hash = $2")
+            .bind(now)
+            .bind(token_hash)
+            .execute(self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn delete(self, token_hash: &str) -> Result<(), StorageError> {
+        sqlx::query("DELETE FROM staff_sessions WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(self.pool)
+            .await?;
+        Ok(())
+    }
+}
+
+impl AuditLog<'_> {
+    pub async fn record(
+        self,
         now: i64,
         actor: Actor<'_>,
         action: AuditAction,
@@ -494,21 +498,21 @@ impl Storage {
             .bind(actor.as_str())
             .bind(action.as_str())
             .bind(detail)
-            .execute(&self.pool)
+            .execute(self.pool)
             .await?;
         Ok(())
     }
 
     /// The newest entries first.
-    pub async fn audit_entries(
-        &self,
+    pub async fn newest(
+        self,
         limit: i64,
     ) -> Result<Vec<(i64, String, String, String)>, StorageError> {
         let rows = sqlx::query(
             "SELECT at, actor, action, detail FROM audit_log ORDER BY id DESC LIMIT $1",
         )
         .bind(limit)
-        .fetch_all(&self.pool)
+        .fetch_all(self.pool)
         .await?;
         rows.iter()
             .map(|r| {

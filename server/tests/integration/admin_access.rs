@@ -192,13 +192,15 @@ async fn an_account_is_refused_after_100_failures_in_an_hour() {
     app.add_staff("ana@example.org", "researcher").await;
     let storage = app.storage().await;
     let staff = storage
-        .staff_by_email("ana@example.org")
+        .staff()
+        .by_email("ana@example.org")
         .await
         .unwrap()
         .unwrap();
     let now = domain::clock::Clock::default().now();
     for _ in 0..99 {
         storage
+            .staff()
             .record_sign_in_failure(&staff.id, now)
             .await
             .unwrap();
@@ -210,6 +212,7 @@ async fn an_account_is_refused_after_100_failures_in_an_hour() {
         "99 failures still allow a sign-in"
     );
     storage
+        .staff()
         .record_sign_in_failure(&staff.id, now)
         .await
         .unwrap();
@@ -284,7 +287,8 @@ async fn every_researcher_route_checks_the_session_and_the_role() {
     let id = app
         .storage()
         .await
-        .response_overviews("sam", &[])
+        .responses()
+        .overviews("sam", &[])
         .await
         .unwrap()[0]
         .id
@@ -421,7 +425,8 @@ async fn every_researcher_route_checks_the_session_and_the_role() {
     let still_there = app
         .storage()
         .await
-        .response_overviews("sam", &[])
+        .responses()
+        .overviews("sam", &[])
         .await
         .unwrap();
     assert_eq!(still_there.len(), 1, "refused deletes change nothing");
@@ -553,7 +558,7 @@ async fn answers_to_one_question_side_by_side_with_labels_and_a_filter() {
         .unwrap();
     assert!(inpatient.contains("P1: Inpatient SW") && !inpatient.contains("P2: Community SW"));
 
-    let audit = app.storage().await.audit_entries(10).await.unwrap();
+    let audit = app.storage().await.audit_log().newest(10).await.unwrap();
     assert!(
         audit
             .iter()

@@ -135,7 +135,7 @@ async fn one_response_in_full_and_its_deletion_are_audited() {
         .await
         .unwrap();
     assert_eq!(answers, 0, "its answers went with it");
-    let audit = app.storage().await.audit_entries(50).await.unwrap();
+    let audit = app.storage().await.audit_log().newest(50).await.unwrap();
     let actions: Vec<&str> = audit
         .iter()
         .map(|(_, _, action, _)| action.as_str())
@@ -235,7 +235,7 @@ async fn a_participant_withdraws_with_the_code_from_the_thank_you_page() {
     );
     let again = app.post_form("/withdraw/confirm", &[("code", &code)]).await;
     assert_eq!(again.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let audit = app.storage().await.audit_entries(10).await.unwrap();
+    let audit = app.storage().await.audit_log().newest(10).await.unwrap();
     assert!(
         audit
             .iter()

@@ -115,9 +115,16 @@ async fn a_submitted_response_is_scanned_for_identifiers_without_opening_the_que
         .await;
     let storage = app.storage().await;
     for _ in 0..50 {
-        if storage.responses_to_scan("sam").await.unwrap().is_empty() {
+        if storage
+            .redactions()
+            .responses_to_scan("sam")
+            .await
+            .unwrap()
+            .is_empty()
+        {
             let found = storage
-                .redactions("sam", &domain::storage::RedactionStatus::ALL, 10)
+                .redactions()
+                .list("sam", &domain::storage::RedactionStatus::ALL, 10)
                 .await
                 .unwrap();
             assert!(

@@ -61,7 +61,7 @@ async fn a_researcher_downloads_the_wide_csv_as_a_streamed_attachment() {
     assert_eq!(rows[1]["r2"], "'=HYPERLINK(\"http://evil\")");
     assert!(rows.iter().all(|row| !row.values().any(|v| v.len() == 36)));
 
-    let audit = app.storage().await.audit_entries(5).await.unwrap();
+    let audit = app.storage().await.audit_log().newest(5).await.unwrap();
     let (_, actor, action, detail) = &audit[0];
     assert_eq!(
         (actor.as_str(), action.as_str(), detail.as_str()),
@@ -157,7 +157,7 @@ async fn the_command_line_writes_the_same_export_and_audits_it() {
     let rows = read_csv(&std::fs::read_to_string(&out).unwrap());
     assert_eq!(rows.len(), 2);
     assert_eq!(rows[1]["participant"], "P2");
-    let audit = app.storage().await.audit_entries(1).await.unwrap();
+    let audit = app.storage().await.audit_log().newest(1).await.unwrap();
     assert_eq!(audit[0].1, "command line");
     assert_eq!(audit[0].2, "exported data");
 
@@ -475,7 +475,7 @@ async fn the_xlsx_workbook_has_exact_months_on_request_and_comes_from_the_comman
         sheet_rows(&exact)[0]["experience"],
         calamine::Data::Float(14.0)
     );
-    let audit = app.storage().await.audit_entries(1).await.unwrap();
+    let audit = app.storage().await.audit_log().newest(1).await.unwrap();
     assert_eq!(audit[0].3, "study sam, xlsx, experience in exact months");
 
     let dir = tempfile::tempdir().unwrap();

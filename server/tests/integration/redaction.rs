@@ -28,7 +28,8 @@ async fn findings(app: &TestApp) -> BTreeMap<String, RedactionRecord> {
     let all = app
         .storage()
         .await
-        .redactions("sam", &RedactionStatus::ALL, 100)
+        .redactions()
+        .list("sam", &RedactionStatus::ALL, 100)
         .await
         .unwrap();
     all.into_iter()
@@ -40,6 +41,7 @@ async fn findings(app: &TestApp) -> BTreeMap<String, RedactionRecord> {
 async fn stored_r2(app: &TestApp) -> Vec<String> {
     let storage = app.storage().await;
     let responses: Vec<_> = storage
+        .exports()
         .submitted_responses("sam")
         .try_collect()
         .await
@@ -204,7 +206,7 @@ async fn accepted_findings_become_descriptors_in_every_export_and_rejected_ones_
     assert!(rows.iter().all(|r| r[0] == "P1" && r[1] == "r2"));
     assert_eq!(rows[0][7], "researcher@example.org");
 
-    let audit = app.storage().await.audit_entries(10).await.unwrap();
+    let audit = app.storage().await.audit_log().newest(10).await.unwrap();
     let actions: Vec<&str> = audit
         .iter()
         .map(|(_, _, action, _)| action.as_str())
@@ -341,7 +343,7 @@ async fn erasing_replaces_originals_in_the_stored_answer_and_moves_other_finding
     }
     let again = decide(&app, &cookie, &now["[name]"].id, &[("decision", "reopen")]).await;
     assert_eq!(again.status(), StatusCode::BAD_REQUEST);
-    let audit = app.storage().await.audit_entries(10).await.unwrap();
+    let audit = app.storage().await.audit_log().newest(10).await.unwrap();
     let erasure = audit
         .iter()
         .find(|(_, _, action, _)| action == "identifiers erased from answers")

@@ -43,7 +43,11 @@ async fn respondents_alternating_between_two_instances_lose_nothing_and_number_g
         .unwrap();
     assert!(verdict.is_clean(), "{}", verdict.report());
     assert_eq!(verdict.completed, RESPONDENTS);
-    let numbers = storage.participant_numbers("sam").await.unwrap();
+    let numbers = storage
+        .responses()
+        .participant_numbers("sam")
+        .await
+        .unwrap();
     assert_eq!(numbers, (1..=RESPONDENTS as i64).collect::<Vec<_>>());
 }
 

@@ -18,7 +18,8 @@ async fn fresh() -> Fixture {
     let url = crate::support::fresh_database(&dir).await;
     let storage = Storage::connect(&url).await.unwrap();
     storage
-        .register_study("sam", "1.0.0", "(definition)", DAY)
+        .study_definitions()
+        .register("sam", "1.0.0", "(definition)", DAY)
         .await
         .unwrap();
     Fixture {
@@ -30,7 +31,8 @@ async fn fresh() -> Fixture {
 
 async fn start(storage: &Storage, token_hash: &str) -> String {
     storage
-        .start_response(NewResponse {
+        .responses()
+        .start(NewResponse {
             study_slug: "sam",
             study_version: "1.0.0",
             token_hash,
@@ -54,6 +56,7 @@ async fn answers_come_back_exactly_as_saved_and_can_be_cleared() {
     let id = start(&f.storage, "h1").await;
     let text = "Ŵales, Ελλάδα, 日本語 ☕😀 “quoted”\nsecond line\tand a tab";
     f.storage
+        .responses()
         .save_answers(
             &id,
             &[change("r1", Some(text)), change("r2", Some("x"))],
@@ -63,13 +66,20 @@ async fn answers_come_back_exactly_as_saved_and_can_be_cleared() {
         .await
         .unwrap();
     f.storage
+        .responses()
         .save_answers(&id, &[change("r2", None)], 3, DAY)
         .await
         .unwrap();
-    let answers = f.storage.answers(&id).await.unwrap();
+    let answers = f.storage.responses().answers(&id).await.unwrap();
     assert_eq!(answers.get("r1").map(String::as_str), Some(text));
     assert!(!answers.contains_key("r2"));
-    let record = f.storage.find_by_token_hash("h1").await.unwrap().unwrap();
+    let record = f
+        .storage
+        .responses()
+        .find_by_token_hash("h1")
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(record.step_reached, 4, "the furthest step is kept");
     assert_eq!(record.started_on, DAY);
 }
@@ -78,26 +88,42 @@ async fn answers_come_back_exactly_as_saved_and_can_be_cleared() {
 async fn nothing_changes_after_submit_and_unknown_responses_are_not_found() {
     let f = fresh().await;
     let id = start(&f.storage, "h1").await;
-    assert_eq!(f.storage.submit(&id, 9, DAY, None).await.unwrap(), 1);
     assert_eq!(
-        f.storage.submit(&id, 9, DAY, None).await.unwrap(),
+        f.storage
+            .responses()
+            .submit(&id, 9, DAY, None)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        f.storage
+            .responses()
+            .submit(&id, 9, DAY, None)
+            .await
+            .unwrap(),
         1,
         "a resend keeps its number"
     );
     let late = f
         .storage
+        .responses()
         .save_answers(&id, &[change("r1", Some("late"))], 9, DAY)
         .await;
     assert!(
         matches!(late, Err(StorageError::AlreadySubmitted)),
         "{late:?}"
     );
-    let unknown = f.storage.save_answers("nope", &[], 2, DAY).await;
+    let unknown = f
+        .storage
+        .responses()
+        .save_answers("nope", &[], 2, DAY)
+        .await;
     assert!(
         matches!(unknown, Err(StorageError::NotFound)),
         "{unknown:?}"
     );
-    assert!(f.storage.answers(&id).await.unwrap().is_empty());
+    assert!(f.storage.responses().answers(&id).await.unwrap().is_empty());
 }
 
 #[tokio::test]
@@ -107,11 +133,22 @@ async fn concurrent_submits_get_unique_gap_free_numbers() {
     for n in 0..20 {
         ids.push(start(&f.storage, &format!("h{n}")).await);
     }
-    let numbers = join_all(ids.iter().map(|id| f.storage.submit(id, 9, DAY, None))).await;
+    let numbers = join_all(
+        ids.iter()
+            .map(|id| f.storage.responses().submit(id, 9, DAY, None)),
+    )
+    .await;
     let mut numbers: Vec<i64> = numbers.into_iter().map(Result::unwrap).collect();
     numbers.sort_unstable();
     assert_eq!(numbers, (1..=20).collect::<Vec<_>>());
-    assert_eq!(f.storage.participant_numbers("sam").await.unwrap(), numbers);
+    assert_eq!(
+        f.storage
+            .responses()
+            .participant_numbers("sam")
+            .await
+            .unwrap(),
+        numbers
+    );
     assert!(f.storage.check_consistency().await.unwrap().is_ok());
 }
 
@@ -123,11 +160,18 @@ async fn concurrent_saves_to_one_response_all_succeed_and_one_wins() {
     let changes: Vec<_> = values.iter().map(|v| [change("r1", Some(v))]).collect();
     let saves = changes
         .iter()
-        .map(|one| f.storage.save_answers(&id, one, 3, DAY));
+        .map(|one| f.storage.responses().save_answers(&id, one, 3, DAY));
     for result in join_all(saves).await {
         result.unwrap();
     }
-    let stored = f.storage.answers(&id).await.unwrap().remove("r1").unwrap();
+    let stored = f
+        .storage
+        .responses()
+        .answers(&id)
+        .await
+        .unwrap()
+        .remove("r1")
+        .unwrap();
     assert!(values.contains(&stored), "{stored}");
 }
 
@@ -137,7 +181,8 @@ async fn a_token_hash_starts_only_one_response() {
     start(&f.storage, "same").await;
     let second = f
         .storage
-        .start_response(NewResponse {
+        .responses()
+        .start(NewResponse {
             study_slug: "sam",
             study_version: "1.0.0",
             token_hash: "same",
@@ -149,7 +194,7 @@ async fn a_token_hash_starts_only_one_response() {
         })
         .await;
     assert!(second.is_err());
-    assert_eq!(f.storage.count_responses("sam").await.unwrap(), 1);
+    assert_eq!(f.storage.responses().count("sam").await.unwrap(), 1);
 }
 
 #[tokio::test]
@@ -157,7 +202,11 @@ async fn the_consistency_check_finds_a_gap_in_participant_numbers() {
     let f = fresh().await;
     for n in 0..3 {
         let id = start(&f.storage, &format!("h{n}")).await;
-        f.storage.submit(&id, 9, DAY, None).await.unwrap();
+        f.storage
+            .responses()
+            .submit(&id, 9, DAY, None)
+            .await
+            .unwrap();
     }
     assert!(f.storage.check_consistency().await.unwrap().is_ok());
     sqlx::any::install_default_drivers();
@@ -180,14 +229,19 @@ async fn readiness_ping_and_the_bare_upsert_work() {
     f.storage.ping().await.unwrap();
     let id = start(&f.storage, "h1").await;
     f.storage
+        .responses()
         .upsert_answer_alone(&id, "r1", "one", DAY)
         .await
         .unwrap();
     f.storage
+        .responses()
         .upsert_answer_alone(&id, "r1", "two", DAY)
         .await
         .unwrap();
-    assert_eq!(f.storage.answers(&id).await.unwrap()["r1"], "two");
+    assert_eq!(
+        f.storage.responses().answers(&id).await.unwrap()["r1"],
+        "two"
+    );
 }
 
 #[tokio::test]
@@ -195,6 +249,7 @@ async fn backups_are_sqlite_only_and_never_overwrite() {
     let f = fresh().await;
     let id = start(&f.storage, "h1").await;
     f.storage
+        .responses()
         .save_answers(&id, &[change("r1", Some("kept"))], 3, DAY)
         .await
         .unwrap();
@@ -216,7 +271,7 @@ async fn backups_are_sqlite_only_and_never_overwrite() {
     let copy = Storage::connect(&format!("sqlite://{}", out.display()))
         .await
         .unwrap();
-    assert_eq!(copy.answers(&id).await.unwrap()["r1"], "kept");
+    assert_eq!(copy.responses().answers(&id).await.unwrap()["r1"], "kept");
     assert!(copy.check_consistency().await.unwrap().is_ok());
 }
 
@@ -227,6 +282,7 @@ async fn submitted_responses_stream_in_number_order_with_every_answer_exact() {
     let awkward = "\"quoted\" \\ back-slash, {braces}, 😀 ŵ سام\nline\u{1}\t";
     let with_answers = start(&f.storage, "h1").await;
     f.storage
+        .responses()
         .save_answers(
             &with_answers,
             &[
@@ -241,14 +297,20 @@ async fn submitted_responses_stream_in_number_order_with_every_answer_exact() {
     let without_answers = start(&f.storage, "h2").await;
     let unsubmitted = start(&f.storage, "h3").await;
     f.storage
+        .responses()
         .save_answers(&unsubmitted, &[change("r1", Some("draft"))], 3, DAY)
         .await
         .unwrap();
     for id in [&without_answers, &with_answers] {
-        f.storage.submit(id, 8, DAY, Some(5)).await.unwrap();
+        f.storage
+            .responses()
+            .submit(id, 8, DAY, Some(5))
+            .await
+            .unwrap();
     }
     let responses: Vec<_> = f
         .storage
+        .exports()
         .submitted_responses("sam")
         .try_collect()
         .await
@@ -267,5 +329,5 @@ async fn submitted_responses_stream_in_number_order_with_every_answer_exact() {
     assert_eq!(responses[1].answers["money_support"], "4");
     assert_eq!(responses[1].answers.len(), 2);
     assert_eq!(responses[1].submitted_on, DAY);
-    assert_eq!(f.storage.count_submitted("sam").await.unwrap(), 2);
+    assert_eq!(f.storage.exports().count_submitted("sam").await.unwrap(), 2);
 }

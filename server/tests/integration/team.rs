@@ -12,7 +12,7 @@ fn invitation_path(page: &str) -> String {
 
 async fn member_id(app: &TestApp, email: &str) -> String {
     let storage = app.storage().await;
-    storage.staff_by_email(email).await.unwrap().unwrap().id
+    storage.staff().by_email(email).await.unwrap().unwrap().id
 }
 
 #[tokio::test]
@@ -78,7 +78,7 @@ async fn an_owner_invites_a_researcher_who_sets_a_password_once() {
             .await
             .is_some()
     );
-    let audit = app.storage().await.audit_entries(20).await.unwrap();
+    let audit = app.storage().await.audit_log().newest(20).await.unwrap();
     assert!(
         audit
             .iter()
@@ -117,7 +117,7 @@ async fn a_mistyped_or_taken_address_and_a_missing_role_are_refused() {
             "{message}"
         );
     }
-    assert_eq!(app.storage().await.list_staff().await.unwrap().len(), 1);
+    assert_eq!(app.storage().await.staff().list().await.unwrap().len(), 1);
 }
 
 #[tokio::test]
@@ -146,7 +146,7 @@ async fn only_owners_manage_accounts() {
             assert_eq!(response.status(), StatusCode::FORBIDDEN, "{role} {post}");
         }
     }
-    assert_eq!(app.storage().await.list_staff().await.unwrap().len(), 3);
+    assert_eq!(app.storage().await.staff().list().await.unwrap().len(), 3);
     let anonymous = app.get("/admin/team").await;
     assert_eq!(location(&anonymous), sign_in_then("/admin/team"));
 }
@@ -215,7 +215,8 @@ async fn an_owner_resets_two_factor_and_removes_accounts_but_not_their_own() {
     let actions: Vec<String> = app
         .storage()
         .await
-        .audit_entries(30)
+        .audit_log()
+        .newest(30)
         .await
         .unwrap()
         .into_iter()

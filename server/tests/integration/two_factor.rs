@@ -134,7 +134,8 @@ async fn a_code_works_once_and_so_does_a_recovery_code() {
 
     let storage = app.storage().await;
     let staff = storage
-        .staff_by_email("ana@example.org")
+        .staff()
+        .by_email("ana@example.org")
         .await
         .unwrap()
         .unwrap();
@@ -169,7 +170,8 @@ async fn wrong_codes_count_towards_the_hourly_limit() {
         .await;
     let storage = app.storage().await;
     let staff = storage
-        .staff_by_email("ana@example.org")
+        .staff()
+        .by_email("ana@example.org")
         .await
         .unwrap()
         .unwrap();
@@ -180,6 +182,7 @@ async fn wrong_codes_count_towards_the_hourly_limit() {
     let now = domain::clock::Clock::default().now();
     for _ in 0..99 {
         storage
+            .staff()
             .record_sign_in_failure(&staff.id, now)
             .await
             .unwrap();

@@ -237,6 +237,7 @@ impl TestApp {
         let hash = SecretToken::parse(token).unwrap().storage_hash();
         self.storage()
             .await
+            .responses()
             .find_by_token_hash(&hash)
             .await
             .unwrap()
@@ -245,7 +246,12 @@ impl TestApp {
 
     pub async fn answers(&self, token: &str) -> std::collections::HashMap<String, String> {
         let record = self.record(token).await;
-        self.storage().await.answers(&record.id).await.unwrap()
+        self.storage()
+            .await
+            .responses()
+            .answers(&record.id)
+            .await
+            .unwrap()
     }
 
     pub async fn pool(&self) -> sqlx::AnyPool {
@@ -382,7 +388,7 @@ impl TestApp {
             role,
             now: domain::clock::Clock::default().now(),
         };
-        self.storage().await.create_staff(new).await.unwrap();
+        self.storage().await.staff().create(new).await.unwrap();
     }
 
     /// Signs in and returns the session cookie ("name=value").
@@ -417,9 +423,10 @@ impl TestApp {
     pub async fn add_staff_with_two_factor(&self, email: &str, role: &str) -> TotpSecret {
         self.add_staff(email, role).await;
         let storage = self.storage().await;
-        let staff = storage.staff_by_email(email).await.unwrap().unwrap();
+        let staff = storage.staff().by_email(email).await.unwrap().unwrap();
         let secret = TotpSecret::generate();
         storage
+            .staff()
             .enable_two_factor(&staff.id, &secret.to_base32(), 0, &[])
             .await
             .unwrap();

@@ -39,7 +39,7 @@ mod load {
     use crate::auth::{Researcher, in_server_fn};
     use crate::error::AppError;
 
-    use domain::audit::{Actor, AuditAction};
+    use domain::audit::AuditAction;
 
     use domain::participants::{LABEL_QUESTIONS, participant_label};
 
@@ -79,11 +79,7 @@ mod load {
             filter.describe()
         );
         state
-            .audit(
-                Actor::Staff(&staff.record.email),
-                AuditAction::ViewedAnswers,
-                &detail,
-            )
+            .audit(staff.actor(), AuditAction::ViewedAnswers, &detail)
             .await?;
         Ok(AnswersView {
             staff: StaffBar::of(&staff),

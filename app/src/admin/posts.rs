@@ -232,21 +232,12 @@ async fn check_second_factor(
         state
             .storage
             .audit_log()
-            .record(
-                now,
-                Actor::Staff(&staff.record.email),
-                AuditAction::SignInFailed,
-                "wrong code",
-            )
+            .record(now, staff.actor(), AuditAction::SignInFailed, "wrong code")
             .await?;
         return Ok(wrong_code(&state, &headers, here, WRONG_CODE, &next).await);
     };
     state
-        .audit(
-            Actor::Staff(&staff.record.email),
-            AuditAction::SignedIn,
-            &how,
-        )
+        .audit(staff.actor(), AuditAction::SignedIn, &how)
         .await?;
     let cookie = advance_session(&state, &staff, SessionStage::Full).await?;
     let mut response = Redirect::to(&next).into_response();
@@ -331,11 +322,7 @@ async fn set_up_two_factor(
         .enable_two_factor(&staff.record.id, &secret.to_base32(), step, &hashes)
         .await?;
     state
-        .audit(
-            Actor::Staff(&staff.record.email),
-            AuditAction::TwoFactorSetUp,
-            "",
-        )
+        .audit(staff.actor(), AuditAction::TwoFactorSetUp, "")
         .await?;
     let cookie = advance_session(&state, &staff, SessionStage::Full).await?;
     let shown = FreshRecoveryCodes(codes.iter().map(HandCode::for_display).collect());
@@ -364,11 +351,7 @@ async fn sign_out(
             .delete(&staff.token.storage_hash())
             .await?;
         state
-            .audit(
-                Actor::Staff(&staff.record.email),
-                AuditAction::SignedOut,
-                "",
-            )
+            .audit(staff.actor(), AuditAction::SignedOut, "")
             .await?;
     }
     let mut response = Redirect::to(SIGN_IN_PATH).into_response();
@@ -456,7 +439,7 @@ async fn delete_response(
     );
     state
         .audit(
-            Actor::Staff(&staff.record.email),
+            staff.actor(),
             AuditAction::DeletedResponse,
             &format!("study {slug}, {who}"),
         )

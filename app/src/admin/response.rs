@@ -24,7 +24,7 @@ mod load {
     use crate::auth::{Researcher, in_server_fn};
     use crate::error::AppError;
 
-    use domain::audit::{Actor, AuditAction};
+    use domain::audit::AuditAction;
 
     use domain::participants::LABEL_QUESTIONS;
 
@@ -65,7 +65,7 @@ mod load {
             .collect();
         state
             .audit(
-                Actor::Staff(&staff.record.email),
+                staff.actor(),
                 AuditAction::ViewedResponse,
                 &format!("study {slug}, {label}"),
             )

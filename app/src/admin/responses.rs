@@ -42,7 +42,7 @@ mod load {
     use crate::auth::{Researcher, in_server_fn};
     use crate::error::AppError;
 
-    use domain::audit::{Actor, AuditAction};
+    use domain::audit::AuditAction;
 
     use domain::participants::LABEL_QUESTIONS;
 
@@ -83,11 +83,7 @@ mod load {
             .collect();
         let detail = format!("study {slug}, {}, page {page}", filter.describe());
         state
-            .audit(
-                Actor::Staff(&staff.record.email),
-                AuditAction::ViewedResponses,
-                &detail,
-            )
+            .audit(staff.actor(), AuditAction::ViewedResponses, &detail)
             .await?;
         Ok(ResponsesView {
             staff: StaffBar::of(&staff),

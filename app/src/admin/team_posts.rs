@@ -18,7 +18,7 @@ use crate::form_posts::{RejectedForm, fields_named, render_rejected, render_with
 use crate::state::AppState;
 use domain::accounts::{AccountError, Email, NewPassword, Role, hash_password};
 use domain::secret_token::SecretToken;
-use domain::storage::StorageError;
+use domain::storage::{StaffRecord, StorageError};
 
 pub const TEAM_PATH: &str = "/admin/team";
 const INVITE_DAYS: i64 = 7;
@@ -90,12 +90,7 @@ async fn invite_member(
     state
         .storage
         .audit_log()
-        .record(
-            now,
-            Actor::Staff(&owner.record.email),
-            AuditAction::AccountInvited,
-            &detail,
-        )
+        .record(now, owner.actor(), AuditAction::AccountInvited, &detail)
         .await?;
     let site = crate::context::site_url(&state, &headers);
     let invitation = Invitation {
@@ -103,6 +98,16 @@ async fn invite_member(
         link: format!("{site}/admin/invite/{}", token.as_str()),
     };
     Ok(render_with_context(&state, TEAM_PATH, &headers, invitation).await)
+}
+
+/// The account a team page acts on.
+async fn member(state: &AppState, id: &str) -> Result<StaffRecord, AppError> {
+    state
+        .storage
+        .staff()
+        .by_id(id)
+        .await?
+        .ok_or(AppError::UnknownAccount)
 }
 
 async fn reset_member_two_factor(
@@ -113,19 +118,10 @@ async fn reset_member_two_factor(
     body: Bytes,
 ) -> Result<Response, AppError> {
     fields_named(&headers, &body, &[])?;
-    let member = state
-        .storage
-        .staff()
-        .by_id(&id)
-        .await?
-        .ok_or(AppError::UnknownAccount)?;
+    let member = member(&state, &id).await?;
     state.storage.staff().reset_two_factor(&member.id).await?;
     state
-        .audit(
-            Actor::Staff(&owner.record.email),
-            AuditAction::TwoFactorReset,
-            &member.email,
-        )
+        .audit(owner.actor(), AuditAction::TwoFactorReset, &member.email)
         .await?;
     Ok(Redirect::to(&format!("{TEAM_PATH}?done=reset")).into_response())
 }
@@ -143,19 +139,10 @@ async fn remove_member(
             "You cannot remove your own account. Ask another owner.".into(),
         ));
     }
-    let member = state
-        .storage
-        .staff()
-        .by_id(&id)
-        .await?
-        .ok_or(AppError::UnknownAccount)?;
+    let member = member(&state, &id).await?;
     state.storage.staff().delete(&member.id).await?;
     state
-        .audit(
-            Actor::Staff(&owner.record.email),
-            AuditAction::AccountRemoved,
-            &member.email,
-        )
+        .audit(owner.actor(), AuditAction::AccountRemoved, &member.email)
         .await?;
     Ok(Redirect::to(&format!("{TEAM_PATH}?done=removed")).into_response())
 }

@@ -7,6 +7,7 @@ use crate::cookies::cookie_value;
 use crate::error::AppError;
 use crate::state::AppState;
 use domain::accounts::Role;
+use domain::audit::Actor;
 use domain::secret_token::SecretToken;
 use domain::storage::StaffRecord;
 
@@ -149,5 +150,12 @@ impl Staff {
             idle_expires_at: (now + IDLE_SECONDS).min(session.created_at + ABSOLUTE_SECONDS),
             seen_at: now,
         })
+    }
+}
+
+impl Staff {
+    /// This member of staff, as the audit log names them.
+    pub fn actor(&self) -> Actor<'_> {
+        Actor::Staff(&self.record.email)
     }
 }

@@ -6,7 +6,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use domain::audit::{Actor, AuditAction};
+use domain::audit::AuditAction;
 use futures_util::{StreamExt, stream};
 use serde::Deserialize;
 use tokio::sync::mpsc;
@@ -40,7 +40,7 @@ async fn download(
     };
     state
         .audit(
-            Actor::Staff(&staff.record.email),
+            staff.actor(),
             AuditAction::ExportedData,
             &format!("study {slug}, {}, {}", format.slug(), options.describe()),
         )

@@ -7,7 +7,7 @@ use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
-use domain::audit::{Actor, AuditAction};
+use domain::audit::AuditAction;
 
 use crate::auth::Researcher;
 use crate::error::AppError;
@@ -51,11 +51,7 @@ async fn scan_again(
     let added = scan_all_again(&state.storage, &study, state.clock.now()).await?;
     let detail = format!("study {slug}, new findings: {added}");
     state
-        .audit(
-            Actor::Staff(&staff.record.email),
-            AuditAction::AnswersScanned,
-            &detail,
-        )
+        .audit(staff.actor(), AuditAction::AnswersScanned, &detail)
         .await?;
     Ok(back_to_queue(&slug, "scanned"))
 }
@@ -79,11 +75,7 @@ async fn erase(
     .await?;
     let detail = format!("study {slug}, answers changed: {changed}");
     state
-        .audit(
-            Actor::Staff(&staff.record.email),
-            AuditAction::IdentifiersErased,
-            &detail,
-        )
+        .audit(staff.actor(), AuditAction::IdentifiersErased, &detail)
         .await?;
     Ok(back_to_queue(&slug, "erased"))
 }
@@ -150,9 +142,7 @@ async fn decide(
         ));
     }
     let detail = audit_detail(&study, &finding, &decision.descriptor);
-    state
-        .audit(Actor::Staff(&staff.record.email), decision.action, &detail)
-        .await?;
+    state.audit(staff.actor(), decision.action, &detail).await?;
     Ok(back_to_queue(&slug, decision.done))
 }
 

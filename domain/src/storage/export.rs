@@ -2,6 +2,7 @@
 //! study in memory.
 
 use std::collections::BTreeMap;
+use std::sync::LazyLock;
 
 use chrono::NaiveDate;
 use futures_util::stream::{Stream, TryStreamExt};
@@ -20,29 +21,22 @@ pub struct SubmittedResponse {
 
 /// One row per participant with their answers as a JSON object: one row for every 26 answers
 /// keeps the per-row cost of the driver (a hand-over between threads for SQLite) off the
-/// export's time. Both engines walk the participant-number index, so nothing is sorted. The
-/// engines differ only in how they build the object.
-macro_rules! submitted_rows {
-    ($answers_as_json:literal) => {
-        concat!(
-            "SELECT r.participant_number, r.submitted_on,
-                    (SELECT ",
-            $answers_as_json,
-            " FROM answers a WHERE a.response_id = r.id) AS answers
-             FROM responses r
-             WHERE r.study_slug = $1 AND r.participant_number IS NOT NULL
-             ORDER BY r.participant_number"
-        )
-    };
+/// export's time. Both engines walk the participant-number index, so nothing is sorted; they
+/// differ only in the aggregate that builds the object.
+fn submitted_rows_sql(engine: Engine) -> &'static str {
+    static BY_ENGINE: LazyLock<[String; 2]> = LazyLock::new(|| Engine::ALL.map(submitted_rows));
+    &BY_ENGINE[engine as usize]
 }
 
-fn submitted_rows_sql(engine: Engine) -> &'static str {
-    match engine {
-        Engine::Sqlite => submitted_rows!("json_group_object(a.question_id, a.value)"),
-        Engine::Postgres => {
-            submitted_rows!("COALESCE(json_object_agg(a.question_id, a.value), '{}')::text")
-        }
-    }
+fn submitted_rows(engine: Engine) -> String {
+    format!(
+        "SELECT r.participant_number, r.submitted_on,
+                (SELECT {} FROM answers a WHERE a.response_id = r.id) AS answers
+         FROM responses r
+         WHERE r.study_slug = $1 AND r.participant_number IS NOT NULL
+         ORDER BY r.participant_number",
+        engine.answers_as_json()
+    )
 }
 
 impl<'a> Exports<'a> {

@@ -6,7 +6,7 @@ use std::path::Path;
 use chrono::NaiveDate;
 use sqlx::Row;
 
-use super::{Engine, Responses, Storage, StorageError, day, upsert_answer};
+use super::{Responses, Storage, StorageError, day, upsert_answer};
 
 /// What a consistency check found wrong; empty when the database is whole.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -30,31 +30,21 @@ impl Storage {
     /// Copies the whole SQLite database into a new file while it is in use (`VACUUM INTO` reads
     /// one consistent snapshot). The copy is an ordinary database file to start a server on.
     pub async fn back_up_to(&self, file: &Path) -> Result<(), StorageError> {
-        if self.engine != Engine::Sqlite {
-            return Err(StorageError::Unsupported(
-                "backups of a PostgreSQL database are made with pg_dump",
-            ));
-        }
+        let backup = self.engine.online_backup()?;
         if file.exists() {
             return Err(StorageError::FileExists(file.display().to_string()));
         }
         let target = file
             .to_str()
             .ok_or(StorageError::Unsupported("the backup path must be UTF-8"))?;
-        sqlx::query("VACUUM INTO $1")
-            .bind(target)
-            .execute(&self.pool)
-            .await?;
+        sqlx::query(backup).bind(target).execute(&self.pool).await?;
         Ok(())
     }
 
     /// Checks what must hold after any crash: the file is sound (SQLite), every reference points
     /// at a row, and each study's participant numbers run 1, 2, 3… without a gap or a repeat.
     pub async fn check_consistency(&self) -> Result<Consistency, StorageError> {
-        let mut problems = Vec::new();
-        if self.engine == Engine::Sqlite {
-            problems.extend(self.sqlite_file_problems().await?);
-        }
+        let mut problems = self.file_problems().await?;
         problems.extend(self.participant_number_problems().await?);
         let orphans: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM answers a WHERE NOT EXISTS (SELECT 1 FROM responses r WHERE r.id = a.response_id)",
@@ -67,15 +57,19 @@ impl Storage {
         Ok(Consistency { problems })
     }
 
-    async fn sqlite_file_problems(&self) -> Result<Vec<String>, StorageError> {
-        let mut problems: Vec<String> = sqlx::query("PRAGMA integrity_check")
+    /// What the engine's own checks of the database file report.
+    async fn file_problems(&self) -> Result<Vec<String>, StorageError> {
+        let Some(checks) = self.engine.file_checks() else {
+            return Ok(Vec::new());
+        };
+        let mut problems: Vec<String> = sqlx::query(checks.integrity)
             .fetch_all(&self.pool)
             .await?
             .iter()
             .map(|row| row.try_get::<String, _>(0))
             .collect::<Result<_, _>>()?;
         problems.retain(|line| line != "ok");
-        let broken_references = sqlx::query("PRAGMA foreign_key_check")
+        let broken_references = sqlx::query(checks.foreign_keys)
             .fetch_all(&self.pool)
             .await?
             .len();

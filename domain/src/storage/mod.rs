@@ -1,17 +1,17 @@
 //! All SQL lives here, in one repository per area, each borrowed from `Storage`:
 //! `storage.responses()`, `.study_definitions()`, `.staff()`, `.sessions()`, `.audit_log()`,
 //! `.redactions()` and `.exports()`. `Storage` itself keeps the pool and what concerns the whole
-//! database (connecting, readiness, backup, consistency, notifications). SQLite (one machine, the default) and PostgreSQL (several app instances) run the same
-//! queries through sqlx's `Any` driver, written in the SQL both understand, except where an engine
-//! needs its own (JSON aggregation in export.rs, backup and integrity check in maintenance.rs);
-//! each engine has its own migrations, kept column for column alike.
+//! database (connecting, readiness, backup, consistency, notifications). SQLite (one machine, the
+//! default) and PostgreSQL (several app instances) run the same queries through sqlx's `Any`
+//! driver, written in the SQL both understand; what truly differs is in engine.rs. Each engine has
+//! its own migrations, kept column for column alike.
 
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use sqlx::any::AnyPoolOptions;
-use sqlx::{AnyConnection, AnyPool, Connection, Executor, Row};
+use sqlx::{AnyPool, Row};
 
+mod engine;
 mod export;
 mod maintenance;
 mod notifications;
@@ -20,6 +20,7 @@ mod redactions;
 mod responses;
 mod staff;
 
+pub use engine::Engine;
 pub use export::{DemographicCount, SubmittedResponse};
 pub use maintenance::Consistency;
 pub use notifications::{LISTENER_APPLICATION_NAME, Notifications};
@@ -30,28 +31,6 @@ pub use redactions::{
 };
 pub use responses::ResponseOverview;
 pub use staff::{NewStaff, SessionRecord, StaffRecord, StaffSummary};
-
-static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
-static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
-
-/// The database engines the platform runs on, told apart by the address's scheme.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Engine {
-    Sqlite,
-    Postgres,
-}
-
-impl Engine {
-    pub fn of_url(url: &str) -> Result<Self, StorageError> {
-        if url.starts_with("sqlite:") {
-            Ok(Self::Sqlite)
-        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            Ok(Self::Postgres)
-        } else {
-            Err(StorageError::UnsupportedUrl(url.to_owned()))
-        }
-    }
-}
 
 #[derive(Debug, thiserror::Error)]
 pub enum StorageError {
@@ -179,20 +158,9 @@ impl Storage {
     pub async fn connect(url: &str) -> Result<Self, StorageError> {
         sqlx::any::install_default_drivers();
         let engine = Engine::of_url(url)?;
-        let pool = match engine {
-            Engine::Sqlite => connect_sqlite(url).await?,
-            Engine::Postgres => {
-                AnyPoolOptions::new()
-                    .max_connections(16)
-                    .connect(url)
-                    .await?
-            }
-        };
-        match engine {
-            Engine::Sqlite => SQLITE_MIGRATIONS.run(&pool).await?,
-            Engine::Postgres => POSTGRES_MIGRATIONS.run(&pool).await?,
-        }
-        let postgres_url = (engine == Engine::Postgres).then(|| url.into());
+        let pool = engine.connect(url).await?;
+        engine.migrations().run(&pool).await?;
+        let postgres_url = engine.relays_notifications().then(|| url.into());
         Ok(Self {
             pool,
             engine,
@@ -206,7 +174,7 @@ impl Storage {
 
     /// True where several instances share the database and must tell each other what happened.
     pub fn relays_notifications(&self) -> bool {
-        self.engine == Engine::Postgres
+        self.engine.relays_notifications()
     }
 }
 
@@ -439,43 +407,6 @@ impl Responses<'_> {
             Err(e) => e.into(),
         }
     }
-}
-
-/// SQLite needs its settings on every connection. WAL with synchronous=FULL: a save is acknowledged
-/// only once it is on disk, so neither a crash of the process nor of the machine loses an answer the
-/// participant saw as saved; readers never wait for the writer.
-async fn connect_sqlite(url: &str) -> Result<AnyPool, StorageError> {
-    let path = url
-        .trim_start_matches("sqlite://")
-        .trim_start_matches("sqlite:");
-    let file = std::path::Path::new(path.split('?').next().unwrap_or(path));
-    if let Some(parent) = file.parent()
-        && !parent.as_os_str().is_empty()
-    {
-        std::fs::create_dir_all(parent).map_err(sqlx::Error::Io)?;
-    }
-    let url = if url.contains("mode=") {
-        url.to_owned()
-    } else {
-        format!("{url}{}mode=rwc", if url.contains('?') { '&' } else { '?' })
-    };
-    // Create the file and switch it to WAL once, before the pool opens connections to it.
-    let mut first = AnyConnection::connect(&url).await?;
-    first.execute("PRAGMA journal_mode = WAL").await?;
-    first.close().await?;
-    let pool = AnyPoolOptions::new()
-        .max_connections(8)
-        .after_connect(|connection, _| {
-            Box::pin(async move {
-                connection
-                    .execute("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;")
-                    .await?;
-                Ok(())
-            })
-        })
-        .connect(&url)
-        .await?;
-    Ok(pool)
 }
 
 type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;

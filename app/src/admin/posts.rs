@@ -68,7 +68,6 @@ async fn sign_in(
         .get("password")
         .map(String::as_str)
         .unwrap_or_default();
-    let now = state.clock.now();
     let staff = match Email::parse(&typed_email) {
         Ok(email) => state.storage.staff().by_email(email.as_str()).await?,
         Err(_) => None,
@@ -76,9 +75,7 @@ async fn sign_in(
     let Some(staff) = staff else {
         check_password(None, password).await;
         state
-            .storage
-            .audit_log()
-            .record(now, Actor::UnknownAccount, AuditAction::SignInFailed, "")
+            .audit(Actor::UnknownAccount, AuditAction::SignInFailed, "")
             .await?;
         return Ok(refuse_sign_in(&state, &headers, typed_email, &next).await);
     };
@@ -87,21 +84,7 @@ async fn sign_in(
         return Ok(refuse_sign_in(&state, &headers, typed_email, &next).await);
     }
     if !check_password(Some(staff.password_hash.clone()), password).await {
-        state
-            .storage
-            .staff()
-            .record_sign_in_failure(&staff.id, now)
-            .await?;
-        state
-            .storage
-            .audit_log()
-            .record(
-                now,
-                Actor::Staff(&staff.email),
-                AuditAction::SignInFailed,
-                "wrong password",
-            )
-            .await?;
+        record_failure(&state, &staff, "wrong password").await?;
         return Ok(refuse_sign_in(&state, &headers, typed_email, &next).await);
     }
     let role = domain::accounts::Role::parse(&staff.role)
@@ -112,12 +95,24 @@ async fn sign_in(
     } else {
         AuditAction::PasswordAccepted
     };
+    state.audit(Actor::Staff(&staff.email), action, "").await?;
+    start_session(&state, &staff.id, stage, &next).await
+}
+
+/// A wrong password or code: counted towards the hourly limit and written in the audit log.
+async fn record_failure(
+    state: &AppState,
+    staff: &domain::storage::StaffRecord,
+    what: &str,
+) -> Result<(), AppError> {
     state
         .storage
-        .audit_log()
-        .record(now, Actor::Staff(&staff.email), action, "")
+        .staff()
+        .record_sign_in_failure(&staff.id, state.clock.now())
         .await?;
-    start_session(&state, &staff.id, stage, &next).await
+    state
+        .audit(Actor::Staff(&staff.email), AuditAction::SignInFailed, what)
+        .await
 }
 
 /// Failed passwords and codes count together: at most `MAX_FAILURES_PER_HOUR` an hour.
@@ -135,10 +130,7 @@ async fn too_many_failures(
         return Ok(false);
     }
     state
-        .storage
-        .audit_log()
-        .record(
-            now,
+        .audit(
             Actor::Staff(&staff.email),
             AuditAction::SignInRefused,
             "too many failed attempts in the last hour",
@@ -223,17 +215,7 @@ async fn check_second_factor(
         return Ok(wrong_code(&state, &headers, here, WRONG_CODE, &next).await);
     }
     let Some(how) = second_factor_accepted(&state, &staff, typed).await? else {
-        let now = state.clock.now();
-        state
-            .storage
-            .staff()
-            .record_sign_in_failure(&staff.record.id, now)
-            .await?;
-        state
-            .storage
-            .audit_log()
-            .record(now, staff.actor(), AuditAction::SignInFailed, "wrong code")
-            .await?;
+        record_failure(&state, &staff.record, "wrong code").await?;
         return Ok(wrong_code(&state, &headers, here, WRONG_CODE, &next).await);
     };
     state

@@ -88,9 +88,7 @@ async fn invite_member(
     }
     let detail = format!("{} as {}", email.as_str(), role.as_str());
     state
-        .storage
-        .audit_log()
-        .record(now, owner.actor(), AuditAction::AccountInvited, &detail)
+        .audit(owner.actor(), AuditAction::AccountInvited, &detail)
         .await?;
     let site = crate::context::site_url(&state, &headers);
     let invitation = Invitation {

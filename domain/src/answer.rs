@@ -178,11 +178,12 @@ pub fn describe_answer(question: &Question, stored: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ids::QuestionId;
     use crate::study::ChoiceOption;
 
     fn question(kind: QuestionKind) -> Question {
         Question {
-            id: "q".into(),
+            id: QuestionId::parse("q").unwrap(),
             label: "Q".into(),
             hint: None,
             required: true,

@@ -10,6 +10,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast;
 
+use crate::ids::{QuestionId, ResponseId, StudySlug};
 use crate::storage::Storage;
 
 /// The NOTIFY channel.
@@ -23,12 +24,15 @@ const RECONNECT_AFTER: Duration = Duration::from_millis(250);
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum Event {
     /// A participant submitted their answers.
-    ResponseSubmitted { study: String, response: String },
+    ResponseSubmitted {
+        study: StudySlug,
+        response: ResponseId,
+    },
     /// The stored text of a submitted answer changed (an erasure of identifiers).
     AnswerTextChanged {
-        study: String,
-        response: String,
-        question: String,
+        study: StudySlug,
+        response: ResponseId,
+        question: QuestionId,
     },
 }
 

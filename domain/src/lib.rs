@@ -4,29 +4,29 @@
 
 pub mod text;
 
-#[cfg(feature = "server")]
-pub mod accounts;
-#[cfg(feature = "server")]
-pub mod answer;
-#[cfg(feature = "server")]
-pub mod audit;
-#[cfg(feature = "server")]
-pub mod clock;
-#[cfg(feature = "server")]
-pub mod events;
-#[cfg(feature = "server")]
-pub mod export;
-#[cfg(feature = "server")]
-pub mod journey;
-#[cfg(feature = "server")]
-pub mod participants;
-#[cfg(feature = "server")]
-pub mod private_link;
-#[cfg(feature = "server")]
-pub mod redaction;
-#[cfg(feature = "server")]
-pub mod secret_token;
-#[cfg(feature = "server")]
-pub mod storage;
-#[cfg(feature = "server")]
-pub mod study;
+/// Everything but `text` needs the server's dependencies (database, hashing, files).
+macro_rules! server_modules {
+    ($($module:ident),* $(,)?) => {
+        $(
+            #[cfg(feature = "server")]
+            pub mod $module;
+        )*
+    };
+}
+
+server_modules!(
+    accounts,
+    answer,
+    audit,
+    clock,
+    events,
+    export,
+    ids,
+    journey,
+    participants,
+    private_link,
+    redaction,
+    secret_token,
+    storage,
+    study,
+);

@@ -1,10 +1,10 @@
 //! Participant labels as the study's paper writes them: "P17: Inpatient SW, 14 months experience".
 
+use std::borrow::Borrow;
 use std::collections::BTreeMap;
 
 use crate::answer::describe_months;
 
-pub const LABEL_QUESTIONS: [&str; 3] = ["setting", "role", "experience"];
 
 /// Experience in bands wide enough not to single anyone out: for filters, and for exports unless
 /// exact months are asked for.
@@ -62,17 +62,18 @@ impl ExperienceBand {
     }
 }
 
-pub fn participant_label(number: i64, answers: &BTreeMap<String, String>) -> String {
+/// Label answers are keyed by question id: a `QuestionId` from storage, or plain text.
+pub fn participant_label<K: Borrow<str> + Ord>(number: i64, answers: &BTreeMap<K, String>) -> String {
     format!("P{number}: {}", who(answers))
 }
 
 /// A response not yet submitted has no participant number: "Not submitted: Inpatient SW, …".
-pub fn unsubmitted_label(answers: &BTreeMap<String, String>) -> String {
+pub fn unsubmitted_label<K: Borrow<str> + Ord>(answers: &BTreeMap<K, String>) -> String {
     format!("Not submitted: {}", who(answers))
 }
 
 /// Setting, role and experience as the paper writes them: "Inpatient SW, 14 months experience".
-fn who(answers: &BTreeMap<String, String>) -> String {
+fn who<K: Borrow<str> + Ord>(answers: &BTreeMap<K, String>) -> String {
     let setting = match answers.get("setting").map(String::as_str) {
         Some("community") => "Community",
         Some("inpatient") => "Inpatient",

@@ -13,6 +13,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
+use domain::ids::{QuestionId, ResponseId};
 use domain::secret_token::SecretToken;
 use domain::storage::{Storage, StorageError};
 use domain::study::{QuestionKind, Study};
@@ -78,7 +79,7 @@ pub enum BenchError {
 /// Each worker's own response, so autosaves do not queue behind one row.
 struct Worker {
     token: String,
-    response_id: String,
+    response_id: ResponseId,
 }
 
 pub async fn run(
@@ -100,7 +101,7 @@ pub async fn run(
         .ok_or(BenchError::NoTextPage)?;
     let mut workers = Vec::new();
     for _ in 0..settings.concurrency {
-        let token = consent(&target, &study.slug).await?;
+        let token = consent(&target, study.slug.as_str()).await?;
         let hash = SecretToken::parse(&token)
             .map(|t| t.storage_hash())
             .unwrap_or_default();
@@ -139,7 +140,7 @@ async fn measure_all(
     workers: &Arc<Vec<Worker>>,
     settings: &BenchSettings,
     page: &str,
-    question: &str,
+    question: &QuestionId,
     copy_name: &str,
 ) -> Result<BenchFigures, BenchError> {
     let phase = settings.phase;
@@ -155,7 +156,7 @@ async fn measure_all(
     .await;
     let autosaves_per_second = hammer(workers, phase, |worker, n| {
         let target = target.clone();
-        let fields = vec![(question.to_owned(), draft(n))];
+        let fields = vec![(question.to_string(), draft(n))];
         let (token, step) = (worker.token.clone(), page.to_owned());
         async move {
             target
@@ -169,7 +170,7 @@ async fn measure_all(
     .await;
     let upserts_per_second = hammer(workers, phase, |worker, n| {
         let (storage, stats) = (storage.clone(), target.stats.clone());
-        let (response_id, question) = (worker.response_id.clone(), question.to_owned());
+        let (response_id, question) = (worker.response_id.clone(), question.clone());
         async move {
             let started = Instant::now();
             let today = domain::clock::Clock::default().today();

@@ -123,7 +123,7 @@ impl Journey<'_> {
 
     async fn consent(&mut self) -> Result<(), RequestError> {
         self.ledger.consent_sent = true;
-        self.token = consent(self.target, &self.study.slug).await?;
+        self.token = consent(self.target, self.study.slug.as_str()).await?;
         self.ledger.token = Some(self.token.clone());
         Ok(())
     }
@@ -138,7 +138,7 @@ impl Journey<'_> {
                 self.think().await;
                 self.autosave(page, question, draft).await?;
             }
-            form.push((question.id.clone(), plan.final_fields));
+            form.push((question.id.to_string(), plan.final_fields));
         }
         self.think().await;
         self.continue_page(page, form).await
@@ -149,7 +149,7 @@ impl Journey<'_> {
         let respondent = self.ledger.respondent;
         match &question.kind {
             QuestionKind::Text { max_chars } => {
-                let text: String = answer_text(respondent, &question.id)
+                let text: String = answer_text(respondent, question.id.as_str())
                     .chars()
                     .take(*max_chars)
                     .collect();
@@ -158,21 +158,21 @@ impl Journey<'_> {
                 Plan {
                     drafts: (1..=drafts)
                         .map(|i| text.chars().take(length * i / (drafts + 1)).collect())
-                        .map(|draft| vec![field(&question.id, draft)])
+                        .map(|draft| vec![field(question.id.as_str(), draft)])
                         .collect(),
-                    final_fields: vec![field(&question.id, text)],
+                    final_fields: vec![field(question.id.as_str(), text)],
                 }
             }
             QuestionKind::Likert { labels } => {
                 let point = self.rng.random_range(1..=labels.len()).to_string();
-                picked(&question.id, point)
+                picked(question.id.as_str(), point)
             }
             QuestionKind::Choice { options } => {
                 let option = &options[self.rng.random_range(0..options.len())];
-                picked(&question.id, option.value.clone())
+                picked(question.id.as_str(), option.value.clone())
             }
             QuestionKind::Duration => {
-                let (years, months) = duration_fields(&question.id);
+                let (years, months) = duration_fields(question.id.as_str());
                 let (y, m) = (self.rng.random_range(0..=20), self.rng.random_range(0..=11));
                 Plan {
                     drafts: Vec::new(),
@@ -312,7 +312,7 @@ fn stored_answer(question: &Question, fields: &[Field]) -> Vec<(String, String)>
         }
         _ => fields.first().map(|f| f.raw.clone()).unwrap_or_default(),
     };
-    vec![(question.id.clone(), value)]
+    vec![(question.id.to_string(), value)]
 }
 
 /// A free-text answer unique to the respondent and question, with text in several scripts,

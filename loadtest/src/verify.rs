@@ -5,6 +5,7 @@
 //! - **duplicated**: more responses than consents were sent, or a participant number given twice.
 //! - **corrupted**: a stored value that is none of the values sent for that question.
 
+use domain::ids::StudySlug;
 use domain::secret_token::SecretToken;
 use domain::storage::{Storage, StorageError};
 
@@ -62,7 +63,7 @@ impl Verdict {
 /// before the run, so that only this run's responses are counted.
 pub async fn verify(
     storage: &Storage,
-    study_slug: &str,
+    study_slug: &StudySlug,
     ledgers: &[Ledger],
     responses_before: i64,
 ) -> Result<Verdict, StorageError> {
@@ -112,20 +113,23 @@ async fn check_respondent(
     };
     let stored = storage.responses().answers(&record.id).await?;
     for (question, sent) in &ledger.fields {
-        match judge(sent, stored.get(question)) {
+        match judge(sent, stored.get(question.as_str())) {
             Judgement::Intact => {}
             Judgement::Lost => verdict.lost.push(format!(
                 "{who}, {question}: holds {:?}, acknowledged {:?}",
-                stored.get(question),
+                stored.get(question.as_str()),
                 last_acknowledged(sent)
             )),
             Judgement::Corrupted => verdict.corrupted.push(format!(
                 "{who}, {question}: holds {:?}, which was never sent",
-                stored.get(question)
+                stored.get(question.as_str())
             )),
         }
     }
-    for question in stored.keys().filter(|q| !ledger.fields.contains_key(*q)) {
+    for question in stored
+        .keys()
+        .filter(|q| !ledger.fields.contains_key(q.as_str()))
+    {
         verdict
             .corrupted
             .push(format!("{who}: holds an answer to {question}, never sent"));

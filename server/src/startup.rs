@@ -303,7 +303,7 @@ pub async fn export(
         .get(slug)
         .ok_or_else(|| StartupError::Export(format!("there is no study \"{slug}\"")))?;
     let storage = Storage::connect(&config.database_url).await?;
-    let total = storage.exports().count_submitted(slug).await?;
+    let total = storage.exports().count_submitted(&study.slug).await?;
     storage
         .audit_log()
         .record(
@@ -323,8 +323,8 @@ pub async fn export(
     .map_err(|e| StartupError::Export(e.to_string()))?;
     progress.done();
     let minimum = config.min_group_size;
-    let small = domain::export::small_groups::small_groups_of(&storage, slug, minimum).await?;
-    if let Some(warning) = domain::export::small_groups::warning(&small, minimum) {
+    let small = domain::export::small_groups::small_groups_of(&storage, &study, minimum).await?;
+    if let Some(warning) = domain::export::small_groups::warning(&study, &small, minimum) {
         eprintln!("warning: {warning}");
     }
     warn_of_unreviewed_identifiers(&storage, &study, config.clock.now()).await?;

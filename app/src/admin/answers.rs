@@ -41,7 +41,7 @@ mod load {
 
     use domain::audit::AuditAction;
 
-    use domain::participants::{LABEL_QUESTIONS, participant_label};
+    use domain::participants::participant_label;
 
     use domain::answer::describe_answer;
 
@@ -56,12 +56,12 @@ mod load {
             .question(question_id)
             .ok_or(AppError::UnknownQuestion)?;
         let filter = ResponseFilter::parse(&study, query)?;
-        let mut wanted: Vec<&str> = LABEL_QUESTIONS.to_vec();
-        wanted.push(question_id);
+        let mut wanted: Vec<_> = study.label_questions.iter().collect();
+        wanted.push(&question.id);
         let submitted = state
             .storage
             .responses()
-            .submitted_answers(slug, &wanted)
+            .submitted_answers(&study.slug, &wanted)
             .await?;
         let rows = submitted
             .iter()

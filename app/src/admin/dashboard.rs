@@ -28,10 +28,10 @@ mod load {
     pub async fn dashboard(slug: &str) -> Result<DashboardView, AppError> {
         let (state, Researcher(staff)) = in_server_fn::<Researcher>().await?;
         let study = state.study(slug)?;
-        let progress = state.storage.responses().progress(slug).await?;
+        let progress = state.storage.responses().progress(&study.slug).await?;
         let minimum = state.min_group_size;
         let small_groups =
-            domain::export::small_groups::small_groups_of(&state.storage, slug, minimum).await?;
+            domain::export::small_groups::small_groups_of(&state.storage, &study, minimum).await?;
         let stopped_at = step_titles(&study)
             .into_iter()
             .map(|(step, title)| {
@@ -45,7 +45,7 @@ mod load {
             .collect();
         Ok(DashboardView {
             staff: StaffBar::of(&staff),
-            slug: study.slug.clone(),
+            slug: study.slug.to_string(),
             title: study.title.clone(),
             started: progress.started,
             submitted: progress.submitted,
@@ -63,12 +63,16 @@ mod load {
                 .questions()
                 .filter(|(_, q)| matches!(q.kind, QuestionKind::Text { .. }))
                 .map(|(page, q)| QuestionLink {
-                    id: q.id.clone(),
+                    id: q.id.to_string(),
                     page_title: page.title.clone(),
                     label: q.label.clone(),
                 })
                 .collect(),
-            small_group_warning: domain::export::small_groups::warning(&small_groups, minimum),
+            small_group_warning: domain::export::small_groups::warning(
+                &study,
+                &small_groups,
+                minimum,
+            ),
             exports: domain::export::ExportFormat::ALL
                 .iter()
                 .map(|format| ExportLink {

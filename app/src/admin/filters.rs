@@ -1,6 +1,7 @@
 //! Narrowing responses down by who gave them: setting, role, experience band and whether they
 //! were submitted. The same filter serves the responses table and the answers side by side.
 
+use std::borrow::Borrow;
 use std::collections::BTreeMap;
 
 use super::data::{FilterChoices, FilterChoicesSelected};
@@ -81,7 +82,11 @@ impl ResponseFilter {
     }
 
     /// Whether a response with these label answers and this status passes the filter.
-    pub fn admits(&self, labels: &BTreeMap<String, String>, submitted: bool) -> bool {
+    pub fn admits<K: Borrow<str> + Ord>(
+        &self,
+        labels: &BTreeMap<K, String>,
+        submitted: bool,
+    ) -> bool {
         let same = |wanted: &Option<String>, question: &str| {
             wanted.is_none() || labels.get(question) == wanted.as_ref()
         };

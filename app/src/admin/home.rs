@@ -27,7 +27,7 @@ mod load {
             for study in state.studies.iter() {
                 let progress = state.storage.responses().progress(&study.slug).await?;
                 studies.push(StudySummary {
-                    slug: study.slug.clone(),
+                    slug: study.slug.to_string(),
                     title: study.title.clone(),
                     started: progress.started,
                     submitted: progress.submitted,

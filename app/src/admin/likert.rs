@@ -69,17 +69,25 @@ pub struct LikertItem {
     pub page_title: String,
     pub scale: Vec<String>,
     pub overall: Distribution,
-    pub by_setting: Vec<GroupDistribution>,
-    pub by_role: Vec<GroupDistribution>,
+    /// One breakdown per choice question among the study's demographics.
+    pub breakdowns: Vec<Breakdown>,
+}
+
+/// An item's answers split by the answer to one demographic question ("By setting").
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Breakdown {
+    /// What the groups are, e.g. "setting".
+    pub by: String,
+    pub groups: Vec<GroupDistribution>,
 }
 
 /// Splits participants' answers to one item by the answer to a grouping question.
 #[cfg(feature = "ssr")]
 pub fn grouped(
     points: usize,
-    item: &str,
+    item: &domain::ids::QuestionId,
     participants: &[domain::storage::SubmittedAnswers],
-    group_question: &str,
+    group_question: &domain::ids::QuestionId,
     groups: &[(String, String)],
     min_group_size: i64,
 ) -> Vec<GroupDistribution> {

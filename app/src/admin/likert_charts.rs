@@ -18,12 +18,12 @@ pub async fn load_likert(study: String) -> Result<LikertView, ServerFnError> {
 #[cfg(feature = "ssr")]
 mod load {
     use super::super::data::*;
-    use super::super::filters::choice_options;
-    use super::super::likert::{Distribution, LikertItem, grouped};
+    use super::super::likert::{Breakdown, Distribution, LikertItem, grouped};
 
     use crate::auth::{Researcher, in_server_fn};
     use crate::error::AppError;
 
+    use domain::ids::QuestionId;
     use domain::study::QuestionKind;
 
     pub async fn likert(slug: &str) -> Result<LikertView, AppError> {
@@ -36,20 +36,27 @@ mod load {
                 _ => None,
             })
             .collect();
-        let mut wanted: Vec<&str> = vec!["setting", "role"];
-        wanted.extend(items.iter().map(|(_, q, _)| q.id.as_str()));
+        let grouping: Vec<(&QuestionId, Vec<(String, String)>)> = study
+            .demographics
+            .iter()
+            .filter_map(|id| match &study.question(id.as_str())?.kind {
+                QuestionKind::Choice { options } => Some((
+                    id,
+                    options
+                        .iter()
+                        .map(|o| (o.value.clone(), o.label.clone()))
+                        .collect(),
+                )),
+                _ => None,
+            })
+            .collect();
+        let mut wanted: Vec<&QuestionId> = grouping.iter().map(|(id, _)| *id).collect();
+        wanted.extend(items.iter().map(|(_, q, _)| &q.id));
         let participants = state
             .storage
             .responses()
-            .submitted_answers(slug, &wanted)
+            .submitted_answers(&study.slug, &wanted)
             .await?;
-        let pairs = |question| {
-            choice_options(&study, question)
-                .into_iter()
-                .map(|o| (o.value, o.label))
-                .collect::<Vec<_>>()
-        };
-        let (settings, roles) = (pairs("setting"), pairs("role"));
         let min = state.min_group_size;
         let items = items
             .into_iter()
@@ -59,13 +66,18 @@ mod load {
                     .iter()
                     .filter_map(|p| p.answers.get(&q.id)?.parse().ok());
                 LikertItem {
-                    id: q.id.clone(),
+                    id: q.id.to_string(),
                     label: q.label.clone(),
                     page_title: page.title.clone(),
                     scale: labels.clone(),
                     overall: Distribution::of(points, answers),
-                    by_setting: grouped(points, &q.id, &participants, "setting", &settings, min),
-                    by_role: grouped(points, &q.id, &participants, "role", &roles, min),
+                    breakdowns: grouping
+                        .iter()
+                        .map(|(by, groups)| Breakdown {
+                            by: by.as_str().replace('_', " "),
+                            groups: grouped(points, &q.id, &participants, by, groups, min),
+                        })
+                        .collect(),
                 }
             })
             .collect();
@@ -102,7 +114,7 @@ pub fn LikertPage() -> impl IntoView {
 #[component]
 fn LikertSection(item: LikertItem, min: i64) -> impl IntoView {
     let scale = item.scale.clone();
-    let groups = |title: &'static str, groups: Vec<GroupDistribution>, scale: Vec<String>| {
+    let groups = |title: String, groups: Vec<GroupDistribution>, scale: Vec<String>| {
         view! {
             <h3 class="heading-s">{title}</h3>
             {groups.into_iter().map(|g| match g.distribution {
@@ -119,12 +131,26 @@ fn LikertSection(item: LikertItem, min: i64) -> impl IntoView {
             <p class="hint">{item.page_title}</p>
             <Legend scale=scale.clone()/>
             <DivergingBar name="All respondents".to_owned() distribution=item.overall scale=scale.clone()/>
-            <details class="details">
-                <summary>"By setting and role"</summary>
-                {groups("By setting", item.by_setting, scale.clone())}
-                {groups("By role", item.by_role, scale)}
-            </details>
+            {(!item.breakdowns.is_empty()).then(|| {
+                let names: Vec<&str> = item.breakdowns.iter().map(|b| b.by.as_str()).collect();
+                let summary = format!("By {}", and_list(&names));
+                view! {
+                    <details class="details">
+                        <summary>{summary}</summary>
+                        {item.breakdowns.into_iter().map(|b| groups(format!("By {}", b.by), b.groups, scale.clone())).collect_view()}
+                    </details>
+                }
+            })}
         </section>
+    }
+}
+
+/// "setting", "setting and role", "setting, role and band".
+fn and_list(names: &[&str]) -> String {
+    match names.split_last() {
+        None => String::new(),
+        Some((last, [])) => (*last).to_owned(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
     }
 }
 

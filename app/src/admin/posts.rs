@@ -7,6 +7,7 @@ use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
 use domain::audit::{Actor, AuditAction};
+use domain::ids::ResponseId;
 
 use crate::auth::session::{
     SessionStage, Staff, clearing_cookie, session_cookie, stage_after_password,
@@ -407,11 +408,12 @@ async fn delete_response(
     body: Bytes,
 ) -> Result<Response, AppError> {
     fields_named(&headers, &body, &[])?;
-    state.study(&slug)?;
+    let study = state.study(&slug)?;
+    let id = ResponseId::parse(id).map_err(|_| AppError::UnknownResponse)?;
     let record = state
         .storage
         .responses()
-        .in_study(&slug, &id)
+        .in_study(&study.slug, &id)
         .await?
         .ok_or(AppError::UnknownResponse)?;
     state.storage.responses().delete(&record.id).await?;

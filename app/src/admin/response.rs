@@ -26,7 +26,7 @@ mod load {
 
     use domain::audit::AuditAction;
 
-    use domain::participants::LABEL_QUESTIONS;
+    use domain::ids::ResponseId;
 
     use domain::answer::describe_answer;
 
@@ -35,16 +35,18 @@ mod load {
     pub async fn response(slug: &str, id: &str) -> Result<ResponseView, AppError> {
         let (state, Researcher(staff)) = in_server_fn::<Researcher>().await?;
         let study = state.study(slug)?;
+        let id = ResponseId::parse(id).map_err(|_| AppError::UnknownResponse)?;
         let record = state
             .storage
             .responses()
-            .in_study(slug, id)
+            .in_study(&study.slug, &id)
             .await?
             .ok_or(AppError::UnknownResponse)?;
         let answers = state.storage.responses().answers(&record.id).await?;
-        let labels = LABEL_QUESTIONS
+        let labels = study
+            .label_questions
             .iter()
-            .filter_map(|q| Some((q.to_string(), answers.get(*q)?.clone())))
+            .filter_map(|q| Some((q.clone(), answers.get(q)?.clone())))
             .collect();
         let label = response_label(record.participant_number, &labels);
         let sections = study
@@ -74,7 +76,7 @@ mod load {
             staff: StaffBar::of(&staff),
             slug: slug.to_owned(),
             study_title: study.title.clone(),
-            id: record.id,
+            id: record.id.to_string(),
             status: status_words(record.submitted_on.is_some()),
             started_on: record.started_on.format("%Y-%m-%d").to_string(),
             submitted_on: record

@@ -44,8 +44,6 @@ mod load {
 
     use domain::audit::AuditAction;
 
-    use domain::participants::LABEL_QUESTIONS;
-
     use super::super::shared::load::*;
 
     pub async fn responses(
@@ -61,7 +59,7 @@ mod load {
         let matching: Vec<_> = state
             .storage
             .responses()
-            .overviews(slug, &LABEL_QUESTIONS)
+            .overviews(&study.slug, &study.label_questions)
             .await?
             .into_iter()
             .filter(|r| filter.admits(&r.labels, r.submitted_on.is_some()))
@@ -73,7 +71,7 @@ mod load {
             .skip((page - 1) * RESPONSES_PER_PAGE)
             .take(RESPONSES_PER_PAGE)
             .map(|r| ResponseRow {
-                id: r.id.clone(),
+                id: r.id.to_string(),
                 label: response_label(r.participant_number, &r.labels),
                 status: status_words(r.submitted_on.is_some()),
                 started_on: r.started_on.format("%Y-%m-%d").to_string(),

@@ -69,7 +69,7 @@ pub(super) mod load {
 
     pub(in crate::admin) fn response_label(
         number: Option<i64>,
-        labels: &std::collections::BTreeMap<String, String>,
+        labels: &std::collections::BTreeMap<domain::ids::QuestionId, String>,
     ) -> String {
         match number {
             Some(number) => participant_label(number, labels),

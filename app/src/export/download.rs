@@ -15,6 +15,7 @@ use crate::auth::Researcher;
 use crate::error::AppError;
 use crate::state::AppState;
 use domain::export::{ChannelSink, ExportFormat, ExportOptions, write_export};
+use domain::ids::StudySlug;
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/admin/studies/{study}/exports/{format}", get(download))
@@ -33,6 +34,7 @@ async fn download(
     Researcher(staff): Researcher,
 ) -> Result<Response, AppError> {
     let study = state.study(&slug)?;
+    let study_slug = study.slug.clone();
     let format = ExportFormat::from_slug(&format)
         .ok_or_else(|| AppError::BadForm(format!("There is no export format \"{format}\".")))?;
     let options = ExportOptions {
@@ -64,10 +66,10 @@ async fn download(
         receiver.recv().await.map(|chunk| (chunk, receiver))
     })
     .fuse();
-    Ok(attachment(format, &slug, Body::from_stream(body)))
+    Ok(attachment(format, &study_slug, Body::from_stream(body)))
 }
 
-fn attachment(format: ExportFormat, slug: &str, body: Body) -> Response {
+fn attachment(format: ExportFormat, slug: &StudySlug, body: Body) -> Response {
     let disposition = format!("attachment; filename=\"{}\"", format.file_name(slug));
     let mut response = body.into_response();
     let headers = response.headers_mut();

@@ -33,6 +33,7 @@ pub(crate) mod load {
     use crate::error::AppError;
     use crate::form_posts::RejectedForm;
     use domain::export::participant_name;
+    use domain::ids::StudySlug;
     use domain::redaction::detect::Detector;
     use domain::storage::{RedactionRecord, RedactionStatus, Storage};
     use domain::study::Study;
@@ -46,7 +47,7 @@ pub(crate) mod load {
     pub async fn queue(slug: &str, done: Option<&str>) -> Result<RedactionQueueView, AppError> {
         let (state, Researcher(staff)) = in_server_fn::<Researcher>().await?;
         let study = state.study(slug)?;
-        let still_scanning = wait_for_scans(&state.storage, slug).await?;
+        let still_scanning = wait_for_scans(&state.storage, &study.slug).await?;
         let pending = findings(&state.storage, &study, &[RedactionStatus::Pending]).await?;
         let decided_statuses = [
             RedactionStatus::Accepted,
@@ -68,7 +69,7 @@ pub(crate) mod load {
             staff: StaffBar::of(&staff),
             slug: slug.to_owned(),
             title: study.title.clone(),
-            counts: counts(&state.storage, slug).await?,
+            counts: counts(&state.storage, &study.slug).await?,
             pending,
             decided,
             shown_at_most: SHOWN_AT_MOST,
@@ -81,19 +82,15 @@ pub(crate) mod load {
 
     /// Responses are scanned as they are submitted; one submitted a moment ago may still be in its
     /// scan. Waits a little for it (reading only), then says how many are still waiting.
-    async fn wait_for_scans(storage: &Storage, slug: &str) -> Result<usize, AppError> {
+    async fn wait_for_scans(storage: &Storage, slug: &StudySlug) -> Result<usize, AppError> {
         for _ in 0..SCAN_WAITS {
-            if storage
-                .redactions()
-                .responses_to_scan(slug)
-                .await?
-                .is_empty()
-            {
+            if storage.redactions().count_unscanned(slug).await? == 0 {
                 return Ok(0);
             }
             tokio::time::sleep(SCAN_WAIT).await;
         }
-        Ok(storage.redactions().responses_to_scan(slug).await?.len())
+        let waiting = storage.redactions().count_unscanned(slug).await?;
+        Ok(usize::try_from(waiting).unwrap_or(0))
     }
 
     pub async fn erase_confirmation(slug: &str) -> Result<EraseView, AppError> {
@@ -103,11 +100,11 @@ pub(crate) mod load {
             staff: StaffBar::of(&staff),
             slug: slug.to_owned(),
             title: study.title.clone(),
-            accepted: counts(&state.storage, slug).await?.accepted,
+            accepted: counts(&state.storage, &study.slug).await?.accepted,
         })
     }
 
-    async fn counts(storage: &Storage, slug: &str) -> Result<RedactionCounts, AppError> {
+    async fn counts(storage: &Storage, slug: &StudySlug) -> Result<RedactionCounts, AppError> {
         let mut counts = RedactionCounts::default();
         for (status, n) in storage.redactions().counts(slug).await? {
             *match status {
@@ -160,7 +157,7 @@ pub(crate) mod load {
         let ellipsis = |cut: bool| if cut { "…" } else { "" };
         let question = study
             .question(&record.question_id)
-            .map_or_else(|| record.question_id.clone(), |q| q.label.clone());
+            .map_or_else(|| record.question_id.to_string(), |q| q.label.clone());
         FindingView {
             participant: participant_name(record.participant_number),
             question,

@@ -63,12 +63,12 @@ async fn erase(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    state.study(&slug)?;
+    let study = state.study(&slug)?;
     fields_named(&headers, &body, &[])?;
     let changed = erase_accepted(
         &state.storage,
         &state.events,
-        &slug,
+        &study.slug,
         &staff.record.email,
         state.clock.now(),
     )
@@ -93,7 +93,7 @@ async fn decide(
     let finding = state
         .storage
         .redactions()
-        .find(&slug, &id)
+        .find(&study.slug, &id)
         .await?
         .ok_or_else(|| AppError::BadForm("There is no such finding in this study.".into()))?;
     let decision = match field("decision") {

@@ -11,10 +11,12 @@ use crate::error::AppError;
 use crate::form_posts::RejectedForm;
 use crate::state::AppState;
 use domain::answer::{AnswerError, ValidAnswer, describe_answer};
+use domain::ids::StudySlug;
 use domain::journey::{
     CHECK_STEP_SLUG, CONSENT_STEP, THANKS_STEP_SLUG, page_step, slug_for_step, total_steps,
 };
 use domain::secret_token::SecretToken;
+use domain::storage::Answers;
 use domain::storage::{AnswerChange, ResponseRecord};
 use domain::study::{Page, Question, QuestionKind, Study};
 
@@ -103,7 +105,7 @@ pub fn read_page_form(page: &Page, fields: &[(String, String)]) -> Result<PageFo
     for question in &page.questions {
         let parsed = match &question.kind {
             QuestionKind::Duration => {
-                let (years, months) = duration_fields(&question.id);
+                let (years, months) = duration_fields(question.id.as_str());
                 match (values.get(years.as_str()), values.get(months.as_str())) {
                     (None, None) => continue,
                     (y, m) => ValidAnswer::parse_years_months(y.unwrap_or(&""), m.unwrap_or(&"")),
@@ -117,7 +119,7 @@ pub fn read_page_form(page: &Page, fields: &[(String, String)]) -> Result<PageFo
         match parsed {
             Ok(answer) => changes.push((question.id.clone(), answer.into_stored())),
             Err(problem) if problem.is_typing_mistake() => {
-                typing_errors.push((question.id.clone(), problem.to_string()))
+                typing_errors.push((question.id.to_string(), problem.to_string()))
             }
             Err(problem) => return Err(bad_answer(question, problem)),
         }
@@ -132,10 +134,10 @@ pub fn read_page_form(page: &Page, fields: &[(String, String)]) -> Result<PageFo
 fn owns_field(question: &Question, name: &str) -> bool {
     match question.kind {
         QuestionKind::Duration => {
-            let (years, months) = duration_fields(&question.id);
+            let (years, months) = duration_fields(question.id.as_str());
             name == years || name == months
         }
-        _ => name == question.id,
+        _ => question.id == name,
     }
 }
 
@@ -167,7 +169,7 @@ pub fn frame(input: FrameInput<'_>) -> StepFrame {
 pub fn questions_view(
     participant: &Participant,
     page_index: usize,
-    answers: &HashMap<String, String>,
+    answers: &Answers,
     rejected: Option<&RejectedForm>,
     return_to_check: bool,
     resume_url: String,
@@ -193,12 +195,12 @@ pub fn questions_view(
         .questions
         .iter()
         .map(|question| QuestionView {
-            id: question.id.clone(),
+            id: question.id.to_string(),
             label: question.label.clone(),
             hint: question.hint.clone(),
             required: question.required,
             input: input_view(question, answers, rejected),
-            error: errors_for(&question.id),
+            error: errors_for(question.id.as_str()),
         })
         .collect();
     QuestionsView {
@@ -225,7 +227,7 @@ pub fn questions_view(
 
 fn input_view(
     question: &Question,
-    answers: &HashMap<String, String>,
+    answers: &Answers,
     rejected: Option<&RejectedForm>,
 ) -> InputView {
     let typed = |name: &str| rejected.and_then(|r| r.values.get(name).cloned());
@@ -233,7 +235,7 @@ fn input_view(
     match &question.kind {
         QuestionKind::Text { max_chars } => InputView::Text {
             max_chars: *max_chars,
-            value: typed(&question.id).or(saved).unwrap_or_default(),
+            value: typed(question.id.as_str()).or(saved).unwrap_or_default(),
         },
         QuestionKind::Likert { labels } => InputView::Radios {
             options: labels
@@ -244,7 +246,7 @@ fn input_view(
                     label: label.clone(),
                 })
                 .collect(),
-            selected: typed(&question.id).or(saved),
+            selected: typed(question.id.as_str()).or(saved),
         },
         QuestionKind::Choice { options } => InputView::Radios {
             options: options
@@ -254,10 +256,10 @@ fn input_view(
                     label: o.label.clone(),
                 })
                 .collect(),
-            selected: typed(&question.id).or(saved),
+            selected: typed(question.id.as_str()).or(saved),
         },
         QuestionKind::Duration => {
-            let (years_field, months_field) = duration_fields(&question.id);
+            let (years_field, months_field) = duration_fields(question.id.as_str());
             let total: Option<u32> = saved.and_then(|v| v.parse().ok());
             InputView::Duration {
                 years: typed(&years_field)
@@ -273,7 +275,7 @@ fn input_view(
 
 pub fn check_view(
     participant: &Participant,
-    answers: &HashMap<String, String>,
+    answers: &Answers,
     show_missing: bool,
     resume_url: String,
 ) -> CheckView {
@@ -326,7 +328,7 @@ pub fn check_view(
 
 pub fn missing_answers(
     study: &Study,
-    answers: &HashMap<String, String>,
+    answers: &Answers,
     change_href: &dyn Fn(&Page, &Question) -> String,
 ) -> Vec<FieldError> {
     study
@@ -354,6 +356,6 @@ pub fn submitted_view(
 }
 
 /// The name of the cookie that lets the same browser resume a study without the link.
-pub fn resume_cookie_name(study_slug: &str) -> String {
+pub fn resume_cookie_name(study_slug: &StudySlug) -> String {
     format!("resume-{study_slug}")
 }

@@ -86,7 +86,7 @@ pub(crate) mod load {
             }
         }
         Ok(LandingView {
-            study_slug: study.slug.clone(),
+            study_slug: study.slug.to_string(),
             title: study.title.clone(),
             resume_href,
         })
@@ -103,7 +103,7 @@ pub(crate) mod load {
                 back_href: Some(format!("/s/{slug}")),
                 resume_url: None,
             }),
-            study_slug: study.slug.clone(),
+            study_slug: study.slug.to_string(),
             title: study.information_title.clone(),
             information_html: study.information_html.clone(),
             statement: study.consent_statement.clone(),

@@ -14,6 +14,7 @@ use crate::error::AppError;
 use crate::form_posts::{FORM_BODY_LIMIT, RejectedForm, parse_form, render_rejected};
 use crate::state::AppState;
 use domain::events::Event;
+use domain::ids::StudySlug;
 use domain::journey::*;
 use domain::private_link::{
     WITHDRAWAL_PURPOSE, masked_start, minute_of, minutes_since, withdrawal_code,
@@ -193,7 +194,7 @@ async fn submit(
 fn set_resume_cookie(
     state: &AppState,
     response: &mut Response,
-    study_slug: &str,
+    study_slug: &StudySlug,
     token: &SecretToken,
 ) {
     let secure = if state.serves_https() { "; Secure" } else { "" };

@@ -6,6 +6,7 @@ use super::ExportOptions;
 use super::csv::{UTF8_BOM, push_record, record};
 use super::table::{PARTICIPANT_COLUMN, SUBMITTED_COLUMN, Variable, participant_name};
 use super::{codebook, json, syntax};
+use crate::ids::StudySlug;
 use crate::redaction::review::ExportRedactions;
 use crate::storage::SubmittedResponse;
 use crate::study::Study;
@@ -102,7 +103,7 @@ impl ExportFormat {
         }
     }
 
-    pub fn file_name(self, study_slug: &str) -> String {
+    pub fn file_name(self, study_slug: &StudySlug) -> String {
         let suffix = match self {
             Self::CsvWide => "wide.csv",
             Self::CsvLong => "long.csv",
@@ -254,6 +255,7 @@ mod tests {
 
     use super::{Context, ExportFormat};
     use crate::export::{ExportOptions, variables};
+    use crate::ids::QuestionId;
     use crate::storage::SubmittedResponse;
     use crate::study::Study;
 
@@ -262,7 +264,7 @@ mod tests {
     }
 
     fn response() -> SubmittedResponse {
-        let answers: BTreeMap<String, String> = [
+        let answers: BTreeMap<QuestionId, String> = [
             ("setting", "inpatient"),
             ("experience", "14"),
             ("r1", "=cmd|' /C calc'!A0"),
@@ -270,7 +272,7 @@ mod tests {
             ("money_support", "4"),
         ]
         .into_iter()
-        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .map(|(k, v)| (QuestionId::parse(k).unwrap(), v.to_owned()))
         .collect();
         SubmittedResponse {
             participant_number: 17,

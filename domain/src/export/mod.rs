@@ -20,12 +20,13 @@ pub use format::ExportFormat;
 pub use sink::{ChannelSink, ExportSink, WriterSink};
 pub use table::{Variable, participant_name, variables};
 
+use crate::ids::StudySlug;
 use crate::redaction::review::ExportRedactions;
 use crate::storage::{Storage, StorageError, SubmittedResponse};
 use crate::study::Study;
 
 /// The GUID of one answer's TextSource in the REFI-QDA export: the same in every export.
-pub fn qdpx_source_guid(study_slug: &str, participant: i64, question: &str) -> String {
+pub fn qdpx_source_guid(study_slug: &StudySlug, participant: i64, question: &str) -> String {
     qdpx::Guids::of_study(study_slug).source(participant, question)
 }
 

@@ -35,7 +35,7 @@ pub(super) async fn write(
         let (start, end) = (finding.start.to_string(), finding.end.to_string());
         let line = record([
             participant_name(finding.participant_number).as_str(),
-            &finding.question_id,
+            finding.question_id.as_str(),
             &finding.detector,
             &finding.descriptor,
             finding.status.as_str(),

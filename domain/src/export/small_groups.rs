@@ -1,10 +1,12 @@
-//! The warning every export needs when someone could be singled out: combinations of setting,
-//! role and experience band that fewer than the minimum group size of people share.
+//! The warning every export needs when someone could be singled out: combinations of answers to
+//! the study's demographic questions (experience in bands) that fewer than the minimum group size
+//! of people share.
 
 use std::collections::BTreeMap;
 
 use crate::participants::ExperienceBand;
 use crate::storage::{DemographicCount, Storage, StorageError};
+use crate::study::{QuestionKind, Study};
 
 /// One combination shared by too few people, e.g. "inpatient, senior_support_worker, 5-years-or-more".
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -13,21 +15,18 @@ pub struct SmallGroup {
     pub people: i64,
 }
 
-/// Merges counts by exact months into counts by experience band; keeps those under `minimum`.
-pub fn small_groups(counts: &[DemographicCount], minimum: i64) -> Vec<SmallGroup> {
+/// Merges counts by exact answers into counts by group (a duration by its experience band);
+/// keeps those under `minimum`. `study` says which of its demographics each answer answers.
+pub fn small_groups(study: &Study, counts: &[DemographicCount], minimum: i64) -> Vec<SmallGroup> {
     let mut by_combination: BTreeMap<String, i64> = BTreeMap::new();
     for count in counts {
-        let band = count
-            .experience_months
-            .as_deref()
-            .and_then(ExperienceBand::of_answer)
-            .map_or("no experience given", ExperienceBand::slug);
-        let combination = format!(
-            "{}, {}, {band}",
-            count.setting.as_deref().unwrap_or("no setting given"),
-            count.role.as_deref().unwrap_or("no role given"),
-        );
-        *by_combination.entry(combination).or_default() += count.people;
+        let combination: Vec<&str> = study
+            .demographics
+            .iter()
+            .zip(&count.answers)
+            .map(|(question, answer)| group_of(study, question.as_str(), answer.as_deref()))
+            .collect();
+        *by_combination.entry(combination.join(", ")).or_default() += count.people;
     }
     by_combination
         .into_iter()
@@ -39,20 +38,35 @@ pub fn small_groups(counts: &[DemographicCount], minimum: i64) -> Vec<SmallGroup
         .collect()
 }
 
+/// The group an answer puts a participant in: a choice as stored, a duration by its band.
+fn group_of<'a>(study: &Study, question: &str, answer: Option<&'a str>) -> &'a str {
+    let is_duration = study
+        .question(question)
+        .is_some_and(|q| matches!(q.kind, QuestionKind::Duration));
+    match answer {
+        None => "not answered",
+        Some(months) if is_duration => {
+            ExperienceBand::of_answer(months).map_or("not answered", ExperienceBand::slug)
+        }
+        Some(value) => value,
+    }
+}
+
 /// The study's small groups, straight from the database.
 pub async fn small_groups_of(
     storage: &Storage,
-    study_slug: &str,
+    study: &Study,
     minimum: i64,
 ) -> Result<Vec<SmallGroup>, StorageError> {
-    Ok(small_groups(
-        &storage.exports().demographic_counts(study_slug).await?,
-        minimum,
-    ))
+    let counts = storage
+        .exports()
+        .demographic_counts(&study.slug, &study.demographics)
+        .await?;
+    Ok(small_groups(study, &counts, minimum))
 }
 
 /// One sentence for a terminal or a page; None when no group is small.
-pub fn warning(groups: &[SmallGroup], minimum: i64) -> Option<String> {
+pub fn warning(study: &Study, groups: &[SmallGroup], minimum: i64) -> Option<String> {
     if groups.is_empty() {
         return None;
     }
@@ -60,10 +74,12 @@ pub fn warning(groups: &[SmallGroup], minimum: i64) -> Option<String> {
         .iter()
         .map(|g| format!("{} ({})", g.combination, g.people))
         .collect();
+    let questions: Vec<&str> = study.demographics.iter().map(|q| q.as_str()).collect();
     Some(format!(
-        "{} combination(s) of setting, role and experience band have fewer than {minimum} people, \
+        "{} combination(s) of answers to {} have fewer than {minimum} people, \
          so those participants could be recognised: {}",
         groups.len(),
+        questions.join(", "),
         listed.join("; ")
     ))
 }
@@ -72,32 +88,41 @@ pub fn warning(groups: &[SmallGroup], minimum: i64) -> Option<String> {
 mod tests {
     use super::{small_groups, warning};
     use crate::storage::DemographicCount;
+    use crate::study::Study;
+
+    fn sam() -> Study {
+        Study::parse("sam.toml", include_str!("../../../studies/sam.toml")).unwrap()
+    }
 
     fn count(setting: &str, months: &str, people: i64) -> DemographicCount {
         DemographicCount {
-            setting: Some(setting.into()),
-            role: Some("support_worker".into()),
-            experience_months: Some(months.into()),
+            answers: vec![
+                Some(setting.into()),
+                Some("support_worker".into()),
+                Some(months.into()),
+            ],
             people,
         }
     }
 
     #[test]
     fn months_merge_into_bands_before_counting() {
+        let study = sam();
         let counts = [
             count("inpatient", "13", 6),
             count("inpatient", "20", 6),
             count("community", "70", 3),
         ];
-        let small = small_groups(&counts, 10);
+        let small = small_groups(&study, &counts, 10);
         assert_eq!(small.len(), 1);
         assert_eq!(
             small[0].combination,
             "community, support_worker, 5-years-or-more"
         );
         assert_eq!(small[0].people, 3);
-        let text = warning(&small, 10).unwrap();
+        let text = warning(&study, &small, 10).unwrap();
         assert!(text.contains("fewer than 10 people"), "{text}");
-        assert_eq!(warning(&[], 10), None);
+        assert!(text.contains("setting, role, experience"), "{text}");
+        assert_eq!(warning(&study, &[], 10), None);
     }
 }

@@ -23,7 +23,7 @@ pub struct Variable<'a> {
 
 impl Variable<'_> {
     pub fn id(&self) -> &str {
-        &self.question.id
+        self.question.id.as_str()
     }
 
     /// The exported value of a stored answer: Likert points and choice codes as stored, text as

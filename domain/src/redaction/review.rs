@@ -6,9 +6,10 @@ use std::collections::HashMap;
 use super::apply::{Replacement, descriptor_span, redact, shifted};
 use super::detect::IdentifierFinder;
 use crate::events::{Event, Events};
+use crate::ids::{QuestionId, StudySlug};
 use crate::storage::{
-    AcceptedRedaction, ErasedAnswer, NewRedaction, RedactionRecord, RedactionStatus, Storage,
-    StorageError, SubmittedResponse,
+    AcceptedRedaction, Answers, ErasedAnswer, NewRedaction, RedactionRecord, RedactionStatus,
+    Storage, StorageError, SubmittedResponse,
 };
 use crate::study::{QuestionKind, Study};
 
@@ -34,7 +35,7 @@ pub async fn scan_new_responses(
         let mut scans = Vec::with_capacity(batch.len());
         for response_id in batch {
             let answers = storage.responses().answers(response_id).await?;
-            scans.push((response_id.as_str(), findings_in(study, &finder, &answers)));
+            scans.push((response_id, findings_in(study, &finder, &answers)));
         }
         added += storage.redactions().record_scans(&scans, now).await?;
     }
@@ -54,7 +55,7 @@ pub async fn scan_all_again(
 fn findings_in(
     study: &Study,
     finder: &IdentifierFinder<'_>,
-    answers: &HashMap<String, String>,
+    answers: &Answers,
 ) -> Vec<NewRedaction> {
     study
         .questions()
@@ -77,12 +78,16 @@ fn findings_in(
 /// participant, then by question.
 #[derive(Debug, Default)]
 pub struct ExportRedactions {
-    by_participant: HashMap<i64, HashMap<String, Vec<Replacement>>>,
+    by_participant: HashMap<i64, HashMap<QuestionId, Vec<Replacement>>>,
 }
 
 impl ExportRedactions {
-    pub async fn of_study(storage: &Storage, study_slug: &str) -> Result<Self, StorageError> {
-        let mut by_participant: HashMap<i64, HashMap<String, Vec<Replacement>>> = HashMap::new();
+    pub async fn of_study(
+        storage: &Storage,
+        study_slug: &StudySlug,
+    ) -> Result<Self, StorageError> {
+        let mut by_participant: HashMap<i64, HashMap<QuestionId, Vec<Replacement>>> =
+            HashMap::new();
         for accepted in storage.redactions().accepted(study_slug).await? {
             let AcceptedRedaction {
                 participant_number,
@@ -123,7 +128,7 @@ impl ExportRedactions {
 pub async fn erase_accepted(
     storage: &Storage,
     events: &Events,
-    study_slug: &str,
+    study_slug: &StudySlug,
     erased_by: &str,
     now: i64,
 ) -> Result<usize, StorageError> {
@@ -145,7 +150,7 @@ pub async fn erase_accepted(
             changed += 1;
             events
                 .publish(Event::AnswerTextChanged {
-                    study: study_slug.to_owned(),
+                    study: study_slug.clone(),
                     response: response_id,
                     question: question_id,
                 })

@@ -21,7 +21,7 @@ pub async fn scan_on_submission(
     while let Some(delivery) = events.next().await {
         match delivery {
             Delivery::Event(Event::ResponseSubmitted { study, .. }) => {
-                if let Some(study) = studies.get(&study) {
+                if let Some(study) = studies.get(study.as_str()) {
                     scan(&storage, &study, &clock).await;
                 }
             }

@@ -6,17 +6,30 @@ use std::sync::LazyLock;
 
 use chrono::NaiveDate;
 use futures_util::stream::{Stream, TryStreamExt};
-use sqlx::Row;
 use sqlx::any::AnyRow;
+use sqlx::{FromRow, Row};
 
-use super::{Engine, Exports, StorageError, parse_day};
+use super::{Engine, Exports, StorageError, day_column};
+use crate::ids::{QuestionId, StudySlug};
 
 /// One submitted participant with every answer they gave, by question id.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SubmittedResponse {
     pub participant_number: i64,
     pub submitted_on: NaiveDate,
-    pub answers: BTreeMap<String, String>,
+    pub answers: BTreeMap<QuestionId, String>,
+}
+
+impl FromRow<'_, AnyRow> for SubmittedResponse {
+    fn from_row(row: &AnyRow) -> Result<Self, sqlx::Error> {
+        let answers: &str = row.try_get("answers")?;
+        Ok(Self {
+            participant_number: row.try_get("participant_number")?,
+            submitted_on: day_column(row, "submitted_on")?,
+            answers: serde_json::from_str(answers)
+                .map_err(|error| sqlx::Error::Decode(Box::new(error)))?,
+        })
+    }
 }
 
 /// One row per participant with their answers as a JSON object: one row for every 26 answers
@@ -41,11 +54,11 @@ fn submitted_rows(engine: Engine) -> String {
 
 impl<'a> Exports<'a> {
     /// How many participants have submitted: read from the participant-number index alone.
-    pub async fn count_submitted(self, study_slug: &str) -> Result<i64, StorageError> {
+    pub async fn count_submitted(self, study_slug: &StudySlug) -> Result<i64, StorageError> {
         Ok(sqlx::query_scalar(
             "SELECT COUNT(*) FROM responses WHERE study_slug = $1 AND participant_number IS NOT NULL",
         )
-        .bind(study_slug)
+        .bind(study_slug.as_str())
         .fetch_one(self.pool)
         .await?)
     }
@@ -53,61 +66,60 @@ impl<'a> Exports<'a> {
     /// The study's submitted responses in participant number order, streamed from the database.
     pub fn submitted_responses(
         self,
-        study_slug: &'a str,
+        study_slug: &'a StudySlug,
     ) -> impl Stream<Item = Result<SubmittedResponse, StorageError>> + Send + 'a {
-        sqlx::query(submitted_rows_sql(self.engine))
-            .bind(study_slug)
+        sqlx::query_as(submitted_rows_sql(self.engine))
+            .bind(study_slug.as_str())
             .fetch(self.pool)
             .map_err(StorageError::from)
-            .and_then(|row| std::future::ready(submitted_response(&row)))
     }
 }
 
-fn submitted_response(row: &AnyRow) -> Result<SubmittedResponse, StorageError> {
-    let answers: &str = row.try_get("answers")?;
-    let answers =
-        serde_json::from_str(answers).map_err(|error| sqlx::Error::Decode(Box::new(error)))?;
-    Ok(SubmittedResponse {
-        participant_number: row.try_get("participant_number")?,
-        submitted_on: parse_day(row.try_get("submitted_on")?)?,
-        answers,
-    })
-}
-
-/// How many submitted participants gave one combination of setting, role and experience
-/// (whole months); `None` where a question was not answered.
+/// How many submitted participants gave one combination of answers to the demographic
+/// questions; `None` where a question was not answered.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DemographicCount {
-    pub setting: Option<String>,
-    pub role: Option<String>,
-    pub experience_months: Option<String>,
+    /// One answer per demographic question asked for, in the same order.
+    pub answers: Vec<Option<String>>,
     pub people: i64,
 }
 
 impl Exports<'_> {
-    /// Submitted participants counted by their answers to the label questions.
+    /// Submitted participants counted by their answers to `questions`.
     pub async fn demographic_counts(
         self,
-        study_slug: &str,
+        study_slug: &StudySlug,
+        questions: &[QuestionId],
     ) -> Result<Vec<DemographicCount>, StorageError> {
-        let rows = sqlx::query(
-            "SELECT s.value AS setting, ro.value AS role, e.value AS experience, COUNT(*) AS people
-             FROM responses r
-             LEFT JOIN answers s ON s.response_id = r.id AND s.question_id = 'setting'
-             LEFT JOIN answers ro ON ro.response_id = r.id AND ro.question_id = 'role'
-             LEFT JOIN answers e ON e.response_id = r.id AND e.question_id = 'experience'
-             WHERE r.study_slug = $1 AND r.participant_number IS NOT NULL
-             GROUP BY s.value, ro.value, e.value",
-        )
-        .bind(study_slug)
-        .fetch_all(self.pool)
-        .await?;
+        let joins: String = (0..questions.len())
+            .map(|i| {
+                format!(
+                    " LEFT JOIN answers d{i} ON d{i}.response_id = r.id AND d{i}.question_id = ${}",
+                    i + 2
+                )
+            })
+            .collect();
+        let values: Vec<String> = (0..questions.len()).map(|i| format!("d{i}.value")).collect();
+        let (selected, grouped) = if values.is_empty() {
+            (String::new(), String::new())
+        } else {
+            (format!("{}, ", values.join(", ")), format!(" GROUP BY {}", values.join(", ")))
+        };
+        let sql = format!(
+            "SELECT {selected}COUNT(*) AS people FROM responses r{joins}
+             WHERE r.study_slug = $1 AND r.participant_number IS NOT NULL{grouped}"
+        );
+        let mut query = sqlx::query(&sql).bind(study_slug.as_str());
+        for question in questions {
+            query = query.bind(question.as_str());
+        }
+        let rows = query.fetch_all(self.pool).await?;
         rows.iter()
             .map(|row| {
                 Ok(DemographicCount {
-                    setting: row.try_get("setting")?,
-                    role: row.try_get("role")?,
-                    experience_months: row.try_get("experience")?,
+                    answers: (0..questions.len())
+                        .map(|i| row.try_get(i))
+                        .collect::<Result<_, _>>()?,
                     people: row.try_get("people")?,
                 })
             })

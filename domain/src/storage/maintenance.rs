@@ -6,6 +6,7 @@ use std::path::Path;
 use chrono::NaiveDate;
 use sqlx::Row;
 
+use crate::ids::{QuestionId, ResponseId, StudySlug};
 use super::{Responses, Storage, StorageError, day, upsert_answer};
 
 /// What a consistency check found wrong; empty when the database is whole.
@@ -125,21 +126,21 @@ impl Storage {
 
 impl Responses<'_> {
     /// The participant numbers a study has given, in order.
-    pub async fn participant_numbers(self, study_slug: &str) -> Result<Vec<i64>, StorageError> {
+    pub async fn participant_numbers(self, study_slug: &StudySlug) -> Result<Vec<i64>, StorageError> {
         Ok(sqlx::query_scalar(
             "SELECT participant_number FROM responses
              WHERE study_slug = $1 AND participant_number IS NOT NULL ORDER BY participant_number",
         )
-        .bind(study_slug)
+        .bind(study_slug.as_str())
         .fetch_all(self.pool)
         .await?)
     }
 
     /// How many responses a study has, submitted or not.
-    pub async fn count(self, study_slug: &str) -> Result<i64, StorageError> {
+    pub async fn count(self, study_slug: &StudySlug) -> Result<i64, StorageError> {
         Ok(
             sqlx::query_scalar("SELECT COUNT(*) FROM responses WHERE study_slug = $1")
-                .bind(study_slug)
+                .bind(study_slug.as_str())
                 .fetch_one(self.pool)
                 .await?,
         )
@@ -149,12 +150,12 @@ impl Responses<'_> {
     /// Only the load tool's benchmark calls it, as the floor that autosaves are measured against.
     pub async fn upsert_answer_alone(
         self,
-        response_id: &str,
-        question_id: &str,
+        response_id: &ResponseId,
+        question_id: &QuestionId,
         value: &str,
         today: NaiveDate,
     ) -> Result<(), StorageError> {
-        upsert_answer(response_id, question_id, value, &day(today))
+        upsert_answer(response_id.as_str(), question_id.as_str(), value, &day(today))
             .execute(self.pool)
             .await?;
         Ok(())

@@ -9,7 +9,10 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use sqlx::{AnyPool, Row};
+use sqlx::any::AnyRow;
+use sqlx::{AnyPool, FromRow, Row};
+
+use crate::ids::{IdError, QuestionId, ResponseId, StudySlug};
 
 mod engine;
 mod export;
@@ -65,8 +68,8 @@ impl StorageError {
 /// One participant's response, without its answers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResponseRecord {
-    pub id: String,
-    pub study_slug: String,
+    pub id: ResponseId,
+    pub study_slug: StudySlug,
     pub step_reached: i64,
     pub started_on: NaiveDate,
     pub submitted_on: Option<NaiveDate>,
@@ -77,12 +80,30 @@ pub struct ResponseRecord {
     pub minutes_to_complete: Option<i64>,
 }
 
+impl FromRow<'_, AnyRow> for ResponseRecord {
+    fn from_row(row: &AnyRow) -> Result<Self, sqlx::Error> {
+        Ok(Self {
+            id: id_column(row, "id")?,
+            study_slug: id_column(row, "study_slug")?,
+            step_reached: row.try_get("step_reached")?,
+            started_on: day_column(row, "started_on")?,
+            submitted_on: optional_day(row, "submitted_on")?,
+            participant_number: row.try_get("participant_number")?,
+            masked_start_minute: row.try_get("masked_start_minute")?,
+            minutes_to_complete: row.try_get("minutes_to_complete")?,
+        })
+    }
+}
+
 /// A change to one answer: `None` clears it.
-pub type AnswerChange = (String, Option<String>);
+pub type AnswerChange = (QuestionId, Option<String>);
+
+/// A participant's answers, by question.
+pub type Answers = HashMap<QuestionId, String>;
 
 /// What a new response starts with.
 pub struct NewResponse<'a> {
-    pub study_slug: &'a str,
+    pub study_slug: &'a StudySlug,
     pub study_version: &'a str,
     pub token_hash: &'a str,
     pub consent_version: &'a str,
@@ -182,7 +203,7 @@ impl StudyDefinitions<'_> {
     /// Records the study definition that responses will refer to.
     pub async fn register(
         self,
-        slug: &str,
+        slug: &StudySlug,
         version: &str,
         definition: &str,
         today: NaiveDate,
@@ -191,7 +212,7 @@ impl StudyDefinitions<'_> {
             "INSERT INTO studies (slug, version, definition, loaded_on) VALUES ($1, $2, $3, $4)
              ON CONFLICT (slug) DO UPDATE SET version = excluded.version, definition = excluded.definition, loaded_on = excluded.loaded_on",
         )
-        .bind(slug)
+        .bind(slug.as_str())
         .bind(version)
         .bind(definition)
         .bind(day(today))
@@ -203,14 +224,14 @@ impl StudyDefinitions<'_> {
 
 impl Responses<'_> {
     /// Creates a response for a participant who has just consented; returns its random id.
-    pub async fn start(self, new: NewResponse<'_>) -> Result<String, StorageError> {
-        let id = uuid::Uuid::new_v4().to_string();
+    pub async fn start(self, new: NewResponse<'_>) -> Result<ResponseId, StorageError> {
+        let id = ResponseId::random();
         sqlx::query(
             "INSERT INTO responses (id, study_slug, study_version, token_hash, consent_version, step_reached, started_on, updated_on, withdrawal_hash, masked_start_minute)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9)",
         )
-        .bind(&id)
-        .bind(new.study_slug)
+        .bind(id.as_str())
+        .bind(new.study_slug.as_str())
         .bind(new.study_version)
         .bind(new.token_hash)
         .bind(new.consent_version)
@@ -242,11 +263,11 @@ impl Responses<'_> {
     /// A response of one study by its id; another study's response is not found.
     pub async fn in_study(
         self,
-        study_slug: &str,
-        response_id: &str,
+        study_slug: &StudySlug,
+        response_id: &ResponseId,
     ) -> Result<Option<ResponseRecord>, StorageError> {
-        let found = self.find_where("id = $1", response_id).await?;
-        Ok(found.filter(|record| record.study_slug == study_slug))
+        let found = self.find_where("id = $1", response_id.as_str()).await?;
+        Ok(found.filter(|record| record.study_slug == *study_slug))
     }
 
     async fn find_where(
@@ -254,31 +275,19 @@ impl Responses<'_> {
         condition: &str,
         value: &str,
     ) -> Result<Option<ResponseRecord>, StorageError> {
-        let row = sqlx::query(&format!(
+        Ok(sqlx::query_as(&format!(
             "SELECT id, study_slug, step_reached, started_on, submitted_on, participant_number,
                     masked_start_minute, minutes_to_complete
              FROM responses WHERE {condition}"
         ))
         .bind(value)
         .fetch_optional(self.pool)
-        .await?;
-        row.map(|row| {
-            Ok(ResponseRecord {
-                id: row.try_get("id")?,
-                study_slug: row.try_get("study_slug")?,
-                step_reached: row.try_get("step_reached")?,
-                started_on: parse_day(row.try_get("started_on")?)?,
-                submitted_on: optional_day(&row, "submitted_on")?,
-                participant_number: row.try_get("participant_number")?,
-                masked_start_minute: row.try_get("masked_start_minute")?,
-                minutes_to_complete: row.try_get("minutes_to_complete")?,
-            })
-        })
-        .transpose()
+        .await?)
     }
 
     /// Deletes a response and its answers; false when there was none.
-    pub async fn delete(self, response_id: &str) -> Result<bool, StorageError> {
+    pub async fn delete(self, response_id: &ResponseId) -> Result<bool, StorageError> {
+        let response_id = response_id.as_str();
         let mut tx = self.pool.begin().await?;
         sqlx::query("DELETE FROM answers WHERE response_id = $1")
             .bind(response_id)
@@ -292,13 +301,13 @@ impl Responses<'_> {
         Ok(deleted.rows_affected() == 1)
     }
 
-    pub async fn answers(self, response_id: &str) -> Result<HashMap<String, String>, StorageError> {
+    pub async fn answers(self, response_id: &ResponseId) -> Result<Answers, StorageError> {
         let rows = sqlx::query("SELECT question_id, value FROM answers WHERE response_id = $1")
-            .bind(response_id)
+            .bind(response_id.as_str())
             .fetch_all(self.pool)
             .await?;
-        rows.into_iter()
-            .map(|row| Ok((row.try_get("question_id")?, row.try_get("value")?)))
+        rows.iter()
+            .map(|row| Ok((id_column(row, "question_id")?, row.try_get("value")?)))
             .collect()
     }
 
@@ -306,12 +315,13 @@ impl Responses<'_> {
     /// Fails with `AlreadySubmitted` once the response is submitted, so nothing changes after it.
     pub async fn save_answers(
         self,
-        response_id: &str,
+        response_id: &ResponseId,
         changes: &[AnswerChange],
         step_reached: i64,
         today: NaiveDate,
     ) -> Result<(), StorageError> {
         let today = day(today);
+        let response_id = response_id.as_str();
         let mut tx = self.pool.begin().await?;
         let touched = sqlx::query(
             "UPDATE responses SET step_reached = CASE WHEN step_reached < $1 THEN $1 ELSE step_reached END, updated_on = $2
@@ -328,14 +338,14 @@ impl Responses<'_> {
         for (question_id, value) in changes {
             match value {
                 Some(value) => {
-                    upsert_answer(response_id, question_id, value, &today)
+                    upsert_answer(response_id, question_id.as_str(), value, &today)
                         .execute(&mut *tx)
                         .await?;
                 }
                 None => {
                     sqlx::query("DELETE FROM answers WHERE response_id = $1 AND question_id = $2")
                         .bind(response_id)
-                        .bind(question_id)
+                        .bind(question_id.as_str())
                         .execute(&mut *tx)
                         .await?;
                 }
@@ -349,11 +359,12 @@ impl Responses<'_> {
     /// Submitting again returns the number it already has: a double click or a resend is harmless.
     pub async fn submit(
         self,
-        response_id: &str,
+        response_id: &ResponseId,
         step_reached: i64,
         today: NaiveDate,
         minutes_to_complete: Option<i64>,
     ) -> Result<i64, StorageError> {
+        let response_id = response_id.as_str();
         let mut tx = self.pool.begin().await?;
         let claimed = sqlx::query(
             "UPDATE responses SET submitted_on = $1, updated_on = $1,
@@ -443,9 +454,22 @@ fn parse_day(text: String) -> Result<NaiveDate, sqlx::Error> {
     NaiveDate::parse_from_str(&text, "%Y-%m-%d").map_err(|e| sqlx::Error::Decode(Box::new(e)))
 }
 
-/// A day column that may be empty (days are stored as YYYY-MM-DD text on both engines).
-fn optional_day(row: &sqlx::any::AnyRow, column: &str) -> Result<Option<NaiveDate>, sqlx::Error> {
+/// A day column (days are stored as YYYY-MM-DD text on both engines).
+fn day_column(row: &AnyRow, column: &str) -> Result<NaiveDate, sqlx::Error> {
+    parse_day(row.try_get(column)?)
+}
+
+/// A day column that may be empty.
+fn optional_day(row: &AnyRow, column: &str) -> Result<Option<NaiveDate>, sqlx::Error> {
     row.try_get::<Option<String>, _>(column)?
         .map(parse_day)
         .transpose()
+}
+
+/// An id column, checked as it is read: a row that breaks an id's rules is a decoding error.
+fn id_column<T: TryFrom<String, Error = IdError>>(
+    row: &AnyRow,
+    column: &str,
+) -> Result<T, sqlx::Error> {
+    T::try_from(row.try_get::<String, _>(column)?).map_err(|e| sqlx::Error::Decode(Box::new(e)))
 }

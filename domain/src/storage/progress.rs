@@ -4,7 +4,8 @@ use std::collections::BTreeMap;
 
 use sqlx::Row;
 
-use super::{Responses, StorageError, placeholders};
+use super::{Responses, StorageError, id_column, placeholders};
+use crate::ids::{QuestionId, StudySlug};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct StudyProgress {
@@ -22,11 +23,12 @@ pub struct StudyProgress {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SubmittedAnswers {
     pub participant_number: i64,
-    pub answers: BTreeMap<String, String>,
+    pub answers: BTreeMap<QuestionId, String>,
 }
 
 impl Responses<'_> {
-    pub async fn progress(self, study_slug: &str) -> Result<StudyProgress, StorageError> {
+    pub async fn progress(self, study_slug: &StudySlug) -> Result<StudyProgress, StorageError> {
+        let study_slug = study_slug.as_str();
         let totals = sqlx::query(
             "SELECT COUNT(*) AS started, COUNT(submitted_on) AS submitted FROM responses WHERE study_slug = $1",
         )
@@ -72,8 +74,8 @@ impl Responses<'_> {
     /// The submitted participants' answers to `question_ids`, in participant number order.
     pub async fn submitted_answers(
         self,
-        study_slug: &str,
-        question_ids: &[&str],
+        study_slug: &StudySlug,
+        question_ids: &[&QuestionId],
     ) -> Result<Vec<SubmittedAnswers>, StorageError> {
         if question_ids.is_empty() {
             return Ok(Vec::new());
@@ -85,14 +87,14 @@ impl Responses<'_> {
              ORDER BY r.participant_number",
             placeholders(2, question_ids.len())
         );
-        let mut query = sqlx::query(&sql).bind(study_slug);
+        let mut query = sqlx::query(&sql).bind(study_slug.as_str());
         for id in question_ids {
-            query = query.bind(*id);
+            query = query.bind(id.as_str());
         }
         let rows = query.fetch_all(self.pool).await?;
-        let mut by_participant: BTreeMap<i64, BTreeMap<String, String>> = BTreeMap::new();
+        let mut by_participant: BTreeMap<i64, BTreeMap<QuestionId, String>> = BTreeMap::new();
         for row in rows {
-            let question: String = row.try_get("question_id")?;
+            let question = id_column(&row, "question_id")?;
             let number: i64 = row.try_get("participant_number")?;
             by_participant
                 .entry(number)

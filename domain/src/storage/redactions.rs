@@ -1,9 +1,10 @@
 //! Findings of identifiers in submitted answers and the researcher's decisions on them.
 
-use sqlx::Row;
 use sqlx::any::AnyRow;
+use sqlx::{FromRow, Row};
 
-use super::{Redactions, StorageError};
+use super::{Redactions, StorageError, id_column};
+use crate::ids::{QuestionId, ResponseId, StudySlug};
 
 /// What a researcher decided about a finding, or that its original was erased.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,11 +27,11 @@ impl RedactionStatus {
         }
     }
 
-    fn parse(stored: &str) -> Result<Self, StorageError> {
+    fn parse(stored: &str) -> Result<Self, sqlx::Error> {
         Self::ALL
             .into_iter()
             .find(|status| status.as_str() == stored)
-            .ok_or(StorageError::Unsupported("unknown redaction status"))
+            .ok_or_else(|| sqlx::Error::Decode(format!("unknown redaction status {stored:?}").into()))
     }
 }
 
@@ -38,9 +39,9 @@ impl RedactionStatus {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RedactionRecord {
     pub id: String,
-    pub response_id: String,
+    pub response_id: ResponseId,
     pub participant_number: i64,
-    pub question_id: String,
+    pub question_id: QuestionId,
     /// Code points from the start of the stored answer.
     pub start: i64,
     pub end: i64,
@@ -65,7 +66,7 @@ impl RedactionRecord {
 /// A detector's finding, to be stored for review.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewRedaction {
-    pub question_id: String,
+    pub question_id: QuestionId,
     pub start: i64,
     pub end: i64,
     pub detector: &'static str,
@@ -88,8 +89,8 @@ pub struct RedactionDecision<'a> {
 /// An answer with its accepted findings replaced, and where each finding of the answer now lies.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ErasedAnswer {
-    pub response_id: String,
-    pub question_id: String,
+    pub response_id: ResponseId,
+    pub question_id: QuestionId,
     pub before: String,
     pub after: String,
     /// (finding id, new start, new end, whether its original is erased)
@@ -102,10 +103,22 @@ pub struct ErasedAnswer {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AcceptedRedaction {
     pub participant_number: i64,
-    pub question_id: String,
+    pub question_id: QuestionId,
     pub start: i64,
     pub end: i64,
     pub descriptor: String,
+}
+
+impl FromRow<'_, AnyRow> for AcceptedRedaction {
+    fn from_row(row: &AnyRow) -> Result<Self, sqlx::Error> {
+        Ok(Self {
+            participant_number: row.try_get("participant_number")?,
+            question_id: id_column(row, "question_id")?,
+            start: row.try_get("start_at")?,
+            end: row.try_get("end_at")?,
+            descriptor: row.try_get("descriptor")?,
+        })
+    }
 }
 
 const RECORD_COLUMNS: &str = "red.id, red.response_id, r.participant_number, red.question_id,
@@ -115,12 +128,13 @@ const RECORD_COLUMNS: &str = "red.id, red.response_id, r.participant_number, red
      JOIN responses r ON r.id = red.response_id
      JOIN answers a ON a.response_id = red.response_id AND a.question_id = red.question_id";
 
-fn record(row: &AnyRow) -> Result<RedactionRecord, StorageError> {
+impl FromRow<'_, AnyRow> for RedactionRecord {
+    fn from_row(row: &AnyRow) -> Result<Self, sqlx::Error> {
     Ok(RedactionRecord {
         id: row.try_get("id")?,
-        response_id: row.try_get("response_id")?,
+        response_id: id_column(row, "response_id")?,
         participant_number: row.try_get("participant_number")?,
-        question_id: row.try_get("question_id")?,
+        question_id: id_column(row, "question_id")?,
         start: row.try_get("start_at")?,
         end: row.try_get("end_at")?,
         detector: row.try_get("detector")?,
@@ -131,30 +145,46 @@ fn record(row: &AnyRow) -> Result<RedactionRecord, StorageError> {
         decided_at: row.try_get("decided_at")?,
         answer: row.try_get("answer")?,
     })
+    }
 }
 
 impl Redactions<'_> {
     /// Submitted responses of the study whose answers have not been scanned yet.
-    pub async fn responses_to_scan(self, study_slug: &str) -> Result<Vec<String>, StorageError> {
+    pub async fn responses_to_scan(
+        self,
+        study_slug: &StudySlug,
+    ) -> Result<Vec<ResponseId>, StorageError> {
         let rows = sqlx::query(
             "SELECT r.id FROM responses r
              WHERE r.study_slug = $1 AND r.participant_number IS NOT NULL
                AND NOT EXISTS (SELECT 1 FROM redaction_scans s WHERE s.response_id = r.id)
              ORDER BY r.participant_number",
         )
-        .bind(study_slug)
+        .bind(study_slug.as_str())
         .fetch_all(self.pool)
         .await?;
         rows.iter()
-            .map(|row| row.try_get("id").map_err(StorageError::from))
+            .map(|row| id_column(row, "id").map_err(StorageError::from))
             .collect()
+    }
+
+    /// How many submitted responses of the study have not been scanned yet.
+    pub async fn count_unscanned(self, study_slug: &StudySlug) -> Result<i64, StorageError> {
+        Ok(sqlx::query_scalar(
+            "SELECT COUNT(*) FROM responses r
+             WHERE r.study_slug = $1 AND r.participant_number IS NOT NULL
+               AND NOT EXISTS (SELECT 1 FROM redaction_scans s WHERE s.response_id = r.id)",
+        )
+        .bind(study_slug.as_str())
+        .fetch_one(self.pool)
+        .await?)
     }
 
     /// Stores the findings of several scanned responses in one transaction; returns how many
     /// were new.
     pub async fn record_scans(
         self,
-        scans: &[(&str, Vec<NewRedaction>)],
+        scans: &[(&ResponseId, Vec<NewRedaction>)],
         now: i64,
     ) -> Result<usize, StorageError> {
         let mut tx = self.pool.begin().await?;
@@ -168,12 +198,12 @@ impl Redactions<'_> {
 
     /// Marks every response of the study unscanned, so the next scan looks at all of them again
     /// (after the study's list of names changed, say). Findings already stored stay.
-    pub async fn forget_scans(self, study_slug: &str) -> Result<(), StorageError> {
+    pub async fn forget_scans(self, study_slug: &StudySlug) -> Result<(), StorageError> {
         sqlx::query(
             "DELETE FROM redaction_scans WHERE response_id IN
              (SELECT id FROM responses WHERE study_slug = $1)",
         )
-        .bind(study_slug)
+        .bind(study_slug.as_str())
         .execute(self.pool)
         .await?;
         Ok(())
@@ -182,30 +212,31 @@ impl Redactions<'_> {
     /// How many findings of the study have each status.
     pub async fn counts(
         self,
-        study_slug: &str,
+        study_slug: &StudySlug,
     ) -> Result<Vec<(RedactionStatus, i64)>, StorageError> {
         let rows = sqlx::query(
             "SELECT red.status, COUNT(*) AS findings FROM redactions red
              JOIN responses r ON r.id = red.response_id
              WHERE r.study_slug = $1 GROUP BY red.status",
         )
-        .bind(study_slug)
+        .bind(study_slug.as_str())
         .fetch_all(self.pool)
         .await?;
         rows.iter()
             .map(|row| {
-                Ok((
+                Ok::<_, sqlx::Error>((
                     RedactionStatus::parse(row.try_get("status")?)?,
                     row.try_get("findings")?,
                 ))
             })
-            .collect()
+            .collect::<Result<_, _>>()
+            .map_err(StorageError::from)
     }
 
     /// The study's findings with one of `statuses`, by participant, question and position.
     pub async fn list(
         self,
-        study_slug: &str,
+        study_slug: &StudySlug,
         statuses: &[RedactionStatus],
         limit: i64,
     ) -> Result<Vec<RedactionRecord>, StorageError> {
@@ -213,50 +244,47 @@ impl Redactions<'_> {
             .iter()
             .map(|status| format!("'{}'", status.as_str()))
             .collect();
-        let rows = sqlx::query(&format!(
+        Ok(sqlx::query_as(&format!(
             "SELECT {RECORD_COLUMNS}
              WHERE r.study_slug = $1 AND red.status IN ({})
              ORDER BY r.participant_number, red.question_id, red.start_at LIMIT $2",
             wanted.join(", ")
         ))
-        .bind(study_slug)
+        .bind(study_slug.as_str())
         .bind(limit)
         .fetch_all(self.pool)
-        .await?;
-        rows.iter().map(record).collect()
+        .await?)
     }
 
     /// One finding of the study, with its answer.
     pub async fn find(
         self,
-        study_slug: &str,
+        study_slug: &StudySlug,
         id: &str,
     ) -> Result<Option<RedactionRecord>, StorageError> {
-        let row = sqlx::query(&format!(
+        Ok(sqlx::query_as(&format!(
             "SELECT {RECORD_COLUMNS} WHERE r.study_slug = $1 AND red.id = $2"
         ))
-        .bind(study_slug)
+        .bind(study_slug.as_str())
         .bind(id)
         .fetch_optional(self.pool)
-        .await?;
-        row.as_ref().map(record).transpose()
+        .await?)
     }
 
     /// Every finding in one answer, with the answer.
     pub async fn in_answer(
         self,
-        response_id: &str,
-        question_id: &str,
+        response_id: &ResponseId,
+        question_id: &QuestionId,
     ) -> Result<Vec<RedactionRecord>, StorageError> {
-        let rows = sqlx::query(&format!(
+        Ok(sqlx::query_as(&format!(
             "SELECT {RECORD_COLUMNS} WHERE red.response_id = $1 AND red.question_id = $2
              ORDER BY red.start_at"
         ))
-        .bind(response_id)
-        .bind(question_id)
+        .bind(response_id.as_str())
+        .bind(question_id.as_str())
         .fetch_all(self.pool)
-        .await?;
-        rows.iter().map(record).collect()
+        .await?)
     }
 
     /// Records a decision; an erased finding cannot be decided again. Returns whether it changed.
@@ -286,19 +314,19 @@ impl Redactions<'_> {
     /// The answers of the study that have accepted findings: (response id, question id).
     pub async fn answers_with_accepted(
         self,
-        study_slug: &str,
-    ) -> Result<Vec<(String, String)>, StorageError> {
+        study_slug: &StudySlug,
+    ) -> Result<Vec<(ResponseId, QuestionId)>, StorageError> {
         let rows = sqlx::query(
             "SELECT DISTINCT red.response_id, red.question_id FROM redactions red
              JOIN responses r ON r.id = red.response_id
              WHERE r.study_slug = $1 AND red.status = 'accepted'
              ORDER BY red.response_id, red.question_id",
         )
-        .bind(study_slug)
+        .bind(study_slug.as_str())
         .fetch_all(self.pool)
         .await?;
         rows.iter()
-            .map(|row| Ok((row.try_get(0)?, row.try_get(1)?)))
+            .map(|row| Ok((id_column(row, "response_id")?, id_column(row, "question_id")?)))
             .collect::<Result<_, sqlx::Error>>()
             .map_err(StorageError::from)
     }
@@ -311,8 +339,8 @@ impl Redactions<'_> {
             "UPDATE answers SET value = $1 WHERE response_id = $2 AND question_id = $3 AND value = $4",
         )
         .bind(&erased.after)
-        .bind(&erased.response_id)
-        .bind(&erased.question_id)
+        .bind(erased.response_id.as_str())
+        .bind(erased.question_id.as_str())
         .bind(&erased.before)
         .execute(&mut *tx)
         .await?;
@@ -343,28 +371,19 @@ impl Redactions<'_> {
     }
 
     /// The study's accepted findings, by participant, question and position.
-    pub async fn accepted(self, study_slug: &str) -> Result<Vec<AcceptedRedaction>, StorageError> {
-        let rows = sqlx::query(
+    pub async fn accepted(
+        self,
+        study_slug: &StudySlug,
+    ) -> Result<Vec<AcceptedRedaction>, StorageError> {
+        Ok(sqlx::query_as(
             "SELECT r.participant_number, red.question_id, red.start_at, red.end_at, red.descriptor
              FROM redactions red JOIN responses r ON r.id = red.response_id
              WHERE r.study_slug = $1 AND r.participant_number IS NOT NULL AND red.status = 'accepted'
              ORDER BY r.participant_number, red.question_id, red.start_at",
         )
-        .bind(study_slug)
+        .bind(study_slug.as_str())
         .fetch_all(self.pool)
-        .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(AcceptedRedaction {
-                    participant_number: row.try_get(0)?,
-                    question_id: row.try_get(1)?,
-                    start: row.try_get(2)?,
-                    end: row.try_get(3)?,
-                    descriptor: row.try_get(4)?,
-                })
-            })
-            .collect::<Result<_, sqlx::Error>>()
-            .map_err(StorageError::from)
+        .await?)
     }
 }
 
@@ -373,7 +392,7 @@ impl Redactions<'_> {
 /// none when another instance scanned the response first.
 async fn record_scan(
     tx: &mut sqlx::AnyConnection,
-    response_id: &str,
+    response_id: &ResponseId,
     findings: &[NewRedaction],
     now: i64,
 ) -> Result<usize, StorageError> {
@@ -381,20 +400,26 @@ async fn record_scan(
         "INSERT INTO redaction_scans (response_id, scanned_at) VALUES ($1, $2)
          ON CONFLICT (response_id) DO NOTHING",
     )
-    .bind(response_id)
+    .bind(response_id.as_str())
     .bind(now)
     .execute(&mut *tx)
     .await?;
     if claimed.rows_affected() == 0 {
         return Ok(0);
     }
-    let stored: Vec<(String, i64, i64)> =
+    let stored: Vec<(QuestionId, i64, i64)> =
         sqlx::query("SELECT question_id, start_at, end_at FROM redactions WHERE response_id = $1")
-            .bind(response_id)
+            .bind(response_id.as_str())
             .fetch_all(&mut *tx)
             .await?
             .iter()
-            .map(|row| Ok((row.try_get(0)?, row.try_get(1)?, row.try_get(2)?)))
+            .map(|row| {
+                Ok((
+                    id_column(row, "question_id")?,
+                    row.try_get("start_at")?,
+                    row.try_get("end_at")?,
+                ))
+            })
             .collect::<Result<_, sqlx::Error>>()?;
     let mut added = 0;
     for finding in findings {
@@ -409,8 +434,8 @@ async fn record_scan(
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending')",
         )
         .bind(uuid::Uuid::new_v4().to_string())
-        .bind(response_id)
-        .bind(&finding.question_id)
+        .bind(response_id.as_str())
+        .bind(finding.question_id.as_str())
         .bind(finding.start)
         .bind(finding.end)
         .bind(finding.detector)

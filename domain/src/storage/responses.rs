@@ -3,59 +3,65 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use sqlx::Row;
+use sqlx::any::AnyRow;
+use sqlx::{FromRow, Row};
 
-use super::{Responses, StorageError, optional_day, parse_day, placeholders};
+use super::{Responses, StorageError, day_column, id_column, optional_day, placeholders};
+use crate::ids::{QuestionId, ResponseId, StudySlug};
 
 /// One response without its full answers: enough to list, filter and label it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResponseOverview {
-    pub id: String,
+    pub id: ResponseId,
     pub step_reached: i64,
     pub started_on: NaiveDate,
     pub submitted_on: Option<NaiveDate>,
     pub participant_number: Option<i64>,
     /// The answers to the label questions (setting, role, experience) given so far.
-    pub labels: BTreeMap<String, String>,
+    pub labels: BTreeMap<QuestionId, String>,
+}
+
+/// Read without its labels, which come from the answers.
+impl FromRow<'_, AnyRow> for ResponseOverview {
+    fn from_row(row: &AnyRow) -> Result<Self, sqlx::Error> {
+        Ok(Self {
+            id: id_column(row, "id")?,
+            step_reached: row.try_get("step_reached")?,
+            started_on: day_column(row, "started_on")?,
+            submitted_on: optional_day(row, "submitted_on")?,
+            participant_number: row.try_get("participant_number")?,
+            labels: BTreeMap::new(),
+        })
+    }
 }
 
 impl Responses<'_> {
     /// Every response of a study, submitted ones first by participant number, then the newest.
     pub async fn overviews(
         self,
-        study_slug: &str,
-        label_questions: &[&str],
+        study_slug: &StudySlug,
+        label_questions: &[QuestionId],
     ) -> Result<Vec<ResponseOverview>, StorageError> {
-        let rows = sqlx::query(
+        let mut overviews: Vec<ResponseOverview> = sqlx::query_as(
             "SELECT id, step_reached, started_on, submitted_on, participant_number FROM responses
              WHERE study_slug = $1
              ORDER BY CASE WHEN participant_number IS NULL THEN 1 ELSE 0 END, participant_number, started_on DESC, id",
         )
-        .bind(study_slug)
+        .bind(study_slug.as_str())
         .fetch_all(self.pool)
         .await?;
         let mut labels = self.label_answers(study_slug, label_questions).await?;
-        rows.iter()
-            .map(|row| {
-                let id: String = row.try_get("id")?;
-                Ok(ResponseOverview {
-                    labels: labels.remove(&id).unwrap_or_default(),
-                    id,
-                    step_reached: row.try_get("step_reached")?,
-                    started_on: parse_day(row.try_get("started_on")?)?,
-                    submitted_on: optional_day(row, "submitted_on")?,
-                    participant_number: row.try_get("participant_number")?,
-                })
-            })
-            .collect::<Result<_, sqlx::Error>>()
-            .map_err(StorageError::from)
+        for overview in &mut overviews {
+            overview.labels = labels.remove(&overview.id).unwrap_or_default();
+        }
+        Ok(overviews)
     }
 
     async fn label_answers(
         self,
-        study_slug: &str,
-        questions: &[&str],
-    ) -> Result<BTreeMap<String, BTreeMap<String, String>>, StorageError> {
+        study_slug: &StudySlug,
+        questions: &[QuestionId],
+    ) -> Result<BTreeMap<ResponseId, BTreeMap<QuestionId, String>>, StorageError> {
         if questions.is_empty() {
             return Ok(BTreeMap::new());
         }
@@ -65,16 +71,16 @@ impl Responses<'_> {
              WHERE r.study_slug = $1 AND a.question_id IN ({})",
             placeholders(2, questions.len())
         );
-        let mut query = sqlx::query(&sql).bind(study_slug);
+        let mut query = sqlx::query(&sql).bind(study_slug.as_str());
         for question in questions {
-            query = query.bind(*question);
+            query = query.bind(question.as_str());
         }
-        let mut by_response: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+        let mut by_response: BTreeMap<ResponseId, BTreeMap<QuestionId, String>> = BTreeMap::new();
         for row in query.fetch_all(self.pool).await? {
             by_response
-                .entry(row.try_get("response_id")?)
+                .entry(id_column(&row, "response_id")?)
                 .or_default()
-                .insert(row.try_get("question_id")?, row.try_get("value")?);
+                .insert(id_column(&row, "question_id")?, row.try_get("value")?);
         }
         Ok(by_response)
     }

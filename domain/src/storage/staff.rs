@@ -1,7 +1,7 @@
 //! Staff accounts, their sessions, first-start setup links, sign-in failures and the audit log.
 
-use sqlx::Row;
 use sqlx::any::AnyRow;
+use sqlx::{FromRow, Row};
 
 use super::{AuditLog, Sessions, StaffAccounts, StorageError};
 use crate::audit::{Actor, AuditAction};
@@ -45,14 +45,40 @@ pub struct SessionRecord {
 
 const STAFF_COLUMNS: &str = "s.id, s.email, s.password_hash, s.role, s.totp_secret";
 
-fn staff_from_row(row: &AnyRow) -> Result<StaffRecord, sqlx::Error> {
-    Ok(StaffRecord {
-        id: row.try_get("id")?,
-        email: row.try_get("email")?,
-        password_hash: row.try_get("password_hash")?,
-        role: row.try_get("role")?,
-        totp_secret: row.try_get("totp_secret")?,
-    })
+impl FromRow<'_, AnyRow> for StaffRecord {
+    fn from_row(row: &AnyRow) -> Result<Self, sqlx::Error> {
+        Ok(Self {
+            id: row.try_get("id")?,
+            email: row.try_get("email")?,
+            password_hash: row.try_get("password_hash")?,
+            role: row.try_get("role")?,
+            totp_secret: row.try_get("totp_secret")?,
+        })
+    }
+}
+
+impl FromRow<'_, AnyRow> for StaffSummary {
+    fn from_row(row: &AnyRow) -> Result<Self, sqlx::Error> {
+        Ok(Self {
+            id: row.try_get("id")?,
+            email: row.try_get("email")?,
+            role: row.try_get("role")?,
+            created_at: row.try_get("created_at")?,
+            two_factor: row.try_get::<i64, _>("two_factor")? == 1,
+            has_password: row.try_get::<i64, _>("has_password")? == 1,
+        })
+    }
+}
+
+impl FromRow<'_, AnyRow> for SessionRecord {
+    fn from_row(row: &AnyRow) -> Result<Self, sqlx::Error> {
+        Ok(Self {
+            staff: StaffRecord::from_row(row)?,
+            stage: row.try_get("stage")?,
+            created_at: row.try_get("created_at")?,
+            last_seen_at: row.try_get("last_seen_at")?,
+        })
+    }
 }
 
 impl StaffAccounts<'_> {
@@ -106,13 +132,12 @@ impl StaffAccounts<'_> {
     }
 
     pub async fn by_email(self, email: &str) -> Result<Option<StaffRecord>, StorageError> {
-        let row = sqlx::query(&format!(
+        Ok(sqlx::query_as(&format!(
             "SELECT {STAFF_COLUMNS} FROM staff s WHERE s.email = $1"
         ))
         .bind(email)
         .fetch_optional(self.pool)
-        .await?;
-        Ok(row.as_ref().map(staff_from_row).transpose()?)
+        .await?)
     }
 
     pub async fn create_setup_link(
@@ -239,37 +264,23 @@ impl StaffAccounts<'_> {
 
     /// Every account, by email address.
     pub async fn list(self) -> Result<Vec<StaffSummary>, StorageError> {
-        let rows = sqlx::query(
+        Ok(sqlx::query_as(
             "SELECT id, email, role, created_at,
                     CAST(CASE WHEN totp_secret IS NULL THEN 0 ELSE 1 END AS BIGINT) AS two_factor,
                     CAST(CASE WHEN password_hash = '' THEN 0 ELSE 1 END AS BIGINT) AS has_password
              FROM staff ORDER BY email",
         )
         .fetch_all(self.pool)
-        .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(StaffSummary {
-                    id: row.try_get("id")?,
-                    email: row.try_get("email")?,
-                    role: row.try_get("role")?,
-                    created_at: row.try_get("created_at")?,
-                    two_factor: row.try_get::<i64, _>("two_factor")? == 1,
-                    has_password: row.try_get::<i64, _>("has_password")? == 1,
-                })
-            })
-            .collect::<Result<_, sqlx::Error>>()
-            .map_err(StorageError::from)
+        .await?)
     }
 
     pub async fn by_id(self, staff_id: &str) -> Result<Option<StaffRecord>, StorageError> {
-        let row = sqlx::query(&format!(
+        Ok(sqlx::query_as(&format!(
             "SELECT {STAFF_COLUMNS} FROM staff s WHERE s.id = $1"
         ))
         .bind(staff_id)
         .fetch_optional(self.pool)
-        .await?;
-        Ok(row.as_ref().map(staff_from_row).transpose()?)
+        .await?)
     }
 
     /// Creates an account without a password and the link that lets its owner set one, both or
@@ -310,15 +321,14 @@ impl StaffAccounts<'_> {
         invite_hash: &str,
         now: i64,
     ) -> Result<Option<StaffRecord>, StorageError> {
-        let row = sqlx::query(&format!(
+        Ok(sqlx::query_as(&format!(
             "SELECT {STAFF_COLUMNS} FROM staff_invites i JOIN staff s ON s.id = i.staff_id
              WHERE i.token_hash = $1 AND i.used_at IS NULL AND i.expires_at > $2"
         ))
         .bind(invite_hash)
         .bind(now)
         .fetch_optional(self.pool)
-        .await?;
-        Ok(row.as_ref().map(staff_from_row).transpose()?)
+        .await?)
     }
 
     /// Uses an invitation to set the account's password, both or neither.
@@ -451,20 +461,13 @@ impl Sessions<'_> {
     }
 
     pub async fn find(self, token_hash: &str) -> Result<Option<SessionRecord>, StorageError> {
-        let row = sqlx::query(&format!(
+        Ok(sqlx::query_as(&format!(
             "SELECT {STAFF_COLUMNS}, x.stage, x.created_at, x.last_seen_at
              FROM staff_sessions x JOIN staff s ON s.id = x.staff_id WHERE x.token_hash = $1"
         ))
         .bind(token_hash)
         .fetch_optional(self.pool)
-        .await?;
-        let Some(row) = row else { return Ok(None) };
-        Ok(Some(SessionRecord {
-            staff: staff_from_row(&row)?,
-            stage: row.try_get("stage")?,
-            created_at: row.try_get("created_at")?,
-            last_seen_at: row.try_get("last_seen_at")?,
-        }))
+        .await?)
     }
 
     pub async fn touch(self, token_hash: &str, now: i64) -> Result<(), StorageError> {

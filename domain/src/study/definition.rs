@@ -5,6 +5,7 @@ use std::sync::Arc;
 use serde::Deserialize;
 
 use super::render_markdown;
+use crate::ids::{QuestionId, StudySlug, is_identifier};
 
 /// The longest free-text answer accepted when a question sets no limit of its own.
 pub const DEFAULT_MAX_CHARS: usize = 5_000;
@@ -22,7 +23,7 @@ pub struct StudyError {
 /// A validated study, with its Markdown already rendered to safe HTML.
 #[derive(Debug, Clone)]
 pub struct Study {
-    pub slug: String,
+    pub slug: StudySlug,
     pub title: String,
     pub version: String,
     pub citation: String,
@@ -34,6 +35,11 @@ pub struct Study {
     pub thanks_title: String,
     pub thanks_html: String,
     pub redaction: RedactionWords,
+    /// The questions whose answers name a participant in lists ("P17: Inpatient SW, …").
+    pub label_questions: Vec<QuestionId>,
+    /// The questions about who participants are: counted together in the small-group check,
+    /// offered as groups in charts.
+    pub demographics: Vec<QuestionId>,
     /// The file as it was read, so researchers can export exactly what participants saw.
     pub source: String,
 }
@@ -61,7 +67,7 @@ pub struct Page {
 
 #[derive(Debug, Clone)]
 pub struct Question {
-    pub id: String,
+    pub id: QuestionId,
     pub label: String,
     pub hint: Option<String>,
     pub required: bool,
@@ -95,8 +101,8 @@ pub struct ChoiceOption {
 /// All loaded studies, by slug. The first loaded is the one the start page offers.
 #[derive(Debug, Clone, Default)]
 pub struct Studies {
-    by_slug: BTreeMap<String, Arc<Study>>,
-    default_slug: Option<String>,
+    by_slug: BTreeMap<StudySlug, Arc<Study>>,
+    default_slug: Option<StudySlug>,
 }
 
 impl Studies {
@@ -123,7 +129,7 @@ impl Studies {
                 problem: format!("no study with slug \"{default_slug}\" was found"),
             });
         }
-        studies.default_slug = Some(default_slug.to_owned());
+        studies.default_slug = StudySlug::parse(default_slug).ok();
         Ok(studies)
     }
 
@@ -132,12 +138,14 @@ impl Studies {
         self.by_slug.insert(study.slug.clone(), Arc::new(study));
     }
 
-    pub fn get(&self, slug: &str) -> Option<Arc<Study>> {
-        self.by_slug.get(slug).cloned()
+    pub fn get(&self, slug: impl AsRef<str>) -> Option<Arc<Study>> {
+        self.by_slug.get(slug.as_ref()).cloned()
     }
 
     pub fn default_study(&self) -> Option<Arc<Study>> {
-        self.default_slug.as_deref().and_then(|slug| self.get(slug))
+        self.default_slug
+            .as_ref()
+            .and_then(|slug| self.get(slug.as_str()))
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &Arc<Study>> {
@@ -183,7 +191,8 @@ impl Study {
             .flat_map(|page| page.questions.iter().map(move |q| (page, q)))
     }
 
-    pub fn question(&self, id: &str) -> Option<&Question> {
+    pub fn question(&self, id: impl AsRef<str>) -> Option<&Question> {
+        let id = id.as_ref();
         self.questions().map(|(_, q)| q).find(|q| q.id == id)
     }
 }
@@ -216,6 +225,18 @@ struct RawStudy {
     thanks: RawSection,
     #[serde(default)]
     redaction: RedactionWords,
+    #[serde(default)]
+    participants: RawParticipants,
+}
+
+/// Which questions describe the participant; both lists name question ids.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawParticipants {
+    #[serde(default)]
+    label: Vec<String>,
+    #[serde(default)]
+    demographics: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -294,21 +315,10 @@ fn require_text(field: &str, value: &str) -> Result<(), Invalid> {
     Ok(())
 }
 
-/// Slugs and ids appear in addresses and form field names, so they are kept to a safe alphabet.
 fn require_identifier(field: &str, value: &str) -> Result<(), Invalid> {
-    let ok = !value.is_empty()
-        && value.len() <= 64
-        && value.starts_with(|c: char| c.is_ascii_lowercase())
-        && value
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-');
-    if !ok {
-        return Err(invalid(
-            field,
-            format!(
-                "\"{value}\" must start with a lowercase letter and use only a-z, 0-9, - and _ (64 at most)"
-            ),
-        ));
+    if !is_identifier(value) {
+        let problem = crate::ids::IdError::NotAnIdentifier(value.to_owned());
+        return Err(invalid(field, problem.to_string()));
     }
     Ok(())
 }
@@ -318,7 +328,7 @@ const RESERVED_PAGE_SLUGS: [&str; 3] = ["check", "thanks", "consent"];
 
 impl RawStudy {
     fn validate(self, source: &str) -> Result<Study, Invalid> {
-        require_identifier("slug", &self.slug)?;
+        let slug = StudySlug::parse(self.slug).map_err(|e| invalid("slug", e.to_string()))?;
         require_text("title", &self.title)?;
         require_text("version", &self.version)?;
         require_text("citation", &self.citation)?;
@@ -370,8 +380,14 @@ impl RawStudy {
                 questions,
             });
         }
+        let participants = self.participants;
+        let label_questions = declared_questions("participants.label", participants.label, &pages)?;
+        let demographics =
+            declared_questions("participants.demographics", participants.demographics, &pages)?;
         Ok(Study {
-            slug: self.slug,
+            slug,
+            label_questions,
+            demographics,
             title: self.title,
             version: self.version,
             citation: self.citation,
@@ -386,6 +402,35 @@ impl RawStudy {
             source: source.to_owned(),
         })
     }
+}
+
+/// The questions a `[participants]` list names: each a choice or a duration asked in the study,
+/// at most once.
+fn declared_questions(
+    field: &str,
+    ids: Vec<String>,
+    pages: &[Page],
+) -> Result<Vec<QuestionId>, Invalid> {
+    let mut declared: Vec<QuestionId> = Vec::with_capacity(ids.len());
+    for (i, id) in ids.into_iter().enumerate() {
+        let item = format!("{field}[{i}]");
+        let question = pages
+            .iter()
+            .flat_map(|page| &page.questions)
+            .find(|question| question.id == id.as_str())
+            .ok_or_else(|| invalid(&item, format!("no question \"{id}\" is asked in this study")))?;
+        if !matches!(
+            question.kind,
+            QuestionKind::Choice { .. } | QuestionKind::Duration
+        ) {
+            return Err(invalid(&item, format!("\"{id}\" must be a choice or duration question")));
+        }
+        if declared.contains(&question.id) {
+            return Err(invalid(&item, format!("\"{id}\" is listed twice")));
+        }
+        declared.push(question.id.clone());
+    }
+    Ok(declared)
 }
 
 fn validate_scale(field: &str, scale: &RawScale) -> Result<(), Invalid> {
@@ -408,7 +453,7 @@ impl RawQuestion {
         field: &str,
         scales: &BTreeMap<String, RawScale>,
     ) -> Result<Option<Question>, Invalid> {
-        require_identifier(&format!("{field}.id"), &self.id)?;
+        let id = QuestionId::parse(self.id).map_err(|e| invalid(format!("{field}.id"), e.to_string()))?;
         require_text(&format!("{field}.label"), &self.label)?;
         let from_instrument = match self.source.as_deref() {
             None => false,
@@ -470,7 +515,7 @@ impl RawQuestion {
             return Ok(None);
         }
         Ok(Some(Question {
-            id: self.id,
+            id,
             label: self.label,
             hint: self.hint,
             required: self.required,
@@ -555,5 +600,31 @@ mod tests {
     fn a_bad_limit_is_rejected() {
         let error = error_for(|s| s.replacen("id = \"r1\"\n", "id = \"r1\"\nmax_chars = 0\n", 1));
         assert_eq!(error.field, "pages[2].questions[0].max_chars");
+    }
+
+    #[test]
+    fn the_study_declares_who_participants_are() {
+        let study = Study::parse("sam.toml", &sam_source()).unwrap();
+        let ids = |list: &[QuestionId]| list.iter().map(QuestionId::to_string).collect::<Vec<_>>();
+        assert_eq!(ids(&study.label_questions), ["setting", "role", "experience"]);
+        assert_eq!(ids(&study.demographics), ["setting", "role", "experience"]);
+    }
+
+    #[test]
+    fn participant_questions_must_be_asked_choices_or_durations_listed_once() {
+        let declared = "demographics = [\"setting\", \"role\", \"experience\"]";
+        let with = |list: &'static str| {
+            move |s: String| s.replacen(declared, &format!("demographics = [{list}]"), 1)
+        };
+        let unknown = error_for(with("\"setting\", \"shoe_size\""));
+        assert_eq!(unknown.field, "participants.demographics[1]");
+        assert!(unknown.problem.contains("shoe_size"), "{unknown}");
+        let switched_off = error_for(with("\"nation\""));
+        assert_eq!(switched_off.field, "participants.demographics[0]");
+        let free_text = error_for(with("\"r1\""));
+        assert!(free_text.problem.contains("choice or duration"), "{free_text}");
+        let twice = error_for(with("\"role\", \"role\""));
+        assert_eq!(twice.field, "participants.demographics[1]");
+        assert!(twice.problem.contains("twice"), "{twice}");
     }
 }

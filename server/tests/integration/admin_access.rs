@@ -288,7 +288,7 @@ async fn every_researcher_route_checks_the_session_and_the_role() {
         .storage()
         .await
         .responses()
-        .overviews("sam", &[])
+        .overviews(&crate::support::sam(), &[])
         .await
         .unwrap()[0]
         .id
@@ -426,7 +426,7 @@ async fn every_researcher_route_checks_the_session_and_the_role() {
         .storage()
         .await
         .responses()
-        .overviews("sam", &[])
+        .overviews(&crate::support::sam(), &[])
         .await
         .unwrap();
     assert_eq!(still_there.len(), 1, "refused deletes change nothing");

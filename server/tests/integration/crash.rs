@@ -50,7 +50,7 @@ async fn every_acknowledged_save_survives_a_sigkill_mid_run() {
 
     let restarted = ServerProcess::start(&database, &[]);
     let storage = Storage::connect(&database).await.unwrap();
-    let verdict = loadtest::verify::verify(&storage, "sam", &ledgers, 0)
+    let verdict = loadtest::verify::verify(&storage, &crate::support::sam(), &ledgers, 0)
         .await
         .unwrap();
     println!("after SIGKILL and restart: {}", verdict.report());

@@ -6,12 +6,19 @@ use std::time::Duration;
 use domain::events::{Delivery, Event, Events, Subscription};
 use domain::storage::{LISTENER_APPLICATION_NAME, Storage};
 
-use crate::support::{TestApp, fresh_database, uses_postgres};
+use crate::support::{TestApp, fresh_database, question, sam, uses_postgres};
+use domain::ids::ResponseId;
 
-fn submitted(response: &str) -> Event {
+/// The same response id for the same name, so events can be compared.
+fn response(name: &str) -> ResponseId {
+    let id = uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_OID, name.as_bytes());
+    ResponseId::parse(id.to_string()).unwrap()
+}
+
+fn submitted(name: &str) -> Event {
     Event::ResponseSubmitted {
-        study: "sam".into(),
-        response: response.into(),
+        study: sam(),
+        response: response(name),
     }
 }
 
@@ -49,9 +56,9 @@ async fn every_subscriber_receives_each_event_once() {
 
     events.publish(submitted("r1")).await;
     let changed = Event::AnswerTextChanged {
-        study: "sam".into(),
-        response: "r1".into(),
-        question: "r2".into(),
+        study: sam(),
+        response: response("r1"),
+        question: question("r2"),
     };
     events.publish(changed.clone()).await;
     for subscription in [&mut first, &mut second] {
@@ -117,14 +124,18 @@ async fn a_submitted_response_is_scanned_for_identifiers_without_opening_the_que
     for _ in 0..50 {
         if storage
             .redactions()
-            .responses_to_scan("sam")
+            .responses_to_scan(&crate::support::sam())
             .await
             .unwrap()
             .is_empty()
         {
             let found = storage
                 .redactions()
-                .list("sam", &domain::storage::RedactionStatus::ALL, 10)
+                .list(
+                    &crate::support::sam(),
+                    &domain::storage::RedactionStatus::ALL,
+                    10,
+                )
                 .await
                 .unwrap();
             assert!(

@@ -250,7 +250,7 @@ async fn the_refi_qda_project_is_valid_complete_and_stable() {
     assert_valid_refi_qda(project);
     let sources: Vec<_> = files.keys().filter(|n| n.starts_with("sources/")).collect();
     assert_eq!(sources.len(), 2 * 9, "nine text answers each");
-    let guid = domain::export::qdpx_source_guid("sam", 1, "r2");
+    let guid = domain::export::qdpx_source_guid(&crate::support::sam(), 1, "r2");
     assert_eq!(files[&format!("sources/{guid}.txt")], UNICODE_ANSWER);
     assert!(project.contains(&format!("plainTextPath=\"internal://{guid}.txt\"")));
     assert!(project.contains("<Case guid=") && project.contains("name=\"P2\""));
@@ -276,7 +276,7 @@ async fn each_answer_is_selected_whole_in_code_points_and_coded_with_its_questio
         .await;
     let files = unzip(&response.bytes().await.unwrap());
     let project = &files["project.qde"];
-    let guid = domain::export::qdpx_source_guid("sam", 1, "r2");
+    let guid = domain::export::qdpx_source_guid(&crate::support::sam(), 1, "r2");
     let written = &files[&format!("sources/{guid}.txt")];
     let source = element(project, &format!("<TextSource guid=\"{guid}\""));
     let selection = element(source, "<PlainTextSelection ");
@@ -545,7 +545,7 @@ async fn pspp_reads_the_spss_export_with_its_labels_and_unicode_intact() {
     app.submit_response("inpatient", "Diolch yn fawr: ŵyr a ŷd 🙂")
         .await;
     let dir = tempfile::tempdir().unwrap();
-    let syntax = ExportFormat::SpssSyntax.file_name("sam");
+    let syntax = ExportFormat::SpssSyntax.file_name(&crate::support::sam());
     // Named as the syntax file expects (`/FILE='sam-wide-spss.csv'`), side by side.
     let formats = [ExportFormat::CsvSpss, ExportFormat::SpssSyntax];
     let written = app.export_side_by_side(dir.path(), &formats).await;

@@ -29,7 +29,7 @@ async fn findings(app: &TestApp) -> BTreeMap<String, RedactionRecord> {
         .storage()
         .await
         .redactions()
-        .list("sam", &RedactionStatus::ALL, 100)
+        .list(&crate::support::sam(), &RedactionStatus::ALL, 100)
         .await
         .unwrap();
     all.into_iter()
@@ -42,7 +42,7 @@ async fn stored_r2(app: &TestApp) -> Vec<String> {
     let storage = app.storage().await;
     let responses: Vec<_> = storage
         .exports()
-        .submitted_responses("sam")
+        .submitted_responses(&crate::support::sam())
         .try_collect()
         .await
         .unwrap();
@@ -156,7 +156,7 @@ async fn accepted_findings_become_descriptors_in_every_export_and_rejected_ones_
     let mut project = zip::ZipArchive::new(std::io::Cursor::new(qdpx)).unwrap();
     let source = format!(
         "sources/{}.txt",
-        domain::export::qdpx_source_guid("sam", 1, "r2")
+        domain::export::qdpx_source_guid(&crate::support::sam(), 1, "r2")
     );
     let mut text = String::new();
     std::io::Read::read_to_string(&mut project.by_name(&source).unwrap(), &mut text).unwrap();

@@ -38,14 +38,14 @@ async fn respondents_alternating_between_two_instances_lose_nothing_and_number_g
         target.stats.table(Duration::from_secs(1))
     );
     let storage = domain::storage::Storage::connect(&database).await.unwrap();
-    let verdict = loadtest::verify::verify(&storage, "sam", &ledgers, 0)
+    let verdict = loadtest::verify::verify(&storage, &crate::support::sam(), &ledgers, 0)
         .await
         .unwrap();
     assert!(verdict.is_clean(), "{}", verdict.report());
     assert_eq!(verdict.completed, RESPONDENTS);
     let numbers = storage
         .responses()
-        .participant_numbers("sam")
+        .participant_numbers(&crate::support::sam())
         .await
         .unwrap();
     assert_eq!(numbers, (1..=RESPONDENTS as i64).collect::<Vec<_>>());

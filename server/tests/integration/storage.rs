@@ -1,8 +1,10 @@
 //! The storage API on a real database: SQLite by default, PostgreSQL with TEST_DATABASE=postgres.
 //! Every test gets a fresh database.
 
+use crate::support::question;
 use chrono::NaiveDate;
-use domain::storage::{NewResponse, Storage, StorageError};
+use domain::ids::ResponseId;
+use domain::storage::{AnswerChange, NewResponse, Storage, StorageError};
 use futures::future::join_all;
 
 const DAY: NaiveDate = NaiveDate::from_ymd_opt(2025, 3, 14).unwrap();
@@ -19,7 +21,7 @@ async fn fresh() -> Fixture {
     let storage = Storage::connect(&url).await.unwrap();
     storage
         .study_definitions()
-        .register("sam", "1.0.0", "(definition)", DAY)
+        .register(&crate::support::sam(), "1.0.0", "(definition)", DAY)
         .await
         .unwrap();
     Fixture {
@@ -29,11 +31,11 @@ async fn fresh() -> Fixture {
     }
 }
 
-async fn start(storage: &Storage, token_hash: &str) -> String {
+async fn start(storage: &Storage, token_hash: &str) -> ResponseId {
     storage
         .responses()
         .start(NewResponse {
-            study_slug: "sam",
+            study_slug: &crate::support::sam(),
             study_version: "1.0.0",
             token_hash,
             consent_version: "c1",
@@ -46,8 +48,8 @@ async fn start(storage: &Storage, token_hash: &str) -> String {
         .unwrap()
 }
 
-fn change(question: &str, value: Option<&str>) -> (String, Option<String>) {
-    (question.to_owned(), value.map(str::to_owned))
+fn change(id: &str, value: Option<&str>) -> AnswerChange {
+    (question(id), value.map(str::to_owned))
 }
 
 #[tokio::test]
@@ -117,7 +119,7 @@ async fn nothing_changes_after_submit_and_unknown_responses_are_not_found() {
     let unknown = f
         .storage
         .responses()
-        .save_answers("nope", &[], 2, DAY)
+        .save_answers(&ResponseId::random(), &[], 2, DAY)
         .await;
     assert!(
         matches!(unknown, Err(StorageError::NotFound)),
@@ -144,7 +146,7 @@ async fn concurrent_submits_get_unique_gap_free_numbers() {
     assert_eq!(
         f.storage
             .responses()
-            .participant_numbers("sam")
+            .participant_numbers(&crate::support::sam())
             .await
             .unwrap(),
         numbers
@@ -183,7 +185,7 @@ async fn a_token_hash_starts_only_one_response() {
         .storage
         .responses()
         .start(NewResponse {
-            study_slug: "sam",
+            study_slug: &crate::support::sam(),
             study_version: "1.0.0",
             token_hash: "same",
             consent_version: "c1",
@@ -194,7 +196,14 @@ async fn a_token_hash_starts_only_one_response() {
         })
         .await;
     assert!(second.is_err());
-    assert_eq!(f.storage.responses().count("sam").await.unwrap(), 1);
+    assert_eq!(
+        f.storage
+            .responses()
+            .count(&crate::support::sam())
+            .await
+            .unwrap(),
+        1
+    );
 }
 
 #[tokio::test]
@@ -230,12 +239,12 @@ async fn readiness_ping_and_the_bare_upsert_work() {
     let id = start(&f.storage, "h1").await;
     f.storage
         .responses()
-        .upsert_answer_alone(&id, "r1", "one", DAY)
+        .upsert_answer_alone(&id, &question("r1"), "one", DAY)
         .await
         .unwrap();
     f.storage
         .responses()
-        .upsert_answer_alone(&id, "r1", "two", DAY)
+        .upsert_answer_alone(&id, &question("r1"), "two", DAY)
         .await
         .unwrap();
     assert_eq!(
@@ -311,7 +320,7 @@ async fn submitted_responses_stream_in_number_order_with_every_answer_exact() {
     let responses: Vec<_> = f
         .storage
         .exports()
-        .submitted_responses("sam")
+        .submitted_responses(&crate::support::sam())
         .try_collect()
         .await
         .unwrap();
@@ -329,5 +338,12 @@ async fn submitted_responses_stream_in_number_order_with_every_answer_exact() {
     assert_eq!(responses[1].answers["money_support"], "4");
     assert_eq!(responses[1].answers.len(), 2);
     assert_eq!(responses[1].submitted_on, DAY);
-    assert_eq!(f.storage.exports().count_submitted("sam").await.unwrap(), 2);
+    assert_eq!(
+        f.storage
+            .exports()
+            .count_submitted(&crate::support::sam())
+            .await
+            .unwrap(),
+        2
+    );
 }

@@ -28,6 +28,7 @@ use super::format::Context;
 use super::table::{ParticipantName, SUBMITTED_COLUMN, Variable};
 use super::zip_stream::ZipStream;
 use super::{ExportError, ExportSink};
+use crate::ids::StudySlug;
 use crate::storage::Storage;
 use crate::study::QuestionKind;
 use records::{ParticipantRecord, Records, RecordsXml, SourceRecord};
@@ -56,7 +57,7 @@ impl fmt::Display for EntryName {
 pub struct Guids(Uuid);
 
 impl Guids {
-    pub fn of_study(slug: &str) -> Self {
+    pub fn of_study(slug: &StudySlug) -> Self {
         Self(Uuid::new_v5(
             &Uuid::NAMESPACE_URL,
             format!("https://vignette-studies/refi-qda/{slug}").as_bytes(),
@@ -690,15 +691,20 @@ impl XmlPieces for SetsXml<'_> {
 #[cfg(test)]
 mod tests {
     use super::{EntryName, Guids, SourceRecord, push_whole_answer_selection, xml};
+    use crate::ids::StudySlug;
     use uuid::Uuid;
+
+    fn slug(text: &str) -> StudySlug {
+        StudySlug::parse(text).unwrap()
+    }
 
     #[test]
     fn guids_are_stable_uuids_distinct_per_answer() {
-        let sam = Guids::of_study("sam");
+        let sam = Guids::of_study(&slug("sam"));
         let guid = sam.source(17, "r1");
-        assert_eq!(guid, Guids::of_study("sam").source(17, "r1"));
+        assert_eq!(guid, Guids::of_study(&slug("sam")).source(17, "r1"));
         assert_ne!(guid, sam.source(17, "r2"));
-        assert_ne!(guid, Guids::of_study("other").source(17, "r1"));
+        assert_ne!(guid, Guids::of_study(&slug("other")).source(17, "r1"));
         let parsed = uuid::Uuid::parse_str(&guid).unwrap();
         assert_eq!(parsed.get_version_num(), 5);
         // The faster SHA-1 gives exactly the UUIDv5 that earlier exports gave.
@@ -731,7 +737,7 @@ mod tests {
 
     #[test]
     fn a_whole_answer_selection_ends_at_its_length_in_code_points() {
-        let sam = Guids::of_study("sam");
+        let sam = Guids::of_study(&slug("sam"));
         // 😀 is 4 UTF-8 bytes and 2 UTF-16 units, ŵ and س 2 bytes each: one code point each.
         let text = "😀 ŵŷ سام";
         assert_eq!((text.len(), text.encode_utf16().count()), (16, 9));
@@ -748,7 +754,7 @@ mod tests {
 
     #[test]
     fn source_entries_are_named_by_their_guid() {
-        let sam = Guids::of_study("sam");
+        let sam = Guids::of_study(&slug("sam"));
         let name = EntryName::Source(sam.source_uuid("17", "r1"));
         assert_eq!(
             name.to_string(),

@@ -244,7 +244,7 @@ impl TestApp {
             .expect("response exists")
     }
 
-    pub async fn answers(&self, token: &str) -> std::collections::HashMap<String, String> {
+    pub async fn answers(&self, token: &str) -> domain::storage::Answers {
         let record = self.record(token).await;
         self.storage()
             .await
@@ -500,7 +500,7 @@ impl TestApp {
         let config = config_for(&self.database_url);
         let mut written = Vec::new();
         for format in formats {
-            let out = dir.join(format.file_name("sam"));
+            let out = dir.join(format.file_name(&crate::support::sam()));
             let options = domain::export::ExportOptions::default();
             let count = server::startup::export(&config, "sam", format.slug(), &out, options)
                 .await
@@ -526,4 +526,14 @@ impl TestApp {
         assert_eq!(response.status(), StatusCode::SEE_OTHER);
         token
     }
+}
+
+/// The default study's slug, as storage takes it.
+pub fn sam() -> domain::ids::StudySlug {
+    domain::ids::StudySlug::parse("sam").unwrap()
+}
+
+/// A question id, as storage takes it.
+pub fn question(id: &str) -> domain::ids::QuestionId {
+    domain::ids::QuestionId::parse(id).unwrap()
 }

@@ -27,7 +27,7 @@ pub mod state;
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
-use leptos_router::components::{Route, Router, Routes};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
 use admin::answers::AnswersPage;
@@ -39,7 +39,7 @@ use admin::response::{DeleteResponsePage, ResponsePage};
 use admin::responses::ResponsesPage;
 use admin::sign_in::{SecondFactorPage, SetupPage, SignInPage, TwoFactorSetupPage};
 use admin::team_pages::{InvitePage, RemoveMemberPage, TeamPage};
-use components::NotFound;
+use components::{NotFound, StaffLayout};
 use redaction::pages::{EraseRedactionsPage, RedactionQueuePage};
 use survey::pages::{ConsentPage, LandingPage, StepPage, WithdrawPage, WithdrawnPage};
 
@@ -92,23 +92,26 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/withdraw") view=WithdrawPage ssr=ssr.clone()/>
                     <Route path=path!("/withdraw/confirm") view=WithdrawPage ssr=ssr.clone()/>
                     <Route path=path!("/withdraw/done") view=WithdrawnPage ssr=ssr.clone()/>
-                    <Route path=path!("/admin") view=AdminHomePage ssr=ssr.clone()/>
+                    // Before sign-in: no staff bar.
                     <Route path=path!("/admin/sign-in") view=SignInPage ssr=ssr.clone()/>
                     <Route path=path!("/admin/sign-in/code") view=SecondFactorPage ssr=ssr.clone()/>
                     <Route path=path!("/admin/two-factor/setup") view=TwoFactorSetupPage ssr=ssr.clone()/>
-                    <Route path=path!("/admin/audit") view=AuditPage ssr=ssr.clone()/>
-                    <Route path=path!("/admin/team") view=TeamPage ssr=ssr.clone()/>
-                    <Route path=path!("/admin/team/:id/remove") view=RemoveMemberPage ssr=ssr.clone()/>
                     <Route path=path!("/admin/invite/:token") view=InvitePage ssr=ssr.clone()/>
                     <Route path=path!("/admin/setup/:token") view=SetupPage ssr=ssr.clone()/>
-                    <Route path=path!("/admin/studies/:study") view=DashboardPage ssr=ssr.clone()/>
-                    <Route path=path!("/admin/studies/:study/likert") view=LikertPage ssr=ssr.clone()/>
-                    <Route path=path!("/admin/studies/:study/redactions") view=RedactionQueuePage ssr=ssr.clone()/>
-                    <Route path=path!("/admin/studies/:study/redactions/erase") view=EraseRedactionsPage ssr=ssr.clone()/>
-                    <Route path=path!("/admin/studies/:study/responses") view=ResponsesPage ssr=ssr.clone()/>
-                    <Route path=path!("/admin/studies/:study/responses/:id") view=ResponsePage ssr=ssr.clone()/>
-                    <Route path=path!("/admin/studies/:study/responses/:id/delete") view=DeleteResponsePage ssr=ssr.clone()/>
-                    <Route path=path!("/admin/studies/:study/questions/:question") view=AnswersPage ssr/>
+                    <ParentRoute path=path!("/admin") view=StaffLayout ssr=ssr.clone()>
+                        <Route path=path!("") view=AdminHomePage ssr=ssr.clone()/>
+                        <Route path=path!("audit") view=AuditPage ssr=ssr.clone()/>
+                        <Route path=path!("team") view=TeamPage ssr=ssr.clone()/>
+                        <Route path=path!("team/:id/remove") view=RemoveMemberPage ssr=ssr.clone()/>
+                        <Route path=path!("studies/:study") view=DashboardPage ssr=ssr.clone()/>
+                        <Route path=path!("studies/:study/likert") view=LikertPage ssr=ssr.clone()/>
+                        <Route path=path!("studies/:study/redactions") view=RedactionQueuePage ssr=ssr.clone()/>
+                        <Route path=path!("studies/:study/redactions/erase") view=EraseRedactionsPage ssr=ssr.clone()/>
+                        <Route path=path!("studies/:study/responses") view=ResponsesPage ssr=ssr.clone()/>
+                        <Route path=path!("studies/:study/responses/:id") view=ResponsePage ssr=ssr.clone()/>
+                        <Route path=path!("studies/:study/responses/:id/delete") view=DeleteResponsePage ssr=ssr.clone()/>
+                        <Route path=path!("studies/:study/questions/:question") view=AnswersPage ssr/>
+                    </ParentRoute>
                 </Routes>
             </main>
         </Router>

@@ -8,7 +8,7 @@ use super::data::*;
 use super::shared::*;
 #[cfg(feature = "ssr")]
 use crate::auth::signed_in_or_redirect;
-use crate::components::{StaffNav, when_loaded};
+use crate::components::when_loaded;
 
 #[server]
 pub async fn load_answers(
@@ -82,7 +82,6 @@ mod load {
             .audit(staff.actor(), AuditAction::ViewedAnswers, &detail)
             .await?;
         Ok(AnswersView {
-            staff: StaffBar::of(&staff),
             slug: slug.to_owned(),
             study_title: study.title.clone(),
             question_id: question_id.to_owned(),
@@ -114,7 +113,6 @@ pub fn AnswersPage() -> impl IntoView {
         let count = a.rows.len();
         view! {
             <Title text=format!("Answers: {}", a.question_label)/>
-            <StaffNav staff=a.staff/>
             <a href=format!("/admin/studies/{}", a.slug) class="back-link">"Back to the study"</a>
             <h1>{a.question_label}</h1>
             <FilterForm filters=a.filters/>

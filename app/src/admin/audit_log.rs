@@ -6,7 +6,7 @@ use leptos_meta::Title;
 use super::data::*;
 #[cfg(feature = "ssr")]
 use crate::auth::signed_in_or_redirect;
-use crate::components::{StaffNav, when_loaded};
+use crate::components::when_loaded;
 
 /// The newest 500 audit log entries; owners only. Nothing in the app edits the log.
 #[server]
@@ -24,7 +24,7 @@ mod load {
     use crate::error::AppError;
 
     pub async fn audit_log() -> Result<AuditView, AppError> {
-        let (state, Owner(staff)) = in_server_fn::<Owner>().await?;
+        let (state, Owner(_)) = in_server_fn::<Owner>().await?;
         let entries = state
             .storage
             .audit_log()
@@ -41,10 +41,7 @@ mod load {
                 detail,
             })
             .collect();
-        Ok(AuditView {
-            staff: StaffBar::of(&staff),
-            entries,
-        })
+        Ok(AuditView { entries })
     }
 }
 
@@ -54,7 +51,6 @@ pub fn AuditPage() -> impl IntoView {
     when_loaded(data, |audit| {
         view! {
             <Title text="Audit log"/>
-            <StaffNav staff=audit.staff/>
             <h1>"Audit log"</h1>
             <p>"Who did what, and when (UTC), newest first. Entries cannot be changed or deleted from the app."</p>
             <table class="table">

@@ -8,7 +8,7 @@ use super::data::*;
 use super::shared::*;
 #[cfg(feature = "ssr")]
 use crate::auth::signed_in_or_redirect;
-use crate::components::{StaffNav, when_loaded};
+use crate::components::when_loaded;
 
 #[server]
 pub async fn load_dashboard(study: String) -> Result<DashboardView, ServerFnError> {
@@ -26,7 +26,7 @@ mod load {
     use domain::study::QuestionKind;
 
     pub async fn dashboard(slug: &str) -> Result<DashboardView, AppError> {
-        let (state, Researcher(staff)) = in_server_fn::<Researcher>().await?;
+        let (state, Researcher(_)) = in_server_fn::<Researcher>().await?;
         let study = state.study(slug)?;
         let progress = state.storage.responses().progress(&study.slug).await?;
         let minimum = state.min_group_size;
@@ -44,7 +44,6 @@ mod load {
             })
             .collect();
         Ok(DashboardView {
-            staff: StaffBar::of(&staff),
             slug: study.slug.to_string(),
             title: study.title.clone(),
             started: progress.started,
@@ -100,7 +99,6 @@ pub fn DashboardPage() -> impl IntoView {
         let slug = d.slug.clone();
         view! {
             <Title text=format!("Progress: {}", d.title)/>
-            <StaffNav staff=d.staff/>
             <h1>{d.title}</h1>
             <dl class="figures">
                 <div><dt>"Started"</dt><dd>{d.started}</dd></div>

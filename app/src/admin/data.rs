@@ -2,8 +2,6 @@
 
 use serde::{Deserialize, Serialize};
 
-pub use crate::components::StaffBar;
-
 use super::likert::LikertItem;
 use crate::components::{FieldError, RadioOption};
 
@@ -50,7 +48,6 @@ pub enum TwoFactorStep {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AdminHome {
-    pub staff: StaffBar,
     pub research_access: bool,
     pub is_owner: bool,
     pub studies: Vec<StudySummary>,
@@ -66,7 +63,6 @@ pub struct StudySummary {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DashboardView {
-    pub staff: StaffBar,
     pub slug: String,
     pub title: String,
     pub started: i64,
@@ -114,7 +110,6 @@ pub struct QuestionLink {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AnswersView {
-    pub staff: StaffBar,
     pub slug: String,
     pub study_title: String,
     pub question_id: String,
@@ -144,7 +139,6 @@ pub struct FilterChoicesSelected {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ResponsesView {
-    pub staff: StaffBar,
     pub slug: String,
     pub study_title: String,
     pub filters: FilterChoices,
@@ -172,7 +166,6 @@ pub struct ResponseRow {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ResponseView {
-    pub staff: StaffBar,
     pub slug: String,
     pub study_title: String,
     pub id: String,
@@ -199,7 +192,6 @@ pub struct AnswerRow {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LikertView {
-    pub staff: StaffBar,
     pub slug: String,
     pub title: String,
     pub min_group_size: i64,
@@ -208,7 +200,6 @@ pub struct LikertView {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AuditView {
-    pub staff: StaffBar,
     pub entries: Vec<AuditEntry>,
 }
 
@@ -224,7 +215,6 @@ pub struct AuditEntry {
 /// The owner's page of accounts.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TeamView {
-    pub staff: StaffBar,
     pub members: Vec<TeamMember>,
     /// The add-account form as typed, and its errors.
     pub email: String,
@@ -263,7 +253,6 @@ pub struct InviteView {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RemoveMemberView {
-    pub staff: StaffBar,
     pub id: String,
     pub email: String,
 }

@@ -6,7 +6,7 @@ use leptos_meta::Title;
 use super::data::*;
 #[cfg(feature = "ssr")]
 use crate::auth::signed_in_or_redirect;
-use crate::components::{StaffNav, when_loaded};
+use crate::components::when_loaded;
 
 #[server]
 pub async fn load_admin_home() -> Result<AdminHome, ServerFnError> {
@@ -35,7 +35,6 @@ mod load {
             }
         }
         Ok(AdminHome {
-            staff: StaffBar::of(&staff),
             research_access: staff.role.reads_research_data(),
             is_owner: staff.role == domain::accounts::Role::Owner,
             studies,
@@ -49,7 +48,6 @@ pub fn AdminHomePage() -> impl IntoView {
     when_loaded(data, |home| {
         view! {
             <Title text="Studies"/>
-            <StaffNav staff=home.staff/>
             <h1>"Studies"</h1>
             {home.is_owner.then(|| view! {
                 <ul class="owner-links">

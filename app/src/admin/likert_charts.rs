@@ -8,7 +8,7 @@ use super::data::*;
 use super::likert::{Distribution, GroupDistribution, LikertItem};
 #[cfg(feature = "ssr")]
 use crate::auth::signed_in_or_redirect;
-use crate::components::{StaffNav, when_loaded};
+use crate::components::when_loaded;
 
 #[server]
 pub async fn load_likert(study: String) -> Result<LikertView, ServerFnError> {
@@ -27,7 +27,7 @@ mod load {
     use domain::study::QuestionKind;
 
     pub async fn likert(slug: &str) -> Result<LikertView, AppError> {
-        let (state, Researcher(staff)) = in_server_fn::<Researcher>().await?;
+        let (state, Researcher(_)) = in_server_fn::<Researcher>().await?;
         let study = state.study(slug)?;
         let items: Vec<_> = study
             .questions()
@@ -82,7 +82,6 @@ mod load {
             })
             .collect();
         Ok(LikertView {
-            staff: StaffBar::of(&staff),
             slug: slug.to_owned(),
             title: study.title.clone(),
             min_group_size: min,
@@ -102,7 +101,6 @@ pub fn LikertPage() -> impl IntoView {
         let min = l.min_group_size;
         view! {
             <Title text=format!("Likert items: {}", l.title)/>
-            <StaffNav staff=l.staff/>
             <a href=format!("/admin/studies/{}", l.slug) class="back-link">"Back to the study"</a>
             <h1>"How the Likert items fall"</h1>
             <p>{format!("Submitted responses only. Groups with fewer than {min} respondents are not shown, so that no one can be singled out.")}</p>

@@ -8,7 +8,7 @@ use super::data::*;
 use super::shared::*;
 #[cfg(feature = "ssr")]
 use crate::auth::signed_in_or_redirect;
-use crate::components::{StaffNav, when_loaded};
+use crate::components::when_loaded;
 
 #[server]
 pub async fn load_response(study: String, id: String) -> Result<ResponseView, ServerFnError> {
@@ -73,7 +73,6 @@ mod load {
             )
             .await?;
         Ok(ResponseView {
-            staff: StaffBar::of(&staff),
             slug: slug.to_owned(),
             study_title: study.title.clone(),
             id: record.id.to_string(),
@@ -109,7 +108,6 @@ pub fn ResponsePage() -> impl IntoView {
         let delete_href = format!("/admin/studies/{}/responses/{}/delete", r.slug, r.id);
         view! {
             <Title text=format!("Response {}", r.label)/>
-            <StaffNav staff=r.staff/>
             <a href=format!("/admin/studies/{}/responses", r.slug) class="back-link">"Back to the responses"</a>
             <h1>{r.label}</h1>
             <dl class="figures">
@@ -140,7 +138,6 @@ pub fn DeleteResponsePage() -> impl IntoView {
         let action = format!("/admin/studies/{}/responses/{}/delete", r.slug, r.id);
         view! {
             <Title text=format!("Delete {}?", r.label)/>
-            <StaffNav staff=r.staff/>
             <h1>{format!("Delete the response of {}?", r.label)}</h1>
             <p>"Its answers are deleted for good and left out of every analysis and export. This cannot be undone."</p>
             <form method="post" action=action>

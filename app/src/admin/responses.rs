@@ -8,7 +8,7 @@ use super::data::*;
 use super::shared::*;
 #[cfg(feature = "ssr")]
 use crate::auth::signed_in_or_redirect;
-use crate::components::{StaffNav, when_loaded};
+use crate::components::when_loaded;
 
 #[server]
 pub async fn load_responses(
@@ -84,7 +84,6 @@ mod load {
             .audit(staff.actor(), AuditAction::ViewedResponses, &detail)
             .await?;
         Ok(ResponsesView {
-            staff: StaffBar::of(&staff),
             slug: slug.to_owned(),
             study_title: study.title.clone(),
             filter_query: filter.query_string(),
@@ -154,7 +153,6 @@ pub fn ResponsesPage() -> impl IntoView {
         let next = (r.page < r.pages).then(|| page_href(r.page + 1));
         view! {
             <Title text=format!("Responses: {}", r.study_title)/>
-            <StaffNav staff=r.staff/>
             <a href=format!("/admin/studies/{slug}") class="back-link">"Back to the study"</a>
             {r.deleted.then(|| view! {
                 <div class="notification" role="status"><p>"The response was deleted."</p></div>

@@ -7,7 +7,6 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use super::data::{Invitation, InviteView, RemoveMemberView, TeamMember, TeamView};
 #[cfg(feature = "ssr")]
 use crate::auth::signed_in_or_redirect;
-use crate::components::StaffNav;
 use crate::components::{ErrorSummary, TextInput, field_error, when_loaded};
 
 const ROLES: [(&str, &str); 3] = [
@@ -29,7 +28,6 @@ pub fn TeamPage() -> impl IntoView {
         let has_errors = !team.errors.is_empty();
         view! {
             <Title text=if has_errors { "Error: Accounts" } else { "Accounts" }/>
-            <StaffNav staff=team.staff/>
             <ErrorSummary errors=team.errors/>
             {team.notice.map(|notice| view! { <div class="notification" role="status"><p>{notice}</p></div> })}
             {team.invitation.map(|invitation| view! { <InvitationPanel invitation/> })}
@@ -125,7 +123,6 @@ pub fn RemoveMemberPage() -> impl IntoView {
         let action = format!("/admin/team/{}/remove", member.id);
         view! {
             <Title text=format!("Remove {}?", member.email)/>
-            <StaffNav staff=member.staff/>
             <h1>{format!("Remove the account of {}?", member.email)}</h1>
             <p>"They can no longer sign in, and their sessions end now. The audit log keeps what they did."</p>
             <form method="post" action=action>
@@ -238,7 +235,6 @@ mod load {
             _ => None,
         };
         Ok(TeamView {
-            staff: StaffBar::of(&staff),
             members,
             email: typed("email"),
             role: typed("role"),
@@ -249,7 +245,7 @@ mod load {
     }
 
     pub async fn remove_member(id: &str) -> Result<RemoveMemberView, AppError> {
-        let (state, Owner(staff)) = in_server_fn::<Owner>().await?;
+        let (state, Owner(_)) = in_server_fn::<Owner>().await?;
         let member = state
             .storage
             .staff()
@@ -257,7 +253,6 @@ mod load {
             .await?
             .ok_or(AppError::UnknownAccount)?;
         Ok(RemoveMemberView {
-            staff: StaffBar::of(&staff),
             id: member.id,
             email: member.email,
         })

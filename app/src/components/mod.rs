@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use domain::text::escape_html;
 
 mod staff_nav;
-pub use staff_nav::{ExtendSession, StaffBar, StaffNav, extend_session};
+pub use staff_nav::{ExtendSession, LoadStaffBar, StaffBar, StaffLayout, extend_session};
 
 /// An error shown in the error summary, linking to the field (or step) to fix.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

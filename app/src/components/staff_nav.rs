@@ -1,7 +1,9 @@
-//! The bar on every staff page: who is signed in, sign out, and a warning before an idle session
-//! ends.
+//! The frame of every page behind sign-in: a bar with who is signed in and sign out, a warning
+//! before an idle session ends, and the page below it.
 
 use leptos::prelude::*;
+use leptos_router::components::Outlet;
+use leptos_router::hooks::use_location;
 use serde::{Deserialize, Serialize};
 
 /// Who is signed in, for the bar at the top of every staff page.
@@ -24,6 +26,32 @@ impl StaffBar {
     }
 }
 
+/// Who is signed in, or nothing when no one is (the page itself then sends them to sign in).
+#[server]
+pub async fn load_staff_bar() -> Result<Option<StaffBar>, ServerFnError> {
+    use crate::auth::{SignedIn, in_server_fn};
+    Ok(in_server_fn::<SignedIn>()
+        .await
+        .ok()
+        .map(|(_, SignedIn(staff))| StaffBar::of(&staff)))
+}
+
+/// The layout of the researcher area's routes: the bar, then the page. The bar is loaded again on
+/// every navigation, so the idle warning counts from the latest page.
+#[component]
+pub fn StaffLayout() -> impl IntoView {
+    let location = use_location();
+    let bar = Resource::new_blocking(move || location.pathname.get(), |_| load_staff_bar());
+    view! {
+        <Suspense>
+            {move || Suspend::new(async move {
+                bar.await.ok().flatten().map(|staff| view! { <StaffNav staff/> })
+            })}
+        </Suspense>
+        <Outlet/>
+    }
+}
+
 /// Keeps the session alive ("Stay signed in"); returns the seconds it now has left.
 #[server]
 pub async fn extend_session() -> Result<i64, ServerFnError> {
@@ -36,7 +64,7 @@ pub async fn extend_session() -> Result<i64, ServerFnError> {
 
 /// Who is signed in, with a sign-out button (a form, so it works without JavaScript).
 #[component]
-pub fn StaffNav(staff: StaffBar) -> impl IntoView {
+fn StaffNav(staff: StaffBar) -> impl IntoView {
     view! {
         <nav class="staff-nav" aria-label="Researcher area">
             <a href="/admin">"Studies"</a>

@@ -3,11 +3,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::components::FieldError;
-use crate::components::StaffBar;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RedactionQueueView {
-    pub staff: StaffBar,
     pub slug: String,
     pub title: String,
     pub counts: RedactionCounts,
@@ -56,7 +54,6 @@ pub struct EditedFinding {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EraseView {
-    pub staff: StaffBar,
     pub slug: String,
     pub title: String,
     pub accepted: i64,

@@ -29,7 +29,6 @@ pub(crate) mod load {
         EditedFinding, EraseView, FindingView, RedactionCounts, RedactionQueueView,
     };
     use crate::auth::{Researcher, in_server_fn};
-    use crate::components::StaffBar;
     use crate::error::AppError;
     use crate::form_posts::RejectedForm;
     use domain::export::participant_name;
@@ -45,7 +44,7 @@ pub(crate) mod load {
     const CONTEXT: usize = 60;
 
     pub async fn queue(slug: &str, done: Option<&str>) -> Result<RedactionQueueView, AppError> {
-        let (state, Researcher(staff)) = in_server_fn::<Researcher>().await?;
+        let (state, Researcher(_)) = in_server_fn::<Researcher>().await?;
         let study = state.study(slug)?;
         let still_scanning = wait_for_scans(&state.storage, &study.slug).await?;
         let pending = findings(&state.storage, &study, &[RedactionStatus::Pending]).await?;
@@ -66,7 +65,6 @@ pub(crate) mod load {
             text: rejected.values.get("text").cloned().unwrap_or_default(),
         });
         Ok(RedactionQueueView {
-            staff: StaffBar::of(&staff),
             slug: slug.to_owned(),
             title: study.title.clone(),
             counts: counts(&state.storage, &study.slug).await?,
@@ -94,10 +92,9 @@ pub(crate) mod load {
     }
 
     pub async fn erase_confirmation(slug: &str) -> Result<EraseView, AppError> {
-        let (state, Researcher(staff)) = in_server_fn::<Researcher>().await?;
+        let (state, Researcher(_)) = in_server_fn::<Researcher>().await?;
         let study = state.study(slug)?;
         Ok(EraseView {
-            staff: StaffBar::of(&staff),
             slug: slug.to_owned(),
             title: study.title.clone(),
             accepted: counts(&state.storage, &study.slug).await?.accepted,

@@ -8,7 +8,6 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use super::data::{EditedFinding, FindingView, RedactionQueueView};
 use super::loaders::{load_erase_confirmation, load_redaction_queue};
 use crate::components::FieldError;
-use crate::components::StaffNav;
 use crate::components::{ErrorSummary, field_error, when_loaded};
 
 #[component]
@@ -35,7 +34,6 @@ fn queue_page(queue: RedactionQueueView) -> impl IntoView {
     let errors = queue.errors.clone();
     view! {
         <Title text=if has_errors { "Error: Identifiers to review" } else { "Identifiers to review" }/>
-        <StaffNav staff=queue.staff/>
         <ErrorSummary errors=queue.errors/>
         {queue.notice.map(|notice| view! { <div class="notification" role="status"><p>{notice}</p></div> })}
         <p><a class="back-link" href=format!("/admin/studies/{}", queue.slug)>{queue.title}</a></p>
@@ -212,7 +210,6 @@ pub fn EraseRedactionsPage() -> impl IntoView {
         let base = format!("/admin/studies/{}/redactions", erase.slug);
         view! {
             <Title text="Erase the originals?"/>
-            <StaffNav staff=erase.staff/>
             <h1>"Erase the originals of accepted findings?"</h1>
             <p>{format!(
                 "The stored answers of {} will have the {} accepted findings replaced by their descriptors. \

@@ -846,3 +846,38 @@ async fn by_the_app_clock_a_session_in_use_ends_after_12_hours() {
     let too_old = app.get_with_cookie("/admin", &busy).await;
     assert_eq!(location(&too_old), "/admin/sign-in", "12 hours at most");
 }
+
+#[tokio::test]
+async fn every_page_behind_sign_in_has_one_staff_bar_and_the_sign_in_pages_none() {
+    let app = TestApp::spawn().await;
+    let cookie = app.signed_in_as("researcher").await;
+    let bars = |html: &str| html.matches("class=\"staff-nav\"").count();
+    for path in [
+        "/admin",
+        "/admin/studies/sam",
+        "/admin/studies/sam/responses",
+        "/admin/studies/sam/likert",
+        "/admin/studies/sam/redactions",
+        "/admin/studies/sam/questions/r1",
+    ] {
+        let response = app.get_with_cookie(path, &cookie).await;
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        let html = response.text().await.unwrap();
+        assert_eq!(bars(&html), 1, "{path}");
+        assert!(
+            html.contains("Signed in as researcher@example.org (researcher)"),
+            "{path}"
+        );
+    }
+    let missing = app
+        .get_with_cookie("/admin/studies/no-such-study", &cookie)
+        .await;
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        bars(&missing.text().await.unwrap()),
+        1,
+        "a page that cannot load still offers the way out"
+    );
+    let (_, sign_in) = app.get_html("/admin/sign-in").await;
+    assert_eq!(bars(&sign_in), 0);
+}

@@ -37,11 +37,19 @@ use admin::home::AdminHomePage;
 use admin::likert_charts::LikertPage;
 use admin::response::{DeleteResponsePage, ResponsePage};
 use admin::responses::ResponsesPage;
-use admin::sign_in::{SecondFactorPage, SetupPage, SignInPage, TwoFactorSetupPage};
-use admin::team_pages::{InvitePage, RemoveMemberPage, TeamPage};
+use admin::sign_in::first_owner::SetupPage;
+use admin::sign_in::password::SignInPage;
+use admin::sign_in::second_factor::SecondFactorPage;
+use admin::sign_in::two_factor_setup::TwoFactorSetupPage;
+use admin::team::accounts::TeamPage;
+use admin::team::invitation::InvitePage;
+use admin::team::remove_member::RemoveMemberPage;
 use components::{NotFound, StaffLayout};
 use redaction::pages::{EraseRedactionsPage, RedactionQueuePage};
-use survey::pages::{ConsentPage, LandingPage, StepPage, WithdrawPage, WithdrawnPage};
+use survey::consent::ConsentPage;
+use survey::landing::LandingPage;
+use survey::step::StepPage;
+use survey::withdraw::{WithdrawPage, WithdrawnPage};
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {

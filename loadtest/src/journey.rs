@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use app::survey::flow::duration_fields;
-use app::survey::loaders::SaveFields;
+use app::survey::step::SaveFields;
 use domain::journey::{CHECK_STEP_SLUG, THANKS_STEP_SLUG};
 use domain::study::{Page, Question, QuestionKind, Study};
 use leptos::server_fn::ServerFn;

@@ -71,10 +71,8 @@ pub async fn build(
         }
     };
     let app = Router::new()
-        .merge(app::survey::posts::routes())
-        .merge(app::survey::withdrawal::routes())
-        .merge(app::admin::posts::routes())
-        .merge(app::admin::team_posts::routes())
+        .merge(app::survey::routes())
+        .merge(app::admin::routes())
         .merge(app::export::download::routes())
         .merge(app::redaction::posts::routes())
         .leptos_routes_with_context(&state, routes, page_context.clone(), move || {

@@ -147,3 +147,60 @@ pub fn DeleteResponsePage() -> impl IntoView {
         }
     })
 }
+
+/// The form post, a plain one: it works without JavaScript.
+#[cfg(feature = "ssr")]
+pub(super) mod post {
+    use axum::Router;
+    use axum::body::Bytes;
+    use axum::extract::{Path, State};
+    use axum::http::HeaderMap;
+    use axum::response::{IntoResponse, Redirect, Response};
+    use axum::routing::post;
+    use domain::audit::AuditAction;
+    use domain::ids::ResponseId;
+
+    use crate::auth::Researcher;
+    use crate::error::AppError;
+    use crate::form_posts::fields_named;
+    use crate::state::AppState;
+
+    pub fn routes() -> Router<AppState> {
+        Router::new().route(
+            "/admin/studies/{study}/responses/{id}/delete",
+            post(delete_response),
+        )
+    }
+
+    /// A researcher deletes one response (after the confirmation page).
+    async fn delete_response(
+        State(state): State<AppState>,
+        Path((slug, id)): Path<(String, String)>,
+        Researcher(staff): Researcher,
+        headers: HeaderMap,
+        body: Bytes,
+    ) -> Result<Response, AppError> {
+        fields_named(&headers, &body, &[])?;
+        let study = state.study(&slug)?;
+        let id = ResponseId::parse(id).map_err(|_| AppError::UnknownResponse)?;
+        let record = state
+            .storage
+            .responses()
+            .in_study(&study.slug, &id)
+            .await?
+            .ok_or(AppError::UnknownResponse)?;
+        state.storage.responses().delete(&record.id).await?;
+        let who = record.participant_number.map_or_else(
+            || "a response not submitted".to_owned(),
+            |n| format!("P{n}"),
+        );
+        state
+            .audit(
+                staff.actor(),
+                AuditAction::DeletedResponse,
+                &format!("study {slug}, {who}"),
+            )
+            .await?;
+        Ok(Redirect::to(&format!("/admin/studies/{slug}/responses?deleted=1")).into_response())
+    }
+}

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 
-use super::loaders::save_fields;
+use super::step::save_fields;
 
 const PAUSE_BEFORE_SAVING: Duration = Duration::from_millis(700);
 

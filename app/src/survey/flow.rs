@@ -359,3 +359,26 @@ pub fn submitted_view(
 pub fn resume_cookie_name(study_slug: &StudySlug) -> String {
     format!("resume-{study_slug}")
 }
+
+/// How long this browser offers to resume a response it started.
+const RESUME_COOKIE_DAYS: u32 = 180;
+
+pub fn set_resume_cookie(
+    state: &AppState,
+    response: &mut axum::response::Response,
+    study_slug: &StudySlug,
+    token: &SecretToken,
+) {
+    let secure = if state.serves_https() { "; Secure" } else { "" };
+    let max_age = RESUME_COOKIE_DAYS * 24 * 60 * 60;
+    let cookie = format!(
+        "{}={}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Lax{secure}",
+        resume_cookie_name(study_slug),
+        token.as_str()
+    );
+    if let Ok(value) = axum::http::HeaderValue::from_str(&cookie) {
+        response
+            .headers_mut()
+            .append(axum::http::header::SET_COOKIE, value);
+    }
+}

@@ -28,3 +28,12 @@ pub fn ResumeLink(url: String) -> impl IntoView {
         </aside>
     }
 }
+
+/// Title text for a page, prefixed so screen reader users hear about errors first.
+pub(super) fn page_title(title: &str, has_errors: bool) -> String {
+    if has_errors {
+        format!("Error: {title}")
+    } else {
+        title.to_owned()
+    }
+}

@@ -1,14 +1,29 @@
-//! The participant's journey: consent, the study's pages, check your answers, submit.
+//! The participant's journey: consent, the study's pages, check your answers, submit; and
+//! withdrawing afterwards. A file per page, each with its loader and its form posts.
 
 mod autosave;
+mod check;
+pub mod consent;
 pub mod data;
 mod frame;
-pub mod loaders;
-pub mod pages;
+pub mod landing;
+mod questions;
+pub mod step;
+mod thanks;
+pub mod withdraw;
 
 #[cfg(feature = "ssr")]
 pub mod flow;
+
+/// The survey's form posts. The journey's forms may carry long answers; withdrawal's only a code.
 #[cfg(feature = "ssr")]
-pub mod posts;
+pub fn routes() -> axum::Router<crate::state::AppState> {
+    use axum::extract::DefaultBodyLimit;
+    consent::post::routes()
+        .merge(step::post::routes())
+        .layer(DefaultBodyLimit::max(crate::form_posts::FORM_BODY_LIMIT))
+        .merge(withdraw::post::routes().layer(DefaultBodyLimit::max(WITHDRAWAL_FORM_LIMIT)))
+}
+
 #[cfg(feature = "ssr")]
-pub mod withdrawal;
+const WITHDRAWAL_FORM_LIMIT: usize = 4 * 1024;

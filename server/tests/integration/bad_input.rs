@@ -228,7 +228,7 @@ async fn a_mistyped_experience_shows_the_page_again_with_what_was_typed() {
 }
 
 fn save_fields_url(app: &TestApp) -> String {
-    app.url(app::survey::loaders::SaveFields::PATH)
+    app.url(app::survey::step::SaveFields::PATH)
 }
 
 async fn autosave(

@@ -74,7 +74,7 @@ pub async fn build(
         .merge(app::survey::routes())
         .merge(app::admin::routes())
         .merge(app::export::download::routes())
-        .merge(app::redaction::posts::routes())
+        .merge(app::redaction::routes())
         .leptos_routes_with_context(&state, routes, page_context.clone(), move || {
             shell(leptos_options.clone())
         })

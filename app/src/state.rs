@@ -7,7 +7,8 @@ use crate::error::AppError;
 use domain::audit::{Actor, AuditAction};
 use domain::clock::Clock;
 use domain::events::Events;
-use domain::storage::Storage;
+use domain::ids::ResponseId;
+use domain::storage::{ResponseRecord, Storage};
 use domain::study::{Studies, Study};
 
 /// What every request handler and server function can reach.
@@ -52,6 +53,16 @@ impl AppState {
     /// The study at `slug`, or the page for an unknown study.
     pub fn study(&self, slug: &str) -> Result<Arc<Study>, AppError> {
         self.studies.get(slug).ok_or(AppError::UnknownStudy)
+    }
+
+    /// The response an address names, when it is one of the study's; anything else is not found.
+    pub async fn response(&self, study: &Study, id: &str) -> Result<ResponseRecord, AppError> {
+        let id = ResponseId::parse(id).map_err(|_| AppError::UnknownResponse)?;
+        self.storage
+            .responses()
+            .in_study(&study.slug, &id)
+            .await?
+            .ok_or(AppError::UnknownResponse)
     }
 
     /// True when participants and staff reach the site over HTTPS, so cookies can be Secure.

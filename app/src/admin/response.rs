@@ -26,8 +26,6 @@ mod load {
 
     use domain::audit::AuditAction;
 
-    use domain::ids::ResponseId;
-
     use domain::answer::describe_answer;
 
     use super::super::shared::load::*;
@@ -35,13 +33,7 @@ mod load {
     pub async fn response(slug: &str, id: &str) -> Result<ResponseView, AppError> {
         let (state, Researcher(staff)) = in_server_fn::<Researcher>().await?;
         let study = state.study(slug)?;
-        let id = ResponseId::parse(id).map_err(|_| AppError::UnknownResponse)?;
-        let record = state
-            .storage
-            .responses()
-            .in_study(&study.slug, &id)
-            .await?
-            .ok_or(AppError::UnknownResponse)?;
+        let record = state.response(&study, id).await?;
         let answers = state.storage.responses().answers(&record.id).await?;
         let labels = study
             .label_questions
@@ -158,7 +150,6 @@ pub(super) mod post {
     use axum::response::{IntoResponse, Redirect, Response};
     use axum::routing::post;
     use domain::audit::AuditAction;
-    use domain::ids::ResponseId;
 
     use crate::auth::Researcher;
     use crate::error::AppError;
@@ -182,13 +173,7 @@ pub(super) mod post {
     ) -> Result<Response, AppError> {
         fields_named(&headers, &body, &[])?;
         let study = state.study(&slug)?;
-        let id = ResponseId::parse(id).map_err(|_| AppError::UnknownResponse)?;
-        let record = state
-            .storage
-            .responses()
-            .in_study(&study.slug, &id)
-            .await?
-            .ok_or(AppError::UnknownResponse)?;
+        let record = state.response(&study, &id).await?;
         state.storage.responses().delete(&record.id).await?;
         let who = record.participant_number.map_or_else(
             || "a response not submitted".to_owned(),

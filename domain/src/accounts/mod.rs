@@ -105,6 +105,16 @@ impl NewPassword {
         Ok(Self(text.to_owned()))
     }
 
+    /// A new password typed twice, as forms ask for it. A refusal names the field at fault:
+    /// `password` when it is not a good password, `confirm` when the two differ.
+    pub fn confirmed(password: &str, confirm: &str) -> Result<Self, (&'static str, AccountError)> {
+        let parsed = Self::parse(password).map_err(|problem| ("password", problem))?;
+        if password != confirm {
+            return Err(("confirm", AccountError::PasswordsDiffer));
+        }
+        Ok(parsed)
+    }
+
     /// An argon2id hash (m=19456 KiB, t=2, p=1) in PHC string form.
     pub fn hash(&self) -> String {
         let mut salt = [0u8; 16];
@@ -219,6 +229,20 @@ mod tests {
             Err(AccountError::PasswordCommon)
         ));
         assert!(NewPassword::parse("kettle orbit lantern 42").is_ok());
+    }
+
+    #[test]
+    fn a_password_typed_twice_names_the_field_at_fault() {
+        let good = "kettle orbit lantern 42";
+        assert!(NewPassword::confirmed(good, good).is_ok());
+        assert!(matches!(
+            NewPassword::confirmed("short", "short"),
+            Err(("password", AccountError::PasswordTooShort))
+        ));
+        assert!(matches!(
+            NewPassword::confirmed(good, "kettle orbit lantern 43"),
+            Err(("confirm", AccountError::PasswordsDiffer))
+        ));
     }
 
     #[test]

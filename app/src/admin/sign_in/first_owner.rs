@@ -100,7 +100,7 @@ pub(super) mod post {
     use crate::form_posts::{RejectedForm, fields_named, render_rejected};
     use crate::state::AppState;
 
-    use domain::accounts::{AccountError, Email, NewPassword, hash_password};
+    use domain::accounts::{Email, NewPassword, hash_password};
     use domain::secret_token::SecretToken;
     use domain::storage::{NewStaff, StorageError};
 
@@ -121,11 +121,7 @@ pub(super) mod post {
         let checked = Email::parse(field("email"))
             .map_err(|e| ("email", e))
             .and_then(|email| {
-                let password =
-                    NewPassword::parse(field("password")).map_err(|e| ("password", e))?;
-                if field("password") != field("confirm") {
-                    return Err(("confirm", AccountError::PasswordsDiffer));
-                }
+                let password = NewPassword::confirmed(field("password"), field("confirm"))?;
                 Ok((email, password))
             });
         let (email, password) = match checked {

@@ -97,7 +97,7 @@ pub(super) mod post {
     use crate::error::AppError;
     use crate::form_posts::{RejectedForm, fields_named, render_rejected};
     use crate::state::AppState;
-    use domain::accounts::{AccountError, NewPassword, Role, hash_password};
+    use domain::accounts::{NewPassword, Role, hash_password};
     use domain::secret_token::SecretToken;
 
     pub fn routes() -> Router<AppState> {
@@ -119,16 +119,7 @@ pub(super) mod post {
             .ok_or(AppError::UnknownLink)?;
         let fields = fields_named(&headers, &body, &["password", "confirm"])?;
         let field = |name: &str| fields.get(name).map(String::as_str).unwrap_or_default();
-        let checked = NewPassword::parse(field("password"))
-            .map_err(|e| ("password", e))
-            .and_then(|password| {
-                if field("password") == field("confirm") {
-                    Ok(password)
-                } else {
-                    Err(("confirm", AccountError::PasswordsDiffer))
-                }
-            });
-        let password = match checked {
+        let password = match NewPassword::confirmed(field("password"), field("confirm")) {
             Ok(password) => password,
             Err((field_id, problem)) => {
                 let form = RejectedForm::with_error(field_id, &problem.to_string());

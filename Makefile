@@ -1,7 +1,7 @@
 # The two commands: `make run` serves the platform, `make test` runs every test.
 # Both install what is missing first (scripts/install-tools.sh), pinned and idempotent.
 SHELL := /bin/bash
-export PATH := $(HOME)/.cargo/bin:$(CURDIR)/.tools/node_modules/.bin:$(PATH)
+export PATH := $(HOME)/.cargo/bin:$(CURDIR)/.tools/bin:$(CURDIR)/.tools/node_modules/.bin:$(PATH)
 
 .PHONY: run test tools build lint unit e2e load
 

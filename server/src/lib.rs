@@ -1,5 +1,6 @@
 //! The axum server: configuration, start-up and the routes around the Leptos app.
 
+pub mod assets;
 pub mod config;
 pub mod ops;
 pub mod progress;

@@ -13,6 +13,7 @@ use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use tokio::net::TcpListener;
 
+use crate::assets::Assets;
 use crate::config::Config;
 
 #[derive(Debug, thiserror::Error)]
@@ -34,8 +35,17 @@ pub enum StartupError {
 /// Loads the studies, opens the database and builds the whole router.
 pub async fn build(
     config: &Config,
-    leptos_options: LeptosOptions,
+    mut leptos_options: LeptosOptions,
 ) -> Result<(Router, AppState), StartupError> {
+    let pkg_dir =
+        std::path::Path::new(&*leptos_options.site_root).join(&*leptos_options.site_pkg_dir);
+    let assets = Assets::load(&pkg_dir, &leptos_options.output_name);
+    match &assets {
+        Some(assets) => leptos_options.output_name = assets.output_name().into(),
+        None => {
+            tracing::warn!(dir = %pkg_dir.display(), "no wasm, JS or CSS built: pages work without JavaScript only")
+        }
+    }
     let studies = Studies::load_dir(&config.studies_dir, &config.default_study)?;
     let storage = Storage::connect(&config.database_url).await?;
     let today = config.clock.today();
@@ -86,7 +96,12 @@ pub async fn build(
             state.clone(),
             app::form_posts::reject_cross_site_requests,
         ))
-        .merge(crate::ops::health_routes());
+        .merge(crate::ops::health_routes())
+        .merge(
+            assets
+                .map(|assets| assets.routes(&state.leptos_options.site_pkg_dir))
+                .unwrap_or_default(),
+        );
     let router = crate::ops::wrap(app, &state, &config.operations).with_state(state.clone());
     Ok((router, state))
 }

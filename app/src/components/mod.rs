@@ -34,7 +34,8 @@ pub fn Progress(step: usize, total: usize) -> impl IntoView {
 }
 
 /// Lists the errors on a page, each linking to its field. Focused on load so it is read first.
-#[component]
+/// An island, so that with JavaScript a link moves focus into its field.
+#[island]
 pub fn ErrorSummary(errors: Vec<FieldError>) -> impl IntoView {
     (!errors.is_empty()).then(|| {
         view! {
@@ -51,8 +52,8 @@ pub fn ErrorSummary(errors: Vec<FieldError>) -> impl IntoView {
     })
 }
 
-/// With JavaScript, the router would take over a `#field` link without moving focus; this moves
-/// focus to the field itself, as following the link does without JavaScript.
+/// Following a `#field` link scrolls to the field; this also puts the focus in it, so the person
+/// can type at once (and a screen reader reads the field's label).
 fn focus_field_on_this_page(event: leptos::ev::MouseEvent) {
     use leptos::wasm_bindgen::JsCast;
     let Some(link) = event

@@ -81,7 +81,7 @@ fn StaffNav(staff: StaffBar) -> impl IntoView {
 /// server cannot warn a page that is just sitting there.
 const WARN_SECONDS_BEFORE_END: i64 = 5 * 60;
 
-#[component]
+#[island]
 fn IdleWarning(seconds_left: i64) -> impl IntoView {
     let left = RwSignal::new(seconds_left);
     let warning = RwSignal::new(false);

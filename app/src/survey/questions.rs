@@ -46,7 +46,9 @@ pub(super) fn QuestionsPage(view: QuestionsView) -> impl IntoView {
     }
 }
 
-#[component]
+/// An island: the only part of a survey page that runs in the browser, for autosave and the
+/// character count.
+#[island]
 fn QuestionField(question: QuestionView, token: String, step: String) -> impl IntoView {
     let saver = FieldSaver::new(token, step);
     let QuestionView {

@@ -312,3 +312,83 @@ async fn a_client_guessing_passwords_is_told_to_wait_even_with_the_right_one() {
         "a client of its own, with an allowance of its own"
     );
 }
+
+#[tokio::test]
+async fn pages_are_never_stored_by_the_browser() {
+    let app = TestApp::spawn().await;
+    let token = app.consent().await;
+    for path in ["/", "/s/sam/consent", &format!("/r/{token}/about-you")] {
+        let response = app.get(path).await;
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        assert_eq!(
+            header_of(&response, header::CACHE_CONTROL),
+            "no-store",
+            "{path}"
+        );
+    }
+}
+
+/// Writes a pretend build of the browser's files, as cargo-leptos would lay them out.
+fn pretend_build(root: &std::path::Path) -> [(&'static str, Vec<u8>); 3] {
+    let pkg = root.join("pkg");
+    std::fs::create_dir_all(&pkg).unwrap();
+    let files = [
+        ("wasm", b"\0asm pretend wasm ".repeat(500)),
+        ("js", b"export default function init() {} ".repeat(100)),
+        ("css", b"body { margin: 0 } ".repeat(100)),
+    ];
+    for (kind, bytes) in &files {
+        std::fs::write(pkg.join(format!("vignette.{kind}")), bytes).unwrap();
+    }
+    files
+}
+
+#[tokio::test]
+async fn the_browsers_files_have_hashed_names_are_compressed_and_kept_for_a_year() {
+    let site = tempfile::tempdir().unwrap();
+    let files = pretend_build(site.path());
+    let app = TestApp::spawn_with_site(site.path()).await;
+    let (_, page) = app.get_html("/").await;
+    let css = page
+        .split('"')
+        .find(|part| part.starts_with("/pkg/vignette.") && part.ends_with(".css"))
+        .expect("the page links its stylesheet")
+        .to_owned();
+    let version = css
+        .trim_start_matches("/pkg/vignette.")
+        .trim_end_matches(".css");
+    assert_eq!(version.len(), 12, "{css}");
+    assert!(
+        page.contains(&format!("\"vignette.{version}\"")) && page.contains("hydrateIslands"),
+        "the island script loads the same version"
+    );
+    for (kind, bytes) in files {
+        let path = format!("/pkg/vignette.{version}.{kind}");
+        let compressed = app
+            .client
+            .get(app.url(&path))
+            .header(header::ACCEPT_ENCODING, "gzip, br")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(compressed.status(), StatusCode::OK, "{path}");
+        assert_eq!(
+            header_of(&compressed, header::CACHE_CONTROL),
+            "public, max-age=31536000, immutable"
+        );
+        assert_eq!(header_of(&compressed, header::CONTENT_ENCODING), "br");
+        let body = compressed.bytes().await.unwrap();
+        assert!(body.len() < bytes.len() / 4, "{kind}: {} bytes", body.len());
+        let mut unpacked = Vec::new();
+        brotli::BrotliDecompress(&mut &body[..], &mut unpacked).unwrap();
+        assert_eq!(unpacked, bytes, "{kind}");
+        let plain = app.get(&path).await;
+        assert_eq!(
+            plain.bytes().await.unwrap(),
+            bytes,
+            "{kind} without compression"
+        );
+    }
+    let other_version = app.get("/pkg/vignette.000000000000.wasm").await;
+    assert_eq!(other_version.status(), StatusCode::NOT_FOUND);
+}

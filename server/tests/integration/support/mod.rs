@@ -41,7 +41,7 @@ struct ServerThread {
 }
 
 impl ServerThread {
-    async fn start(config: Config) -> Self {
+    async fn start(config: Config, site_root: Option<std::path::PathBuf>) -> Self {
         let (ready_tx, ready_rx) = tokio::sync::oneshot::channel();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         std::thread::spawn(move || {
@@ -51,9 +51,12 @@ impl ServerThread {
                 .build()
                 .expect("server runtime");
             runtime.block_on(async move {
-                let options = LeptosOptions::builder()
+                let mut options = LeptosOptions::builder()
                     .output_name(server::startup::OUTPUT_NAME)
                     .build();
+                if let Some(root) = site_root {
+                    options.site_root = root.display().to_string().into();
+                }
                 let running = server::startup::bind(&config, options)
                     .await
                     .expect("server starts");
@@ -141,13 +144,25 @@ impl TestApp {
     }
 
     pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> Self {
+        Self::spawn_serving(adjust, None).await
+    }
+
+    /// Serving the browser's files from `site_root` (a test writes its own there).
+    pub async fn spawn_with_site(site_root: &std::path::Path) -> Self {
+        Self::spawn_serving(|_| {}, Some(site_root.to_owned())).await
+    }
+
+    async fn spawn_serving(
+        adjust: impl FnOnce(&mut Config),
+        site_root: Option<std::path::PathBuf>,
+    ) -> Self {
         let dir = tempfile::tempdir().expect("temporary folder");
         let database_url = fresh_database(&dir).await;
         let mut config = config_for(&database_url);
         config.listen_addr = Some("127.0.0.1:0".parse().unwrap());
         adjust(&mut config);
         let clock = config.clock.clone();
-        let server = ServerThread::start(config).await;
+        let server = ServerThread::start(config, site_root).await;
         let client = http_client();
         Self {
             addr: server.addr,

@@ -42,6 +42,25 @@ impl Participant {
             .find_by_token_hash(&token.storage_hash())
             .await?
             .ok_or(AppError::UnknownLink)?;
+        Self::of(state, token, record)
+    }
+
+    /// The participant with their answers so far, read together: what every page shows.
+    pub async fn find_with_answers(
+        state: &AppState,
+        token: &str,
+    ) -> Result<(Self, Answers), AppError> {
+        let token = SecretToken::parse(token).ok_or(AppError::UnknownLink)?;
+        let (record, answers) = state
+            .storage
+            .responses()
+            .with_answers_by_token_hash(&token.storage_hash())
+            .await?
+            .ok_or(AppError::UnknownLink)?;
+        Ok((Self::of(state, token, record)?, answers))
+    }
+
+    fn of(state: &AppState, token: SecretToken, record: ResponseRecord) -> Result<Self, AppError> {
         let study = state
             .studies
             .get(&record.study_slug)

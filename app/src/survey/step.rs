@@ -52,7 +52,7 @@ pub(crate) mod load {
         return_to: Option<&str>,
     ) -> Result<StepView, AppError> {
         let state = app_state()?;
-        let participant = Participant::find(&state, token).await?;
+        let (participant, answers) = Participant::find_with_answers(&state, token).await?;
         if let Some(day) = participant.record.submitted_on {
             return Ok(StepView::Submitted(submitted_view(
                 &participant.study,
@@ -60,11 +60,6 @@ pub(crate) mod load {
                 &participant.token,
             )));
         }
-        let answers = state
-            .storage
-            .responses()
-            .answers(&participant.record.id)
-            .await?;
         let rejected = use_context::<RejectedForm>();
         let resume_url = format!(
             "{}{}",

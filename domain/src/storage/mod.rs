@@ -7,6 +7,7 @@
 //! its own migrations, kept column for column alike.
 
 use std::collections::HashMap;
+use std::sync::LazyLock;
 
 use chrono::NaiveDate;
 use sqlx::any::AnyRow;
@@ -143,8 +144,6 @@ macro_rules! repositories {
 }
 
 repositories! {
-    /// Participants' responses and their answers.
-    Responses => responses;
     /// The study definitions that responses refer to.
     StudyDefinitions => study_definitions;
     /// Staff accounts: passwords, two-factor sign-in, invitations, failed sign-ins.
@@ -155,6 +154,23 @@ repositories! {
     AuditLog => audit_log;
     /// Identifier findings, their scans and decisions, and erased answers.
     Redactions => redactions;
+}
+
+/// Participants' responses and their answers.
+#[derive(Clone, Copy)]
+pub struct Responses<'a> {
+    pool: &'a AnyPool,
+    /// A response with its answers is read in one query, through the engine's JSON aggregate.
+    engine: Engine,
+}
+
+impl Storage {
+    pub fn responses(&self) -> Responses<'_> {
+        Responses {
+            pool: &self.pool,
+            engine: self.engine,
+        }
+    }
 }
 
 /// What exports read: submitted responses, streamed, and counts for the small-group check.
@@ -249,6 +265,37 @@ impl Responses<'_> {
         token_hash: &str,
     ) -> Result<Option<ResponseRecord>, StorageError> {
         self.find_where("token_hash = $1", token_hash).await
+    }
+
+    /// The response a private link opens, with its answers, in one round trip: every survey page
+    /// needs both.
+    pub async fn with_answers_by_token_hash(
+        self,
+        token_hash: &str,
+    ) -> Result<Option<(ResponseRecord, Answers)>, StorageError> {
+        static BY_ENGINE: LazyLock<[String; 2]> = LazyLock::new(|| {
+            Engine::ALL.map(|engine| {
+                format!(
+                    "SELECT r.id, r.study_slug, r.step_reached, r.started_on, r.submitted_on,
+                            r.participant_number, r.masked_start_minute, r.minutes_to_complete,
+                            (SELECT {} FROM answers a WHERE a.response_id = r.id) AS answers
+                     FROM responses r WHERE r.token_hash = $1",
+                    engine.answers_as_json()
+                )
+            })
+        });
+        let row = sqlx::query(&BY_ENGINE[self.engine as usize])
+        .bind(token_hash)
+        .fetch_optional(self.pool)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let answers: Option<String> = row.try_get("answers")?;
+        let answers = match answers {
+            Some(json) => serde_json::from_str(&json)
+                .map_err(|error| sqlx::Error::Decode(Box::new(error)))?,
+            None => Answers::new(),
+        };
+        Ok(Some((ResponseRecord::from_row(&row)?, answers)))
     }
 
     /// The response a withdrawal code belongs to.

@@ -347,3 +347,51 @@ async fn submitted_responses_stream_in_number_order_with_every_answer_exact() {
         2
     );
 }
+
+#[tokio::test]
+async fn a_response_and_its_answers_come_back_together_in_one_read() {
+    let f = fresh().await;
+    let id = start(&f.storage, "h1").await;
+    let (record, answers) = f
+        .storage
+        .responses()
+        .with_answers_by_token_hash("h1")
+        .await
+        .unwrap()
+        .expect("the response");
+    assert_eq!(record.id, id);
+    assert!(answers.is_empty(), "none saved yet: {answers:?}");
+    let text = "Ŵales, “quoted”\nsecond line ☕";
+    f.storage
+        .responses()
+        .save_answers(
+            &id,
+            &[change("r1", Some(text)), change("setting", Some("inpatient"))],
+            3,
+            DAY,
+        )
+        .await
+        .unwrap();
+    let (record, answers) = f
+        .storage
+        .responses()
+        .with_answers_by_token_hash("h1")
+        .await
+        .unwrap()
+        .expect("the response");
+    let apart = f.storage.responses().answers(&id).await.unwrap();
+    assert_eq!(answers, apart);
+    assert_eq!(answers.get("r1").map(String::as_str), Some(text));
+    assert_eq!(
+        Some(record),
+        f.storage.responses().find_by_token_hash("h1").await.unwrap()
+    );
+    assert!(
+        f.storage
+            .responses()
+            .with_answers_by_token_hash("nobody")
+            .await
+            .unwrap()
+            .is_none()
+    );
+}

@@ -26,13 +26,13 @@ export default defineConfig({
   timeout: 90_000,
   expect: { timeout: 10_000 },
   workers: 2,
-  // Now and then (about 1 page load in 100 under the full parallel suite, never in 60 runs of the
-  // survey specs alone) a page is served whole but the wasm does not hydrate it. The page still
-  // works, as it does without JavaScript, but a hydrated test waiting for autosave times out.
-  // One retry keeps CI meaningful; Playwright lists such a test as "flaky", so it stays visible.
-  retries: 1,
+  // No retries: a test that fails once has failed. (Before islands, about 1 page load in 100 under
+  // the full suite was served whole but never hydrated, and one retry hid it; with islands the suite
+  // ran 20 times in a row without a failure.) A failing test keeps its trace: console, network, DOM.
+  retries: 0,
   reporter: [['list']],
   use: {
+    trace: 'retain-on-failure',
     baseURL: `http://127.0.0.1:${port}`,
     launchOptions: {
       // Debian's Chromium; Playwright never downloads a browser here.

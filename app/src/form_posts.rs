@@ -106,7 +106,12 @@ pub fn parse_form(headers: &HeaderMap, body: &[u8]) -> Result<Vec<(String, Strin
             "The form must be sent as application/x-www-form-urlencoded.".into(),
         ));
     }
-    body.split(|&b| b == b'&')
+    parse_urlencoded(body)
+}
+
+/// Name and value pairs of URL-encoded text: a form's body, or a query string without its `?`.
+pub fn parse_urlencoded(text: &[u8]) -> Result<Vec<(String, String)>, AppError> {
+    text.split(|&b| b == b'&')
         .filter(|pair| !pair.is_empty())
         .map(|pair| {
             let mut parts = pair.splitn(2, |&b| b == b'=');

@@ -185,6 +185,7 @@ mod tests {
         Question {
             id: QuestionId::parse("q").unwrap(),
             label: "Q".into(),
+            short_label: None,
             hint: None,
             required: true,
             from_instrument: false,

@@ -10,23 +10,18 @@ use super::shared::*;
 use crate::auth::signed_in_or_redirect;
 use crate::components::when_loaded;
 
+/// `query` is the page's query string: the filter.
 #[server]
 pub async fn load_answers(
     study: String,
     question: String,
-    setting: Option<String>,
-    role: Option<String>,
-    band: Option<String>,
+    query: Option<String>,
 ) -> Result<AnswersView, ServerFnError> {
-    let query = load::FilterQuery {
-        setting,
-        role,
-        band,
-        status: None,
+    let result = async {
+        let query = query_fields(query.as_deref())?;
+        load::answers(&study, &question, &query).await
     };
-    load::answers(&study, &question, query)
-        .await
-        .map_err(signed_in_or_redirect)
+    result.await.map_err(signed_in_or_redirect)
 }
 
 #[cfg(feature = "ssr")]
@@ -48,7 +43,7 @@ mod load {
     pub async fn answers(
         slug: &str,
         question_id: &str,
-        query: FilterQuery,
+        query: &FilterQuery,
     ) -> Result<AnswersView, AppError> {
         let (state, Researcher(staff)) = in_server_fn::<Researcher>().await?;
         let study = state.study(slug)?;
@@ -56,7 +51,8 @@ mod load {
             .question(question_id)
             .ok_or(AppError::UnknownQuestion)?;
         let filter = ResponseFilter::parse(&study, query)?;
-        let mut wanted: Vec<_> = study.label_questions.iter().collect();
+        let participant_questions = study.participant_questions();
+        let mut wanted: Vec<_> = participant_questions.iter().collect();
         wanted.push(&question.id);
         let submitted = state
             .storage
@@ -98,16 +94,14 @@ pub fn AnswersPage() -> impl IntoView {
     let query = use_query_map();
     let data = Resource::new_blocking(
         move || {
-            let (params, query) = (params.read(), query.read());
+            let params = params.read();
             (
                 params.get("study").unwrap_or_default(),
                 params.get("question").unwrap_or_default(),
-                query.get("setting"),
-                query.get("role"),
-                query.get("band"),
+                query.read().to_query_string(),
             )
         },
-        |(study, question, setting, role, band)| load_answers(study, question, setting, role, band),
+        |(study, question, query)| load_answers(study, question, Some(query)),
     );
     when_loaded(data, |a| {
         let count = a.rows.len();

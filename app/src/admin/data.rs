@@ -121,20 +121,17 @@ pub struct AnswersView {
 /// The options of the filter form and what is chosen now ("" for any).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FilterChoices {
-    pub settings: Vec<RadioOption>,
-    pub roles: Vec<RadioOption>,
-    pub bands: Vec<RadioOption>,
-    /// Empty where only submitted responses are shown.
-    pub statuses: Vec<RadioOption>,
-    pub selected: FilterChoicesSelected,
+    pub selects: Vec<FilterSelect>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct FilterChoicesSelected {
-    pub setting: String,
-    pub role: String,
-    pub band: String,
-    pub status: String,
+/// One select of the filter form: its field name, label, "any" option, options and choice.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FilterSelect {
+    pub name: String,
+    pub label: String,
+    pub any: String,
+    pub options: Vec<RadioOption>,
+    pub chosen: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

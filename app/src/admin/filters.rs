@@ -1,14 +1,20 @@
-//! Narrowing responses down by who gave them: setting, role, experience band and whether they
-//! were submitted. The same filter serves the responses table and the answers side by side.
+//! Narrowing responses down by who gave them, by the study's demographic questions (a choice by
+//! its answer, a duration by its experience band), and by whether they were submitted. The same
+//! filter serves the responses table and the answers side by side.
 
 use std::borrow::Borrow;
 use std::collections::BTreeMap;
 
-use super::data::{FilterChoices, FilterChoicesSelected};
+use super::data::{FilterChoices, FilterSelect};
 use crate::components::RadioOption;
 use crate::error::AppError;
+use domain::ids::QuestionId;
 use domain::participants::ExperienceBand;
-use domain::study::{QuestionKind, Study};
+use domain::study::{Question, QuestionKind, Study};
+
+/// The form field of the experience band: of the study's first duration demographic.
+const BAND_FIELD: &str = "band";
+const STATUS_FIELD: &str = "status";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
@@ -17,6 +23,8 @@ pub enum Status {
 }
 
 impl Status {
+    const ALL: [Self; 2] = [Self::Submitted, Self::InProgress];
+
     pub fn slug(self) -> &'static str {
         match self {
             Self::Submitted => "submitted",
@@ -35,114 +43,147 @@ impl Status {
 /// A filter read from the query string; every value must be one the page offers.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ResponseFilter {
-    pub setting: Option<String>,
-    pub role: Option<String>,
-    pub band: Option<ExperienceBand>,
+    /// Chosen answers to choice demographics, e.g. ("setting", "inpatient").
+    pub answers: Vec<(QuestionId, String)>,
+    /// The experience band of the duration demographic.
+    pub band: Option<(QuestionId, ExperienceBand)>,
     pub status: Option<Status>,
 }
 
-/// What the filter form sent: empty values mean "any".
-#[derive(Debug, Clone, Default)]
-pub struct FilterQuery {
-    pub setting: Option<String>,
-    pub role: Option<String>,
-    pub band: Option<String>,
-    pub status: Option<String>,
+/// What the filter form sent: its fields by name ("setting=inpatient&band=…"); an empty value
+/// means any, and fields that are not filters (the page number) are passed over.
+pub type FilterQuery = Vec<(String, String)>;
+
+/// The choice questions among the study's demographics.
+fn choice_demographics(study: &Study) -> impl Iterator<Item = &Question> {
+    study
+        .demographics
+        .iter()
+        .filter_map(|id| study.question(id))
+        .filter(|q| matches!(q.kind, QuestionKind::Choice { .. }))
 }
 
-fn chosen(value: Option<String>) -> Option<String> {
-    value.filter(|v| !v.is_empty())
+/// The duration demographic whose experience band can be filtered by.
+fn duration_demographic(study: &Study) -> Option<&Question> {
+    study
+        .demographics
+        .iter()
+        .filter_map(|id| study.question(id))
+        .find(|q| matches!(q.kind, QuestionKind::Duration))
 }
 
 impl ResponseFilter {
-    pub fn parse(study: &Study, query: FilterQuery) -> Result<Self, AppError> {
-        let option = |question: &str, value: Option<String>| match chosen(value) {
-            None => Ok(None),
-            Some(value) if choice_values(study, question).contains(&value) => Ok(Some(value)),
-            Some(value) => Err(unknown(question, &value)),
-        };
-        let band = match chosen(query.band) {
-            None => None,
-            Some(slug) => {
-                Some(ExperienceBand::from_slug(&slug).ok_or_else(|| unknown("experience", &slug))?)
+    pub fn parse(study: &Study, query: &[(String, String)]) -> Result<Self, AppError> {
+        let mut filter = Self::default();
+        for (name, value) in query.iter().filter(|(_, value)| !value.is_empty()) {
+            match name.as_str() {
+                STATUS_FIELD => {
+                    let status = Status::ALL.into_iter().find(|s| s.slug() == value);
+                    filter.status = Some(status.ok_or_else(|| unknown(STATUS_FIELD, value))?);
+                }
+                BAND_FIELD => {
+                    let question = duration_demographic(study);
+                    let band = ExperienceBand::from_slug(value);
+                    let (Some(question), Some(band)) = (question, band) else {
+                        return Err(unknown("experience", value));
+                    };
+                    filter.band = Some((question.id.clone(), band));
+                }
+                _ => {
+                    let Some(question) = choice_demographics(study).find(|q| q.id == name.as_str())
+                    else {
+                        continue;
+                    };
+                    if !choice_options(question).iter().any(|o| o.value == *value) {
+                        return Err(unknown(name, value));
+                    }
+                    filter.answers.push((question.id.clone(), value.clone()));
+                }
             }
-        };
-        let status = match chosen(query.status).as_deref() {
-            None => None,
-            Some("submitted") => Some(Status::Submitted),
-            Some("in-progress") => Some(Status::InProgress),
-            Some(other) => return Err(unknown("status", other)),
-        };
-        Ok(Self {
-            setting: option("setting", query.setting)?,
-            role: option("role", query.role)?,
-            band,
-            status,
-        })
+        }
+        Ok(filter)
     }
 
-    /// Whether a response with these label answers and this status passes the filter.
+    /// Whether a response with these answers and this status passes the filter.
     pub fn admits<K: Borrow<str> + Ord>(
         &self,
-        labels: &BTreeMap<K, String>,
+        answers: &BTreeMap<K, String>,
         submitted: bool,
     ) -> bool {
-        let same = |wanted: &Option<String>, question: &str| {
-            wanted.is_none() || labels.get(question) == wanted.as_ref()
-        };
-        let band_matches = self.band.is_none_or(|band| {
-            labels
-                .get("experience")
-                .and_then(|v| ExperienceBand::of_answer(v))
-                == Some(band)
+        let answers_match = self
+            .answers
+            .iter()
+            .all(|(question, wanted)| answers.get(question.as_str()) == Some(wanted));
+        let band_matches = self.band.as_ref().is_none_or(|(question, band)| {
+            answers
+                .get(question.as_str())
+                .and_then(|months| ExperienceBand::of_answer(months))
+                == Some(*band)
         });
         let status_matches = self
             .status
             .is_none_or(|status| (status == Status::Submitted) == submitted);
-        same(&self.setting, "setting") && same(&self.role, "role") && band_matches && status_matches
+        answers_match && band_matches && status_matches
     }
 
-    /// The filter as the form shows it again.
-    pub fn as_query(&self) -> FilterChoicesSelected {
-        FilterChoicesSelected {
-            setting: self.setting.clone().unwrap_or_default(),
-            role: self.role.clone().unwrap_or_default(),
-            band: self.band.map(|b| b.slug().to_owned()).unwrap_or_default(),
-            status: self.status.map(|s| s.slug().to_owned()).unwrap_or_default(),
+    /// The chosen value of each field, as the form shows it again.
+    fn chosen(&self, field: &str) -> String {
+        match field {
+            BAND_FIELD => self.band.as_ref().map(|(_, b)| b.slug().to_owned()),
+            STATUS_FIELD => self.status.map(|s| s.slug().to_owned()),
+            _ => self
+                .answers
+                .iter()
+                .find(|(question, _)| question == field)
+                .map(|(_, value)| value.clone()),
         }
+        .unwrap_or_default()
+    }
+
+    /// The filter's fields, in the order the form has them.
+    fn fields(&self) -> Vec<(String, String)> {
+        let mut fields: Vec<(String, String)> = self
+            .answers
+            .iter()
+            .map(|(question, value)| (question.to_string(), value.clone()))
+            .collect();
+        fields.extend(
+            self.band
+                .iter()
+                .map(|(_, b)| (BAND_FIELD.into(), b.slug().into())),
+        );
+        fields.extend(self.status.map(|s| (STATUS_FIELD.into(), s.slug().into())));
+        fields
     }
 
     /// The filter as a query string, to keep it on page links ("setting=inpatient&band=…").
     pub fn query_string(&self) -> String {
-        let chosen = self.as_query();
-        [
-            ("setting", chosen.setting),
-            ("role", chosen.role),
-            ("band", chosen.band),
-            ("status", chosen.status),
-        ]
-        .into_iter()
-        .filter(|(_, value)| !value.is_empty())
-        .map(|(name, value)| {
-            let value =
-                percent_encoding::utf8_percent_encode(&value, percent_encoding::NON_ALPHANUMERIC);
-            format!("{name}={value}")
-        })
-        .collect::<Vec<_>>()
-        .join("&")
+        self.fields()
+            .into_iter()
+            .map(|(name, value)| {
+                let value = percent_encoding::utf8_percent_encode(
+                    &value,
+                    percent_encoding::NON_ALPHANUMERIC,
+                );
+                format!("{name}={value}")
+            })
+            .collect::<Vec<_>>()
+            .join("&")
     }
 
-    /// Words for the audit log.
+    /// Words for the audit log: "setting inpatient, experience 1-2-years, submitted".
     pub fn describe(&self) -> String {
-        let parts: Vec<String> = [
-            self.setting.as_ref().map(|s| format!("setting {s}")),
-            self.role.as_ref().map(|r| format!("role {r}")),
-            self.band.map(|b| format!("experience {}", b.slug())),
-            self.status.map(|s| s.slug().to_owned()),
-        ]
-        .into_iter()
-        .flatten()
-        .collect();
+        let mut parts: Vec<String> = self
+            .answers
+            .iter()
+            .map(|(question, value)| format!("{question} {value}"))
+            .collect();
+        parts.extend(
+            self.band
+                .iter()
+                .map(|(_, band)| format!("experience {}", band.slug())),
+        );
+        parts.extend(self.status.map(|s| s.slug().to_owned()));
         if parts.is_empty() {
             "no filter".into()
         } else {
@@ -155,17 +196,10 @@ fn unknown(what: &str, value: &str) -> AppError {
     AppError::BadForm(format!("There is no {what} \"{value}\" to filter by."))
 }
 
-fn choice_values(study: &Study, question: &str) -> Vec<String> {
-    choice_options(study, question)
-        .into_iter()
-        .map(|o| o.value)
-        .collect()
-}
-
-/// The options of a choice question, e.g. the settings; empty when the study has no such question.
-pub fn choice_options(study: &Study, question: &str) -> Vec<RadioOption> {
-    match study.question(question).map(|q| &q.kind) {
-        Some(QuestionKind::Choice { options }) => options
+/// The options of a choice question, e.g. the settings.
+pub fn choice_options(question: &Question) -> Vec<RadioOption> {
+    match &question.kind {
+        QuestionKind::Choice { options } => options
             .iter()
             .map(|o| RadioOption {
                 value: o.value.clone(),
@@ -176,50 +210,71 @@ pub fn choice_options(study: &Study, question: &str) -> Vec<RadioOption> {
     }
 }
 
-/// Everything the filter form offers, with what is chosen now.
+/// Everything the filter form offers, with what is chosen now: a select per choice demographic,
+/// one for the experience band, and (`with_status`) one for submitted or not.
 pub fn filter_choices(study: &Study, filter: &ResponseFilter, with_status: bool) -> FilterChoices {
     let option = |value: &str, label: &str| RadioOption {
         value: value.to_owned(),
         label: label.to_owned(),
     };
-    FilterChoices {
-        settings: choice_options(study, "setting"),
-        roles: choice_options(study, "role"),
-        bands: ExperienceBand::ALL
+    let select = |name: &str, label: &str, options: Vec<RadioOption>| FilterSelect {
+        name: name.to_owned(),
+        label: label.to_owned(),
+        any: format!("Any {}", label.to_lowercase()),
+        options,
+        chosen: filter.chosen(name),
+    };
+    let mut selects: Vec<FilterSelect> = choice_demographics(study)
+        .map(|q| select(q.id.as_str(), q.short_name(), choice_options(q)))
+        .collect();
+    if let Some(question) = duration_demographic(study) {
+        let bands = ExperienceBand::ALL
             .iter()
             .map(|b| option(b.slug(), b.label()))
-            .collect(),
-        statuses: if with_status {
-            [Status::Submitted, Status::InProgress]
-                .iter()
-                .map(|s| option(s.slug(), s.label()))
-                .collect()
-        } else {
-            Vec::new()
-        },
-        selected: filter.as_query(),
+            .collect();
+        selects.push(select(BAND_FIELD, question.short_name(), bands));
     }
+    if with_status {
+        let statuses = Status::ALL
+            .iter()
+            .map(|s| option(s.slug(), s.label()))
+            .collect();
+        selects.push(FilterSelect {
+            any: "Submitted or not".into(),
+            ..select(STATUS_FIELD, "Status", statuses)
+        });
+    }
+    FilterChoices { selects }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn labels(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    fn sam() -> Study {
+        Study::parse("sam.toml", include_str!("../../../studies/sam.toml")).unwrap()
+    }
+
+    fn fields(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
         pairs
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect()
     }
 
+    fn labels(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        fields(pairs).into_iter().collect()
+    }
+
     #[test]
     fn a_filter_admits_only_matching_responses() {
-        let filter = ResponseFilter {
-            setting: Some("inpatient".into()),
-            band: Some(ExperienceBand::OneToTwoYears),
-            status: Some(Status::Submitted),
-            ..ResponseFilter::default()
-        };
+        let query = fields(&[
+            ("setting", "inpatient"),
+            ("band", "1-2-years"),
+            ("status", "submitted"),
+            ("page", "2"),
+        ]);
+        let filter = ResponseFilter::parse(&sam(), &query).unwrap();
         let inpatient = labels(&[("setting", "inpatient"), ("experience", "14")]);
         assert!(filter.admits(&inpatient, true));
         assert!(!filter.admits(&inpatient, false), "not submitted");
@@ -233,5 +288,28 @@ mod tests {
         ));
         assert!(!filter.admits(&labels(&[]), true), "no answers yet");
         assert!(ResponseFilter::default().admits(&labels(&[]), false));
+        assert_eq!(
+            filter.describe(),
+            "setting inpatient, experience 1-2-years, submitted"
+        );
+        assert_eq!(
+            filter.query_string(),
+            "setting=inpatient&band=1%2D2%2Dyears&status=submitted"
+        );
+    }
+
+    #[test]
+    fn the_form_offers_the_studys_demographics_and_refuses_what_it_does_not_offer() {
+        let study = sam();
+        let form = filter_choices(&study, &ResponseFilter::default(), true);
+        let names: Vec<&str> = form.selects.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["setting", "role", "band", "status"]);
+        assert_eq!(form.selects[0].label, "Work setting");
+        for refused in [("setting", "moon"), ("band", "ages"), ("status", "lost")] {
+            assert!(
+                ResponseFilter::parse(&study, &fields(&[refused])).is_err(),
+                "{refused:?}"
+            );
+        }
     }
 }

@@ -74,7 +74,9 @@ mod load {
                     breakdowns: grouping
                         .iter()
                         .map(|(by, groups)| Breakdown {
-                            by: by.as_str().replace('_', " "),
+                            by: study
+                                .question(by)
+                                .map_or_else(|| by.to_string(), |q| q.short_name().to_lowercase()),
                             groups: grouped(points, &q.id, &participants, by, groups, min),
                         })
                         .collect(),

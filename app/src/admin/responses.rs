@@ -10,25 +10,24 @@ use super::shared::*;
 use crate::auth::signed_in_or_redirect;
 use crate::components::when_loaded;
 
+/// `query` is the page's query string: the filter, `page` and `deleted`.
 #[server]
 pub async fn load_responses(
     study: String,
-    setting: Option<String>,
-    role: Option<String>,
-    band: Option<String>,
-    status: Option<String>,
-    page: Option<String>,
-    deleted: Option<String>,
+    query: Option<String>,
 ) -> Result<ResponsesView, ServerFnError> {
-    let query = load::FilterQuery {
-        setting,
-        role,
-        band,
-        status,
+    let result = async {
+        let query = query_fields(query.as_deref())?;
+        let field = |name: &str| {
+            query
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, v)| v.clone())
+        };
+        let (page, deleted) = (field("page"), field("deleted").is_some());
+        load::responses(&study, &query, page, deleted).await
     };
-    load::responses(&study, query, page, deleted.is_some())
-        .await
-        .map_err(signed_in_or_redirect)
+    result.await.map_err(signed_in_or_redirect)
 }
 
 #[cfg(feature = "ssr")]
@@ -48,7 +47,7 @@ mod load {
 
     pub async fn responses(
         slug: &str,
-        query: FilterQuery,
+        query: &FilterQuery,
         page: Option<String>,
         deleted: bool,
     ) -> Result<ResponsesView, AppError> {
@@ -59,7 +58,7 @@ mod load {
         let matching: Vec<_> = state
             .storage
             .responses()
-            .overviews(&study.slug, &study.label_questions)
+            .overviews(&study.slug, &study.participant_questions())
             .await?
             .into_iter()
             .filter(|r| filter.admits(&r.labels, r.submitted_on.is_some()))
@@ -122,22 +121,12 @@ pub fn ResponsesPage() -> impl IntoView {
     let query = use_query_map();
     let data = Resource::new_blocking(
         move || {
-            let query = query.read();
             (
                 params.read().get("study").unwrap_or_default(),
-                [
-                    query.get("setting"),
-                    query.get("role"),
-                    query.get("band"),
-                    query.get("status"),
-                ],
-                query.get("page"),
-                query.get("deleted"),
+                query.read().to_query_string(),
             )
         },
-        |(study, [setting, role, band, status], page, deleted)| {
-            load_responses(study, setting, role, band, status, page, deleted)
-        },
+        |(study, query)| load_responses(study, Some(query)),
     );
     when_loaded(data, |r| {
         let slug = r.slug.clone();

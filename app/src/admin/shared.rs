@@ -4,38 +4,49 @@ use leptos::prelude::*;
 
 use super::data::*;
 
+/// A new password and the same again, as the first owner's account and an invitation ask for it.
+#[component]
+pub(in crate::admin) fn NewPasswordInputs(
+    password_error: Option<String>,
+    confirm_error: Option<String>,
+) -> impl IntoView {
+    use crate::components::TextInput;
+    view! {
+        <TextInput id="password" label="Password" kind="password" autocomplete="new-password" value=String::new() error=password_error/>
+        <TextInput id="confirm" label="Password again" kind="password" autocomplete="new-password" value=String::new() error=confirm_error/>
+    }
+}
+
 /// The filter form (a GET form, so it works without JavaScript and the address can be shared).
 #[component]
 pub(in crate::admin) fn FilterForm(filters: FilterChoices) -> impl IntoView {
-    let select = |id: &'static str,
-                  label: &'static str,
-                  any: &'static str,
-                  options: Vec<crate::components::RadioOption>,
-                  chosen: String| {
-        view! {
-            <div class="filter__item">
-                <label class="label" for=id>{label}</label>
-                <select id=id name=id class="select">
-                    <option value="" selected=chosen.is_empty()>{any}</option>
-                    {options.into_iter().map(|o| {
-                        let is_selected = o.value == chosen;
-                        view! { <option value=o.value selected=is_selected>{o.label}</option> }
-                    }).collect_view()}
-                </select>
-            </div>
-        }
-    };
-    let chosen = filters.selected;
-    let has_statuses = !filters.statuses.is_empty();
     view! {
         <form method="get" class="filter">
-            {select("setting", "Work setting", "Any setting", filters.settings, chosen.setting)}
-            {select("role", "Role", "Any role", filters.roles, chosen.role)}
-            {select("band", "Experience", "Any experience", filters.bands, chosen.band)}
-            {has_statuses.then(|| select("status", "Status", "Submitted or not", filters.statuses, chosen.status))}
+            {filters.selects.into_iter().map(|select| view! {
+                <div class="filter__item">
+                    <label class="label" for=select.name.clone()>{select.label}</label>
+                    <select id=select.name.clone() name=select.name class="select">
+                        <option value="" selected=select.chosen.is_empty()>{select.any}</option>
+                        {select.options.into_iter().map(|o| {
+                            let is_selected = o.value == select.chosen;
+                            view! { <option value=o.value selected=is_selected>{o.label}</option> }
+                        }).collect_view()}
+                    </select>
+                </div>
+            }).collect_view()}
             <button type="submit" class="button button--secondary">"Filter"</button>
         </form>
     }
+}
+
+/// A page's query string ("?setting=inpatient&page=2") as fields, for a loader that reads its
+/// filter from them.
+#[cfg(feature = "ssr")]
+pub(in crate::admin) fn query_fields(
+    query: Option<&str>,
+) -> Result<Vec<(String, String)>, crate::error::AppError> {
+    let query = query.unwrap_or_default();
+    crate::form_posts::parse_urlencoded(query.strip_prefix('?').unwrap_or(query).as_bytes())
 }
 
 pub(in crate::admin) fn minutes_words(minutes: i64) -> String {

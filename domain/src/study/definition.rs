@@ -69,11 +69,20 @@ pub struct Page {
 pub struct Question {
     pub id: QuestionId,
     pub label: String,
+    /// A name of a few words for filters and charts ("Work setting"), where the label is long.
+    pub short_label: Option<String>,
     pub hint: Option<String>,
     pub required: bool,
     pub from_instrument: bool,
     pub theme: Option<String>,
     pub kind: QuestionKind,
+}
+
+impl Question {
+    /// The short label, or the label where there is none.
+    pub fn short_name(&self) -> &str {
+        self.short_label.as_deref().unwrap_or(&self.label)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -185,6 +194,18 @@ impl Study {
             .find(|(_, page)| page.slug == slug)
     }
 
+    /// The questions that label participants or describe them, each once: what lists of
+    /// responses read besides the answers they show.
+    pub fn participant_questions(&self) -> Vec<QuestionId> {
+        let mut ids = self.label_questions.clone();
+        for id in &self.demographics {
+            if !ids.contains(id) {
+                ids.push(id.clone());
+            }
+        }
+        ids
+    }
+
     pub fn questions(&self) -> impl Iterator<Item = (&Page, &Question)> {
         self.pages
             .iter()
@@ -287,6 +308,7 @@ struct RawQuestion {
     options: Vec<ChoiceOption>,
     source: Option<String>,
     theme: Option<String>,
+    short_label: Option<String>,
 }
 
 fn yes() -> bool {
@@ -521,6 +543,7 @@ impl RawQuestion {
             required: self.required,
             from_instrument,
             theme: self.theme,
+            short_label: self.short_label,
             kind,
         }))
     }

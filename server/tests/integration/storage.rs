@@ -366,7 +366,10 @@ async fn a_response_and_its_answers_come_back_together_in_one_read() {
         .responses()
         .save_answers(
             &id,
-            &[change("r1", Some(text)), change("setting", Some("inpatient"))],
+            &[
+                change("r1", Some(text)),
+                change("setting", Some("inpatient")),
+            ],
             3,
             DAY,
         )
@@ -384,7 +387,11 @@ async fn a_response_and_its_answers_come_back_together_in_one_read() {
     assert_eq!(answers.get("r1").map(String::as_str), Some(text));
     assert_eq!(
         Some(record),
-        f.storage.responses().find_by_token_hash("h1").await.unwrap()
+        f.storage
+            .responses()
+            .find_by_token_hash("h1")
+            .await
+            .unwrap()
     );
     assert!(
         f.storage

@@ -5,6 +5,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::admin::data::*;
+use crate::admin::shared::NewPasswordInputs;
 use crate::components::{ErrorSummary, TextInput, field_error, when_loaded};
 
 #[server]
@@ -73,8 +74,7 @@ pub fn SetupPage() -> impl IntoView {
             <p>"The owner manages accounts and studies and reads the audit log. Use a password of at least 12 characters; a long phrase is good."</p>
             <form method="post" action=format!("/admin/setup/{}", view.token) novalidate>
                 <TextInput id="email" label="Email address" kind="email" autocomplete="username" value=view.email error=email_error/>
-                <TextInput id="password" label="Password" kind="password" autocomplete="new-password" value=String::new() error=password_error/>
-                <TextInput id="confirm" label="Password again" kind="password" autocomplete="new-password" value=String::new() error=confirm_error/>
+                <NewPasswordInputs password_error confirm_error/>
                 <button type="submit" class="button">"Create account"</button>
             </form>
         }

@@ -5,7 +5,8 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::admin::data::InviteView;
-use crate::components::{ErrorSummary, TextInput, field_error, when_loaded};
+use crate::admin::shared::NewPasswordInputs;
+use crate::components::{ErrorSummary, field_error, when_loaded};
 
 /// The page an invited person sets their password on.
 #[server]
@@ -71,8 +72,7 @@ pub fn InvitePage() -> impl IntoView {
             <form method="post" action=format!("/admin/invite/{}", invite.token) novalidate>
                 // For password managers: which account this password belongs to. Not sent.
                 <input type="text" autocomplete="username" value=email hidden readonly/>
-                <TextInput id="password" label="Password" kind="password" autocomplete="new-password" value=String::new() error=password_error/>
-                <TextInput id="confirm" label="Password again" kind="password" autocomplete="new-password" value=String::new() error=confirm_error/>
+                <NewPasswordInputs password_error confirm_error/>
                 <button type="submit" class="button">"Set password"</button>
             </form>
         }

@@ -27,8 +27,9 @@ export default defineConfig({
   expect: { timeout: 10_000 },
   workers: 2,
   // No retries: a test that fails once has failed. (Before islands, about 1 page load in 100 under
-  // the full suite was served whole but never hydrated, and one retry hid it; with islands the suite
-  // ran 20 times in a row without a failure.) A failing test keeps its trace: console, network, DOM.
+  // the full suite was served whole but never hydrated, and one retry hid it; with islands the whole
+  // suite ran 10 times in a row without a failure.) A failing test keeps its trace: console, network,
+  // DOM.
   retries: 0,
   reporter: [['list']],
   use: {

@@ -1,7 +1,7 @@
 //! Parsing a participant's raw input into an answer the study accepts.
 
 use crate::study::{Question, QuestionKind};
-use crate::text::with_thousands;
+use crate::text::{describe_months, with_thousands};
 
 /// The longest experience accepted, in months (50 years).
 pub const MAX_EXPERIENCE_MONTHS: u32 = 600;
@@ -137,23 +137,6 @@ fn months_within_limit(total: u32) -> Result<ValidAnswer, AnswerError> {
     Ok(ValidAnswer(Some(total.to_string())))
 }
 
-/// Shows a length of experience the way the study's quotes do: "14 months", "3.5 years".
-pub fn describe_months(total: u32) -> String {
-    match total {
-        1 => "1 month".into(),
-        0..24 => format!("{total} months"),
-        _ => {
-            let years = f64::from(total) / 12.0;
-            let rounded = (years * 10.0).round() / 10.0;
-            if rounded.fract() == 0.0 {
-                format!("{rounded:.0} years")
-            } else {
-                format!("{rounded:.1} years")
-            }
-        }
-    }
-}
-
 /// How a saved answer reads on the check page.
 pub fn describe_answer(question: &Question, stored: &str) -> String {
     match &question.kind {
@@ -264,13 +247,5 @@ mod tests {
         assert_eq!(total("1", "12"), Err(AnswerError::MonthsOutOfRange));
         assert_eq!(total("51", "0"), Err(AnswerError::DurationTooLong));
         assert_eq!(total("99999999999", "0"), Err(AnswerError::YearsNotANumber));
-    }
-
-    #[test]
-    fn experience_reads_like_the_papers_labels() {
-        assert_eq!(describe_months(14), "14 months");
-        assert_eq!(describe_months(1), "1 month");
-        assert_eq!(describe_months(24), "2 years");
-        assert_eq!(describe_months(42), "3.5 years");
     }
 }

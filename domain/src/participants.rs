@@ -3,7 +3,7 @@
 use std::borrow::Borrow;
 use std::collections::BTreeMap;
 
-use crate::answer::describe_months;
+use crate::study::ParticipantLabel;
 
 
 /// Experience in bands wide enough not to single anyone out: for filters, and for exports unless
@@ -62,45 +62,45 @@ impl ExperienceBand {
     }
 }
 
-/// Label answers are keyed by question id: a `QuestionId` from storage, or plain text.
-pub fn participant_label<K: Borrow<str> + Ord>(number: i64, answers: &BTreeMap<K, String>) -> String {
-    format!("P{number}: {}", who(answers))
+/// "P17: Inpatient SW, 14 months experience", in the words the study declares; answers are keyed
+/// by question id (a `QuestionId` from storage, or plain text).
+pub fn participant_label<K: Borrow<str> + Ord>(
+    label: &ParticipantLabel,
+    number: i64,
+    answers: &BTreeMap<K, String>,
+) -> String {
+    with_description(format!("P{number}"), label, answers)
 }
 
 /// A response not yet submitted has no participant number: "Not submitted: Inpatient SW, …".
-pub fn unsubmitted_label<K: Borrow<str> + Ord>(answers: &BTreeMap<K, String>) -> String {
-    format!("Not submitted: {}", who(answers))
+pub fn unsubmitted_label<K: Borrow<str> + Ord>(
+    label: &ParticipantLabel,
+    answers: &BTreeMap<K, String>,
+) -> String {
+    with_description("Not submitted".to_owned(), label, answers)
 }
 
-/// Setting, role and experience as the paper writes them: "Inpatient SW, 14 months experience".
-fn who<K: Borrow<str> + Ord>(answers: &BTreeMap<K, String>) -> String {
-    let setting = match answers.get("setting").map(String::as_str) {
-        Some("community") => "Community",
-        Some("inpatient") => "Inpatient",
-        _ => "Other setting",
-    };
-    let role = match answers.get("role").map(String::as_str) {
-        Some("support_worker") => format!("{setting} SW"),
-        Some("senior_support_worker") => format!("Senior {setting} SW"),
-        _ => format!("{setting} staff"),
-    };
-    let experience = answers
-        .get("experience")
-        .and_then(|m| m.parse::<u32>().ok())
-        .map(|months| {
-            let text = describe_months(months);
-            if text.ends_with("years") {
-                format!(", {text}' experience")
-            } else {
-                format!(", {text} experience")
-            }
-        });
-    format!("{role}{}", experience.unwrap_or_default())
+fn with_description<K: Borrow<str> + Ord>(
+    name: String,
+    label: &ParticipantLabel,
+    answers: &BTreeMap<K, String>,
+) -> String {
+    match label.describe(answers) {
+        description if description.is_empty() => name,
+        description => format!("{name}: {description}"),
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{ExperienceBand, participant_label};
+    use super::{ExperienceBand, participant_label, unsubmitted_label};
+    use crate::study::{ParticipantLabel, Study};
+
+    fn sam_label() -> ParticipantLabel {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../studies/sam.toml");
+        let study = Study::parse("sam.toml", &std::fs::read_to_string(path).unwrap()).unwrap();
+        study.participant_label
+    }
 
     #[test]
     fn experience_falls_into_bands_at_whole_years() {
@@ -137,7 +137,7 @@ mod tests {
             ("experience", "14"),
         ]);
         assert_eq!(
-            participant_label(17, &inpatient),
+            participant_label(&sam_label(), 17, &inpatient),
             "P17: Inpatient SW, 14 months experience"
         );
         let senior = answers(&[
@@ -146,12 +146,28 @@ mod tests {
             ("experience", "24"),
         ]);
         assert_eq!(
-            participant_label(25, &senior),
+            participant_label(&sam_label(), 25, &senior),
             "P25: Senior Community SW, 2 years' experience"
         );
         assert_eq!(
-            participant_label(3, &answers(&[])),
+            participant_label(&sam_label(), 3, &answers(&[])),
             "P3: Other setting staff"
         );
+    }
+
+    #[test]
+    fn labels_follow_the_words_the_study_declares() {
+        let label = sam_label();
+        let other = answers(&[("setting", "other"), ("role", "other"), ("experience", "1")]);
+        assert_eq!(
+            unsubmitted_label(&label, &other),
+            "Not submitted: Other setting staff, 1 month experience"
+        );
+        let whole_years = answers(&[("role", "support_worker"), ("experience", "60")]);
+        assert_eq!(
+            participant_label(&label, 4, &whole_years),
+            "P4: Other setting SW, 5 years' experience"
+        );
+        assert_eq!(participant_label(&ParticipantLabel::default(), 4, &whole_years), "P4");
     }
 }

@@ -29,9 +29,26 @@ pub fn escape_html(text: &str) -> String {
     out
 }
 
+/// Shows a length of experience the way the study's quotes do: "14 months", "3.5 years".
+pub fn describe_months(total: u32) -> String {
+    match total {
+        1 => "1 month".into(),
+        0..24 => format!("{total} months"),
+        _ => {
+            let years = f64::from(total) / 12.0;
+            let rounded = (years * 10.0).round() / 10.0;
+            if rounded.fract() == 0.0 {
+                format!("{rounded:.0} years")
+            } else {
+                format!("{rounded:.1} years")
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{escape_html, with_thousands};
+    use super::{describe_months, escape_html, with_thousands};
 
     #[test]
     fn html_is_escaped() {
@@ -48,5 +65,13 @@ mod tests {
         assert_eq!(with_thousands(5_000), "5,000");
         assert_eq!(with_thousands(100_000), "100,000");
         assert_eq!(with_thousands(1_234_567), "1,234,567");
+    }
+
+    #[test]
+    fn experience_reads_like_the_papers_labels() {
+        assert_eq!(describe_months(14), "14 months");
+        assert_eq!(describe_months(1), "1 month");
+        assert_eq!(describe_months(24), "2 years");
+        assert_eq!(describe_months(42), "3.5 years");
     }
 }

@@ -65,7 +65,11 @@ mod load {
             .filter_map(|p| {
                 let answer = p.answers.get(question_id)?;
                 Some(AnswerRow {
-                    participant: participant_label(p.participant_number, &p.answers),
+                    participant: participant_label(
+                        &study.participant_label,
+                        p.participant_number,
+                        &p.answers,
+                    ),
                     answer: describe_answer(question, answer),
                 })
             })

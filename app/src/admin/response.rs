@@ -36,11 +36,12 @@ mod load {
         let record = state.response(&study, id).await?;
         let answers = state.storage.responses().answers(&record.id).await?;
         let labels = study
-            .label_questions
+            .participant_label
+            .questions()
             .iter()
             .filter_map(|q| Some((q.clone(), answers.get(q)?.clone())))
             .collect();
-        let label = response_label(record.participant_number, &labels);
+        let label = response_label(&study, record.participant_number, &labels);
         let sections = study
             .pages
             .iter()

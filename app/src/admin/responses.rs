@@ -71,7 +71,7 @@ mod load {
             .take(RESPONSES_PER_PAGE)
             .map(|r| ResponseRow {
                 id: r.id.to_string(),
-                label: response_label(r.participant_number, &r.labels),
+                label: response_label(&study, r.participant_number, &r.labels),
                 status: status_words(r.submitted_on.is_some()),
                 started_on: r.started_on.format("%Y-%m-%d").to_string(),
                 submitted_on: r.submitted_on.map(|d| d.format("%Y-%m-%d").to_string()),

@@ -79,12 +79,14 @@ pub(super) mod load {
     }
 
     pub(in crate::admin) fn response_label(
+        study: &Study,
         number: Option<i64>,
         labels: &std::collections::BTreeMap<domain::ids::QuestionId, String>,
     ) -> String {
+        let label = &study.participant_label;
         match number {
-            Some(number) => participant_label(number, labels),
-            None => unsubmitted_label(labels),
+            Some(number) => participant_label(label, number, labels),
+            None => unsubmitted_label(label, labels),
         }
     }
 

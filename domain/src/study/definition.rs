@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use serde::Deserialize;
 
+use super::label::{ParticipantLabel, RawLabel};
 use super::render_markdown;
 use crate::ids::{QuestionId, StudySlug, is_identifier};
 
@@ -35,8 +36,8 @@ pub struct Study {
     pub thanks_title: String,
     pub thanks_html: String,
     pub redaction: RedactionWords,
-    /// The questions whose answers name a participant in lists ("P17: Inpatient SW, …").
-    pub label_questions: Vec<QuestionId>,
+    /// How lists name a participant ("P17: Inpatient SW, 14 months experience").
+    pub participant_label: ParticipantLabel,
     /// The questions about who participants are: counted together in the small-group check,
     /// offered as groups in charts.
     pub demographics: Vec<QuestionId>,
@@ -197,7 +198,7 @@ impl Study {
     /// The questions that label participants or describe them, each once: what lists of
     /// responses read besides the answers they show.
     pub fn participant_questions(&self) -> Vec<QuestionId> {
-        let mut ids = self.label_questions.clone();
+        let mut ids = self.participant_label.questions().to_vec();
         for id in &self.demographics {
             if !ids.contains(id) {
                 ids.push(id.clone());
@@ -250,12 +251,12 @@ struct RawStudy {
     participants: RawParticipants,
 }
 
-/// Which questions describe the participant; both lists name question ids.
+/// Who a participant is: how lists name them, and which questions describe them.
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct RawParticipants {
     #[serde(default)]
-    label: Vec<String>,
+    label: RawLabel,
     #[serde(default)]
     demographics: Vec<String>,
 }
@@ -324,9 +325,9 @@ enum RawKind {
     Duration,
 }
 
-type Invalid = (String, String);
+pub(super) type Invalid = (String, String);
 
-fn invalid(field: impl Into<String>, problem: impl Into<String>) -> Invalid {
+pub(super) fn invalid(field: impl Into<String>, problem: impl Into<String>) -> Invalid {
     (field.into(), problem.into())
 }
 
@@ -403,12 +404,12 @@ impl RawStudy {
             });
         }
         let participants = self.participants;
-        let label_questions = declared_questions("participants.label", participants.label, &pages)?;
+        let participant_label = participants.label.validate(&pages)?;
         let demographics =
             declared_questions("participants.demographics", participants.demographics, &pages)?;
         Ok(Study {
             slug,
-            label_questions,
+            participant_label,
             demographics,
             title: self.title,
             version: self.version,
@@ -629,7 +630,10 @@ mod tests {
     fn the_study_declares_who_participants_are() {
         let study = Study::parse("sam.toml", &sam_source()).unwrap();
         let ids = |list: &[QuestionId]| list.iter().map(QuestionId::to_string).collect::<Vec<_>>();
-        assert_eq!(ids(&study.label_questions), ["setting", "role", "experience"]);
+        assert_eq!(
+            ids(study.participant_label.questions()),
+            ["setting", "role", "experience"]
+        );
         assert_eq!(ids(&study.demographics), ["setting", "role", "experience"]);
     }
 

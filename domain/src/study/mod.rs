@@ -1,10 +1,12 @@
 //! A study definition: everything a participant sees, loaded from one TOML file per study.
 
 mod definition;
+mod label;
 mod markdown;
 
 pub use definition::{
     ChoiceOption, DEFAULT_MAX_CHARS, Page, Question, QuestionKind, RedactionWords, Studies, Study,
     StudyError,
 };
+pub use label::ParticipantLabel;
 pub use markdown::render_markdown;

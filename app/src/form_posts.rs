@@ -94,9 +94,18 @@ where
     }
 }
 
+/// Large enough for any page of the survey or the staff area; a body of more pairs is refused
+/// before they are decoded, so a megabyte of "&=&=" costs no memory.
+pub const MAX_FORM_FIELDS: usize = 200;
+
 /// Reads an `application/x-www-form-urlencoded` body, refusing (rather than repairing) text that is
 /// not valid UTF-8, so that no answer is ever stored altered.
 pub fn parse_form(headers: &HeaderMap, body: &[u8]) -> Result<Vec<(String, String)>, AppError> {
+    require_urlencoded(headers)?;
+    parse_urlencoded(body)
+}
+
+fn require_urlencoded(headers: &HeaderMap) -> Result<(), AppError> {
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -106,30 +115,44 @@ pub fn parse_form(headers: &HeaderMap, body: &[u8]) -> Result<Vec<(String, Strin
             "The form must be sent as application/x-www-form-urlencoded.".into(),
         ));
     }
-    parse_urlencoded(body)
+    Ok(())
 }
 
 /// Name and value pairs of URL-encoded text: a form's body, or a query string without its `?`.
 pub fn parse_urlencoded(text: &[u8]) -> Result<Vec<(String, String)>, AppError> {
+    form_pairs(text).collect()
+}
+
+/// The pairs one at a time, so that a reader can stop at the first it refuses; the
+/// [`MAX_FORM_FIELDS`]th and later pairs are an error.
+fn form_pairs(text: &[u8]) -> impl Iterator<Item = Result<(String, String), AppError>> {
     text.split(|&b| b == b'&')
         .filter(|pair| !pair.is_empty())
-        .map(|pair| {
+        .enumerate()
+        .map(|(index, pair)| {
+            if index >= MAX_FORM_FIELDS {
+                return Err(AppError::BadForm(format!(
+                    "The form had more than {MAX_FORM_FIELDS} fields, so nothing was saved."
+                )));
+            }
             let mut parts = pair.splitn(2, |&b| b == b'=');
             let name = decode_form_text(parts.next().unwrap_or_default())?;
             let value = decode_form_text(parts.next().unwrap_or_default())?;
             Ok((name, value))
         })
-        .collect()
 }
 
-/// A form of named fields, each at most once; any other field is refused.
+/// A form of named fields, each at most once; any other field is refused. Reading stops at the
+/// first field refused.
 pub fn fields_named(
     headers: &HeaderMap,
     body: &[u8],
     allowed: &[&str],
 ) -> Result<HashMap<String, String>, AppError> {
+    require_urlencoded(headers)?;
     let mut fields = HashMap::new();
-    for (name, value) in parse_form(headers, body)? {
+    for pair in form_pairs(body) {
+        let (name, value) = pair?;
         if !allowed.contains(&name.as_str()) {
             return Err(AppError::UnknownField(name));
         }
@@ -207,7 +230,39 @@ fn host_of(url: &str) -> Option<&str> {
 
 #[cfg(test)]
 mod tests {
-    use super::host_of;
+    use super::{MAX_FORM_FIELDS, fields_named, host_of, parse_urlencoded};
+    use crate::error::AppError;
+    use axum::http::{HeaderMap, HeaderValue, header};
+
+    fn form_headers() -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        let kind = HeaderValue::from_static("application/x-www-form-urlencoded");
+        headers.insert(header::CONTENT_TYPE, kind);
+        headers
+    }
+
+    #[test]
+    fn a_megabyte_of_empty_pairs_is_refused_after_the_cap() {
+        let body = "=&".repeat(512 * 1024);
+        let refused = parse_urlencoded(body.as_bytes()).unwrap_err();
+        assert!(matches!(&refused, AppError::BadForm(m) if m.contains("more than 200 fields")));
+        let at_cap = "a=1&".repeat(MAX_FORM_FIELDS);
+        assert_eq!(
+            parse_urlencoded(at_cap.as_bytes()).unwrap().len(),
+            MAX_FORM_FIELDS
+        );
+    }
+
+    #[test]
+    fn named_fields_stop_at_the_first_unknown_or_repeated_field() {
+        let headers = form_headers();
+        let unknown = fields_named(&headers, b"email=a&shoe=9&%FF", &["email"]).unwrap_err();
+        assert!(matches!(unknown, AppError::UnknownField(name) if name == "shoe"));
+        let repeated = fields_named(&headers, b"email=a&email=b&%FF", &["email"]).unwrap_err();
+        assert!(matches!(repeated, AppError::BadForm(m) if m.contains("more than once")));
+        let fine = fields_named(&headers, b"email=a%40b.org", &["email"]).unwrap();
+        assert_eq!(fine["email"], "a@b.org");
+    }
 
     #[test]
     fn hosts_are_read_from_origins_and_referers() {

@@ -45,7 +45,19 @@ impl ClientIdentifier {
             .then(|| last_forwarded_address(headers))
             .flatten();
         let address = forwarded.or(peer.map(|peer| peer.ip()));
-        ClientId(self.key.hash_one(address))
+        ClientId(self.key.hash_one(address.map(network_of)))
+    }
+}
+
+/// One client's share of the address space: an IPv4 address, or an IPv6 /64, which a single home
+/// or phone is handed whole and can rotate through at will.
+fn network_of(address: IpAddr) -> IpAddr {
+    match address {
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => IpAddr::V6((u128::from(v6) & !u128::from(u64::MAX)).into()),
+        },
+        v4 => v4,
     }
 }
 
@@ -160,6 +172,22 @@ mod tests {
         let peer = SocketAddr::from(([192, 0, 2, last_octet], 40000));
         let id = identifier.identify(Some(peer), &HeaderMap::new());
         (identifier, id)
+    }
+
+    #[test]
+    fn an_ipv6_client_is_its_whole_64_and_a_mapped_ipv4_its_address() {
+        let identifier = ClientIdentifier::new(false);
+        let id = |address: &str| {
+            let peer = SocketAddr::new(address.parse().unwrap(), 40000);
+            identifier.identify(Some(peer), &HeaderMap::new())
+        };
+        assert_eq!(
+            id("2001:db8:1:2::1"),
+            id("2001:db8:1:2:ffff:ffff:ffff:fffe")
+        );
+        assert_ne!(id("2001:db8:1:2::1"), id("2001:db8:1:3::1"));
+        assert_eq!(id("::ffff:192.0.2.7"), id("192.0.2.7"));
+        assert_ne!(id("192.0.2.7"), id("192.0.2.8"));
     }
 
     #[test]

@@ -38,8 +38,9 @@ pub fn provide_page_policy() {
     }
 }
 
-/// A year; only sent when the site is reached over HTTPS (PUBLIC_URL https://…).
-const STRICT_TRANSPORT_SECURITY: &str = "max-age=31536000";
+/// A year, for this host and every host below it (a sibling on plain HTTP could otherwise set
+/// cookies for ours); only sent when the site is reached over HTTPS (PUBLIC_URL https://…).
+const STRICT_TRANSPORT_SECURITY: &str = "max-age=31536000; includeSubDomains";
 
 /// Adds the security headers to every response. A page's own policy (with its nonce) is kept.
 pub async fn add_security_headers(
@@ -64,12 +65,10 @@ pub async fn add_security_headers(
     for (name, value) in fixed {
         headers.insert(name, HeaderValue::from_static(value));
     }
-    // Pages hold answers and research data: a shared computer must not keep a copy for the next
-    // person. (The browser's files are cached by their hashed names instead.)
-    let is_page = headers
-        .get(header::CONTENT_TYPE)
-        .is_some_and(|kind| kind.as_bytes().starts_with(b"text/html"));
-    if is_page && !headers.contains_key(header::CACHE_CONTROL) {
+    // Pages, posts' answers and downloads hold answers and research data: a shared computer must
+    // not keep a copy for the next person. Only the browser's files, cached by their hashed names,
+    // say otherwise.
+    if !headers.contains_key(header::CACHE_CONTROL) {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     if state.serves_https() {

@@ -77,7 +77,9 @@ pub struct Config {
     #[arg(
         long,
         env = "DATABASE_URL",
-        default_value = "sqlite://data/vignette.db"
+        default_value = "sqlite://data/vignette.db",
+        // A PostgreSQL address holds its password: `--help` must not print it.
+        hide_env_values = true
     )]
     pub database_url: String,
     /// The folder of study definition files (*.toml).

@@ -92,7 +92,7 @@ pub(super) mod post {
 
     use super::super::flow::*;
     use crate::error::AppError;
-    use crate::form_posts::{RejectedForm, parse_form, render_rejected};
+    use crate::form_posts::{RejectedForm, fields_named, render_rejected};
     use crate::state::AppState;
     use axum::Router;
     use axum::body::Bytes;
@@ -120,13 +120,10 @@ pub(super) mod post {
         body: Bytes,
     ) -> Result<Response, AppError> {
         let study = state.studies.get(&slug).ok_or(AppError::UnknownStudy)?;
-        let mut agreed = false;
-        for (name, value) in parse_form(&headers, &body)? {
-            match name.as_str() {
-                CONSENT_FIELD if value == "yes" => agreed = true,
-                _ => return Err(AppError::UnknownField(name)),
-            }
-        }
+        let fields = fields_named(&headers, &body, &[CONSENT_FIELD])?;
+        let agreed = fields
+            .get(CONSENT_FIELD)
+            .is_some_and(|value| value == "yes");
         if !agreed {
             let rejected = RejectedForm::with_error(
                 CONSENT_FIELD,

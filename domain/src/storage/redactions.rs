@@ -387,6 +387,8 @@ impl Redactions<'_> {
     }
 }
 
+const SECONDS_PER_DAY: i64 = 86_400;
+
 /// Stores one response's findings, leaving out any that overlap a finding already stored in the
 /// same answer (decided or not), and marks the response scanned. Returns how many were new;
 /// none when another instance scanned the response first.
@@ -401,7 +403,8 @@ async fn record_scan(
          ON CONFLICT (response_id) DO NOTHING",
     )
     .bind(response_id.as_str())
-    .bind(now)
+    // The day only: the time of a scan follows the time of the submission.
+    .bind(now - now.rem_euclid(SECONDS_PER_DAY))
     .execute(&mut *tx)
     .await?;
     if claimed.rows_affected() == 0 {

@@ -6,6 +6,7 @@ use std::time::Instant;
 use axum::extract::{MatchedPath, Request};
 use axum::middleware::Next;
 use axum::response::Response;
+use tracing::Level;
 use tracing_subscriber::EnvFilter;
 
 use crate::config::LogFormat;
@@ -26,14 +27,26 @@ pub async fn log_request(request: Request, next: Next) -> Response {
     let response = next.run(request).await;
     let status = response.status().as_u16();
     let ms = started.elapsed().as_secs_f64() * 1000.0;
-    if route.starts_with("/healthz") || route.starts_with("/readyz") {
-        tracing::debug!(target: "request", %method, route, status, ms);
-    } else if status >= 500 {
-        tracing::warn!(target: "request", %method, route, status, ms);
-    } else {
-        tracing::info!(target: "request", %method, route, status, ms);
+    match level_of(&route, status) {
+        Level::WARN => tracing::warn!(target: "request", %method, route, status, ms),
+        Level::INFO => tracing::info!(target: "request", %method, route, status, ms),
+        _ => tracing::debug!(target: "request", %method, route, status, ms),
     }
     response
+}
+
+/// Participants' requests (consent, pages, autosaves through the server functions, submit,
+/// withdrawal) are debug lines: at the default level the log never tells when someone took part,
+/// which the database keeps to the day. Failures are warnings whoever made them.
+fn level_of(route: &str, status: u16) -> Level {
+    const QUIET: [&str; 6] = ["/healthz", "/readyz", "/s/", "/r/", "/withdraw", "/api/"];
+    if status >= 500 {
+        Level::WARN
+    } else if QUIET.iter().any(|prefix| route.starts_with(prefix)) {
+        Level::DEBUG
+    } else {
+        Level::INFO
+    }
 }
 
 /// The route's pattern (`/r/{token}/{step}`), or for files and unknown addresses the first
@@ -46,5 +59,26 @@ fn route_of(request: &Request) -> String {
     match path.split_once('/') {
         Some((first, _)) => format!("/{first}/…"),
         None => format!("/{path}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::level_of;
+    use tracing::Level;
+
+    #[test]
+    fn taking_part_leaves_no_line_at_the_default_level() {
+        for route in [
+            "/s/{study}/consent",
+            "/r/{token}",
+            "/r/{token}/{step}",
+            "/withdraw/confirm",
+            "/api/{*fn_name}",
+        ] {
+            assert_eq!(level_of(route, 303), Level::DEBUG, "{route}");
+        }
+        assert_eq!(level_of("/admin/sign-in", 303), Level::INFO);
+        assert_eq!(level_of("/r/{token}/{step}", 500), Level::WARN);
     }
 }

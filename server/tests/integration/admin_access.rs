@@ -234,6 +234,8 @@ async fn signing_out_ends_the_session_on_the_server() {
     );
     let out = app.post_with_cookie("/admin/sign-out", &cookie, &[]).await;
     assert_eq!(location(&out), "/admin/sign-in");
+    let cleared = out.headers().get("clear-site-data").unwrap();
+    assert_eq!(cleared, "\"cache\", \"cookies\", \"storage\"");
     let after = app.get_with_cookie("/admin", &cookie).await;
     assert_eq!(after.status(), StatusCode::FOUND);
     assert_eq!(location(&after), "/admin/sign-in");

@@ -100,6 +100,11 @@ async fn every_response_carries_the_security_headers() {
             "same-origin",
             "{at}"
         );
+        assert_eq!(
+            header_of(&response, header::CACHE_CONTROL),
+            "no-store",
+            "nothing but hashed assets is kept in a shared browser's cache ({at})"
+        );
         assert!(
             response
                 .headers()
@@ -116,7 +121,7 @@ async fn hsts_is_sent_when_the_site_is_served_over_https() {
     let response = app.get("/").await;
     assert_eq!(
         header_of(&response, header::STRICT_TRANSPORT_SECURITY),
-        "max-age=31536000"
+        "max-age=31536000; includeSubDomains"
     );
 }
 
@@ -184,8 +189,9 @@ async fn survey_requests_are_limited_per_client_but_files_and_health_are_not() {
 fn request_logs_name_routes_not_tokens_or_addresses() {
     let dir = tempfile::tempdir().unwrap();
     let database = format!("sqlite://{}/logs.db", dir.path().display());
+    // Participants' requests are debug lines (see the next test).
     let mut server =
-        ServerProcess::start(&database, &[("RUST_LOG", "info"), ("LOG_FORMAT", "json")]);
+        ServerProcess::start(&database, &[("RUST_LOG", "debug"), ("LOG_FORMAT", "json")]);
     let consent = send(&server.url, "POST /s/sam/consent", "consent=yes");
     let token = consent
         .split("location: /r/")
@@ -215,6 +221,42 @@ fn request_logs_name_routes_not_tokens_or_addresses() {
     for line in requests {
         assert!(!line.contains("127.0.0.1"), "an address was logged: {line}");
         serde_json::from_str::<serde_json::Value>(line).expect("one JSON object a line");
+    }
+}
+
+#[test]
+fn taking_part_leaves_no_request_line_at_the_default_level() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = format!("sqlite://{}/logs.db", dir.path().display());
+    let mut server =
+        ServerProcess::start(&database, &[("RUST_LOG", "info"), ("LOG_FORMAT", "json")]);
+    let consent = send(&server.url, "POST /s/sam/consent", "consent=yes");
+    let token = consent
+        .split("location: /r/")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .expect("a resume link")
+        .to_owned();
+    send(&server.url, &format!("GET /r/{token}/about-you"), "");
+    send(&server.url, "GET /admin/sign-in", "");
+    server.terminate();
+    server
+        .wait_for_exit(Duration::from_secs(20))
+        .expect("exits");
+    let lines = server.output();
+    let routes: Vec<&String> = lines
+        .iter()
+        .filter(|l| l.contains("\"target\":\"request\""))
+        .collect();
+    assert!(
+        routes.iter().any(|l| l.contains("/admin/sign-in")),
+        "staff requests are still logged: {lines:#?}"
+    );
+    for line in routes {
+        assert!(
+            !line.contains("/s/") && !line.contains("/r/"),
+            "a participant's request was logged with its time: {line}"
+        );
     }
 }
 

@@ -390,3 +390,14 @@ async fn trainers_and_visitors_cannot_see_or_decide_findings() {
         RedactionStatus::Pending
     );
 }
+
+#[tokio::test]
+async fn a_scan_records_the_day_and_not_the_time() {
+    let (app, _cookie) = study_with_identifiers().await;
+    let scanned: Vec<i64> = sqlx::query_scalar("SELECT scanned_at FROM redaction_scans")
+        .fetch_all(&app.pool().await)
+        .await
+        .unwrap();
+    assert_eq!(scanned.len(), 1);
+    assert_eq!(scanned[0] % 86_400, 0, "midnight UTC: {}", scanned[0]);
+}

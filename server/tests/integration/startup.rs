@@ -55,3 +55,19 @@ fn check_studies_reports_the_sam_study() {
     assert!(output.status.success());
     assert!(String::from_utf8_lossy(&output.stdout).contains("sam 1.0.0 ok (7 pages)"));
 }
+
+#[test]
+fn help_names_the_database_variable_but_never_its_password() {
+    let output = Command::new(env!("CARGO_BIN_EXE_server"))
+        .arg("--help")
+        .env(
+            "DATABASE_URL",
+            "postgres://vignette:s3cret-pass@db.internal/vignette",
+        )
+        .output()
+        .unwrap();
+    let help = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success());
+    assert!(help.contains("DATABASE_URL"), "{help}");
+    assert!(!help.contains("s3cret-pass"), "{help}");
+}

@@ -402,3 +402,99 @@ async fn a_response_and_its_answers_come_back_together_in_one_read() {
             .is_none()
     );
 }
+
+/// Applies the first `count` migrations of this engine, as a database made by an older release.
+async fn migrated_up_to(url: &str, count: usize) -> sqlx::AnyPool {
+    let engine = if crate::support::uses_postgres() {
+        "postgres"
+    } else {
+        "sqlite"
+    };
+    let all = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../migrations")
+        .join(engine);
+    let older = tempfile::tempdir().unwrap().keep();
+    let mut files: Vec<_> = std::fs::read_dir(&all)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    for file in files.iter().take(count) {
+        std::fs::copy(file, older.join(file.file_name().unwrap())).unwrap();
+    }
+    sqlx::any::install_default_drivers();
+    let url = if url.starts_with("sqlite") {
+        format!("{url}?mode=rwc")
+    } else {
+        url.to_owned()
+    };
+    let pool = sqlx::AnyPool::connect(&url).await.unwrap();
+    sqlx::migrate::Migrator::new(older.as_path())
+        .await
+        .unwrap()
+        .run(&pool)
+        .await
+        .unwrap();
+    pool
+}
+
+#[tokio::test]
+async fn an_older_database_loses_insertion_order_and_scan_times_but_no_answer() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = crate::support::fresh_database(&dir).await;
+    let older = migrated_up_to(&url, 4).await;
+    for statement in [
+        "INSERT INTO studies (slug, version, definition, loaded_on) VALUES ('sam', '1.0.0', '', '2025-03-14')",
+        "INSERT INTO responses (id, study_slug, study_version, token_hash, consent_version, step_reached, started_on, updated_on, submitted_on, participant_number, withdrawal_hash, minutes_to_complete)
+         VALUES ('6f1c1f0e-8e9b-4b8a-9a55-3c2a8c7f0a11', 'sam', '1.0.0', 'h1', 'c1', 9, '2025-03-14', '2025-03-14', '2025-03-14', 1, 'w1', 25)",
+        "INSERT INTO participant_counters (study_slug, last_number) VALUES ('sam', 1)",
+        "INSERT INTO answers (response_id, question_id, value, updated_on) VALUES ('6f1c1f0e-8e9b-4b8a-9a55-3c2a8c7f0a11', 'r1', 'kept', '2025-03-14')",
+        "INSERT INTO redaction_scans (response_id, scanned_at) VALUES ('6f1c1f0e-8e9b-4b8a-9a55-3c2a8c7f0a11', 1741963512)",
+        "INSERT INTO redactions (id, response_id, question_id, start_at, end_at, detector, found_text, descriptor, status)
+         VALUES ('f1', '6f1c1f0e-8e9b-4b8a-9a55-3c2a8c7f0a11', 'r1', 0, 4, 'name', 'kept', '[name]', 'pending')",
+    ] {
+        sqlx::query(statement).execute(&older).await.unwrap();
+    }
+    older.close().await;
+
+    let storage = Storage::connect(&url).await.unwrap();
+    let id = ResponseId::parse("6f1c1f0e-8e9b-4b8a-9a55-3c2a8c7f0a11").unwrap();
+    assert_eq!(
+        storage.responses().answers(&id).await.unwrap()["r1"],
+        "kept"
+    );
+    let record = storage
+        .responses()
+        .find_by_token_hash("h1")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(record.participant_number, Some(1));
+    let consistency = storage.check_consistency().await.unwrap();
+    assert!(consistency.is_ok(), "{:?}", consistency.problems);
+    let pool = sqlx::AnyPool::connect(&url).await.unwrap();
+    let scanned: i64 = sqlx::query_scalar("SELECT scanned_at FROM redaction_scans")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(scanned, 1741910400, "midnight of 2025-03-14");
+    if !crate::support::uses_postgres() {
+        for table in ["responses", "answers"] {
+            let numbered = sqlx::query(&format!("SELECT rowid FROM {table}"))
+                .fetch_all(&pool)
+                .await;
+            assert!(numbered.is_err(), "{table} keeps no insertion order");
+        }
+    }
+    let findings: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM redactions")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(findings, 1);
+    storage.responses().delete(&id).await.unwrap();
+    let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM answers")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(left, 0, "deleting a response still deletes its answers");
+}

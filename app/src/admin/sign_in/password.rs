@@ -182,6 +182,8 @@ pub(super) mod post {
         render_rejected(state, SIGN_IN_PATH, headers, rejected).await
     }
 
+    const CLEAR_SITE_DATA: &str = "\"cache\", \"cookies\", \"storage\"";
+
     async fn sign_out(
         State(state): State<AppState>,
         session: Result<AnySession, AuthRejection>,
@@ -201,6 +203,11 @@ pub(super) mod post {
         }
         let mut response = Redirect::to(SIGN_IN_PATH).into_response();
         set_cookie(&mut response, &clearing_cookie(&state));
+        // A shared computer keeps nothing of the session: no cached page, cookie or storage.
+        response.headers_mut().insert(
+            axum::http::HeaderName::from_static("clear-site-data"),
+            axum::http::HeaderValue::from_static(CLEAR_SITE_DATA),
+        );
         Ok(response)
     }
 }

@@ -78,12 +78,26 @@ async fn run(cli: Cli) -> Result<(), startup::StartupError> {
             let running = startup::bind(&cli.config, startup::leptos_options()?).await?;
             tracing::info!("serving on http://{}", running.addr);
             if let Some(link) = &running.setup_link {
-                println!(
-                    "No account exists yet. Create the owner account (the link works once, for one hour):\n  {link}"
-                );
+                print_setup_link(link);
             }
             running.serve.await?;
             Ok(())
         }
+    }
+}
+
+/// The link creates the owner account, so it goes to a person at a terminal and never into a log
+/// that others read; without a terminal the owner is added with `server user add`.
+fn print_setup_link(link: &str) {
+    use std::io::IsTerminal;
+    if std::io::stdout().is_terminal() {
+        println!(
+            "No account exists yet. Create the owner account (the link works once, for one hour):\n  {link}"
+        );
+    } else {
+        println!(
+            "No account exists yet. Start the server in a terminal for a setup link, or run: \
+             server user add --email EMAIL --role owner (the password is read from standard input)"
+        );
     }
 }

@@ -62,6 +62,10 @@ pub async fn build(
         config.clock.clone(),
         events.subscribe(),
     ));
+    tokio::spawn(purge_expired_regularly(
+        storage.clone(),
+        config.clock.clone(),
+    ));
     let state = AppState {
         leptos_options: leptos_options.clone(),
         storage,
@@ -164,6 +168,21 @@ pub async fn bind(config: &Config, leptos_options: LeptosOptions) -> Result<Runn
         setup_link,
         serve: Box::pin(serve),
     })
+}
+
+/// Expired sessions and spent links are deleted at start and then every ten minutes, so the
+/// database holds no credential that could still be replayed from a backup.
+async fn purge_expired_regularly(storage: domain::storage::Storage, clock: domain::clock::Clock) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(600));
+    loop {
+        every.tick().await;
+        if let Err(e) = storage
+            .purge_expired(clock.now(), app::auth::session::LIFETIMES)
+            .await
+        {
+            tracing::warn!("purging expired sessions and links failed: {e}");
+        }
+    }
 }
 
 const SETUP_LINK_SECONDS: i64 = 60 * 60;

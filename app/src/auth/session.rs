@@ -13,6 +13,15 @@ use domain::storage::StaffRecord;
 
 pub const IDLE_SECONDS: i64 = 30 * 60;
 pub const ABSOLUTE_SECONDS: i64 = 12 * 60 * 60;
+/// Failed sign-ins count against an account for this long.
+pub const FAILURE_WINDOW_SECONDS: i64 = 60 * 60;
+
+/// What the database may forget, and when: see `Storage::purge_expired`.
+pub const LIFETIMES: domain::storage::Lifetimes = domain::storage::Lifetimes {
+    session_idle: IDLE_SECONDS,
+    session_absolute: ABSOLUTE_SECONDS,
+    sign_in_failures: FAILURE_WINDOW_SECONDS,
+};
 
 pub fn cookie_name(state: &AppState) -> &'static str {
     if state.serves_https() {
@@ -151,6 +160,19 @@ impl Staff {
             seen_at: now,
         })
     }
+}
+
+/// Ends the session whose cookie the request carries, if any: signing in again on a browser
+/// must not leave the session it held usable by whoever copied its cookie.
+pub async fn end_held_session(state: &AppState, headers: &HeaderMap) -> Result<(), AppError> {
+    if let Some(token) = cookie_value(headers, cookie_name(state)).and_then(SecretToken::parse) {
+        state
+            .storage
+            .sessions()
+            .delete(&token.storage_hash())
+            .await?;
+    }
+    Ok(())
 }
 
 impl Staff {

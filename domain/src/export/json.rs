@@ -9,9 +9,15 @@ use crate::storage::SubmittedResponse;
 use crate::study::Study;
 
 pub fn opening(study: &Study, options: ExportOptions) -> String {
-    let definition = toml::from_str::<toml::Value>(&study.source)
+    let definition = toml::from_str::<toml::Table>(&study.source)
         .ok()
-        .and_then(|value| serde_json::to_value(value).ok())
+        .map(|mut table| {
+            // Not what participants saw: the words that steer the identifier review, among them
+            // the real names (the study site's staff) it looks for.
+            table.remove("redaction");
+            table
+        })
+        .and_then(|table| serde_json::to_value(table).ok())
         .unwrap_or(Value::Null);
     let head = json!({
         "study": { "slug": study.slug, "version": study.version, "definition": definition },
@@ -45,3 +51,23 @@ pub fn response(
 }
 
 pub const CLOSING: &str = "\n]}\n";
+
+#[cfg(test)]
+mod tests {
+    use super::opening;
+    use crate::study::Study;
+
+    #[test]
+    fn the_definition_leaves_out_the_names_the_identifier_review_looks_for() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../studies/sam.toml");
+        let source = std::fs::read_to_string(path)
+            .unwrap()
+            .replacen("names = []", "names = [\"Dafydd Prydderch\"]", 1);
+        let study = Study::parse("sam.toml", &source).unwrap();
+        assert_eq!(study.redaction.names, ["Dafydd Prydderch"]);
+        let head = opening(&study, Default::default());
+        assert!(!head.contains("Dafydd"), "{head}");
+        assert!(!head.contains("not_names"), "{head}");
+        assert!(head.contains("\"consent\""), "the rest of the definition stays");
+    }
+}

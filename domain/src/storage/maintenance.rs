@@ -21,7 +21,40 @@ impl Consistency {
     }
 }
 
+/// How long what `purge_expired` removes is kept: sessions by their idle and absolute limits, and
+/// failed sign-ins for as long as the throttle counts them.
+#[derive(Debug, Clone, Copy)]
+pub struct Lifetimes {
+    pub session_idle: i64,
+    pub session_absolute: i64,
+    pub sign_in_failures: i64,
+}
+
 impl Storage {
+    /// Deletes what can no longer be used: expired sessions, used or expired setup and
+    /// invitation links, and failed sign-ins older than the throttle's window. Returns how many
+    /// rows went.
+    pub async fn purge_expired(&self, now: i64, keep: Lifetimes) -> Result<u64, StorageError> {
+        let sessions = sqlx::query(
+            "DELETE FROM staff_sessions WHERE last_seen_at < $1 OR created_at < $2",
+        )
+        .bind(now - keep.session_idle)
+        .bind(now - keep.session_absolute);
+        let failures = sqlx::query("DELETE FROM sign_in_failures WHERE at < $1")
+            .bind(now - keep.sign_in_failures);
+        let setup_links =
+            sqlx::query("DELETE FROM setup_links WHERE used_at IS NOT NULL OR expires_at <= $1")
+                .bind(now);
+        let invitations =
+            sqlx::query("DELETE FROM staff_invites WHERE used_at IS NOT NULL OR expires_at <= $1")
+                .bind(now);
+        let mut removed = 0;
+        for purge in [sessions, failures, setup_links, invitations] {
+            removed += purge.execute(&self.pool).await?.rows_affected();
+        }
+        Ok(removed)
+    }
+
     /// Answers when the database does: for readiness checks.
     pub async fn ping(&self) -> Result<(), StorageError> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;

@@ -26,7 +26,7 @@ mod staff;
 
 pub use engine::Engine;
 pub use export::{DemographicCount, SubmittedResponse};
-pub use maintenance::Consistency;
+pub use maintenance::{Consistency, Lifetimes};
 pub use notifications::{LISTENER_APPLICATION_NAME, Notifications};
 pub use progress::{StudyProgress, SubmittedAnswers};
 pub use redactions::{

@@ -110,7 +110,8 @@ impl StaffAccounts<'_> {
         new: NewStaff<'_>,
     ) -> Result<String, StorageError> {
         let mut tx = self.pool.begin().await?;
-        let used = sqlx::query("UPDATE setup_links SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1")
+        // Only while no account exists: a link left over from an earlier start creates no second owner.
+        let used = sqlx::query("UPDATE setup_links SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1 AND NOT EXISTS (SELECT 1 FROM staff)")
             .bind(new.now)
             .bind(link_hash)
             .execute(&mut *tx)
@@ -140,16 +141,22 @@ impl StaffAccounts<'_> {
         .await?)
     }
 
+    /// Makes the one setup link: any made before stops working.
     pub async fn create_setup_link(
         self,
         token_hash: &str,
         expires_at: i64,
     ) -> Result<(), StorageError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM setup_links WHERE used_at IS NULL")
+            .execute(&mut *tx)
+            .await?;
         sqlx::query("INSERT INTO setup_links (token_hash, expires_at) VALUES ($1, $2)")
             .bind(token_hash)
             .bind(expires_at)
-            .execute(self.pool)
+            .execute(&mut *tx)
             .await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -159,7 +166,7 @@ impl StaffAccounts<'_> {
         now: i64,
     ) -> Result<bool, StorageError> {
         let count: i64 =
-            sqlx::query_scalar("SELECT COUNT(*) FROM setup_links WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2")
+            sqlx::query_scalar("SELECT COUNT(*) FROM setup_links WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2 AND NOT EXISTS (SELECT 1 FROM staff)")
                 .bind(token_hash)
                 .bind(now)
                 .fetch_one(self.pool)

@@ -102,6 +102,63 @@ async fn the_first_start_setup_link_creates_the_owner_once() {
 }
 
 #[tokio::test]
+async fn a_setup_link_creates_no_owner_once_an_account_exists() {
+    let app = TestApp::spawn().await;
+    let link = app.setup_link.clone().expect("a setup link");
+    let path = link.split_once(&app.addr.to_string()).unwrap().1.to_owned();
+    app.add_staff("first@example.org", "owner").await;
+    let (_, html) = app.get_html(&path).await;
+    assert!(html.contains("cannot be used"), "{html}");
+    let refused = app
+        .post_form(
+            &path,
+            &[
+                ("email", "second@example.org"),
+                ("password", STAFF_PASSWORD),
+                ("confirm", STAFF_PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status(), StatusCode::NOT_FOUND);
+    assert!(
+        app.sign_in("second@example.org", STAFF_PASSWORD)
+            .await
+            .is_none()
+    );
+}
+
+#[tokio::test]
+async fn a_new_setup_link_ends_the_one_made_before() {
+    let app = TestApp::spawn().await;
+    let storage = app.storage().await;
+    let staff = storage.staff();
+    let now = domain::clock::Clock::default().now();
+    staff.create_setup_link("first", now + 3600).await.unwrap();
+    assert!(staff.setup_link_is_usable("first", now).await.unwrap());
+    staff.create_setup_link("second", now + 3600).await.unwrap();
+    assert!(!staff.setup_link_is_usable("first", now).await.unwrap());
+    assert!(staff.setup_link_is_usable("second", now).await.unwrap());
+}
+
+#[test]
+fn without_a_terminal_the_setup_link_is_not_written_to_the_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = format!("sqlite://{}/fresh.db", dir.path().display());
+    let mut server = crate::support::process::ServerProcess::start(&database, &[]);
+    let hint = server
+        .wait_for_line(
+            |line| line.contains("No account exists yet"),
+            std::time::Duration::from_secs(30),
+        )
+        .expect("the server says that no account exists");
+    server.terminate();
+    server.wait_for_exit(std::time::Duration::from_secs(20));
+    let output = format!("{hint}\n{}", server.output().join("\n"));
+    assert!(output.contains("server user add"), "{output}");
+    assert!(!output.contains("/admin/setup/"), "{output}");
+}
+
+#[tokio::test]
 async fn signing_in_sets_a_fresh_http_only_session_cookie() {
     let app = TestApp::spawn().await;
     app.add_staff("ana@example.org", "researcher").await;
@@ -128,6 +185,76 @@ async fn signing_in_sets_a_fresh_http_only_session_cookie() {
         .await
         .unwrap();
     assert_ne!(first, second, "every sign-in gets a new token");
+}
+
+#[tokio::test]
+async fn signing_in_again_ends_the_session_the_browser_held() {
+    let app = TestApp::spawn().await;
+    let held = app.signed_in_as("researcher").await;
+    assert_eq!(
+        app.get_with_cookie("/admin", &held).await.status(),
+        StatusCode::OK
+    );
+    let again = app
+        .client
+        .post(app.url("/admin/sign-in"))
+        .header(header::COOKIE, &held)
+        .form(&[
+            ("email", "researcher@example.org"),
+            ("password", STAFF_PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::SEE_OTHER);
+    let old = app.get_with_cookie("/admin", &held).await;
+    assert_eq!(old.status(), StatusCode::FOUND, "the old session is over");
+    assert_eq!(location(&old), "/admin/sign-in");
+}
+
+#[tokio::test]
+async fn expired_sessions_and_spent_links_are_purged() {
+    let app = TestApp::spawn().await;
+    let live = app.signed_in_as("trainer").await;
+    let idle = app
+        .sign_in("trainer@example.org", STAFF_PASSWORD)
+        .await
+        .unwrap();
+    let pool = app.pool().await;
+    let now = domain::clock::Clock::default().now();
+    let idle_hash = domain::secret_token::SecretToken::parse(idle.split_once('=').unwrap().1)
+        .unwrap()
+        .storage_hash();
+    sqlx::query("UPDATE staff_sessions SET last_seen_at = $1 WHERE token_hash = $2")
+        .bind(now - app::auth::session::IDLE_SECONDS - 1)
+        .bind(&idle_hash)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let storage = app.storage().await;
+    let staff = storage.staff();
+    staff.create_setup_link("expired", now - 1).await.unwrap();
+    let removed = app
+        .storage()
+        .await
+        .purge_expired(now, app::auth::session::LIFETIMES)
+        .await
+        .unwrap();
+    assert!(removed >= 2, "{removed}");
+    let sessions: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM staff_sessions")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(sessions, 1, "only the live session is kept");
+    let links: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM setup_links")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(links, 0);
+    assert_eq!(
+        app.get_with_cookie("/admin", &live).await.status(),
+        StatusCode::OK
+    );
 }
 
 #[tokio::test]

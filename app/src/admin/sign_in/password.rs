@@ -126,6 +126,7 @@ pub(super) mod post {
             AuditAction::PasswordAccepted
         };
         state.audit(Actor::Staff(&staff.email), action, "").await?;
+        crate::auth::session::end_held_session(&state, &headers).await?;
         start_session(&state, &staff.id, stage, &next).await
     }
 
@@ -154,7 +155,10 @@ pub(super) mod post {
         let recent = state
             .storage
             .staff()
-            .sign_in_failures_since(&staff.id, now - 3600)
+            .sign_in_failures_since(
+                &staff.id,
+                now - crate::auth::session::FAILURE_WINDOW_SECONDS,
+            )
             .await?;
         if recent < MAX_FAILURES_PER_HOUR {
             return Ok(false);

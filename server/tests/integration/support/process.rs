@@ -96,6 +96,18 @@ impl ServerProcess {
     }
 
     /// The lines written to standard output so far.
+    /// The next line the server writes that `wanted` accepts, waiting up to `limit` for it.
+    pub fn wait_for_line(&self, wanted: impl Fn(&str) -> bool, limit: Duration) -> Option<String> {
+        let deadline = std::time::Instant::now() + limit;
+        loop {
+            let left = deadline.checked_duration_since(std::time::Instant::now())?;
+            let line = self.lines.recv_timeout(left).ok()?;
+            if wanted(&line) {
+                return Some(line);
+            }
+        }
+    }
+
     pub fn output(&self) -> Vec<String> {
         self.lines.try_iter().collect()
     }

@@ -37,6 +37,10 @@ pub enum AppError {
         "This form was sent from another site, so it was refused. Open the page on this site and try again."
     )]
     CrossSite,
+    #[error(
+        "This page shows research data, so it opens only from a link on this site. Open it from the researcher area."
+    )]
+    CrossSiteRead,
     #[error("Sign in to see this page.")]
     NotSignedIn,
     #[error("Your account does not give access to this page.")]
@@ -68,7 +72,7 @@ impl AppError {
             Self::UnknownField(_) | Self::BadAnswer { .. } | Self::BadForm(_) => {
                 StatusCode::BAD_REQUEST
             }
-            Self::CrossSite | Self::Forbidden => StatusCode::FORBIDDEN,
+            Self::CrossSite | Self::CrossSiteRead | Self::Forbidden => StatusCode::FORBIDDEN,
             Self::NotSignedIn => StatusCode::UNAUTHORIZED,
             Self::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,

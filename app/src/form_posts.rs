@@ -13,8 +13,10 @@ use leptos::prelude::provide_context;
 use percent_encoding::percent_decode;
 
 use crate::error::AppError;
+use crate::security::host_of;
 use crate::shell;
 use crate::state::AppState;
+use domain::audit::{Actor, AuditAction};
 
 /// Large enough for a page of long answers in any script, percent-encoded.
 pub const FORM_BODY_LIMIT: usize = 1024 * 1024;
@@ -196,6 +198,15 @@ pub async fn reject_cross_site_requests(
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
     ) {
+        let path = request.uri().path();
+        if reads_research_data(path) && sent_from_elsewhere(request.headers()) {
+            let asked = format!("GET {path}");
+            let refused = AuditAction::CrossSiteReadRefused;
+            if let Err(error) = state.audit(Actor::Unidentified, refused, &asked).await {
+                return error.into_response();
+            }
+            return AppError::CrossSiteRead.into_response();
+        }
         return next.run(request).await;
     }
     let headers = request.headers();
@@ -211,6 +222,23 @@ pub async fn reject_cross_site_requests(
     next.run(request).await
 }
 
+/// Pages and downloads that show answers and write the audit log as they do: opening one must
+/// be the researcher's own doing, not a link or image on another site riding their cookie.
+fn reads_research_data(path: &str) -> bool {
+    const READS: [&str; 4] = ["/responses", "/questions/", "/exports/", "/redactions"];
+    path.strip_prefix("/admin/studies/")
+        .is_some_and(|rest| READS.iter().any(|part| rest.contains(part)))
+}
+
+/// What the browser says started the request (`Sec-Fetch-Site`): another site, or a sibling
+/// subdomain. A typed address or bookmark ("none") and this site's own links are fine; browsers
+/// too old to say are let through, as the session cookie's SameSite=Lax already stops embedding.
+fn sent_from_elsewhere(headers: &HeaderMap) -> bool {
+    headers
+        .get("sec-fetch-site")
+        .is_some_and(|site| site == "cross-site" || site == "same-site")
+}
+
 fn same_site(sender: &str, state: &AppState, headers: &HeaderMap) -> bool {
     let sender_host = host_of(sender);
     let own_host = match &state.public_url {
@@ -223,14 +251,9 @@ fn same_site(sender: &str, state: &AppState, headers: &HeaderMap) -> bool {
     matches!((sender_host, own_host), (Some(a), Some(b)) if a.eq_ignore_ascii_case(&b))
 }
 
-fn host_of(url: &str) -> Option<&str> {
-    let rest = url.split_once("://")?.1;
-    Some(rest.split(['/', '?', '#']).next().unwrap_or(rest))
-}
-
 #[cfg(test)]
 mod tests {
-    use super::{MAX_FORM_FIELDS, fields_named, host_of, parse_urlencoded};
+    use super::{MAX_FORM_FIELDS, fields_named, parse_urlencoded};
     use crate::error::AppError;
     use axum::http::{HeaderMap, HeaderValue, header};
 
@@ -262,15 +285,5 @@ mod tests {
         assert!(matches!(repeated, AppError::BadForm(m) if m.contains("more than once")));
         let fine = fields_named(&headers, b"email=a%40b.org", &["email"]).unwrap();
         assert_eq!(fine["email"], "a@b.org");
-    }
-
-    #[test]
-    fn hosts_are_read_from_origins_and_referers() {
-        assert_eq!(host_of("http://127.0.0.1:3000"), Some("127.0.0.1:3000"));
-        assert_eq!(
-            host_of("https://survey.example.org/admin?x=1"),
-            Some("survey.example.org")
-        );
-        assert_eq!(host_of("null"), None);
     }
 }

@@ -6,9 +6,9 @@
 //! without a nonce: no inline script runs anywhere.
 
 use axum::extract::{Request, State};
-use axum::http::{HeaderName, HeaderValue, header};
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use leptos::nonce::use_nonce;
 use leptos::prelude::use_context;
 
@@ -36,6 +36,38 @@ pub fn provide_page_policy() {
     if let Ok(policy) = HeaderValue::from_str(&content_security_policy(Some(&nonce))) {
         response.insert_header(header::CONTENT_SECURITY_POLICY, policy);
     }
+}
+
+/// With PUBLIC_URL set, a request naming another host (a stray DNS name, a forged Host header
+/// meant to poison links or caches) is refused with 421; health checks answer on any name.
+pub async fn refuse_other_hosts(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let Some(expected) = state.public_url.as_deref().and_then(host_of) else {
+        return next.run(request).await;
+    };
+    let named = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|host| host.to_str().ok())
+        .or_else(|| request.uri().authority().map(|a| a.as_str()));
+    let health = matches!(request.uri().path(), "/healthz" | "/readyz");
+    if health || named.is_some_and(|named| named.eq_ignore_ascii_case(expected)) {
+        return next.run(request).await;
+    }
+    (
+        StatusCode::MISDIRECTED_REQUEST,
+        format!("This server answers for {expected} only."),
+    )
+        .into_response()
+}
+
+/// The host (and port) of an absolute URL: "https://a.org:8443/x" gives "a.org:8443".
+pub(crate) fn host_of(url: &str) -> Option<&str> {
+    let rest = url.split_once("://")?.1;
+    Some(rest.split(['/', '?', '#']).next().unwrap_or(rest))
 }
 
 /// A year, for this host and every host below it (a sibling on plain HTTP could otherwise set
@@ -82,7 +114,17 @@ pub async fn add_security_headers(
 
 #[cfg(test)]
 mod tests {
-    use super::content_security_policy;
+    use super::{content_security_policy, host_of};
+
+    #[test]
+    fn hosts_are_read_from_origins_and_referers() {
+        assert_eq!(host_of("http://127.0.0.1:3000"), Some("127.0.0.1:3000"));
+        assert_eq!(
+            host_of("https://survey.example.org/admin?x=1"),
+            Some("survey.example.org")
+        );
+        assert_eq!(host_of("null"), None);
+    }
 
     #[test]
     fn pages_allow_their_own_inline_scripts_and_the_wasm_only() {

@@ -27,6 +27,10 @@ pub enum AuditAction {
     IdentifierReopened,
     IdentifierEdited,
     IdentifiersErased,
+    /// Signed in, but the role does not give access to what was asked for.
+    AccessRefused,
+    /// Research data asked for by a page of another site.
+    CrossSiteReadRefused,
 }
 
 impl AuditAction {
@@ -55,6 +59,8 @@ impl AuditAction {
             Self::IdentifierReopened => "identifier reopened",
             Self::IdentifierEdited => "identifier edited",
             Self::IdentifiersErased => "identifiers erased from answers",
+            Self::AccessRefused => "access refused",
+            Self::CrossSiteReadRefused => "cross-site read refused",
         }
     }
 }
@@ -70,6 +76,8 @@ pub enum Actor<'a> {
     CommandLine,
     /// A participant (never identified).
     Participant,
+    /// A request whose sender is not known (no session was read for it).
+    Unidentified,
 }
 
 impl Actor<'_> {
@@ -79,6 +87,7 @@ impl Actor<'_> {
             Self::UnknownAccount => "unknown account",
             Self::CommandLine => "command line",
             Self::Participant => "participant",
+            Self::Unidentified => "unidentified",
         }
     }
 }

@@ -110,6 +110,8 @@ pub const DEFAULT_REQUESTS_PER_MINUTE: &str = "20000";
 pub const DEFAULT_STARTS_PER_MINUTE: &str = "600";
 pub const DEFAULT_SIGN_IN_ATTEMPTS_PER_MINUTE: &str = "20";
 pub const DEFAULT_REQUEST_TIMEOUT_SECONDS: u64 = 30;
+pub const DEFAULT_HEADER_READ_TIMEOUT_SECONDS: u64 = 10;
+pub const DEFAULT_MAX_CONNECTIONS: usize = 4096;
 
 /// How the server protects itself and reports what it does.
 #[derive(Debug, Clone, clap::Args)]
@@ -131,6 +133,13 @@ pub struct Operations {
     /// A request still unanswered after this many seconds gets 408 and its work is dropped.
     #[arg(long, env = "REQUEST_TIMEOUT_SECONDS", default_value_t = DEFAULT_REQUEST_TIMEOUT_SECONDS)]
     pub request_timeout_seconds: u64,
+    /// A connection that has not sent a request's headers whole after this many seconds is closed
+    /// (against clients that hold connections open by sending headers slowly).
+    #[arg(long, env = "HEADER_READ_TIMEOUT_SECONDS", default_value_t = DEFAULT_HEADER_READ_TIMEOUT_SECONDS)]
+    pub header_read_timeout_seconds: u64,
+    /// Connections served at once; more wait in the operating system's queue until one closes.
+    #[arg(long, env = "MAX_CONNECTIONS", default_value_t = DEFAULT_MAX_CONNECTIONS)]
+    pub max_connections: usize,
     /// Log lines as human-readable text or as one JSON object a line.
     #[arg(long, env = "LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
@@ -152,6 +161,8 @@ impl Default for Operations {
             sign_in_attempts_per_minute: parse(DEFAULT_SIGN_IN_ATTEMPTS_PER_MINUTE),
             trust_proxy: false,
             request_timeout_seconds: DEFAULT_REQUEST_TIMEOUT_SECONDS,
+            header_read_timeout_seconds: DEFAULT_HEADER_READ_TIMEOUT_SECONDS,
+            max_connections: DEFAULT_MAX_CONNECTIONS,
             log_format: LogFormat::Text,
         }
     }

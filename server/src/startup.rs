@@ -3,7 +3,6 @@ use std::net::SocketAddr;
 
 use app::state::AppState;
 use app::{App, shell};
-use axum::serve::ListenerExt;
 use axum::{Router, middleware};
 use domain::events::Events;
 use domain::redaction::scanner::scan_on_submission;
@@ -26,6 +25,12 @@ pub enum StartupError {
     Leptos(String),
     #[error("cannot listen: {0}")]
     Io(#[from] std::io::Error),
+    #[error(
+        "PUBLIC_URL is required when listening on {0}, beyond this machine: links and cookies are \
+         built from it, never from a request's Host header. Set it to the address participants \
+         use, e.g. PUBLIC_URL=https://survey.example.org"
+    )]
+    PublicUrlRequired(SocketAddr),
     #[error("{0}")]
     Account(String),
     #[error("{0}")]
@@ -146,22 +151,16 @@ pub struct Running {
 
 pub async fn bind(config: &Config, leptos_options: LeptosOptions) -> Result<Running, StartupError> {
     let addr = config.listen_addr.unwrap_or(leptos_options.site_addr);
+    if !addr.ip().is_loopback() && config.public_url.is_none() {
+        return Err(StartupError::PublicUrlRequired(addr));
+    }
     let (router, state) = build(config, leptos_options).await?;
     let listener = TcpListener::bind(addr).await?;
     let addr = listener.local_addr()?;
     let setup_link = first_owner_setup_link(&state, addr).await?;
-    // Without TCP_NODELAY, a response written in two parts (head, then a file's body) waits for
-    // the client's delayed ACK: about 40 ms per static file on a kept-alive connection.
-    let listener = listener.tap_io(|connection| {
-        if let Err(error) = connection.set_nodelay(true) {
-            tracing::debug!(%error, "cannot set TCP_NODELAY");
-        }
-    });
+    let operations = config.operations.clone();
     let serve = async move {
-        let service = router.into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(listener, service)
-            .with_graceful_shutdown(shutdown_signal())
-            .await
+        crate::ops::connections::serve(listener, router, &operations, shutdown_signal()).await
     };
     Ok(Running {
         addr,

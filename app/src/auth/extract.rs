@@ -9,6 +9,7 @@ use crate::context::app_state;
 use crate::error::AppError;
 use crate::state::AppState;
 use domain::accounts::Role;
+use domain::audit::AuditAction;
 
 pub const SIGN_IN_PATH: &str = "/admin/sign-in";
 
@@ -147,10 +148,14 @@ async fn with_role(
 ) -> Result<Staff, AuthRejection> {
     let staff = signed_in(parts, state).await?;
     if allows(staff.role) {
-        Ok(staff)
-    } else {
-        Err(AuthRejection::Forbidden)
+        return Ok(staff);
     }
+    let asked = format!("{} {}", parts.method, parts.uri.path());
+    state
+        .audit(staff.actor(), AuditAction::AccessRefused, &asked)
+        .await
+        .map_err(AuthRejection::Failed)?;
+    Err(AuthRejection::Forbidden)
 }
 
 /// A session part way through signing in; any other starts again at the sign-in page.

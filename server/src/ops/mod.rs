@@ -1,6 +1,7 @@
 //! What running in production needs around the app: health checks, per-client request limits,
 //! body limits and timeouts, security headers, and request logs that name no one.
 
+pub mod connections;
 mod health;
 mod limits;
 mod logging;
@@ -38,6 +39,10 @@ pub fn wrap(
             timeout,
         ))
         .layer(CompressionLayer::new())
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            app::security::refuse_other_hosts,
+        ))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             app::security::add_security_headers,

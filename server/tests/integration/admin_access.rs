@@ -265,6 +265,7 @@ async fn over_https_the_cookie_is_secure_with_the_host_prefix() {
         .client
         .post(app.url("/admin/sign-in"))
         .header(header::ORIGIN, "https://survey.example.org")
+        .header(header::HOST, "survey.example.org")
         .form(&[("email", "ana@example.org"), ("password", STAFF_PASSWORD)])
         .send()
         .await
@@ -1009,4 +1010,101 @@ async fn every_page_behind_sign_in_has_one_staff_bar_and_the_sign_in_pages_none(
     );
     let (_, sign_in) = app.get_html("/admin/sign-in").await;
     assert_eq!(bars(&sign_in), 0);
+}
+
+#[tokio::test]
+async fn research_data_opens_only_from_this_site() {
+    let app = TestApp::spawn().await;
+    let cookie = app.signed_in_as("researcher").await;
+    let reads = [
+        "/admin/studies/sam/responses",
+        "/admin/studies/sam/questions/r1",
+        "/admin/studies/sam/exports/csv-wide",
+        "/admin/studies/sam/redactions",
+    ];
+    for path in reads {
+        for (site, allowed) in [
+            ("cross-site", false),
+            ("same-site", false),
+            ("same-origin", true),
+            ("none", true),
+        ] {
+            let response = app
+                .client
+                .get(app.url(path))
+                .header(header::COOKIE, &cookie)
+                .header("sec-fetch-site", site)
+                .send()
+                .await
+                .unwrap();
+            let status = response.status();
+            if allowed {
+                assert_eq!(status, StatusCode::OK, "{path} from {site}");
+            } else {
+                assert_eq!(status, StatusCode::FORBIDDEN, "{path} from {site}");
+                let page = response.text().await.unwrap();
+                assert!(
+                    page.contains("opens only from a link on this site"),
+                    "{page}"
+                );
+            }
+        }
+    }
+    let audited: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action LIKE '%export%'")
+            .fetch_one(&app.pool().await)
+            .await
+            .unwrap();
+    assert_eq!(
+        audited, 2,
+        "only the two exports that were allowed are logged"
+    );
+    let refusals: Vec<(String, String)> = sqlx::query_as(
+        "SELECT actor, detail FROM audit_log WHERE action = 'cross-site read refused' ORDER BY detail",
+    )
+    .fetch_all(&app.pool().await)
+    .await
+    .unwrap();
+    assert_eq!(refusals.len(), 8, "{refusals:?}");
+    assert!(refusals.iter().all(|(actor, _)| actor == "unidentified"));
+    assert!(
+        refusals
+            .iter()
+            .any(|(_, detail)| detail == "GET /admin/studies/sam/exports/csv-wide")
+    );
+    let dashboard = app
+        .client
+        .get(app.url("/admin/studies/sam"))
+        .header(header::COOKIE, &cookie)
+        .header("sec-fetch-site", "cross-site")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        dashboard.status(),
+        StatusCode::OK,
+        "counts alone open from anywhere"
+    );
+}
+
+#[tokio::test]
+async fn a_role_refusal_is_written_in_the_audit_log() {
+    let app = TestApp::spawn().await;
+    let trainer = app.signed_in_as("trainer").await;
+    let refused = app
+        .get_with_cookie("/admin/studies/sam/responses", &trainer)
+        .await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    let logged: Vec<(String, String)> =
+        sqlx::query_as("SELECT actor, detail FROM audit_log WHERE action = 'access refused'")
+            .fetch_all(&app.pool().await)
+            .await
+            .unwrap();
+    assert_eq!(
+        logged,
+        [(
+            "trainer@example.org".to_owned(),
+            "GET /admin/studies/sam/responses".to_owned()
+        )]
+    );
 }

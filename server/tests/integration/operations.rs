@@ -116,9 +116,51 @@ async fn every_response_carries_the_security_headers() {
 }
 
 #[tokio::test]
+async fn with_a_public_url_requests_for_another_host_are_refused() {
+    let app = TestApp::spawn_with_public_url(Some("https://survey.example.org")).await;
+    let as_host = |host: &'static str, path: &str| {
+        app.client
+            .get(app.url(path))
+            .header(header::HOST, host)
+            .send()
+    };
+    let stray = as_host("evil.example.net", "/").await.unwrap();
+    assert_eq!(stray.status(), StatusCode::MISDIRECTED_REQUEST);
+    assert!(
+        stray
+            .text()
+            .await
+            .unwrap()
+            .contains("survey.example.org only")
+    );
+    assert_eq!(
+        app.get("/").await.status(),
+        StatusCode::MISDIRECTED_REQUEST,
+        "an address, not the name"
+    );
+    assert_eq!(
+        as_host("Survey.Example.org", "/").await.unwrap().status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        as_host("evil.example.net", "/healthz")
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
 async fn hsts_is_sent_when_the_site_is_served_over_https() {
     let app = TestApp::spawn_with_public_url(Some("https://survey.example.org")).await;
-    let response = app.get("/").await;
+    let response = app
+        .client
+        .get(app.url("/"))
+        .header(header::HOST, "survey.example.org")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(
         header_of(&response, header::STRICT_TRANSPORT_SECURITY),
         "max-age=31536000; includeSubDomains"
@@ -433,4 +475,68 @@ async fn the_browsers_files_have_hashed_names_are_compressed_and_kept_for_a_year
     }
     let other_version = app.get("/pkg/vignette.000000000000.wasm").await;
     assert_eq!(other_version.status(), StatusCode::NOT_FOUND);
+}
+
+/// Reads what the server sends on `stream` until it closes the connection or `limit` passes;
+/// `None` when it is still open then.
+fn read_until_closed(stream: &mut TcpStream, limit: Duration) -> Option<String> {
+    stream.set_read_timeout(Some(limit)).unwrap();
+    let mut received = Vec::new();
+    match stream.read_to_end(&mut received) {
+        Ok(_) => Some(String::from_utf8_lossy(&received).into_owned()),
+        Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => Some(String::new()),
+        Err(_) => None,
+    }
+}
+
+#[tokio::test]
+async fn a_client_sending_headers_slowly_is_cut_off() {
+    let app = TestApp::spawn_with(|config| config.operations.header_read_timeout_seconds = 1).await;
+    let addr = app.addr;
+    let closed = tokio::task::spawn_blocking(move || {
+        let mut stream = TcpStream::connect(addr).unwrap();
+        stream.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n").unwrap();
+        read_until_closed(&mut stream, Duration::from_secs(10))
+    })
+    .await
+    .unwrap();
+    assert!(
+        closed.is_some(),
+        "the half-sent request still holds its connection"
+    );
+    assert_eq!(
+        app.get("/").await.status(),
+        StatusCode::OK,
+        "others are served"
+    );
+}
+
+#[tokio::test]
+async fn connections_beyond_the_limit_wait_for_one_to_close() {
+    let app = TestApp::spawn_with(|config| {
+        config.operations.max_connections = 2;
+        config.operations.header_read_timeout_seconds = 2;
+    })
+    .await;
+    let addr = app.addr;
+    let (waited, answer) = tokio::task::spawn_blocking(move || {
+        let idle: Vec<TcpStream> = (0..2).map(|_| TcpStream::connect(addr).unwrap()).collect();
+        std::thread::sleep(Duration::from_millis(200));
+        let mut third = TcpStream::connect(addr).unwrap();
+        third
+            .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            .unwrap();
+        let waited = read_until_closed(&mut third, Duration::from_millis(800)).is_none();
+        let answer = read_until_closed(&mut third, Duration::from_secs(10));
+        drop(idle);
+        (waited, answer)
+    })
+    .await
+    .unwrap();
+    assert!(
+        waited,
+        "a third connection is not served while two are open"
+    );
+    let answer = answer.expect("served once the idle ones are cut off");
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
 }

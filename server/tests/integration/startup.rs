@@ -71,3 +71,24 @@ fn help_names_the_database_variable_but_never_its_password() {
     assert!(help.contains("DATABASE_URL"), "{help}");
     assert!(!help.contains("s3cret-pass"), "{help}");
 }
+
+#[test]
+fn listening_beyond_this_machine_needs_a_public_url() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_server"))
+        .env("STUDIES_DIR", crate::support::studies_dir())
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}/db.sqlite", dir.path().display()),
+        )
+        .env("LISTEN_ADDR", "0.0.0.0:0")
+        .env_remove("PUBLIC_URL")
+        .output()
+        .expect("server runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "the server must not start");
+    assert!(
+        stderr.contains("PUBLIC_URL is required when listening on 0.0.0.0:0"),
+        "{stderr}"
+    );
+}

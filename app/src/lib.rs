@@ -30,6 +30,7 @@ use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
+use admin::account::AccountPage;
 use admin::answers::AnswersPage;
 use admin::audit_log::AuditPage;
 use admin::dashboard::DashboardPage;
@@ -106,6 +107,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/setup/:token") view=SetupPage ssr=ssr.clone()/>
                     <ParentRoute path=path!("/admin") view=StaffLayout ssr=ssr.clone()>
                         <Route path=path!("") view=AdminHomePage ssr=ssr.clone()/>
+                        <Route path=path!("account") view=AccountPage ssr=ssr.clone()/>
                         <Route path=path!("audit") view=AuditPage ssr=ssr.clone()/>
                         <Route path=path!("team") view=TeamPage ssr=ssr.clone()/>
                         <Route path=path!("team/:id/remove") view=RemoveMemberPage ssr=ssr.clone()/>

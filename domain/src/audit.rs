@@ -27,6 +27,8 @@ pub enum AuditAction {
     IdentifierReopened,
     IdentifierEdited,
     IdentifiersErased,
+    PasswordChanged,
+    SessionsEnded,
     /// Signed in, but the role does not give access to what was asked for.
     AccessRefused,
     /// Research data asked for by a page of another site.
@@ -59,6 +61,8 @@ impl AuditAction {
             Self::IdentifierReopened => "identifier reopened",
             Self::IdentifierEdited => "identifier edited",
             Self::IdentifiersErased => "identifiers erased from answers",
+            Self::PasswordChanged => "password changed",
+            Self::SessionsEnded => "sessions ended",
             Self::AccessRefused => "access refused",
             Self::CrossSiteReadRefused => "cross-site read refused",
         }

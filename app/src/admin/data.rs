@@ -253,3 +253,13 @@ pub struct RemoveMemberView {
     pub id: String,
     pub email: String,
 }
+
+/// A member of staff's own account: their password and their sessions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AccountView {
+    pub email: String,
+    /// Sessions of this account other than the one reading the page.
+    pub other_sessions: i64,
+    pub errors: Vec<FieldError>,
+    pub notice: Option<String>,
+}

@@ -1,6 +1,7 @@
 //! The researcher area: accounts, sign-in, study progress and answers side by side. A file (or a
 //! folder) per page, each with its loader and its form posts.
 
+pub mod account;
 pub mod answers;
 pub mod audit_log;
 pub mod dashboard;
@@ -24,6 +25,7 @@ const SMALL_FORM_LIMIT: usize = 16 * 1024;
 #[cfg(feature = "ssr")]
 pub fn routes() -> axum::Router<crate::state::AppState> {
     sign_in::routes()
+        .merge(account::post::routes())
         .merge(team::routes())
         .merge(response::post::routes())
         .layer(axum::extract::DefaultBodyLimit::max(SMALL_FORM_LIMIT))

@@ -68,6 +68,7 @@ fn StaffNav(staff: StaffBar) -> impl IntoView {
     view! {
         <nav class="staff-nav" aria-label="Researcher area">
             <a href="/admin">"Studies"</a>
+            <a href="/admin/account">"Your account"</a>
             <span class="staff-nav__who">{format!("Signed in as {} ({})", staff.email, staff.role)}</span>
             <form method="post" action="/admin/sign-out" class="staff-nav__sign-out">
                 <button type="submit" class="link-button">"Sign out"</button>

@@ -269,6 +269,32 @@ impl StaffAccounts<'_> {
         Ok(true)
     }
 
+    /// A new password for the account, ending every session but `keep` (the one that changed
+    /// it), both or neither. False when there is no such account.
+    pub async fn change_password(
+        self,
+        staff_id: &str,
+        password_hash: &str,
+        keep: &str,
+    ) -> Result<bool, StorageError> {
+        let mut tx = self.pool.begin().await?;
+        let changed = sqlx::query("UPDATE staff SET password_hash = $1 WHERE id = $2")
+            .bind(password_hash)
+            .bind(staff_id)
+            .execute(&mut *tx)
+            .await?;
+        if changed.rows_affected() != 1 {
+            return Ok(false);
+        }
+        sqlx::query("DELETE FROM staff_sessions WHERE staff_id = $1 AND token_hash <> $2")
+            .bind(staff_id)
+            .bind(keep)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
     /// Every account, by email address.
     pub async fn list(self) -> Result<Vec<StaffSummary>, StorageError> {
         Ok(sqlx::query_as(
@@ -484,6 +510,30 @@ impl Sessions<'_> {
             .execute(self.pool)
             .await?;
         Ok(())
+    }
+
+    /// How many sessions the account has besides `this` one.
+    pub async fn count_others(self, staff_id: &str, this: &str) -> Result<i64, StorageError> {
+        Ok(sqlx::query_scalar(
+            "SELECT COUNT(*) FROM staff_sessions WHERE staff_id = $1 AND token_hash <> $2",
+        )
+        .bind(staff_id)
+        .bind(this)
+        .fetch_one(self.pool)
+        .await?)
+    }
+
+    /// Ends every session of the account except `keep` (pass "" to end them all); returns how
+    /// many ended.
+    pub async fn end_all_but(self, staff_id: &str, keep: &str) -> Result<u64, StorageError> {
+        Ok(
+            sqlx::query("DELETE FROM staff_sessions WHERE staff_id = $1 AND token_hash <> $2")
+                .bind(staff_id)
+                .bind(keep)
+                .execute(self.pool)
+                .await?
+                .rows_affected(),
+        )
     }
 
     pub async fn delete(self, token_hash: &str) -> Result<(), StorageError> {

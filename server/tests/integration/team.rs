@@ -225,3 +225,154 @@ async fn an_owner_resets_two_factor_and_removes_accounts_but_not_their_own() {
     assert!(actions.contains(&"two-factor reset".to_owned()));
     assert!(actions.contains(&"account removed".to_owned()));
 }
+
+const NEW_PASSWORD: &str = "a new and longer passphrase";
+
+#[tokio::test]
+async fn changing_a_password_needs_the_current_one_and_ends_the_other_sessions() {
+    let app = TestApp::spawn().await;
+    let here = app.signed_in_as("trainer").await;
+    let elsewhere = app
+        .sign_in("trainer@example.org", STAFF_PASSWORD)
+        .await
+        .unwrap();
+    let page = app.get_with_cookie("/admin/account", &here).await;
+    assert_eq!(page.status(), StatusCode::OK);
+    assert!(
+        page.text()
+            .await
+            .unwrap()
+            .contains("signed in on 1 other browser")
+    );
+
+    let wrong = app
+        .post_with_cookie(
+            "/admin/account/password",
+            &here,
+            &[
+                ("current", "not it at all"),
+                ("password", NEW_PASSWORD),
+                ("confirm", NEW_PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        wrong
+            .text()
+            .await
+            .unwrap()
+            .contains("Enter your current password correctly")
+    );
+    let differ = app
+        .post_with_cookie(
+            "/admin/account/password",
+            &here,
+            &[
+                ("current", STAFF_PASSWORD),
+                ("password", NEW_PASSWORD),
+                ("confirm", "something else 1"),
+            ],
+        )
+        .await;
+    assert!(differ.text().await.unwrap().contains("do not match"));
+    assert!(
+        app.sign_in("trainer@example.org", STAFF_PASSWORD)
+            .await
+            .is_some(),
+        "nothing changed yet"
+    );
+
+    let changed = app
+        .post_with_cookie(
+            "/admin/account/password",
+            &here,
+            &[
+                ("current", STAFF_PASSWORD),
+                ("password", NEW_PASSWORD),
+                ("confirm", NEW_PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(location(&changed), "/admin/account?done=password");
+    assert_eq!(
+        app.get_with_cookie("/admin", &here).await.status(),
+        StatusCode::OK,
+        "this session stays"
+    );
+    assert_eq!(
+        app.get_with_cookie("/admin", &elsewhere).await.status(),
+        StatusCode::FOUND,
+        "others end"
+    );
+    assert!(
+        app.sign_in("trainer@example.org", STAFF_PASSWORD)
+            .await
+            .is_none()
+    );
+    assert!(
+        app.sign_in("trainer@example.org", NEW_PASSWORD)
+            .await
+            .is_some()
+    );
+    let logged: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'password changed' AND actor = 'trainer@example.org'",
+    )
+    .fetch_one(&app.pool().await)
+    .await
+    .unwrap();
+    assert_eq!(logged, 1);
+}
+
+#[tokio::test]
+async fn staff_end_their_other_sessions_and_owners_end_an_account_s_sessions() {
+    let app = TestApp::spawn().await;
+    let here = app.signed_in_as("trainer").await;
+    let elsewhere = app
+        .sign_in("trainer@example.org", STAFF_PASSWORD)
+        .await
+        .unwrap();
+    let ended = app
+        .post_with_cookie("/admin/account/sessions", &here, &[])
+        .await;
+    assert_eq!(location(&ended), "/admin/account?done=sessions");
+    assert_eq!(
+        app.get_with_cookie("/admin", &elsewhere).await.status(),
+        StatusCode::FOUND
+    );
+    assert_eq!(
+        app.get_with_cookie("/admin", &here).await.status(),
+        StatusCode::OK
+    );
+
+    let owner = app.signed_in_as("owner").await;
+    let trainer_id = member_id(&app, "trainer@example.org").await;
+    let refused = app
+        .post_with_cookie(
+            &format!("/admin/team/{trainer_id}/end-sessions"),
+            &here,
+            &[],
+        )
+        .await;
+    assert_eq!(
+        refused.status(),
+        StatusCode::FORBIDDEN,
+        "only owners end others' sessions"
+    );
+    let by_owner = app
+        .post_with_cookie(
+            &format!("/admin/team/{trainer_id}/end-sessions"),
+            &owner,
+            &[],
+        )
+        .await;
+    assert_eq!(location(&by_owner), "/admin/team?done=sessions-ended");
+    assert_eq!(
+        app.get_with_cookie("/admin", &here).await.status(),
+        StatusCode::FOUND
+    );
+    assert_eq!(
+        app.get_with_cookie("/admin", &owner).await.status(),
+        StatusCode::OK
+    );
+}

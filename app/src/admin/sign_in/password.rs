@@ -55,7 +55,7 @@ pub fn SignInPage() -> impl IntoView {
 
 /// The form post, a plain one: it works without JavaScript.
 #[cfg(feature = "ssr")]
-pub(super) mod post {
+pub(in crate::admin) mod post {
     use axum::Router;
     use axum::body::Bytes;
     use axum::extract::State;

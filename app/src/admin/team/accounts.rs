@@ -55,6 +55,9 @@ mod load {
                     .to_owned(),
             ),
             Some("removed") => Some("The account was removed.".to_owned()),
+            Some("sessions-ended") => {
+                Some("The account's sessions ended: it must sign in again everywhere.".to_owned())
+            }
             _ => None,
         };
         Ok(TeamView {
@@ -126,6 +129,7 @@ fn InvitationPanel(invitation: Invitation) -> impl IntoView {
 fn MemberRow(member: TeamMember) -> impl IntoView {
     let reset = format!("/admin/team/{}/reset-two-factor", member.id);
     let remove = format!("/admin/team/{}/remove", member.id);
+    let end_sessions = format!("/admin/team/{}/end-sessions", member.id);
     let who = format!(" of {}", member.email);
     view! {
         <tr>
@@ -137,6 +141,11 @@ fn MemberRow(member: TeamMember) -> impl IntoView {
                 {member.two_factor.then(|| view! {
                     <form method="post" action=reset class="inline-form">
                         <button type="submit" class="link-button">"Reset two-factor"<span class="visually-hidden">{who.clone()}</span></button>
+                    </form>
+                })}
+                {(!member.invited).then(|| view! {
+                    <form method="post" action=end_sessions class="inline-form">
+                        <button type="submit" class="link-button">"End sessions"<span class="visually-hidden">{who.clone()}</span></button>
                     </form>
                 })}
                 {(!member.is_you).then(|| view! {
@@ -197,10 +206,32 @@ pub(super) mod post {
     const INVITE_DAYS: i64 = 7;
 
     pub fn routes() -> Router<AppState> {
-        Router::new().route(TEAM_PATH, post(invite_member)).route(
-            "/admin/team/{id}/reset-two-factor",
-            post(reset_member_two_factor),
-        )
+        Router::new()
+            .route(TEAM_PATH, post(invite_member))
+            .route(
+                "/admin/team/{id}/reset-two-factor",
+                post(reset_member_two_factor),
+            )
+            .route("/admin/team/{id}/end-sessions", post(end_member_sessions))
+    }
+
+    /// For a lost laptop or a colleague who left a browser signed in: every session of the
+    /// account ends (the owner's own, too, if it is theirs).
+    async fn end_member_sessions(
+        State(state): State<AppState>,
+        Owner(owner): Owner,
+        Path(id): Path<String>,
+        headers: HeaderMap,
+        body: Bytes,
+    ) -> Result<Response, AppError> {
+        fields_named(&headers, &body, &[])?;
+        let member = member(&state, &id).await?;
+        let ended = state.storage.sessions().end_all_but(&member.id, "").await?;
+        let detail = format!("{}: {ended}", member.email);
+        state
+            .audit(owner.actor(), AuditAction::SessionsEnded, &detail)
+            .await?;
+        Ok(Redirect::to(&format!("{TEAM_PATH}?done=sessions-ended")).into_response())
     }
 
     async fn invite_member(

@@ -57,6 +57,7 @@ export default defineConfig({
     stderr: 'pipe',
     env: {
       DATABASE_URL: `sqlite://${dataDir}/e2e.db`,
+      TWO_FACTOR_KEY_FILE: `${dataDir}/two-factor.key`,
       LISTEN_ADDR: `127.0.0.1:${port}`,
       LEPTOS_SITE_ROOT: 'target/site',
       STUDIES_DIR: 'studies',

@@ -21,12 +21,14 @@ pub struct AppState {
     pub clock: Clock,
     pub studies: Studies,
     /// The address participants reach the site at, for the resume link (e.g. https://survey.example.org).
-    /// When unset, the request's Host header is used.
+    /// When unset (only on a loopback address), the request's Host header is used.
     pub public_url: Option<String>,
     /// Breakdowns of fewer respondents than this are not shown, so no one can be singled out.
     pub min_group_size: i64,
     /// Owners and researchers must sign in with a code from an authenticator app as well.
     pub require_two_factor: bool,
+    /// Seals two-factor secrets in the database.
+    pub sealing_key: domain::accounts::secret_box::SealingKey,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -99,6 +99,18 @@ pub struct Config {
     /// password. Turn off only where another layer (e.g. single sign-on in front) does this.
     #[arg(long, env = "REQUIRE_TWO_FACTOR", default_value_t = true, action = clap::ArgAction::Set)]
     pub require_two_factor: bool,
+    /// The key that seals two-factor secrets in the database: 64 hexadecimal digits. Every
+    /// instance sharing a database needs the same key.
+    #[arg(long, env = "TWO_FACTOR_KEY", hide_env_values = true)]
+    pub two_factor_key: Option<String>,
+    /// Where the key is kept when TWO_FACTOR_KEY is not set; created (readable by its owner only)
+    /// on first start. Back it up apart from the database.
+    #[arg(
+        long,
+        env = "TWO_FACTOR_KEY_FILE",
+        default_value = "data/two-factor.key"
+    )]
+    pub two_factor_key_file: PathBuf,
     /// Where to listen; defaults to cargo-leptos's LEPTOS_SITE_ADDR, else 127.0.0.1:3000.
     #[arg(long, env = "LISTEN_ADDR")]
     pub listen_addr: Option<SocketAddr>,

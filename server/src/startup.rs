@@ -4,6 +4,7 @@ use std::net::SocketAddr;
 use app::state::AppState;
 use app::{App, shell};
 use axum::{Router, middleware};
+use domain::accounts::secret_box::SealingKey;
 use domain::events::Events;
 use domain::redaction::scanner::scan_on_submission;
 use domain::storage::Storage;
@@ -60,6 +61,17 @@ pub async fn build(
             .register(&study.slug, &study.version, &study.source, today)
             .await?;
     }
+    let sealing_key = sealing_key(config)?;
+    let sealed = storage
+        .staff()
+        .seal_plain_two_factor_secrets(&sealing_key)
+        .await?;
+    if sealed > 0 {
+        tracing::info!(
+            sealed,
+            "sealed two-factor secrets left in plain text by an older release"
+        );
+    }
     let events = Events::start(&storage);
     tokio::spawn(scan_on_submission(
         storage.clone(),
@@ -80,6 +92,7 @@ pub async fn build(
         public_url: config.public_url.clone(),
         min_group_size: config.min_group_size,
         require_two_factor: config.require_two_factor,
+        sealing_key,
     };
     let routes = generate_route_list(App);
     let page_context = {
@@ -167,6 +180,15 @@ pub async fn bind(config: &Config, leptos_options: LeptosOptions) -> Result<Runn
         setup_link,
         serve: Box::pin(serve),
     })
+}
+
+/// The key from TWO_FACTOR_KEY, else from its file (made on first start).
+fn sealing_key(config: &Config) -> Result<SealingKey, StartupError> {
+    let key = match &config.two_factor_key {
+        Some(hex) => SealingKey::from_hex(hex),
+        None => SealingKey::load_or_create(&config.two_factor_key_file),
+    };
+    key.map_err(|e| StartupError::Account(format!("two-factor key: {e}")))
 }
 
 /// Expired sessions and spent links are deleted at start and then every ten minutes, so the

@@ -1,5 +1,6 @@
 //! Staff accounts: roles, email addresses and passwords, parsed before anything is stored.
 
+pub mod secret_box;
 pub mod two_factor;
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};

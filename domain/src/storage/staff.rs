@@ -206,6 +206,31 @@ impl StaffAccounts<'_> {
         Ok(())
     }
 
+    /// Seals the two-factor secrets an older release stored in plain text; returns how many.
+    pub async fn seal_plain_two_factor_secrets(
+        self,
+        key: &crate::accounts::secret_box::SealingKey,
+    ) -> Result<usize, StorageError> {
+        let stored: Vec<(String, String)> =
+            sqlx::query_as("SELECT id, totp_secret FROM staff WHERE totp_secret IS NOT NULL")
+                .fetch_all(self.pool)
+                .await?;
+        let mut sealed = 0;
+        for (id, secret) in stored {
+            if crate::accounts::secret_box::SealingKey::is_sealed(&secret) {
+                continue;
+            }
+            sqlx::query("UPDATE staff SET totp_secret = $1 WHERE id = $2 AND totp_secret = $3")
+                .bind(key.seal(&id, &secret))
+                .bind(&id)
+                .bind(&secret)
+                .execute(self.pool)
+                .await?;
+            sealed += 1;
+        }
+        Ok(sealed)
+    }
+
     /// Records that a code of time step `step` was used; false when that step or a later one was
     /// already used, so a code seen over someone's shoulder cannot be replayed.
     pub async fn accept_totp_step(self, staff_id: &str, step: i64) -> Result<bool, StorageError> {

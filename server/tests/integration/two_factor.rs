@@ -95,6 +95,63 @@ async fn a_researcher_sets_up_two_factor_at_the_first_sign_in() {
         app.step_after_password("ana@example.org").await,
         "/admin/sign-in/code"
     );
+    let (id, stored) = stored_secret(&app, "ana@example.org").await;
+    assert!(
+        !stored.contains(&key.to_base32()),
+        "sealed, not plain: {stored}"
+    );
+    assert_eq!(
+        app.sealing_key.open(&id, &stored),
+        Some(key.to_base32()),
+        "sealed with the server's key, for this account"
+    );
+}
+
+async fn stored_secret(app: &TestApp, email: &str) -> (String, String) {
+    sqlx::query_as("SELECT id, totp_secret FROM staff WHERE email = $1")
+        .bind(email)
+        .fetch_one(&app.pool().await)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_secret_left_plain_by_an_older_release_is_sealed_at_start_and_still_works() {
+    let app = TestApp::spawn().await;
+    app.add_staff("ana@example.org", "researcher").await;
+    let secret = TotpSecret::generate();
+    sqlx::query("UPDATE staff SET totp_secret = $1, totp_last_step = 0 WHERE email = $2")
+        .bind(secret.to_base32())
+        .bind("ana@example.org")
+        .execute(&app.pool().await)
+        .await
+        .unwrap();
+    let mut config = crate::support::config_for(&app.database_url);
+    config.two_factor_key = Some(app.sealing_key.to_hex());
+    let options = leptos::prelude::LeptosOptions::builder()
+        .output_name(server::startup::OUTPUT_NAME)
+        .build();
+    let _sealed_on_start = server::startup::build(&config, options).await.unwrap();
+    let (id, stored) = stored_secret(&app, "ana@example.org").await;
+    assert_eq!(app.sealing_key.open(&id, &stored), Some(secret.to_base32()));
+    let signed_in = app.sign_in_with_code("ana@example.org", &secret).await;
+    assert_eq!(
+        app.get_with_cookie("/admin", &signed_in).await.status(),
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn a_server_with_another_key_cannot_use_the_sealed_secret() {
+    let app = TestApp::spawn().await;
+    let secret = app
+        .add_staff_with_two_factor("ana@example.org", "researcher")
+        .await;
+    let (id, stored) = stored_secret(&app, "ana@example.org").await;
+    let other = domain::accounts::secret_box::SealingKey::generate();
+    assert_eq!(other.open(&id, &stored), None);
+    assert!(app.sealing_key.open(&id, &stored).is_some());
+    assert!(!stored.contains(&secret.to_base32()));
 }
 
 #[tokio::test]

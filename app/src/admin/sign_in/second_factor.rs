@@ -119,13 +119,19 @@ pub(super) mod post {
         staff: &Staff,
         typed: &str,
     ) -> Result<Option<String>, AppError> {
+        let id = &staff.record.id;
         let secret = staff
             .record
             .totp_secret
             .as_deref()
+            .and_then(|sealed| state.sealing_key.open(id, sealed))
+            .as_deref()
             .and_then(TotpSecret::from_base32)
-            .ok_or_else(|| AppError::Internal("two-factor secret missing or malformed".into()))?;
-        let id = &staff.record.id;
+            .ok_or_else(|| {
+                AppError::Internal(
+                    "two-factor secret missing, malformed or sealed under another key".into(),
+                )
+            })?;
         match SecondFactor::parse(typed) {
             Some(SecondFactor::Totp(code)) => match secret.step_of(&code, state.clock.now()) {
                 Some(step) if state.storage.staff().accept_totp_step(id, step).await? => {

@@ -142,10 +142,13 @@ pub(super) mod post {
             .iter()
             .map(|c| c.storage_hash(RECOVERY_PURPOSE))
             .collect();
+        let sealed = state
+            .sealing_key
+            .seal(&staff.record.id, &secret.to_base32());
         state
             .storage
             .staff()
-            .enable_two_factor(&staff.record.id, &secret.to_base32(), step, &hashes)
+            .enable_two_factor(&staff.record.id, &sealed, step, &hashes)
             .await?;
         state
             .audit(staff.actor(), AuditAction::TwoFactorSetUp, "")

@@ -27,6 +27,8 @@ pub struct TestApp {
     pub setup_link: Option<String>,
     pub client: reqwest::Client,
     pub database_url: String,
+    /// The key the server seals two-factor secrets with.
+    pub sealing_key: domain::accounts::secret_box::SealingKey,
     _server: ServerThread,
     _dir: tempfile::TempDir,
 }
@@ -110,6 +112,8 @@ pub fn config_for(database_url: &str) -> Config {
         min_group_size: 10,
         require_two_factor: true,
         listen_addr: None,
+        two_factor_key: Some(domain::accounts::secret_box::SealingKey::generate().to_hex()),
+        two_factor_key_file: "never-used.key".into(),
         operations: server::config::Operations::default(),
         clock: domain::clock::Clock::default(),
     }
@@ -162,6 +166,11 @@ impl TestApp {
         config.listen_addr = Some("127.0.0.1:0".parse().unwrap());
         adjust(&mut config);
         let clock = config.clock.clone();
+        let sealing_key = config
+            .two_factor_key
+            .as_deref()
+            .map(|hex| domain::accounts::secret_box::SealingKey::from_hex(hex).unwrap())
+            .expect("tests seal with a key of their own");
         let server = ServerThread::start(config, site_root).await;
         let client = http_client();
         Self {
@@ -170,6 +179,7 @@ impl TestApp {
             setup_link: server.setup_link.clone(),
             client,
             database_url,
+            sealing_key,
             _server: server,
             _dir: dir,
         }
@@ -442,7 +452,12 @@ impl TestApp {
         let secret = TotpSecret::generate();
         storage
             .staff()
-            .enable_two_factor(&staff.id, &secret.to_base32(), 0, &[])
+            .enable_two_factor(
+                &staff.id,
+                &self.sealing_key.seal(&staff.id, &secret.to_base32()),
+                0,
+                &[],
+            )
             .await
             .unwrap();
         secret

@@ -23,6 +23,10 @@ impl ServerProcess {
             .env("LISTEN_ADDR", "127.0.0.1:0")
             .env("RUST_LOG", "warn,server=info")
             .env("NO_COLOR", "1")
+            .env(
+                "TWO_FACTOR_KEY",
+                domain::accounts::secret_box::SealingKey::generate().to_hex(),
+            )
             .env_remove("PUBLIC_URL")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit());

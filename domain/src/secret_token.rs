@@ -86,6 +86,11 @@ impl HandCode {
         format!("{}-{}-{}", &lower[0..4], &lower[4..8], &lower[8..12])
     }
 
+    /// The code as typed once case, spaces and hyphens are set aside: what a hash is made of.
+    pub(crate) fn normalized(&self) -> &str {
+        &self.0
+    }
+
     /// The hash stored for this code; `purpose` keeps codes of different kinds apart.
     pub fn storage_hash(&self, purpose: &str) -> String {
         hex(&Sha256::digest(format!("{purpose}:{}", self.0)))

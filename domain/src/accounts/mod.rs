@@ -118,14 +118,19 @@ impl NewPassword {
 
     /// An argon2id hash (m=19456 KiB, t=2, p=1) in PHC string form.
     pub fn hash(&self) -> String {
-        let mut salt = [0u8; 16];
-        rand::rng().fill_bytes(&mut salt);
-        let salt = SaltString::encode_b64(&salt).expect("16 bytes is a valid salt");
-        hasher()
-            .hash_password(self.0.as_bytes(), &salt)
-            .expect("argon2 with fixed parameters")
-            .to_string()
+        argon2_hash(&self.0)
     }
+}
+
+/// An argon2id hash of `text` with a fresh salt, in the PHC string format.
+fn argon2_hash(text: &str) -> String {
+    let mut salt = [0u8; 16];
+    rand::rng().fill_bytes(&mut salt);
+    let salt = SaltString::encode_b64(&salt).expect("16 bytes is a valid salt");
+    hasher()
+        .hash_password(text.as_bytes(), &salt)
+        .expect("argon2 with fixed parameters")
+        .to_string()
 }
 
 fn is_common(password: &str) -> bool {

@@ -135,8 +135,38 @@ pub enum SecondFactor {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TotpCode(String);
 
-/// Recovery codes are stored hashed for this purpose.
+/// Older releases stored recovery codes as the SHA-256 of this purpose and the code.
 pub const RECOVERY_PURPOSE: &str = "recovery";
+
+/// Recovery codes as stored: an argon2id hash each, with its own salt, so that a copy of the
+/// database does not give the 60-bit codes away to a fast search. Made off the async workers.
+pub async fn hash_recovery_codes(codes: &[HandCode]) -> Vec<String> {
+    let texts: Vec<String> = codes.iter().map(|c| c.normalized().to_owned()).collect();
+    super::off_the_async_workers(move || {
+        texts
+            .iter()
+            .map(|text| super::argon2_hash(text))
+            .collect()
+    })
+    .await
+}
+
+/// Which of an account's unused recovery-code hashes `code` matches, if any: an argon2id hash,
+/// or the SHA-256 an older release stored.
+pub async fn matching_recovery_code(code: &HandCode, stored: Vec<String>) -> Option<String> {
+    let legacy = code.storage_hash(RECOVERY_PURPOSE);
+    let text = code.normalized().to_owned();
+    super::off_the_async_workers(move || {
+        stored.into_iter().find(|hash| {
+            if hash.starts_with("$argon2") {
+                super::password_matches(hash, &text)
+            } else {
+                *hash == legacy
+            }
+        })
+    })
+    .await
+}
 
 impl SecondFactor {
     /// Spaces are ignored, as apps show codes in groups.

@@ -263,6 +263,19 @@ impl StaffAccounts<'_> {
         Ok(done.rows_affected() == 1)
     }
 
+    /// The stored hashes of the account's recovery codes not used yet (ten at most).
+    pub async fn unused_recovery_code_hashes(
+        self,
+        staff_id: &str,
+    ) -> Result<Vec<String>, StorageError> {
+        Ok(sqlx::query_scalar(
+            "SELECT code_hash FROM staff_recovery_codes WHERE staff_id = $1 AND used_at IS NULL",
+        )
+        .bind(staff_id)
+        .fetch_all(self.pool)
+        .await?)
+    }
+
     pub async fn unused_recovery_codes(self, staff_id: &str) -> Result<i64, StorageError> {
         Ok(sqlx::query_scalar(
             "SELECT COUNT(*) FROM staff_recovery_codes WHERE staff_id = $1 AND used_at IS NULL",

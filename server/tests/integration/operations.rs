@@ -227,13 +227,13 @@ async fn survey_requests_are_limited_per_client_but_files_and_health_are_not() {
     );
 }
 
-#[test]
-fn request_logs_name_routes_not_tokens_or_addresses() {
+/// Runs the server binary at `level`, takes part (consent, a page) and opens the sign-in page;
+/// returns the participant's token and every line the server wrote.
+fn log_lines_of_taking_part(level: &str) -> (String, Vec<String>) {
     let dir = tempfile::tempdir().unwrap();
     let database = format!("sqlite://{}/logs.db", dir.path().display());
-    // Participants' requests are debug lines (see the next test).
     let mut server =
-        ServerProcess::start(&database, &[("RUST_LOG", "debug"), ("LOG_FORMAT", "json")]);
+        ServerProcess::start(&database, &[("RUST_LOG", level), ("LOG_FORMAT", "json")]);
     let consent = send(&server.url, "POST /s/sam/consent", "consent=yes");
     let token = consent
         .split("location: /r/")
@@ -242,11 +242,18 @@ fn request_logs_name_routes_not_tokens_or_addresses() {
         .expect("a resume link")
         .to_owned();
     send(&server.url, &format!("GET /r/{token}/about-you"), "");
+    send(&server.url, "GET /admin/sign-in", "");
     server.terminate();
     server
         .wait_for_exit(Duration::from_secs(20))
         .expect("exits");
-    let lines = server.output();
+    (token, server.output())
+}
+
+#[test]
+fn request_logs_name_routes_not_tokens_or_addresses() {
+    // Participants' requests are debug lines (see the next test).
+    let (token, lines) = log_lines_of_taking_part("debug");
     let requests: Vec<&String> = lines
         .iter()
         .filter(|l| l.contains("\"target\":\"request\""))
@@ -268,24 +275,7 @@ fn request_logs_name_routes_not_tokens_or_addresses() {
 
 #[test]
 fn taking_part_leaves_no_request_line_at_the_default_level() {
-    let dir = tempfile::tempdir().unwrap();
-    let database = format!("sqlite://{}/logs.db", dir.path().display());
-    let mut server =
-        ServerProcess::start(&database, &[("RUST_LOG", "info"), ("LOG_FORMAT", "json")]);
-    let consent = send(&server.url, "POST /s/sam/consent", "consent=yes");
-    let token = consent
-        .split("location: /r/")
-        .nth(1)
-        .and_then(|rest| rest.split('/').next())
-        .expect("a resume link")
-        .to_owned();
-    send(&server.url, &format!("GET /r/{token}/about-you"), "");
-    send(&server.url, "GET /admin/sign-in", "");
-    server.terminate();
-    server
-        .wait_for_exit(Duration::from_secs(20))
-        .expect("exits");
-    let lines = server.output();
+    let (_, lines) = log_lines_of_taking_part("info");
     let routes: Vec<&String> = lines
         .iter()
         .filter(|l| l.contains("\"target\":\"request\""))

@@ -95,6 +95,25 @@ async fn a_researcher_sets_up_two_factor_at_the_first_sign_in() {
         app.step_after_password("ana@example.org").await,
         "/admin/sign-in/code"
     );
+    let hashes: Vec<String> = sqlx::query_scalar("SELECT code_hash FROM staff_recovery_codes")
+        .fetch_all(&app.pool().await)
+        .await
+        .unwrap();
+    assert_eq!(hashes.len(), 10);
+    assert!(
+        hashes.iter().all(|h| h.starts_with("$argon2id$")),
+        "each recovery code salted and hashed with argon2id: {hashes:?}"
+    );
+    let second = app.post_sign_in("ana@example.org", STAFF_PASSWORD).await;
+    let second = cookie_of(&second).unwrap();
+    let recovered = app
+        .post_with_cookie("/admin/sign-in/code", &second, &[("code", &codes[3])])
+        .await;
+    assert_eq!(
+        location(&recovered),
+        "/admin",
+        "a shown recovery code signs in"
+    );
     let (id, stored) = stored_secret(&app, "ana@example.org").await;
     assert!(
         !stored.contains(&key.to_base32()),

@@ -75,7 +75,7 @@ pub(super) mod post {
     use crate::error::AppError;
     use crate::form_posts::fields_named;
     use crate::state::AppState;
-    use domain::accounts::two_factor::{RECOVERY_PURPOSE, SecondFactor, TotpSecret};
+    use domain::accounts::two_factor::{SecondFactor, TotpSecret, matching_recovery_code};
 
     const WRONG_CODE: &str =
         "Enter the 6-digit code your authenticator app shows now, or one of your recovery codes";
@@ -140,7 +140,14 @@ pub(super) mod post {
                 _ => Ok(None),
             },
             Some(SecondFactor::Recovery(code)) => {
-                let hash = code.storage_hash(RECOVERY_PURPOSE);
+                let stored = state
+                    .storage
+                    .staff()
+                    .unused_recovery_code_hashes(id)
+                    .await?;
+                let Some(hash) = matching_recovery_code(&code, stored).await else {
+                    return Ok(None);
+                };
                 if !state
                     .storage
                     .staff()

@@ -106,7 +106,7 @@ pub(super) mod post {
     use crate::form_posts::{fields_named, render_with_context};
     use crate::state::AppState;
     use domain::accounts::two_factor::{
-        RECOVERY_CODES, RECOVERY_PURPOSE, SecondFactor, TotpSecret,
+        RECOVERY_CODES, SecondFactor, TotpSecret, hash_recovery_codes,
     };
 
     use domain::secret_token::HandCode;
@@ -138,10 +138,7 @@ pub(super) mod post {
             return Ok(wrong_code(&state, &headers, here, WRONG_SETUP_CODE, "/admin").await);
         };
         let codes: Vec<HandCode> = (0..RECOVERY_CODES).map(|_| HandCode::generate()).collect();
-        let hashes: Vec<String> = codes
-            .iter()
-            .map(|c| c.storage_hash(RECOVERY_PURPOSE))
-            .collect();
+        let hashes = hash_recovery_codes(&codes).await;
         let sealed = state
             .sealing_key
             .seal(&staff.record.id, &secret.to_base32());

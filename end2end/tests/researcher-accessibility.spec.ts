@@ -69,3 +69,26 @@ test('the withdrawal pages are accessible', async ({ page }) => {
   await page.goto('/withdraw/done');
   await check(page, 'withdrawn');
 });
+
+test("a member of staff's account page is accessible, and a wrong current password is refused", async ({ page }) => {
+  await useSession(page, researcher.email);
+  await page.goto('/admin');
+  await page.getByRole('link', { name: 'Your account' }).click();
+  await expect(page.getByRole('heading', { name: 'Your account' })).toBeVisible();
+  await check(page, 'your account');
+  await page.getByLabel('Current password').fill('not the password at all');
+  await page.getByLabel('New password', { exact: true }).fill('a new and longer passphrase');
+  await page.getByLabel('New password again').fill('a new and longer passphrase');
+  await page.getByRole('button', { name: 'Change password' }).click();
+  await expect(page.getByRole('heading', { name: 'There is a problem' })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Enter your current password correctly' })).toBeVisible();
+  await check(page, 'your account with an error');
+});
+
+test("the owner's accounts page, with its actions on each account, is accessible", async ({ page }) => {
+  await useSession(page, owner.email);
+  await page.goto('/admin/team');
+  await expect(page.getByRole('heading', { name: 'Accounts' })).toBeVisible();
+  await expect(page.getByRole('button', { name: `End sessions of ${researcher.email}` })).toBeVisible();
+  await check(page, 'accounts');
+});

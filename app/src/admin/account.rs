@@ -79,7 +79,7 @@ pub fn AccountPage() -> impl IntoView {
             <p>"Changing it signs you out everywhere else."</p>
             <form method="post" action=format!("{ACCOUNT_PATH}/password") novalidate>
                 <TextInput id="current" label="Current password" kind="password" autocomplete="current-password" value=String::new() error=current_error/>
-                <NewPasswordInputs password_error confirm_error/>
+                <NewPasswordInputs password_error confirm_error replacing=true/>
                 <button type="submit" class="button">"Change password"</button>
             </form>
             <h2 class="heading-m">"Your sessions"</h2>

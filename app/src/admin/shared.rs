@@ -4,16 +4,23 @@ use leptos::prelude::*;
 
 use super::data::*;
 
-/// A new password and the same again, as the first owner's account and an invitation ask for it.
+/// A new password and the same again, as the first owner's account and an invitation ask for it;
+/// `replacing` names them "New password" where the current one is asked for too.
 #[component]
 pub(in crate::admin) fn NewPasswordInputs(
     password_error: Option<String>,
     confirm_error: Option<String>,
+    #[prop(optional)] replacing: bool,
 ) -> impl IntoView {
     use crate::components::TextInput;
+    let (label, again) = if replacing {
+        ("New password", "New password again")
+    } else {
+        ("Password", "Password again")
+    };
     view! {
-        <TextInput id="password" label="Password" kind="password" autocomplete="new-password" value=String::new() error=password_error/>
-        <TextInput id="confirm" label="Password again" kind="password" autocomplete="new-password" value=String::new() error=confirm_error/>
+        <TextInput id="password" label=label kind="password" autocomplete="new-password" value=String::new() error=password_error/>
+        <TextInput id="confirm" label=again kind="password" autocomplete="new-password" value=String::new() error=confirm_error/>
     }
 }
 

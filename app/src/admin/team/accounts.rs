@@ -137,7 +137,7 @@ fn MemberRow(member: TeamMember) -> impl IntoView {
             <td>{member.role}</td>
             <td>{if member.invited { "Invited, no password yet" } else if member.two_factor { "On" } else { "Off" }}</td>
             <td>{member.added_on}</td>
-            <td>
+            <td><div class="row-actions">
                 {member.two_factor.then(|| view! {
                     <form method="post" action=reset class="inline-form">
                         <button type="submit" class="link-button">"Reset two-factor"<span class="visually-hidden">{who.clone()}</span></button>
@@ -151,6 +151,7 @@ fn MemberRow(member: TeamMember) -> impl IntoView {
                 {(!member.is_you).then(|| view! {
                     <a href=remove>"Remove"<span class="visually-hidden">{who.clone()}</span></a>
                 })}
+            </div>
             </td>
         </tr>
     }

@@ -12,6 +12,10 @@ use domain::text::escape_html;
 pub enum AppError {
     #[error("We could not find any answers for this link. Check that you copied the whole link.")]
     UnknownLink,
+    #[error(
+        "This browser holds no answers in progress for this study. To carry on, open your private link. If you have just sent your answers, they are saved: the page with the withdrawal code is shown only once."
+    )]
+    NoAnswersOnDevice,
     #[error("There is no study at this address.")]
     UnknownStudy,
     #[error("There is no such page in this survey.")]
@@ -63,6 +67,7 @@ impl AppError {
     pub fn status(&self) -> StatusCode {
         match self {
             Self::UnknownLink
+            | Self::NoAnswersOnDevice
             | Self::UnknownStudy
             | Self::UnknownStep
             | Self::UnknownQuestion

@@ -50,7 +50,9 @@ use redaction::erase::EraseRedactionsPage;
 use redaction::queue::RedactionQueuePage;
 use survey::consent::ConsentPage;
 use survey::landing::LandingPage;
+use survey::private_link::PrivateLinkPage;
 use survey::step::StepPage;
+use survey::thanks::ThanksPage;
 use survey::withdraw::{WithdrawPage, WithdrawnPage};
 
 /// The HTML document around the app, rendered on the server only.
@@ -95,7 +97,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=LandingPage ssr=ssr.clone()/>
                     <Route path=path!("/s/:study") view=LandingPage ssr=ssr.clone()/>
                     <Route path=path!("/s/:study/consent") view=ConsentPage ssr=ssr.clone()/>
-                    <Route path=path!("/r/:token/:step") view=StepPage ssr=ssr.clone()/>
+                    <Route path=path!("/s/:study/answers/:step") view=StepPage ssr=ssr.clone()/>
+                    <Route path=path!("/s/:study/thanks") view=ThanksPage ssr=ssr.clone()/>
+                    <Route path=path!("/r/:token") view=PrivateLinkPage ssr=ssr.clone()/>
                     <Route path=path!("/withdraw") view=WithdrawPage ssr=ssr.clone()/>
                     <Route path=path!("/withdraw/confirm") view=WithdrawPage ssr=ssr.clone()/>
                     <Route path=path!("/withdraw/done") view=WithdrawnPage ssr=ssr.clone()/>

@@ -30,6 +30,11 @@ pub fn masked_start(token: &SecretToken, start_minute: i64) -> i64 {
     start_minute + start_shift(token)
 }
 
+/// The masked start of `old`'s response as `new` masks it, for a link that is replaced.
+pub fn remasked_start(old: &SecretToken, new: &SecretToken, masked_start: i64) -> i64 {
+    masked_start - start_shift(old) + start_shift(new)
+}
+
 /// Whole minutes from the masked start to `now_minute`.
 pub fn minutes_since(token: &SecretToken, masked_start: i64, now_minute: i64) -> i64 {
     (now_minute - (masked_start - start_shift(token))).max(0)
@@ -56,5 +61,8 @@ mod tests {
             masked_start(&other, start),
             "the stored value hides the start"
         );
+        let remasked = remasked_start(&token, &other, stored);
+        assert_eq!(remasked, masked_start(&other, start));
+        assert_eq!(minutes_since(&other, remasked, start + 23), 23);
     }
 }

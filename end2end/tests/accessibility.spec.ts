@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { aboutYou, recovery, resumeLink, scenario, settled, start, usesJavaScript, views } from './survey';
+import { aboutYou, recovery, resumeLink, scenario, settled, start, stepAddress, usesJavaScript, views } from './survey';
 
 const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
@@ -64,7 +64,13 @@ for (const width of [320, 1280]) {
     await views(page, info);
     await check(page, 'check your answers');
 
-    await page.goto(link.replace(/\/r\/([^/]+)$/, '/r/$1/check'));
+    await page.goto(link);
+    await settled(page, info);
+    await check(page, 'private link entry page');
+    await page.getByRole('button', { name: 'Continue my answers' }).click();
+    await expect(page.getByRole('heading', { name: /Check your answers/ })).toBeVisible();
+    await settled(page, info);
+    await check(page, 'check page, opened from the private link');
     await page.getByRole('link', { name: /Change\s*your answer to: What is your role/ }).click();
     await settled(page, info);
     await page.getByRole('button', { name: 'Save and continue' }).click();
@@ -72,15 +78,16 @@ for (const width of [320, 1280]) {
     await expect(page.getByRole('heading', { name: 'Thank you' })).toBeVisible();
     await check(page, 'thank you');
 
-    await page.goto('/r/not-a-real-link/about-you');
+    await page.goto('/r/not-a-real-link');
     await check(page, 'unknown link');
+    await page.goto(stepAddress('check'));
+    await check(page, 'no answers on this device');
   });
 }
 
 test('the check page error state is accessible', async ({ page }, info) => {
   await start(page, info);
-  const link = await resumeLink(page);
-  await page.goto(link.replace(/\/r\/([^/]+)$/, '/r/$1/check'));
+  await page.goto(stepAddress('check'));
   await settled(page, info);
   await page.getByRole('button', { name: 'Submit answers' }).click();
   await expect(page.getByRole('heading', { name: 'There is a problem' })).toBeVisible();

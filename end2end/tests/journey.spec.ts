@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { answers, aboutYou, recovery, resumeLink, scenarios, settled, start, usesJavaScript, views } from './survey';
+import { answers, aboutYou, recovery, resumeLink, scenarios, settled, start, stepAddress, usesJavaScript, views } from './survey';
 
 test('a support worker completes the survey and submits once', async ({ page }, info) => {
   // Hydration mismatches and panics in the wasm show up as page errors or console errors.
@@ -22,12 +22,14 @@ test('a support worker completes the survey and submits once', async ({ page }, 
   await expect(page.getByText(answers.r2)).toBeVisible();
   await page.getByRole('button', { name: 'Submit answers' }).click();
   await expect(page.getByRole('heading', { name: 'Thank you' })).toBeVisible();
+  await expect(page.locator('.withdrawal-code')).toBeVisible();
   expect(problems).toEqual([]);
 
-  // The private link now says the answers are read-only.
+  // The browser has forgotten the answers: history brings back neither them nor the code.
   await page.goBack();
-  await page.reload();
-  await expect(page.getByText('can no longer be changed')).toBeVisible();
+  await expect(page.getByText('holds no answers in progress')).toBeVisible();
+  await page.goForward();
+  await expect(page.locator('.withdrawal-code')).toHaveCount(0);
 });
 
 test('a change link returns to the check page', async ({ page }, info) => {
@@ -62,6 +64,16 @@ test('answers resume from the private link in a fresh browser', async ({ page, b
   const other = await browser.newContext({ javaScriptEnabled: usesJavaScript(info) });
   const elsewhere = await other.newPage();
   await elsewhere.goto(link);
+  // The link opens a warning first; only its button opens the answers.
+  await expect(elsewhere.getByRole('heading', { name: 'Your answers in progress' })).toBeVisible();
+  await expect(elsewhere.getByText('If someone else gave you this link')).toBeVisible();
+  await expect(elsewhere.getByLabel(/what may that mean\?/)).toHaveCount(0);
+  await elsewhere.getByRole('button', { name: 'Continue my answers' }).click();
+  // This browser did not hold the link, so it gets a new one and the old one stops working.
+  await expect(elsewhere.getByRole('heading', { name: 'Your private link has changed' })).toBeVisible();
+  const renewed = await resumeLink(elsewhere);
+  expect(renewed).not.toEqual(link);
+  expect(elsewhere.url()).not.toContain(renewed.split('/r/')[1]);
   if (!usesJavaScript(info)) {
     await expect(elsewhere.getByRole('heading', { name: /Sam's money/ })).toBeVisible();
     await elsewhere.getByRole('link', { name: 'Back' }).click();
@@ -69,10 +81,35 @@ test('answers resume from the private link in a fresh browser', async ({ page, b
   await expect(elsewhere.getByRole('heading', { name: 'Meet Sam' })).toBeVisible();
   await expect(elsewhere.getByLabel(/what may that mean\?/)).toHaveValue(text);
   // Earlier pages are restored too.
-  await elsewhere.goto(link.replace(/\/r\/([^/]+)$/, '/r/$1/about-you'));
+  await elsewhere.goto(stepAddress('about-you'));
   await expect(elsewhere.getByLabel('Inpatient mental health services')).toBeChecked();
   await expect(elsewhere.getByLabel('Years')).toHaveValue('1');
   await other.close();
+
+  // Whoever held the old link, this first browser included, can no longer open the answers.
+  await page.goto(link);
+  await expect(page.getByText('We could not find any answers for this link')).toBeVisible();
+  await page.goto(stepAddress('sam'));
+  await expect(page.getByText('holds no answers in progress')).toBeVisible();
+});
+
+test('forget this device removes the answers from the browser, and the link brings them back', async ({ page }, info) => {
+  await start(page, info);
+  const link = await resumeLink(page);
+  await page.getByLabel('Inpatient mental health services').check();
+  await page.getByRole('button', { name: 'Save and continue' }).click();
+  await expect(page.getByRole('heading', { name: 'Before you start' })).toBeVisible();
+  await page.getByRole('button', { name: 'Forget this device' }).click();
+  await expect(page.getByText('This browser no longer holds your answers')).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Continue where you left off' })).toHaveCount(0);
+  await page.goto(stepAddress('about-you'));
+  await expect(page.getByText('holds no answers in progress')).toBeVisible();
+
+  await page.goto(link);
+  await page.getByRole('button', { name: 'Continue my answers' }).click();
+  await expect(page.getByRole('heading', { name: 'Your private link has changed' })).toBeVisible();
+  await page.goto(stepAddress('about-you'));
+  await expect(page.getByLabel('Inpatient mental health services')).toBeChecked();
 });
 
 test('the same browser is offered its answers back from the start page', async ({ page }, info) => {
@@ -84,8 +121,7 @@ test('the same browser is offered its answers back from the start page', async (
 
 test('submitting with answers missing lists them, linked to their steps', async ({ page }, info) => {
   await start(page, info);
-  const link = await resumeLink(page);
-  await page.goto(link.replace(/\/r\/([^/]+)$/, '/r/$1/check'));
+  await page.goto(stepAddress('check'));
   await page.getByRole('button', { name: 'Submit answers' }).click();
   await expect(page.getByRole('heading', { name: 'There is a problem' })).toBeVisible();
   await page.getByRole('link', { name: /Meet Sam: answer “What may hinder/ }).click();
@@ -119,7 +155,7 @@ test('the survey can be completed with the keyboard alone', async ({ page }, inf
     }
     throw new Error(`could not reach ${selector} with Tab`);
   };
-  const next = async (button = 'button[type=submit]') => {
+  const next = async (button = 'form:not(.forget-device) button[type=submit]') => {
     await tabTo(button);
     await page.keyboard.press('Enter');
     await page.waitForLoadState('load');

@@ -75,6 +75,9 @@ export async function scenarios(page: Page, info: TestInfo) {
   await scenario(page, info, /a night at the pub/);
 }
 
+/** Where a step of the Sam study lives: the address names the step, never the participant. */
+export const stepAddress = (step: string) => `/s/sam/answers/${step}`;
+
 export async function resumeLink(page: Page): Promise<string> {
   const href = await page.locator('.resume-link__url a').getAttribute('href');
   expect(href).toMatch(/\/r\/[A-Za-z0-9_-]{43}$/);

@@ -19,7 +19,7 @@ use domain::storage::{Storage, StorageError};
 use domain::study::{QuestionKind, Study};
 use reqwest::{StatusCode, header};
 
-use crate::journey::{answer_text, consent, save_fields_request};
+use crate::journey::{answer_text, consent, resume_cookie, save_fields_request, step_path};
 use crate::stats::{Kind, Outcome};
 use crate::target::{RequestError, Target};
 
@@ -78,7 +78,8 @@ pub enum BenchError {
 
 /// Each worker's own response, so autosaves do not queue behind one row.
 struct Worker {
-    token: String,
+    /// The cookie that holds the worker's private link.
+    cookie: String,
     response_id: ResponseId,
 }
 
@@ -111,17 +112,24 @@ pub async fn run(
             .await?
             .ok_or(StorageError::NotFound)?;
         workers.push(Worker {
-            token,
+            cookie: resume_cookie(study.slug.as_str(), &token),
             response_id: record.id,
         });
     }
     let workers = Arc::new(workers);
-    let page_html = fetch_page(&target, &format!("/r/{}/{page}", workers[0].token)).await?;
+    let page_path = step_path(study.slug.as_str(), &page);
+    let page_html = fetch_page(&target, &page_path, &workers[0].cookie).await?;
     let copy_name = "benchmark-page-copy.html";
     let copy = settings.site_root.join(copy_name);
     std::fs::write(&copy, &page_html)?;
     let measured = measure_all(
-        &target, &storage, &workers, settings, &page, &question, copy_name,
+        &target,
+        &storage,
+        &workers,
+        settings,
+        (study.slug.as_str(), &page),
+        &question,
+        copy_name,
     )
     .await;
     std::fs::remove_file(&copy)?;
@@ -139,29 +147,30 @@ async fn measure_all(
     storage: &Storage,
     workers: &Arc<Vec<Worker>>,
     settings: &BenchSettings,
-    page: &str,
+    (study_slug, page): (&str, &str),
     question: &QuestionId,
     copy_name: &str,
 ) -> Result<BenchFigures, BenchError> {
     let phase = settings.phase;
+    let page_path = step_path(study_slug, page);
     let pages_per_second = hammer(workers, phase, |worker, _| {
-        let (target, path) = (target.clone(), format!("/r/{}/{page}", worker.token));
-        async move { get(&target, Kind::Page, &path).await }
+        let (target, path, cookie) = (target.clone(), page_path.clone(), worker.cookie.clone());
+        async move { get(&target, Kind::Page, &path, &cookie).await }
     })
     .await;
     let static_per_second = hammer(workers, phase, |_, _| {
         let (target, path) = (target.clone(), format!("/{copy_name}"));
-        async move { get(&target, Kind::StaticFile, &path).await }
+        async move { get(&target, Kind::StaticFile, &path, "").await }
     })
     .await;
     let autosaves_per_second = hammer(workers, phase, |worker, n| {
         let target = target.clone();
         let fields = vec![(question.to_string(), draft(n))];
-        let (token, step) = (worker.token.clone(), page.to_owned());
+        let (cookie, step) = (worker.cookie.clone(), page.to_owned());
         async move {
             target
                 .send(Kind::Autosave, StatusCode::OK, |client, base| {
-                    save_fields_request(client, base, &token, &step, &fields)
+                    save_fields_request(client, base, study_slug, &cookie, &step, &fields)
                 })
                 .await
                 .is_ok()
@@ -204,23 +213,25 @@ fn draft(n: u64) -> String {
     text.chars().take(1 + (n as usize % length)).collect()
 }
 
-async fn fetch_page(target: &Target, path: &str) -> Result<String, RequestError> {
+async fn fetch_page(target: &Target, path: &str, cookie: &str) -> Result<String, RequestError> {
     let reply = target
         .send(Kind::Page, StatusCode::OK, |client, base| {
             client
                 .get(format!("{base}{path}"))
                 .header(header::ACCEPT, "text/html")
+                .header(header::COOKIE, cookie)
         })
         .await?;
     Ok(reply.body)
 }
 
-async fn get(target: &Target, kind: Kind, path: &str) -> bool {
+async fn get(target: &Target, kind: Kind, path: &str, cookie: &str) -> bool {
     target
         .send(kind, StatusCode::OK, |client, base| {
             client
                 .get(format!("{base}{path}"))
                 .header(header::ACCEPT, "text/html")
+                .header(header::COOKIE, cookie)
         })
         .await
         .is_ok()

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use app::survey::flow::duration_fields;
 use app::survey::step::SaveFields;
-use domain::journey::{CHECK_STEP_SLUG, THANKS_STEP_SLUG};
+use domain::journey::CHECK_STEP_SLUG;
 use domain::study::{Page, Question, QuestionKind, Study};
 use leptos::server_fn::ServerFn;
 use rand::rngs::StdRng;
@@ -65,6 +65,7 @@ pub async fn walk(target: &Target, study: &Study, pace: &Pace, respondent: usize
         ledger: Ledger::new(respondent),
         rng: StdRng::seed_from_u64(respondent as u64),
         token: String::new(),
+        cookie: String::new(),
     };
     if let Err(error) = journey.run().await {
         journey.ledger.stopped = Some(error.to_string());
@@ -79,6 +80,8 @@ struct Journey<'a> {
     ledger: Ledger,
     rng: StdRng,
     token: String,
+    /// The cookie that holds the private link, as the browser sends it.
+    cookie: String,
 }
 
 /// A form field's name and raw value, and the question id and value the database should hold.
@@ -94,12 +97,9 @@ impl Journey<'_> {
         for page in &self.study.pages {
             self.answer_page(page).await?;
         }
-        self.get_page(&format!("/r/{}/{CHECK_STEP_SLUG}", self.token))
+        self.get_page(&step_path(self.study.slug.as_str(), CHECK_STEP_SLUG))
             .await?;
-        self.submit().await?;
-        self.get_page(&format!("/r/{}/{THANKS_STEP_SLUG}", self.token))
-            .await?;
-        Ok(())
+        self.submit().await
     }
 
     async fn think(&mut self) {
@@ -115,6 +115,7 @@ impl Journey<'_> {
                 client
                     .get(format!("{base}{path}"))
                     .header(header::ACCEPT, "text/html")
+                    .header(header::COOKIE, &self.cookie)
             })
             .await?;
         self.think().await;
@@ -124,12 +125,13 @@ impl Journey<'_> {
     async fn consent(&mut self) -> Result<(), RequestError> {
         self.ledger.consent_sent = true;
         self.token = consent(self.target, self.study.slug.as_str()).await?;
+        self.cookie = resume_cookie(self.study.slug.as_str(), &self.token);
         self.ledger.token = Some(self.token.clone());
         Ok(())
     }
 
     async fn answer_page(&mut self, page: &Page) -> Result<(), RequestError> {
-        self.get_page(&format!("/r/{}/{}", self.token, page.slug))
+        self.get_page(&step_path(self.study.slug.as_str(), &page.slug))
             .await?;
         let mut form = Vec::new();
         for question in &page.questions {
@@ -195,7 +197,14 @@ impl Journey<'_> {
         let result = self
             .target
             .send(Kind::Autosave, StatusCode::OK, |client, base| {
-                save_fields_request(client, base, &self.token, &page.slug, &fields)
+                save_fields_request(
+                    client,
+                    base,
+                    self.study.slug.as_str(),
+                    &self.cookie,
+                    &page.slug,
+                    &fields,
+                )
             })
             .await;
         let stored = stored_answer(question, typed);
@@ -212,11 +221,14 @@ impl Journey<'_> {
             .iter()
             .flat_map(|(_, fields)| fields.iter().map(|f| (f.name.clone(), f.raw.clone())))
             .collect();
-        let path = format!("/r/{}/{}", self.token, page.slug);
+        let path = step_path(self.study.slug.as_str(), &page.slug);
         let result = self
             .target
             .send(Kind::Continue, StatusCode::SEE_OTHER, |client, base| {
-                client.post(format!("{base}{path}")).form(&raw)
+                client
+                    .post(format!("{base}{path}"))
+                    .header(header::COOKIE, &self.cookie)
+                    .form(&raw)
             })
             .await;
         let stored: Vec<(String, String)> = page
@@ -230,12 +242,14 @@ impl Journey<'_> {
     }
 
     async fn submit(&mut self) -> Result<(), RequestError> {
-        let path = format!("/r/{}/{CHECK_STEP_SLUG}", self.token);
+        let path = step_path(self.study.slug.as_str(), CHECK_STEP_SLUG);
         self.ledger.submit_sent = true;
+        // The answer to submit is the thanks page itself, with the withdrawal code shown once.
         self.target
-            .send(Kind::Submit, StatusCode::SEE_OTHER, |client, base| {
+            .send(Kind::Submit, StatusCode::OK, |client, base| {
                 client
                     .post(format!("{base}{path}"))
+                    .header(header::COOKIE, &self.cookie)
                     .form(&Vec::<(String, String)>::new())
             })
             .await?;
@@ -244,7 +258,17 @@ impl Journey<'_> {
     }
 }
 
-/// Agrees to take part in a study; returns the new response's resume token.
+/// The address of a step of the survey; the cookie says whose answers.
+pub fn step_path(study_slug: &str, step: &str) -> String {
+    format!("/s/{study_slug}/answers/{step}")
+}
+
+/// The cookie a browser sends for a study's answers on plain HTTP.
+pub fn resume_cookie(study_slug: &str, token: &str) -> String {
+    format!("resume-{study_slug}={token}")
+}
+
+/// Agrees to take part in a study; returns the new response's private link token.
 pub async fn consent(target: &Target, study_slug: &str) -> Result<String, RequestError> {
     let path = format!("/s/{study_slug}/consent");
     let reply = target
@@ -254,11 +278,11 @@ pub async fn consent(target: &Target, study_slug: &str) -> Result<String, Reques
                 .form(&[("consent", "yes")])
         })
         .await?;
+    let name = format!("resume-{study_slug}=");
     reply
-        .location
-        .as_deref()
-        .and_then(|to| to.strip_prefix("/r/"))
-        .and_then(|rest| rest.split('/').next())
+        .cookies
+        .iter()
+        .find_map(|cookie| cookie.strip_prefix(&name))
         .map(str::to_owned)
         .ok_or(RequestError::Status {
             kind: Kind::Consent,
@@ -270,14 +294,16 @@ pub async fn consent(target: &Target, study_slug: &str) -> Result<String, Reques
 pub fn save_fields_request(
     client: &reqwest::Client,
     base: &str,
-    token: &str,
+    study_slug: &str,
+    cookie: &str,
     step: &str,
     fields: &[(String, String)],
 ) -> reqwest::RequestBuilder {
-    let body = serde_json::json!({ "token": token, "step": step, "fields": fields });
+    let body = serde_json::json!({ "study": study_slug, "step": step, "fields": fields });
     client
         .post(format!("{base}{}", SaveFields::PATH))
         .header(header::CONTENT_TYPE, "application/json")
+        .header(header::COOKIE, cookie)
         .body(body.to_string())
 }
 

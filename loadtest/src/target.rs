@@ -14,6 +14,8 @@ use crate::stats::{Kind, Outcome, Stats};
 pub struct Reply {
     pub status: StatusCode,
     pub location: Option<String>,
+    /// The `name=value` of each cookie set.
+    pub cookies: Vec<String>,
     pub body: String,
 }
 
@@ -122,10 +124,19 @@ async fn read_reply(request: RequestBuilder) -> Result<Reply, reqwest::Error> {
         .get(header::LOCATION)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
+    let cookies = response
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(|v| v.split(';').next())
+        .map(str::to_owned)
+        .collect();
     let body = response.text().await?;
     Ok(Reply {
         status,
         location,
+        cookies,
         body,
     })
 }

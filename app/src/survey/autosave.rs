@@ -22,7 +22,7 @@ enum SaveState {
 
 #[derive(Clone, Copy)]
 pub struct FieldSaver {
-    token: StoredValue<String>,
+    study: StoredValue<String>,
     step: StoredValue<String>,
     state: RwSignal<SaveState>,
     /// Typed but not yet sent.
@@ -34,9 +34,9 @@ pub struct FieldSaver {
 }
 
 impl FieldSaver {
-    pub fn new(token: String, step: String) -> Self {
+    pub fn new(study: String, step: String) -> Self {
         Self {
-            token: StoredValue::new(token),
+            study: StoredValue::new(study),
             step: StoredValue::new(step),
             state: RwSignal::new(SaveState::Idle),
             pending: StoredValue::new(None),
@@ -75,9 +75,9 @@ impl FieldSaver {
         }
         self.in_flight.set_value(true);
         self.state.set(SaveState::Saving);
-        let (token, step) = (self.token.get_value(), self.step.get_value());
+        let (study, step) = (self.study.get_value(), self.step.get_value());
         leptos::task::spawn_local(async move {
-            let result = save_fields(token, step, fields).await;
+            let result = save_fields(study, step, fields).await;
             self.in_flight.set_value(false);
             if let Some(next) = self.queued.try_update_value(Option::take).flatten() {
                 self.save_now(next);

@@ -11,7 +11,8 @@ use crate::components::ErrorSummary;
 pub(super) fn CheckPage(view: CheckView) -> impl IntoView {
     let has_errors = !view.errors.is_empty();
     let resume_url = view.frame.resume_url.clone();
-    let action = format!("/r/{}/check", view.token);
+    let action = format!("/s/{}/answers/check", view.study_slug);
+    let (renewed, study_slug) = (view.frame.link_renewed, view.study_slug.clone());
     view! {
         <Title text=page_title("Check your answers", has_errors)/>
         <StepHeader frame=view.frame/>
@@ -49,6 +50,6 @@ pub(super) fn CheckPage(view: CheckView) -> impl IntoView {
         <form method="post" action=action novalidate>
             <button type="submit" class="button">"Submit answers"</button>
         </form>
-        {resume_url.map(|url| view! { <ResumeLink url/> })}
+        {resume_url.map(|url| view! { <ResumeLink url renewed study_slug/> })}
     }
 }

@@ -6,6 +6,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use super::data::*;
+use super::device::RememberDevice;
 use super::frame::{StepHeader, page_title};
 use crate::components::{ErrorSummary, Prose, when_loaded};
 
@@ -35,6 +36,7 @@ pub(crate) mod load {
                 step: CONSENT_STEP,
                 back_href: Some(format!("/s/{slug}")),
                 resume_url: None,
+                link_renewed: false,
             }),
             study_slug: study.slug.to_string(),
             title: study.information_title.clone(),
@@ -81,6 +83,7 @@ fn Consent(view: ConsentView) -> impl IntoView {
                     </div>
                 </fieldset>
             </div>
+            <RememberDevice/>
             <button type="submit" class="button">"Agree and continue"</button>
         </form>
     }
@@ -120,7 +123,7 @@ pub(super) mod post {
         body: Bytes,
     ) -> Result<Response, AppError> {
         let study = state.studies.get(&slug).ok_or(AppError::UnknownStudy)?;
-        let fields = fields_named(&headers, &body, &[CONSENT_FIELD])?;
+        let fields = fields_named(&headers, &body, &[CONSENT_FIELD, REMEMBER_FIELD])?;
         let agreed = fields
             .get(CONSENT_FIELD)
             .is_some_and(|value| value == "yes");
@@ -147,9 +150,10 @@ pub(super) mod post {
                 masked_start_minute: masked_start(&token, minute_of(state.clock.now())),
             })
             .await?;
-        let mut response =
-            Redirect::to(&step_href(&token, slug_for_step(&study, first_step))).into_response();
-        set_resume_cookie(&state, &mut response, &study.slug, &token);
+        let first_page = step_href(&study.slug, slug_for_step(&study, first_step));
+        let mut response = Redirect::to(&first_page).into_response();
+        let memory = DeviceMemory::chosen(fields.get(REMEMBER_FIELD));
+        set_resume_cookie(&state, &mut response, &study.slug, &token, memory);
         Ok(response)
     }
 }

@@ -13,6 +13,8 @@ pub struct StepFrame {
     pub back_href: Option<String>,
     /// The private resume link, once there is one.
     pub resume_url: Option<String>,
+    /// Set on the first page after the link was replaced, to say so.
+    pub link_renewed: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -31,19 +33,34 @@ pub struct LandingView {
     pub title: String,
     /// Set when this browser has answers in progress.
     pub resume_href: Option<String>,
+    /// Set right after this browser was asked to forget the answers it held.
+    pub device_forgotten: bool,
+}
+
+/// The page a private link opens: when the answers were started, and a warning, before anything
+/// of them is shown.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PrivateLinkView {
+    pub study_slug: String,
+    pub study_title: String,
+    pub link: String,
+    /// e.g. "3 May 2026".
+    pub started_on: String,
+    pub submitted_on: Option<String>,
+    /// True when this browser already holds the link, so continuing does not replace it.
+    pub held_here: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum StepView {
     Questions(QuestionsView),
     Check(CheckView),
-    Submitted(SubmittedView),
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct QuestionsView {
     pub frame: StepFrame,
-    pub token: String,
+    pub study_slug: String,
     pub slug: String,
     pub title: String,
     pub body_html: String,
@@ -84,7 +101,7 @@ pub enum InputView {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CheckView {
     pub frame: StepFrame,
-    pub token: String,
+    pub study_slug: String,
     pub sections: Vec<CheckSection>,
     pub errors: Vec<FieldError>,
 }
@@ -108,8 +125,7 @@ pub struct SubmittedView {
     pub study_title: String,
     pub title: String,
     pub body_html: String,
-    pub submitted_on: String,
-    /// The code that withdraws these answers, shown to whoever holds the private link.
+    /// The code that withdraws these answers: shown once, in the answer to the submitting post.
     pub withdrawal_code: String,
 }
 

@@ -4,17 +4,17 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use chrono::NaiveDate;
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::Response;
 
 use super::data::*;
+use crate::cookies::cookie_value;
 use crate::error::AppError;
 use crate::form_posts::RejectedForm;
 use crate::state::AppState;
 use domain::answer::{AnswerError, ValidAnswer, describe_answer};
 use domain::ids::StudySlug;
-use domain::journey::{
-    CHECK_STEP_SLUG, CONSENT_STEP, THANKS_STEP_SLUG, page_step, slug_for_step, total_steps,
-};
+use domain::journey::{CHECK_STEP_SLUG, CONSENT_STEP, page_step, slug_for_step, total_steps};
 use domain::secret_token::SecretToken;
 use domain::storage::Answers;
 use domain::storage::{AnswerChange, ResponseRecord};
@@ -22,11 +22,15 @@ use domain::study::{Page, Question, QuestionKind, Study};
 
 /// The form field that asks Continue to return to the check page.
 pub const RETURN_FIELD: &str = "return";
-pub fn step_href(token: &SecretToken, slug: &str) -> String {
-    format!("/r/{}/{slug}", token.as_str())
+/// The query that tells a step page its private link has just been replaced.
+pub const RENEWED_LINK_QUERY: &str = "link";
+
+/// A step's address: it names the study, never the participant, whom the browser's cookie names.
+pub fn step_href(study: &StudySlug, slug: &str) -> String {
+    format!("/s/{study}/answers/{slug}")
 }
 
-/// A participant found by their resume token.
+/// A participant found by their private link, or by the cookie that holds it on this device.
 pub struct Participant {
     pub token: SecretToken,
     pub record: ResponseRecord,
@@ -34,7 +38,8 @@ pub struct Participant {
 }
 
 impl Participant {
-    pub async fn find(state: &AppState, token: &str) -> Result<Self, AppError> {
+    /// The response a private link opens, submitted or not.
+    pub async fn by_link(state: &AppState, token: &str) -> Result<Self, AppError> {
         let token = SecretToken::parse(token).ok_or(AppError::UnknownLink)?;
         let record = state
             .storage
@@ -45,19 +50,61 @@ impl Participant {
         Self::of(state, token, record)
     }
 
-    /// The participant with their answers so far, read together: what every page shows.
-    pub async fn find_with_answers(
+    /// The answers in progress this browser holds for `study`.
+    pub async fn on_device(
         state: &AppState,
-        token: &str,
+        headers: &HeaderMap,
+        study: &str,
+    ) -> Result<Self, AppError> {
+        Self::held_on_device(state, headers, study)
+            .await?
+            .in_progress()
+    }
+
+    /// The answers this browser holds for `study`, even if just submitted (a resent submit).
+    pub async fn held_on_device(
+        state: &AppState,
+        headers: &HeaderMap,
+        study: &str,
+    ) -> Result<Self, AppError> {
+        let token = held_token(state, headers, study)?;
+        let participant = Self::by_link(state, token.as_str())
+            .await
+            .map_err(|_| AppError::NoAnswersOnDevice)?;
+        participant.in_study(study)
+    }
+
+    /// As [`Self::on_device`], with the answers so far, read together: what every page shows.
+    pub async fn on_device_with_answers(
+        state: &AppState,
+        headers: &HeaderMap,
+        study: &str,
     ) -> Result<(Self, Answers), AppError> {
-        let token = SecretToken::parse(token).ok_or(AppError::UnknownLink)?;
+        let token = held_token(state, headers, study)?;
         let (record, answers) = state
             .storage
             .responses()
             .with_answers_by_token_hash(&token.storage_hash())
             .await?
-            .ok_or(AppError::UnknownLink)?;
-        Ok((Self::of(state, token, record)?, answers))
+            .ok_or(AppError::NoAnswersOnDevice)?;
+        let participant = Self::of(state, token, record)?
+            .in_study(study)?
+            .in_progress()?;
+        Ok((participant, answers))
+    }
+
+    fn in_study(self, study: &str) -> Result<Self, AppError> {
+        if self.study.slug.as_str() != study {
+            return Err(AppError::NoAnswersOnDevice);
+        }
+        Ok(self)
+    }
+
+    fn in_progress(self) -> Result<Self, AppError> {
+        if self.record.submitted_on.is_some() {
+            return Err(AppError::AlreadySubmitted);
+        }
+        Ok(self)
     }
 
     fn of(state: &AppState, token: SecretToken, record: ResponseRecord) -> Result<Self, AppError> {
@@ -72,17 +119,31 @@ impl Participant {
         })
     }
 
-    pub fn resume_href(&self) -> String {
+    /// The private link's path: an entry page, never a page of answers.
+    pub fn private_link_path(&self) -> String {
         format!("/r/{}", self.token.as_str())
     }
 
-    pub fn continue_href(&self) -> String {
-        if self.record.submitted_on.is_some() {
-            return step_href(&self.token, THANKS_STEP_SLUG);
-        }
-        let step = usize::try_from(self.record.step_reached).unwrap_or(CONSENT_STEP);
-        step_href(&self.token, slug_for_step(&self.study, step))
+    pub fn step_href(&self, slug: &str) -> String {
+        step_href(&self.study.slug, slug)
     }
+
+    /// The step the participant reached.
+    pub fn continue_href(&self) -> String {
+        let step = usize::try_from(self.record.step_reached).unwrap_or(CONSENT_STEP);
+        self.step_href(slug_for_step(&self.study, step))
+    }
+}
+
+/// The token this browser's cookie holds for `study`.
+pub fn held_token(
+    state: &AppState,
+    headers: &HeaderMap,
+    study: &str,
+) -> Result<SecretToken, AppError> {
+    cookie_value(headers, &resume_cookie_name(state, study))
+        .and_then(SecretToken::parse)
+        .ok_or(AppError::NoAnswersOnDevice)
 }
 
 /// The form field names of a question: one, or a years and a months box.
@@ -167,11 +228,19 @@ fn bad_answer(question: &Question, problem: AnswerError) -> AppError {
     }
 }
 
+/// The private link as a step page shows it.
+pub struct ShownLink {
+    pub url: String,
+    /// The link was replaced just now: the page says the old one no longer works.
+    pub renewed: bool,
+}
+
 pub struct FrameInput<'a> {
     pub study: &'a Study,
     pub step: usize,
     pub back_href: Option<String>,
     pub resume_url: Option<String>,
+    pub link_renewed: bool,
 }
 
 pub fn frame(input: FrameInput<'_>) -> StepFrame {
@@ -181,6 +250,7 @@ pub fn frame(input: FrameInput<'_>) -> StepFrame {
         total_steps: total_steps(input.study),
         back_href: input.back_href,
         resume_url: input.resume_url,
+        link_renewed: input.link_renewed,
     }
 }
 
@@ -191,16 +261,16 @@ pub fn questions_view(
     answers: &Answers,
     rejected: Option<&RejectedForm>,
     return_to_check: bool,
-    resume_url: String,
+    link: ShownLink,
 ) -> QuestionsView {
     let study = &participant.study;
     let page = &study.pages[page_index];
     let back_href = if return_to_check {
-        step_href(&participant.token, CHECK_STEP_SLUG)
+        participant.step_href(CHECK_STEP_SLUG)
     } else if page_index == 0 {
         format!("/s/{}/consent", study.slug)
     } else {
-        step_href(&participant.token, &study.pages[page_index - 1].slug)
+        participant.step_href(&study.pages[page_index - 1].slug)
     };
     let errors_for = |id: &str| {
         rejected.and_then(|r| {
@@ -227,9 +297,10 @@ pub fn questions_view(
             study,
             step: page_step(page_index),
             back_href: Some(back_href),
-            resume_url: Some(resume_url),
+            resume_url: Some(link.url),
+            link_renewed: link.renewed,
         }),
-        token: participant.token.as_str().to_owned(),
+        study_slug: study.slug.to_string(),
         slug: page.slug.clone(),
         title: page.title.clone(),
         body_html: page.body_html.clone(),
@@ -296,13 +367,13 @@ pub fn check_view(
     participant: &Participant,
     answers: &Answers,
     show_missing: bool,
-    resume_url: String,
+    link: ShownLink,
 ) -> CheckView {
     let study = &participant.study;
     let change_href = |page: &Page, question: &Question| {
         format!(
             "{}?{RETURN_FIELD}={CHECK_STEP_SLUG}#{}",
-            step_href(&participant.token, &page.slug),
+            participant.step_href(&page.slug),
             question.id
         )
     };
@@ -336,10 +407,11 @@ pub fn check_view(
         frame: frame(FrameInput {
             study,
             step: total_steps(study),
-            back_href: Some(step_href(&participant.token, last_page)),
-            resume_url: Some(resume_url),
+            back_href: Some(participant.step_href(last_page)),
+            resume_url: Some(link.url),
+            link_renewed: link.renewed,
         }),
-        token: participant.token.as_str().to_owned(),
+        study_slug: study.slug.to_string(),
         sections,
         errors,
     }
@@ -360,44 +432,88 @@ pub fn missing_answers(
         .collect()
 }
 
-pub fn submitted_view(
-    study: &Study,
-    submitted_on: NaiveDate,
-    token: &SecretToken,
-) -> SubmittedView {
+/// The thanks page, which shows the withdrawal code only when a submit renders it.
+pub fn thanks_path(study: &StudySlug) -> String {
+    format!("/s/{study}/thanks")
+}
+
+/// What the thanks page shows once, straight after submitting.
+pub fn submitted_view(study: &Study, token: &SecretToken) -> SubmittedView {
     SubmittedView {
         withdrawal_code: domain::private_link::withdrawal_code(token).for_display(),
         study_title: study.title.clone(),
         title: study.thanks_title.clone(),
         body_html: study.thanks_html.clone(),
-        submitted_on: submitted_on.format("%-d %B %Y").to_string(),
     }
 }
 
-/// The name of the cookie that lets the same browser resume a study without the link.
-pub fn resume_cookie_name(study_slug: &StudySlug) -> String {
-    format!("resume-{study_slug}")
+/// The cookie that holds a study's private link in this browser: `__Host-` over HTTPS, so that no
+/// other site or path can set or read it.
+pub fn resume_cookie_name(state: &AppState, study: &str) -> String {
+    if state.serves_https() {
+        format!("__Host-resume-{study}")
+    } else {
+        format!("resume-{study}")
+    }
 }
 
-/// How long this browser offers to resume a response it started.
-const RESUME_COOKIE_DAYS: u32 = 180;
+/// How long a browser keeps the link when the participant asks it to remember them.
+pub const REMEMBER_DAYS: u32 = 7;
+/// The consent and private-link forms' checkbox for [`REMEMBER_DAYS`].
+pub const REMEMBER_FIELD: &str = "remember";
+
+/// How long this browser holds a participant's link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeviceMemory {
+    /// Until the browser is closed: the default, for shared devices.
+    ThisVisit,
+    /// [`REMEMBER_DAYS`], when the participant chose it.
+    Remembered,
+}
+
+impl DeviceMemory {
+    /// The choice a form carries: remembered only when its checkbox was ticked.
+    pub fn chosen(value: Option<&String>) -> Self {
+        if value.is_some_and(|v| v == "yes") {
+            Self::Remembered
+        } else {
+            Self::ThisVisit
+        }
+    }
+}
 
 pub fn set_resume_cookie(
     state: &AppState,
-    response: &mut axum::response::Response,
-    study_slug: &StudySlug,
+    response: &mut Response,
+    study: &StudySlug,
     token: &SecretToken,
+    memory: DeviceMemory,
 ) {
-    let secure = if state.serves_https() { "; Secure" } else { "" };
-    let max_age = RESUME_COOKIE_DAYS * 24 * 60 * 60;
-    let cookie = format!(
-        "{}={}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Lax{secure}",
-        resume_cookie_name(study_slug),
-        token.as_str()
+    let max_age = match memory {
+        DeviceMemory::ThisVisit => String::new(),
+        DeviceMemory::Remembered => format!("; Max-Age={}", REMEMBER_DAYS * 24 * 60 * 60),
+    };
+    append_cookie(
+        state,
+        response,
+        &format!(
+            "{}={}{max_age}",
+            resume_cookie_name(state, study.as_str()),
+            token.as_str()
+        ),
     );
-    if let Ok(value) = axum::http::HeaderValue::from_str(&cookie) {
-        response
-            .headers_mut()
-            .append(axum::http::header::SET_COOKIE, value);
+}
+
+/// Makes this browser forget a study's link: at submit, and when asked to.
+pub fn clear_resume_cookie(state: &AppState, response: &mut Response, study: &StudySlug) {
+    let name = resume_cookie_name(state, study.as_str());
+    append_cookie(state, response, &format!("{name}=; Max-Age=0"));
+}
+
+fn append_cookie(state: &AppState, response: &mut Response, cookie: &str) {
+    let secure = if state.serves_https() { "; Secure" } else { "" };
+    let cookie = format!("{cookie}; Path=/; HttpOnly; SameSite=Lax{secure}");
+    if let Ok(value) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().append(header::SET_COOKIE, value);
     }
 }

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use super::data::StepFrame;
+use super::device::ForgetDevice;
 use crate::components::{BackLink, Progress};
 
 /// The top of every survey step: back link and progress.
@@ -14,17 +15,30 @@ pub fn StepHeader(frame: StepFrame) -> impl IntoView {
     }
 }
 
-/// The private link, shown on every step after consent.
+/// The private link, shown on every step after consent, with the way to make this browser
+/// forget it.
 #[component]
-pub fn ResumeLink(url: String) -> impl IntoView {
+pub fn ResumeLink(url: String, renewed: bool, study_slug: String) -> impl IntoView {
+    let (title, explanation) = if renewed {
+        (
+            "Your private link has changed",
+            "The link you opened no longer works, so nobody else who has it can open your answers. \
+             To carry on later, on this or any other device, open this new link instead. \
+             Keep it to yourself: anyone with it can open your answers.",
+        )
+    } else {
+        (
+            "Your private link",
+            "Your answers are saved. To carry on later, on this or any other device, open this link. \
+             Keep it to yourself: anyone with it can open your answers.",
+        )
+    };
     view! {
         <aside class="resume-link" aria-labelledby="resume-link-title">
-            <h2 id="resume-link-title" class="resume-link__title">"Your private link"</h2>
-            <p>
-                "Your answers are saved. To carry on later, on this or any other device, open this link. "
-                "Keep it to yourself: anyone with it can read and change your answers."
-            </p>
+            <h2 id="resume-link-title" class="resume-link__title">{title}</h2>
+            <p>{explanation}</p>
             <p class="resume-link__url"><a href=url.clone() rel="external">{url.clone()}</a></p>
+            <ForgetDevice study_slug/>
         </aside>
     }
 }

@@ -5,11 +5,13 @@ mod autosave;
 mod check;
 pub mod consent;
 pub mod data;
+mod device;
 mod frame;
 pub mod landing;
+pub mod private_link;
 mod questions;
 pub mod step;
-mod thanks;
+pub mod thanks;
 pub mod withdraw;
 
 #[cfg(feature = "ssr")]
@@ -21,6 +23,8 @@ pub fn routes() -> axum::Router<crate::state::AppState> {
     use axum::extract::DefaultBodyLimit;
     consent::post::routes()
         .merge(step::post::routes())
+        .merge(private_link::post::routes())
+        .merge(device::post::routes())
         .layer(DefaultBodyLimit::max(crate::form_posts::FORM_BODY_LIMIT))
         .merge(withdraw::post::routes().layer(DefaultBodyLimit::max(WITHDRAWAL_FORM_LIMIT)))
 }

@@ -11,23 +11,25 @@ use domain::text::with_thousands;
 
 #[component]
 pub(super) fn QuestionsPage(view: QuestionsView) -> impl IntoView {
-    let action = format!("/r/{}/{}", view.token, view.slug);
+    let action = format!("/s/{}/answers/{}", view.study_slug, view.slug);
     let resume_url = view.frame.resume_url.clone();
     let has_errors = !view.errors.is_empty();
-    let (token, slug) = (view.token.clone(), view.slug.clone());
+    let (study, slug) = (view.study_slug.clone(), view.slug.clone());
     let has_questions = !view.questions.is_empty();
-    // Right after consent the private link comes first, so nobody misses it; later it sits below.
-    let first_page = view.frame.step == 2;
-    let (resume_top, resume_bottom) = if first_page {
-        (resume_url, None)
+    // Right after consent, and when it has just changed, the private link comes first, so nobody
+    // misses it; otherwise it sits below.
+    let link_first = view.frame.step == 2 || view.frame.link_renewed;
+    let link = resume_url.map(|url| (url, view.frame.link_renewed, study.clone()));
+    let (resume_top, resume_bottom) = if link_first {
+        (link, None)
     } else {
-        (None, resume_url)
+        (None, link)
     };
     view! {
         <Title text=page_title(&view.title, has_errors)/>
         <StepHeader frame=view.frame/>
         <ErrorSummary errors=view.errors/>
-        {resume_top.map(|url| view! { <ResumeLink url/> })}
+        {resume_top.map(|(url, renewed, study_slug)| view! { <ResumeLink url renewed study_slug/> })}
         <h1>{view.title}</h1>
         <Prose html=view.body_html/>
         <form method="post" action=action novalidate class="survey-form">
@@ -35,22 +37,22 @@ pub(super) fn QuestionsPage(view: QuestionsView) -> impl IntoView {
             {view
                 .questions
                 .into_iter()
-                .map(|question| view! { <QuestionField question token=token.clone() step=slug.clone()/> })
+                .map(|question| view! { <QuestionField question study=study.clone() step=slug.clone()/> })
                 .collect_view()}
             {view.citation.map(|citation| view! {
                 <p class="citation">"Question wording from " {citation} "."</p>
             })}
             <button type="submit" class="button">{if has_questions { "Save and continue" } else { "Continue" }}</button>
         </form>
-        {resume_bottom.map(|url| view! { <ResumeLink url/> })}
+        {resume_bottom.map(|(url, renewed, study_slug)| view! { <ResumeLink url renewed study_slug/> })}
     }
 }
 
 /// An island: the only part of a survey page that runs in the browser, for autosave and the
 /// character count.
 #[island]
-fn QuestionField(question: QuestionView, token: String, step: String) -> impl IntoView {
-    let saver = FieldSaver::new(token, step);
+fn QuestionField(question: QuestionView, study: String, step: String) -> impl IntoView {
+    let saver = FieldSaver::new(study, step);
     let QuestionView {
         id,
         label,

@@ -1,6 +1,7 @@
-//! A step of the journey: one of the study's pages, check your answers, or the thanks after
-//! submitting. Loaded and saved through the private link; each post saves and redirects (303) to
-//! the next step, or shows the same page again with its errors (422) and saves nothing.
+//! A step of the journey: one of the study's pages, or check your answers. Each post saves and
+//! redirects (303) to the next step, or shows the same page again with its errors (422) and saves
+//! nothing. Addresses name the study and the step; whose answers they are comes from this
+//! browser's cookie.
 
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
@@ -9,16 +10,16 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use super::check::CheckPage;
 use super::data::*;
 use super::questions::QuestionsPage;
-use super::thanks::SubmittedPage;
 use crate::components::when_loaded;
 
 #[server]
 pub async fn load_step(
-    token: String,
+    study: String,
     step: String,
     return_to: Option<String>,
+    link_renewed: bool,
 ) -> Result<StepView, ServerFnError> {
-    load::step(&token, &step, return_to.as_deref())
+    load::step(&study, &step, return_to.as_deref(), link_renewed)
         .await
         .map_err(|e| e.into_server_fn_error())
 }
@@ -26,11 +27,11 @@ pub async fn load_step(
 /// Saves some fields of one page as the participant types. Checked exactly as Continue checks them.
 #[server(input = Json)]
 pub async fn save_fields(
-    token: String,
+    study: String,
     step: String,
     fields: Vec<(String, String)>,
 ) -> Result<(), ServerFnError> {
-    load::save(&token, &step, &fields)
+    load::save(&study, &step, &fields)
         .await
         .map_err(|e| e.into_server_fn_error())
 }
@@ -47,31 +48,30 @@ pub(crate) mod load {
     use domain::journey::*;
 
     pub async fn step(
-        token: &str,
+        study: &str,
         step: &str,
         return_to: Option<&str>,
+        link_renewed: bool,
     ) -> Result<StepView, AppError> {
         let state = app_state()?;
-        let (participant, answers) = Participant::find_with_answers(&state, token).await?;
-        if let Some(day) = participant.record.submitted_on {
-            return Ok(StepView::Submitted(submitted_view(
-                &participant.study,
-                day,
-                &participant.token,
-            )));
-        }
+        let headers = request_headers();
+        let (participant, answers) =
+            Participant::on_device_with_answers(&state, &headers, study).await?;
         let rejected = use_context::<RejectedForm>();
-        let resume_url = format!(
-            "{}{}",
-            site_url(&state, &request_headers()),
-            participant.resume_href()
-        );
-        if step == CHECK_STEP_SLUG || step == THANKS_STEP_SLUG {
+        let link = ShownLink {
+            url: format!(
+                "{}{}",
+                site_url(&state, &headers),
+                participant.private_link_path()
+            ),
+            renewed: link_renewed,
+        };
+        if step == CHECK_STEP_SLUG {
             return Ok(StepView::Check(check_view(
                 &participant,
                 &answers,
                 rejected.is_some(),
-                resume_url,
+                link,
             )));
         }
         let (index, _) = participant.study.page(step).ok_or(AppError::UnknownStep)?;
@@ -82,20 +82,17 @@ pub(crate) mod load {
             &answers,
             rejected.as_ref(),
             return_to_check,
-            resume_url,
+            link,
         )))
     }
 
     pub async fn save(
-        token: &str,
+        study: &str,
         step: &str,
         fields: &[(String, String)],
     ) -> Result<(), AppError> {
         let state = app_state()?;
-        let participant = Participant::find(&state, token).await?;
-        if participant.record.submitted_on.is_some() {
-            return Err(AppError::AlreadySubmitted);
-        }
+        let participant = Participant::on_device(&state, &request_headers(), study).await?;
         let (index, page) = participant.study.page(step).ok_or(AppError::UnknownStep)?;
         let form = read_page_form(page, fields)?;
         if let Some((_, message)) = form.typing_errors.first() {
@@ -123,18 +120,19 @@ pub fn StepPage() -> impl IntoView {
     let step = Resource::new_blocking(
         move || {
             let params = params.read();
+            let query = query.read();
             (
-                params.get("token").unwrap_or_default(),
+                params.get("study").unwrap_or_default(),
                 params.get("step").unwrap_or_default(),
-                query.read().get("return"),
+                query.get("return"),
+                query.get("link").is_some_and(|value| value == "new"),
             )
         },
-        |(token, step, return_to)| load_step(token, step, return_to),
+        |(study, step, return_to, link_renewed)| load_step(study, step, return_to, link_renewed),
     );
     when_loaded(step, |step| match step {
         StepView::Questions(view) => view! { <QuestionsPage view/> }.into_any(),
         StepView::Check(view) => view! { <CheckPage view/> }.into_any(),
-        StepView::Submitted(view) => view! { <SubmittedPage view/> }.into_any(),
     })
 }
 
@@ -144,60 +142,38 @@ pub(super) mod post {
 
     use super::super::flow::*;
     use crate::error::AppError;
-    use crate::form_posts::{RejectedForm, parse_form, render_rejected};
+    use crate::form_posts::{RejectedForm, parse_form, render_rejected, render_with_context};
     use crate::state::AppState;
     use axum::Router;
     use axum::body::Bytes;
     use axum::extract::{Path, State};
     use axum::http::HeaderMap;
     use axum::response::{IntoResponse, Redirect, Response};
-    use axum::routing::{get, post};
+    use axum::routing::post;
     use domain::events::Event;
 
     use domain::journey::*;
     use domain::private_link::{minute_of, minutes_since};
 
     pub fn routes() -> Router<AppState> {
-        Router::new()
-            .route("/r/{token}", get(resume))
-            .route("/r/{token}/{step}", post(continue_step))
-    }
-
-    /// The private link: takes the person to the step they reached, and remembers them in this browser.
-    async fn resume(
-        State(state): State<AppState>,
-        Path(token): Path<String>,
-    ) -> Result<Response, AppError> {
-        let participant = Participant::find(&state, &token).await?;
-        let mut response = Redirect::to(&participant.continue_href()).into_response();
-        if participant.record.submitted_on.is_none() {
-            set_resume_cookie(
-                &state,
-                &mut response,
-                &participant.study.slug,
-                &participant.token,
-            );
-        }
-        Ok(response)
+        Router::new().route("/s/{study}/answers/{step}", post(continue_step))
     }
 
     async fn continue_step(
         State(state): State<AppState>,
-        Path((token, step)): Path<(String, String)>,
+        Path((study, step)): Path<(String, String)>,
         headers: HeaderMap,
         body: Bytes,
     ) -> Result<Response, AppError> {
-        let participant = Participant::find(&state, &token).await?;
         let fields = parse_form(&headers, &body)?;
         if step == CHECK_STEP_SLUG {
+            let participant = Participant::held_on_device(&state, &headers, &study).await?;
             return submit(&state, &participant, &fields, &headers).await;
         }
-        if participant.record.submitted_on.is_some() {
-            return Err(AppError::AlreadySubmitted);
-        }
+        let participant = Participant::on_device(&state, &headers, &study).await?;
         let (index, page) = participant.study.page(&step).ok_or(AppError::UnknownStep)?;
         let form = read_page_form(page, &fields)?;
-        let here = step_href(&participant.token, &page.slug);
+        let here = participant.step_href(&page.slug);
         if !form.typing_errors.is_empty() {
             let path = if form.return_to_check {
                 format!("{here}?{RETURN_FIELD}={CHECK_STEP_SLUG}")
@@ -227,9 +203,13 @@ pub(super) mod post {
         } else {
             slug_for_step(&participant.study, next_step)
         };
-        Ok(Redirect::to(&step_href(&participant.token, next)).into_response())
+        Ok(Redirect::to(&participant.step_href(next)).into_response())
     }
 
+    /// Submits, makes the browser forget the link, and answers with the thanks page and its
+    /// withdrawal code: shown this once, so that neither history nor the next person at this
+    /// device can bring it back. A resend (a double click) before the browser has forgotten the
+    /// link answers the same.
     async fn submit(
         state: &AppState,
         participant: &Participant,
@@ -239,18 +219,33 @@ pub(super) mod post {
         if let Some((name, _)) = fields.first() {
             return Err(AppError::UnknownField(name.clone()));
         }
-        let thanks = Redirect::to(&step_href(&participant.token, THANKS_STEP_SLUG)).into_response();
-        if participant.record.submitted_on.is_some() {
-            return Ok(thanks);
+        if participant.record.submitted_on.is_none()
+            && let Some(missing_answers) = record_submission(state, participant).await?
+        {
+            let check = participant.step_href(CHECK_STEP_SLUG);
+            return Ok(render_rejected(state, &check, headers, missing_answers).await);
         }
+        let study = &participant.study;
+        let thanks = submitted_view(study, &participant.token);
+        let mut response =
+            render_with_context(state, &thanks_path(&study.slug), headers, thanks).await;
+        clear_resume_cookie(state, &mut response, &study.slug);
+        Ok(response)
+    }
+
+    /// Submits the participant's answers; or, when some required ones are missing, the rejected
+    /// form that lists them.
+    async fn record_submission(
+        state: &AppState,
+        participant: &Participant,
+    ) -> Result<Option<RejectedForm>, AppError> {
         let answers = state
             .storage
             .responses()
             .answers(&participant.record.id)
             .await?;
         if !missing_answers(&participant.study, &answers, &|_, _| String::new()).is_empty() {
-            let check = step_href(&participant.token, CHECK_STEP_SLUG);
-            return Ok(render_rejected(state, &check, headers, RejectedForm::default()).await);
+            return Ok(Some(RejectedForm::default()));
         }
         let last_step = i64::try_from(total_steps(&participant.study)).unwrap_or(i64::MAX);
         let minutes = participant
@@ -274,6 +269,6 @@ pub(super) mod post {
                 response: participant.record.id.clone(),
             })
             .await;
-        Ok(thanks)
+        Ok(None)
     }
 }

@@ -114,6 +114,13 @@ pub struct NewResponse<'a> {
     pub masked_start_minute: i64,
 }
 
+/// What a private link becomes when it is rotated: the new link's hashes and its masked start.
+pub struct RotatedLink<'a> {
+    pub token_hash: &'a str,
+    pub withdrawal_hash: &'a str,
+    pub masked_start_minute: Option<i64>,
+}
+
 #[derive(Clone)]
 pub struct Storage {
     pool: AnyPool,
@@ -258,6 +265,26 @@ impl Responses<'_> {
         .execute(self.pool)
         .await?;
         Ok(id)
+    }
+
+    /// Replaces the private link of an unsubmitted response, so the old link opens nothing. False
+    /// when the old link no longer opens an unsubmitted response (rotated or submitted meanwhile).
+    pub async fn rotate_link(
+        self,
+        old_token_hash: &str,
+        new: RotatedLink<'_>,
+    ) -> Result<bool, StorageError> {
+        let rotated = sqlx::query(
+            "UPDATE responses SET token_hash = $1, withdrawal_hash = $2, masked_start_minute = $3
+             WHERE token_hash = $4 AND submitted_on IS NULL",
+        )
+        .bind(new.token_hash)
+        .bind(new.withdrawal_hash)
+        .bind(new.masked_start_minute)
+        .bind(old_token_hash)
+        .execute(self.pool)
+        .await?;
+        Ok(rotated.rows_affected() == 1)
     }
 
     pub async fn find_by_token_hash(

@@ -111,7 +111,8 @@ mod tests {
             "/",
             "/s/sam",
             "/s/sam/consent",
-            "/r/abc/sam",
+            "/r/abc",
+            "/s/sam/answers/sam",
             "/api/save_fields",
         ] {
             assert!(is_survey_path(limited), "{limited}");

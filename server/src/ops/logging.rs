@@ -49,7 +49,7 @@ fn level_of(route: &str, status: u16) -> Level {
     }
 }
 
-/// The route's pattern (`/r/{token}/{step}`), or for files and unknown addresses the first
+/// The route's pattern (`/s/{study}/answers/{step}`), or for files and unknown addresses the first
 /// segment of the path only, since a mistyped address could hold anything.
 fn route_of(request: &Request) -> String {
     if let Some(matched) = request.extensions().get::<MatchedPath>() {
@@ -72,13 +72,14 @@ mod tests {
         for route in [
             "/s/{study}/consent",
             "/r/{token}",
-            "/r/{token}/{step}",
+            "/s/{study}/resume",
+            "/s/{study}/answers/{step}",
             "/withdraw/confirm",
             "/api/{*fn_name}",
         ] {
             assert_eq!(level_of(route, 303), Level::DEBUG, "{route}");
         }
         assert_eq!(level_of("/admin/sign-in", 303), Level::INFO);
-        assert_eq!(level_of("/r/{token}/{step}", 500), Level::WARN);
+        assert_eq!(level_of("/s/{study}/answers/{step}", 500), Level::WARN);
     }
 }

@@ -653,11 +653,8 @@ async fn answers_to_one_question_side_by_side_with_labels_and_a_filter() {
     )
     .await;
     let unfinished = app.consent().await;
-    app.post_form(
-        &format!("/r/{unfinished}/sam"),
-        &[("r2", "not submitted yet")],
-    )
-    .await;
+    app.post_step(&unfinished, "sam", &[("r2", "not submitted yet")])
+        .await;
     let cookie = app.signed_in_as("researcher").await;
 
     let all = app
@@ -704,13 +701,9 @@ async fn the_dashboard_counts_progress_and_where_people_stopped() {
     let app = TestApp::spawn().await;
     app.submit_response("inpatient", "One").await;
     let stopped = app.consent().await;
-    app.post_form(
-        &format!("/r/{stopped}/about-you"),
-        &[("setting", "community")],
-    )
-    .await;
-    app.post_form(&format!("/r/{stopped}/before-you-start"), &[])
+    app.post_step(&stopped, "about-you", &[("setting", "community")])
         .await;
+    app.post_step(&stopped, "before-you-start", &[]).await;
     app.consent().await;
     let cookie = app.signed_in_as("owner").await;
     let html = app

@@ -25,8 +25,9 @@ async fn the_responses_table_lists_and_filters_submitted_and_unfinished_response
     app.submit_response("inpatient", "Their cooking").await;
     app.submit_response("community", "Their brother").await;
     let unfinished = app.consent().await;
-    app.post_form(
-        &format!("/r/{unfinished}/about-you"),
+    app.post_step(
+        &unfinished,
+        "about-you",
         &[
             ("setting", "community"),
             ("role", "senior_support_worker"),
@@ -194,8 +195,14 @@ async fn one_study_never_opens_another_studys_responses() {
 #[tokio::test]
 async fn a_participant_withdraws_with_the_code_from_the_thank_you_page() {
     let app = TestApp::spawn().await;
-    let token = app.submit_response("inpatient", "Their cooking").await;
-    let (_, thanks) = app.get_html(&format!("/r/{token}/thanks")).await;
+    let token = app.consent().await;
+    app.answer_everything(&token).await;
+    let thanks = app
+        .post_step(&token, "check", &[])
+        .await
+        .text()
+        .await
+        .unwrap();
     let start = thanks
         .find("class=\"withdrawal-code\"><code>")
         .expect("a code")
@@ -260,7 +267,7 @@ async fn completion_time_is_kept_without_a_clock_time() {
         "the stored value is not the start time"
     );
     app.answer_everything(&token).await;
-    app.post_form(&format!("/r/{token}/check"), &[]).await;
+    app.post_step(&token, "check", &[]).await;
     let (masked, minutes): (Option<i64>, Option<i64>) =
         sqlx::query_as("SELECT masked_start_minute, minutes_to_complete FROM responses")
             .fetch_one(&app.pool().await)

@@ -35,14 +35,14 @@ async fn a_backup_taken_while_serving_restores_every_answer() {
         .send()
         .await
         .unwrap();
-    let token = crate::support::location(&consent)
-        .split('/')
-        .nth(2)
-        .unwrap()
-        .to_owned();
+    let token = crate::support::set_cookie_value(&consent, "resume-sam").unwrap();
     let answer = "Backed up — café ☕, line one\nline two";
     let saved = client
-        .post(format!("{}/r/{token}/sam", live.url))
+        .post(format!("{}/s/sam/answers/sam", live.url))
+        .header(
+            reqwest::header::COOKIE,
+            crate::support::resume_cookie("sam", &token),
+        )
         .form(&[("r1", answer)])
         .send()
         .await
@@ -65,7 +65,7 @@ async fn a_backup_taken_while_serving_restores_every_answer() {
 
     let restored_url = format!("sqlite://{}", out.display());
     let restored = ServerProcess::start(&restored_url, &[]);
-    let page = crate::support::page_text(&client, &format!("{}/r/{token}/sam", restored.url)).await;
+    let page = crate::support::step_text(&client, &restored.url, &token, "sam").await;
     assert!(page.contains("Backed up — café ☕, line one\nline two"));
     let storage = domain::storage::Storage::connect(&restored_url)
         .await

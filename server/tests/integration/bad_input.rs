@@ -9,13 +9,9 @@ const FORM: &str = "application/x-www-form-urlencoded";
 async fn started() -> (TestApp, String) {
     let app = TestApp::spawn().await;
     let token = app.consent().await;
-    app.post_form(&format!("/r/{token}/sam"), &[("r1", "kept")])
+    app.post_step(&token, "sam", &[("r1", "kept")]).await;
+    app.post_step(&token, "scenario-money", &[("money_support", "2")])
         .await;
-    app.post_form(
-        &format!("/r/{token}/scenario-money"),
-        &[("money_support", "2")],
-    )
-    .await;
     (app, token)
 }
 
@@ -33,34 +29,31 @@ async fn unknown_and_malformed_tokens_are_not_found() {
     for path in [
         format!("/r/{unknown}"),
         "/r/not-a-token".into(),
-        format!("/r/{unknown}/sam"),
-        "/r/%FF%FE/sam".into(),
+        "/r/%FF%FE".into(),
+        "/s/sam/answers/sam".into(),
     ] {
         let (status, html) = app.get_html(&path).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
         assert!(
             html.contains("could not find")
+                || html.contains("holds no answers")
                 || html.contains("not found")
                 || html.contains("Page not found"),
             "{path}: {html}"
         );
     }
-    let response = app
-        .post_form(&format!("/r/{unknown}/sam"), &[("r1", "x")])
-        .await;
+    let response = app.post_step(&unknown, "sam", &[("r1", "x")]).await;
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
     let body = response.text().await.unwrap();
-    assert!(body.contains("copied the whole link"), "{body}");
+    assert!(body.contains("holds no answers"), "{body}");
 }
 
 #[tokio::test]
 async fn an_unknown_step_is_not_found() {
     let (app, token) = started().await;
-    let (status, _) = app.get_html(&format!("/r/{token}/nowhere")).await;
+    let (status, _) = app.step_html(&token, "nowhere").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    let response = app
-        .post_form(&format!("/r/{token}/nowhere"), &[("r1", "x")])
-        .await;
+    let response = app.post_step(&token, "nowhere", &[("r1", "x")]).await;
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
 }
 
@@ -68,10 +61,7 @@ async fn an_unknown_step_is_not_found() {
 async fn an_unknown_question_is_refused_and_nothing_saved() {
     let (app, token) = started().await;
     let response = app
-        .post_form(
-            &format!("/r/{token}/sam"),
-            &[("r1", "changed"), ("r9", "x")],
-        )
+        .post_step(&token, "sam", &[("r1", "changed"), ("r9", "x")])
         .await;
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
     assert!(
@@ -83,7 +73,7 @@ async fn an_unknown_question_is_refused_and_nothing_saved() {
     );
     // A question from another page is unknown on this one.
     let response = app
-        .post_form(&format!("/r/{token}/sam"), &[("money_support", "3")])
+        .post_step(&token, "sam", &[("money_support", "3")])
         .await;
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
     assert_unchanged(&app, &token).await;
@@ -94,8 +84,9 @@ async fn a_likert_value_off_the_scale_is_refused() {
     let (app, token) = started().await;
     for bad in ["0", "6", "-1", "2.5", "strongly"] {
         let response = app
-            .post_form(
-                &format!("/r/{token}/scenario-money"),
+            .post_step(
+                &token,
+                "scenario-money",
                 &[("money_support", bad), ("money_right_thing", "new")],
             )
             .await;
@@ -115,7 +106,7 @@ async fn a_likert_value_off_the_scale_is_refused() {
 async fn a_choice_that_is_not_offered_is_refused() {
     let (app, token) = started().await;
     let response = app
-        .post_form(&format!("/r/{token}/about-you"), &[("setting", "prison")])
+        .post_step(&token, "about-you", &[("setting", "prison")])
         .await;
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
     assert_unchanged(&app, &token).await;
@@ -125,9 +116,7 @@ async fn a_choice_that_is_not_offered_is_refused() {
 async fn text_over_its_limit_is_refused_with_the_limit() {
     let (app, token) = started().await;
     let long = "ŵ".repeat(5_001);
-    let response = app
-        .post_form(&format!("/r/{token}/sam"), &[("r1", long.as_str())])
-        .await;
+    let response = app.post_step(&token, "sam", &[("r1", long.as_str())]).await;
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
     let body = response.text().await.unwrap();
     assert!(
@@ -136,7 +125,7 @@ async fn text_over_its_limit_is_refused_with_the_limit() {
     );
     let exactly = "ŵ".repeat(5_000);
     let response = app
-        .post_form(&format!("/r/{token}/sam"), &[("r2", exactly.as_str())])
+        .post_step(&token, "sam", &[("r2", exactly.as_str())])
         .await;
     assert_eq!(
         response.status(),
@@ -153,7 +142,7 @@ async fn invalid_utf8_is_refused_not_repaired() {
         b"r1=\xff\xfe".to_vec(),
         b"r%FF=x".to_vec(),
     ] {
-        let response = app.post_raw(&format!("/r/{token}/sam"), FORM, body).await;
+        let response = app.post_raw_step(&token, "sam", FORM, body).await;
         assert_eq!(response.status(), StatusCode::BAD_REQUEST);
         assert!(response.text().await.unwrap().contains("not valid UTF-8"));
     }
@@ -166,7 +155,7 @@ async fn an_oversized_body_is_refused() {
     // Just over the limit: the server answers 413 and closes without reading the rest, and a much
     // larger body could still be being written then (a broken pipe instead of the answer).
     let body = format!("r1={}", "a".repeat(app::form_posts::FORM_BODY_LIMIT)).into_bytes();
-    let response = app.post_raw(&format!("/r/{token}/sam"), FORM, body).await;
+    let response = app.post_raw_step(&token, "sam", FORM, body).await;
     assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
     assert_unchanged(&app, &token).await;
 }
@@ -175,8 +164,9 @@ async fn an_oversized_body_is_refused() {
 async fn a_form_of_another_type_is_refused() {
     let (app, token) = started().await;
     let response = app
-        .post_raw(
-            &format!("/r/{token}/sam"),
+        .post_raw_step(
+            &token,
+            "sam",
             "application/json",
             b"{\"r1\":\"x\"}".to_vec(),
         )
@@ -189,7 +179,7 @@ async fn a_form_of_another_type_is_refused() {
 async fn a_duplicated_field_is_refused() {
     let (app, token) = started().await;
     let response = app
-        .post_form(&format!("/r/{token}/sam"), &[("r1", "a"), ("r1", "b")])
+        .post_step(&token, "sam", &[("r1", "a"), ("r1", "b")])
         .await;
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
     assert_unchanged(&app, &token).await;
@@ -199,8 +189,9 @@ async fn a_duplicated_field_is_refused() {
 async fn a_mistyped_experience_shows_the_page_again_with_what_was_typed() {
     let (app, token) = started().await;
     let response = app
-        .post_form(
-            &format!("/r/{token}/about-you"),
+        .post_step(
+            &token,
+            "about-you",
             &[
                 ("setting", "community"),
                 ("experience-years", "two"),
@@ -237,9 +228,10 @@ async fn autosave(
     step: &str,
     fields: &[(&str, &str)],
 ) -> reqwest::Response {
-    let body = serde_json::json!({ "token": token, "step": step, "fields": fields });
+    let body = serde_json::json!({ "study": "sam", "step": step, "fields": fields });
     app.client
         .post(save_fields_url(app))
+        .header("cookie", crate::support::resume_cookie("sam", token))
         .header("content-type", "application/json")
         .header("accept", "application/json")
         .body(body.to_string())
@@ -299,7 +291,7 @@ async fn autosave_after_submit_is_refused() {
     let app = TestApp::spawn().await;
     let token = app.consent().await;
     app.answer_everything(&token).await;
-    app.post_form(&format!("/r/{token}/check"), &[]).await;
+    app.post_step(&token, "check", &[]).await;
     let response = autosave(&app, &token, "sam", &[("r1", "late edit")]).await;
     assert_eq!(response.status(), StatusCode::CONFLICT);
     assert_eq!(

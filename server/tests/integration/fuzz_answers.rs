@@ -55,6 +55,7 @@ fn form() -> impl Strategy<Value = (usize, Vec<(String, String)>)> {
 async fn random_answers_never_fail_the_server_or_leave_a_corrupt_row() {
     let app = TestApp::spawn().await;
     let token = app.consent().await;
+    let cookie = crate::support::resume_cookie("sam", &token);
     let mut runner = TestRunner::default();
     let strategy = form();
     for _ in 0..cases() {
@@ -62,7 +63,8 @@ async fn random_answers_never_fail_the_server_or_leave_a_corrupt_row() {
         let step = PAGES[page];
         let posted = app
             .client
-            .post(app.url(&format!("/r/{token}/{step}")))
+            .post(app.url(&format!("/s/sam/answers/{step}")))
+            .header(reqwest::header::COOKIE, &cookie)
             .form(&fields)
             .send()
             .await
@@ -75,7 +77,8 @@ async fn random_answers_never_fail_the_server_or_leave_a_corrupt_row() {
         let saved = loadtest::journey::save_fields_request(
             &app.client,
             &app.url(""),
-            &token,
+            "sam",
+            &cookie,
             step,
             &fields,
         )

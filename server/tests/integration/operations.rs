@@ -78,11 +78,8 @@ async fn every_response_carries_the_security_headers() {
         app.get("/no/such/page").await,
         app.get("/favicon.svg").await,
         app.post_form("/s/sam/consent", &[("nonsense", "1")]).await,
-        app.post_form(
-            &format!("/r/{token}/about-you"),
-            &[("setting", "inpatient")],
-        )
-        .await,
+        app.post_step(&token, "about-you", &[("setting", "inpatient")])
+            .await,
     ];
     for response in responses {
         let at = response.url().path().to_owned();
@@ -173,11 +170,7 @@ async fn oversized_bodies_are_refused_before_they_are_read_whole() {
     let token = app.consent().await;
     let huge = vec![b'a'; app::form_posts::FORM_BODY_LIMIT + 1];
     let response = app
-        .post_raw(
-            &format!("/r/{token}/sam"),
-            "application/x-www-form-urlencoded",
-            huge,
-        )
+        .post_raw_step(&token, "sam", "application/x-www-form-urlencoded", huge)
         .await;
     assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
 }
@@ -234,14 +227,16 @@ fn log_lines_of_taking_part(level: &str) -> (String, Vec<String>) {
     let database = format!("sqlite://{}/logs.db", dir.path().display());
     let mut server =
         ServerProcess::start(&database, &[("RUST_LOG", level), ("LOG_FORMAT", "json")]);
-    let consent = send(&server.url, "POST /s/sam/consent", "consent=yes");
+    let consent = send_as_is(&server.url, "POST /s/sam/consent", "", "consent=yes");
     let token = consent
-        .split("location: /r/")
+        .split("resume-sam=")
         .nth(1)
-        .and_then(|rest| rest.split('/').next())
-        .expect("a resume link")
+        .and_then(|rest| rest.split(';').next())
+        .expect("the private link in a cookie")
         .to_owned();
-    send(&server.url, &format!("GET /r/{token}/about-you"), "");
+    let cookie = format!("cookie: resume-sam={token}\r\n");
+    send_as_is(&server.url, "GET /s/sam/answers/about-you", &cookie, "");
+    send(&server.url, &format!("GET /r/{token}"), "");
     send(&server.url, "GET /admin/sign-in", "");
     server.terminate();
     server
@@ -261,7 +256,7 @@ fn request_logs_name_routes_not_tokens_or_addresses() {
     assert!(
         requests
             .iter()
-            .any(|l| l.contains("\"route\":\"/r/{token}/{step}\"")),
+            .any(|l| l.contains("\"route\":\"/s/{study}/answers/{step}\"")),
         "{lines:#?}"
     );
     for line in &lines {
@@ -295,6 +290,11 @@ fn taking_part_leaves_no_request_line_at_the_default_level() {
 /// Sends one HTTP/1.1 request over a new connection and returns the response's head and body,
 /// lower-cased headers included.
 fn send(url: &str, request_line: &str, body: &str) -> String {
+    send_as_is(url, request_line, "", body).to_lowercase()
+}
+
+/// As [`send`], with `headers` (each line ending in CRLF) added, and the response as sent.
+fn send_as_is(url: &str, request_line: &str, headers: &str, body: &str) -> String {
     let address = url.trim_start_matches("http://");
     let mut stream = TcpStream::connect(address).unwrap();
     stream
@@ -302,13 +302,13 @@ fn send(url: &str, request_line: &str, body: &str) -> String {
         .unwrap();
     write!(
         stream,
-        "{request_line} HTTP/1.1\r\nhost: {address}\r\ncontent-type: application/x-www-form-urlencoded\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        "{request_line} HTTP/1.1\r\nhost: {address}\r\n{headers}content-type: application/x-www-form-urlencoded\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
         body.len()
     )
     .unwrap();
     let mut response = String::new();
     stream.read_to_string(&mut response).unwrap();
-    response.to_lowercase()
+    response
 }
 
 #[test]
@@ -391,8 +391,14 @@ async fn a_client_guessing_passwords_is_told_to_wait_even_with_the_right_one() {
 async fn pages_are_never_stored_by_the_browser() {
     let app = TestApp::spawn().await;
     let token = app.consent().await;
-    for path in ["/", "/s/sam/consent", &format!("/r/{token}/about-you")] {
-        let response = app.get(path).await;
+    let cookie = crate::support::resume_cookie("sam", &token);
+    for path in [
+        "/",
+        "/s/sam/consent",
+        "/s/sam/answers/about-you",
+        &format!("/r/{token}"),
+    ] {
+        let response = app.get_with_cookie(path, &cookie).await;
         assert_eq!(response.status(), StatusCode::OK, "{path}");
         assert_eq!(
             header_of(&response, header::CACHE_CONTROL),

@@ -67,11 +67,8 @@ async fn a_participant_saves_on_one_instance_and_resumes_on_the_other() {
         .await
         .unwrap();
     assert_eq!(consent.status(), StatusCode::SEE_OTHER);
-    let token = crate::support::location(&consent)
-        .split('/')
-        .nth(2)
-        .unwrap()
-        .to_owned();
+    let token = crate::support::set_cookie_value(&consent, "resume-sam").unwrap();
+    let cookie = crate::support::resume_cookie("sam", &token);
     let about_you = [
         ("setting", "community"),
         ("role", "support_worker"),
@@ -79,7 +76,8 @@ async fn a_participant_saves_on_one_instance_and_resumes_on_the_other() {
         ("experience-months", "0"),
     ];
     let saved = client
-        .post(on(&first, &format!("/r/{token}/about-you")))
+        .post(on(&first, "/s/sam/answers/about-you"))
+        .header(reqwest::header::COOKIE, &cookie)
         .form(&about_you)
         .send()
         .await
@@ -87,24 +85,26 @@ async fn a_participant_saves_on_one_instance_and_resumes_on_the_other() {
     assert_eq!(saved.status(), StatusCode::SEE_OTHER);
 
     let resumed = client
-        .get(on(&second, &format!("/r/{token}")))
+        .post(on(&second, "/s/sam/resume"))
+        .header(reqwest::header::COOKIE, &cookie)
+        .form(&[("link", token.as_str())])
         .send()
         .await
         .unwrap();
     assert_eq!(resumed.status(), StatusCode::SEE_OTHER);
     assert_eq!(
         crate::support::location(&resumed),
-        format!("/r/{token}/before-you-start")
+        "/s/sam/answers/before-you-start"
     );
-    let page =
-        crate::support::page_text(&client, &on(&second, &format!("/r/{token}/about-you"))).await;
+    let page = crate::support::step_text(&client, &second.url, &token, "about-you").await;
     assert!(page.contains("value=\"community\" checked"), "{page}");
 
     // Typed on the second instance, seen on the first.
     let autosave = loadtest::journey::save_fields_request(
         &client,
         &second.url,
-        &token,
+        "sam",
+        &cookie,
         "sam",
         &[("r1".to_owned(), "Saved on the second instance".to_owned())],
     )
@@ -112,6 +112,6 @@ async fn a_participant_saves_on_one_instance_and_resumes_on_the_other() {
     .await
     .unwrap();
     assert_eq!(autosave.status(), StatusCode::OK);
-    let page = crate::support::page_text(&client, &on(&first, &format!("/r/{token}/sam"))).await;
+    let page = crate::support::step_text(&client, &first.url, &token, "sam").await;
     assert!(page.contains("Saved on the second instance"), "{page}");
 }

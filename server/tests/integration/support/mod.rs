@@ -95,9 +95,15 @@ pub fn http_client() -> reqwest::Client {
         .unwrap()
 }
 
-/// The body of a page that must load.
-pub async fn page_text(client: &reqwest::Client, url: &str) -> String {
-    let response = client.get(url).send().await.expect("GET");
+/// The body of a page that must load, in a browser that holds the Sam study's link `token`.
+pub async fn step_text(client: &reqwest::Client, base: &str, token: &str, step: &str) -> String {
+    let url = format!("{base}/s/sam/answers/{step}");
+    let response = client
+        .get(&url)
+        .header(header::COOKIE, resume_cookie("sam", token))
+        .send()
+        .await
+        .expect("GET");
     assert_eq!(response.status(), StatusCode::OK, "{url}");
     response.text().await.unwrap()
 }
@@ -228,7 +234,26 @@ impl TestApp {
             .expect("POST")
     }
 
-    /// Consents and returns the new participant's resume token.
+    /// Posts a raw body to a step of the Sam study from a browser holding `token`.
+    pub async fn post_raw_step(
+        &self,
+        token: &str,
+        step: &str,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> reqwest::Response {
+        self.client
+            .post(self.url(&format!("/s/sam/answers/{step}")))
+            .header(header::COOKIE, resume_cookie("sam", token))
+            .header(header::CONTENT_TYPE, content_type)
+            .body(body)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    /// Consents and returns the new participant's private link token, which the browser now
+    /// holds in its cookie.
     pub async fn consent(&self) -> String {
         self.consent_to("sam").await
     }
@@ -238,18 +263,65 @@ impl TestApp {
             .post_form(&format!("/s/{study}/consent"), &[("consent", "yes")])
             .await;
         assert_eq!(response.status(), StatusCode::SEE_OTHER);
-        let location = location(&response);
-        let token = location
-            .strip_prefix("/r/")
-            .and_then(|rest| rest.split('/').next())
-            .expect("token in redirect");
-        token.to_owned()
+        assert!(
+            location(&response).starts_with(&format!("/s/{study}/answers/")),
+            "no token in the address"
+        );
+        set_cookie_value(&response, &format!("resume-{study}")).expect("the link in a cookie")
+    }
+
+    /// GET a step of the Sam study in a browser that holds `token`.
+    pub async fn get_step(&self, token: &str, step: &str) -> reqwest::Response {
+        self.get_step_in("sam", token, step).await
+    }
+
+    pub async fn get_step_in(&self, study: &str, token: &str, step: &str) -> reqwest::Response {
+        self.get_with_cookie(
+            &format!("/s/{study}/answers/{step}"),
+            &resume_cookie(study, token),
+        )
+        .await
+    }
+
+    pub async fn step_html(&self, token: &str, step: &str) -> (StatusCode, String) {
+        let response = self.get_step(token, step).await;
+        let status = response.status();
+        (status, response.text().await.unwrap())
+    }
+
+    /// Continue (or, at "check", submit) on a step of the Sam study, from a browser holding `token`.
+    pub async fn post_step(
+        &self,
+        token: &str,
+        step: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
+        self.post_step_in("sam", token, step, fields).await
+    }
+
+    pub async fn post_step_in(
+        &self,
+        study: &str,
+        token: &str,
+        step: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
+        self.post_with_cookie(
+            &format!("/s/{study}/answers/{step}"),
+            &resume_cookie(study, token),
+            fields,
+        )
+        .await
     }
 
     /// Answers every page with valid answers and returns on the check page.
     pub async fn answer_everything(&self, token: &str) {
+        self.answer_everything_in("sam", token).await
+    }
+
+    pub async fn answer_everything_in(&self, study: &str, token: &str) {
         for (page, fields) in complete_answers() {
-            let response = self.post_form(&format!("/r/{token}/{page}"), &fields).await;
+            let response = self.post_step_in(study, token, page, &fields).await;
             assert_eq!(response.status(), StatusCode::SEE_OTHER, "saving {page}");
         }
     }
@@ -393,6 +465,23 @@ pub const STAFF_PASSWORD: &str = "kettle orbit lantern 42";
 /// The code an authenticator app shows now.
 pub fn current_code(secret: &TotpSecret) -> String {
     secret.code_at_step(step_now(domain::clock::Clock::default().now()))
+}
+
+/// The cookie a browser holding a study's private link sends (over plain HTTP, as in tests).
+pub fn resume_cookie(study: &str, token: &str) -> String {
+    format!("resume-{study}={token}")
+}
+
+/// The value a response sets for the cookie called `name`.
+pub fn set_cookie_value(response: &reqwest::Response, name: &str) -> Option<String> {
+    response
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .filter_map(|value| value.split(';').next())
+        .find_map(|pair| pair.strip_prefix(name)?.strip_prefix('='))
+        .map(str::to_owned)
 }
 
 /// The session cookie a response sets, as "name=value".
@@ -547,13 +636,12 @@ impl TestApp {
 
     pub async fn submit_response_to(&self, study: &str, setting: &str, r2: &str) -> String {
         let token = self.consent_to(study).await;
-        self.answer_everything(&token).await;
-        self.post_form(&format!("/r/{token}/about-you"), &[("setting", setting)])
+        self.answer_everything_in(study, &token).await;
+        self.post_step_in(study, &token, "about-you", &[("setting", setting)])
             .await;
-        self.post_form(&format!("/r/{token}/sam"), &[("r2", r2)])
-            .await;
-        let response = self.post_form(&format!("/r/{token}/check"), &[]).await;
-        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        self.post_step_in(study, &token, "sam", &[("r2", r2)]).await;
+        let response = self.post_step_in(study, &token, "check", &[]).await;
+        assert_eq!(response.status(), StatusCode::OK, "submitted");
         token
     }
 }

@@ -29,6 +29,7 @@ pub enum AuditAction {
     IdentifiersErased,
     PasswordChanged,
     SessionsEnded,
+    TwoFactorKeyRotated,
     /// Signed in, but the role does not give access to what was asked for.
     AccessRefused,
     /// Research data asked for by a page of another site.
@@ -63,6 +64,7 @@ impl AuditAction {
             Self::IdentifiersErased => "identifiers erased from answers",
             Self::PasswordChanged => "password changed",
             Self::SessionsEnded => "sessions ended",
+            Self::TwoFactorKeyRotated => "two-factor key rotated",
             Self::AccessRefused => "access refused",
             Self::CrossSiteReadRefused => "cross-site read refused",
         }

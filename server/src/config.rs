@@ -31,6 +31,14 @@ pub enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Seal every two-factor secret under a new key, all or none. The new key is read from
+    /// NEW_KEY_FILE, or made there (readable by its owner only) when the file does not exist.
+    /// Then point TWO_FACTOR_KEY_FILE (or TWO_FACTOR_KEY) of every instance at the new key and
+    /// restart them: until then they cannot check two-factor codes.
+    RotateTwoFactorKey {
+        #[arg(long)]
+        new_key_file: PathBuf,
+    },
     /// Write an anonymised export of a study's submitted responses to a file (audit-logged).
     /// Shows progress on standard error when it is a terminal.
     Export {

@@ -52,6 +52,16 @@ async fn run(cli: Cli) -> Result<(), startup::StartupError> {
             );
             Ok(())
         }
+        Command::RotateTwoFactorKey { new_key_file } => {
+            let count = startup::rotate_two_factor_key(&cli.config, &new_key_file).await?;
+            println!(
+                "sealed {count} two-factor secrets under the key in {}; now set TWO_FACTOR_KEY_FILE \
+                 (or TWO_FACTOR_KEY) of every instance to it and restart them, then keep the old \
+                 key only as long as backups sealed with it",
+                new_key_file.display()
+            );
+            Ok(())
+        }
         Command::Backup { out } => {
             startup::back_up(&cli.config, &out).await?;
             println!("backed up to {}", out.display());

@@ -281,6 +281,38 @@ pub async fn reset_two_factor(config: &Config, email: &str) -> Result<String, St
     Ok(email.as_str().to_owned())
 }
 
+/// Seals every two-factor secret under the key in `new_key_file` (made there when missing),
+/// all or none; returns how many. The current key is the configured one.
+pub async fn rotate_two_factor_key(
+    config: &Config,
+    new_key_file: &std::path::Path,
+) -> Result<usize, StartupError> {
+    let current = sealing_key(config)?;
+    let new = SealingKey::load_or_create(new_key_file)
+        .map_err(|e| StartupError::Account(format!("new two-factor key: {e}")))?;
+    if new.to_hex() == current.to_hex() {
+        return Err(StartupError::Account(
+            "the new two-factor key is the current one".into(),
+        ));
+    }
+    let storage = Storage::connect(&config.database_url).await?;
+    let count = storage
+        .staff()
+        .reseal_two_factor_secrets(&current, &new)
+        .await
+        .map_err(|e| StartupError::Account(e.to_string()))?;
+    storage
+        .audit_log()
+        .record(
+            config.clock.now(),
+            Actor::CommandLine,
+            AuditAction::TwoFactorKeyRotated,
+            &format!("{count} secrets sealed under the new key"),
+        )
+        .await?;
+    Ok(count)
+}
+
 /// `server backup --out FILE`: a consistent copy of the SQLite database, taken while it serves.
 pub async fn back_up(config: &Config, out: &std::path::Path) -> Result<(), StartupError> {
     let storage = Storage::connect(&config.database_url).await?;

@@ -34,7 +34,7 @@ pub use redactions::{
     RedactionStatus,
 };
 pub use responses::ResponseOverview;
-pub use staff::{NewStaff, SessionRecord, StaffRecord, StaffSummary};
+pub use staff::{NewStaff, ResealError, SessionRecord, StaffRecord, StaffSummary};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StorageError {

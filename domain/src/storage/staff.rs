@@ -231,6 +231,39 @@ impl StaffAccounts<'_> {
         Ok(sealed)
     }
 
+    /// Seals every two-factor secret under `new` instead of `current`, all or none: in one
+    /// transaction, and only if every sealed secret opens with `current`. Returns how many.
+    pub async fn reseal_two_factor_secrets(
+        self,
+        current: &crate::accounts::secret_box::SealingKey,
+        new: &crate::accounts::secret_box::SealingKey,
+    ) -> Result<usize, ResealError> {
+        use crate::accounts::secret_box::SealingKey;
+        let mut tx = self.pool.begin().await.map_err(StorageError::from)?;
+        let stored: Vec<(String, String)> =
+            sqlx::query_as("SELECT id, totp_secret FROM staff WHERE totp_secret IS NOT NULL")
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(StorageError::from)?;
+        for (id, secret) in &stored {
+            let plain = if SealingKey::is_sealed(secret) {
+                current
+                    .open(id, secret)
+                    .ok_or_else(|| ResealError::WrongKey(id.clone()))?
+            } else {
+                secret.clone()
+            };
+            sqlx::query("UPDATE staff SET totp_secret = $1 WHERE id = $2")
+                .bind(new.seal(id, &plain))
+                .bind(id)
+                .execute(&mut *tx)
+                .await
+                .map_err(StorageError::from)?;
+        }
+        tx.commit().await.map_err(StorageError::from)?;
+        Ok(stored.len())
+    }
+
     /// Records that a code of time step `step` was used; false when that step or a later one was
     /// already used, so a code seen over someone's shoulder cannot be replayed.
     pub async fn accept_totp_step(self, staff_id: &str, step: i64) -> Result<bool, StorageError> {
@@ -623,4 +656,14 @@ impl AuditLog<'_> {
             })
             .collect()
     }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ResealError {
+    #[error(
+        "the two-factor secret of account {0} does not open with the current key: is TWO_FACTOR_KEY (or its file) the key this database was sealed with? Nothing was changed"
+    )]
+    WrongKey(String),
+    #[error(transparent)]
+    Storage(#[from] StorageError),
 }

@@ -161,6 +161,61 @@ async fn a_secret_left_plain_by_an_older_release_is_sealed_at_start_and_still_wo
 }
 
 #[tokio::test]
+async fn rotating_the_key_seals_every_secret_under_the_new_one_all_or_none() {
+    use domain::accounts::secret_box::SealingKey;
+    let app = TestApp::spawn().await;
+    let secret = app
+        .add_staff_with_two_factor("ana@example.org", "researcher")
+        .await;
+    let dir = tempfile::tempdir().unwrap();
+    let new_file = dir.path().join("new-two-factor.key");
+    let mut config = crate::support::config_for(&app.database_url);
+    config.two_factor_key = Some(app.sealing_key.to_hex());
+
+    let rotated = server::startup::rotate_two_factor_key(&config, &new_file)
+        .await
+        .unwrap();
+    assert_eq!(rotated, 1);
+    let new = SealingKey::load_or_create(&new_file).unwrap();
+    let (id, stored) = stored_secret(&app, "ana@example.org").await;
+    assert_eq!(new.open(&id, &stored), Some(secret.to_base32()));
+    assert_eq!(
+        app.sealing_key.open(&id, &stored),
+        None,
+        "the old key opens nothing"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&new_file).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+
+    // Run again with the old key still configured: refused, and nothing changes.
+    let refused = server::startup::rotate_two_factor_key(&config, &dir.path().join("third.key"))
+        .await
+        .unwrap_err();
+    assert!(
+        refused
+            .to_string()
+            .contains("does not open with the current key"),
+        "{refused}"
+    );
+    assert_eq!(stored_secret(&app, "ana@example.org").await.1, stored);
+    config.two_factor_key = Some(new.to_hex());
+    let same = server::startup::rotate_two_factor_key(&config, &new_file).await;
+    assert!(same.unwrap_err().to_string().contains("is the current one"));
+
+    let rotations: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'two-factor key rotated'",
+    )
+    .fetch_one(&app.pool().await)
+    .await
+    .unwrap();
+    assert_eq!(rotations, 1);
+}
+
+#[tokio::test]
 async fn a_server_with_another_key_cannot_use_the_sealed_secret() {
     let app = TestApp::spawn().await;
     let secret = app

@@ -6,7 +6,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use super::data::*;
-use super::device::RememberDevice;
+use super::device::{ForgetDevice, RememberDevice};
 use super::frame::{StepHeader, page_title};
 use crate::components::{ErrorSummary, Prose, when_loaded};
 
@@ -19,7 +19,7 @@ pub async fn load_consent(study: String) -> Result<ConsentView, ServerFnError> {
 pub(crate) mod load {
     use super::super::data::*;
     use super::super::flow::*;
-    use crate::context::app_state;
+    use crate::context::{app_state, request_headers};
     use leptos::prelude::use_context;
 
     use crate::error::AppError;
@@ -46,6 +46,7 @@ pub(crate) mod load {
                 .as_ref()
                 .map(RejectedForm::summary)
                 .unwrap_or_default(),
+            holds_answers: held_token(&state, &request_headers(), slug).is_ok(),
         })
     }
 }
@@ -64,6 +65,7 @@ pub fn ConsentPage() -> impl IntoView {
 fn Consent(view: ConsentView) -> impl IntoView {
     let error = view.errors.first().map(|e| e.message.clone());
     let has_error = error.is_some();
+    let forget = view.holds_answers.then(|| view.study_slug.clone());
     view! {
         <Title text=page_title(&view.title, has_error)/>
         <StepHeader frame=view.frame/>
@@ -86,6 +88,7 @@ fn Consent(view: ConsentView) -> impl IntoView {
             <RememberDevice/>
             <button type="submit" class="button">"Agree and continue"</button>
         </form>
+        {forget.map(|study_slug| view! { <ForgetDevice study_slug/> })}
     }
 }
 

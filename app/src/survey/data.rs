@@ -25,6 +25,8 @@ pub struct ConsentView {
     pub information_html: String,
     pub statement: String,
     pub errors: Vec<FieldError>,
+    /// True when this browser already holds answers to this study, so it can forget them.
+    pub holds_answers: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -109,7 +109,7 @@ pub(super) mod post {
     use axum::extract::{Path, State};
     use axum::http::HeaderMap;
     use axum::response::{IntoResponse, Redirect, Response};
-    use axum::routing::post;
+    use axum::routing::{get, post};
     use domain::private_link::{WITHDRAWAL_PURPOSE, remasked_start, withdrawal_code};
     use domain::secret_token::SecretToken;
     use domain::storage::RotatedLink;
@@ -117,7 +117,15 @@ pub(super) mod post {
     const LINK_FIELD: &str = "link";
 
     pub fn routes() -> Router<AppState> {
-        Router::new().route("/s/{study}/resume", post(continue_from_link))
+        Router::new()
+            .route("/s/{study}/resume", post(continue_from_link))
+            .route("/r/{token}/{step}", get(to_entry_page))
+    }
+
+    /// Addresses of steps from before links became entry pages (bookmarks, history) lead to the
+    /// link's entry page.
+    async fn to_entry_page(Path((token, _)): Path<(String, String)>) -> Redirect {
+        Redirect::to(&format!("/r/{token}"))
     }
 
     async fn continue_from_link(

@@ -110,6 +110,20 @@ async fn forgetting_the_device_clears_the_cookie_and_keeps_the_answers() {
     let token = app.consent().await;
     app.post_step(&token, "about-you", &[("setting", "community")])
         .await;
+    for (page, cookie) in [
+        ("/", resume_cookie("sam", &token)),
+        ("/s/sam/consent", resume_cookie("sam", &token)),
+    ] {
+        let html = app
+            .get_with_cookie(page, &cookie)
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(html.contains("Forget this device"), "{page}: {html}");
+    }
+    let (_, consent) = app.get_html("/s/sam/consent").await;
+    assert!(!consent.contains("Forget this device"), "nothing to forget");
     let forgot = app
         .post_with_cookie("/s/sam/forget", &resume_cookie("sam", &token), &[])
         .await;
@@ -284,6 +298,16 @@ async fn the_private_link_opens_a_warning_page_and_only_its_button_continues() {
         cookie.contains("Max-Age=604800"),
         "remembered when asked: {cookie}"
     );
+}
+
+#[tokio::test]
+async fn a_step_address_from_before_leads_to_the_entry_page() {
+    let app = TestApp::spawn().await;
+    let token = app.consent().await;
+    let response = app.get(&format!("/r/{token}/about-you")).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&response), format!("/r/{token}"));
+    assert!(response.headers().get("set-cookie").is_none());
 }
 
 #[tokio::test]

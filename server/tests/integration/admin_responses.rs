@@ -196,13 +196,7 @@ async fn one_study_never_opens_another_studys_responses() {
 async fn a_participant_withdraws_with_the_code_from_the_thank_you_page() {
     let app = TestApp::spawn().await;
     let token = app.consent().await;
-    app.answer_everything(&token).await;
-    let thanks = app
-        .post_step(&token, "check", &[])
-        .await
-        .text()
-        .await
-        .unwrap();
+    let thanks = app.answer_and_submit(&token).await;
     let start = thanks
         .find("class=\"withdrawal-code\"><code>")
         .expect("a code")

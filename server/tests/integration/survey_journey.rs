@@ -359,13 +359,7 @@ async fn a_link_opened_in_another_browser_is_replaced_so_whoever_gave_it_out_los
     );
     assert!(minutes < 5, "the start carried over: {minutes} minutes");
     // The withdrawal code that submitting shows belongs to the new link.
-    app.answer_everything(&new).await;
-    let thanks = app
-        .post_step(&new, "check", &[])
-        .await
-        .text()
-        .await
-        .unwrap();
+    let thanks = app.answer_and_submit(&new).await;
     let code = domain::private_link::withdrawal_code(
         &domain::secret_token::SecretToken::parse(&new).unwrap(),
     )
@@ -379,13 +373,7 @@ async fn a_link_opened_in_another_browser_is_replaced_so_whoever_gave_it_out_los
 async fn the_withdrawal_code_is_shown_once() {
     let app = TestApp::spawn().await;
     let token = app.consent().await;
-    app.answer_everything(&token).await;
-    let submitted = app
-        .post_step(&token, "check", &[])
-        .await
-        .text()
-        .await
-        .unwrap();
+    let submitted = app.answer_and_submit(&token).await;
     assert!(submitted.contains("withdrawal-code"));
     let (status, later) = app.get_html("/s/sam/thanks").await;
     assert_eq!(status, StatusCode::OK);

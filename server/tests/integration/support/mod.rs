@@ -319,6 +319,14 @@ impl TestApp {
         self.answer_everything_in("sam", token).await
     }
 
+    /// Answers every page and submits; returns the thanks page that answers the submit.
+    pub async fn answer_and_submit(&self, token: &str) -> String {
+        self.answer_everything(token).await;
+        let response = self.post_step(token, "check", &[]).await;
+        assert_eq!(response.status(), StatusCode::OK, "submitted");
+        response.text().await.unwrap()
+    }
+
     pub async fn answer_everything_in(&self, study: &str, token: &str) {
         for (page, fields) in complete_answers() {
             let response = self.post_step_in(study, token, page, &fields).await;

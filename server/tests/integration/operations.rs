@@ -69,6 +69,31 @@ async fn pages_allow_exactly_their_own_inline_scripts() {
 }
 
 #[tokio::test]
+async fn every_page_that_hydrates_names_its_nonce_in_its_policy() {
+    let app = TestApp::spawn().await;
+    let token = app.submit_response("inpatient", "Their cooking").await;
+    let session = app.signed_in_as("researcher").await;
+    let private_link = format!("/r/{token}");
+    for page in [
+        "/",
+        private_link.as_str(),
+        "/admin",
+        "/admin/studies/sam",
+        "/admin/studies/sam/responses",
+        "/admin/studies/sam/questions/r2",
+        "/admin/studies/sam/questions/r2?setting=inpatient",
+        "/admin/studies/sam/likert",
+    ] {
+        for _ in 0..5 {
+            let response = app.get_with_cookie(page, &session).await;
+            assert_eq!(response.status(), StatusCode::OK, "{page}");
+            let policy = header_of(&response, header::CONTENT_SECURITY_POLICY);
+            assert!(policy.contains("'nonce-"), "{page}: {policy}");
+        }
+    }
+}
+
+#[tokio::test]
 async fn every_response_carries_the_security_headers() {
     let app = TestApp::spawn().await;
     let token = app.consent().await;

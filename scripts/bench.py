@@ -39,11 +39,15 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 OPENER = urllib.request.build_opener(NoRedirect)
 
 
-def fetch(url, data=None, origin=None):
+def fetch(url, data=None, origin=None, cookie=None, compressed=True):
     """(status, headers, body as transferred) with brotli accepted and redirects not followed."""
-    headers = {"Accept-Encoding": "br", "Accept": "text/html"}
+    headers = {"Accept": "text/html"}
+    if compressed:
+        headers["Accept-Encoding"] = "br"
     if origin:
         headers["Origin"] = origin
+    if cookie:
+        headers["Cookie"] = cookie
     if data is not None:
         data = urllib.parse.urlencode(data).encode()
         headers["Content-Type"] = "application/x-www-form-urlencoded"
@@ -55,11 +59,9 @@ def fetch(url, data=None, origin=None):
         return error.code, error.headers, error.read()
 
 
-def html_of(url):
+def html_of(url, cookie=None):
     """The page's HTML as text (fetched again without compression, to read its links)."""
-    request = urllib.request.Request(url, headers={"Accept": "text/html"})
-    with OPENER.open(request) as response:
-        return response.read().decode()
+    return fetch(url, cookie=cookie, compressed=False)[2].decode()
 
 
 def answers_for(page):
@@ -85,25 +87,33 @@ def weigh_journey(base):
     study = tomllib.load(open(os.path.join(ROOT, "studies", "sam.toml"), "rb"))
     steps = []
 
+    cookie = None
+
     def weigh(name, path):
-        status, _, body = fetch(base + path)
+        status, _, body = fetch(base + path, cookie=cookie)
         assert status == 200, f"{path}: {status}"
-        steps.append((name, len(body), sorted(set(ASSET.findall(html_of(base + path))))))
+        assets = ASSET.findall(html_of(base + path, cookie))
+        steps.append((name, len(body), sorted(set(assets))))
 
     weigh("start", "/")
     weigh("information and consent", "/s/sam/consent")
     status, headers, _ = fetch(base + "/s/sam/consent", {"consent": "yes"}, origin=base)
     assert status == 303, f"consent: {status}"
-    token = headers["Location"].split("/")[2]
+    # The browser holds the private link in a cookie; addresses name only the study and step.
+    cookie = next(c.split(";")[0] for c in headers.get_all("Set-Cookie") if c.startswith("resume-"))
     for page in study["pages"]:
-        path = f"/r/{token}/{page['slug']}"
+        path = f"/s/sam/answers/{page['slug']}"
         weigh(page["slug"], path)
-        status, _, _ = fetch(base + path, answers_for(page), origin=base)
+        status, _, _ = fetch(base + path, answers_for(page), origin=base, cookie=cookie)
         assert status == 303, f"{path}: {status}"
-    weigh("check your answers", f"/r/{token}/check")
-    status, _, _ = fetch(base + f"/r/{token}/check", {}, origin=base)
-    assert status == 303, f"submit: {status}"
-    weigh("thanks", f"/r/{token}/thanks")
+    check = "/s/sam/answers/check"
+    weigh("check your answers", check)
+    # The thanks page is the answer to the submit; a resend from this browser answers the same.
+    status, _, body = fetch(base + check, {}, origin=base, cookie=cookie)
+    assert status == 200, f"submit: {status}"
+    status, _, html = fetch(base + check, {}, origin=base, cookie=cookie, compressed=False)
+    assert status == 200, f"resent submit: {status}"
+    steps.append(("thanks", len(body), sorted(set(ASSET.findall(html.decode())))))
     return steps
 
 

@@ -91,7 +91,12 @@ where
         }
     }
     match request.body(Body::empty()) {
-        Ok(request) => render(request).await,
+        Ok(mut request) => {
+            let name_nonce = crate::security::with_page_nonce(&mut request);
+            let mut response = render(request).await;
+            name_nonce(&mut response);
+            response
+        }
         Err(e) => AppError::Internal(e.to_string()).into_response(),
     }
 }

@@ -1,16 +1,18 @@
 //! Security headers on every response, and the Content Security Policy of rendered pages.
 //!
 //! Pages carry inline scripts (Leptos's hydration script and the data of resolved resources), so
-//! their policy allows scripts with this response's nonce, which `leptos_axum` generates per
-//! render and writes on every inline script it emits. Everything else gets the same policy
-//! without a nonce: no inline script runs anywhere.
+//! their policy allows scripts with this response's nonce. The nonce is made per request by
+//! [`add_security_headers`], handed to the page's render in the request's extensions (Leptos
+//! writes it on every inline script it emits) and named in the policy by the same middleware, so
+//! the policy never depends on the render passing a header back. (It used to: leptos_axum's
+//! ResponseOptions now and then reached the response without the policy, a few pages in a
+//! hundred under the browser suite, and Chromium then blocked the hydration scripts.)
 
 use axum::extract::{Request, State};
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use leptos::nonce::use_nonce;
-use leptos::prelude::use_context;
+use leptos::prelude::{provide_context, use_context};
 
 use crate::state::AppState;
 
@@ -26,15 +28,36 @@ fn content_security_policy(nonce: Option<&str>) -> String {
     )
 }
 
-/// Call in the Leptos context of every page render: sets the page's policy with its nonce.
+/// This request's nonce, made before anything handles it.
+#[derive(Debug, Clone)]
+pub struct PageNonce(pub std::sync::Arc<str>);
+
+impl PageNonce {
+    fn new() -> Self {
+        Self(leptos::nonce::Nonce::new().as_inner().clone())
+    }
+}
+
+/// Call in the Leptos context of every page render: the page's inline scripts carry the nonce
+/// that the request's policy names.
 pub fn provide_page_policy() {
-    let (Some(nonce), Some(response)) =
-        (use_nonce(), use_context::<leptos_axum::ResponseOptions>())
-    else {
-        return;
-    };
-    if let Ok(policy) = HeaderValue::from_str(&content_security_policy(Some(&nonce))) {
-        response.insert_header(header::CONTENT_SECURITY_POLICY, policy);
+    let nonce = use_context::<axum::http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<PageNonce>().cloned());
+    if let Some(PageNonce(nonce)) = nonce {
+        provide_context(leptos::nonce::Nonce::from_value(nonce));
+    }
+}
+
+/// A page rendered by hand (a form post's answer): renders with a nonce of its own, and names it.
+pub fn with_page_nonce(request: &mut Request) -> impl FnOnce(&mut Response) + use<> {
+    let nonce = PageNonce::new();
+    request.extensions_mut().insert(nonce.clone());
+    move |response| set_policy(response.headers_mut(), Some(&nonce.0))
+}
+
+fn set_policy(headers: &mut axum::http::HeaderMap, nonce: Option<&str>) {
+    if let Ok(policy) = HeaderValue::from_str(&content_security_policy(nonce)) {
+        headers.insert(header::CONTENT_SECURITY_POLICY, policy);
     }
 }
 
@@ -74,18 +97,24 @@ pub(crate) fn host_of(url: &str) -> Option<&str> {
 /// cookies for ours); only sent when the site is reached over HTTPS (PUBLIC_URL https://…).
 const STRICT_TRANSPORT_SECURITY: &str = "max-age=31536000; includeSubDomains";
 
-/// Adds the security headers to every response. A page's own policy (with its nonce) is kept.
+/// Adds the security headers to every response. A policy already set (a page rendered by hand,
+/// with a nonce of its own) is kept; otherwise the policy names this request's nonce, which pages
+/// read from the request.
 pub async fn add_security_headers(
     State(state): State<AppState>,
-    request: Request,
+    mut request: Request,
     next: Next,
 ) -> Response {
+    let nonce = PageNonce::new();
+    request.extensions_mut().insert(nonce.clone());
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
-    if !headers.contains_key(header::CONTENT_SECURITY_POLICY)
-        && let Ok(policy) = HeaderValue::from_str(&content_security_policy(None))
-    {
-        headers.insert(header::CONTENT_SECURITY_POLICY, policy);
+    if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+        let is_page = headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .is_some_and(|value| value.starts_with("text/html"));
+        set_policy(headers, is_page.then_some(&*nonce.0));
     }
     let fixed: [(HeaderName, &'static str); 3] = [
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),

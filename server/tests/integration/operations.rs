@@ -36,7 +36,15 @@ fn header_of(response: &reqwest::Response, name: header::HeaderName) -> String {
 #[tokio::test]
 async fn pages_allow_exactly_their_own_inline_scripts() {
     let app = TestApp::spawn().await;
-    let response = app.get("/s/sam/consent").await;
+    // A page a route renders, and one a form post renders by hand (its errors).
+    let rejected = app.post_form("/s/sam/consent", &[]).await;
+    assert_eq!(rejected.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    for response in [app.get("/s/sam/consent").await, rejected] {
+        assert_only_its_own_scripts_run(response).await;
+    }
+}
+
+async fn assert_only_its_own_scripts_run(response: reqwest::Response) {
     let policy = header_of(&response, header::CONTENT_SECURITY_POLICY);
     let html = response.text().await.unwrap();
     let nonce = policy
@@ -60,6 +68,15 @@ async fn pages_allow_exactly_their_own_inline_scripts() {
     ] {
         assert!(policy.contains(directive), "{policy}");
     }
+}
+
+#[tokio::test]
+async fn every_response_has_a_nonce_of_its_own() {
+    let app = TestApp::spawn().await;
+    let policy = header_of(
+        &app.get("/s/sam/consent").await,
+        header::CONTENT_SECURITY_POLICY,
+    );
     let again = app.get("/s/sam/consent").await;
     assert_ne!(
         header_of(&again, header::CONTENT_SECURITY_POLICY),

@@ -1,5 +1,11 @@
 //! Plain-text helpers shared by the server and the browser bundle.
 
+/// A day as participants read it: "3 May 2026".
+#[cfg(feature = "server")]
+pub fn long_day(day: chrono::NaiveDate) -> String {
+    day.format("%-d %B %Y").to_string()
+}
+
 /// Writes a count the way people read it: 5,000.
 pub fn with_thousands(number: usize) -> String {
     let digits = number.to_string();

@@ -24,6 +24,7 @@ pub(crate) mod load {
     use super::super::flow::*;
     use crate::context::{app_state, request_headers};
     use crate::error::AppError;
+    use domain::text::long_day;
 
     pub async fn private_link(link: &str) -> Result<PrivateLinkView, AppError> {
         let state = app_state()?;
@@ -31,7 +32,6 @@ pub(crate) mod load {
         let study = &participant.study;
         let held_here = held_token(&state, &request_headers(), study.slug.as_str())
             .is_ok_and(|held| held == participant.token);
-        let long_day = |day: chrono::NaiveDate| day.format("%-d %B %Y").to_string();
         Ok(PrivateLinkView {
             study_slug: study.slug.to_string(),
             study_title: study.title.clone(),

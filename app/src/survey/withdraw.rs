@@ -160,9 +160,7 @@ pub(super) mod post {
                         .get(&record.study_slug)
                         .map(|study| study.title.clone())
                         .unwrap_or_default(),
-                    submitted_on: record
-                        .submitted_on
-                        .map(|day| day.format("%-d %B %Y").to_string()),
+                    submitted_on: record.submitted_on.map(domain::text::long_day),
                 };
                 Ok(render_with_context(&state, WITHDRAW_PATH, &headers, confirm).await)
             }

@@ -53,7 +53,8 @@ export default defineConfig({
     url: `http://127.0.0.1:${port}/`,
     timeout: 60_000,
     reuseExistingServer: false,
-    stdout: 'ignore',
+    // Warnings and errors of the server (RUST_LOG=warn) show beside a failing test.
+    stdout: 'pipe',
     stderr: 'pipe',
     env: {
       DATABASE_URL: `sqlite://${dataDir}/e2e.db`,

@@ -534,7 +534,9 @@ impl Sessions<'_> {
     }
 
     /// Ends one session and starts its successor at a new stage, both or neither: a session's
-    /// token changes whenever what it may do changes.
+    /// token changes whenever what it may do changes. The transaction writes first: on SQLite a
+    /// transaction that reads before it writes fails at once (SQLITE_BUSY, no waiting) when another
+    /// connection wrote in between.
     pub async fn replace(
         self,
         old_hash: &str,
@@ -543,21 +545,21 @@ impl Sessions<'_> {
         now: i64,
     ) -> Result<(), StorageError> {
         let mut tx = self.pool.begin().await?;
-        let staff_id: Option<String> =
-            sqlx::query_scalar("SELECT staff_id FROM staff_sessions WHERE token_hash = $1")
-                .bind(old_hash)
-                .fetch_optional(&mut *tx)
-                .await?;
-        let staff_id = staff_id.ok_or(StorageError::NotFound)?;
+        let started = sqlx::query(
+            "INSERT INTO staff_sessions (token_hash, staff_id, stage, created_at, last_seen_at)
+             SELECT $1, staff_id, $2, $3, $3 FROM staff_sessions WHERE token_hash = $4",
+        )
+        .bind(new_hash)
+        .bind(stage)
+        .bind(now)
+        .bind(old_hash)
+        .execute(&mut *tx)
+        .await?;
+        if started.rows_affected() != 1 {
+            return Err(StorageError::NotFound);
+        }
         sqlx::query("DELETE FROM staff_sessions WHERE token_hash = $1")
             .bind(old_hash)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("INSERT INTO staff_sessions (token_hash, staff_id, stage, created_at, last_seen_at) VALUES ($1, $2, $3, $4, $4)")
-            .bind(new_hash)
-            .bind(&staff_id)
-            .bind(stage)
-            .bind(now)
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;

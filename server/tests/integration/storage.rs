@@ -498,3 +498,76 @@ async fn an_older_database_loses_insertion_order_and_scan_times_but_no_answer() 
         .unwrap();
     assert_eq!(left, 0, "deleting a response still deletes its answers");
 }
+
+/// Signing in replaces a session while other requests write (touches, answers): every
+/// replacement must go through, none may fail because another connection wrote in between.
+#[tokio::test]
+async fn sessions_are_replaced_while_other_requests_write() {
+    let f = fresh().await;
+    let staff_id = f
+        .storage
+        .staff()
+        .create(domain::storage::NewStaff {
+            email: "coder@example.org",
+            password_hash: "hash",
+            role: "researcher",
+            now: 1,
+        })
+        .await
+        .unwrap();
+    const SESSIONS: usize = 40;
+    for n in 0..SESSIONS {
+        f.storage
+            .sessions()
+            .create(&format!("pending-{n}"), &staff_id, "second-factor", 1)
+            .await
+            .unwrap();
+    }
+    let response = start(&f.storage, "busy").await;
+    let replacements = (0..SESSIONS).map(|n| {
+        let storage = &f.storage;
+        async move {
+            storage
+                .sessions()
+                .replace(&format!("pending-{n}"), &format!("full-{n}"), "full", 2)
+                .await
+        }
+    });
+    let touches = (0..SESSIONS).map(|n| {
+        let storage = &f.storage;
+        let response = &response;
+        async move {
+            storage.sessions().touch(&format!("pending-{n}"), 2).await?;
+            storage
+                .responses()
+                .save_answers(response, &[change("r1", Some(&n.to_string()))], 3, DAY)
+                .await
+        }
+    });
+    let (replaced, written) = futures::join!(join_all(replacements), join_all(touches));
+    for outcome in replaced.into_iter().chain(written) {
+        outcome.unwrap();
+    }
+    for n in 0..SESSIONS {
+        let old = f
+            .storage
+            .sessions()
+            .find(&format!("pending-{n}"))
+            .await
+            .unwrap();
+        let new = f
+            .storage
+            .sessions()
+            .find(&format!("full-{n}"))
+            .await
+            .unwrap();
+        assert!(old.is_none(), "the pending session {n} ended");
+        assert_eq!(new.map(|s| s.stage).as_deref(), Some("full"));
+    }
+    let gone = f
+        .storage
+        .sessions()
+        .replace("pending-0", "again", "full", 3)
+        .await;
+    assert!(matches!(gone, Err(StorageError::NotFound)), "{gone:?}");
+}

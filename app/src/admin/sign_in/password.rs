@@ -9,7 +9,7 @@ use crate::components::{ErrorSummary, TextInput, field_error, when_loaded};
 
 #[server]
 pub async fn load_sign_in(next: Option<String>) -> Result<SignInView, ServerFnError> {
-    Ok(load::sign_in(next).await)
+    load::sign_in(next).await
 }
 
 #[cfg(feature = "ssr")]
@@ -18,18 +18,23 @@ mod load {
 
     use super::super::{rejected_account_form, way_back};
     use crate::auth::{AnySession, in_server_fn};
+    use crate::error::AppError;
+    use leptos::prelude::ServerFnError;
 
-    /// The sign-in form; a session already past the password goes on to its next step.
-    pub async fn sign_in(next: Option<String>) -> SignInView {
-        if let Ok((_, AnySession(staff))) = in_server_fn::<AnySession>().await {
-            leptos_axum::redirect(staff.stage.landing_path());
+    /// The sign-in form; a session already past the password goes on to its next step. A session
+    /// that could not be read is an error, not a reason to ask for the password again.
+    pub async fn sign_in(next: Option<String>) -> Result<SignInView, ServerFnError> {
+        match in_server_fn::<AnySession>().await {
+            Ok((_, AnySession(staff))) => leptos_axum::redirect(staff.stage.landing_path()),
+            Err(AppError::NotSignedIn) => {}
+            Err(error) => return Err(error.into_server_fn_error()),
         }
         let (email, errors) = rejected_account_form();
-        SignInView {
+        Ok(SignInView {
             email,
             errors,
             next: way_back(next),
-        }
+        })
     }
 }
 

@@ -1,0 +1,150 @@
+//! The study catalogue: a changed study file becomes a new version, never an overwrite, and a
+//! response keeps the wording its participant started on.
+
+use crate::support::{TestApp, sam, studies_dir};
+use chrono::NaiveDate;
+use domain::storage::Storage;
+use futures::future::join_all;
+use reqwest::StatusCode;
+
+const DAY: NaiveDate = NaiveDate::from_ymd_opt(2026, 5, 3).unwrap();
+
+#[tokio::test]
+async fn a_changed_definition_becomes_a_new_version_and_an_unchanged_one_does_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let storage = Storage::connect(&crate::support::fresh_database(&dir).await)
+        .await
+        .unwrap();
+    let catalogue = storage.study_definitions();
+    assert_eq!(
+        catalogue
+            .register(&sam(), "1.0", "first", DAY)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        catalogue
+            .register(&sam(), "1.0", "first", DAY)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        catalogue
+            .register(&sam(), "1.0", "second", DAY)
+            .await
+            .unwrap(),
+        2
+    );
+    assert_eq!(
+        catalogue
+            .register(&sam(), "1.1", "second", DAY)
+            .await
+            .unwrap(),
+        2
+    );
+    // Going back to the first text publishes it again, as the newest: versions only grow.
+    assert_eq!(
+        catalogue
+            .register(&sam(), "1.0", "first", DAY)
+            .await
+            .unwrap(),
+        3
+    );
+    let versions = catalogue.versions().await.unwrap();
+    let texts: Vec<_> = versions
+        .iter()
+        .map(|v| (v.number, v.definition.as_str()))
+        .collect();
+    assert_eq!(texts, [(1, "first"), (2, "second"), (3, "first")]);
+}
+
+/// Instances starting at once with the same new file publish it once, whichever wins.
+#[tokio::test]
+async fn instances_starting_together_publish_a_new_file_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = crate::support::fresh_database(&dir).await;
+    let mut instances = Vec::new();
+    for _ in 0..4 {
+        instances.push(Storage::connect(&url).await.unwrap());
+    }
+    instances[0]
+        .study_definitions()
+        .register(&sam(), "1.0", "first", DAY)
+        .await
+        .unwrap();
+    let slug = sam();
+    let catalogues: Vec<_> = instances.iter().map(Storage::study_definitions).collect();
+    let published = join_all(
+        catalogues
+            .iter()
+            .flat_map(|catalogue| (0..5).map(|_| catalogue.register(&slug, "1.1", "second", DAY))),
+    )
+    .await;
+    for number in published {
+        assert_eq!(number.unwrap(), 2);
+    }
+    assert_eq!(
+        instances[0]
+            .study_definitions()
+            .versions()
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+}
+
+#[tokio::test]
+async fn a_response_keeps_its_wording_after_a_new_version_is_published() {
+    let first = TestApp::spawn().await;
+    let started = first.consent().await;
+    assert_eq!(first.record(&started).await.study_version_number, 1);
+
+    let folder = tempfile::tempdir().unwrap();
+    let sam_file = std::fs::read_to_string(studies_dir().join("sam.toml")).unwrap();
+    let reworded = sam_file.replacen(
+        "label = \"Where do you work?\"",
+        "label = \"Which service do you work in?\"",
+        1,
+    );
+    assert_ne!(reworded, sam_file);
+    std::fs::write(folder.path().join("sam.toml"), &reworded).unwrap();
+    let folder_path = folder.path().to_owned();
+    let second = first
+        .spawn_beside(move |config| config.studies_dir = folder_path)
+        .await;
+
+    let (status, page) = second.step_html(&started, "about-you").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("Where do you work?"),
+        "the wording the participant started on"
+    );
+    assert!(!page.contains("Which service do you work in?"));
+    let newcomer = second.consent().await;
+    let (_, page) = second.step_html(&newcomer, "about-you").await;
+    assert!(
+        page.contains("Which service do you work in?"),
+        "new participants see the new wording"
+    );
+    assert_eq!(second.record(&newcomer).await.study_version_number, 2);
+    assert_eq!(second.record(&started).await.study_version_number, 1);
+
+    // The participant who started on version 1 finishes with it: their answers are checked
+    // against the questions they were shown.
+    second.answer_and_submit(&started).await;
+    assert!(second.record(&started).await.participant_number.is_some());
+    let storage = second.storage().await;
+    let versions = storage.study_definitions().versions().await.unwrap();
+    assert_eq!(
+        versions.len(),
+        2,
+        "the unchanged file published nothing more"
+    );
+    assert_eq!(
+        versions[0].definition, sam_file,
+        "version 1 is kept exactly"
+    );
+}

@@ -237,7 +237,45 @@ pub struct StoredStudyVersion {
     pub definition: String,
 }
 
+/// A published version as the researcher's list shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StudyVersionSummary {
+    pub number: i64,
+    /// The file's own `version`.
+    pub label: String,
+    pub published_on: NaiveDate,
+    /// Responses that started on this version, submitted or not.
+    pub responses: i64,
+}
+
 impl StudyDefinitions<'_> {
+    /// The study's published versions, newest first, with how many responses started on each.
+    pub async fn summaries(
+        self,
+        slug: &StudySlug,
+    ) -> Result<Vec<StudyVersionSummary>, StorageError> {
+        let rows = sqlx::query(
+            "SELECT v.number, v.label, v.published_on,
+                    (SELECT COUNT(*) FROM responses r
+                     WHERE r.study_slug = v.study_slug AND r.study_version_number = v.number) AS responses
+             FROM study_versions v WHERE v.study_slug = $1 ORDER BY v.number DESC",
+        )
+        .bind(slug.as_str())
+        .fetch_all(self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| -> Result<_, sqlx::Error> {
+                Ok(StudyVersionSummary {
+                    number: row.try_get("number")?,
+                    label: row.try_get("label")?,
+                    published_on: day_column(row, "published_on")?,
+                    responses: row.try_get("responses")?,
+                })
+            })
+            .collect::<Result<_, _>>()
+            .map_err(StorageError::from)
+    }
+
     /// Publishes a study file as the study's newest version, unless the newest already has exactly
     /// this text; returns the newest version's number. A changed file never overwrites a version
     /// that responses may have started on.

@@ -148,3 +148,68 @@ async fn a_response_keeps_its_wording_after_a_new_version_is_published() {
         "version 1 is kept exactly"
     );
 }
+
+#[tokio::test]
+async fn researchers_see_every_version_and_download_its_exact_file() {
+    let first = TestApp::spawn().await;
+    let started = first.consent().await;
+    let folder = tempfile::tempdir().unwrap();
+    let sam_file = std::fs::read_to_string(studies_dir().join("sam.toml")).unwrap();
+    let reworded = sam_file.replacen("version = \"1.0.0\"", "version = \"1.1.0\"", 1);
+    std::fs::write(folder.path().join("sam.toml"), &reworded).unwrap();
+    let folder_path = folder.path().to_owned();
+    let app = first
+        .spawn_beside(move |config| config.studies_dir = folder_path)
+        .await;
+    assert_eq!(app.record(&started).await.study_version_number, 1);
+
+    let signed_out = app.get("/admin/studies/sam/versions/1.toml").await;
+    assert_eq!(signed_out.status(), StatusCode::SEE_OTHER);
+    let trainer = app.signed_in_as("trainer").await;
+    let refused = app
+        .get_with_cookie("/admin/studies/sam/versions/1.toml", &trainer)
+        .await;
+    assert_eq!(
+        refused.status(),
+        StatusCode::FORBIDDEN,
+        "research staff only"
+    );
+    let cookie = app.signed_in_as("researcher").await;
+    let page = app
+        .get_with_cookie("/admin/studies/sam/versions", &cookie)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("2 (shown to new participants)"), "{page}");
+    assert!(page.contains("1.1.0") && page.contains("1.0.0"));
+    assert!(page.contains("/admin/studies/sam/versions/1.toml"));
+    for (number, text) in [(1, &sam_file), (2, &reworded)] {
+        let response = app
+            .get_with_cookie(
+                &format!("/admin/studies/sam/versions/{number}.toml"),
+                &cookie,
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let disposition = response.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert_eq!(
+            disposition,
+            format!("attachment; filename=\"sam-version-{number}.toml\"")
+        );
+        assert_eq!(
+            &response.text().await.unwrap(),
+            text,
+            "version {number} exactly as published"
+        );
+    }
+    for missing in ["3.toml", "1", "x.toml", "-1.toml"] {
+        let response = app
+            .get_with_cookie(&format!("/admin/studies/sam/versions/{missing}"), &cookie)
+            .await;
+        assert_eq!(response.status(), StatusCode::NOT_FOUND, "{missing}");
+    }
+}

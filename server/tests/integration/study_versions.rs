@@ -16,42 +16,19 @@ async fn a_changed_definition_becomes_a_new_version_and_an_unchanged_one_does_no
         .await
         .unwrap();
     let catalogue = storage.study_definitions();
-    assert_eq!(
-        catalogue
-            .register(&sam(), "1.0", "first", DAY)
-            .await
-            .unwrap(),
-        1
-    );
-    assert_eq!(
-        catalogue
-            .register(&sam(), "1.0", "first", DAY)
-            .await
-            .unwrap(),
-        1
-    );
-    assert_eq!(
-        catalogue
-            .register(&sam(), "1.0", "second", DAY)
-            .await
-            .unwrap(),
-        2
-    );
-    assert_eq!(
-        catalogue
-            .register(&sam(), "1.1", "second", DAY)
-            .await
-            .unwrap(),
-        2
-    );
-    // Going back to the first text publishes it again, as the newest: versions only grow.
-    assert_eq!(
-        catalogue
-            .register(&sam(), "1.0", "first", DAY)
-            .await
-            .unwrap(),
-        3
-    );
+    // (label, text, the newest version's number after publishing it). Going back to the first
+    // text publishes it again, as the newest: versions only grow.
+    let steps = [
+        ("1.0", "first", 1),
+        ("1.0", "first", 1),
+        ("1.0", "second", 2),
+        ("1.1", "second", 2),
+        ("1.0", "first", 3),
+    ];
+    for (label, text, newest) in steps {
+        let number = catalogue.register(&sam(), label, text, DAY).await.unwrap();
+        assert_eq!(number, newest, "{label} {text}");
+    }
     let versions = catalogue.versions().await.unwrap();
     let texts: Vec<_> = versions
         .iter()
@@ -102,19 +79,14 @@ async fn a_response_keeps_its_wording_after_a_new_version_is_published() {
     let started = first.consent().await;
     assert_eq!(first.record(&started).await.study_version_number, 1);
 
-    let folder = tempfile::tempdir().unwrap();
-    let sam_file = std::fs::read_to_string(studies_dir().join("sam.toml")).unwrap();
-    let reworded = sam_file.replacen(
-        "label = \"Where do you work?\"",
-        "label = \"Which service do you work in?\"",
-        1,
-    );
-    assert_ne!(reworded, sam_file);
-    std::fs::write(folder.path().join("sam.toml"), &reworded).unwrap();
-    let folder_path = folder.path().to_owned();
-    let second = first
-        .spawn_beside(move |config| config.studies_dir = folder_path)
-        .await;
+    let (second, sam_file, _, _folder) = restart_with_edited_sam(&first, |file| {
+        file.replacen(
+            "label = \"Where do you work?\"",
+            "label = \"Which service do you work in?\"",
+            1,
+        )
+    })
+    .await;
 
     let (status, page) = second.step_html(&started, "about-you").await;
     assert_eq!(status, StatusCode::OK);
@@ -153,14 +125,10 @@ async fn a_response_keeps_its_wording_after_a_new_version_is_published() {
 async fn researchers_see_every_version_and_download_its_exact_file() {
     let first = TestApp::spawn().await;
     let started = first.consent().await;
-    let folder = tempfile::tempdir().unwrap();
-    let sam_file = std::fs::read_to_string(studies_dir().join("sam.toml")).unwrap();
-    let reworded = sam_file.replacen("version = \"1.0.0\"", "version = \"1.1.0\"", 1);
-    std::fs::write(folder.path().join("sam.toml"), &reworded).unwrap();
-    let folder_path = folder.path().to_owned();
-    let app = first
-        .spawn_beside(move |config| config.studies_dir = folder_path)
-        .await;
+    let (app, sam_file, reworded, _folder) = restart_with_edited_sam(&first, |file| {
+        file.replacen("version = \"1.0.0\"", "version = \"1.1.0\"", 1)
+    })
+    .await;
     assert_eq!(app.record(&started).await.study_version_number, 1);
 
     let signed_out = app.get("/admin/studies/sam/versions/1.toml").await;
@@ -212,4 +180,22 @@ async fn researchers_see_every_version_and_download_its_exact_file() {
             .await;
         assert_eq!(response.status(), StatusCode::NOT_FOUND, "{missing}");
     }
+}
+
+/// A second instance on `first`'s database whose Sam file is `edit` of the one in `studies/`, as
+/// after a restart with a changed file; with the original text and the folder to keep.
+async fn restart_with_edited_sam(
+    first: &TestApp,
+    edit: impl FnOnce(&str) -> String,
+) -> (TestApp, String, String, tempfile::TempDir) {
+    let folder = tempfile::tempdir().unwrap();
+    let original = std::fs::read_to_string(studies_dir().join("sam.toml")).unwrap();
+    let edited = edit(&original);
+    assert_ne!(edited, original);
+    std::fs::write(folder.path().join("sam.toml"), &edited).unwrap();
+    let folder_path = folder.path().to_owned();
+    let second = first
+        .spawn_beside(move |config| config.studies_dir = folder_path)
+        .await;
+    (second, original, edited, folder)
 }

@@ -57,6 +57,18 @@ impl AppState {
         self.studies.get(slug).ok_or(AppError::UnknownStudy)
     }
 
+    /// The version of its study a response started on: the wording its participant saw.
+    pub fn study_seen_by(&self, record: &ResponseRecord) -> Result<Arc<Study>, AppError> {
+        self.studies
+            .version(&record.study_slug, record.study_version_number)
+            .ok_or_else(|| {
+                AppError::Internal(format!(
+                    "study {} has no version {}",
+                    record.study_slug, record.study_version_number
+                ))
+            })
+    }
+
     /// The response an address names, when it is one of the study's; anything else is not found.
     pub async fn response(&self, study: &Study, id: &str) -> Result<ResponseRecord, AppError> {
         let id = ResponseId::parse(id).map_err(|_| AppError::UnknownResponse)?;

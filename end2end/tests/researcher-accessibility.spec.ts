@@ -38,6 +38,9 @@ test('the researcher pages are accessible', async ({ page }, info) => {
   await check(page, 'likert charts with a breakdown open');
   await page.goto('/admin/studies/sam/responses');
   await check(page, 'responses');
+  await page.goto('/admin/studies/sam/versions');
+  await expect(page.getByRole('link', { name: 'Download version 1' })).toBeVisible();
+  await check(page, 'versions');
   await page.goto('/admin/studies/sam/redactions');
   await check(page, 'identifier review');
   const first = page.locator('table a').first();

@@ -52,15 +52,8 @@ pub async fn build(
             tracing::warn!(dir = %pkg_dir.display(), "no wasm, JS or CSS built: pages work without JavaScript only")
         }
     }
-    let studies = Studies::load_dir(&config.studies_dir, &config.default_study)?;
     let storage = Storage::connect(&config.database_url).await?;
-    let today = config.clock.today();
-    for study in studies.iter() {
-        storage
-            .study_definitions()
-            .register(&study.slug, &study.version, &study.source, today)
-            .await?;
-    }
+    let studies = publish_and_load_studies(config, &storage).await?;
     let sealing_key = sealing_key(config)?;
     let sealed = storage
         .staff()
@@ -126,6 +119,27 @@ pub async fn build(
         );
     let router = crate::ops::wrap(app, &state, &config.operations).with_state(state.clone());
     Ok((router, state))
+}
+
+/// Publishes the study files (a changed file becomes a new version) and reads back the catalogue
+/// with every version, so responses are shown with the wording their participants saw.
+async fn publish_and_load_studies(
+    config: &Config,
+    storage: &Storage,
+) -> Result<Studies, StartupError> {
+    let files = Studies::load_dir(&config.studies_dir, &config.default_study)?;
+    let today = config.clock.today();
+    for study in files.iter() {
+        storage
+            .study_definitions()
+            .register(&study.slug, &study.version, &study.source, today)
+            .await?;
+    }
+    let stored = storage.study_definitions().versions().await?;
+    Ok(Studies::from_catalogue(
+        stored.into_iter().map(|v| (v.slug, v.number, v.definition)),
+        &config.default_study,
+    )?)
 }
 
 /// The name cargo-leptos gives the wasm, JS and CSS files (the `name` in Cargo.toml's metadata).
@@ -383,11 +397,11 @@ pub async fn export(
             known.join(", ")
         ))
     })?;
-    let studies = Studies::load_dir(&config.studies_dir, &config.default_study)?;
+    let storage = Storage::connect(&config.database_url).await?;
+    let studies = publish_and_load_studies(config, &storage).await?;
     let study = studies
         .get(slug)
         .ok_or_else(|| StartupError::Export(format!("there is no study \"{slug}\"")))?;
-    let storage = Storage::connect(&config.database_url).await?;
     let total = storage.exports().count_submitted(&study.slug).await?;
     storage
         .audit_log()

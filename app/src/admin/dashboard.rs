@@ -107,7 +107,8 @@ pub fn DashboardPage() -> impl IntoView {
                 <div><dt>"Completion rate"</dt><dd>{d.completion_percent.map_or_else(|| "–".to_owned(), |p| format!("{p}%"))}</dd></div>
                 <div><dt>"Median time to complete"</dt><dd>{d.median_minutes.map_or_else(|| "–".to_owned(), minutes_words)}</dd></div>
             </dl>
-            <p><a href=format!("/admin/studies/{slug}/responses")>"All responses"</a></p>
+            <p><a href=format!("/admin/studies/{slug}/responses")>"All responses"</a>
+               " · "<a href=format!("/admin/studies/{slug}/versions")>"Versions of the study"</a></p>
             <h2>"Where people in progress stopped"</h2>
             <BarChart id="stopped-at" caption="Responses in progress, by the furthest step reached"
                 bars=d.stopped_at.into_iter().map(|s| (format!("{}. {}", s.step, s.title), s.count)).collect()/>

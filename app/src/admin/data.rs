@@ -61,6 +61,25 @@ pub struct StudySummary {
     pub submitted: i64,
 }
 
+/// A study's published versions, newest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VersionsView {
+    pub slug: String,
+    pub title: String,
+    pub versions: Vec<VersionRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VersionRow {
+    pub number: i64,
+    pub label: String,
+    /// "3 May 2026".
+    pub published_on: String,
+    pub responses: i64,
+    /// The version new participants are shown.
+    pub current: bool,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DashboardView {
     pub slug: String,

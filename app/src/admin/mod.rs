@@ -16,6 +16,7 @@ pub mod responses;
 mod shared;
 pub mod sign_in;
 pub mod team;
+pub mod versions;
 
 /// Small forms only: a sign-in, a code, an email address and a role.
 #[cfg(feature = "ssr")]
@@ -28,5 +29,6 @@ pub fn routes() -> axum::Router<crate::state::AppState> {
         .merge(account::post::routes())
         .merge(team::routes())
         .merge(response::post::routes())
+        .merge(versions::file::routes())
         .layer(axum::extract::DefaultBodyLimit::max(SMALL_FORM_LIMIT))
 }

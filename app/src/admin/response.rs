@@ -32,8 +32,8 @@ mod load {
 
     pub async fn response(slug: &str, id: &str) -> Result<ResponseView, AppError> {
         let (state, Researcher(staff)) = in_server_fn::<Researcher>().await?;
-        let study = state.study(slug)?;
-        let record = state.response(&study, id).await?;
+        let record = state.response(&*state.study(slug)?, id).await?;
+        let study = state.study_seen_by(&record)?;
         let answers = state.storage.responses().answers(&record.id).await?;
         let labels = study
             .participant_label

@@ -145,6 +145,7 @@ pub(super) mod post {
             .start(NewResponse {
                 study_slug: &study.slug,
                 study_version: &study.version,
+                study_version_number: study.version_number,
                 token_hash: &token.storage_hash(),
                 consent_version: &study.consent_version,
                 first_step: i64::try_from(first_step).unwrap_or(1),

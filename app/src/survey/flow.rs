@@ -108,10 +108,7 @@ impl Participant {
     }
 
     fn of(state: &AppState, token: SecretToken, record: ResponseRecord) -> Result<Self, AppError> {
-        let study = state
-            .studies
-            .get(&record.study_slug)
-            .ok_or(AppError::UnknownStudy)?;
+        let study = state.study_seen_by(&record)?;
         Ok(Self {
             token,
             record,

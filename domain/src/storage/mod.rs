@@ -75,6 +75,9 @@ pub struct ResponseRecord {
     pub started_on: NaiveDate,
     pub submitted_on: Option<NaiveDate>,
     pub participant_number: Option<i64>,
+    /// The study's version (its catalogue number) the participant started on: its wording is the
+    /// one they saw.
+    pub study_version_number: i64,
     /// The start minute, shifted by an amount only the participant's link reproduces; cleared at submit.
     pub masked_start_minute: Option<i64>,
     /// Whole minutes from consent to submit, once submitted.
@@ -90,6 +93,7 @@ impl FromRow<'_, AnyRow> for ResponseRecord {
             started_on: day_column(row, "started_on")?,
             submitted_on: optional_day(row, "submitted_on")?,
             participant_number: row.try_get("participant_number")?,
+            study_version_number: row.try_get("study_version_number")?,
             masked_start_minute: row.try_get("masked_start_minute")?,
             minutes_to_complete: row.try_get("minutes_to_complete")?,
         })
@@ -106,6 +110,8 @@ pub type Answers = HashMap<QuestionId, String>;
 pub struct NewResponse<'a> {
     pub study_slug: &'a StudySlug,
     pub study_version: &'a str,
+    /// The catalogue's number of the version the participant is shown.
+    pub study_version_number: i64,
     pub token_hash: &'a str,
     pub consent_version: &'a str,
     pub first_step: i64,
@@ -222,26 +228,129 @@ impl Storage {
     }
 }
 
+/// One published version of a study, as the catalogue keeps it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredStudyVersion {
+    pub slug: StudySlug,
+    pub number: i64,
+    /// The study file, exactly as published.
+    pub definition: String,
+}
+
+/// A published version as the researcher's list shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StudyVersionSummary {
+    pub number: i64,
+    /// The file's own `version`.
+    pub label: String,
+    pub published_on: NaiveDate,
+    /// Responses that started on this version, submitted or not.
+    pub responses: i64,
+}
+
 impl StudyDefinitions<'_> {
-    /// Records the study definition that responses will refer to.
+    /// The study's published versions, newest first, with how many responses started on each.
+    pub async fn summaries(
+        self,
+        slug: &StudySlug,
+    ) -> Result<Vec<StudyVersionSummary>, StorageError> {
+        let rows = sqlx::query(
+            "SELECT v.number, v.label, v.published_on,
+                    (SELECT COUNT(*) FROM responses r
+                     WHERE r.study_slug = v.study_slug AND r.study_version_number = v.number) AS responses
+             FROM study_versions v WHERE v.study_slug = $1 ORDER BY v.number DESC",
+        )
+        .bind(slug.as_str())
+        .fetch_all(self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| -> Result<_, sqlx::Error> {
+                Ok(StudyVersionSummary {
+                    number: row.try_get("number")?,
+                    label: row.try_get("label")?,
+                    published_on: day_column(row, "published_on")?,
+                    responses: row.try_get("responses")?,
+                })
+            })
+            .collect::<Result<_, _>>()
+            .map_err(StorageError::from)
+    }
+
+    /// Publishes a study file as the study's newest version, unless the newest already has exactly
+    /// this text; returns the newest version's number. A changed file never overwrites a version
+    /// that responses may have started on.
     pub async fn register(
         self,
         slug: &StudySlug,
-        version: &str,
+        label: &str,
         definition: &str,
         today: NaiveDate,
-    ) -> Result<(), StorageError> {
+    ) -> Result<i64, StorageError> {
+        let mut tx = self.pool.begin().await?;
+        // Writing first: two instances starting at once take turns (PostgreSQL's row lock,
+        // SQLite's write lock) instead of both numbering the same new version.
         sqlx::query(
             "INSERT INTO studies (slug, version, definition, loaded_on) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (slug) DO UPDATE SET version = excluded.version, definition = excluded.definition, loaded_on = excluded.loaded_on",
+             ON CONFLICT (slug) DO UPDATE SET loaded_on = excluded.loaded_on",
         )
         .bind(slug.as_str())
-        .bind(version)
+        .bind(label)
         .bind(definition)
         .bind(day(today))
-        .execute(self.pool)
+        .execute(&mut *tx)
         .await?;
-        Ok(())
+        let newest: Option<(i64, String)> = sqlx::query_as(
+            "SELECT number, definition FROM study_versions WHERE study_slug = $1
+             ORDER BY number DESC LIMIT 1",
+        )
+        .bind(slug.as_str())
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some((number, text)) = &newest
+            && text == definition
+        {
+            tx.commit().await?;
+            return Ok(*number);
+        }
+        let number = newest.map_or(1, |(number, _)| number + 1);
+        sqlx::query(
+            "INSERT INTO study_versions (study_slug, number, label, definition, published_on)
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(slug.as_str())
+        .bind(number)
+        .bind(label)
+        .bind(definition)
+        .bind(day(today))
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("UPDATE studies SET version = $1, definition = $2 WHERE slug = $3")
+            .bind(label)
+            .bind(definition)
+            .bind(slug.as_str())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(number)
+    }
+
+    /// Every published version of every study, oldest first within a study.
+    pub async fn versions(self) -> Result<Vec<StoredStudyVersion>, StorageError> {
+        let rows: Vec<(String, i64, String)> = sqlx::query_as(
+            "SELECT study_slug, number, definition FROM study_versions ORDER BY study_slug, number",
+        )
+        .fetch_all(self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(slug, number, definition)| -> Result<_, StorageError> {
+                Ok(StoredStudyVersion {
+                    slug: StudySlug::parse(&slug)
+                        .map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
+                    number,
+                    definition,
+                })
+            })
+            .collect()
     }
 }
 
@@ -250,8 +359,8 @@ impl Responses<'_> {
     pub async fn start(self, new: NewResponse<'_>) -> Result<ResponseId, StorageError> {
         let id = ResponseId::random();
         sqlx::query(
-            "INSERT INTO responses (id, study_slug, study_version, token_hash, consent_version, step_reached, started_on, updated_on, withdrawal_hash, masked_start_minute)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9)",
+            "INSERT INTO responses (id, study_slug, study_version, token_hash, consent_version, step_reached, started_on, updated_on, withdrawal_hash, masked_start_minute, study_version_number)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9, $10)",
         )
         .bind(id.as_str())
         .bind(new.study_slug.as_str())
@@ -262,6 +371,7 @@ impl Responses<'_> {
         .bind(day(new.today))
         .bind(new.withdrawal_hash)
         .bind(new.masked_start_minute)
+        .bind(new.study_version_number)
         .execute(self.pool)
         .await?;
         Ok(id)
@@ -304,7 +414,7 @@ impl Responses<'_> {
             Engine::ALL.map(|engine| {
                 format!(
                     "SELECT r.id, r.study_slug, r.step_reached, r.started_on, r.submitted_on,
-                            r.participant_number, r.masked_start_minute, r.minutes_to_complete,
+                            r.participant_number, r.study_version_number, r.masked_start_minute, r.minutes_to_complete,
                             (SELECT {} FROM answers a WHERE a.response_id = r.id) AS answers
                      FROM responses r WHERE r.token_hash = $1",
                     engine.answers_as_json()
@@ -351,7 +461,7 @@ impl Responses<'_> {
     ) -> Result<Option<ResponseRecord>, StorageError> {
         Ok(sqlx::query_as(&format!(
             "SELECT id, study_slug, step_reached, started_on, submitted_on, participant_number,
-                    masked_start_minute, minutes_to_complete
+                    study_version_number, masked_start_minute, minutes_to_complete
              FROM responses WHERE {condition}"
         ))
         .bind(value)

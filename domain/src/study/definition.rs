@@ -43,6 +43,9 @@ pub struct Study {
     pub demographics: Vec<QuestionId>,
     /// The file as it was read, so researchers can export exactly what participants saw.
     pub source: String,
+    /// The catalogue's number for this wording (1, 2, … as published; 0 for a file not yet in
+    /// the catalogue). A response is pinned to the number it started on.
+    pub version_number: i64,
 }
 
 /// Words that steer the identifier detectors for this study's answers.
@@ -111,7 +114,10 @@ pub struct ChoiceOption {
 /// All loaded studies, by slug. The first loaded is the one the start page offers.
 #[derive(Debug, Clone, Default)]
 pub struct Studies {
+    /// The newest version of each study: the one new participants are shown.
     by_slug: BTreeMap<StudySlug, Arc<Study>>,
+    /// Every version the catalogue holds, for the responses that started on it.
+    versions: BTreeMap<(StudySlug, i64), Arc<Study>>,
     default_slug: Option<StudySlug>,
 }
 
@@ -143,13 +149,59 @@ impl Studies {
         Ok(studies)
     }
 
+    /// Adds a study version; the one with the highest number becomes the study's current one.
     pub fn insert(&mut self, study: Study) {
         self.default_slug.get_or_insert_with(|| study.slug.clone());
-        self.by_slug.insert(study.slug.clone(), Arc::new(study));
+        let study = Arc::new(study);
+        self.versions.insert(
+            (study.slug.clone(), study.version_number),
+            Arc::clone(&study),
+        );
+        let newer = self
+            .by_slug
+            .get(&study.slug)
+            .is_none_or(|current| current.version_number <= study.version_number);
+        if newer {
+            self.by_slug.insert(study.slug.clone(), study);
+        }
     }
 
+    /// The catalogue's versions, read back: each definition must still load. The default study
+    /// is the files' one (`default_slug`), which the catalogue must hold.
+    pub fn from_catalogue(
+        stored: impl IntoIterator<Item = (StudySlug, i64, String)>,
+        default_slug: &str,
+    ) -> Result<Self, StudyError> {
+        let mut studies = Studies::default();
+        for (slug, number, definition) in stored {
+            let mut study =
+                Study::parse(&format!("catalogue: {slug} version {number}"), &definition)?;
+            study.version_number = number;
+            studies.insert(study);
+        }
+        studies.default_slug = Some(StudySlug::parse(default_slug).map_err(|_| StudyError {
+            file: "catalogue".into(),
+            field: "(default study)".into(),
+            problem: format!("\"{default_slug}\" is not a study slug"),
+        })?);
+        if studies.default_study().is_none() {
+            return Err(StudyError {
+                file: "catalogue".into(),
+                field: "(default study)".into(),
+                problem: format!("no study with slug \"{default_slug}\" is in the catalogue"),
+            });
+        }
+        Ok(studies)
+    }
+
+    /// The newest version of the study at `slug`.
     pub fn get(&self, slug: impl AsRef<str>) -> Option<Arc<Study>> {
         self.by_slug.get(slug.as_ref()).cloned()
+    }
+
+    /// The version `number` of the study at `slug`, as a response that started on it needs it.
+    pub fn version(&self, slug: &StudySlug, number: i64) -> Option<Arc<Study>> {
+        self.versions.get(&(slug.clone(), number)).cloned()
     }
 
     pub fn default_study(&self) -> Option<Arc<Study>> {
@@ -423,6 +475,7 @@ impl RawStudy {
             thanks_html: render_markdown(&self.thanks.body),
             redaction: self.redaction,
             source: source.to_owned(),
+            version_number: 0,
         })
     }
 }

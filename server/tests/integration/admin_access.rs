@@ -427,6 +427,7 @@ async fn every_researcher_route_checks_the_session_and_the_role() {
         "/admin/studies/sam".to_owned(),
         "/admin/studies/sam/questions/r2".to_owned(),
         "/admin/studies/sam/likert".to_owned(),
+        "/admin/studies/sam/versions".to_owned(),
         "/admin/studies/sam/responses".to_owned(),
         format!("/admin/studies/sam/responses/{id}"),
         format!("/admin/studies/sam/responses/{id}/delete"),
@@ -446,6 +447,10 @@ async fn every_researcher_route_checks_the_session_and_the_role() {
         ),
         (
             app::admin::responses::LoadResponses::PATH,
+            "study=sam".to_owned(),
+        ),
+        (
+            app::admin::versions::LoadVersions::PATH,
             "study=sam".to_owned(),
         ),
         (
@@ -982,6 +987,7 @@ async fn every_page_behind_sign_in_has_one_staff_bar_and_the_sign_in_pages_none(
         "/admin/studies/sam/likert",
         "/admin/studies/sam/redactions",
         "/admin/studies/sam/questions/r1",
+        "/admin/studies/sam/versions",
     ] {
         let response = app.get_with_cookie(path, &cookie).await;
         assert_eq!(response.status(), StatusCode::OK, "{path}");

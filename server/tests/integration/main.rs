@@ -18,6 +18,7 @@ mod redaction;
 mod scale_out;
 mod startup;
 mod storage;
+mod study_versions;
 mod survey_journey;
 mod team;
 mod two_factor;

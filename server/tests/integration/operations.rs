@@ -100,6 +100,7 @@ async fn every_page_that_hydrates_names_its_nonce_in_its_policy() {
         "/admin/studies/sam/questions/r2",
         "/admin/studies/sam/questions/r2?setting=inpatient",
         "/admin/studies/sam/likert",
+        "/admin/studies/sam/versions",
     ] {
         for _ in 0..5 {
             let response = app.get_with_cookie(page, &session).await;

@@ -37,6 +37,7 @@ async fn start(storage: &Storage, token_hash: &str) -> ResponseId {
         .start(NewResponse {
             study_slug: &crate::support::sam(),
             study_version: "1.0.0",
+            study_version_number: 1,
             token_hash,
             consent_version: "c1",
             first_step: 2,
@@ -187,6 +188,7 @@ async fn a_token_hash_starts_only_one_response() {
         .start(NewResponse {
             study_slug: &crate::support::sam(),
             study_version: "1.0.0",
+            study_version_number: 1,
             token_hash: "same",
             consent_version: "c1",
             first_step: 2,

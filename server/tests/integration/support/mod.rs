@@ -162,12 +162,38 @@ impl TestApp {
         Self::spawn_serving(|_| {}, Some(site_root.to_owned())).await
     }
 
+    /// A second instance on this one's database, as after a restart with other settings.
+    pub async fn spawn_beside(&self, adjust: impl FnOnce(&mut Config)) -> Self {
+        let database_url = self.database_url.clone();
+        let key = self.sealing_key.to_hex();
+        Self::spawn_on(
+            Some(database_url),
+            |config| {
+                config.two_factor_key = Some(key);
+                adjust(config);
+            },
+            None,
+        )
+        .await
+    }
+
     async fn spawn_serving(
         adjust: impl FnOnce(&mut Config),
         site_root: Option<std::path::PathBuf>,
     ) -> Self {
+        Self::spawn_on(None, adjust, site_root).await
+    }
+
+    async fn spawn_on(
+        database_url: Option<String>,
+        adjust: impl FnOnce(&mut Config),
+        site_root: Option<std::path::PathBuf>,
+    ) -> Self {
         let dir = tempfile::tempdir().expect("temporary folder");
-        let database_url = fresh_database(&dir).await;
+        let database_url = match database_url {
+            Some(url) => url,
+            None => fresh_database(&dir).await,
+        };
         let mut config = config_for(&database_url);
         config.listen_addr = Some("127.0.0.1:0".parse().unwrap());
         adjust(&mut config);

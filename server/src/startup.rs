@@ -95,14 +95,20 @@ pub async fn build(
             app::security::provide_page_policy();
         }
     };
+    let pages = Router::new()
+        .leptos_routes_with_context(&state, routes, page_context.clone(), move || {
+            shell(leptos_options.clone())
+        })
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            app::auth::check_session_before_staff_pages,
+        ));
     let app = Router::new()
         .merge(app::survey::routes())
         .merge(app::admin::routes())
         .merge(app::export::download::routes())
         .merge(app::redaction::routes())
-        .leptos_routes_with_context(&state, routes, page_context.clone(), move || {
-            shell(leptos_options.clone())
-        })
+        .merge(pages)
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
             _,

@@ -125,7 +125,7 @@ pub fn is_staff_address(address: &str) -> bool {
 }
 
 /// A session that could not be had: signed out (sign in, then back to `return_to`) or an error.
-fn refused(error: AppError, return_to: impl FnOnce() -> String) -> AuthRejection {
+pub(super) fn refused(error: AppError, return_to: impl FnOnce() -> String) -> AuthRejection {
     match error {
         AppError::NotSignedIn => AuthRejection::SignedOut {
             return_to: return_to(),

@@ -4,6 +4,7 @@
 //! sign in (with the address to come back to), one with the wrong role gets 403.
 
 mod extract;
+mod page_guard;
 pub mod session;
 
 pub use extract::{
@@ -11,3 +12,4 @@ pub use extract::{
     SignedIn, Trainer, after_sign_in, in_server_fn, is_staff_address, return_address,
     sign_in_address, signed_in_or_redirect, with_next,
 };
+pub use page_guard::check_session_before_staff_pages;

@@ -405,3 +405,32 @@ async fn the_command_line_resets_two_factor_of_a_lost_phone() {
     let unknown = server::startup::reset_two_factor(&config, "nobody@example.org").await;
     assert!(unknown.unwrap_err().to_string().contains("no account"));
 }
+
+/// Many page loads at once with a session part way through signing in: every one is redirected
+/// to sign in with somewhere to go (browser runs once saw a 302 without a Location).
+#[tokio::test]
+async fn every_redirect_of_a_pending_session_has_a_location() {
+    let app = TestApp::spawn().await;
+    app.add_staff_with_two_factor("ana@example.org", "owner")
+        .await;
+    let pending = app
+        .sign_in("ana@example.org", STAFF_PASSWORD)
+        .await
+        .unwrap();
+    let loads = (0..200).map(|n| {
+        let path = [
+            "/admin/studies/sam",
+            "/admin",
+            "/admin/studies/sam/responses",
+        ][n % 3];
+        let app = &app;
+        let pending = &pending;
+        async move { (path, app.get_with_cookie(path, pending).await) }
+    });
+    for (path, response) in futures::future::join_all(loads).await {
+        assert_eq!(response.status(), StatusCode::FOUND, "{path}");
+        assert_eq!(location(&response), sign_in_then(path), "{path}");
+    }
+    let forwarded = app.get_with_cookie("/admin/sign-in", &pending).await;
+    assert_eq!(location(&forwarded), "/admin/sign-in/code");
+}

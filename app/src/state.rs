@@ -57,16 +57,28 @@ impl AppState {
         self.studies.get(slug).ok_or(AppError::UnknownStudy)
     }
 
-    /// The version of its study a response started on: the wording its participant saw.
+    /// The version of its study a response started on, with its pages in the order its
+    /// participant was dealt: the wording and order they saw.
     pub fn study_seen_by(&self, record: &ResponseRecord) -> Result<Arc<Study>, AppError> {
-        self.studies
+        let study = self
+            .studies
             .version(&record.study_slug, record.study_version_number)
             .ok_or_else(|| {
                 AppError::Internal(format!(
                     "study {} has no version {}",
                     record.study_slug, record.study_version_number
                 ))
-            })
+            })?;
+        let Some(stored) = &record.scenario_order else {
+            return Ok(study);
+        };
+        let in_order = study.in_order(stored).ok_or_else(|| {
+            AppError::Internal(format!(
+                "response {} has a scenario order \"{stored}\" that study {} version {} cannot show",
+                record.id, record.study_slug, record.study_version_number
+            ))
+        })?;
+        Ok(Arc::new(in_order))
     }
 
     /// The response an address names, when it is one of the study's; anything else is not found.

@@ -3,8 +3,8 @@
 
 use super::ExportOptions;
 use super::csv::{push_record, record};
+use super::format::Context;
 use super::table::{PARTICIPANT_COLUMN, SUBMITTED_COLUMN, Variable};
-use crate::study::Study;
 
 /// The codebook's columns; `rows` fills them in this order.
 pub(super) const COLUMNS: [&str; 6] = [
@@ -18,12 +18,8 @@ pub(super) const COLUMNS: [&str; 6] = [
 
 /// Every exported variable as the cells under `COLUMNS`: the one source of the codebook in
 /// every format.
-pub(super) fn rows(
-    study: &Study,
-    variables: &[Variable<'_>],
-    options: ExportOptions,
-) -> Vec<[String; 6]> {
-    let version = study.version.as_str();
+pub(super) fn rows(context: &Context<'_>) -> Vec<[String; 6]> {
+    let version = context.study.version.as_str();
     let fixed = |variable: &str, question: &str, values: &str| {
         [variable, question, "identifier", values, "", version].map(str::to_owned)
     };
@@ -39,7 +35,20 @@ pub(super) fn rows(
             "YYYY-MM-DD",
         ),
     ];
-    rows.extend(variables.iter().map(|v| question_row(v, options, version)));
+    rows.extend(context.design.iter().map(|column| {
+        let (kind, values) = if column.is_numeric() {
+            ("design", "1, 2, …")
+        } else {
+            ("design", "page slugs in the order shown")
+        };
+        [&column.name, &column.label, kind, values, "", version].map(|c| c.to_string())
+    }));
+    rows.extend(
+        context
+            .variables
+            .iter()
+            .map(|v| question_row(v, context.options, version)),
+    );
     rows
 }
 
@@ -69,15 +78,16 @@ fn question_row(variable: &Variable<'_>, options: ExportOptions, version: &str) 
     ]
 }
 
-pub fn csv(study: &Study, variables: &[Variable<'_>], options: ExportOptions) -> String {
+pub(super) fn csv(context: &Context<'_>) -> String {
     let mut text = record(COLUMNS);
-    for row in rows(study, variables, options) {
+    for row in rows(context) {
         push_record(&mut text, row.iter().map(String::as_str));
     }
     text
 }
 
-pub fn markdown(study: &Study, variables: &[Variable<'_>], options: ExportOptions) -> String {
+pub(super) fn markdown(context: &Context<'_>) -> String {
+    let (study, options) = (context.study, context.options);
     let mut text = format!(
         "# Codebook: {}\n\nStudy `{}`, version {}. Experience: {}.\n\n\
          | Variable | Question | Type | Values | Value labels |\n| --- | --- | --- | --- | --- |\n",
@@ -87,7 +97,7 @@ pub fn markdown(study: &Study, variables: &[Variable<'_>], options: ExportOption
         options.describe()
     );
     // The study version stands in the heading, not in every row.
-    for row in rows(study, variables, options) {
+    for row in rows(context) {
         let cells: Vec<String> = row[..5].iter().map(|c| table_cell(c)).collect();
         text.push_str(&format!("| {} |\n", cells.join(" | ")));
     }

@@ -4,7 +4,9 @@ use std::borrow::Cow;
 
 use super::ExportOptions;
 use super::csv::{UTF8_BOM, push_record, record};
-use super::table::{PARTICIPANT_COLUMN, SUBMITTED_COLUMN, Variable, participant_name};
+use super::table::{
+    DesignColumn, PARTICIPANT_COLUMN, SUBMITTED_COLUMN, Variable, participant_name,
+};
 use super::{codebook, json, syntax};
 use crate::ids::StudySlug;
 use crate::redaction::review::ExportRedactions;
@@ -41,6 +43,8 @@ pub enum ExportFormat {
 /// What every part of an export needs to know.
 pub(super) struct Context<'a> {
     pub study: &'a Study,
+    /// How the study was shown to each participant (their scenario order), before the answers.
+    pub design: Vec<DesignColumn>,
     pub variables: Vec<Variable<'a>>,
     pub options: ExportOptions,
     /// Accepted findings, replaced by their descriptors in every answer written.
@@ -153,13 +157,11 @@ impl ExportFormat {
     /// What comes before the first participant.
     pub(super) fn opening(self, context: &Context<'_>) -> String {
         match self {
-            Self::CsvWide | Self::CsvSpss => wide_header(&context.variables),
-            Self::CsvExcel => format!("{UTF8_BOM}{}", wide_header(&context.variables)),
+            Self::CsvWide | Self::CsvSpss => wide_header(context),
+            Self::CsvExcel => format!("{UTF8_BOM}{}", wide_header(context)),
             Self::CsvLong => record([PARTICIPANT_COLUMN, SUBMITTED_COLUMN, "question", "value"]),
-            Self::CodebookCsv => codebook::csv(context.study, &context.variables, context.options),
-            Self::CodebookMarkdown => {
-                codebook::markdown(context.study, &context.variables, context.options)
-            }
+            Self::CodebookCsv => codebook::csv(context),
+            Self::CodebookMarkdown => codebook::markdown(context),
             Self::SpssSyntax => syntax::spss(context),
             Self::RScript => syntax::r(context),
             Self::Json => json::opening(context.study, context.options),
@@ -178,7 +180,7 @@ impl ExportFormat {
             Self::CsvWide | Self::CsvExcel => wide_row(context, response, false),
             Self::CsvSpss => wide_row(context, response, true),
             Self::CsvLong => long_rows(context, response),
-            Self::Json => json::response(&context.variables, response, context.options, first),
+            Self::Json => json::response(context, response, first),
             Self::CodebookCsv
             | Self::CodebookMarkdown
             | Self::SpssSyntax
@@ -198,13 +200,24 @@ impl ExportFormat {
     }
 }
 
-fn wide_header(variables: &[Variable<'_>]) -> String {
-    let leading = [PARTICIPANT_COLUMN, SUBMITTED_COLUMN];
-    record(
-        leading
-            .into_iter()
-            .chain(variables.iter().map(Variable::id)),
-    )
+/// The columns every table starts with: who, when, and how the study was shown to them.
+pub(super) fn leading_columns<'c>(context: &'c Context<'_>) -> impl Iterator<Item = &'c str> {
+    [PARTICIPANT_COLUMN, SUBMITTED_COLUMN]
+        .into_iter()
+        .chain(context.design.iter().map(|column| column.name.as_str()))
+}
+
+fn wide_header(context: &Context<'_>) -> String {
+    record(leading_columns(context).chain(context.variables.iter().map(Variable::id)))
+}
+
+/// The design cells of a participant, in the order of `context.design`.
+pub(super) fn design_cells(context: &Context<'_>, response: &SubmittedResponse) -> Vec<String> {
+    context
+        .design
+        .iter()
+        .map(|column| column.cell(response))
+        .collect()
 }
 
 pub(super) fn day(response: &SubmittedResponse) -> String {
@@ -235,14 +248,24 @@ fn wide_row(context: &Context<'_>, response: &SubmittedResponse, one_line: bool)
             }
         })
         .collect();
+    let design = design_cells(context, response);
     let leading = [name.as_str(), day.as_str()];
-    record(leading.into_iter().chain(cells.iter().map(AsRef::as_ref)))
+    record(
+        leading
+            .into_iter()
+            .chain(design.iter().map(String::as_str))
+            .chain(cells.iter().map(AsRef::as_ref)),
+    )
 }
 
 fn long_rows(context: &Context<'_>, response: &SubmittedResponse) -> String {
     let name = participant_name(response.participant_number);
     let day = day(response);
     let mut rows = String::new();
+    // The design is one value per participant: a row each, like an answer.
+    for (column, cell) in context.design.iter().zip(design_cells(context, response)) {
+        push_record(&mut rows, [name.as_str(), &day, &column.name, &cell]);
+    }
     for variable in &context.variables {
         let cell = answer(context, response, variable);
         push_record(&mut rows, [&name, &day, variable.id(), cell.as_ref()]);
@@ -278,20 +301,67 @@ mod tests {
             participant_number: 17,
             submitted_on: chrono::NaiveDate::from_ymd_opt(2026, 5, 3).unwrap(),
             answers,
+            scenario_order: None,
         }
     }
 
     fn export(format: ExportFormat, options: ExportOptions) -> String {
-        let study = sam();
+        export_of(&sam(), &response(), format, options)
+    }
+
+    fn export_of(
+        study: &Study,
+        response: &SubmittedResponse,
+        format: ExportFormat,
+        options: ExportOptions,
+    ) -> String {
         let context = Context {
-            study: &study,
-            variables: variables(&study),
+            design: crate::export::table::design_columns(study),
+            study,
+            variables: variables(study),
             options,
             redactions: Default::default(),
         };
-        format.opening(&context)
-            + &format.participant(&context, &response(), true)
-            + format.closing()
+        format.opening(&context) + &format.participant(&context, response, true) + format.closing()
+    }
+
+    #[test]
+    fn a_balanced_order_is_exported_with_each_pages_place() {
+        let source = include_str!("../../../studies/sam.toml")
+            .replacen("design = \"fixed\"", "design = \"all-orders\"", 1);
+        let study = Study::parse("sam.toml", &source).unwrap();
+        let dealt = SubmittedResponse {
+            scenario_order: Some("scenario-social scenario-money scenario-medication".into()),
+            ..response()
+        };
+        let options = ExportOptions::default();
+        let row = &read_back(&export_of(&study, &dealt, ExportFormat::CsvWide, options))[0];
+        assert_eq!(row["scenario_order"], "scenario-social scenario-money scenario-medication");
+        assert_eq!(row["position_scenario_money"], "2");
+        assert_eq!(row["position_scenario_medication"], "3");
+        assert_eq!(row["position_scenario_social"], "1");
+        assert_eq!(row["money_support"], "4", "answers keep their columns");
+
+        let long = read_back(&export_of(&study, &dealt, ExportFormat::CsvLong, options));
+        let social = long.iter().find(|r| r["question"] == "position_scenario_social").unwrap();
+        assert_eq!(social["value"], "1");
+
+        let json = export_of(&study, &dealt, ExportFormat::Json, options);
+        let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+        let order = &value["responses"][0]["scenario_order"];
+        assert_eq!(order["pages"][0], "scenario-social");
+        assert_eq!(order["places"]["position_scenario_money"], 2);
+
+        let codebook = read_back(&export_of(&study, &dealt, ExportFormat::CodebookCsv, options));
+        let described = codebook.iter().find(|r| r["variable"] == "scenario_order").unwrap();
+        assert!(described["question"].contains("all-orders"), "{described:?}");
+        let spss = export_of(&study, &dealt, ExportFormat::SpssSyntax, options);
+        assert!(spss.contains("    position_scenario_money F2.0\n"), "{spss}");
+        let r = export_of(&study, &dealt, ExportFormat::RScript, options);
+        assert!(r.contains("as.integer(answers[[\"position_scenario_social\"]])"), "{r}");
+
+        let fixed = read_back(&export(ExportFormat::CsvWide, options));
+        assert!(!fixed[0].contains_key("scenario_order"), "a fixed order adds no column");
     }
 
     fn read_back(text: &str) -> Vec<BTreeMap<String, String>> {
@@ -388,6 +458,7 @@ mod tests {
         assert_eq!(value["responses"][0]["answers"]["r1"], "=cmd|' /C calc'!A0");
         let study = sam();
         let context = Context {
+            design: crate::export::table::design_columns(&study),
             study: &study,
             variables: variables(&study),
             options: ExportOptions::default(),

@@ -4,7 +4,8 @@
 use serde_json::{Map, Value, json};
 
 use super::ExportOptions;
-use super::table::{Variable, participant_name};
+use super::format::{Context, design_cells};
+use super::table::participant_name;
 use crate::storage::SubmittedResponse;
 use crate::study::Study;
 
@@ -28,25 +29,31 @@ pub fn opening(study: &Study, options: ExportOptions) -> String {
     format!("{},\"responses\":[\n", &head[..head.len() - 1])
 }
 
-pub fn response(
-    variables: &[Variable<'_>],
-    response: &SubmittedResponse,
-    options: ExportOptions,
-    first: bool,
-) -> String {
-    let answers: Map<String, Value> = variables
+pub(super) fn response(context: &Context<'_>, response: &SubmittedResponse, first: bool) -> String {
+    let answers: Map<String, Value> = context
+        .variables
         .iter()
         .filter_map(|variable| {
             let stored = response.answers.get(variable.id())?;
-            let cell = variable.cell(Some(stored), options);
+            let cell = variable.cell(Some(stored), context.options);
             Some((variable.id().to_owned(), Value::String(cell.into_owned())))
         })
         .collect();
-    let item = json!({
+    let mut item = json!({
         "participant": participant_name(response.participant_number),
         "submitted_on": response.submitted_on.format("%Y-%m-%d").to_string(),
         "answers": answers,
     });
+    if let Some(order) = &response.scenario_order {
+        let places: Map<String, Value> = context
+            .design
+            .iter()
+            .zip(design_cells(context, response))
+            .filter(|(column, _)| column.is_numeric())
+            .filter_map(|(column, cell)| Some((column.name.clone(), cell.parse::<u64>().ok()?.into())))
+            .collect();
+        item["scenario_order"] = json!({ "pages": order.split(' ').collect::<Vec<_>>(), "places": places });
+    }
     format!("{}{item}", if first { "" } else { ",\n" })
 }
 

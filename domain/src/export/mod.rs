@@ -68,6 +68,7 @@ pub async fn write_export(
 ) -> Result<u64, ExportError> {
     let context = format::Context {
         study,
+        design: table::design_columns(study),
         variables: variables(study),
         options,
         redactions: if format.reads_responses() {

@@ -43,6 +43,10 @@ pub fn spss(context: &Context<'_>) -> String {
         context.options.describe(),
         spss_string(&csv),
     );
+    for column in &context.design {
+        let format = if column.is_numeric() { "F2.0" } else { "A512" };
+        text.push_str(&format!("    {} {format}\n", column.name));
+    }
     for variable in &context.variables {
         text.push_str(&format!(
             "    {} {}\n",
@@ -54,6 +58,9 @@ pub fn spss(context: &Context<'_>) -> String {
     text.push_str(&format!(
         "  {PARTICIPANT_COLUMN} 'Participant'\n  /{SUBMITTED_COLUMN} 'Day submitted (YYYY-MM-DD)'\n"
     ));
+    for column in &context.design {
+        text.push_str(&format!("  /{} {}\n", column.name, spss_string(&column.label)));
+    }
     for variable in &context.variables {
         text.push_str(&format!(
             "  /{} {}\n",
@@ -92,6 +99,10 @@ pub fn spss(context: &Context<'_>) -> String {
     text.push_str(&format!(
         "  {PARTICIPANT_COLUMN} {SUBMITTED_COLUMN} (NOMINAL)\n"
     ));
+    for column in &context.design {
+        let level = if column.is_numeric() { "ORDINAL" } else { "NOMINAL" };
+        text.push_str(&format!("  /{} ({level})\n", column.name));
+    }
     for variable in &context.variables {
         text.push_str(&format!(
             "  /{} ({})\n",
@@ -134,6 +145,16 @@ pub fn r(context: &Context<'_>) -> String {
         ExportFormat::RScript.file_name(&context.study.slug),
         r_string(&csv),
     );
+    for design in &context.design {
+        let column = format!("{name}[[{}]]", r_string(&design.name));
+        if design.is_numeric() {
+            text.push_str(&format!("{column} <- as.integer({column})\n"));
+        }
+        text.push_str(&format!(
+            "attr({column}, \"label\") <- {}\n",
+            r_string(&design.label)
+        ));
+    }
     for variable in &context.variables {
         let column = format!("{name}[[{}]]", r_string(variable.id()));
         let labels = variable.value_labels(context.options);

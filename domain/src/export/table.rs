@@ -5,6 +5,7 @@ use std::borrow::Cow;
 
 use super::ExportOptions;
 use crate::participants::ExperienceBand;
+use crate::storage::SubmittedResponse;
 use crate::study::{Question, QuestionKind, Study};
 
 /// Columns every table starts with, before the questions.
@@ -142,4 +143,65 @@ impl std::fmt::Display for ParticipantName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "P{}", self.0)
     }
+}
+
+/// A column about how the study was shown to a participant rather than what they answered: the
+/// scenario order they were dealt, and each varied page's place in it.
+#[derive(Debug, Clone)]
+pub struct DesignColumn {
+    pub name: String,
+    pub label: String,
+    /// The varied page whose place this column gives; None for the order itself.
+    position_of: Option<String>,
+}
+
+/// The column that holds a participant's scenario order.
+pub const SCENARIO_ORDER_COLUMN: &str = "scenario_order";
+
+impl DesignColumn {
+    /// The participant's cell: the order as stored (slugs, space-separated), or the page's place
+    /// in it from 1; empty for a response dealt no order.
+    pub fn cell(&self, response: &SubmittedResponse) -> String {
+        let Some(order) = response.scenario_order.as_deref() else {
+            return String::new();
+        };
+        match &self.position_of {
+            None => order.to_owned(),
+            Some(page) => order
+                .split(' ')
+                .position(|slug| slug == page)
+                .map_or_else(String::new, |place| (place + 1).to_string()),
+        }
+    }
+
+    /// Places are numbers; the order is text.
+    pub fn is_numeric(&self) -> bool {
+        self.position_of.is_some()
+    }
+}
+
+/// The design columns of a study that balances its scenario order; none when the order is fixed.
+pub fn design_columns(study: &Study) -> Vec<DesignColumn> {
+    let Some(order) = &study.scenario_order else {
+        return Vec::new();
+    };
+    let title_of = |slug: &str| {
+        study
+            .page(slug)
+            .map_or_else(|| slug.to_owned(), |(_, page)| page.title.clone())
+    };
+    let mut columns = vec![DesignColumn {
+        name: SCENARIO_ORDER_COLUMN.to_owned(),
+        label: format!(
+            "Order the scenario pages were shown in ({})",
+            order.design.name()
+        ),
+        position_of: None,
+    }];
+    columns.extend(order.pages.iter().map(|slug| DesignColumn {
+        name: format!("position_{}", slug.replace('-', "_")),
+        label: format!("Place of \"{}\" in the scenario order", title_of(slug)),
+        position_of: Some(slug.clone()),
+    }));
+    columns
 }

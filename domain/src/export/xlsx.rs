@@ -11,9 +11,9 @@ use futures_util::TryStreamExt;
 use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
 
 use super::codebook;
-use super::format::{Context, answer, day};
+use super::format::{Context, answer, day, design_cells, leading_columns};
 use super::sink::send_file;
-use super::table::{PARTICIPANT_COLUMN, SUBMITTED_COLUMN, participant_name};
+use super::table::participant_name;
 use super::{ExportError, ExportSink};
 use crate::storage::{Storage, SubmittedResponse};
 
@@ -39,9 +39,7 @@ pub(super) async fn write(
         .add_worksheet_with_constant_memory()
         .map_err(xlsx_error)?;
     sheet.set_name(RESPONSES_SHEET).map_err(xlsx_error)?;
-    let header = [PARTICIPANT_COLUMN, SUBMITTED_COLUMN]
-        .into_iter()
-        .chain(context.variables.iter().map(|v| v.id()));
+    let header = leading_columns(context).chain(context.variables.iter().map(|v| v.id()));
     write_strings(sheet, 0, header)?;
     let mut written = 0;
     let mut participants = std::pin::pin!(super::redacted_responses(storage, context));
@@ -113,7 +111,17 @@ fn write_response(
 ) -> Result<(), ExportError> {
     let name = participant_name(response.participant_number);
     write_strings(sheet, row, [name.as_str(), &day(response)])?;
-    for (column, variable) in (2u16..).zip(&context.variables) {
+    let design = design_cells(context, response);
+    for ((column, cell), design_column) in (2u16..).zip(&design).zip(&context.design) {
+        match design_column.is_numeric().then(|| cell.parse::<f64>().ok()).flatten() {
+            Some(place) => {
+                sheet.write_number(row, column, place).map_err(xlsx_error)?;
+            }
+            None => write_string(sheet, row, column, cell)?,
+        }
+    }
+    let first_answer = 2 + u16::try_from(design.len()).unwrap_or(0);
+    for (column, variable) in (first_answer..).zip(&context.variables) {
         let cell = answer(context, response, variable);
         // An unanswered question stays an empty cell, as in the CSV.
         if cell.is_empty() {
@@ -138,11 +146,7 @@ fn write_response(
 fn write_codebook(sheet: &mut Worksheet, context: &Context<'_>) -> Result<(), ExportError> {
     sheet.set_name(CODEBOOK_SHEET).map_err(xlsx_error)?;
     write_strings(sheet, 0, codebook::COLUMNS)?;
-    for (row, cells) in (1u32..).zip(codebook::rows(
-        context.study,
-        &context.variables,
-        context.options,
-    )) {
+    for (row, cells) in (1u32..).zip(codebook::rows(context)) {
         write_strings(sheet, row, cells.iter().map(String::as_str))?;
     }
     Ok(())

@@ -18,6 +18,8 @@ pub struct SubmittedResponse {
     pub participant_number: i64,
     pub submitted_on: NaiveDate,
     pub answers: BTreeMap<QuestionId, String>,
+    /// The scenario order the participant was dealt, as stored; None for a fixed order.
+    pub scenario_order: Option<String>,
 }
 
 impl FromRow<'_, AnyRow> for SubmittedResponse {
@@ -28,6 +30,7 @@ impl FromRow<'_, AnyRow> for SubmittedResponse {
             submitted_on: day_column(row, "submitted_on")?,
             answers: serde_json::from_str(answers)
                 .map_err(|error| sqlx::Error::Decode(Box::new(error)))?,
+            scenario_order: row.try_get("scenario_order")?,
         })
     }
 }
@@ -43,7 +46,7 @@ fn submitted_rows_sql(engine: Engine) -> &'static str {
 
 fn submitted_rows(engine: Engine) -> String {
     format!(
-        "SELECT r.participant_number, r.submitted_on,
+        "SELECT r.participant_number, r.submitted_on, r.scenario_order,
                 (SELECT {} FROM answers a WHERE a.response_id = r.id) AS answers
          FROM responses r
          WHERE r.study_slug = $1 AND r.participant_number IS NOT NULL

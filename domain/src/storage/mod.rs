@@ -82,7 +82,15 @@ pub struct ResponseRecord {
     pub masked_start_minute: Option<i64>,
     /// Whole minutes from consent to submit, once submitted.
     pub minutes_to_complete: Option<i64>,
+    /// The order the participant was dealt the study's varied pages in, as stored at consent;
+    /// None when the study's order is fixed.
+    pub scenario_order: Option<String>,
 }
+
+/// The columns a [`ResponseRecord`] is read from, of the responses table aliased `r`.
+const RESPONSE_RECORD_COLUMNS: &str = "r.id, r.study_slug, r.step_reached, r.started_on, r.submitted_on,
+    r.participant_number, r.study_version_number, r.masked_start_minute, r.minutes_to_complete,
+    r.scenario_order";
 
 impl FromRow<'_, AnyRow> for ResponseRecord {
     fn from_row(row: &AnyRow) -> Result<Self, sqlx::Error> {
@@ -96,6 +104,7 @@ impl FromRow<'_, AnyRow> for ResponseRecord {
             study_version_number: row.try_get("study_version_number")?,
             masked_start_minute: row.try_get("masked_start_minute")?,
             minutes_to_complete: row.try_get("minutes_to_complete")?,
+            scenario_order: row.try_get("scenario_order")?,
         })
     }
 }
@@ -118,7 +127,14 @@ pub struct NewResponse<'a> {
     pub today: NaiveDate,
     pub withdrawal_hash: &'a str,
     pub masked_start_minute: i64,
+    /// Deals the participant's scenario order from the study version's next draw, when the
+    /// study balances its order.
+    pub scenario_order: Option<DealOrder<'a>>,
 }
+
+/// Makes the stored order from a draw's number (1, 2, … within a study version) and the
+/// counter's salt.
+pub type DealOrder<'a> = &'a (dyn Fn(u64, u64) -> String + Sync);
 
 /// What a private link becomes when it is rotated: the new link's hashes and its masked start.
 pub struct RotatedLink<'a> {
@@ -354,13 +370,49 @@ impl StudyDefinitions<'_> {
     }
 }
 
+/// Takes the next number from a study version's counter, making the counter (with its salt) on
+/// the first draw. The statement writes first, so concurrent consents take turns on the row (in
+/// PostgreSQL across instances too) and never share a number.
+async fn next_draw(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    study_slug: &StudySlug,
+    version_number: i64,
+) -> Result<(u64, u64), StorageError> {
+    let salt = i64::from_ne_bytes(rand::random::<u64>().to_ne_bytes());
+    let (draws, salt): (i64, i64) = sqlx::query_as(
+        "INSERT INTO assignment_draws (study_slug, study_version_number, draws, salt)
+         VALUES ($1, $2, 1, $3)
+         ON CONFLICT (study_slug, study_version_number)
+         DO UPDATE SET draws = assignment_draws.draws + 1
+         RETURNING draws, salt",
+    )
+    .bind(study_slug.as_str())
+    .bind(version_number)
+    .bind(salt)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok((
+        u64::try_from(draws).unwrap_or(0),
+        u64::from_ne_bytes(salt.to_ne_bytes()),
+    ))
+}
+
 impl Responses<'_> {
     /// Creates a response for a participant who has just consented; returns its random id.
     pub async fn start(self, new: NewResponse<'_>) -> Result<ResponseId, StorageError> {
         let id = ResponseId::random();
+        let mut tx = self.pool.begin().await?;
+        let scenario_order = match new.scenario_order {
+            Some(deal) => {
+                let (draw, salt) =
+                    next_draw(&mut tx, new.study_slug, new.study_version_number).await?;
+                Some(deal(draw, salt))
+            }
+            None => None,
+        };
         sqlx::query(
-            "INSERT INTO responses (id, study_slug, study_version, token_hash, consent_version, step_reached, started_on, updated_on, withdrawal_hash, masked_start_minute, study_version_number)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9, $10)",
+            "INSERT INTO responses (id, study_slug, study_version, token_hash, consent_version, step_reached, started_on, updated_on, withdrawal_hash, masked_start_minute, study_version_number, scenario_order)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9, $10, $11)",
         )
         .bind(id.as_str())
         .bind(new.study_slug.as_str())
@@ -372,8 +424,10 @@ impl Responses<'_> {
         .bind(new.withdrawal_hash)
         .bind(new.masked_start_minute)
         .bind(new.study_version_number)
-        .execute(self.pool)
+        .bind(scenario_order)
+        .execute(&mut *tx)
         .await?;
+        tx.commit().await?;
         Ok(id)
     }
 
@@ -413,8 +467,7 @@ impl Responses<'_> {
         static BY_ENGINE: LazyLock<[String; 2]> = LazyLock::new(|| {
             Engine::ALL.map(|engine| {
                 format!(
-                    "SELECT r.id, r.study_slug, r.step_reached, r.started_on, r.submitted_on,
-                            r.participant_number, r.study_version_number, r.masked_start_minute, r.minutes_to_complete,
+                    "SELECT {RESPONSE_RECORD_COLUMNS},
                             (SELECT {} FROM answers a WHERE a.response_id = r.id) AS answers
                      FROM responses r WHERE r.token_hash = $1",
                     engine.answers_as_json()
@@ -460,9 +513,7 @@ impl Responses<'_> {
         value: &str,
     ) -> Result<Option<ResponseRecord>, StorageError> {
         Ok(sqlx::query_as(&format!(
-            "SELECT id, study_slug, step_reached, started_on, submitted_on, participant_number,
-                    study_version_number, masked_start_minute, minutes_to_complete
-             FROM responses WHERE {condition}"
+            "SELECT {RESPONSE_RECORD_COLUMNS} FROM responses r WHERE r.{condition}"
         ))
         .bind(value)
         .fetch_optional(self.pool)

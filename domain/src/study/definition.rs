@@ -5,6 +5,7 @@ use std::sync::Arc;
 use serde::Deserialize;
 
 use super::label::{ParticipantLabel, RawLabel};
+use super::order::{RawScenarioOrder, ScenarioOrder};
 use super::render_markdown;
 use crate::ids::{QuestionId, StudySlug, is_identifier};
 
@@ -41,6 +42,8 @@ pub struct Study {
     /// The questions about who participants are: counted together in the small-group check,
     /// offered as groups in charts.
     pub demographics: Vec<QuestionId>,
+    /// The scenario pages that change places between participants; None when the order is fixed.
+    pub scenario_order: Option<ScenarioOrder>,
     /// The file as it was read, so researchers can export exactly what participants saw.
     pub source: String,
     /// The catalogue's number for this wording (1, 2, … as published; 0 for a file not yet in
@@ -259,6 +262,17 @@ impl Study {
         ids
     }
 
+    /// The study as a participant meets it, with the scenario order stored at their consent;
+    /// None when the stored order does not fit the study.
+    pub fn in_order(&self, stored: &str) -> Option<Self> {
+        let order = self.scenario_order.as_ref()?;
+        let read = order.read(stored)?;
+        Some(Self {
+            pages: order.arrange(&self.pages, &read),
+            ..self.clone()
+        })
+    }
+
     pub fn questions(&self) -> impl Iterator<Item = (&Page, &Question)> {
         self.pages
             .iter()
@@ -301,6 +315,7 @@ struct RawStudy {
     redaction: RedactionWords,
     #[serde(default)]
     participants: RawParticipants,
+    scenario_order: Option<RawScenarioOrder>,
 }
 
 /// Who a participant is: how lists name them, and which questions describe them.
@@ -459,7 +474,12 @@ impl RawStudy {
         let participant_label = participants.label.validate(&pages)?;
         let demographics =
             declared_questions("participants.demographics", participants.demographics, &pages)?;
+        let scenario_order = match self.scenario_order {
+            Some(raw) => raw.validate(&pages)?,
+            None => None,
+        };
         Ok(Study {
+            scenario_order,
             slug,
             participant_label,
             demographics,
@@ -706,5 +726,51 @@ mod tests {
         let twice = error_for(with("\"role\", \"role\""));
         assert_eq!(twice.field, "participants.demographics[1]");
         assert!(twice.problem.contains("twice"), "{twice}");
+    }
+
+    const ORDERED: &str = "pages = [\"scenario-money\", \"scenario-medication\", \"scenario-social\"]";
+
+    fn with_order(design: &'static str, pages: &'static str) -> impl Fn(String) -> String {
+        move |s: String| {
+            s.replacen("design = \"fixed\"", &format!("design = \"{design}\""), 1)
+                .replacen(ORDERED, &format!("pages = [{pages}]"), 1)
+        }
+    }
+
+    #[test]
+    fn a_balanced_order_deals_the_listed_pages_in_their_places() {
+        let all = "\"scenario-money\", \"scenario-medication\", \"scenario-social\"";
+        let fixed = Study::parse("sam.toml", &sam_source()).unwrap();
+        assert!(fixed.scenario_order.is_none());
+        let source = with_order("all-orders", all)(sam_source());
+        let study = Study::parse("sam.toml", &source).unwrap();
+        let order = study.scenario_order.as_ref().unwrap();
+        assert_eq!(order.order_count(), 6);
+        let shown = study.in_order("scenario-social scenario-money scenario-medication").unwrap();
+        let slugs: Vec<&str> = shown.pages.iter().map(|p| p.slug.as_str()).collect();
+        assert_eq!(
+            slugs,
+            ["about-you", "before-you-start", "sam", "scenario-social", "scenario-money", "scenario-medication", "your-views"]
+        );
+        assert!(study.in_order("scenario-social scenario-money").is_none());
+        assert!(fixed.in_order("scenario-social scenario-money scenario-medication").is_none());
+        let latin = Study::parse("sam.toml", &with_order("latin-square", all)(sam_source())).unwrap();
+        assert_eq!(latin.scenario_order.unwrap().order_count(), 6);
+    }
+
+    #[test]
+    fn a_scenario_order_must_name_pages_of_the_study_once() {
+        let unknown = error_for(with_order("all-orders", "\"scenario-money\", \"scenario-pub\""));
+        assert_eq!(unknown.field, "scenario_order.pages[1]");
+        assert!(unknown.problem.contains("scenario-pub"), "{unknown}");
+        let twice = error_for(with_order("latin-square", "\"sam\", \"sam\""));
+        assert_eq!(twice.field, "scenario_order.pages[1]");
+        assert!(twice.problem.contains("twice"), "{twice}");
+        let alone = error_for(with_order("all-orders", "\"sam\""));
+        assert_eq!(alone.field, "scenario_order.pages");
+        assert!(alone.problem.contains("between 2 and 6"), "{alone}");
+        let unknown_design = error_for(with_order("random", "\"sam\", \"scenario-money\""));
+        assert!(unknown_design.field.starts_with("(line "), "{unknown_design}");
+        assert!(unknown_design.problem.contains("latin-square"), "{unknown_design}");
     }
 }

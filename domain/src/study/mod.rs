@@ -3,6 +3,7 @@
 mod definition;
 mod label;
 mod markdown;
+mod order;
 
 pub use definition::{
     ChoiceOption, DEFAULT_MAX_CHARS, Page, Question, QuestionKind, RedactionWords, Studies, Study,
@@ -10,3 +11,4 @@ pub use definition::{
 };
 pub use label::ParticipantLabel;
 pub use markdown::render_markdown;
+pub use order::{OrderDesign, ScenarioOrder, balanced_cell};

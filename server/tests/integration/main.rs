@@ -16,6 +16,7 @@ mod operations;
 mod r_script;
 mod redaction;
 mod scale_out;
+mod scenario_order;
 mod startup;
 mod storage;
 mod study_versions;

@@ -1,0 +1,257 @@
+//! Balanced scenario order: each participant is dealt an order at consent from a counter in the
+//! database, meets the scenarios in it on any device, and every export says which order it was.
+//! On both engines; on PostgreSQL, two instances deal from the one counter.
+
+use std::collections::BTreeMap;
+
+use futures::StreamExt;
+use reqwest::StatusCode;
+
+use crate::support::{
+    TestApp, complete_answers, config_for, http_client, location, set_cookie_value, studies_dir,
+    uses_postgres,
+};
+
+const SCENARIOS: [&str; 3] = ["scenario-money", "scenario-medication", "scenario-social"];
+
+/// A folder with the Sam study dealt in all six orders, its situations' titles unnumbered.
+fn balanced_sam_folder(design: &str) -> tempfile::TempDir {
+    let folder = tempfile::tempdir().unwrap();
+    let sam = std::fs::read_to_string(studies_dir().join("sam.toml")).unwrap();
+    let balanced = sam
+        .replacen("design = \"fixed\"", &format!("design = \"{design}\""), 1)
+        .replace("title = \"Situation 1 of 3: ", "title = \"")
+        .replace("title = \"Situation 2 of 3: ", "title = \"")
+        .replace("title = \"Situation 3 of 3: ", "title = \"");
+    assert_ne!(balanced, sam);
+    std::fs::write(folder.path().join("sam.toml"), balanced).unwrap();
+    folder
+}
+
+/// Consents without a limit on how many starts one address makes.
+async fn spawn_balanced(folder: &tempfile::TempDir) -> TestApp {
+    let studies = folder.path().to_owned();
+    TestApp::spawn_with(|config| {
+        config.studies_dir = studies;
+        config.operations.starts_per_minute = "1000000".parse().unwrap();
+        config.operations.requests_per_minute = "1000000".parse().unwrap();
+    })
+    .await
+}
+
+fn dealt_order(stored: Option<String>) -> Vec<String> {
+    let stored = stored.expect("an order is dealt at consent");
+    let order: Vec<String> = stored.split(' ').map(str::to_owned).collect();
+    let mut sorted = order.clone();
+    sorted.sort();
+    let mut expected = SCENARIOS.map(str::to_owned).to_vec();
+    expected.sort();
+    assert_eq!(sorted, expected, "each scenario once in {stored}");
+    order
+}
+
+fn fields_of(page: &str) -> Vec<(&'static str, &'static str)> {
+    complete_answers()
+        .into_iter()
+        .find(|(slug, _)| *slug == page)
+        .map(|(_, fields)| fields)
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_participant_meets_the_scenarios_in_the_order_dealt_on_any_device() {
+    let folder = balanced_sam_folder("all-orders");
+    let app = spawn_balanced(&folder).await;
+    let token = app.consent().await;
+    let order = dealt_order(app.record(&token).await.scenario_order);
+
+    // The vignette leads to the first scenario dealt, each scenario to the next, the last to
+    // "Your views". Halfway, the participant moves to another device with their private link.
+    let mut token = token;
+    let mut page = "sam".to_owned();
+    for next in order.iter().chain(["your-views".to_owned()].iter()) {
+        let response = app.post_step(&token, &page, &fields_of(&page)).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "saving {page}");
+        assert_eq!(location(&response), format!("/s/sam/answers/{next}"));
+        page = next.clone();
+        if page == order[1] {
+            let other_device = http_client();
+            let resumed = other_device
+                .post(app.url("/s/sam/resume"))
+                .form(&[("link", token.as_str())])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(resumed.status(), StatusCode::SEE_OTHER);
+            assert_eq!(
+                location(&resumed),
+                format!("/s/sam/answers/{}?link=new", order[1])
+            );
+            token = set_cookie_value(&resumed, "resume-sam").expect("the new link in a cookie");
+        }
+    }
+    // The first scenario page goes back to the vignette; the check page lists the situations
+    // in the participant's order.
+    let (_, first) = app.step_html(&token, &order[0]).await;
+    assert!(
+        first.contains("href=\"/s/sam/answers/sam\""),
+        "back to the vignette"
+    );
+    let (_, check) = app.step_html(&token, "check").await;
+    let headings: Vec<&str> = check.split("<h2 class=\"heading-m\">").skip(1).collect();
+    let place_of = |words: &str| {
+        headings
+            .iter()
+            .position(|heading| heading.split('<').next().unwrap_or("").contains(words))
+            .unwrap_or_else(|| panic!("\"{words}\" heads a section of the check page"))
+    };
+    let places: Vec<usize> = ["s money", "s medication", "night at the pub"]
+        .into_iter()
+        .map(place_of)
+        .collect();
+    let mut by_place: Vec<(usize, &str)> = places.into_iter().zip(SCENARIOS).collect();
+    by_place.sort();
+    let shown: Vec<&str> = by_place.into_iter().map(|(_, slug)| slug).collect();
+    assert_eq!(shown, order);
+}
+
+/// How many responses were dealt each order, read from the database.
+async fn orders_dealt(app: &TestApp) -> BTreeMap<String, i64> {
+    let pool = app.pool().await;
+    let rows: Vec<(String, i64)> =
+        sqlx::query_as("SELECT scenario_order, COUNT(*) FROM responses GROUP BY scenario_order")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    rows.into_iter().collect()
+}
+
+#[tokio::test]
+async fn a_thousand_concurrent_consents_keep_every_order_within_one_of_the_others() {
+    const CONSENTS: usize = 1_000;
+    let folder = balanced_sam_folder("all-orders");
+    let first = spawn_balanced(&folder).await;
+    // On PostgreSQL a second instance shares the database and deals from the same counter.
+    let second = if uses_postgres() {
+        let studies = folder.path().to_owned();
+        Some(
+            first
+                .spawn_beside(|config| {
+                    config.studies_dir = studies;
+                    config.operations.starts_per_minute = "1000000".parse().unwrap();
+                })
+                .await,
+        )
+    } else {
+        None
+    };
+    let instances: Vec<&TestApp> = std::iter::once(&first).chain(second.as_ref()).collect();
+    let started = futures::stream::iter(0..CONSENTS)
+        .map(|i| {
+            let app = instances[i % instances.len()];
+            async move {
+                let response = app.post_form("/s/sam/consent", &[("consent", "yes")]).await;
+                response.status()
+            }
+        })
+        .buffer_unordered(64)
+        .collect::<Vec<_>>()
+        .await;
+    assert!(
+        started
+            .iter()
+            .all(|status| *status == StatusCode::SEE_OTHER),
+        "{started:?}"
+    );
+
+    let dealt = orders_dealt(&first).await;
+    println!(
+        "{} instance(s), {CONSENTS} consents, orders dealt: {dealt:?}",
+        instances.len()
+    );
+    assert_eq!(dealt.len(), 6, "every order is dealt: {dealt:?}");
+    assert_eq!(dealt.values().sum::<i64>(), CONSENTS as i64);
+    let (least, most) = (dealt.values().min().unwrap(), dealt.values().max().unwrap());
+    assert!(
+        most - least <= 1,
+        "orders within one of each other: {dealt:?}"
+    );
+    for order in dealt.keys() {
+        dealt_order(Some(order.clone()));
+    }
+}
+
+#[tokio::test]
+async fn a_latin_square_places_each_scenario_first_equally_often() {
+    let folder = balanced_sam_folder("latin-square");
+    let app = spawn_balanced(&folder).await;
+    for _ in 0..12 {
+        app.consent().await;
+    }
+    let dealt = orders_dealt(&app).await;
+    let mut first_places: BTreeMap<String, i64> = BTreeMap::new();
+    for (order, count) in &dealt {
+        *first_places
+            .entry(dealt_order(Some(order.clone()))[0].clone())
+            .or_default() += count;
+    }
+    assert_eq!(
+        first_places.values().collect::<Vec<_>>(),
+        [&4, &4, &4],
+        "{dealt:?}"
+    );
+}
+
+#[tokio::test]
+async fn exports_give_each_participants_order_and_each_scenarios_place() {
+    let folder = balanced_sam_folder("all-orders");
+    let app = spawn_balanced(&folder).await;
+    let mut tokens = Vec::new();
+    for setting in ["inpatient", "community"] {
+        tokens.push(app.submit_response(setting, "An answer").await);
+    }
+    let cookie = app.signed_in_as("researcher").await;
+    let response = app
+        .get_with_cookie("/admin/studies/sam/exports/csv-wide", &cookie)
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let text = response.text().await.unwrap();
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let headers: Vec<String> = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(
+        headers[..6],
+        [
+            "participant",
+            "submitted_on",
+            "scenario_order",
+            "position_scenario_money",
+            "position_scenario_medication",
+            "position_scenario_social"
+        ]
+    );
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 2);
+    for (row, token) in rows.iter().zip(&tokens) {
+        let order = dealt_order(app.record(token).await.scenario_order);
+        assert_eq!(&row[2], order.join(" "));
+        for (column, scenario) in (3..6).zip(SCENARIOS) {
+            let place = order.iter().position(|slug| slug == scenario).unwrap() + 1;
+            assert_eq!(row[column], place.to_string(), "{scenario} in {}", &row[2]);
+        }
+    }
+    // The command-line export of the same study says the same.
+    let mut config = config_for(&app.database_url);
+    config.studies_dir = folder.path().to_owned();
+    let out = tempfile::tempdir().unwrap();
+    let file = out.path().join("sam.csv");
+    server::startup::export(&config, "sam", "csv-wide", &file, Default::default())
+        .await
+        .unwrap();
+    let exported = std::fs::read_to_string(file).unwrap();
+    assert_eq!(exported.lines().next(), text.lines().next());
+}

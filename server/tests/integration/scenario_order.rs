@@ -244,6 +244,46 @@ async fn exports_give_each_participants_order_and_each_scenarios_place() {
             assert_eq!(row[column], place.to_string(), "{scenario} in {}", &row[2]);
         }
     }
+    let first_order = dealt_order(app.record(&tokens[0]).await.scenario_order).join(" ");
+
+    // The REFI-QDA project gives each case its order and places as variables.
+    let qdpx = app
+        .get_with_cookie("/admin/studies/sam/exports/qdpx", &cookie)
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(qdpx)).unwrap();
+    let mut project = String::new();
+    std::io::Read::read_to_string(&mut archive.by_name("project.qde").unwrap(), &mut project)
+        .unwrap();
+    assert!(project.contains("name=\"scenario_order\" typeOfVariable=\"Text\""));
+    assert!(project.contains("name=\"position_scenario_money\" typeOfVariable=\"Integer\""));
+    assert!(project.contains(&format!("<TextValue>{first_order}</TextValue>")));
+
+    // The workbook has the same columns, places as numbers.
+    let xlsx = app
+        .get_with_cookie("/admin/studies/sam/exports/xlsx", &cookie)
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    use calamine::Reader;
+    let mut workbook: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx)).unwrap();
+    let sheet = workbook.worksheet_range("Responses").unwrap();
+    let header: Vec<String> = sheet
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    assert_eq!(header[..6], headers[..6]);
+    let first_row: Vec<calamine::Data> = sheet.rows().nth(1).unwrap().to_vec();
+    assert_eq!(first_row[2], calamine::Data::String(first_order));
+    assert!(matches!(first_row[3], calamine::Data::Float(place) if (1.0..=3.0).contains(&place)));
+
     // The command-line export of the same study says the same.
     let mut config = config_for(&app.database_url);
     config.studies_dir = folder.path().to_owned();

@@ -25,11 +25,11 @@ use futures_util::TryStreamExt;
 use uuid::Uuid;
 
 use super::format::Context;
-use super::table::{ParticipantName, SUBMITTED_COLUMN, Variable};
+use super::table::{DesignColumn, ParticipantName, SUBMITTED_COLUMN, Variable};
 use super::zip_stream::ZipStream;
 use super::{ExportError, ExportSink};
 use crate::ids::StudySlug;
-use crate::storage::Storage;
+use crate::storage::{Storage, SubmittedResponse};
 use crate::study::QuestionKind;
 use records::{ParticipantRecord, Records, RecordsXml, SourceRecord};
 
@@ -191,9 +191,10 @@ fn pages<'v>(texts: &[TextQuestion<'v>]) -> Vec<&'v str> {
     pages
 }
 
-/// A question kept as a Case's variable (all but free text), with what its values repeat.
+/// A Case's variable (every question but free text, and the design columns), with what its
+/// values repeat.
 struct CaseVariable<'c> {
-    variable: &'c Variable<'c>,
+    source: CaseSource<'c>,
     guid: String,
     kind: &'static str,
 }
@@ -204,6 +205,39 @@ struct TextQuestion<'c> {
     name: String,
     label: String,
     code_guid: String,
+}
+
+/// Where a case variable's values come from: an answer, or how the study was shown.
+enum CaseSource<'c> {
+    Answer(&'c Variable<'c>),
+    Design(&'c DesignColumn),
+}
+
+impl CaseVariable<'_> {
+    fn name(&self) -> &str {
+        match self.source {
+            CaseSource::Answer(variable) => variable.id(),
+            CaseSource::Design(column) => &column.name,
+        }
+    }
+
+    fn description(&self) -> &str {
+        match self.source {
+            CaseSource::Answer(variable) => &variable.label,
+            CaseSource::Design(column) => &column.label,
+        }
+    }
+
+    /// The participant's value, empty where there is none.
+    fn cell(&self, response: &SubmittedResponse, context: &Context<'_>) -> String {
+        match self.source {
+            CaseSource::Answer(variable) => {
+                let stored = response.answers.get(variable.id()).map(String::as_str);
+                variable.cell(stored, context.options).into_owned()
+            }
+            CaseSource::Design(column) => column.cell(response),
+        }
+    }
 }
 
 /// What every participant's XML repeats, worked out once per export rather than per answer
@@ -218,16 +252,21 @@ struct Repeated<'c> {
 impl<'c> Repeated<'c> {
     fn new(context: &'c Context<'c>) -> Self {
         let guids = Guids::of_study(&context.study.slug);
-        let case_variables = context
+        let design = context.design.iter().map(|column| CaseVariable {
+            source: CaseSource::Design(column),
+            guid: guids.variable(&column.name),
+            kind: if column.is_numeric() { "Integer" } else { "Text" },
+        });
+        let answers = context
             .variables
             .iter()
             .filter(|v| !is_text(v))
             .map(|variable| CaseVariable {
-                variable,
+                source: CaseSource::Answer(variable),
                 guid: guids.variable(variable.id()),
                 kind: variable_type(variable, context),
-            })
-            .collect();
+            });
+        let case_variables = design.chain(answers).collect();
         let texts = context
             .variables
             .iter()
@@ -491,13 +530,12 @@ fn variables(repeated: &Repeated<'_>) -> String {
         repeated.submitted_guid
     ));
     for case_variable in &repeated.case_variables {
-        let variable = case_variable.variable;
         xml_text.push_str(&format!(
             "<Variable guid=\"{}\" name=\"{}\" typeOfVariable=\"{}\"><Description>{}</Description></Variable>\n",
             case_variable.guid,
-            xml(variable.id()),
+            xml(case_variable.name()),
             case_variable.kind,
-            xml(&variable.label),
+            xml(case_variable.description()),
         ));
     }
     xml_text.push_str("</Variables>\n");

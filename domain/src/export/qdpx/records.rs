@@ -66,13 +66,7 @@ impl ParticipantRecord {
         let cells = repeated
             .case_variables
             .iter()
-            .map(|case_variable| {
-                let stored = response.answers.get(case_variable.variable.id());
-                let cell = case_variable
-                    .variable
-                    .cell(stored.map(String::as_str), context.options);
-                cell.into_owned()
-            })
+            .map(|case_variable| case_variable.cell(response, context))
             .collect();
         let sources = repeated
             .texts

@@ -15,6 +15,9 @@ use domain::study::{Question, QuestionKind, Study};
 /// The form field of the experience band: of the study's first duration demographic.
 const BAND_FIELD: &str = "band";
 const STATUS_FIELD: &str = "status";
+const ORDER_FIELD: &str = "order";
+/// Above this many orders (all orders of 5 or 6 pages) a list to choose from is no help.
+const MOST_ORDERS_OFFERED: usize = 24;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
@@ -48,6 +51,8 @@ pub struct ResponseFilter {
     /// The experience band of the duration demographic.
     pub band: Option<(QuestionId, ExperienceBand)>,
     pub status: Option<Status>,
+    /// The scenario order dealt, as stored ("scenario-social scenario-money …").
+    pub order: Option<String>,
 }
 
 /// What the filter form sent: its fields by name ("setting=inpatient&band=…"); an empty value
@@ -81,6 +86,12 @@ impl ResponseFilter {
                     let status = Status::ALL.into_iter().find(|s| s.slug() == value);
                     filter.status = Some(status.ok_or_else(|| unknown(STATUS_FIELD, value))?);
                 }
+                ORDER_FIELD => {
+                    if !offered_orders(study).contains(value) {
+                        return Err(unknown("scenario order", value));
+                    }
+                    filter.order = Some(value.clone());
+                }
                 BAND_FIELD => {
                     let question = duration_demographic(study);
                     let band = ExperienceBand::from_slug(value);
@@ -104,11 +115,13 @@ impl ResponseFilter {
         Ok(filter)
     }
 
-    /// Whether a response with these answers and this status passes the filter.
+    /// Whether a response with these answers, this status and this scenario order (as stored)
+    /// passes the filter.
     pub fn admits<K: Borrow<str> + Ord>(
         &self,
         answers: &BTreeMap<K, String>,
         submitted: bool,
+        scenario_order: Option<&str>,
     ) -> bool {
         let answers_match = self
             .answers
@@ -123,7 +136,11 @@ impl ResponseFilter {
         let status_matches = self
             .status
             .is_none_or(|status| (status == Status::Submitted) == submitted);
-        answers_match && band_matches && status_matches
+        let order_matches = self
+            .order
+            .as_deref()
+            .is_none_or(|order| scenario_order == Some(order));
+        answers_match && band_matches && status_matches && order_matches
     }
 
     /// The chosen value of each field, as the form shows it again.
@@ -131,6 +148,7 @@ impl ResponseFilter {
         match field {
             BAND_FIELD => self.band.as_ref().map(|(_, b)| b.slug().to_owned()),
             STATUS_FIELD => self.status.map(|s| s.slug().to_owned()),
+            ORDER_FIELD => self.order.clone(),
             _ => self
                 .answers
                 .iter()
@@ -153,6 +171,7 @@ impl ResponseFilter {
                 .map(|(_, b)| (BAND_FIELD.into(), b.slug().into())),
         );
         fields.extend(self.status.map(|s| (STATUS_FIELD.into(), s.slug().into())));
+        fields.extend(self.order.iter().map(|o| (ORDER_FIELD.into(), o.clone())));
         fields
     }
 
@@ -184,6 +203,7 @@ impl ResponseFilter {
                 .map(|(_, band)| format!("experience {}", band.slug())),
         );
         parts.extend(self.status.map(|s| s.slug().to_owned()));
+        parts.extend(self.order.iter().map(|o| format!("scenario order {o}")));
         if parts.is_empty() {
             "no filter".into()
         } else {
@@ -194,6 +214,30 @@ impl ResponseFilter {
 
 fn unknown(what: &str, value: &str) -> AppError {
     AppError::BadForm(format!("There is no {what} \"{value}\" to filter by."))
+}
+
+/// The scenario orders a researcher may pick, as stored; none when the order is fixed or the
+/// orders are too many to list.
+fn offered_orders(study: &Study) -> Vec<String> {
+    study
+        .scenario_order
+        .as_ref()
+        .filter(|order| order.order_count() <= MOST_ORDERS_OFFERED)
+        .map(|order| order.all_dealt())
+        .unwrap_or_default()
+}
+
+/// An order as words: its pages' titles, first to last.
+fn order_words(study: &Study, order: &str) -> String {
+    order
+        .split(' ')
+        .map(|slug| {
+            study
+                .page(slug)
+                .map_or(slug, |(_, page)| page.title.as_str())
+        })
+        .collect::<Vec<_>>()
+        .join(", then ")
 }
 
 /// The options of a choice question, e.g. the settings.
@@ -233,6 +277,14 @@ pub fn filter_choices(study: &Study, filter: &ResponseFilter, with_status: bool)
             .map(|b| option(b.slug(), b.label()))
             .collect();
         selects.push(select(BAND_FIELD, question.short_name(), bands));
+    }
+    let orders = offered_orders(study);
+    if !orders.is_empty() {
+        let options = orders
+            .iter()
+            .map(|order| option(order, &order_words(study, order)))
+            .collect();
+        selects.push(select(ORDER_FIELD, "Scenario order", options));
     }
     if with_status {
         let statuses = Status::ALL
@@ -276,18 +328,20 @@ mod tests {
         ]);
         let filter = ResponseFilter::parse(&sam(), &query).unwrap();
         let inpatient = labels(&[("setting", "inpatient"), ("experience", "14")]);
-        assert!(filter.admits(&inpatient, true));
-        assert!(!filter.admits(&inpatient, false), "not submitted");
+        assert!(filter.admits(&inpatient, true, None));
+        assert!(!filter.admits(&inpatient, false, None), "not submitted");
         assert!(!filter.admits(
             &labels(&[("setting", "inpatient"), ("experience", "30")]),
-            true
+            true,
+            None
         ));
         assert!(!filter.admits(
             &labels(&[("setting", "community"), ("experience", "14")]),
-            true
+            true,
+            None
         ));
-        assert!(!filter.admits(&labels(&[]), true), "no answers yet");
-        assert!(ResponseFilter::default().admits(&labels(&[]), false));
+        assert!(!filter.admits(&labels(&[]), true, None), "no answers yet");
+        assert!(ResponseFilter::default().admits(&labels(&[]), false, None));
         assert_eq!(
             filter.describe(),
             "setting inpatient, experience 1-2-years, submitted"
@@ -311,5 +365,40 @@ mod tests {
                 "{refused:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_balanced_study_is_filtered_by_the_order_dealt() {
+        let source = include_str!("../../../studies/sam.toml").replacen(
+            "design = \"fixed\"",
+            "design = \"all-orders\"",
+            1,
+        );
+        let study = Study::parse("sam.toml", &source).unwrap();
+        let form = filter_choices(&study, &ResponseFilter::default(), false);
+        let order = form.selects.iter().find(|s| s.name == "order").unwrap();
+        assert_eq!(order.options.len(), 6);
+        assert_eq!(
+            order.options[0].label,
+            "Situation 1 of 3: Sam's money, then Situation 2 of 3: Sam's medication, then Situation 3 of 3: a night at the pub"
+        );
+        let dealt = "scenario-social scenario-money scenario-medication";
+        let filter = ResponseFilter::parse(&study, &fields(&[("order", dealt)])).unwrap();
+        assert!(filter.admits(&labels(&[]), true, Some(dealt)));
+        assert!(!filter.admits(
+            &labels(&[]),
+            true,
+            Some("scenario-money scenario-social scenario-medication")
+        ));
+        assert!(!filter.admits(&labels(&[]), true, None));
+        assert_eq!(filter.describe(), format!("scenario order {dealt}"));
+        let refused = fields(&[("order", "scenario-money scenario-money scenario-social")]);
+        assert!(ResponseFilter::parse(&study, &refused).is_err());
+        assert!(
+            ResponseFilter::parse(&sam(), &fields(&[("order", dealt)])).is_err(),
+            "fixed order"
+        );
+        let fixed = filter_choices(&sam(), &ResponseFilter::default(), false);
+        assert!(fixed.selects.iter().all(|s| s.name != "order"));
     }
 }

@@ -71,16 +71,19 @@ pub(super) mod load {
     use domain::journey::{CONSENT_STEP, page_step, total_steps};
     use domain::study::Study;
 
-    /// Every step with its number, for the drop-off chart.
+    /// Every step with its number, for the drop-off chart. Where participants are dealt the
+    /// scenarios in different orders, a step names its place, not a page.
     pub(in crate::admin) fn step_titles(study: &Study) -> Vec<(usize, String)> {
         let mut steps = vec![(CONSENT_STEP, "Information and consent".to_owned())];
-        steps.extend(
-            study
-                .pages
-                .iter()
-                .enumerate()
-                .map(|(i, page)| (page_step(i), page.title.clone())),
-        );
+        let varied = study.scenario_order.as_ref();
+        steps.extend(study.pages.iter().enumerate().map(|(i, page)| {
+            let place = varied.and_then(|order| Some((order.place_number(i)?, order.pages.len())));
+            let title = match place {
+                Some((place, of)) => format!("Scenario {place} of {of} in the order dealt"),
+                None => page.title.clone(),
+            };
+            (page_step(i), title)
+        }));
         steps.push((total_steps(study), "Check your answers".to_owned()));
         steps
     }

@@ -24,6 +24,8 @@ pub struct StudyProgress {
 pub struct SubmittedAnswers {
     pub participant_number: i64,
     pub answers: BTreeMap<QuestionId, String>,
+    /// The scenario order the participant was dealt, as stored; None for a fixed order.
+    pub scenario_order: Option<String>,
 }
 
 impl Responses<'_> {
@@ -81,7 +83,7 @@ impl Responses<'_> {
             return Ok(Vec::new());
         }
         let sql = format!(
-            "SELECT r.participant_number, a.question_id, a.value
+            "SELECT r.participant_number, r.scenario_order, a.question_id, a.value
              FROM responses r JOIN answers a ON a.response_id = r.id
              WHERE r.study_slug = $1 AND r.submitted_on IS NOT NULL AND a.question_id IN ({})
              ORDER BY r.participant_number",
@@ -92,21 +94,22 @@ impl Responses<'_> {
             query = query.bind(id.as_str());
         }
         let rows = query.fetch_all(self.pool).await?;
-        let mut by_participant: BTreeMap<i64, BTreeMap<QuestionId, String>> = BTreeMap::new();
+        let mut by_participant: BTreeMap<i64, SubmittedAnswers> = BTreeMap::new();
         for row in rows {
             let question = id_column(&row, "question_id")?;
             let number: i64 = row.try_get("participant_number")?;
-            by_participant
-                .entry(number)
-                .or_default()
-                .insert(question, row.try_get("value")?);
+            let participant = match by_participant.entry(number) {
+                std::collections::btree_map::Entry::Occupied(entry) => entry.into_mut(),
+                std::collections::btree_map::Entry::Vacant(entry) => {
+                    entry.insert(SubmittedAnswers {
+                        participant_number: number,
+                        answers: BTreeMap::new(),
+                        scenario_order: row.try_get("scenario_order")?,
+                    })
+                }
+            };
+            participant.answers.insert(question, row.try_get("value")?);
         }
-        Ok(by_participant
-            .into_iter()
-            .map(|(participant_number, answers)| SubmittedAnswers {
-                participant_number,
-                answers,
-            })
-            .collect())
+        Ok(by_participant.into_values().collect())
     }
 }

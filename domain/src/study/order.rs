@@ -105,15 +105,31 @@ impl ScenarioOrder {
         self.orders.len()
     }
 
-    /// The order dealt for a number drawn from the study's counter (see [`balanced_cell`]), as
-    /// it is stored with the response: the varied pages' slugs, space-separated, as shown.
-    pub fn dealt(&self, draw: u64, salt: u64) -> String {
-        let order = &self.orders[balanced_cell(draw, salt, self.orders.len())];
+    /// Every order that may be dealt, as stored.
+    pub fn all_dealt(&self) -> Vec<String> {
+        self.orders.iter().map(|order| self.stored(order)).collect()
+    }
+
+    /// Which of the varied places (from 1) the page at `page_index` of the study is, if any.
+    pub fn place_number(&self, page_index: usize) -> Option<usize> {
+        self.places
+            .iter()
+            .position(|&place| place == page_index)
+            .map(|i| i + 1)
+    }
+
+    fn stored(&self, order: &[usize]) -> String {
         order
             .iter()
             .map(|&i| self.pages[i].as_str())
             .collect::<Vec<_>>()
             .join(" ")
+    }
+
+    /// The order dealt for a number drawn from the study's counter (see [`balanced_cell`]), as
+    /// it is stored with the response: the varied pages' slugs, space-separated, as shown.
+    pub fn dealt(&self, draw: u64, salt: u64) -> String {
+        self.stored(&self.orders[balanced_cell(draw, salt, self.orders.len())])
     }
 
     /// The varied pages in a stored order, as indexes into `pages`; None unless it names each

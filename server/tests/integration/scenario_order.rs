@@ -295,3 +295,69 @@ async fn exports_give_each_participants_order_and_each_scenarios_place() {
     let exported = std::fs::read_to_string(file).unwrap();
     assert_eq!(exported.lines().next(), text.lines().next());
 }
+
+#[tokio::test]
+async fn researchers_read_answers_split_by_the_order_dealt() {
+    let folder = balanced_sam_folder("all-orders");
+    let app = spawn_balanced(&folder).await;
+    let mut orders = Vec::new();
+    for (i, setting) in ["inpatient", "community", "inpatient"]
+        .into_iter()
+        .enumerate()
+    {
+        let token = app
+            .submit_response(setting, &format!("Answer number {i}"))
+            .await;
+        orders.push(dealt_order(app.record(&token).await.scenario_order).join(" "));
+    }
+    assert_ne!(orders[0], orders[1], "a block deals different orders");
+    let cookie = app.signed_in_as("researcher").await;
+    let query = |order: &str| {
+        let encoded: String = order.replace(' ', "+");
+        format!("order={encoded}")
+    };
+
+    let answers = app
+        .get_with_cookie(
+            &format!("/admin/studies/sam/questions/r2?{}", query(&orders[0])),
+            &cookie,
+        )
+        .await;
+    assert_eq!(answers.status(), StatusCode::OK);
+    let page = answers.text().await.unwrap();
+    let shown: Vec<usize> = (0..3)
+        .filter(|i| page.contains(&format!("Answer number {i}")))
+        .collect();
+    let expected: Vec<usize> = (0..3).filter(|&i| orders[i] == orders[0]).collect();
+    assert_eq!(shown, expected);
+    assert!(
+        page.contains("Scenario order"),
+        "the filter form offers the orders"
+    );
+
+    let responses = app
+        .get_with_cookie(
+            &format!("/admin/studies/sam/responses?{}", query(&orders[1])),
+            &cookie,
+        )
+        .await;
+    let page = responses.text().await.unwrap();
+    let matching = orders.iter().filter(|o| **o == orders[1]).count();
+    assert!(
+        page.contains(&format!("{matching} matching")),
+        "{matching} matching"
+    );
+
+    let refused = app
+        .get_with_cookie("/admin/studies/sam/responses?order=scenario-money", &cookie)
+        .await;
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+    let log = app
+        .get_with_cookie("/admin/audit", &app.signed_in_as("owner").await)
+        .await;
+    let log = log.text().await.unwrap();
+    assert!(
+        log.contains(&format!("scenario order {}", orders[0])),
+        "the audit log names the filter"
+    );
+}

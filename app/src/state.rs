@@ -9,7 +9,7 @@ use domain::clock::Clock;
 use domain::events::Events;
 use domain::ids::ResponseId;
 use domain::storage::{ResponseRecord, Storage};
-use domain::study::{Studies, Study};
+use domain::study::{Dealt, Studies, Study};
 
 /// What every request handler and server function can reach.
 #[derive(Clone)]
@@ -57,7 +57,7 @@ impl AppState {
         self.studies.get(slug).ok_or(AppError::UnknownStudy)
     }
 
-    /// The version of its study a response started on, with its pages in the order its
+    /// The version of its study a response started on, with the order and the variant its
     /// participant was dealt: the wording and order they saw.
     pub fn study_seen_by(&self, record: &ResponseRecord) -> Result<Arc<Study>, AppError> {
         let study = self
@@ -69,16 +69,17 @@ impl AppState {
                     record.study_slug, record.study_version_number
                 ))
             })?;
-        let Some(stored) = &record.scenario_order else {
+        let dealt = &record.dealt;
+        if *dealt == Dealt::default() {
             return Ok(study);
-        };
-        let in_order = study.in_order(stored).ok_or_else(|| {
+        }
+        let as_dealt = study.as_dealt(dealt).ok_or_else(|| {
             AppError::Internal(format!(
-                "response {} has a scenario order \"{stored}\" that study {} version {} cannot show",
+                "response {} was dealt {dealt:?}, which study {} version {} cannot show",
                 record.id, record.study_slug, record.study_version_number
             ))
         })?;
-        Ok(Arc::new(in_order))
+        Ok(Arc::new(as_dealt))
     }
 
     /// The response an address names, when it is one of the study's; anything else is not found.

@@ -61,7 +61,7 @@ mod load {
             .await?;
         let rows = submitted
             .iter()
-            .filter(|p| filter.admits(&p.answers, true, p.scenario_order.as_deref()))
+            .filter(|p| filter.admits(&p.answers, true, &p.dealt))
             .filter_map(|p| {
                 let answer = p.answers.get(question_id)?;
                 Some(AnswerRow {

@@ -10,12 +10,13 @@ use crate::components::RadioOption;
 use crate::error::AppError;
 use domain::ids::QuestionId;
 use domain::participants::ExperienceBand;
-use domain::study::{Question, QuestionKind, Study};
+use domain::study::{Dealt, Question, QuestionKind, Study};
 
 /// The form field of the experience band: of the study's first duration demographic.
 const BAND_FIELD: &str = "band";
 const STATUS_FIELD: &str = "status";
 const ORDER_FIELD: &str = "order";
+const VARIANT_FIELD: &str = "variant";
 /// Above this many orders (all orders of 5 or 6 pages) a list to choose from is no help.
 const MOST_ORDERS_OFFERED: usize = 24;
 
@@ -53,6 +54,8 @@ pub struct ResponseFilter {
     pub status: Option<Status>,
     /// The scenario order dealt, as stored ("scenario-social scenario-money …").
     pub order: Option<String>,
+    /// The id of the vignette variant dealt.
+    pub variant: Option<String>,
 }
 
 /// What the filter form sent: its fields by name ("setting=inpatient&band=…"); an empty value
@@ -86,6 +89,12 @@ impl ResponseFilter {
                     let status = Status::ALL.into_iter().find(|s| s.slug() == value);
                     filter.status = Some(status.ok_or_else(|| unknown(STATUS_FIELD, value))?);
                 }
+                VARIANT_FIELD => {
+                    if study.variant(value).is_none() {
+                        return Err(unknown("vignette variant", value));
+                    }
+                    filter.variant = Some(value.clone());
+                }
                 ORDER_FIELD => {
                     if !offered_orders(study).contains(value) {
                         return Err(unknown("scenario order", value));
@@ -115,13 +124,13 @@ impl ResponseFilter {
         Ok(filter)
     }
 
-    /// Whether a response with these answers, this status and this scenario order (as stored)
-    /// passes the filter.
+    /// Whether a response with these answers, this status and what it was dealt passes the
+    /// filter.
     pub fn admits<K: Borrow<str> + Ord>(
         &self,
         answers: &BTreeMap<K, String>,
         submitted: bool,
-        scenario_order: Option<&str>,
+        dealt: &Dealt,
     ) -> bool {
         let answers_match = self
             .answers
@@ -139,8 +148,9 @@ impl ResponseFilter {
         let order_matches = self
             .order
             .as_deref()
-            .is_none_or(|order| scenario_order == Some(order));
-        answers_match && band_matches && status_matches && order_matches
+            .is_none_or(|order| dealt.scenario_order.as_deref() == Some(order));
+        let variant_matches = self.variant.is_none() || self.variant == dealt.variant;
+        answers_match && band_matches && status_matches && order_matches && variant_matches
     }
 
     /// The chosen value of each field, as the form shows it again.
@@ -149,6 +159,7 @@ impl ResponseFilter {
             BAND_FIELD => self.band.as_ref().map(|(_, b)| b.slug().to_owned()),
             STATUS_FIELD => self.status.map(|s| s.slug().to_owned()),
             ORDER_FIELD => self.order.clone(),
+            VARIANT_FIELD => self.variant.clone(),
             _ => self
                 .answers
                 .iter()
@@ -172,6 +183,11 @@ impl ResponseFilter {
         );
         fields.extend(self.status.map(|s| (STATUS_FIELD.into(), s.slug().into())));
         fields.extend(self.order.iter().map(|o| (ORDER_FIELD.into(), o.clone())));
+        fields.extend(
+            self.variant
+                .iter()
+                .map(|v| (VARIANT_FIELD.into(), v.clone())),
+        );
         fields
     }
 
@@ -204,6 +220,7 @@ impl ResponseFilter {
         );
         parts.extend(self.status.map(|s| s.slug().to_owned()));
         parts.extend(self.order.iter().map(|o| format!("scenario order {o}")));
+        parts.extend(self.variant.iter().map(|v| format!("variant {v}")));
         if parts.is_empty() {
             "no filter".into()
         } else {
@@ -286,6 +303,14 @@ pub fn filter_choices(study: &Study, filter: &ResponseFilter, with_status: bool)
             .collect();
         selects.push(select(ORDER_FIELD, "Scenario order", options));
     }
+    if !study.variants.is_empty() {
+        let options = study
+            .variants
+            .iter()
+            .map(|v| option(&v.id, &v.label))
+            .collect();
+        selects.push(select(VARIANT_FIELD, "Vignette variant", options));
+    }
     if with_status {
         let statuses = Status::ALL
             .iter()
@@ -328,20 +353,26 @@ mod tests {
         ]);
         let filter = ResponseFilter::parse(&sam(), &query).unwrap();
         let inpatient = labels(&[("setting", "inpatient"), ("experience", "14")]);
-        assert!(filter.admits(&inpatient, true, None));
-        assert!(!filter.admits(&inpatient, false, None), "not submitted");
+        assert!(filter.admits(&inpatient, true, &Dealt::default()));
+        assert!(
+            !filter.admits(&inpatient, false, &Dealt::default()),
+            "not submitted"
+        );
         assert!(!filter.admits(
             &labels(&[("setting", "inpatient"), ("experience", "30")]),
             true,
-            None
+            &Dealt::default()
         ));
         assert!(!filter.admits(
             &labels(&[("setting", "community"), ("experience", "14")]),
             true,
-            None
+            &Dealt::default()
         ));
-        assert!(!filter.admits(&labels(&[]), true, None), "no answers yet");
-        assert!(ResponseFilter::default().admits(&labels(&[]), false, None));
+        assert!(
+            !filter.admits(&labels(&[]), true, &Dealt::default()),
+            "no answers yet"
+        );
+        assert!(ResponseFilter::default().admits(&labels(&[]), false, &Dealt::default()));
         assert_eq!(
             filter.describe(),
             "setting inpatient, experience 1-2-years, submitted"
@@ -384,13 +415,14 @@ mod tests {
         );
         let dealt = "scenario-social scenario-money scenario-medication";
         let filter = ResponseFilter::parse(&study, &fields(&[("order", dealt)])).unwrap();
-        assert!(filter.admits(&labels(&[]), true, Some(dealt)));
-        assert!(!filter.admits(
-            &labels(&[]),
-            true,
-            Some("scenario-money scenario-social scenario-medication")
-        ));
-        assert!(!filter.admits(&labels(&[]), true, None));
+        let dealt_order = |order: &str| Dealt {
+            scenario_order: Some(order.to_owned()),
+            variant: Some("they".to_owned()),
+        };
+        assert!(filter.admits(&labels(&[]), true, &dealt_order(dealt)));
+        let other = "scenario-money scenario-social scenario-medication";
+        assert!(!filter.admits(&labels(&[]), true, &dealt_order(other)));
+        assert!(!filter.admits(&labels(&[]), true, &Dealt::default()));
         assert_eq!(filter.describe(), format!("scenario order {dealt}"));
         let refused = fields(&[("order", "scenario-money scenario-money scenario-social")]);
         assert!(ResponseFilter::parse(&study, &refused).is_err());
@@ -400,5 +432,28 @@ mod tests {
         );
         let fixed = filter_choices(&sam(), &ResponseFilter::default(), false);
         assert!(fixed.selects.iter().all(|s| s.name != "order"));
+    }
+
+    #[test]
+    fn a_study_with_variants_is_filtered_by_the_variant_dealt() {
+        let source = format!(
+            "{}{}",
+            include_str!("../../../studies/sam.toml"),
+            "\n[[variants]]\nid = \"she\"\nlabel = \"Sam as she\"\n\n[[variants]]\nid = \"they\"\nlabel = \"Sam as they\"\n"
+        );
+        let study = Study::parse("sam.toml", &source).unwrap();
+        let form = filter_choices(&study, &ResponseFilter::default(), false);
+        let variant = form.selects.iter().find(|s| s.name == "variant").unwrap();
+        let offered: Vec<&str> = variant.options.iter().map(|o| o.label.as_str()).collect();
+        assert_eq!(offered, ["Sam as she", "Sam as they"]);
+        let filter = ResponseFilter::parse(&study, &fields(&[("variant", "they")])).unwrap();
+        let dealt = |variant: &str| Dealt {
+            scenario_order: None,
+            variant: Some(variant.to_owned()),
+        };
+        assert!(filter.admits(&labels(&[]), true, &dealt("they")));
+        assert!(!filter.admits(&labels(&[]), true, &dealt("she")));
+        assert_eq!(filter.query_string(), "variant=they");
+        assert!(ResponseFilter::parse(&study, &fields(&[("variant", "he")])).is_err());
     }
 }

@@ -81,27 +81,30 @@ pub struct Breakdown {
     pub groups: Vec<GroupDistribution>,
 }
 
-/// Splits participants' answers to one item by the answer to a grouping question.
+/// Which group a participant is in (an answer's value, the variant they were dealt, …).
+#[cfg(feature = "ssr")]
+pub type GroupOf<'a> = dyn Fn(&domain::storage::SubmittedAnswers) -> Option<String> + 'a;
+
+/// Splits participants' answers to one item by the group each is in; `groups` are the groups'
+/// values with their labels, in the order shown.
 #[cfg(feature = "ssr")]
 pub fn grouped(
     points: usize,
     item: &domain::ids::QuestionId,
     participants: &[domain::storage::SubmittedAnswers],
-    group_question: &domain::ids::QuestionId,
+    group_of: &GroupOf<'_>,
     groups: &[(String, String)],
     min_group_size: i64,
 ) -> Vec<GroupDistribution> {
-    let mut by_group: std::collections::BTreeMap<&str, Vec<usize>> =
+    let mut by_group: std::collections::BTreeMap<String, Vec<usize>> =
         std::collections::BTreeMap::new();
     for participant in participants {
-        let (Some(group), Some(point)) = (
-            participant.answers.get(group_question),
-            participant.answers.get(item),
-        ) else {
+        let (Some(group), Some(point)) = (group_of(participant), participant.answers.get(item))
+        else {
             continue;
         };
         if let Ok(point) = point.parse() {
-            by_group.entry(group.as_str()).or_default().push(point);
+            by_group.entry(group).or_default().push(point);
         }
     }
     groups

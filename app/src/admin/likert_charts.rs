@@ -18,13 +18,61 @@ pub async fn load_likert(study: String) -> Result<LikertView, ServerFnError> {
 #[cfg(feature = "ssr")]
 mod load {
     use super::super::data::*;
-    use super::super::likert::{Breakdown, Distribution, LikertItem, grouped};
+    use super::super::likert::{Breakdown, Distribution, GroupOf, LikertItem, grouped};
 
     use crate::auth::{Researcher, in_server_fn};
     use crate::error::AppError;
 
     use domain::ids::QuestionId;
     use domain::study::QuestionKind;
+
+    /// Splits by what participants were dealt: the vignette variant, and for an item on a scenario
+    /// page whose order varies, the place that page was shown in.
+    fn dealt_breakdowns(
+        study: &domain::study::Study,
+        page_slug: &str,
+        split: impl Fn(
+            &GroupOf<'_>,
+            &[(String, String)],
+        ) -> Vec<super::super::likert::GroupDistribution>,
+    ) -> Vec<Breakdown> {
+        let mut breakdowns = Vec::new();
+        if !study.variants.is_empty() {
+            let variants: Vec<(String, String)> = study
+                .variants
+                .iter()
+                .map(|v| (v.id.clone(), v.label.clone()))
+                .collect();
+            breakdowns.push(Breakdown {
+                by: "vignette variant".into(),
+                groups: split(&|p| p.dealt.variant.clone(), &variants),
+            });
+        }
+        if let Some(order) = study
+            .scenario_order
+            .as_ref()
+            .filter(|order| order.pages.iter().any(|slug| slug == page_slug))
+        {
+            let places: Vec<(String, String)> = (1..=order.pages.len())
+                .map(|place| {
+                    (
+                        place.to_string(),
+                        format!("Shown {place} of {}", order.pages.len()),
+                    )
+                })
+                .collect();
+            let place_of = |p: &domain::storage::SubmittedAnswers| {
+                let order = p.dealt.scenario_order.as_deref()?;
+                let place = order.split(' ').position(|slug| slug == page_slug)?;
+                Some((place + 1).to_string())
+            };
+            breakdowns.push(Breakdown {
+                by: "place in the scenario order".into(),
+                groups: split(&place_of, &places),
+            });
+        }
+        breakdowns
+    }
 
     pub async fn likert(slug: &str) -> Result<LikertView, AppError> {
         let (state, Researcher(_)) = in_server_fn::<Researcher>().await?;
@@ -77,8 +125,18 @@ mod load {
                             by: study
                                 .question(by)
                                 .map_or_else(|| by.to_string(), |q| q.short_name().to_lowercase()),
-                            groups: grouped(points, &q.id, &participants, by, groups, min),
+                            groups: grouped(
+                                points,
+                                &q.id,
+                                &participants,
+                                &|p| p.answers.get(*by).cloned(),
+                                groups,
+                                min,
+                            ),
                         })
+                        .chain(dealt_breakdowns(&study, &page.slug, |group_of, groups| {
+                            grouped(points, &q.id, &participants, group_of, groups, min)
+                        }))
                         .collect(),
                 }
             })

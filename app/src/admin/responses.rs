@@ -61,13 +61,7 @@ mod load {
             .overviews(&study.slug, &study.participant_questions())
             .await?
             .into_iter()
-            .filter(|r| {
-                filter.admits(
-                    &r.labels,
-                    r.submitted_on.is_some(),
-                    r.scenario_order.as_deref(),
-                )
-            })
+            .filter(|r| filter.admits(&r.labels, r.submitted_on.is_some(), &r.dealt))
             .collect();
         let pages = matching.len().div_ceil(RESPONSES_PER_PAGE).max(1);
         let steps = step_titles(&study);

@@ -110,7 +110,7 @@ pub(super) mod post {
     use domain::journey::*;
     use domain::private_link::{WITHDRAWAL_PURPOSE, masked_start, minute_of, withdrawal_code};
     use domain::secret_token::SecretToken;
-    use domain::storage::{DealOrder, NewResponse};
+    use domain::storage::NewResponse;
 
     const CONSENT_FIELD: &str = "consent";
 
@@ -139,10 +139,6 @@ pub(super) mod post {
         }
         let token = SecretToken::generate();
         let first_step = page_step(0);
-        let deal = study
-            .scenario_order
-            .as_ref()
-            .map(|order| move |draw: u64, salt: u64| order.dealt(draw, salt));
         state
             .storage
             .responses()
@@ -156,7 +152,7 @@ pub(super) mod post {
                 today: state.clock.today(),
                 withdrawal_hash: &withdrawal_code(&token).storage_hash(WITHDRAWAL_PURPOSE),
                 masked_start_minute: masked_start(&token, minute_of(state.clock.now())),
-                scenario_order: deal.as_ref().map(|deal| deal as DealOrder),
+                deal_from: study.deals_anything().then_some(&*study),
             })
             .await?;
         let first_page = step_href(&study.slug, slug_for_step(&study, first_step));

@@ -36,12 +36,20 @@ pub(super) fn rows(context: &Context<'_>) -> Vec<[String; 6]> {
         ),
     ];
     rows.extend(context.design.iter().map(|column| {
-        let (kind, values) = if column.is_numeric() {
-            ("design", "1, 2, …")
-        } else {
-            ("design", "page slugs in the order shown")
-        };
-        [&column.name, &column.label, kind, values, "", version].map(|c| c.to_string())
+        let value_labels = column
+            .value_labels
+            .iter()
+            .map(|(value, label)| format!("{value} = {label}"))
+            .collect::<Vec<_>>()
+            .join("; ");
+        [
+            column.name.clone(),
+            column.label.clone(),
+            "design".to_owned(),
+            column.values(),
+            value_labels,
+            version.to_owned(),
+        ]
     }));
     rows.extend(
         context

@@ -301,7 +301,7 @@ mod tests {
             participant_number: 17,
             submitted_on: chrono::NaiveDate::from_ymd_opt(2026, 5, 3).unwrap(),
             answers,
-            scenario_order: None,
+            dealt: Default::default(),
         }
     }
 
@@ -331,7 +331,10 @@ mod tests {
             .replacen("design = \"fixed\"", "design = \"all-orders\"", 1);
         let study = Study::parse("sam.toml", &source).unwrap();
         let dealt = SubmittedResponse {
-            scenario_order: Some("scenario-social scenario-money scenario-medication".into()),
+            dealt: crate::study::Dealt {
+                scenario_order: Some("scenario-social scenario-money scenario-medication".into()),
+                variant: None,
+            },
             ..response()
         };
         let options = ExportOptions::default();

@@ -44,7 +44,7 @@ pub(super) fn response(context: &Context<'_>, response: &SubmittedResponse, firs
         "submitted_on": response.submitted_on.format("%Y-%m-%d").to_string(),
         "answers": answers,
     });
-    if let Some(order) = &response.scenario_order {
+    if let Some(order) = &response.dealt.scenario_order {
         let places: Map<String, Value> = context
             .design
             .iter()
@@ -53,6 +53,9 @@ pub(super) fn response(context: &Context<'_>, response: &SubmittedResponse, firs
             .filter_map(|(column, cell)| Some((column.name.clone(), cell.parse::<u64>().ok()?.into())))
             .collect();
         item["scenario_order"] = json!({ "pages": order.split(' ').collect::<Vec<_>>(), "places": places });
+    }
+    if let Some(variant) = &response.dealt.variant {
+        item["vignette_variant"] = json!(variant);
     }
     format!("{}{item}", if first { "" } else { ",\n" })
 }

@@ -29,6 +29,9 @@ fn spss_level(measure: Measure) -> &'static str {
     }
 }
 
+/// A variable with value labels: its name, whether its codes are numbers, and the labels.
+type LabelledVariable<'a> = (&'a str, bool, Vec<(String, String)>);
+
 pub fn spss(context: &Context<'_>) -> String {
     let csv = ExportFormat::CsvSpss.file_name(&context.study.slug);
     let mut text = format!(
@@ -69,20 +72,27 @@ pub fn spss(context: &Context<'_>) -> String {
         ));
     }
     text.push_str(".\n");
-    let labelled: Vec<_> = context
-        .variables
+    // Design columns' codes are text; answers' are numbers where the variable is numeric.
+    let mut labelled: Vec<LabelledVariable<'_>> = context
+        .design
         .iter()
-        .map(|v| (v, v.value_labels(context.options)))
-        .filter(|(_, labels)| !labels.is_empty())
+        .filter(|column| !column.value_labels.is_empty())
+        .map(|column| (column.name.as_str(), false, column.value_labels.clone()))
         .collect();
+    labelled.extend(
+        context
+            .variables
+            .iter()
+            .map(|v| (v.id(), v.is_numeric(context.options), v.value_labels(context.options)))
+            .filter(|(_, _, labels)| !labels.is_empty()),
+    );
     if !labelled.is_empty() {
         text.push_str("VALUE LABELS\n");
-        for (i, (variable, labels)) in labelled.iter().enumerate() {
-            let numeric = variable.is_numeric(context.options);
+        for (i, (name, numeric, labels)) in labelled.iter().enumerate() {
             let pairs: Vec<String> = labels
                 .iter()
                 .map(|(value, label)| {
-                    let value = if numeric {
+                    let value = if *numeric {
                         value.clone()
                     } else {
                         spss_string(value)
@@ -91,7 +101,7 @@ pub fn spss(context: &Context<'_>) -> String {
                 })
                 .collect();
             let slash = if i == 0 { " " } else { " /" };
-            text.push_str(&format!("{slash}{} {}\n", variable.id(), pairs.join(" ")));
+            text.push_str(&format!("{slash}{name} {}\n", pairs.join(" ")));
         }
         text.push_str(".\n");
     }
@@ -149,6 +159,12 @@ pub fn r(context: &Context<'_>) -> String {
         let column = format!("{name}[[{}]]", r_string(&design.name));
         if design.is_numeric() {
             text.push_str(&format!("{column} <- as.integer({column})\n"));
+        } else if !design.value_labels.is_empty() {
+            text.push_str(&format!(
+                "{column} <- factor({column}, levels = {}, labels = {})\n",
+                r_vector(design.value_labels.iter().map(|(v, _)| r_string(v))),
+                r_vector(design.value_labels.iter().map(|(_, l)| r_string(l))),
+            ));
         }
         text.push_str(&format!(
             "attr({column}, \"label\") <- {}\n",

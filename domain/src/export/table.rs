@@ -146,62 +146,108 @@ impl std::fmt::Display for ParticipantName {
 }
 
 /// A column about how the study was shown to a participant rather than what they answered: the
-/// scenario order they were dealt, and each varied page's place in it.
+/// scenario order they were dealt, each varied page's place in it, and their vignette variant.
 #[derive(Debug, Clone)]
 pub struct DesignColumn {
     pub name: String,
     pub label: String,
-    /// The varied page whose place this column gives; None for the order itself.
-    position_of: Option<String>,
+    shows: Dealing,
+    /// Each value with its label, where the values are codes (the variants' ids).
+    pub value_labels: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone)]
+enum Dealing {
+    Order,
+    /// The place of the page with this slug in the order.
+    Place(String),
+    Variant,
 }
 
 /// The column that holds a participant's scenario order.
 pub const SCENARIO_ORDER_COLUMN: &str = "scenario_order";
+/// The column that holds a participant's vignette variant.
+pub const VARIANT_COLUMN: &str = "vignette_variant";
 
 impl DesignColumn {
-    /// The participant's cell: the order as stored (slugs, space-separated), or the page's place
-    /// in it from 1; empty for a response dealt no order.
+    /// The participant's cell: the order as stored (slugs, space-separated), a page's place in
+    /// it from 1, or the variant's id; empty where the response was dealt none.
     pub fn cell(&self, response: &SubmittedResponse) -> String {
-        let Some(order) = response.scenario_order.as_deref() else {
-            return String::new();
-        };
-        match &self.position_of {
-            None => order.to_owned(),
-            Some(page) => order
-                .split(' ')
-                .position(|slug| slug == page)
+        let order = response.dealt.scenario_order.as_deref();
+        match &self.shows {
+            Dealing::Order => order.unwrap_or_default().to_owned(),
+            Dealing::Place(page) => order
+                .and_then(|order| order.split(' ').position(|slug| slug == page))
                 .map_or_else(String::new, |place| (place + 1).to_string()),
+            Dealing::Variant => response.dealt.variant.clone().unwrap_or_default(),
         }
     }
 
-    /// Places are numbers; the order is text.
+    /// Places are numbers; the order and the variant are text.
     pub fn is_numeric(&self) -> bool {
-        self.position_of.is_some()
+        matches!(self.shows, Dealing::Place(_))
+    }
+
+    /// What the codebook says a cell holds.
+    pub fn values(&self) -> String {
+        match self.shows {
+            Dealing::Order => "page slugs in the order shown".into(),
+            Dealing::Place(_) => "1, 2, …".into(),
+            Dealing::Variant => self
+                .value_labels
+                .iter()
+                .map(|(id, _)| id.as_str())
+                .collect::<Vec<_>>()
+                .join("; "),
+        }
     }
 }
 
-/// The design columns of a study that balances its scenario order; none when the order is fixed.
+/// The design columns of a study that deals orders or variants; none when everyone sees the
+/// same pages in the same order.
 pub fn design_columns(study: &Study) -> Vec<DesignColumn> {
-    let Some(order) = &study.scenario_order else {
-        return Vec::new();
+    let mut columns = Vec::new();
+    let column = |name: &str, label: String, shows: Dealing| DesignColumn {
+        name: name.to_owned(),
+        label,
+        shows,
+        value_labels: Vec::new(),
     };
-    let title_of = |slug: &str| {
-        study
-            .page(slug)
-            .map_or_else(|| slug.to_owned(), |(_, page)| page.title.clone())
-    };
-    let mut columns = vec![DesignColumn {
-        name: SCENARIO_ORDER_COLUMN.to_owned(),
-        label: format!(
-            "Order the scenario pages were shown in ({})",
-            order.design.name()
-        ),
-        position_of: None,
-    }];
-    columns.extend(order.pages.iter().map(|slug| DesignColumn {
-        name: format!("position_{}", slug.replace('-', "_")),
-        label: format!("Place of \"{}\" in the scenario order", title_of(slug)),
-        position_of: Some(slug.clone()),
-    }));
+    if let Some(order) = &study.scenario_order {
+        let title_of = |slug: &str| {
+            study
+                .page(slug)
+                .map_or_else(|| slug.to_owned(), |(_, page)| page.title.clone())
+        };
+        columns.push(column(
+            SCENARIO_ORDER_COLUMN,
+            format!(
+                "Order the scenario pages were shown in ({})",
+                order.design.name()
+            ),
+            Dealing::Order,
+        ));
+        columns.extend(order.pages.iter().map(|slug| {
+            column(
+                &format!("position_{}", slug.replace('-', "_")),
+                format!("Place of \"{}\" in the scenario order", title_of(slug)),
+                Dealing::Place(slug.clone()),
+            )
+        }));
+    }
+    if !study.variants.is_empty() {
+        columns.push(DesignColumn {
+            value_labels: study
+                .variants
+                .iter()
+                .map(|v| (v.id.clone(), v.label.clone()))
+                .collect(),
+            ..column(
+                VARIANT_COLUMN,
+                "Version of the vignette shown".to_owned(),
+                Dealing::Variant,
+            )
+        });
+    }
     columns
 }

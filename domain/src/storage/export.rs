@@ -9,7 +9,8 @@ use futures_util::stream::{Stream, TryStreamExt};
 use sqlx::any::AnyRow;
 use sqlx::{FromRow, Row};
 
-use super::{Engine, Exports, StorageError, day_column};
+use super::{Engine, Exports, StorageError, day_column, dealt_columns};
+use crate::study::Dealt;
 use crate::ids::{QuestionId, StudySlug};
 
 /// One submitted participant with every answer they gave, by question id.
@@ -18,8 +19,8 @@ pub struct SubmittedResponse {
     pub participant_number: i64,
     pub submitted_on: NaiveDate,
     pub answers: BTreeMap<QuestionId, String>,
-    /// The scenario order the participant was dealt, as stored; None for a fixed order.
-    pub scenario_order: Option<String>,
+    /// The scenario order and vignette variant the participant was dealt at consent.
+    pub dealt: Dealt,
 }
 
 impl FromRow<'_, AnyRow> for SubmittedResponse {
@@ -30,7 +31,7 @@ impl FromRow<'_, AnyRow> for SubmittedResponse {
             submitted_on: day_column(row, "submitted_on")?,
             answers: serde_json::from_str(answers)
                 .map_err(|error| sqlx::Error::Decode(Box::new(error)))?,
-            scenario_order: row.try_get("scenario_order")?,
+            dealt: dealt_columns(row)?,
         })
     }
 }
@@ -46,7 +47,7 @@ fn submitted_rows_sql(engine: Engine) -> &'static str {
 
 fn submitted_rows(engine: Engine) -> String {
     format!(
-        "SELECT r.participant_number, r.submitted_on, r.scenario_order,
+        "SELECT r.participant_number, r.submitted_on, r.scenario_order, r.vignette_variant,
                 (SELECT {} FROM answers a WHERE a.response_id = r.id) AS answers
          FROM responses r
          WHERE r.study_slug = $1 AND r.participant_number IS NOT NULL

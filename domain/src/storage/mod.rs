@@ -14,6 +14,7 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyPool, FromRow, Row};
 
 use crate::ids::{IdError, QuestionId, ResponseId, StudySlug};
+use crate::study::{Dealt, Study};
 
 mod engine;
 mod export;
@@ -82,15 +83,22 @@ pub struct ResponseRecord {
     pub masked_start_minute: Option<i64>,
     /// Whole minutes from consent to submit, once submitted.
     pub minutes_to_complete: Option<i64>,
-    /// The order the participant was dealt the study's varied pages in, as stored at consent;
-    /// None when the study's order is fixed.
-    pub scenario_order: Option<String>,
+    /// The scenario order and vignette variant the participant was dealt at consent.
+    pub dealt: Dealt,
+}
+
+/// What a response was dealt, from its `scenario_order` and `vignette_variant` columns.
+fn dealt_columns(row: &AnyRow) -> Result<Dealt, sqlx::Error> {
+    Ok(Dealt {
+        scenario_order: row.try_get("scenario_order")?,
+        variant: row.try_get("vignette_variant")?,
+    })
 }
 
 /// The columns a [`ResponseRecord`] is read from, of the responses table aliased `r`.
 const RESPONSE_RECORD_COLUMNS: &str = "r.id, r.study_slug, r.step_reached, r.started_on, r.submitted_on,
     r.participant_number, r.study_version_number, r.masked_start_minute, r.minutes_to_complete,
-    r.scenario_order";
+    r.scenario_order, r.vignette_variant";
 
 impl FromRow<'_, AnyRow> for ResponseRecord {
     fn from_row(row: &AnyRow) -> Result<Self, sqlx::Error> {
@@ -104,7 +112,7 @@ impl FromRow<'_, AnyRow> for ResponseRecord {
             study_version_number: row.try_get("study_version_number")?,
             masked_start_minute: row.try_get("masked_start_minute")?,
             minutes_to_complete: row.try_get("minutes_to_complete")?,
-            scenario_order: row.try_get("scenario_order")?,
+            dealt: dealt_columns(row)?,
         })
     }
 }
@@ -127,14 +135,10 @@ pub struct NewResponse<'a> {
     pub today: NaiveDate,
     pub withdrawal_hash: &'a str,
     pub masked_start_minute: i64,
-    /// Deals the participant's scenario order from the study version's next draw, when the
-    /// study balances its order.
-    pub scenario_order: Option<DealOrder<'a>>,
+    /// The study that deals the participant a scenario order or a vignette variant from its
+    /// version's next draw; None when it deals nothing.
+    pub deal_from: Option<&'a Study>,
 }
-
-/// Makes the stored order from a draw's number (1, 2, … within a study version) and the
-/// counter's salt.
-pub type DealOrder<'a> = &'a (dyn Fn(u64, u64) -> String + Sync);
 
 /// What a private link becomes when it is rotated: the new link's hashes and its masked start.
 pub struct RotatedLink<'a> {
@@ -402,17 +406,17 @@ impl Responses<'_> {
     pub async fn start(self, new: NewResponse<'_>) -> Result<ResponseId, StorageError> {
         let id = ResponseId::random();
         let mut tx = self.pool.begin().await?;
-        let scenario_order = match new.scenario_order {
-            Some(deal) => {
+        let dealt = match new.deal_from {
+            Some(study) => {
                 let (draw, salt) =
                     next_draw(&mut tx, new.study_slug, new.study_version_number).await?;
-                Some(deal(draw, salt))
+                study.deal(draw, salt)
             }
-            None => None,
+            None => Dealt::default(),
         };
         sqlx::query(
-            "INSERT INTO responses (id, study_slug, study_version, token_hash, consent_version, step_reached, started_on, updated_on, withdrawal_hash, masked_start_minute, study_version_number, scenario_order)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9, $10, $11)",
+            "INSERT INTO responses (id, study_slug, study_version, token_hash, consent_version, step_reached, started_on, updated_on, withdrawal_hash, masked_start_minute, study_version_number, scenario_order, vignette_variant)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9, $10, $11, $12)",
         )
         .bind(id.as_str())
         .bind(new.study_slug.as_str())
@@ -424,7 +428,8 @@ impl Responses<'_> {
         .bind(new.withdrawal_hash)
         .bind(new.masked_start_minute)
         .bind(new.study_version_number)
-        .bind(scenario_order)
+        .bind(dealt.scenario_order)
+        .bind(dealt.variant)
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;

@@ -4,7 +4,8 @@ use std::collections::BTreeMap;
 
 use sqlx::Row;
 
-use super::{Responses, StorageError, id_column, placeholders};
+use super::{Responses, StorageError, dealt_columns, id_column, placeholders};
+use crate::study::Dealt;
 use crate::ids::{QuestionId, StudySlug};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -24,8 +25,8 @@ pub struct StudyProgress {
 pub struct SubmittedAnswers {
     pub participant_number: i64,
     pub answers: BTreeMap<QuestionId, String>,
-    /// The scenario order the participant was dealt, as stored; None for a fixed order.
-    pub scenario_order: Option<String>,
+    /// The scenario order and vignette variant the participant was dealt at consent.
+    pub dealt: Dealt,
 }
 
 impl Responses<'_> {
@@ -83,7 +84,7 @@ impl Responses<'_> {
             return Ok(Vec::new());
         }
         let sql = format!(
-            "SELECT r.participant_number, r.scenario_order, a.question_id, a.value
+            "SELECT r.participant_number, r.scenario_order, r.vignette_variant, a.question_id, a.value
              FROM responses r JOIN answers a ON a.response_id = r.id
              WHERE r.study_slug = $1 AND r.submitted_on IS NOT NULL AND a.question_id IN ({})
              ORDER BY r.participant_number",
@@ -104,7 +105,7 @@ impl Responses<'_> {
                     entry.insert(SubmittedAnswers {
                         participant_number: number,
                         answers: BTreeMap::new(),
-                        scenario_order: row.try_get("scenario_order")?,
+                        dealt: dealt_columns(&row)?,
                     })
                 }
             };

@@ -6,7 +6,10 @@ use chrono::NaiveDate;
 use sqlx::any::AnyRow;
 use sqlx::{FromRow, Row};
 
-use super::{Responses, StorageError, day_column, id_column, optional_day, placeholders};
+use super::{
+    Responses, StorageError, day_column, dealt_columns, id_column, optional_day, placeholders,
+};
+use crate::study::Dealt;
 use crate::ids::{QuestionId, ResponseId, StudySlug};
 
 /// One response without its full answers: enough to list, filter and label it.
@@ -19,8 +22,8 @@ pub struct ResponseOverview {
     pub participant_number: Option<i64>,
     /// The answers to the label questions (setting, role, experience) given so far.
     pub labels: BTreeMap<QuestionId, String>,
-    /// The scenario order the participant was dealt, as stored; None for a fixed order.
-    pub scenario_order: Option<String>,
+    /// The scenario order and vignette variant the participant was dealt at consent.
+    pub dealt: Dealt,
 }
 
 /// Read without its labels, which come from the answers.
@@ -33,7 +36,7 @@ impl FromRow<'_, AnyRow> for ResponseOverview {
             submitted_on: optional_day(row, "submitted_on")?,
             participant_number: row.try_get("participant_number")?,
             labels: BTreeMap::new(),
-            scenario_order: row.try_get("scenario_order")?,
+            dealt: dealt_columns(row)?,
         })
     }
 }
@@ -46,7 +49,7 @@ impl Responses<'_> {
         label_questions: &[QuestionId],
     ) -> Result<Vec<ResponseOverview>, StorageError> {
         let mut overviews: Vec<ResponseOverview> = sqlx::query_as(
-            "SELECT id, step_reached, started_on, submitted_on, participant_number, scenario_order FROM responses
+            "SELECT id, step_reached, started_on, submitted_on, participant_number, scenario_order, vignette_variant FROM responses
              WHERE study_slug = $1
              ORDER BY CASE WHEN participant_number IS NULL THEN 1 ELSE 0 END, participant_number, started_on DESC, id",
         )

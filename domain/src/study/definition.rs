@@ -5,7 +5,8 @@ use std::sync::Arc;
 use serde::Deserialize;
 
 use super::label::{ParticipantLabel, RawLabel};
-use super::order::{RawScenarioOrder, ScenarioOrder};
+use super::order::{RawScenarioOrder, ScenarioOrder, balanced_cell};
+use super::variants::{RawVariant, Variant};
 use super::render_markdown;
 use crate::ids::{QuestionId, StudySlug, is_identifier};
 
@@ -20,6 +21,14 @@ pub struct StudyError {
     pub file: String,
     pub field: String,
     pub problem: String,
+}
+
+/// What a participant is dealt at consent and keeps: their scenario order (page slugs,
+/// space-separated) and their variant's id; None where the study deals none.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Dealt {
+    pub scenario_order: Option<String>,
+    pub variant: Option<String>,
 }
 
 /// A validated study, with its Markdown already rendered to safe HTML.
@@ -44,6 +53,8 @@ pub struct Study {
     pub demographics: Vec<QuestionId>,
     /// The scenario pages that change places between participants; None when the order is fixed.
     pub scenario_order: Option<ScenarioOrder>,
+    /// Versions of the vignette dealt at consent; empty when everyone reads the same words.
+    pub variants: Vec<Variant>,
     /// The file as it was read, so researchers can export exactly what participants saw.
     pub source: String,
     /// The catalogue's number for this wording (1, 2, … as published; 0 for a file not yet in
@@ -262,13 +273,43 @@ impl Study {
         ids
     }
 
-    /// The study as a participant meets it, with the scenario order stored at their consent;
-    /// None when the stored order does not fit the study.
-    pub fn in_order(&self, stored: &str) -> Option<Self> {
-        let order = self.scenario_order.as_ref()?;
-        let read = order.read(stored)?;
+    /// True when participants are dealt an order or a variant at consent.
+    pub fn deals_anything(&self) -> bool {
+        self.scenario_order.is_some() || !self.variants.is_empty()
+    }
+
+    /// What the `draw`-th participant of a study version's counter (with its `salt`) is dealt:
+    /// a scenario order and a variant, each balanced on its own, so that each stays within one
+    /// of the others however many are dealt.
+    pub fn deal(&self, draw: u64, salt: u64) -> Dealt {
+        let variant_salt = salt.rotate_left(32) ^ 0xA076_1D64_78BD_642F;
+        Dealt {
+            scenario_order: self.scenario_order.as_ref().map(|o| o.dealt(draw, salt)),
+            variant: (!self.variants.is_empty()).then(|| {
+                let chosen = balanced_cell(draw, variant_salt, self.variants.len());
+                self.variants[chosen].id.clone()
+            }),
+        }
+    }
+
+    /// The variant with this id.
+    pub fn variant(&self, id: &str) -> Option<&Variant> {
+        self.variants.iter().find(|variant| variant.id == id)
+    }
+
+    /// The study as a participant meets it, with what they were dealt at consent; None when
+    /// what is stored does not fit the study.
+    pub fn as_dealt(&self, dealt: &Dealt) -> Option<Self> {
+        let mut pages = match (&self.scenario_order, &dealt.scenario_order) {
+            (Some(order), Some(stored)) => order.arrange(&self.pages, &order.read(stored)?),
+            (_, None) => self.pages.clone(),
+            (None, Some(_)) => return None,
+        };
+        if let Some(id) = &dealt.variant {
+            self.variant(id)?.reword(&mut pages);
+        }
         Some(Self {
-            pages: order.arrange(&self.pages, &read),
+            pages,
             ..self.clone()
         })
     }
@@ -316,6 +357,8 @@ struct RawStudy {
     #[serde(default)]
     participants: RawParticipants,
     scenario_order: Option<RawScenarioOrder>,
+    #[serde(default)]
+    variants: Vec<RawVariant>,
 }
 
 /// Who a participant is: how lists name them, and which questions describe them.
@@ -478,8 +521,10 @@ impl RawStudy {
             Some(raw) => raw.validate(&pages)?,
             None => None,
         };
+        let variants = super::variants::validate(self.variants, &pages)?;
         Ok(Study {
             scenario_order,
+            variants,
             slug,
             participant_label,
             demographics,
@@ -746,14 +791,18 @@ mod tests {
         let study = Study::parse("sam.toml", &source).unwrap();
         let order = study.scenario_order.as_ref().unwrap();
         assert_eq!(order.order_count(), 6);
-        let shown = study.in_order("scenario-social scenario-money scenario-medication").unwrap();
+        let dealt = |order: &str| Dealt {
+            scenario_order: Some(order.to_owned()),
+            variant: None,
+        };
+        let shown = study.as_dealt(&dealt("scenario-social scenario-money scenario-medication")).unwrap();
         let slugs: Vec<&str> = shown.pages.iter().map(|p| p.slug.as_str()).collect();
         assert_eq!(
             slugs,
             ["about-you", "before-you-start", "sam", "scenario-social", "scenario-money", "scenario-medication", "your-views"]
         );
-        assert!(study.in_order("scenario-social scenario-money").is_none());
-        assert!(fixed.in_order("scenario-social scenario-money scenario-medication").is_none());
+        assert!(study.as_dealt(&dealt("scenario-social scenario-money")).is_none());
+        assert!(fixed.as_dealt(&dealt("scenario-social scenario-money scenario-medication")).is_none());
         let latin = Study::parse("sam.toml", &with_order("latin-square", all)(sam_source())).unwrap();
         assert_eq!(latin.scenario_order.unwrap().order_count(), 6);
     }
@@ -772,5 +821,80 @@ mod tests {
         let unknown_design = error_for(with_order("random", "\"sam\", \"scenario-money\""));
         assert!(unknown_design.field.starts_with("(line "), "{unknown_design}");
         assert!(unknown_design.problem.contains("latin-square"), "{unknown_design}");
+    }
+
+    /// Two versions of the vignette: the file's own, and Sam as "they" with the page retitled.
+    pub(crate) const TWO_VARIANTS: &str = "
+[[variants]]
+id = \"she\"
+label = \"Sam described as she\"
+
+[[variants]]
+id = \"they\"
+label = \"Sam described as they\"
+[variants.pages.sam]
+title = \"Meet Sam (they)\"
+body = \"Sam is 27. **They** have just moved into a flat of their own.\"
+";
+
+    #[test]
+    fn a_variant_rewords_only_its_own_pages() {
+        let study = Study::parse("sam.toml", &(sam_source() + TWO_VARIANTS)).unwrap();
+        assert_eq!(study.variants.len(), 2);
+        assert!(study.deals_anything());
+        let they = study
+            .as_dealt(&Dealt { scenario_order: None, variant: Some("they".into()) })
+            .unwrap();
+        let (_, vignette) = they.page("sam").unwrap();
+        assert_eq!(vignette.title, "Meet Sam (they)");
+        assert!(vignette.body_html.contains("<strong>They</strong>"), "{}", vignette.body_html);
+        assert_eq!(they.page("scenario-money").unwrap().1.body_html, study.page("scenario-money").unwrap().1.body_html);
+        let she = study
+            .as_dealt(&Dealt { scenario_order: None, variant: Some("she".into()) })
+            .unwrap();
+        assert_eq!(she.page("sam").unwrap().1.body_html, study.page("sam").unwrap().1.body_html);
+        assert!(study.as_dealt(&Dealt { scenario_order: None, variant: Some("he".into()) }).is_none());
+    }
+
+    #[test]
+    fn deals_keep_orders_and_variants_each_within_one() {
+        let source = with_order("all-orders", "\"scenario-money\", \"scenario-medication\", \"scenario-social\"")(sam_source()) + TWO_VARIANTS;
+        let study = Study::parse("sam.toml", &source).unwrap();
+        let mut orders: BTreeMap<String, i64> = BTreeMap::new();
+        let mut variants: BTreeMap<String, i64> = BTreeMap::new();
+        let mut pairs: BTreeMap<(String, String), i64> = BTreeMap::new();
+        for draw in 1..=1_000u64 {
+            let dealt = study.deal(draw, 0x5EED);
+            let (order, variant) = (dealt.scenario_order.unwrap(), dealt.variant.unwrap());
+            *orders.entry(order.clone()).or_default() += 1;
+            *variants.entry(variant.clone()).or_default() += 1;
+            *pairs.entry((order, variant)).or_default() += 1;
+            let spread = |counts: &BTreeMap<String, i64>| {
+                counts.values().max().unwrap() - counts.values().min().unwrap()
+            };
+            if orders.len() == 6 {
+                assert!(spread(&orders) <= 1, "orders after {draw}: {orders:?}");
+            }
+            if variants.len() == 2 {
+                assert!(spread(&variants) <= 1, "variants after {draw}: {variants:?}");
+            }
+        }
+        assert_eq!(pairs.len(), 12, "every order meets every variant: {pairs:?}");
+    }
+
+    #[test]
+    fn variants_are_checked_against_the_study() {
+        let one = "\n[[variants]]\nid = \"she\"\nlabel = \"She\"\n";
+        let error = Study::parse("broken.toml", &(sam_source() + one)).unwrap_err();
+        assert_eq!(error.field, "variants");
+        let twice = TWO_VARIANTS.replace("id = \"they\"", "id = \"she\"");
+        let error = Study::parse("broken.toml", &(sam_source() + &twice)).unwrap_err();
+        assert_eq!(error.field, "variants[1].id");
+        let unknown = TWO_VARIANTS.replace("[variants.pages.sam]", "[variants.pages.pub]");
+        let error = Study::parse("broken.toml", &(sam_source() + &unknown)).unwrap_err();
+        assert_eq!(error.field, "variants[1].pages.pub");
+        let bad_id = TWO_VARIANTS.replace("id = \"they\"", "id = \"They!\"");
+        let error = Study::parse("broken.toml", &(sam_source() + &bad_id)).unwrap_err();
+        assert_eq!(error.field, "variants[1].id");
     }
 }

@@ -4,11 +4,13 @@ mod definition;
 mod label;
 mod markdown;
 mod order;
+mod variants;
 
 pub use definition::{
-    ChoiceOption, DEFAULT_MAX_CHARS, Page, Question, QuestionKind, RedactionWords, Studies, Study,
+    ChoiceOption, DEFAULT_MAX_CHARS, Dealt, Page, Question, QuestionKind, RedactionWords, Studies, Study,
     StudyError,
 };
 pub use label::ParticipantLabel;
 pub use markdown::render_markdown;
 pub use order::{OrderDesign, ScenarioOrder, balanced_cell};
+pub use variants::Variant;

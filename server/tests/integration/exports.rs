@@ -492,11 +492,11 @@ async fn the_xlsx_workbook_has_exact_months_on_request_and_comes_from_the_comman
 
 /// PSPP's output tables (`-O format=csv`): each a title (`Table: Variables`) and its rows, header
 /// row first.
-type PsppTables = Vec<(String, Vec<Vec<String>>)>;
+pub(crate) type PsppTables = Vec<(String, Vec<Vec<String>>)>;
 
 /// Runs `pspp` on `syntax` in `dir` and returns its tables; fails on any error or warning, and
 /// fails (never skips) when pspp is missing: scripts/install-tools.sh test installs it.
-fn run_pspp(dir: &std::path::Path, syntax: &str) -> PsppTables {
+pub(crate) fn run_pspp(dir: &std::path::Path, syntax: &str) -> PsppTables {
     let output = std::process::Command::new("pspp")
         .current_dir(dir)
         .args(["-O", "format=csv", "-o", "pspp-output.csv", syntax])
@@ -529,7 +529,7 @@ fn run_pspp(dir: &std::path::Path, syntax: &str) -> PsppTables {
         .collect()
 }
 
-fn pspp_table<'a>(tables: &'a PsppTables, title: &str) -> &'a [Vec<String>] {
+pub(crate) fn pspp_table<'a>(tables: &'a PsppTables, title: &str) -> &'a [Vec<String>] {
     let (_, rows) = tables
         .iter()
         .find(|(t, _)| t == title)

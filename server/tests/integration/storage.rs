@@ -44,7 +44,7 @@ async fn start(storage: &Storage, token_hash: &str) -> ResponseId {
             today: DAY,
             withdrawal_hash: &format!("w-{token_hash}"),
             masked_start_minute: 0,
-            scenario_order: None,
+            deal_from: None,
         })
         .await
         .unwrap()
@@ -196,7 +196,7 @@ async fn a_token_hash_starts_only_one_response() {
             today: DAY,
             withdrawal_hash: "w-second",
             masked_start_minute: 0,
-            scenario_order: None,
+            deal_from: None,
         })
         .await;
     assert!(second.is_err());

@@ -1,6 +1,7 @@
-//! Balanced scenario order: each participant is dealt an order at consent from a counter in the
-//! database, meets the scenarios in it on any device, and every export says which order it was.
-//! On both engines; on PostgreSQL, two instances deal from the one counter.
+//! Balanced designs: each participant is dealt a scenario order and a vignette variant at consent
+//! from a counter in the database, meets the study that way on any device, and every export and
+//! researcher view can split by them. On both engines; on PostgreSQL, two instances deal from the
+//! one counter.
 
 use std::collections::BTreeMap;
 
@@ -14,7 +15,27 @@ use crate::support::{
 
 const SCENARIOS: [&str; 3] = ["scenario-money", "scenario-medication", "scenario-social"];
 
-/// A folder with the Sam study dealt in all six orders, its situations' titles unnumbered.
+/// Sam's vignette as "she", "he" and "they": the file's own words, and two rewordings.
+const THREE_VARIANTS: &str = r#"
+[[variants]]
+id = "she"
+label = "Sam described as she"
+
+[[variants]]
+id = "he"
+label = "Sam described as he"
+[variants.pages.sam]
+body = "Sam is 27. He has just moved into a flat of his own."
+
+[[variants]]
+id = "they"
+label = "Sam described as they"
+[variants.pages.sam]
+body = "Sam is 27. They have just moved into a flat of their own."
+"#;
+
+/// A folder with the Sam study dealt in all six orders, its situations' titles unnumbered, and
+/// three variants of the vignette.
 fn balanced_sam_folder(design: &str) -> tempfile::TempDir {
     let folder = tempfile::tempdir().unwrap();
     let sam = std::fs::read_to_string(studies_dir().join("sam.toml")).unwrap();
@@ -22,7 +43,8 @@ fn balanced_sam_folder(design: &str) -> tempfile::TempDir {
         .replacen("design = \"fixed\"", &format!("design = \"{design}\""), 1)
         .replace("title = \"Situation 1 of 3: ", "title = \"")
         .replace("title = \"Situation 2 of 3: ", "title = \"")
-        .replace("title = \"Situation 3 of 3: ", "title = \"");
+        .replace("title = \"Situation 3 of 3: ", "title = \"")
+        + THREE_VARIANTS;
     assert_ne!(balanced, sam);
     std::fs::write(folder.path().join("sam.toml"), balanced).unwrap();
     folder
@@ -63,7 +85,7 @@ async fn a_participant_meets_the_scenarios_in_the_order_dealt_on_any_device() {
     let folder = balanced_sam_folder("all-orders");
     let app = spawn_balanced(&folder).await;
     let token = app.consent().await;
-    let order = dealt_order(app.record(&token).await.scenario_order);
+    let order = dealt_order(app.record(&token).await.dealt.scenario_order);
 
     // The vignette leads to the first scenario dealt, each scenario to the next, the last to
     // "Your views". Halfway, the participant moves to another device with their private link.
@@ -115,19 +137,29 @@ async fn a_participant_meets_the_scenarios_in_the_order_dealt_on_any_device() {
     assert_eq!(shown, order);
 }
 
-/// How many responses were dealt each order, read from the database.
-async fn orders_dealt(app: &TestApp) -> BTreeMap<String, i64> {
+/// How many responses were dealt each value of a column (`scenario_order`, `vignette_variant`),
+/// read from the database.
+async fn counts_of(app: &TestApp, column: &str) -> BTreeMap<String, i64> {
     let pool = app.pool().await;
-    let rows: Vec<(String, i64)> =
-        sqlx::query_as("SELECT scenario_order, COUNT(*) FROM responses GROUP BY scenario_order")
-            .fetch_all(&pool)
-            .await
-            .unwrap();
+    let rows: Vec<(String, i64)> = sqlx::query_as(&format!(
+        "SELECT {column}, COUNT(*) FROM responses GROUP BY {column}"
+    ))
+    .fetch_all(&pool)
+    .await
+    .unwrap();
     rows.into_iter().collect()
 }
 
+async fn orders_dealt(app: &TestApp) -> BTreeMap<String, i64> {
+    counts_of(app, "scenario_order").await
+}
+
+fn spread(counts: &BTreeMap<String, i64>) -> i64 {
+    counts.values().max().unwrap() - counts.values().min().unwrap()
+}
+
 #[tokio::test]
-async fn a_thousand_concurrent_consents_keep_every_order_within_one_of_the_others() {
+async fn a_thousand_concurrent_consents_keep_every_order_and_variant_within_one_of_the_others() {
     const CONSENTS: usize = 1_000;
     let folder = balanced_sam_folder("all-orders");
     let first = spawn_balanced(&folder).await;
@@ -165,20 +197,26 @@ async fn a_thousand_concurrent_consents_keep_every_order_within_one_of_the_other
     );
 
     let dealt = orders_dealt(&first).await;
+    let variants = counts_of(&first, "vignette_variant").await;
     println!(
-        "{} instance(s), {CONSENTS} consents, orders dealt: {dealt:?}",
+        "{} instance(s), {CONSENTS} consents, orders dealt: {dealt:?}, variants dealt: {variants:?}",
         instances.len()
     );
     assert_eq!(dealt.len(), 6, "every order is dealt: {dealt:?}");
     assert_eq!(dealt.values().sum::<i64>(), CONSENTS as i64);
-    let (least, most) = (dealt.values().min().unwrap(), dealt.values().max().unwrap());
     assert!(
-        most - least <= 1,
+        spread(&dealt) <= 1,
         "orders within one of each other: {dealt:?}"
     );
     for order in dealt.keys() {
         dealt_order(Some(order.clone()));
     }
+    assert_eq!(variants.keys().collect::<Vec<_>>(), ["he", "she", "they"]);
+    assert_eq!(variants.values().sum::<i64>(), CONSENTS as i64);
+    assert!(
+        spread(&variants) <= 1,
+        "variants within one of each other: {variants:?}"
+    );
 }
 
 #[tokio::test]
@@ -224,27 +262,30 @@ async fn exports_give_each_participants_order_and_each_scenarios_place() {
         .map(str::to_owned)
         .collect();
     assert_eq!(
-        headers[..6],
+        headers[..7],
         [
             "participant",
             "submitted_on",
             "scenario_order",
             "position_scenario_money",
             "position_scenario_medication",
-            "position_scenario_social"
+            "position_scenario_social",
+            "vignette_variant"
         ]
     );
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), 2);
     for (row, token) in rows.iter().zip(&tokens) {
-        let order = dealt_order(app.record(token).await.scenario_order);
+        let record = app.record(token).await;
+        assert_eq!(Some(&row[6]), record.dealt.variant.as_deref());
+        let order = dealt_order(record.dealt.scenario_order);
         assert_eq!(&row[2], order.join(" "));
         for (column, scenario) in (3..6).zip(SCENARIOS) {
             let place = order.iter().position(|slug| slug == scenario).unwrap() + 1;
             assert_eq!(row[column], place.to_string(), "{scenario} in {}", &row[2]);
         }
     }
-    let first_order = dealt_order(app.record(&tokens[0]).await.scenario_order).join(" ");
+    let first_order = dealt_order(app.record(&tokens[0]).await.dealt.scenario_order).join(" ");
 
     // The REFI-QDA project gives each case its order and places as variables.
     let qdpx = app
@@ -279,7 +320,7 @@ async fn exports_give_each_participants_order_and_each_scenarios_place() {
         .iter()
         .map(|c| c.to_string())
         .collect();
-    assert_eq!(header[..6], headers[..6]);
+    assert_eq!(header[..7], headers[..7]);
     let first_row: Vec<calamine::Data> = sheet.rows().nth(1).unwrap().to_vec();
     assert_eq!(first_row[2], calamine::Data::String(first_order));
     assert!(matches!(first_row[3], calamine::Data::Float(place) if (1.0..=3.0).contains(&place)));
@@ -308,7 +349,7 @@ async fn researchers_read_answers_split_by_the_order_dealt() {
         let token = app
             .submit_response(setting, &format!("Answer number {i}"))
             .await;
-        orders.push(dealt_order(app.record(&token).await.scenario_order).join(" "));
+        orders.push(dealt_order(app.record(&token).await.dealt.scenario_order).join(" "));
     }
     assert_ne!(orders[0], orders[1], "a block deals different orders");
     let cookie = app.signed_in_as("researcher").await;
@@ -360,4 +401,163 @@ async fn researchers_read_answers_split_by_the_order_dealt() {
         log.contains(&format!("scenario order {}", orders[0])),
         "the audit log names the filter"
     );
+}
+
+#[tokio::test]
+async fn each_participant_reads_the_vignette_variant_dealt_to_them() {
+    let folder = balanced_sam_folder("all-orders");
+    let app = spawn_balanced(&folder).await;
+    let mut seen = BTreeMap::new();
+    for _ in 0..3 {
+        let token = app.consent().await;
+        let variant = app
+            .record(&token)
+            .await
+            .dealt
+            .variant
+            .expect("a variant is dealt");
+        let (status, page) = app.step_html(&token, "sam").await;
+        assert_eq!(status, StatusCode::OK);
+        let words = match variant.as_str() {
+            "he" => "He has just moved into a flat of his own.",
+            "they" => "They have just moved into a flat of their own.",
+            _ => "",
+        };
+        for other in ["He has just moved", "They have just moved"] {
+            assert_eq!(
+                page.contains(other),
+                words.starts_with(other),
+                "{variant}: {other}"
+            );
+        }
+        seen.insert(variant, token);
+    }
+    assert_eq!(
+        seen.len(),
+        3,
+        "three consents deal the three variants once each: {seen:?}"
+    );
+}
+
+#[tokio::test]
+async fn likert_charts_split_by_variant_and_place_and_hide_small_groups() {
+    let folder = balanced_sam_folder("all-orders");
+    let app = spawn_balanced(&folder).await;
+    for setting in ["inpatient", "community", "inpatient"] {
+        app.submit_response(setting, "An answer").await;
+    }
+    let cookie = app.signed_in_as("researcher").await;
+    let response = app
+        .get_with_cookie("/admin/studies/sam/likert", &cookie)
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let page = response.text().await.unwrap();
+    assert!(page.contains("vignette variant"), "a split by variant");
+    assert!(
+        page.contains("place in the scenario order"),
+        "a split by place"
+    );
+    // One participant a variant, or a place, is far below the smallest group shown (10).
+    for group in [
+        "Sam described as they",
+        "Sam described as he",
+        "Shown 1 of 3",
+    ] {
+        assert!(
+            page.contains(&format!("{group}: fewer than 10 respondents, not shown")),
+            "{group} is named and hidden"
+        );
+    }
+}
+
+#[tokio::test]
+async fn researchers_filter_answers_by_the_variant_dealt() {
+    let folder = balanced_sam_folder("all-orders");
+    let app = spawn_balanced(&folder).await;
+    let mut variants = Vec::new();
+    for i in 0..3 {
+        let token = app
+            .submit_response("inpatient", &format!("Answer number {i}"))
+            .await;
+        variants.push(app.record(&token).await.dealt.variant.unwrap());
+    }
+    let cookie = app.signed_in_as("researcher").await;
+    let page = app
+        .get_with_cookie(
+            &format!("/admin/studies/sam/questions/r2?variant={}", variants[1]),
+            &cookie,
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    let shown: Vec<usize> = (0..3)
+        .filter(|i| page.contains(&format!("Answer number {i}")))
+        .collect();
+    assert_eq!(shown, [1]);
+    assert!(page.contains("Vignette variant"));
+}
+
+/// PSPP reads the SPSS export of a balanced study: the design columns with their labels, the
+/// variants' codes with theirs.
+#[tokio::test]
+async fn pspp_reads_the_order_and_the_variant_of_each_participant() {
+    use domain::export::ExportFormat;
+    let folder = balanced_sam_folder("latin-square");
+    let app = spawn_balanced(&folder).await;
+    let token = app.submit_response("inpatient", "An answer").await;
+    let record = app.record(&token).await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = config_for(&app.database_url);
+    config.studies_dir = folder.path().to_owned();
+    let sam = crate::support::sam();
+    for format in [ExportFormat::CsvSpss, ExportFormat::SpssSyntax] {
+        let out = dir.path().join(format.file_name(&sam));
+        server::startup::export(&config, "sam", format.slug(), &out, Default::default())
+            .await
+            .unwrap();
+    }
+    let syntax = ExportFormat::SpssSyntax.file_name(&sam);
+    let mut commands = std::fs::OpenOptions::new()
+        .append(true)
+        .open(dir.path().join(&syntax))
+        .unwrap();
+    std::io::Write::write_all(&mut commands, b"DISPLAY DICTIONARY.\nLIST.\n").unwrap();
+
+    let tables = crate::exports::run_pspp(dir.path(), &syntax);
+    let variables = crate::exports::pspp_table(&tables, "Variables");
+    let names: Vec<&str> = variables.iter().map(|row| row[0].as_str()).collect();
+    for design in [
+        "scenario_order",
+        "position_scenario_social",
+        "vignette_variant",
+    ] {
+        assert!(names.contains(&design), "{design} in {names:?}");
+    }
+    let labels = crate::exports::pspp_table(&tables, "Value Labels");
+    assert!(
+        labels
+            .iter()
+            .any(|row| row.iter().any(|cell| cell == "Sam described as they")),
+        "{labels:#?}"
+    );
+    let cases = crate::exports::pspp_table(&tables, "Data List");
+    let header = &cases[0];
+    let case = &cases[1];
+    let cell = |name: &str| &case[header.iter().position(|c| c == name).unwrap()];
+    assert_eq!(
+        Some(cell("vignette_variant").trim()),
+        record.dealt.variant.as_deref()
+    );
+    assert_eq!(
+        Some(cell("scenario_order").trim()),
+        record.dealt.scenario_order.as_deref()
+    );
+    let order = dealt_order(record.dealt.scenario_order);
+    let social = order
+        .iter()
+        .position(|slug| slug == "scenario-social")
+        .unwrap()
+        + 1;
+    assert_eq!(cell("position_scenario_social").trim(), social.to_string());
 }

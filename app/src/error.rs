@@ -28,6 +28,14 @@ pub enum AppError {
     UnknownAccount,
     #[error("These answers have been submitted and can no longer be changed.")]
     AlreadySubmitted,
+    #[error("This study opens on {0}. Come back then to take part.")]
+    StudyNotYetOpen(String),
+    #[error("This study closed on {0} and takes no new participants. Thank you for your interest.")]
+    StudyClosed(String),
+    #[error(
+        "This study stopped taking answers on {0}, so nothing more can be saved or sent. The answers saved before then are kept."
+    )]
+    AnswersClosed(String),
     #[error("This page has no question called \"{0}\".")]
     UnknownField(String),
     #[error("The answer to \"{question}\" was not saved: {problem}.")]
@@ -74,6 +82,8 @@ impl AppError {
             | Self::UnknownResponse
             | Self::UnknownAccount => StatusCode::NOT_FOUND,
             Self::AlreadySubmitted => StatusCode::CONFLICT,
+            Self::StudyNotYetOpen(_) => StatusCode::FORBIDDEN,
+            Self::StudyClosed(_) | Self::AnswersClosed(_) => StatusCode::GONE,
             Self::UnknownField(_) | Self::BadAnswer { .. } | Self::BadForm(_) => {
                 StatusCode::BAD_REQUEST
             }

@@ -29,6 +29,7 @@ pub(crate) mod load {
     pub fn consent(slug: &str) -> Result<ConsentView, AppError> {
         let state = app_state()?;
         let study = state.studies.get(slug).ok_or(AppError::UnknownStudy)?;
+        check_admission(&state, &study)?;
         let rejected = use_context::<RejectedForm>();
         Ok(ConsentView {
             frame: frame(FrameInput {
@@ -126,6 +127,7 @@ pub(super) mod post {
         body: Bytes,
     ) -> Result<Response, AppError> {
         let study = state.studies.get(&slug).ok_or(AppError::UnknownStudy)?;
+        check_admission(&state, &study)?;
         let fields = fields_named(&headers, &body, &[CONSENT_FIELD, REMEMBER_FIELD])?;
         let agreed = fields
             .get(CONSENT_FIELD)

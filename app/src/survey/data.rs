@@ -29,10 +29,25 @@ pub struct ConsentView {
     pub holds_answers: bool,
 }
 
+/// A study on the start page's list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StudyChoice {
+    pub slug: String,
+    pub title: String,
+    pub summary: Option<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LandingView {
     pub study_slug: String,
     pub title: String,
+    /// Who the study is for and how long it takes, as its file says.
+    pub summary: Option<String>,
+    /// Why the study takes no one today (not yet open, or closed); None when it is open.
+    pub closed_note: Option<String>,
+    /// On the start page of an instance with several open studies: each of them, to choose from
+    /// (the fields above are then empty).
+    pub open_studies: Vec<StudyChoice>,
     /// Set when this browser has answers in progress.
     pub resume_href: Option<String>,
     /// Set right after this browser was asked to forget the answers it held.

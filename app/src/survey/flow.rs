@@ -18,7 +18,8 @@ use domain::journey::{CHECK_STEP_SLUG, CONSENT_STEP, page_step, slug_for_step, t
 use domain::secret_token::SecretToken;
 use domain::storage::Answers;
 use domain::storage::{AnswerChange, ResponseRecord};
-use domain::study::{Page, Question, QuestionKind, Study};
+use domain::study::{Admission, Page, Question, QuestionKind, Study};
+use domain::text::long_day;
 
 /// The form field that asks Continue to return to the check page.
 pub const RETURN_FIELD: &str = "return";
@@ -125,10 +126,33 @@ impl Participant {
         step_href(&self.study.slug, slug)
     }
 
+    /// Refuses to save or send once the study, as now published, has stopped taking answers.
+    pub fn check_still_answering(&self, state: &AppState) -> Result<(), AppError> {
+        let newest = state.studies.get(&self.study.slug);
+        let schedule = newest
+            .as_ref()
+            .map_or(&self.study.schedule, |s| &s.schedule);
+        match schedule.last_day_for_answers() {
+            Some(last) if state.clock.today() > last => {
+                Err(AppError::AnswersClosed(long_day(last)))
+            }
+            _ => Ok(()),
+        }
+    }
+
     /// The step the participant reached.
     pub fn continue_href(&self) -> String {
         let step = usize::try_from(self.record.step_reached).unwrap_or(CONSENT_STEP);
         self.step_href(slug_for_step(&self.study, step))
+    }
+}
+
+/// Refuses new participants on a day the study is not open.
+pub fn check_admission(state: &AppState, study: &Study) -> Result<(), AppError> {
+    match study.schedule.admission(state.clock.today()) {
+        Admission::Open => Ok(()),
+        Admission::NotYetOpen { first_day } => Err(AppError::StudyNotYetOpen(long_day(first_day))),
+        Admission::Closed { last_day } => Err(AppError::StudyClosed(long_day(last_day))),
     }
 }
 

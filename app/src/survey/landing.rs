@@ -33,20 +33,54 @@ pub(crate) mod load {
         let state = app_state()?;
         let study = match slug {
             Some(slug) => state.studies.get(&slug),
-            None => state.studies.default_study(),
+            None => {
+                let mut open = state.studies.open_on(state.clock.today());
+                if open.len() > 1 {
+                    return Ok(choosing(&open, device_forgotten));
+                }
+                open.pop().or_else(|| state.studies.default_study())
+            }
         }
         .ok_or(AppError::UnknownStudy)?;
-        // A stale or foreign cookie simply means there is nothing to resume.
+        // A stale or foreign cookie simply means there is nothing to resume; nor is there once
+        // the study has stopped taking answers.
         let resume_href = Participant::on_device(&state, &request_headers(), study.slug.as_str())
             .await
             .ok()
+            .filter(|participant| participant.check_still_answering(&state).is_ok())
             .map(|participant| participant.continue_href());
         Ok(LandingView {
             study_slug: study.slug.to_string(),
             title: study.title.clone(),
+            summary: study.summary.clone(),
+            closed_note: check_admission(&state, &study).err().map(|e| e.to_string()),
+            open_studies: Vec::new(),
             resume_href,
             device_forgotten,
         })
+    }
+
+    /// The start page of an instance with several open studies: a list to choose from.
+    fn choosing(
+        open: &[std::sync::Arc<domain::study::Study>],
+        device_forgotten: bool,
+    ) -> LandingView {
+        LandingView {
+            study_slug: String::new(),
+            title: "Studies open now".into(),
+            summary: None,
+            closed_note: None,
+            open_studies: open
+                .iter()
+                .map(|study| StudyChoice {
+                    slug: study.slug.to_string(),
+                    title: study.title.clone(),
+                    summary: study.summary.clone(),
+                })
+                .collect(),
+            resume_href: None,
+            device_forgotten,
+        }
     }
 }
 
@@ -66,6 +100,9 @@ pub fn LandingPage() -> impl IntoView {
 
 #[component]
 fn Landing(view: LandingView) -> impl IntoView {
+    if !view.open_studies.is_empty() {
+        return view! { <StudyList view/> }.into_any();
+    }
     let start = format!("/s/{}/consent", view.study_slug);
     let study_slug = view.study_slug.clone();
     view! {
@@ -76,11 +113,8 @@ fn Landing(view: LandingView) -> impl IntoView {
             </div>
         })}
         <h1>{view.title}</h1>
-        <p class="lead">
-            "A short, anonymous survey for mental health support workers about recovery and positive risk-taking, "
-            "built around a story about a fictional person called Sam."
-        </p>
-        <p>"It takes 20 to 30 minutes. Your answers are saved as you go, so you can stop and come back."</p>
+        {view.summary.map(|summary| view! { <p class="lead">{summary}</p> })}
+        <p>"It is anonymous. Your answers are saved as you go, so you can stop and come back."</p>
         {view.resume_href.map(|href| view! {
             <div class="inset">
                 <p>"You have answers in progress in this browser."</p>
@@ -88,6 +122,28 @@ fn Landing(view: LandingView) -> impl IntoView {
                 <ForgetDevice study_slug/>
             </div>
         })}
-        <a href=start class="button button--start">"Start now"</a>
+        {match view.closed_note {
+            None => view! { <a href=start class="button button--start">"Start now"</a> }.into_any(),
+            Some(note) => view! { <div class="inset" role="status"><p>{note}</p></div> }.into_any(),
+        }}
+    }
+    .into_any()
+}
+
+/// The start page when several studies are open: each with its summary and a link to its own.
+#[component]
+fn StudyList(view: LandingView) -> impl IntoView {
+    view! {
+        <Title text=view.title.clone()/>
+        <h1>{view.title}</h1>
+        <p>"Each study is anonymous. Your answers are saved as you go, so you can stop and come back."</p>
+        <ul class="study-list">
+            {view.open_studies.into_iter().map(|study| view! {
+                <li>
+                    <h2 class="heading-m"><a href=format!("/s/{}", study.slug)>{study.title}</a></h2>
+                    {study.summary.map(|summary| view! { <p>{summary}</p> })}
+                </li>
+            }).collect_view()}
+        </ul>
     }
 }

@@ -93,6 +93,7 @@ pub(crate) mod load {
     ) -> Result<(), AppError> {
         let state = app_state()?;
         let participant = Participant::on_device(&state, &request_headers(), study).await?;
+        participant.check_still_answering(&state)?;
         let (index, page) = participant.study.page(step).ok_or(AppError::UnknownStep)?;
         let form = read_page_form(page, fields)?;
         if let Some((_, message)) = form.typing_errors.first() {
@@ -168,9 +169,11 @@ pub(super) mod post {
         let fields = parse_form(&headers, &body)?;
         if step == CHECK_STEP_SLUG {
             let participant = Participant::held_on_device(&state, &headers, &study).await?;
+            participant.check_still_answering(&state)?;
             return submit(&state, &participant, &fields, &headers).await;
         }
         let participant = Participant::on_device(&state, &headers, &study).await?;
+        participant.check_still_answering(&state)?;
         let (index, page) = participant.study.page(&step).ok_or(AppError::UnknownStep)?;
         let form = read_page_form(page, &fields)?;
         let here = participant.step_href(&page.slug);

@@ -6,6 +6,7 @@ use serde::Deserialize;
 
 use super::label::{ParticipantLabel, RawLabel};
 use super::order::{RawScenarioOrder, ScenarioOrder, balanced_cell};
+use super::schedule::{Admission, RawSchedule, Schedule};
 use super::variants::{RawVariant, Variant};
 use super::render_markdown;
 use crate::ids::{QuestionId, StudySlug, is_identifier};
@@ -55,6 +56,10 @@ pub struct Study {
     pub scenario_order: Option<ScenarioOrder>,
     /// Versions of the vignette dealt at consent; empty when everyone reads the same words.
     pub variants: Vec<Variant>,
+    /// The days the study takes new participants and answers.
+    pub schedule: Schedule,
+    /// A sentence or two for the start page: who the study is for and how long it takes.
+    pub summary: Option<String>,
     /// The file as it was read, so researchers can export exactly what participants saw.
     pub source: String,
     /// The catalogue's number for this wording (1, 2, … as published; 0 for a file not yet in
@@ -218,6 +223,19 @@ impl Studies {
         self.versions.get(&(slug.clone(), number)).cloned()
     }
 
+    /// The studies that take new participants on `today`, newest versions, the default first.
+    pub fn open_on(&self, today: chrono::NaiveDate) -> Vec<Arc<Study>> {
+        let not_default = |study: &Arc<Study>| Some(&study.slug) != self.default_slug.as_ref();
+        let mut open: Vec<Arc<Study>> = self
+            .by_slug
+            .values()
+            .filter(|study| study.schedule.admission(today) == Admission::Open)
+            .cloned()
+            .collect();
+        open.sort_by_key(not_default);
+        open
+    }
+
     pub fn default_study(&self) -> Option<Arc<Study>> {
         self.default_slug
             .as_ref()
@@ -359,6 +377,9 @@ struct RawStudy {
     scenario_order: Option<RawScenarioOrder>,
     #[serde(default)]
     variants: Vec<RawVariant>,
+    #[serde(default)]
+    schedule: RawSchedule,
+    summary: Option<String>,
 }
 
 /// Who a participant is: how lists name them, and which questions describe them.
@@ -522,9 +543,14 @@ impl RawStudy {
             None => None,
         };
         let variants = super::variants::validate(self.variants, &pages)?;
+        if self.summary.as_deref().is_some_and(|s| s.trim().is_empty()) {
+            return Err(invalid("summary", "must not be empty when it is given"));
+        }
         Ok(Study {
             scenario_order,
             variants,
+            schedule: self.schedule.validate()?,
+            summary: self.summary,
             slug,
             participant_label,
             demographics,

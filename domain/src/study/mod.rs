@@ -4,6 +4,7 @@ mod definition;
 mod label;
 mod markdown;
 mod order;
+mod schedule;
 mod variants;
 
 pub use definition::{
@@ -13,4 +14,5 @@ pub use definition::{
 pub use label::ParticipantLabel;
 pub use markdown::render_markdown;
 pub use order::{OrderDesign, ScenarioOrder, balanced_cell};
+pub use schedule::{Admission, DEFAULT_GRACE_DAYS, Schedule};
 pub use variants::Variant;

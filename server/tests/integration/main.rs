@@ -17,6 +17,7 @@ mod operations;
 mod r_script;
 mod redaction;
 mod scale_out;
+mod schedule;
 mod startup;
 mod storage;
 mod study_versions;

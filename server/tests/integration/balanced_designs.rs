@@ -309,18 +309,8 @@ async fn exports_give_each_participants_order_and_each_scenarios_place() {
         .bytes()
         .await
         .unwrap();
-    use calamine::Reader;
-    let mut workbook: calamine::Xlsx<_> =
-        calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx)).unwrap();
-    let sheet = workbook.worksheet_range("Responses").unwrap();
-    let header: Vec<String> = sheet
-        .rows()
-        .next()
-        .unwrap()
-        .iter()
-        .map(|c| c.to_string())
-        .collect();
-    assert_eq!(header[..7], headers[..7]);
+    let (sheet, _, _) = crate::exports::read_xlsx(&xlsx);
+    assert_eq!(crate::exports::sheet_header(&sheet)[..7], headers[..7]);
     let first_row: Vec<calamine::Data> = sheet.rows().nth(1).unwrap().to_vec();
     assert_eq!(first_row[2], calamine::Data::String(first_order));
     assert!(matches!(first_row[3], calamine::Data::Float(place) if (1.0..=3.0).contains(&place)));
@@ -337,11 +327,10 @@ async fn exports_give_each_participants_order_and_each_scenarios_place() {
     assert_eq!(exported.lines().next(), text.lines().next());
 }
 
-#[tokio::test]
-async fn researchers_read_answers_split_by_the_order_dealt() {
-    let folder = balanced_sam_folder("all-orders");
-    let app = spawn_balanced(&folder).await;
-    let mut orders = Vec::new();
+/// Three submitted responses whose R2 answers say their number ("Answer number 0", …), with what
+/// each was dealt.
+async fn three_numbered_responses(app: &TestApp) -> Vec<domain::study::Dealt> {
+    let mut dealt = Vec::new();
     for (i, setting) in ["inpatient", "community", "inpatient"]
         .into_iter()
         .enumerate()
@@ -349,8 +338,33 @@ async fn researchers_read_answers_split_by_the_order_dealt() {
         let token = app
             .submit_response(setting, &format!("Answer number {i}"))
             .await;
-        orders.push(dealt_order(app.record(&token).await.dealt.scenario_order).join(" "));
+        dealt.push(app.record(&token).await.dealt);
     }
+    dealt
+}
+
+/// The numbers of the responses whose R2 answers the answers page shows with `query`, and the page.
+async fn numbered_answers_shown(app: &TestApp, cookie: &str, query: &str) -> (Vec<usize>, String) {
+    let answers = app
+        .get_with_cookie(&format!("/admin/studies/sam/questions/r2?{query}"), cookie)
+        .await;
+    assert_eq!(answers.status(), StatusCode::OK);
+    let page = answers.text().await.unwrap();
+    let shown = (0..3)
+        .filter(|i| page.contains(&format!("Answer number {i}")))
+        .collect();
+    (shown, page)
+}
+
+#[tokio::test]
+async fn researchers_read_answers_split_by_the_order_dealt() {
+    let folder = balanced_sam_folder("all-orders");
+    let app = spawn_balanced(&folder).await;
+    let orders: Vec<String> = three_numbered_responses(&app)
+        .await
+        .into_iter()
+        .map(|dealt| dealt_order(dealt.scenario_order).join(" "))
+        .collect();
     assert_ne!(orders[0], orders[1], "a block deals different orders");
     let cookie = app.signed_in_as("researcher").await;
     let query = |order: &str| {
@@ -358,17 +372,7 @@ async fn researchers_read_answers_split_by_the_order_dealt() {
         format!("order={encoded}")
     };
 
-    let answers = app
-        .get_with_cookie(
-            &format!("/admin/studies/sam/questions/r2?{}", query(&orders[0])),
-            &cookie,
-        )
-        .await;
-    assert_eq!(answers.status(), StatusCode::OK);
-    let page = answers.text().await.unwrap();
-    let shown: Vec<usize> = (0..3)
-        .filter(|i| page.contains(&format!("Answer number {i}")))
-        .collect();
+    let (shown, page) = numbered_answers_shown(&app, &cookie, &query(&orders[0])).await;
     let expected: Vec<usize> = (0..3).filter(|&i| orders[i] == orders[0]).collect();
     assert_eq!(shown, expected);
     assert!(
@@ -474,27 +478,15 @@ async fn likert_charts_split_by_variant_and_place_and_hide_small_groups() {
 async fn researchers_filter_answers_by_the_variant_dealt() {
     let folder = balanced_sam_folder("all-orders");
     let app = spawn_balanced(&folder).await;
-    let mut variants = Vec::new();
-    for i in 0..3 {
-        let token = app
-            .submit_response("inpatient", &format!("Answer number {i}"))
-            .await;
-        variants.push(app.record(&token).await.dealt.variant.unwrap());
-    }
-    let cookie = app.signed_in_as("researcher").await;
-    let page = app
-        .get_with_cookie(
-            &format!("/admin/studies/sam/questions/r2?variant={}", variants[1]),
-            &cookie,
-        )
+    let variants: Vec<String> = three_numbered_responses(&app)
         .await
-        .text()
-        .await
-        .unwrap();
-    let shown: Vec<usize> = (0..3)
-        .filter(|i| page.contains(&format!("Answer number {i}")))
+        .into_iter()
+        .map(|dealt| dealt.variant.unwrap())
         .collect();
-    assert_eq!(shown, [1]);
+    let cookie = app.signed_in_as("researcher").await;
+    let query = format!("variant={}", variants[1]);
+    let (shown, page) = numbered_answers_shown(&app, &cookie, &query).await;
+    assert_eq!(shown, [1], "three consents deal three different variants");
     assert!(page.contains("Vignette variant"));
 }
 

@@ -367,11 +367,11 @@ async fn codebook_and_scripts_download_without_reading_responses() {
     assert_eq!(json["responses"][0]["answers"]["r2"], UNICODE_ANSWER);
 }
 
-type Sheet = calamine::Range<calamine::Data>;
+pub(crate) type Sheet = calamine::Range<calamine::Data>;
 
 /// Reads an XLSX file back with calamine, an independent reader: its two sheets, and whether
 /// any cell of the responses holds a formula.
-fn read_xlsx(bytes: &[u8]) -> (Sheet, Sheet, bool) {
+pub(crate) fn read_xlsx(bytes: &[u8]) -> (Sheet, Sheet, bool) {
     use calamine::{Reader, Xlsx, open_workbook_from_rs};
     let mut workbook: Xlsx<_> =
         open_workbook_from_rs(std::io::Cursor::new(bytes)).expect("an xlsx file");
@@ -383,7 +383,7 @@ fn read_xlsx(bytes: &[u8]) -> (Sheet, Sheet, bool) {
     (responses, codebook, has_formula)
 }
 
-fn sheet_header(sheet: &Sheet) -> Vec<String> {
+pub(crate) fn sheet_header(sheet: &Sheet) -> Vec<String> {
     let first = sheet.rows().next().unwrap();
     first.iter().map(ToString::to_string).collect()
 }

@@ -302,6 +302,7 @@ mod tests {
             submitted_on: chrono::NaiveDate::from_ymd_opt(2026, 5, 3).unwrap(),
             answers,
             dealt: Default::default(),
+            study_version_number: 1,
         }
     }
 
@@ -359,12 +360,13 @@ mod tests {
         let described = codebook.iter().find(|r| r["variable"] == "scenario_order").unwrap();
         assert!(described["question"].contains("all-orders"), "{described:?}");
         let spss = export_of(&study, &dealt, ExportFormat::SpssSyntax, options);
-        assert!(spss.contains("    position_scenario_money F2.0\n"), "{spss}");
+        assert!(spss.contains("    position_scenario_money F8.0\n"), "{spss}");
         let r = export_of(&study, &dealt, ExportFormat::RScript, options);
         assert!(r.contains("as.integer(answers[[\"position_scenario_social\"]])"), "{r}");
 
         let fixed = read_back(&export(ExportFormat::CsvWide, options));
         assert!(!fixed[0].contains_key("scenario_order"), "a fixed order adds no column");
+        assert_eq!(fixed[0]["study_version"], "1", "the version started on, always");
     }
 
     fn read_back(text: &str) -> Vec<BTreeMap<String, String>> {
@@ -420,7 +422,8 @@ mod tests {
         let text = export(ExportFormat::CsvLong, ExportOptions::default());
         let rows = read_back(&text);
         let study = sam();
-        assert_eq!(rows.len(), variables(&study).len());
+        assert_eq!(rows.len(), 1 + variables(&study).len(), "the version, then each question");
+        assert_eq!((rows[0]["question"].as_str(), rows[0]["value"].as_str()), ("study_version", "1"));
         let experience = rows.iter().find(|r| r["question"] == "experience").unwrap();
         assert_eq!(experience["value"], "1-2-years");
         assert!(rows.iter().all(|r| r["participant"] == "P17"));

@@ -42,6 +42,7 @@ pub(super) fn response(context: &Context<'_>, response: &SubmittedResponse, firs
     let mut item = json!({
         "participant": participant_name(response.participant_number),
         "submitted_on": response.submitted_on.format("%Y-%m-%d").to_string(),
+        "study_version": response.study_version_number,
         "answers": answers,
     });
     if let Some(order) = &response.dealt.scenario_order {
@@ -49,7 +50,7 @@ pub(super) fn response(context: &Context<'_>, response: &SubmittedResponse, firs
             .design
             .iter()
             .zip(design_cells(context, response))
-            .filter(|(column, _)| column.is_numeric())
+            .filter(|(column, _)| column.place_of().is_some())
             .filter_map(|(column, cell)| Some((column.name.clone(), cell.parse::<u64>().ok()?.into())))
             .collect();
         item["scenario_order"] = json!({ "pages": order.split(' ').collect::<Vec<_>>(), "places": places });

@@ -47,7 +47,7 @@ pub fn spss(context: &Context<'_>) -> String {
         spss_string(&csv),
     );
     for column in &context.design {
-        let format = if column.is_numeric() { "F2.0" } else { "A512" };
+        let format = if column.is_numeric() { "F8.0" } else { "A512" };
         text.push_str(&format!("    {} {format}\n", column.name));
     }
     for variable in &context.variables {

@@ -146,7 +146,8 @@ impl std::fmt::Display for ParticipantName {
 }
 
 /// A column about how the study was shown to a participant rather than what they answered: the
-/// scenario order they were dealt, each varied page's place in it, and their vignette variant.
+/// version of the study they started on, the scenario order they were dealt, each varied page's
+/// place in it, and their vignette variant.
 #[derive(Debug, Clone)]
 pub struct DesignColumn {
     pub name: String,
@@ -158,12 +159,15 @@ pub struct DesignColumn {
 
 #[derive(Debug, Clone)]
 enum Dealing {
+    StudyVersion,
     Order,
     /// The place of the page with this slug in the order.
     Place(String),
     Variant,
 }
 
+/// The column that holds the catalogue's number of the version a participant started on.
+pub const STUDY_VERSION_COLUMN: &str = "study_version";
 /// The column that holds a participant's scenario order.
 pub const SCENARIO_ORDER_COLUMN: &str = "scenario_order";
 /// The column that holds a participant's vignette variant.
@@ -175,6 +179,7 @@ impl DesignColumn {
     pub fn cell(&self, response: &SubmittedResponse) -> String {
         let order = response.dealt.scenario_order.as_deref();
         match &self.shows {
+            Dealing::StudyVersion => response.study_version_number.to_string(),
             Dealing::Order => order.unwrap_or_default().to_owned(),
             Dealing::Place(page) => order
                 .and_then(|order| order.split(' ').position(|slug| slug == page))
@@ -183,16 +188,24 @@ impl DesignColumn {
         }
     }
 
-    /// Places are numbers; the order and the variant are text.
+    /// The page whose place in the scenario order this column gives.
+    pub fn place_of(&self) -> Option<&str> {
+        match &self.shows {
+            Dealing::Place(page) => Some(page),
+            _ => None,
+        }
+    }
+
+    /// Versions and places are numbers; the order and the variant are text.
     pub fn is_numeric(&self) -> bool {
-        matches!(self.shows, Dealing::Place(_))
+        matches!(self.shows, Dealing::Place(_) | Dealing::StudyVersion)
     }
 
     /// What the codebook says a cell holds.
     pub fn values(&self) -> String {
         match self.shows {
             Dealing::Order => "page slugs in the order shown".into(),
-            Dealing::Place(_) => "1, 2, …".into(),
+            Dealing::Place(_) | Dealing::StudyVersion => "1, 2, …".into(),
             Dealing::Variant => self
                 .value_labels
                 .iter()
@@ -203,16 +216,23 @@ impl DesignColumn {
     }
 }
 
-/// The design columns of a study that deals orders or variants; none when everyone sees the
-/// same pages in the same order.
+/// The design columns of a study: the version each participant started on, then, where the
+/// study deals them, the scenario order and the variant.
 pub fn design_columns(study: &Study) -> Vec<DesignColumn> {
-    let mut columns = Vec::new();
     let column = |name: &str, label: String, shows: Dealing| DesignColumn {
         name: name.to_owned(),
         label,
         shows,
         value_labels: Vec::new(),
     };
+    let mut columns = vec![column(
+        STUDY_VERSION_COLUMN,
+        format!(
+            "Version of the study started on (the catalogue's number; /admin/studies/{}/versions)",
+            study.slug
+        ),
+        Dealing::StudyVersion,
+    )];
     if let Some(order) = &study.scenario_order {
         let title_of = |slug: &str| {
             study

@@ -21,6 +21,8 @@ pub struct SubmittedResponse {
     pub answers: BTreeMap<QuestionId, String>,
     /// The scenario order and vignette variant the participant was dealt at consent.
     pub dealt: Dealt,
+    /// The catalogue's number of the study version the participant started on.
+    pub study_version_number: i64,
 }
 
 impl FromRow<'_, AnyRow> for SubmittedResponse {
@@ -32,6 +34,7 @@ impl FromRow<'_, AnyRow> for SubmittedResponse {
             answers: serde_json::from_str(answers)
                 .map_err(|error| sqlx::Error::Decode(Box::new(error)))?,
             dealt: dealt_columns(row)?,
+            study_version_number: row.try_get("study_version_number")?,
         })
     }
 }
@@ -47,7 +50,7 @@ fn submitted_rows_sql(engine: Engine) -> &'static str {
 
 fn submitted_rows(engine: Engine) -> String {
     format!(
-        "SELECT r.participant_number, r.submitted_on, r.scenario_order, r.vignette_variant,
+        "SELECT r.participant_number, r.submitted_on, r.study_version_number, r.scenario_order, r.vignette_variant,
                 (SELECT {} FROM answers a WHERE a.response_id = r.id) AS answers
          FROM responses r
          WHERE r.study_slug = $1 AND r.participant_number IS NOT NULL

@@ -119,6 +119,32 @@ async fn a_response_keeps_its_wording_after_a_new_version_is_published() {
         versions[0].definition, sam_file,
         "version 1 is kept exactly"
     );
+
+    // Exports say which version each participant started on.
+    second.answer_and_submit(&newcomer).await;
+    let cookie = second.signed_in_as("researcher").await;
+    let csv = second
+        .get_with_cookie("/admin/studies/sam/exports/csv-wide", &cookie)
+        .await
+        .text()
+        .await
+        .unwrap();
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let column = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .position(|name| name == "study_version")
+        .expect("a study_version column");
+    let started_on: Vec<String> = reader
+        .records()
+        .map(|row| row.unwrap()[column].to_owned())
+        .collect();
+    assert_eq!(
+        started_on,
+        ["1", "2"],
+        "P1 started on version 1, P2 on version 2"
+    );
 }
 
 #[tokio::test]

@@ -13,6 +13,8 @@ pub mod context;
 #[cfg(feature = "ssr")]
 pub mod cookies;
 #[cfg(feature = "ssr")]
+pub mod downloads;
+#[cfg(feature = "ssr")]
 pub mod error;
 #[cfg(feature = "ssr")]
 pub mod export;

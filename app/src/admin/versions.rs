@@ -52,8 +52,7 @@ mod load {
 pub mod file {
     use axum::Router;
     use axum::extract::{Path, State};
-    use axum::http::header;
-    use axum::response::{IntoResponse, Response};
+    use axum::response::Response;
     use axum::routing::get;
 
     use crate::auth::Researcher;
@@ -75,21 +74,12 @@ pub mod file {
             .and_then(|n| n.parse::<i64>().ok())
             .and_then(|n| state.studies.version(&study.slug, n))
             .ok_or(AppError::UnknownStudy)?;
-        let disposition = format!(
-            "attachment; filename=\"{}-version-{}.toml\"",
-            version.slug, version.version_number
-        );
-        Ok((
-            [
-                (
-                    header::CONTENT_TYPE,
-                    "application/toml; charset=utf-8".to_owned(),
-                ),
-                (header::CONTENT_DISPOSITION, disposition),
-            ],
+        let file_name = format!("{}-version-{}.toml", version.slug, version.version_number);
+        Ok(crate::downloads::attachment(
+            "application/toml; charset=utf-8",
+            &file_name,
             version.source.clone(),
-        )
-            .into_response())
+        ))
     }
 }
 

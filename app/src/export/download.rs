@@ -3,8 +3,7 @@
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderValue, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::get;
 use domain::audit::AuditAction;
 use futures_util::{StreamExt, stream};
@@ -70,16 +69,5 @@ async fn download(
 }
 
 fn attachment(format: ExportFormat, slug: &StudySlug, body: Body) -> Response {
-    let disposition = format!("attachment; filename=\"{}\"", format.file_name(slug));
-    let mut response = body.into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(format.content_type()),
-    );
-    if let Ok(value) = HeaderValue::from_str(&disposition) {
-        headers.insert(header::CONTENT_DISPOSITION, value);
-    }
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response
+    crate::downloads::attachment(format.content_type(), &format.file_name(slug), body)
 }

@@ -194,6 +194,7 @@ async fn researchers_see_every_version_and_download_its_exact_file() {
             disposition,
             format!("attachment; filename=\"sam-version-{number}.toml\"")
         );
+        assert_eq!(response.headers()["cache-control"], "no-store");
         assert_eq!(
             &response.text().await.unwrap(),
             text,

@@ -62,9 +62,7 @@ mod load {
                 })
                 .collect();
             let place_of = |p: &domain::storage::SubmittedAnswers| {
-                let order = p.dealt.scenario_order.as_deref()?;
-                let place = order.split(' ').position(|slug| slug == page_slug)?;
-                Some((place + 1).to_string())
+                p.dealt.place_of(page_slug).map(|place| place.to_string())
             };
             breakdowns.push(Breakdown {
                 by: "place in the scenario order".into(),

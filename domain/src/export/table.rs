@@ -177,13 +177,13 @@ impl DesignColumn {
     /// The participant's cell: the order as stored (slugs, space-separated), a page's place in
     /// it from 1, or the variant's id; empty where the response was dealt none.
     pub fn cell(&self, response: &SubmittedResponse) -> String {
-        let order = response.dealt.scenario_order.as_deref();
         match &self.shows {
             Dealing::StudyVersion => response.study_version_number.to_string(),
-            Dealing::Order => order.unwrap_or_default().to_owned(),
-            Dealing::Place(page) => order
-                .and_then(|order| order.split(' ').position(|slug| slug == page))
-                .map_or_else(String::new, |place| (place + 1).to_string()),
+            Dealing::Order => response.dealt.scenario_order.clone().unwrap_or_default(),
+            Dealing::Place(page) => response
+                .dealt
+                .place_of(page)
+                .map_or_else(String::new, |place| place.to_string()),
             Dealing::Variant => response.dealt.variant.clone().unwrap_or_default(),
         }
     }

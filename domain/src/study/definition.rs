@@ -32,6 +32,14 @@ pub struct Dealt {
     pub variant: Option<String>,
 }
 
+impl Dealt {
+    /// The place (from 1) the page with this slug was shown in, when an order was dealt.
+    pub fn place_of(&self, page_slug: &str) -> Option<usize> {
+        let order = self.scenario_order.as_deref()?;
+        order.split(' ').position(|slug| slug == page_slug).map(|i| i + 1)
+    }
+}
+
 /// A validated study, with its Markdown already rendered to safe HTML.
 #[derive(Debug, Clone)]
 pub struct Study {

@@ -4,6 +4,7 @@
 pub mod admin;
 #[cfg(feature = "ssr")]
 pub mod auth;
+pub mod authoring;
 pub mod components;
 pub mod redaction;
 pub mod survey;
@@ -48,6 +49,7 @@ use admin::team::accounts::TeamPage;
 use admin::team::invitation::InvitePage;
 use admin::team::remove_member::RemoveMemberPage;
 use admin::versions::VersionsPage;
+use authoring::publish::PublishPage;
 use components::{NotFound, StaffLayout};
 use redaction::erase::EraseRedactionsPage;
 use redaction::queue::RedactionQueuePage;
@@ -118,6 +120,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("audit") view=AuditPage ssr=ssr.clone()/>
                         <Route path=path!("team") view=TeamPage ssr=ssr.clone()/>
                         <Route path=path!("team/:id/remove") view=RemoveMemberPage ssr=ssr.clone()/>
+                        <Route path=path!("publish") view=PublishPage ssr=ssr.clone()/>
                         <Route path=path!("studies/:study") view=DashboardPage ssr=ssr.clone()/>
                         <Route path=path!("studies/:study/likert") view=LikertPage ssr=ssr.clone()/>
                         <Route path=path!("studies/:study/versions") view=VersionsPage ssr=ssr.clone()/>

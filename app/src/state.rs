@@ -5,11 +5,12 @@ use leptos::prelude::LeptosOptions;
 
 use crate::error::AppError;
 use domain::audit::{Actor, AuditAction};
+use domain::catalogue::Catalogue;
 use domain::clock::Clock;
 use domain::events::Events;
 use domain::ids::ResponseId;
 use domain::storage::{ResponseRecord, Storage};
-use domain::study::{Dealt, Studies, Study};
+use domain::study::{Dealt, Study};
 
 /// What every request handler and server function can reach.
 #[derive(Clone)]
@@ -19,7 +20,8 @@ pub struct AppState {
     /// What happened, for live pages and background work on every instance.
     pub events: Events,
     pub clock: Clock,
-    pub studies: Studies,
+    /// Every version of every study, kept in step with other instances.
+    pub studies: Catalogue,
     /// The address participants reach the site at, for the resume link (e.g. https://survey.example.org).
     /// When unset (only on a loopback address), the request's Host header is used.
     pub public_url: Option<String>,

@@ -34,6 +34,8 @@ pub enum AuditAction {
     AccessRefused,
     /// Research data asked for by a page of another site.
     CrossSiteReadRefused,
+    /// A study text published from the researcher area: a new study or a new version.
+    StudyPublished,
 }
 
 impl AuditAction {
@@ -67,6 +69,7 @@ impl AuditAction {
             Self::TwoFactorKeyRotated => "two-factor key rotated",
             Self::AccessRefused => "access refused",
             Self::CrossSiteReadRefused => "cross-site read refused",
+            Self::StudyPublished => "study published",
         }
     }
 }

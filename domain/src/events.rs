@@ -1,5 +1,5 @@
-//! Things that happened, for whoever wants to act on them: the identifier scan today, live pages
-//! for workshops and analysis later. Within a process a `tokio::sync::broadcast` channel carries
+//! Things that happened, for whoever wants to act on them: the identifier scan and the study
+//! catalogue today, live pages for workshops and analysis later. Within a process a `tokio::sync::broadcast` channel carries
 //! them; on PostgreSQL every instance publishes through NOTIFY and receives through one LISTEN
 //! connection per process, so a page served by one instance hears what happened on another.
 //! A subscriber that may have missed events (its queue overflowed, or the listening connection
@@ -34,6 +34,8 @@ pub enum Event {
         response: ResponseId,
         question: QuestionId,
     },
+    /// A new version of a study was published (a new study, when it is version 1).
+    StudyPublished { study: StudySlug, version: i64 },
 }
 
 /// What a subscriber receives.

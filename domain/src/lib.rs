@@ -18,6 +18,7 @@ server_modules!(
     accounts,
     answer,
     audit,
+    catalogue,
     clock,
     events,
     export,

@@ -5,6 +5,7 @@ use app::state::AppState;
 use app::{App, shell};
 use axum::{Router, middleware};
 use domain::accounts::secret_box::SealingKey;
+use domain::catalogue::Catalogue;
 use domain::events::Events;
 use domain::redaction::scanner::scan_on_submission;
 use domain::storage::Storage;
@@ -22,6 +23,8 @@ pub enum StartupError {
     Study(#[from] domain::study::StudyError),
     #[error("database problem: {0}")]
     Storage(#[from] domain::storage::StorageError),
+    #[error("study catalogue problem: {0}")]
+    Catalogue(#[from] domain::catalogue::CatalogueError),
     #[error("leptos configuration problem: {0}")]
     Leptos(String),
     #[error("cannot listen: {0}")]
@@ -66,6 +69,7 @@ pub async fn build(
         );
     }
     let events = Events::start(&storage);
+    tokio::spawn(studies.clone().follow(storage.clone(), events.subscribe()));
     tokio::spawn(scan_on_submission(
         storage.clone(),
         studies.clone(),
@@ -106,6 +110,7 @@ pub async fn build(
     let app = Router::new()
         .merge(app::survey::routes())
         .merge(app::admin::routes())
+        .merge(app::authoring::routes())
         .merge(app::export::download::routes())
         .merge(app::redaction::routes())
         .merge(pages)
@@ -127,12 +132,13 @@ pub async fn build(
     Ok((router, state))
 }
 
-/// Publishes the study files (a changed file becomes a new version) and reads back the catalogue
-/// with every version, so responses are shown with the wording their participants saw.
+/// Publishes the study files (a file changed since it was last read becomes a new version) and
+/// reads back the catalogue with every version, so responses are shown with the wording their
+/// participants saw.
 async fn publish_and_load_studies(
     config: &Config,
     storage: &Storage,
-) -> Result<Studies, StartupError> {
+) -> Result<Catalogue, StartupError> {
     let files = Studies::load_dir(&config.studies_dir, &config.default_study)?;
     let today = config.clock.today();
     for study in files.iter() {
@@ -141,11 +147,7 @@ async fn publish_and_load_studies(
             .register(&study.slug, &study.version, &study.source, today)
             .await?;
     }
-    let stored = storage.study_definitions().versions().await?;
-    Ok(Studies::from_catalogue(
-        stored.into_iter().map(|v| (v.slug, v.number, v.definition)),
-        &config.default_study,
-    )?)
+    Ok(Catalogue::load(storage, &config.default_study).await?)
 }
 
 /// The name cargo-leptos gives the wasm, JS and CSS files (the `name` in Cargo.toml's metadata).

@@ -24,7 +24,7 @@ mod load {
         let (state, SignedIn(staff)) = in_server_fn::<SignedIn>().await?;
         let mut studies = Vec::new();
         if staff.role.reads_research_data() {
-            for study in state.studies.iter() {
+            for study in state.studies.all() {
                 let progress = state.storage.responses().progress(&study.slug).await?;
                 studies.push(StudySummary {
                     slug: study.slug.to_string(),
@@ -70,6 +70,7 @@ pub fn AdminHomePage() -> impl IntoView {
                             }).collect_view()}
                         </tbody>
                     </table>
+                    <p><a href="/admin/publish">"Publish a study file"</a>" (a new study, or a new version of one)"</p>
                 }.into_any()
             } else {
                 view! { <p>"Your account is for workshops. Research data is not shown to trainers."</p> }.into_any()

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::data::*;
 #[cfg(feature = "ssr")]
@@ -83,17 +83,36 @@ pub mod file {
     }
 }
 
+/// What the publish form did, as it says in the address it returns to.
+fn publish_notice(query: &leptos_router::params::ParamsMap) -> Option<String> {
+    let number = |key: &str| query.get(key).filter(|n| n.parse::<i64>().is_ok());
+    if let Some(n) = number("new-study") {
+        Some(format!(
+            "The study is published as version {n}. It takes participants at its own address, and the start page lists it while it is open."
+        ))
+    } else if let Some(n) = number("published") {
+        Some(format!(
+            "Version {n} is published. New participants are shown it; responses started before keep their version."
+        ))
+    } else {
+        number("unchanged")
+            .map(|n| format!("Nothing was published: version {n} already has exactly that text."))
+    }
+}
+
 #[component]
 pub fn VersionsPage() -> impl IntoView {
+    let notice = StoredValue::new(publish_notice(&use_query_map().read_untracked()));
     let params = use_params_map();
     let data = Resource::new_blocking(
         move || params.read().get("study").unwrap_or_default(),
         load_versions,
     );
-    when_loaded(data, |v| {
+    when_loaded(data, move |v| {
         let slug = v.slug.clone();
         view! {
             <Title text=format!("Versions: {}", v.title)/>
+            {notice.get_value().map(|notice| view! { <div class="notification" role="status"><p>{notice}</p></div> })}
             <h1>{format!("Versions of {}", v.title)}</h1>
             <p>"A changed study file is published as a new version; the versions before it are kept. "
                "Each response is shown, checked and kept with the version its participant started on."</p>
@@ -123,6 +142,7 @@ pub fn VersionsPage() -> impl IntoView {
                     }).collect_view()}
                 </tbody>
             </table>
+            <p><a href="/admin/publish">"Publish a new version or a new study"</a></p>
             <p><a href=format!("/admin/studies/{slug}")>"Back to the study"</a></p>
         }
     })

@@ -6,14 +6,15 @@ use super::review::scan_new_responses;
 use crate::clock::Clock;
 use crate::events::{Delivery, Event, Subscription};
 use crate::storage::Storage;
-use crate::study::{Studies, Study};
+use crate::catalogue::Catalogue;
+use crate::study::Study;
 
 /// Scans each study's unscanned responses first (submitted while no instance was listening), then
 /// each study as its responses are submitted, and all of them again after a resync. Ends with
 /// the event bus.
 pub async fn scan_on_submission(
     storage: Storage,
-    studies: Studies,
+    studies: Catalogue,
     clock: Clock,
     mut events: Subscription,
 ) {
@@ -25,15 +26,15 @@ pub async fn scan_on_submission(
                     scan(&storage, &study, &clock).await;
                 }
             }
-            Delivery::Event(Event::AnswerTextChanged { .. }) => {}
+            Delivery::Event(Event::AnswerTextChanged { .. } | Event::StudyPublished { .. }) => {}
             Delivery::Resync => scan_every_study(&storage, &studies, &clock).await,
         }
     }
 }
 
-async fn scan_every_study(storage: &Storage, studies: &Studies, clock: &Clock) {
-    for study in studies.iter() {
-        scan(storage, study, clock).await;
+async fn scan_every_study(storage: &Storage, studies: &Catalogue, clock: &Clock) {
+    for study in studies.all() {
+        scan(storage, &study, clock).await;
     }
 }
 

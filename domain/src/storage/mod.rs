@@ -296,9 +296,10 @@ impl StudyDefinitions<'_> {
             .map_err(StorageError::from)
     }
 
-    /// Publishes a study file as the study's newest version, unless the newest already has exactly
-    /// this text; returns the newest version's number. A changed file never overwrites a version
-    /// that responses may have started on.
+    /// Seeds the study from its file at start: a file that changed since it was last read becomes
+    /// the study's newest version (unless the newest already has exactly its text); a file read
+    /// before leaves alone what was published in the app since. Returns the newest version's
+    /// number.
     pub async fn register(
         self,
         slug: &StudySlug,
@@ -307,51 +308,44 @@ impl StudyDefinitions<'_> {
         today: NaiveDate,
     ) -> Result<i64, StorageError> {
         let mut tx = self.pool.begin().await?;
-        // Writing first: two instances starting at once take turns (PostgreSQL's row lock,
-        // SQLite's write lock) instead of both numbering the same new version.
-        sqlx::query(
-            "INSERT INTO studies (slug, version, definition, loaded_on) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (slug) DO UPDATE SET loaded_on = excluded.loaded_on",
-        )
-        .bind(slug.as_str())
-        .bind(label)
-        .bind(definition)
-        .bind(day(today))
-        .execute(&mut *tx)
-        .await?;
-        let newest: Option<(i64, String)> = sqlx::query_as(
-            "SELECT number, definition FROM study_versions WHERE study_slug = $1
-             ORDER BY number DESC LIMIT 1",
-        )
-        .bind(slug.as_str())
-        .fetch_optional(&mut *tx)
-        .await?;
-        if let Some((number, text)) = &newest
-            && text == definition
-        {
-            tx.commit().await?;
-            return Ok(*number);
-        }
-        let number = newest.map_or(1, |(number, _)| number + 1);
-        sqlx::query(
-            "INSERT INTO study_versions (study_slug, number, label, definition, published_on)
-             VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(slug.as_str())
-        .bind(number)
-        .bind(label)
-        .bind(definition)
-        .bind(day(today))
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query("UPDATE studies SET version = $1, definition = $2 WHERE slug = $3")
-            .bind(label)
-            .bind(definition)
-            .bind(slug.as_str())
-            .execute(&mut *tx)
-            .await?;
+        lock_study_row(&mut tx, slug, label, definition, today).await?;
+        let (file_text,): (Option<String>,) =
+            sqlx::query_as("SELECT file_definition FROM studies WHERE slug = $1")
+                .bind(slug.as_str())
+                .fetch_one(&mut *tx)
+                .await?;
+        let number = if file_text.as_deref() == Some(definition) {
+            newest_version(&mut tx, slug)
+                .await?
+                .map_or(1, |(number, _)| number)
+        } else {
+            sqlx::query("UPDATE studies SET file_definition = $1 WHERE slug = $2")
+                .bind(definition)
+                .bind(slug.as_str())
+                .execute(&mut *tx)
+                .await?;
+            publish_unless_newest(&mut tx, slug, label, definition, today)
+                .await?
+                .number
+        };
         tx.commit().await?;
         Ok(number)
+    }
+
+    /// Publishes a study text sent from the researcher area as the study's newest version (a new
+    /// study when the slug is new), unless the newest already has exactly this text.
+    pub async fn publish(
+        self,
+        slug: &StudySlug,
+        label: &str,
+        definition: &str,
+        today: NaiveDate,
+    ) -> Result<Published, StorageError> {
+        let mut tx = self.pool.begin().await?;
+        lock_study_row(&mut tx, slug, label, definition, today).await?;
+        let published = publish_unless_newest(&mut tx, slug, label, definition, today).await?;
+        tx.commit().await?;
+        Ok(published)
     }
 
     /// Every published version of every study, oldest first within a study.
@@ -372,6 +366,93 @@ impl StudyDefinitions<'_> {
             })
             .collect()
     }
+}
+
+/// What publishing a study text did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Published {
+    /// The study's newest version now.
+    pub number: i64,
+    /// False when the newest version already had exactly this text.
+    pub is_new: bool,
+}
+
+/// Makes the study's row when it is new, and locks it: writing first, two instances publishing at
+/// once take turns (PostgreSQL's row lock, SQLite's write lock) instead of both numbering the same
+/// new version.
+async fn lock_study_row(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    slug: &StudySlug,
+    label: &str,
+    definition: &str,
+    today: NaiveDate,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO studies (slug, version, definition, loaded_on) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (slug) DO UPDATE SET loaded_on = excluded.loaded_on",
+    )
+    .bind(slug.as_str())
+    .bind(label)
+    .bind(definition)
+    .bind(day(today))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+async fn newest_version(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    slug: &StudySlug,
+) -> Result<Option<(i64, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT number, definition FROM study_versions WHERE study_slug = $1
+         ORDER BY number DESC LIMIT 1",
+    )
+    .bind(slug.as_str())
+    .fetch_optional(&mut **tx)
+    .await
+}
+
+/// Adds the text as the study's next version unless the newest has exactly this text. A changed
+/// text never overwrites a version that responses may have started on.
+async fn publish_unless_newest(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    slug: &StudySlug,
+    label: &str,
+    definition: &str,
+    today: NaiveDate,
+) -> Result<Published, sqlx::Error> {
+    let newest = newest_version(tx, slug).await?;
+    if let Some((number, text)) = &newest
+        && text == definition
+    {
+        return Ok(Published {
+            number: *number,
+            is_new: false,
+        });
+    }
+    let number = newest.map_or(1, |(number, _)| number + 1);
+    sqlx::query(
+        "INSERT INTO study_versions (study_slug, number, label, definition, published_on)
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(slug.as_str())
+    .bind(number)
+    .bind(label)
+    .bind(definition)
+    .bind(day(today))
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query("UPDATE studies SET version = $1, definition = $2 WHERE slug = $3")
+        .bind(label)
+        .bind(definition)
+        .bind(slug.as_str())
+        .execute(&mut **tx)
+        .await?;
+    Ok(Published {
+        number,
+        is_new: true,
+    })
 }
 
 /// Takes the next number from a study version's counter, making the counter (with its salt) on

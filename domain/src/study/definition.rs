@@ -8,20 +8,42 @@ use super::label::{ParticipantLabel, RawLabel};
 use super::order::{RawScenarioOrder, ScenarioOrder, balanced_cell};
 use super::schedule::{Admission, RawSchedule, Schedule};
 use super::variants::{RawVariant, Variant};
-use super::render_markdown;
+use super::{locate, render_markdown};
 use crate::ids::{QuestionId, StudySlug, is_identifier};
 
 /// The longest free-text answer accepted when a question sets no limit of its own.
 pub const DEFAULT_MAX_CHARS: usize = 5_000;
 const LARGEST_MAX_CHARS: usize = 100_000;
 
-/// Why a study file could not be loaded: the file, the field and the problem.
+/// Why a study file could not be loaded: the file, the line when the text has one to point at,
+/// the field and the problem.
 #[derive(Debug, thiserror::Error)]
-#[error("{file}: {field}: {problem}")]
 pub struct StudyError {
     pub file: String,
+    pub line: Option<usize>,
     pub field: String,
     pub problem: String,
+}
+
+impl std::fmt::Display for StudyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}: line {line}: {}: {}", self.file, self.field, self.problem),
+            None => write!(f, "{}: {}: {}", self.file, self.field, self.problem),
+        }
+    }
+}
+
+impl StudyError {
+    /// An error about the whole file or folder, with no line to point at.
+    fn whole(file: impl Into<String>, field: &str, problem: String) -> Self {
+        Self {
+            file: file.into(),
+            line: None,
+            field: field.into(),
+            problem,
+        }
+    }
 }
 
 /// What a participant is dealt at consent and keeps: their scenario order (page slugs,
@@ -151,10 +173,12 @@ pub struct Studies {
 impl Studies {
     /// Loads every `*.toml` file in a folder, in name order, stopping at the first invalid one.
     pub fn load_dir(dir: &Path, default_slug: &str) -> Result<Self, StudyError> {
-        let entries = std::fs::read_dir(dir).map_err(|e| StudyError {
-            file: dir.display().to_string(),
-            field: "(folder)".into(),
-            problem: format!("cannot read the studies folder: {e}"),
+        let entries = std::fs::read_dir(dir).map_err(|e| {
+            StudyError::whole(
+                dir.display().to_string(),
+                "(folder)",
+                format!("cannot read the studies folder: {e}"),
+            )
         })?;
         let mut files: Vec<PathBuf> = entries
             .filter_map(|entry| entry.ok().map(|e| e.path()))
@@ -166,11 +190,11 @@ impl Studies {
             studies.insert(Study::load(&file)?);
         }
         if studies.get(default_slug).is_none() {
-            return Err(StudyError {
-                file: dir.display().to_string(),
-                field: "(folder)".into(),
-                problem: format!("no study with slug \"{default_slug}\" was found"),
-            });
+            return Err(StudyError::whole(
+                dir.display().to_string(),
+                "(folder)",
+                format!("no study with slug \"{default_slug}\" was found"),
+            ));
         }
         studies.default_slug = StudySlug::parse(default_slug).ok();
         Ok(studies)
@@ -206,17 +230,19 @@ impl Studies {
             study.version_number = number;
             studies.insert(study);
         }
-        studies.default_slug = Some(StudySlug::parse(default_slug).map_err(|_| StudyError {
-            file: "catalogue".into(),
-            field: "(default study)".into(),
-            problem: format!("\"{default_slug}\" is not a study slug"),
+        studies.default_slug = Some(StudySlug::parse(default_slug).map_err(|_| {
+            StudyError::whole(
+                "catalogue",
+                "(default study)",
+                format!("\"{default_slug}\" is not a study slug"),
+            )
         })?);
         if studies.default_study().is_none() {
-            return Err(StudyError {
-                file: "catalogue".into(),
-                field: "(default study)".into(),
-                problem: format!("no study with slug \"{default_slug}\" is in the catalogue"),
-            });
+            return Err(StudyError::whole(
+                "catalogue",
+                "(default study)",
+                format!("no study with slug \"{default_slug}\" is in the catalogue"),
+            ));
         }
         Ok(studies)
     }
@@ -258,23 +284,26 @@ impl Studies {
 impl Study {
     pub fn load(path: &Path) -> Result<Self, StudyError> {
         let file = path.display().to_string();
-        let source = std::fs::read_to_string(path).map_err(|e| StudyError {
-            file: file.clone(),
-            field: "(file)".into(),
-            problem: format!("cannot read the file: {e}"),
+        let source = std::fs::read_to_string(path).map_err(|e| {
+            StudyError::whole(file.clone(), "(file)", format!("cannot read the file: {e}"))
         })?;
         Self::parse(&file, &source)
     }
 
     /// Parses and validates a study file's text; `file` names it in errors.
     pub fn parse(file: &str, source: &str) -> Result<Self, StudyError> {
-        let raw: RawStudy = toml::from_str(source).map_err(|e| StudyError {
-            file: file.to_owned(),
-            field: toml_error_field(&e, source),
-            problem: e.message().to_owned(),
+        let raw: RawStudy = toml::from_str(source).map_err(|e| {
+            let (line, field) = toml_error_place(&e, source);
+            StudyError {
+                file: file.to_owned(),
+                line,
+                field,
+                problem: e.message().to_owned(),
+            }
         })?;
         raw.validate(source).map_err(|(field, problem)| StudyError {
             file: file.to_owned(),
+            line: locate::line_of(source, &field),
             field,
             problem,
         })
@@ -352,16 +381,22 @@ impl Study {
     }
 }
 
-fn toml_error_field(error: &toml::de::Error, source: &str) -> String {
-    match error.span() {
-        Some(span) => {
-            let line = source
-                .get(..span.start)
-                .map_or(0, |before| before.matches('\n').count())
-                + 1;
-            format!("(line {line})")
-        }
-        None => "(file)".into(),
+/// The line and the field a TOML error is about (for a missing field, the one to add); "(file)"
+/// when it is about no field in particular.
+fn toml_error_place(error: &toml::de::Error, source: &str) -> (Option<usize>, String) {
+    let span = error.span();
+    let line = span.as_ref().map(|span| locate::line_at(source, span.start));
+    let at = span.and_then(|span| locate::field_at(source, span.start));
+    let missing = error
+        .message()
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.split('`').next());
+    match (at, missing) {
+        (Some(at), Some(missing)) => (line, format!("{at}.{missing}")),
+        // A top-level field is missing: the whole file is the place.
+        (None, Some(missing)) => (None, missing.to_owned()),
+        (Some(at), None) => (line, at),
+        (None, None) => (line, "(file)".into()),
     }
 }
 
@@ -853,7 +888,8 @@ mod tests {
         assert_eq!(alone.field, "scenario_order.pages");
         assert!(alone.problem.contains("between 2 and 6"), "{alone}");
         let unknown_design = error_for(with_order("random", "\"sam\", \"scenario-money\""));
-        assert!(unknown_design.field.starts_with("(line "), "{unknown_design}");
+        assert_eq!(unknown_design.field, "scenario_order.design");
+        assert!(unknown_design.line.is_some(), "{unknown_design}");
         assert!(unknown_design.problem.contains("latin-square"), "{unknown_design}");
     }
 

@@ -2,6 +2,7 @@
 
 mod definition;
 mod label;
+mod locate;
 mod markdown;
 mod order;
 mod schedule;

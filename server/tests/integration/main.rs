@@ -14,6 +14,7 @@ mod events;
 mod exports;
 mod fuzz_answers;
 mod operations;
+mod publishing;
 mod r_script;
 mod redaction;
 mod scale_out;

@@ -31,8 +31,14 @@ fn an_unknown_scale_stops_the_server_naming_file_field_and_problem() {
     let broken = sam_study().replacen("scale = \"likelihood\"", "scale = \"likeliness\"", 1);
     let (ok, stderr) = run_server_with_study(&broken);
     assert!(!ok, "the server must not start");
+    let line = broken[..broken.find("scale = \"likeliness\"").unwrap()]
+        .matches('\n')
+        .count()
+        + 1;
     assert!(
-        stderr.contains("sam.toml: pages[3].questions[3].scale: no scale named \"likeliness\""),
+        stderr.contains(&format!(
+            "sam.toml: line {line}: pages[3].questions[3].scale: no scale named \"likeliness\""
+        )),
         "{stderr}"
     );
 }
@@ -42,7 +48,7 @@ fn a_toml_syntax_error_names_the_line() {
     let broken = sam_study().replacen("[consent]", "[consent", 1);
     let (ok, stderr) = run_server_with_study(&broken);
     assert!(!ok);
-    assert!(stderr.contains("sam.toml: (line "), "{stderr}");
+    assert!(stderr.contains("sam.toml: line "), "{stderr}");
 }
 
 #[test]

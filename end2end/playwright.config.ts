@@ -12,12 +12,13 @@ const dataDir = process.env.E2E_DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir()
 process.env.E2E_DATA_DIR = dataDir;
 
 // Accounts first (passwords come on stdin, never as arguments), then the server.
-const addAccount = (email: string, role: string, passwordVariable: string) =>
-  `echo "$${passwordVariable}" | ${server} user add --email ${email} --role ${role}`;
+// Researchers read the Sam study as its members; owners read every study.
+const addAccount = (email: string, role: string, passwordVariable: string, studies = '') =>
+  `echo "$${passwordVariable}" | ${server} user add --email ${email} --role ${role} ${studies}`;
 const accounts = [
-  addAccount(researcher.email, 'researcher', 'E2E_PASSWORD'),
+  addAccount(researcher.email, 'researcher', 'E2E_PASSWORD', '--study sam'),
   addAccount(owner.email, 'owner', 'E2E_OWNER_PASSWORD'),
-  ...newcomers.map((n) => addAccount(n.email, 'researcher', 'E2E_NEWCOMER_PASSWORD')),
+  ...newcomers.map((n) => addAccount(n.email, 'researcher', 'E2E_NEWCOMER_PASSWORD', '--study sam')),
 ];
 
 export default defineConfig({

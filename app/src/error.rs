@@ -58,6 +58,10 @@ pub enum AppError {
     #[error("Your account does not give access to this page.")]
     Forbidden,
     #[error(
+        "Your account is not a member of this study. An owner can add you on the study's Members page."
+    )]
+    NotAMember,
+    #[error(
         "Too many requests came from your network just now. Wait a minute and try again; your saved answers are safe."
     )]
     TooManyRequests,
@@ -87,7 +91,9 @@ impl AppError {
             Self::UnknownField(_) | Self::BadAnswer { .. } | Self::BadForm(_) => {
                 StatusCode::BAD_REQUEST
             }
-            Self::CrossSite | Self::CrossSiteRead | Self::Forbidden => StatusCode::FORBIDDEN,
+            Self::CrossSite | Self::CrossSiteRead | Self::Forbidden | Self::NotAMember => {
+                StatusCode::FORBIDDEN
+            }
             Self::NotSignedIn => StatusCode::UNAUTHORIZED,
             Self::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,

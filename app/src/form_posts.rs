@@ -172,6 +172,24 @@ pub fn fields_named(
     Ok(fields)
 }
 
+/// A form's fields in the order sent, where a name may come more than once (a group of
+/// checkboxes); any name not in `allowed` is refused.
+pub fn repeated_fields(
+    headers: &HeaderMap,
+    body: &[u8],
+    allowed: &[&str],
+) -> Result<Vec<(String, String)>, AppError> {
+    require_urlencoded(headers)?;
+    let fields = parse_urlencoded(body)?;
+    if let Some((name, _)) = fields
+        .iter()
+        .find(|(name, _)| !allowed.contains(&name.as_str()))
+    {
+        return Err(AppError::UnknownField(name.clone()));
+    }
+    Ok(fields)
+}
+
 fn decode_form_text(raw: &[u8]) -> Result<String, AppError> {
     let spaced: Cow<[u8]> = if raw.contains(&b'+') {
         Cow::Owned(

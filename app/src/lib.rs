@@ -48,6 +48,7 @@ use admin::sign_in::two_factor_setup::TwoFactorSetupPage;
 use admin::team::accounts::TeamPage;
 use admin::team::invitation::InvitePage;
 use admin::team::remove_member::RemoveMemberPage;
+use admin::team::study_members::StudyMembersPage;
 use admin::versions::VersionsPage;
 use authoring::publish::PublishPage;
 use components::{NotFound, StaffLayout};
@@ -124,6 +125,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("studies/:study") view=DashboardPage ssr=ssr.clone()/>
                         <Route path=path!("studies/:study/likert") view=LikertPage ssr=ssr.clone()/>
                         <Route path=path!("studies/:study/versions") view=VersionsPage ssr=ssr.clone()/>
+                        <Route path=path!("studies/:study/members") view=StudyMembersPage ssr=ssr.clone()/>
                         <Route path=path!("studies/:study/redactions") view=RedactionQueuePage ssr=ssr.clone()/>
                         <Route path=path!("studies/:study/redactions/erase") view=EraseRedactionsPage ssr=ssr.clone()/>
                         <Route path=path!("studies/:study/responses") view=ResponsesPage ssr=ssr.clone()/>

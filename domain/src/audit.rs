@@ -36,6 +36,8 @@ pub enum AuditAction {
     CrossSiteReadRefused,
     /// A study text published from the researcher area: a new study or a new version.
     StudyPublished,
+    /// Researchers made members of a study, or no longer.
+    StudyMembersChanged,
 }
 
 impl AuditAction {
@@ -70,6 +72,7 @@ impl AuditAction {
             Self::AccessRefused => "access refused",
             Self::CrossSiteReadRefused => "cross-site read refused",
             Self::StudyPublished => "study published",
+            Self::StudyMembersChanged => "study members changed",
         }
     }
 }

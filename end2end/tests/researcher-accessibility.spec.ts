@@ -2,6 +2,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { enterPassword, owner, researcher, useSession } from './accounts';
 import { settled } from './survey';
+import { copyOfSam, copyWithMistake } from './authoring';
 
 const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
@@ -41,6 +42,16 @@ test('the researcher pages are accessible', async ({ page }, info) => {
   await page.goto('/admin/studies/sam/versions');
   await expect(page.getByRole('link', { name: 'Download version 1' })).toBeVisible();
   await check(page, 'versions');
+  await page.goto('/admin/publish');
+  await check(page, 'publish a study file');
+  await page.getByLabel("Or the file's text").fill(copyWithMistake('copy-accessibility').text);
+  await page.getByRole('button', { name: 'Check and publish' }).click();
+  await expect(page.getByRole('heading', { name: 'There is a problem' })).toBeVisible();
+  await check(page, 'publish with a problem');
+  await page.getByLabel("Or the file's text").fill(copyOfSam('copy-accessibility'));
+  await page.getByRole('button', { name: 'Check and publish' }).click();
+  await expect(page.getByRole('status')).toContainText('version 1');
+  await check(page, 'published');
   await page.goto('/admin/studies/sam/redactions');
   await check(page, 'identifier review');
   const first = page.locator('table a').first();

@@ -66,6 +66,10 @@ pub enum UserCommand {
         /// owner, researcher or trainer
         #[arg(long)]
         role: String,
+        /// A study (by slug) a researcher reads; repeat for several. Owners read every study, and
+        /// add researchers to studies in the researcher area.
+        #[arg(long = "study", value_name = "SLUG")]
+        studies: Vec<String>,
     },
     /// Turn off two-factor sign-in of an account whose phone is lost; it is set up again at the
     /// next sign-in. Ends the account's sessions.

@@ -37,12 +37,19 @@ async fn run(cli: Cli) -> Result<(), startup::StartupError> {
             }
             Ok(())
         }
-        Command::User(UserCommand::Add { email, role }) => {
+        Command::User(UserCommand::Add {
+            email,
+            role,
+            studies,
+        }) => {
             let mut password = String::new();
             std::io::stdin().read_line(&mut password)?;
             let password = password.trim_end_matches(['\r', '\n']);
-            let created = startup::add_user(&cli.config, &email, &role, password).await?;
-            println!("added {created} as {role}");
+            let created = startup::add_user(&cli.config, &email, &role, password, &studies).await?;
+            match studies.is_empty() {
+                true => println!("added {created} as {role}"),
+                false => println!("added {created} as {role}, reading {}", studies.join(", ")),
+            }
             Ok(())
         }
         Command::User(UserCommand::ResetTwoFactor { email }) => {

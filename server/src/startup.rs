@@ -342,12 +342,14 @@ pub async fn back_up(config: &Config, out: &std::path::Path) -> Result<(), Start
     Ok(())
 }
 
-/// Adds a staff account from the command line; returns the normalised email address.
+/// Adds a staff account from the command line, a researcher with the studies they read; returns
+/// the normalised email address.
 pub async fn add_user(
     config: &Config,
     email: &str,
     role: &str,
     password: &str,
+    studies: &[String],
 ) -> Result<String, StartupError> {
     use domain::accounts::{Email, NewPassword, Role};
     let email = Email::parse(email).map_err(|e| StartupError::Account(e.to_string()))?;
@@ -358,7 +360,13 @@ pub async fn add_user(
     })?;
     let password =
         NewPassword::parse(password).map_err(|e| StartupError::Account(e.to_string()))?;
+    if role != Role::Researcher && !studies.is_empty() {
+        return Err(StartupError::Account(
+            "--study is for researchers: owners read every study, trainers none".into(),
+        ));
+    }
     let storage = Storage::connect(&config.database_url).await?;
+    let studies = known_studies(config, &storage, studies).await?;
     let now = config.clock.now();
     let hash = password.hash();
     let new = domain::storage::NewStaff {
@@ -367,8 +375,8 @@ pub async fn add_user(
         role: role.as_str(),
         now,
     };
-    match storage.staff().create(new).await {
-        Ok(_) => {}
+    let id = match storage.staff().create(new).await {
+        Ok(id) => id,
         Err(domain::storage::StorageError::Duplicate) => {
             return Err(StartupError::Account(format!(
                 "an account for {} already exists",
@@ -376,7 +384,7 @@ pub async fn add_user(
             )));
         }
         Err(other) => return Err(other.into()),
-    }
+    };
     storage
         .audit_log()
         .record(
@@ -386,7 +394,51 @@ pub async fn add_user(
             &format!("{} as {}", email.as_str(), role.as_str()),
         )
         .await?;
+    for study in &studies {
+        storage
+            .study_members()
+            .add(study, &id, config.clock.today())
+            .await?;
+        let detail = format!("{study}: added {}; removed no one", email.as_str());
+        storage
+            .audit_log()
+            .record(
+                now,
+                Actor::CommandLine,
+                AuditAction::StudyMembersChanged,
+                &detail,
+            )
+            .await?;
+    }
     Ok(email.as_str().to_owned())
+}
+
+/// The slugs given, each a study of the study files or the catalogue.
+async fn known_studies(
+    config: &Config,
+    storage: &Storage,
+    slugs: &[String],
+) -> Result<Vec<domain::ids::StudySlug>, StartupError> {
+    let mut known: std::collections::BTreeSet<String> = storage
+        .study_definitions()
+        .versions()
+        .await?
+        .into_iter()
+        .map(|version| version.slug.to_string())
+        .collect();
+    if let Ok(files) = Studies::load_dir(&config.studies_dir, &config.default_study) {
+        known.extend(files.iter().map(|study| study.slug.to_string()));
+    }
+    slugs
+        .iter()
+        .map(|slug| match domain::ids::StudySlug::parse(slug) {
+            Ok(parsed) if known.contains(parsed.as_str()) => Ok(parsed),
+            _ => Err(StartupError::Account(format!(
+                "no study \"{slug}\": the studies are {}",
+                known.iter().cloned().collect::<Vec<_>>().join(", ")
+            ))),
+        })
+        .collect()
 }
 
 /// `server export`: one export of a study into a file, with progress on a terminal.

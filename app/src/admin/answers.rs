@@ -46,7 +46,7 @@ mod load {
         query: &FilterQuery,
     ) -> Result<AnswersView, AppError> {
         let (state, Researcher(staff)) = in_server_fn::<Researcher>().await?;
-        let study = state.study(slug)?;
+        let study = crate::auth::research_study(&state, &staff, slug).await?;
         let question = study
             .question(question_id)
             .ok_or(AppError::UnknownQuestion)?;

@@ -26,8 +26,8 @@ mod load {
     use domain::study::QuestionKind;
 
     pub async fn dashboard(slug: &str) -> Result<DashboardView, AppError> {
-        let (state, Researcher(_)) = in_server_fn::<Researcher>().await?;
-        let study = state.study(slug)?;
+        let (state, Researcher(staff)) = in_server_fn::<Researcher>().await?;
+        let study = crate::auth::research_study(&state, &staff, slug).await?;
         let progress = state.storage.responses().progress(&study.slug).await?;
         let minimum = state.min_group_size;
         let small_groups =

@@ -51,6 +51,8 @@ pub struct AdminHome {
     pub research_access: bool,
     pub is_owner: bool,
     pub studies: Vec<StudySummary>,
+    /// True when the account reads only some of the studies there are.
+    pub studies_hidden: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -239,6 +241,23 @@ pub struct TeamView {
     /// The link for an account just added, shown once.
     pub invitation: Option<Invitation>,
     pub notice: Option<String>,
+}
+
+/// Who reads one study, for the owner to change.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StudyMembersView {
+    pub slug: String,
+    pub title: String,
+    pub researchers: Vec<MemberChoice>,
+    /// True right after the members were saved.
+    pub saved: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MemberChoice {
+    pub id: String,
+    pub email: String,
+    pub member: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -23,8 +23,13 @@ mod load {
     pub async fn home() -> Result<AdminHome, AppError> {
         let (state, SignedIn(staff)) = in_server_fn::<SignedIn>().await?;
         let mut studies = Vec::new();
+        let mut studies_hidden = false;
         if staff.role.reads_research_data() {
             for study in state.studies.all() {
+                if !crate::auth::reads_study(&state, &staff, &study.slug).await? {
+                    studies_hidden = true;
+                    continue;
+                }
                 let progress = state.storage.responses().progress(&study.slug).await?;
                 studies.push(StudySummary {
                     slug: study.slug.to_string(),
@@ -38,6 +43,7 @@ mod load {
             research_access: staff.role.reads_research_data(),
             is_owner: staff.role == domain::accounts::Role::Owner,
             studies,
+            studies_hidden,
         })
     }
 }
@@ -59,17 +65,30 @@ pub fn AdminHomePage() -> impl IntoView {
                 view! {
                     <table class="table">
                         <caption class="visually-hidden">"Studies with their responses"</caption>
-                        <thead><tr><th scope="col">"Study"</th><th scope="col">"Started"</th><th scope="col">"Submitted"</th></tr></thead>
+                        <thead><tr>
+                            <th scope="col">"Study"</th><th scope="col">"Started"</th><th scope="col">"Submitted"</th>
+                            {home.is_owner.then(|| view! { <th scope="col">"Who reads it"</th> })}
+                        </tr></thead>
                         <tbody>
-                            {home.studies.into_iter().map(|s| view! {
-                                <tr>
-                                    <td><a href=format!("/admin/studies/{}", s.slug)>{s.title}</a></td>
-                                    <td>{s.started}</td>
-                                    <td>{s.submitted}</td>
-                                </tr>
+                            {home.studies.into_iter().map(|s| {
+                                let members = format!("/admin/studies/{}/members", s.slug);
+                                let of = format!(" of {}", s.title);
+                                view! {
+                                    <tr>
+                                        <td><a href=format!("/admin/studies/{}", s.slug)>{s.title}</a></td>
+                                        <td>{s.started}</td>
+                                        <td>{s.submitted}</td>
+                                        {home.is_owner.then(|| view! {
+                                            <td><a href=members>"Members"<span class="visually-hidden">{of}</span></a></td>
+                                        })}
+                                    </tr>
+                                }
                             }).collect_view()}
                         </tbody>
                     </table>
+                    {home.studies_hidden.then(|| view! {
+                        <p>"Only the studies you are a member of are listed. An owner can add you to others."</p>
+                    })}
                     <p><a href="/admin/publish">"Publish a study file"</a>" (a new study, or a new version of one)"</p>
                 }.into_any()
             } else {

@@ -73,8 +73,8 @@ mod load {
     }
 
     pub async fn likert(slug: &str) -> Result<LikertView, AppError> {
-        let (state, Researcher(_)) = in_server_fn::<Researcher>().await?;
-        let study = state.study(slug)?;
+        let (state, Researcher(staff)) = in_server_fn::<Researcher>().await?;
+        let study = crate::auth::research_study(&state, &staff, slug).await?;
         let items: Vec<_> = study
             .questions()
             .filter_map(|(page, q)| match &q.kind {

@@ -32,7 +32,12 @@ mod load {
 
     pub async fn response(slug: &str, id: &str) -> Result<ResponseView, AppError> {
         let (state, Researcher(staff)) = in_server_fn::<Researcher>().await?;
-        let record = state.response(&*state.study(slug)?, id).await?;
+        let record = state
+            .response(
+                &*crate::auth::research_study(&state, &staff, slug).await?,
+                id,
+            )
+            .await?;
         let study = state.study_seen_by(&record)?;
         let answers = state.storage.responses().answers(&record.id).await?;
         let labels = study
@@ -173,7 +178,7 @@ pub(super) mod post {
         body: Bytes,
     ) -> Result<Response, AppError> {
         fields_named(&headers, &body, &[])?;
-        let study = state.study(&slug)?;
+        let study = crate::auth::research_study(&state, &staff, &slug).await?;
         let record = state.response(&study, &id).await?;
         state.storage.responses().delete(&record.id).await?;
         let who = record.participant_number.map_or_else(

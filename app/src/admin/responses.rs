@@ -52,7 +52,7 @@ mod load {
         deleted: bool,
     ) -> Result<ResponsesView, AppError> {
         let (state, Researcher(staff)) = in_server_fn::<Researcher>().await?;
-        let study = state.study(slug)?;
+        let study = crate::auth::research_study(&state, &staff, slug).await?;
         let filter = ResponseFilter::parse(&study, query)?;
         let page = page_number(page)?;
         let matching: Vec<_> = state

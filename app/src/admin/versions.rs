@@ -23,8 +23,8 @@ mod load {
     use crate::error::AppError;
 
     pub async fn versions(slug: &str) -> Result<VersionsView, AppError> {
-        let (state, Researcher(_)) = in_server_fn::<Researcher>().await?;
-        let study = state.study(slug)?;
+        let (state, Researcher(staff)) = in_server_fn::<Researcher>().await?;
+        let study = crate::auth::research_study(&state, &staff, slug).await?;
         let versions = state
             .storage
             .study_definitions()
@@ -66,9 +66,9 @@ pub mod file {
     async fn download(
         State(state): State<AppState>,
         Path((slug, number)): Path<(String, String)>,
-        Researcher(_): Researcher,
+        Researcher(staff): Researcher,
     ) -> Result<Response, AppError> {
-        let study = state.study(&slug)?;
+        let study = crate::auth::research_study(&state, &staff, &slug).await?;
         let version = number
             .strip_suffix(".toml")
             .and_then(|n| n.parse::<i64>().ok())

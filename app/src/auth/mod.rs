@@ -6,6 +6,7 @@
 mod extract;
 mod page_guard;
 pub mod session;
+mod study_access;
 
 pub use extract::{
     AnySession, AuthRejection, Owner, PendingSecondFactor, PendingTwoFactorSetup, Researcher,
@@ -13,3 +14,4 @@ pub use extract::{
     sign_in_address, signed_in_or_redirect, with_next,
 };
 pub use page_guard::check_session_before_staff_pages;
+pub use study_access::{reads_study, research_study};

@@ -72,19 +72,19 @@ pub fn PublishPage() -> impl IntoView {
             <h1>"Publish a study file"</h1>
             <p>"A study is one file in TOML. To adapt a study, download its file from the study's "
                "Versions page, change it, and publish it here."</p>
-            <ul class="list">
+            <ul>
                 <li>{format!("The slug of a study there is already publishes a new version of it: {slugs}. \
                     The versions before it are kept, and each response stays with the version it started on.")}</li>
                 <li>"A new slug publishes a new study."</li>
                 <li>"The file is checked first. While it has a problem, nothing is published."</li>
             </ul>
             <form method="post" action=PUBLISH_PATH enctype="multipart/form-data" novalidate>
-                <div class="field">
+                <div class="form-group">
                     <label class="label" for="file">"Study file"</label>
                     <div id="file-hint" class="hint">"A .toml file of at most 512 KB. When you choose a file, it is used instead of the text below."</div>
                     <input class="file-input" type="file" id="file" name="file" accept=".toml,text/plain,application/toml" aria-describedby="file-hint"/>
                 </div>
-                <div class=if has_errors { "field field--error" } else { "field" }>
+                <div class=if has_errors { "form-group form-group--error" } else { "form-group" }>
                     <label class="label" for="text">"Or the file's text"</label>
                     <div id="text-hint" class="hint">"Paste it here, or correct the text of a file that had a problem."</div>
                     {text_error.map(|message| view! {
@@ -152,6 +152,11 @@ pub(super) mod post {
             return Ok(rejected(&state, &headers, &text, problem).await);
         }
         let today = state.clock.today();
+        if let Ok(checked) = domain::study::Study::parse(&name, &text)
+            && state.studies.get(&checked.slug).is_some()
+        {
+            crate::auth::research_study(&state, &staff, checked.slug.as_str()).await?;
+        }
         let published = state
             .studies
             .publish(&state.storage, &state.events, &name, &text, today)
@@ -244,6 +249,13 @@ pub(super) mod post {
             return Ok(());
         }
         let study = &publication.study;
+        if publication.is_new_study && staff.role == domain::accounts::Role::Researcher {
+            state
+                .storage
+                .study_members()
+                .add(&study.slug, &staff.record.id, state.clock.today())
+                .await?;
+        }
         let detail = format!("{} version {}", study.slug, study.version_number);
         state
             .audit(staff.actor(), AuditAction::StudyPublished, &detail)

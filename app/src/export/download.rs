@@ -32,7 +32,7 @@ async fn download(
     Query(query): Query<DownloadQuery>,
     Researcher(staff): Researcher,
 ) -> Result<Response, AppError> {
-    let study = state.study(&slug)?;
+    let study = crate::auth::research_study(&state, &staff, &slug).await?;
     let study_slug = study.slug.clone();
     let format = ExportFormat::from_slug(&format)
         .ok_or_else(|| AppError::BadForm(format!("There is no export format \"{format}\".")))?;

@@ -24,8 +24,8 @@ mod load {
     use super::super::counts;
 
     pub async fn erase_confirmation(slug: &str) -> Result<EraseView, AppError> {
-        let (state, Researcher(_)) = in_server_fn::<Researcher>().await?;
-        let study = state.study(slug)?;
+        let (state, Researcher(staff)) = in_server_fn::<Researcher>().await?;
+        let study = crate::auth::research_study(&state, &staff, slug).await?;
         Ok(EraseView {
             slug: slug.to_owned(),
             title: study.title.clone(),
@@ -92,7 +92,7 @@ pub(super) mod post {
         headers: HeaderMap,
         body: Bytes,
     ) -> Result<Response, AppError> {
-        let study = state.study(&slug)?;
+        let study = crate::auth::research_study(&state, &staff, &slug).await?;
         fields_named(&headers, &body, &[])?;
         let changed = erase_accepted(
             &state.storage,

@@ -42,8 +42,8 @@ mod load {
     const CONTEXT: usize = 60;
 
     pub async fn queue(slug: &str, done: Option<&str>) -> Result<RedactionQueueView, AppError> {
-        let (state, Researcher(_)) = in_server_fn::<Researcher>().await?;
-        let study = state.study(slug)?;
+        let (state, Researcher(staff)) = in_server_fn::<Researcher>().await?;
+        let study = crate::auth::research_study(&state, &staff, slug).await?;
         let still_scanning = wait_for_scans(&state.storage, &study.slug).await?;
         let pending = findings(&state.storage, &study, &[RedactionStatus::Pending]).await?;
         let decided_statuses = [
@@ -387,7 +387,7 @@ pub(super) mod post {
         headers: HeaderMap,
         body: Bytes,
     ) -> Result<Response, AppError> {
-        let study = state.study(&slug)?;
+        let study = crate::auth::research_study(&state, &staff, &slug).await?;
         fields_named(&headers, &body, &[])?;
         let added = scan_all_again(&state.storage, &study, state.clock.now()).await?;
         let detail = format!("study {slug}, new findings: {added}");
@@ -404,7 +404,7 @@ pub(super) mod post {
         headers: HeaderMap,
         body: Bytes,
     ) -> Result<Response, AppError> {
-        let study = state.study(&slug)?;
+        let study = crate::auth::research_study(&state, &staff, &slug).await?;
         let fields = fields_named(&headers, &body, &["decision", "descriptor", "text"])?;
         let field = |name: &str| fields.get(name).map(String::as_str).unwrap_or_default();
         let finding = state

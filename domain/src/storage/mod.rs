@@ -24,6 +24,7 @@ mod progress;
 mod redactions;
 mod responses;
 mod staff;
+mod study_members;
 
 pub use engine::Engine;
 pub use export::{DemographicCount, SubmittedResponse};
@@ -187,6 +188,8 @@ repositories! {
     AuditLog => audit_log;
     /// Identifier findings, their scans and decisions, and erased answers.
     Redactions => redactions;
+    /// Which researchers read which study.
+    StudyMembers => study_members;
 }
 
 /// Participants' responses and their answers.

@@ -746,7 +746,7 @@ fn the_command_line_adds_an_account_that_can_sign_in() {
     use std::io::Write;
     let dir = tempfile::tempdir().unwrap();
     let database_url = format!("sqlite://{}/cli.db", dir.path().display());
-    let add = |password: &str| {
+    let add_with = |password: &str, study: &str| {
         let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
             .args([
                 "user",
@@ -755,8 +755,11 @@ fn the_command_line_adds_an_account_that_can_sign_in() {
                 "Cli@Example.org",
                 "--role",
                 "researcher",
+                "--study",
+                study,
             ])
             .env("DATABASE_URL", &database_url)
+            .env("STUDIES_DIR", crate::support::studies_dir())
             .stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())
@@ -765,6 +768,15 @@ fn the_command_line_adds_an_account_that_can_sign_in() {
         writeln!(child.stdin.take().unwrap(), "{password}").unwrap();
         child.wait_with_output().unwrap()
     };
+    let add = |password: &str| add_with(password, "sam");
+    let unknown = add_with(STAFF_PASSWORD, "no-such-study");
+    assert!(!unknown.status.success());
+    assert!(
+        String::from_utf8_lossy(&unknown.stderr)
+            .contains("no study \"no-such-study\": the studies are sam"),
+        "{}",
+        String::from_utf8_lossy(&unknown.stderr)
+    );
     let weak = add("password1234");
     assert!(!weak.status.success());
     assert!(String::from_utf8_lossy(&weak.stderr).contains("too common"));
@@ -774,7 +786,10 @@ fn the_command_line_adds_an_account_that_can_sign_in() {
         "{}",
         String::from_utf8_lossy(&ok.stderr)
     );
-    assert!(String::from_utf8_lossy(&ok.stdout).contains("added cli@example.org as researcher"));
+    assert!(
+        String::from_utf8_lossy(&ok.stdout)
+            .contains("added cli@example.org as researcher, reading sam")
+    );
     let twice = add(STAFF_PASSWORD);
     assert!(String::from_utf8_lossy(&twice.stderr).contains("already exists"));
 }

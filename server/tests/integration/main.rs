@@ -21,6 +21,7 @@ mod scale_out;
 mod schedule;
 mod startup;
 mod storage;
+mod study_members;
 mod study_versions;
 mod survey_journey;
 mod team;

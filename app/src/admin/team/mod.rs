@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod invitation;
 pub mod remove_member;
+pub mod study_members;
 
 #[cfg(feature = "ssr")]
 use crate::{error::AppError, form_posts::RejectedForm, state::AppState};
@@ -39,4 +40,5 @@ pub fn routes() -> axum::Router<AppState> {
     accounts::post::routes()
         .merge(remove_member::post::routes())
         .merge(invitation::post::routes())
+        .merge(study_members::post::routes())
 }

@@ -525,8 +525,25 @@ pub fn cookie_of(response: &reqwest::Response) -> Option<String> {
 }
 
 impl TestApp {
-    /// Adds an account straight into the database.
+    /// Adds an account straight into the database; a researcher as a member of every study, as
+    /// an owner would add them.
     pub async fn add_staff(&self, email: &str, role: &str) {
+        let id = self.add_staff_outside_studies(email, role).await;
+        if role != "researcher" {
+            return;
+        }
+        let storage = self.storage().await;
+        for version in storage.study_definitions().versions().await.unwrap() {
+            storage
+                .study_members()
+                .add(&version.slug, &id, self.clock.today())
+                .await
+                .unwrap();
+        }
+    }
+
+    /// Adds an account straight into the database, a member of no study; returns its id.
+    pub async fn add_staff_outside_studies(&self, email: &str, role: &str) -> String {
         let hash = domain::accounts::NewPassword::parse(STAFF_PASSWORD)
             .unwrap()
             .hash();
@@ -536,7 +553,7 @@ impl TestApp {
             role,
             now: domain::clock::Clock::default().now(),
         };
-        self.storage().await.staff().create(new).await.unwrap();
+        self.storage().await.staff().create(new).await.unwrap()
     }
 
     /// Signs in and returns the session cookie ("name=value").

@@ -15,6 +15,16 @@ fn other() -> domain::ids::StudySlug {
     domain::ids::StudySlug::parse("other").unwrap()
 }
 
+/// Two studies, "sam" and "other", and a signed-in researcher (cookie, id) who reads only Sam.
+async fn researcher_of_sam_only() -> (TestApp, String, String) {
+    let app = TestApp::spawn_with_two_studies().await;
+    let researcher = app.signed_in_as("researcher").await;
+    let id = account_id(&app, "researcher@example.org").await;
+    let members = app.storage().await;
+    members.study_members().remove(&other(), &id).await.unwrap();
+    (app, researcher, id)
+}
+
 async fn status_of(app: &TestApp, path: &str, cookie: &str) -> StatusCode {
     app.get_with_cookie(path, cookie).await.status()
 }
@@ -85,7 +95,10 @@ async fn a_researcher_reads_only_the_studies_they_are_a_member_of() {
                 && detail == "study other: not a member"
         })
         .count();
-    assert_eq!(refusals, 10, "each of the nine addresses, and the page read again");
+    assert_eq!(
+        refusals, 10,
+        "each of the nine addresses, and the page read again"
+    );
 
     let owner = app.signed_in_as("owner").await;
     assert_eq!(
@@ -96,15 +109,7 @@ async fn a_researcher_reads_only_the_studies_they_are_a_member_of() {
 
 #[tokio::test]
 async fn the_owner_chooses_the_members_and_the_audit_log_says_so() {
-    let app = TestApp::spawn_with_two_studies().await;
-    let researcher = app.signed_in_as("researcher").await;
-    let id = account_id(&app, "researcher@example.org").await;
-    app.storage()
-        .await
-        .study_members()
-        .remove(&other(), &id)
-        .await
-        .unwrap();
+    let (app, researcher, id) = researcher_of_sam_only().await;
     let owner = app.signed_in_as("owner").await;
 
     let page = app
@@ -181,15 +186,7 @@ async fn the_owner_chooses_the_members_and_the_audit_log_says_so() {
 
 #[tokio::test]
 async fn only_members_publish_a_new_version_and_a_new_study_makes_its_publisher_a_member() {
-    let app = TestApp::spawn_with_two_studies().await;
-    let researcher = app.signed_in_as("researcher").await;
-    let id = account_id(&app, "researcher@example.org").await;
-    app.storage()
-        .await
-        .study_members()
-        .remove(&other(), &id)
-        .await
-        .unwrap();
+    let (app, researcher, _) = researcher_of_sam_only().await;
     let sam = std::fs::read_to_string(crate::support::studies_dir().join("sam.toml")).unwrap();
 
     let other_text = sam

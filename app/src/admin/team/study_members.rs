@@ -41,13 +41,9 @@ mod load {
             .await?
             .into_iter()
             .collect();
-        let researchers = state
-            .storage
-            .staff()
-            .list()
+        let researchers = super::researchers(&state)
             .await?
             .into_iter()
-            .filter(|account| account.role == "researcher")
             .map(|account| MemberChoice {
                 member: members.contains(&account.id),
                 id: account.id,
@@ -110,6 +106,18 @@ pub fn StudyMembersPage() -> impl IntoView {
     })
 }
 
+/// The researchers' accounts: the people a study's members are chosen from.
+#[cfg(feature = "ssr")]
+async fn researchers(
+    state: &crate::state::AppState,
+) -> Result<Vec<domain::storage::StaffSummary>, crate::error::AppError> {
+    let accounts = state.storage.staff().list().await?;
+    Ok(accounts
+        .into_iter()
+        .filter(|account| account.role == domain::accounts::Role::Researcher.as_str())
+        .collect())
+}
+
 /// The form post, a plain one: it works without JavaScript.
 #[cfg(feature = "ssr")]
 pub(super) mod post {
@@ -144,14 +152,7 @@ pub(super) mod post {
             .into_iter()
             .map(|(_, id)| id)
             .collect();
-        let researchers: Vec<_> = state
-            .storage
-            .staff()
-            .list()
-            .await?
-            .into_iter()
-            .filter(|account| account.role == "researcher")
-            .collect();
+        let researchers = super::researchers(&state).await?;
         if let Some(unknown) = chosen
             .iter()
             .find(|id| !researchers.iter().any(|r| &r.id == *id))

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { researcher, useSession } from './accounts';
+import { owner, researcher, useSession } from './accounts';
 import { copyOfSam, copyWithMistake } from './authoring';
 
 test('a researcher publishes a copy of Sam: a mistake is named by line and kept, the corrected file is published', async ({ page }, info) => {
@@ -23,4 +23,16 @@ test('a researcher publishes a copy of Sam: a mistake is named by line and kept,
   await expect(page).toHaveURL(new RegExp(`/admin/studies/${slug}/versions\\?(new-study|unchanged)=1$`));
   await expect(page.getByRole('status')).toContainText('version 1');
   await expect(page.getByRole('link', { name: 'Download version 1' })).toBeVisible();
+});
+
+test("an owner opens a study's members from the list of studies and saves them unchanged", async ({ page }) => {
+  await useSession(page, owner.email);
+  await page.goto('/admin');
+  await page.getByRole('link', { name: 'Members of Recovery and positive risk-taking: the Sam study' }).click();
+  await expect(page.getByRole('heading', { name: /^Members of / })).toBeVisible();
+  // Everyone ticked stays ticked: the researchers of the other tests keep reading Sam.
+  await expect(page.getByRole('checkbox', { name: researcher.email })).toBeChecked();
+  await page.getByRole('button', { name: 'Save members' }).click();
+  await expect(page.getByRole('status')).toContainText('The members are saved.');
+  await expect(page.getByRole('checkbox', { name: researcher.email })).toBeChecked();
 });

@@ -3,12 +3,13 @@ import path from 'node:path';
 
 const samFile = () => fs.readFileSync(path.resolve(__dirname, '../../studies/sam.toml'), 'utf8');
 
-/** A copy of Sam under a slug of its own, with a variant of the vignette and every order of the
+/** A copy of Sam under a slug and a title of its own (the other tests find Sam by its title), with a variant of the vignette and every order of the
  * situations; not open until 2099, so the start page of the other tests is unchanged. */
 export function copyOfSam(slug: string): string {
   return (
     samFile()
       .replace('slug = "sam"', `slug = "${slug}"`)
+      .replace('title = "Recovery and positive risk-taking: the Sam study"', `title = "Sam, adapted (${slug})"`)
       .replace('design = "fixed"', 'design = "all-orders"')
       .replace(/title = "Situation \d of 3: /g, 'title = "') +
     '\n[schedule]\nopen_from = 2099-01-01\n' +

@@ -106,3 +106,10 @@ test("the owner's accounts page, with its actions on each account, is accessible
   await expect(page.getByRole('button', { name: `End sessions of ${researcher.email}` })).toBeVisible();
   await check(page, 'accounts');
 });
+
+test("the owner's page of a study's members is accessible", async ({ page }) => {
+  await useSession(page, owner.email);
+  await page.goto('/admin/studies/sam/members');
+  await expect(page.getByRole('checkbox', { name: researcher.email })).toBeChecked();
+  await check(page, 'members of a study');
+});

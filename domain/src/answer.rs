@@ -172,6 +172,7 @@ mod tests {
             hint: None,
             required: true,
             from_instrument: false,
+            adapted: false,
             theme: None,
             kind,
         }

@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use crate::events::{Delivery, Event, Events, Subscription};
 use crate::ids::StudySlug;
 use crate::storage::{Published, Storage, StorageError};
-use crate::study::{Studies, Study, StudyError};
+use crate::study::{Studies, Study, StudyError, WordingChange};
 
 /// Every version of every study, shared by the request handlers of one instance.
 #[derive(Clone)]
@@ -26,6 +26,10 @@ pub enum CatalogueError {
     Invalid(#[from] StudyError),
     #[error(transparent)]
     Storage(#[from] StorageError),
+    /// Questions quoting the instrument are worded differently from the study they are compared
+    /// with, and not marked `adapted = true`.
+    #[error("instrument questions reworded without `adapted = true`: {0:?}")]
+    InstrumentReworded(Vec<WordingChange>, Arc<Study>),
 }
 
 /// What publishing a study text did.
@@ -75,6 +79,8 @@ impl Catalogue {
 
     /// Checks a study text and publishes it as its study's newest version (a new study when its
     /// slug is new); every instance serves it within moments. `file` names the text in errors.
+    /// The wording of a question quoted from the instrument changes only where the text marks it
+    /// `adapted = true`.
     pub async fn publish(
         &self,
         storage: &Storage,
@@ -85,6 +91,13 @@ impl Catalogue {
     ) -> Result<Publication, CatalogueError> {
         let checked = Study::parse(file, text)?;
         let is_new_study = self.get(&checked.slug).is_none();
+        // A new study is compared with the default one, the study copies usually start from.
+        if let Some(earlier) = self.get(&checked.slug).or_else(|| self.default_study()) {
+            let changes = checked.unmarked_instrument_changes(&earlier);
+            if !changes.is_empty() {
+                return Err(CatalogueError::InstrumentReworded(changes, earlier));
+            }
+        }
         let Published { number, is_new } = storage
             .study_definitions()
             .publish(&checked.slug, &checked.version, text, today)

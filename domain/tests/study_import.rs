@@ -201,3 +201,15 @@ fn no_mutation_of_the_sam_file_panics_and_every_refusal_points_inside_the_text()
         "{accepted} accepted, {refused} refused"
     );
 }
+
+#[test]
+fn only_a_question_quoted_from_the_instrument_can_be_adapted() {
+    let text = sam().replacen(
+        "id = \"setting\"\n",
+        "id = \"setting\"\nadapted = true\n",
+        1,
+    );
+    let error = refused(&text);
+    assert_eq!(error.field, "pages[0].questions[0].adapted");
+    assert_eq!(error.line, Some(line_of(&text, "adapted = true")));
+}

@@ -117,7 +117,7 @@ pub(super) mod post {
     use axum::routing::post;
     use domain::audit::AuditAction;
     use domain::catalogue::{CatalogueError, Publication};
-    use domain::study::StudyError;
+    use domain::study::{Study, StudyError, WordingChange};
 
     use super::{PUBLISH_PATH, STUDY_FILE_LIMIT};
     use crate::auth::Researcher;
@@ -168,6 +168,13 @@ pub(super) mod post {
             }
             Err(CatalogueError::Invalid(error)) => {
                 Ok(rejected(&state, &headers, &text, &problem_of(&error)).await)
+            }
+            Err(CatalogueError::InstrumentReworded(changes, earlier)) => {
+                let problems: Vec<String> = changes
+                    .iter()
+                    .map(|change| reworded(change, &earlier))
+                    .collect();
+                Ok(rejected_all(&state, &headers, &text, &problems).await)
             }
             Err(CatalogueError::Storage(error)) => Err(error.into()),
         }
@@ -229,14 +236,43 @@ pub(super) mod post {
         format!("{place}: {}. Nothing was published", error.problem)
     }
 
+    /// What to do about an instrument question worded differently, asked as a confirmation:
+    /// marking the question as adapted is saying yes.
+    fn reworded(change: &WordingChange, earlier: &Study) -> String {
+        let place = match change.line {
+            Some(line) => format!("Line {line}, question {}", change.question),
+            None => format!("Question {}", change.question),
+        };
+        format!(
+            "{place} quotes the published instrument ({}), and its wording differs from version {} \
+             of \"{}\": \"{}\". To adapt it knowingly, add adapted = true to the question; pages \
+             then say its wording is adapted. Nothing was published",
+            earlier.citation, earlier.version_number, earlier.title, change.before
+        )
+    }
+
     async fn rejected(
         state: &AppState,
         headers: &HeaderMap,
         text: &str,
         problem: &str,
     ) -> Response {
-        let mut form = RejectedForm::with_error("text", problem);
-        form.values.insert("text".into(), text.to_owned());
+        rejected_all(state, headers, text, &[problem.to_owned()]).await
+    }
+
+    async fn rejected_all(
+        state: &AppState,
+        headers: &HeaderMap,
+        text: &str,
+        problems: &[String],
+    ) -> Response {
+        let form = RejectedForm {
+            values: [("text".to_owned(), text.to_owned())].into(),
+            errors: problems
+                .iter()
+                .map(|problem| ("text".to_owned(), problem.clone()))
+                .collect(),
+        };
         render_rejected(state, PUBLISH_PATH, headers, form).await
     }
 

@@ -85,6 +85,8 @@ pub struct QuestionsView {
     pub errors: Vec<FieldError>,
     /// Shown under the questions when any of them quotes the published instrument.
     pub citation: Option<String>,
+    /// True when the study adapts the wording of any of them.
+    pub wording_adapted: bool,
     /// Set when the person came from the check page, so Continue returns there.
     pub return_to_check: bool,
 }

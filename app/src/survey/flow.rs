@@ -332,6 +332,7 @@ pub fn questions_view(
             .iter()
             .any(|q| q.from_instrument)
             .then(|| study.citation.clone()),
+        wording_adapted: page.questions.iter().any(|q| q.adapted),
         return_to_check,
     }
 }

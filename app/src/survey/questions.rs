@@ -40,7 +40,10 @@ pub(super) fn QuestionsPage(view: QuestionsView) -> impl IntoView {
                 .map(|question| view! { <QuestionField question study=study.clone() step=slug.clone()/> })
                 .collect_view()}
             {view.citation.map(|citation| view! {
-                <p class="citation">"Question wording from " {citation} "."</p>
+                <p class="citation">
+                    {if view.wording_adapted { "Question wording adapted from " } else { "Question wording from " }}
+                    {citation} "."
+                </p>
             })}
             <button type="submit" class="button">{if has_questions { "Save and continue" } else { "Continue" }}</button>
         </form>

@@ -127,6 +127,8 @@ pub struct Question {
     pub hint: Option<String>,
     pub required: bool,
     pub from_instrument: bool,
+    /// An instrument question whose wording the study adapts (`adapted = true`), knowingly.
+    pub adapted: bool,
     pub theme: Option<String>,
     pub kind: QuestionKind,
 }
@@ -379,6 +381,34 @@ impl Study {
         let id = id.as_ref();
         self.questions().map(|(_, q)| q).find(|q| q.id == id)
     }
+
+    /// The questions that quote the instrument in `earlier` too, are worded differently here, and
+    /// are not marked `adapted`: a change of the published instrument's wording that must be made
+    /// knowingly. Each with the line of the question in this study's text.
+    pub fn unmarked_instrument_changes(&self, earlier: &Study) -> Vec<WordingChange> {
+        self.questions()
+            .map(|(_, q)| q)
+            .filter(|q| q.from_instrument && !q.adapted)
+            .filter_map(|q| {
+                let before = earlier.question(&q.id)?;
+                (before.from_instrument && before.label != q.label).then(|| WordingChange {
+                    question: q.id.clone(),
+                    line: locate::line_of_question(&self.source, q.id.as_str()),
+                    before: before.label.clone(),
+                })
+            })
+            .collect()
+    }
+}
+
+/// An instrument question worded differently from an earlier version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WordingChange {
+    pub question: QuestionId,
+    /// The question's line in the new text.
+    pub line: Option<usize>,
+    /// Its wording before.
+    pub before: String,
 }
 
 /// The line and the field a TOML error is about (for a missing field, the one to add); "(file)"
@@ -482,6 +512,8 @@ struct RawQuestion {
     #[serde(default)]
     options: Vec<ChoiceOption>,
     source: Option<String>,
+    #[serde(default)]
+    adapted: bool,
     theme: Option<String>,
     short_label: Option<String>,
 }
@@ -675,6 +707,12 @@ impl RawQuestion {
                 ));
             }
         };
+        if self.adapted && !from_instrument {
+            return Err(invalid(
+                format!("{field}.adapted"),
+                "only a question with source = \"instrument\" can be adapted from it",
+            ));
+        }
         let kind = match self.kind {
             RawKind::Text => {
                 let max_chars = self.max_chars.unwrap_or(DEFAULT_MAX_CHARS);
@@ -730,6 +768,7 @@ impl RawQuestion {
             hint: self.hint,
             required: self.required,
             from_instrument,
+            adapted: self.adapted,
             theme: self.theme,
             short_label: self.short_label,
             kind,

@@ -92,6 +92,33 @@ fn list_value(value: &Spanned<DeValue>, path: &str, fields: &mut Vec<Field>) {
     }
 }
 
+/// The line (from 1) where the question with this id starts (its `[[pages.questions]]` header).
+pub fn line_of_question(source: &str, id: &str) -> Option<usize> {
+    let root = DeTable::parse(source).ok()?;
+    let pages = match root.get_ref().get("pages")?.get_ref() {
+        DeValue::Array(pages) => pages,
+        _ => return None,
+    };
+    pages
+        .iter()
+        .filter_map(|page| match page.get_ref() {
+            DeValue::Table(page) => page.get("questions"),
+            _ => None,
+        })
+        .filter_map(|questions| match questions.get_ref() {
+            DeValue::Array(questions) => Some(questions.iter()),
+            _ => None,
+        })
+        .flatten()
+        .find(|question| match question.get_ref() {
+            DeValue::Table(q) => q
+                .get("id")
+                .is_some_and(|v| matches!(v.get_ref(), DeValue::String(s) if s == id)),
+            _ => false,
+        })
+        .map(|question| line_at(source, question.span().start))
+}
+
 /// The line (from 1) the byte offset `at` is on.
 pub fn line_at(source: &str, at: usize) -> usize {
     source

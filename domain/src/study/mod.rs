@@ -10,7 +10,7 @@ mod variants;
 
 pub use definition::{
     ChoiceOption, DEFAULT_MAX_CHARS, Dealt, Page, Question, QuestionKind, RedactionWords, Studies, Study,
-    StudyError,
+    StudyError, WordingChange,
 };
 pub use label::ParticipantLabel;
 pub use markdown::render_markdown;

@@ -297,3 +297,57 @@ async fn a_version_published_on_one_instance_is_served_by_the_other() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
+
+/// The instrument's questions are quoted from the published study: their wording changes only
+/// knowingly, marked `adapted = true`, and pages then say the wording is adapted.
+#[tokio::test]
+async fn rewording_an_instrument_question_asks_for_it_to_be_marked_adapted() {
+    let app = TestApp::spawn().await;
+    let cookie = app.signed_in_as("researcher").await;
+    let r1 = "label = \"When you think of recovery from a mental health disorder and substance use disorder, what may that mean?\"";
+    let reworded = sam_file().replacen(r1, "label = \"What does recovery mean to you?\"", 1);
+    let line = reworded[..reworded.find("id = \"r1\"").unwrap()]
+        .matches('\n')
+        .count();
+    let refused = send(&app, &cookie, multipart(None, &reworded)).await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = refused.text().await.unwrap();
+    assert!(
+        page.contains(&format!(
+            "Line {line}, question r1 quotes the published instrument"
+        )),
+        "{page}"
+    );
+    assert!(page.contains("add adapted = true to the question"));
+    assert_eq!(versions_of(&app, "sam").await, [1]);
+
+    // A copy under a new slug is compared with the default study, the one it was copied from.
+    let copy = reworded.replacen("slug = \"sam\"", "slug = \"sam-copy\"", 1);
+    let refused = send(&app, &cookie, multipart(None, &copy)).await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    // A question of the platform's own may be reworded freely.
+    let own = sam_file().replacen(
+        "label = \"How far would you support Sam in going ahead with this?\"",
+        "label = \"How far would you back Sam in this?\"",
+        1,
+    );
+    let published = send(&app, &cookie, multipart(None, &own)).await;
+    assert_eq!(
+        location(&published),
+        "/admin/studies/sam/versions?published=2"
+    );
+
+    let marked = reworded.replacen("id = \"r1\"\n", "id = \"r1\"\nadapted = true\n", 1);
+    let published = send(&app, &cookie, multipart(None, &marked)).await;
+    assert_eq!(
+        location(&published),
+        "/admin/studies/sam/versions?published=3"
+    );
+    let token = app.consent().await;
+    let (_, page) = app.step_html(&token, "sam").await;
+    assert!(page.contains("What does recovery mean to you?"));
+    assert!(page.contains("Question wording adapted from "), "{page}");
+    let (_, unchanged) = app.step_html(&token, "scenario-money").await;
+    assert!(unchanged.contains("Question wording from "));
+}

@@ -64,13 +64,20 @@ mod load {
             .filter(|p| filter.admits(&p.answers, true, &p.dealt))
             .filter_map(|p| {
                 let answer = p.answers.get(question_id)?;
+                let seen = state.studies.version(&study.slug, p.study_version_number);
+                let asked = seen
+                    .as_deref()
+                    .and_then(|version| version.question(question_id))
+                    .unwrap_or(question);
                 Some(AnswerRow {
                     participant: participant_label(
                         &study.participant_label,
                         p.participant_number,
                         &p.answers,
                     ),
-                    answer: describe_answer(question, answer),
+                    answer: describe_answer(asked, answer),
+                    asked_as: (asked.label != question.label)
+                        .then(|| (p.study_version_number, asked.label.clone())),
                 })
             })
             .collect();
@@ -119,6 +126,9 @@ pub fn AnswersPage() -> impl IntoView {
                 {a.rows.into_iter().map(|row| view! {
                     <li class="answers__item">
                         <p class="answers__who">{row.participant}</p>
+                        {row.asked_as.map(|(version, wording)| view! {
+                            <p class="answers__asked-as">{format!("Asked in version {version}'s wording: \u{201c}{wording}\u{201d}")}</p>
+                        })}
                         <p class="answers__text">{row.answer}</p>
                     </li>
                 }).collect_view()}

@@ -206,6 +206,9 @@ pub struct AnswerSection {
 pub struct AnswerRow {
     pub participant: String,
     pub answer: String,
+    /// The question's wording where the participant's version worded it otherwise than the
+    /// newest: (that version's number, its wording).
+    pub asked_as: Option<(i64, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

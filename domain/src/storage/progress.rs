@@ -27,6 +27,8 @@ pub struct SubmittedAnswers {
     pub answers: BTreeMap<QuestionId, String>,
     /// The scenario order and vignette variant the participant was dealt at consent.
     pub dealt: Dealt,
+    /// The version of the study the participant started on: the wording they answered.
+    pub study_version_number: i64,
 }
 
 impl Responses<'_> {
@@ -84,7 +86,8 @@ impl Responses<'_> {
             return Ok(Vec::new());
         }
         let sql = format!(
-            "SELECT r.participant_number, r.scenario_order, r.vignette_variant, a.question_id, a.value
+            "SELECT r.participant_number, r.scenario_order, r.vignette_variant,
+                    r.study_version_number, a.question_id, a.value
              FROM responses r JOIN answers a ON a.response_id = r.id
              WHERE r.study_slug = $1 AND r.submitted_on IS NOT NULL AND a.question_id IN ({})
              ORDER BY r.participant_number",
@@ -106,6 +109,7 @@ impl Responses<'_> {
                         participant_number: number,
                         answers: BTreeMap::new(),
                         dealt: dealt_columns(&row)?,
+                        study_version_number: row.try_get("study_version_number")?,
                     })
                 }
             };

@@ -351,3 +351,46 @@ async fn rewording_an_instrument_question_asks_for_it_to_be_marked_adapted() {
     let (_, unchanged) = app.step_html(&token, "scenario-money").await;
     assert!(unchanged.contains("Question wording from "));
 }
+
+/// Answers side by side: an answer given to an earlier wording of the question says so.
+#[tokio::test]
+async fn answers_given_to_an_earlier_wording_show_the_wording_they_answered() {
+    let app = TestApp::spawn().await;
+    app.submit_response("inpatient", "Answered to the first wording")
+        .await;
+    let cookie = app.signed_in_as("researcher").await;
+    let r2 = "label = \"When it comes to Sam specifically, what aspects do you think would help them to recover?\"";
+    let reworded = sam_file()
+        .replacen(r2, "label = \"What would help Sam recover?\"", 1)
+        .replacen("id = \"r2\"\n", "id = \"r2\"\nadapted = true\n", 1);
+    let published = send(&app, &cookie, multipart(None, &reworded)).await;
+    assert_eq!(
+        location(&published),
+        "/admin/studies/sam/versions?published=2"
+    );
+    app.submit_response("community", "Answered to the second wording")
+        .await;
+
+    let (status, page) = html_with_cookie(&app, "/admin/studies/sam/questions/r2", &cookie).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("<h1>What would help Sam recover?</h1>"),
+        "{page}"
+    );
+    let items: Vec<&str> = page.split("class=\"answers__item\"").skip(1).collect();
+    assert_eq!(items.len(), 2);
+    let first = items
+        .iter()
+        .find(|i| i.contains("Answered to the first wording"))
+        .unwrap();
+    assert!(
+        first.contains("Asked in version 1&#x27;s wording: “When it comes to Sam specifically")
+            || first.contains("Asked in version 1's wording: “When it comes to Sam specifically"),
+        "{first}"
+    );
+    let second = items
+        .iter()
+        .find(|i| i.contains("Answered to the second wording"))
+        .unwrap();
+    assert!(!second.contains("Asked in version"), "{second}");
+}

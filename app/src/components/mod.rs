@@ -183,3 +183,18 @@ pub fn LoadError(error: ServerFnError) -> impl IntoView {
 pub fn textarea_content(value: &str) -> String {
     format!("\n{}", escape_html(value))
 }
+
+/// The study of the address (`:study`) and one value of its query: the source of a study page's
+/// resource that also says what a form post just did (`?done=…`).
+pub fn study_and_query(
+    key: &'static str,
+) -> impl Fn() -> (String, Option<String>) + Send + Sync + Clone + 'static {
+    let params = leptos_router::hooks::use_params_map();
+    let query = leptos_router::hooks::use_query_map();
+    move || {
+        (
+            params.read().get("study").unwrap_or_default(),
+            query.read().get(key),
+        )
+    }
+}

@@ -3,10 +3,9 @@
 
 use super::data::{EditedFinding, FindingView, RedactionQueueView};
 use crate::components::FieldError;
-use crate::components::{ErrorSummary, field_error, when_loaded};
+use crate::components::{ErrorSummary, field_error, study_and_query, when_loaded};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[server]
 pub async fn load_redaction_queue(
@@ -161,17 +160,9 @@ mod load {
 
 #[component]
 pub fn RedactionQueuePage() -> impl IntoView {
-    let params = use_params_map();
-    let query = use_query_map();
-    let data = Resource::new_blocking(
-        move || {
-            (
-                params.read().get("study").unwrap_or_default(),
-                query.read().get("done"),
-            )
-        },
-        |(study, done)| load_redaction_queue(study, done),
-    );
+    let data = Resource::new_blocking(study_and_query("done"), |(study, done)| {
+        load_redaction_queue(study, done)
+    });
     when_loaded(data, queue_page)
 }
 

@@ -3,12 +3,11 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::admin::data::StudyMembersView;
 #[cfg(feature = "ssr")]
 use crate::auth::signed_in_or_redirect;
-use crate::components::when_loaded;
+use crate::components::{study_and_query, when_loaded};
 
 #[server]
 pub async fn load_study_members(
@@ -61,17 +60,9 @@ mod load {
 
 #[component]
 pub fn StudyMembersPage() -> impl IntoView {
-    let params = use_params_map();
-    let query = use_query_map();
-    let data = Resource::new_blocking(
-        move || {
-            (
-                params.read().get("study").unwrap_or_default(),
-                query.read().get("done"),
-            )
-        },
-        |(study, done)| load_study_members(study, done),
-    );
+    let data = Resource::new_blocking(study_and_query("done"), |(study, done)| {
+        load_study_members(study, done)
+    });
     when_loaded(data, |view_data| {
         let action = format!("/admin/studies/{}/members", view_data.slug);
         view! {

@@ -288,6 +288,10 @@ async fn a_version_published_on_one_instance_is_served_by_the_other() {
     loop {
         let token = second.consent().await;
         if second.record(&token).await.study_version_number == 2 {
+            eprintln!(
+                "served by the other instance {:?} after publishing",
+                published.elapsed()
+            );
             break;
         }
         assert!(

@@ -52,6 +52,22 @@ test('the researcher pages are accessible', async ({ page }, info) => {
   await page.getByRole('button', { name: 'Check and publish' }).click();
   await expect(page.getByRole('status')).toContainText('version 1');
   await check(page, 'published');
+  // Its start page says when it opens, and offers no Start button.
+  await page.goto('/s/copy-accessibility');
+  await expect(page.getByRole('status')).toContainText('2099');
+  await expect(page.getByRole('link', { name: 'Start now' })).toHaveCount(0);
+  await check(page, 'a study not yet open');
+  // A copy that ran in January 2020: its start page and its consent page say it closed.
+  await page.goto('/admin/publish');
+  await page.getByLabel("Or the file's text").fill(copyOfSam('copy-closed', 'open_from = 2020-01-01\nopen_until = 2020-01-31'));
+  await page.getByRole('button', { name: 'Check and publish' }).click();
+  await expect(page.getByRole('status')).toContainText('version 1');
+  await page.goto('/s/copy-closed');
+  await expect(page.getByRole('status')).toContainText('closed on');
+  await check(page, 'a closed study');
+  const consent = await page.goto('/s/copy-closed/consent');
+  expect(consent?.status()).toBe(410);
+  await check(page, 'the consent page of a closed study');
   await page.goto('/admin/studies/sam/redactions');
   await check(page, 'identifier review');
   const first = page.locator('table a').first();

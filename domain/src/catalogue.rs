@@ -77,22 +77,21 @@ impl Catalogue {
         self.read(|studies| studies.iter().cloned().collect())
     }
 
-    /// Checks a study text and publishes it as its study's newest version (a new study when its
-    /// slug is new); every instance serves it within moments. `file` names the text in errors.
+    /// Publishes a checked study (`Study::parse`) as its study's newest version (a new study when
+    /// its slug is new); every instance serves it within moments.
     /// The wording of a question quoted from the instrument changes only where the text marks it
     /// `adapted = true`.
     pub async fn publish(
         &self,
         storage: &Storage,
         events: &Events,
-        file: &str,
-        text: &str,
+        checked: &Study,
         today: NaiveDate,
     ) -> Result<Publication, CatalogueError> {
-        let checked = Study::parse(file, text)?;
-        let is_new_study = self.get(&checked.slug).is_none();
+        let current = self.get(&checked.slug);
+        let is_new_study = current.is_none();
         // A new study is compared with the default one, the study copies usually start from.
-        if let Some(earlier) = self.get(&checked.slug).or_else(|| self.default_study()) {
+        if let Some(earlier) = current.or_else(|| self.default_study()) {
             let changes = checked.unmarked_instrument_changes(&earlier);
             if !changes.is_empty() {
                 return Err(CatalogueError::InstrumentReworded(changes, earlier));
@@ -100,7 +99,7 @@ impl Catalogue {
         }
         let Published { number, is_new } = storage
             .study_definitions()
-            .publish(&checked.slug, &checked.version, text, today)
+            .publish(&checked.slug, &checked.version, &checked.source, today)
             .await?;
         if is_new || self.version(&checked.slug, number).is_none() {
             self.reload(storage).await?;

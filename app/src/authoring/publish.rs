@@ -152,23 +152,24 @@ pub(super) mod post {
             return Ok(rejected(&state, &headers, &text, problem).await);
         }
         let today = state.clock.today();
-        if let Ok(checked) = domain::study::Study::parse(&name, &text)
-            && state.studies.get(&checked.slug).is_some()
-        {
+        let checked = match Study::parse(&name, &text) {
+            Ok(checked) => checked,
+            Err(error) => return Ok(rejected(&state, &headers, &text, &problem_of(&error)).await),
+        };
+        if state.studies.get(&checked.slug).is_some() {
             crate::auth::research_study(&state, &staff, checked.slug.as_str()).await?;
         }
         let published = state
             .studies
-            .publish(&state.storage, &state.events, &name, &text, today)
+            .publish(&state.storage, &state.events, &checked, today)
             .await;
         match published {
             Ok(publication) => {
                 record(&state, &staff, &publication).await?;
                 Ok(Redirect::to(&after(&publication)).into_response())
             }
-            Err(CatalogueError::Invalid(error)) => {
-                Ok(rejected(&state, &headers, &text, &problem_of(&error)).await)
-            }
+            // The text was checked above: a stored version that no longer loads is ours to fix.
+            Err(CatalogueError::Invalid(error)) => Err(AppError::Internal(error.to_string())),
             Err(CatalogueError::InstrumentReworded(changes, earlier)) => {
                 let problems: Vec<String> = changes
                     .iter()

@@ -50,12 +50,16 @@ use admin::team::invitation::InvitePage;
 use admin::team::remove_member::RemoveMemberPage;
 use admin::team::study_members::StudyMembersPage;
 use admin::versions::VersionsPage;
+use authoring::draft::changes::DraftChangesPage;
+use authoring::draft::editor::DraftPage;
+use authoring::draft::page_editor::DraftPageEditorPage;
 use authoring::publish::PublishPage;
 use components::{NotFound, StaffLayout};
 use redaction::erase::EraseRedactionsPage;
 use redaction::queue::RedactionQueuePage;
 use survey::consent::ConsentPage;
 use survey::landing::LandingPage;
+use survey::preview::PreviewPage;
 use survey::private_link::PrivateLinkPage;
 use survey::step::StepPage;
 use survey::thanks::ThanksPage;
@@ -106,6 +110,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/s/:study/answers/:step") view=StepPage ssr=ssr.clone()/>
                     <Route path=path!("/s/:study/thanks") view=ThanksPage ssr=ssr.clone()/>
                     <Route path=path!("/r/:token") view=PrivateLinkPage ssr=ssr.clone()/>
+                    <Route path=path!("/preview/:study/:page") view=PreviewPage ssr=ssr.clone()/>
                     <Route path=path!("/withdraw") view=WithdrawPage ssr=ssr.clone()/>
                     <Route path=path!("/withdraw/confirm") view=WithdrawPage ssr=ssr.clone()/>
                     <Route path=path!("/withdraw/done") view=WithdrawnPage ssr=ssr.clone()/>
@@ -126,6 +131,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("studies/:study/likert") view=LikertPage ssr=ssr.clone()/>
                         <Route path=path!("studies/:study/versions") view=VersionsPage ssr=ssr.clone()/>
                         <Route path=path!("studies/:study/members") view=StudyMembersPage ssr=ssr.clone()/>
+                        <Route path=path!("studies/:study/draft") view=DraftPage ssr=ssr.clone()/>
+                        <Route path=path!("studies/:study/draft/changes") view=DraftChangesPage ssr=ssr.clone()/>
+                        <Route path=path!("studies/:study/draft/pages/:page") view=DraftPageEditorPage ssr=ssr.clone()/>
                         <Route path=path!("studies/:study/redactions") view=RedactionQueuePage ssr=ssr.clone()/>
                         <Route path=path!("studies/:study/redactions/erase") view=EraseRedactionsPage ssr=ssr.clone()/>
                         <Route path=path!("studies/:study/responses") view=ResponsesPage ssr=ssr.clone()/>

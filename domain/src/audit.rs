@@ -38,6 +38,9 @@ pub enum AuditAction {
     StudyPublished,
     /// Researchers made members of a study, or no longer.
     StudyMembersChanged,
+    /// A draft of a study begun in the researcher area: of a study, or of a copy of one.
+    StudyDraftStarted,
+    StudyDraftDiscarded,
 }
 
 impl AuditAction {
@@ -73,6 +76,8 @@ impl AuditAction {
             Self::CrossSiteReadRefused => "cross-site read refused",
             Self::StudyPublished => "study published",
             Self::StudyMembersChanged => "study members changed",
+            Self::StudyDraftStarted => "study draft started",
+            Self::StudyDraftDiscarded => "study draft discarded",
         }
     }
 }

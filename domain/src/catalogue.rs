@@ -30,6 +30,10 @@ pub enum CatalogueError {
     /// with, and not marked `adapted = true`.
     #[error("instrument questions reworded without `adapted = true`: {0:?}")]
     InstrumentReworded(Vec<WordingChange>, Arc<Study>),
+    /// The consent statement is worded differently from the newest version's under the same
+    /// consent version: consent given to one wording would be read as given to the other.
+    #[error("consent statement reworded under the same consent version {0:?}")]
+    ConsentReworded(String),
 }
 
 /// What publishing a study text did.
@@ -90,6 +94,12 @@ impl Catalogue {
     ) -> Result<Publication, CatalogueError> {
         let current = self.get(&checked.slug);
         let is_new_study = current.is_none();
+        if let Some(current) = &current
+            && current.consent_version == checked.consent_version
+            && current.consent_statement.trim() != checked.consent_statement.trim()
+        {
+            return Err(CatalogueError::ConsentReworded(current.consent_version.clone()));
+        }
         // A new study is compared with the default one, the study copies usually start from.
         if let Some(earlier) = current.or_else(|| self.default_study()) {
             let changes = checked.unmarked_instrument_changes(&earlier);

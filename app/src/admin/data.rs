@@ -69,6 +69,12 @@ pub struct VersionsView {
     pub slug: String,
     pub title: String,
     pub versions: Vec<VersionRow>,
+    /// True when the study has a draft being edited.
+    pub has_draft: bool,
+    /// The copy form's values and errors, when it was sent with a problem.
+    pub copy_slug: String,
+    pub copy_title: String,
+    pub errors: Vec<FieldError>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

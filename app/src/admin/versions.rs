@@ -8,7 +8,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use super::data::*;
 #[cfg(feature = "ssr")]
 use crate::auth::signed_in_or_redirect;
-use crate::components::when_loaded;
+use crate::components::{ErrorSummary, TextInput, field_error, when_loaded};
 
 #[server]
 pub async fn load_versions(study: String) -> Result<VersionsView, ServerFnError> {
@@ -21,6 +21,7 @@ mod load {
 
     use crate::auth::{Researcher, in_server_fn};
     use crate::error::AppError;
+    use crate::form_posts::RejectedForm;
 
     pub async fn versions(slug: &str) -> Result<VersionsView, AppError> {
         let (state, Researcher(staff)) = in_server_fn::<Researcher>().await?;
@@ -39,10 +40,21 @@ mod load {
                 responses: v.responses,
             })
             .collect();
+        let rejected = leptos::prelude::use_context::<RejectedForm>().unwrap_or_default();
+        let typed = |key: &str| rejected.values.get(key).cloned().unwrap_or_default();
         Ok(VersionsView {
             slug: study.slug.to_string(),
             title: study.title.clone(),
             versions,
+            has_draft: state
+                .storage
+                .study_drafts()
+                .get(&study.slug)
+                .await?
+                .is_some(),
+            copy_slug: typed("copy_slug"),
+            copy_title: typed("copy_title"),
+            errors: rejected.summary(),
         })
     }
 }
@@ -111,7 +123,8 @@ pub fn VersionsPage() -> impl IntoView {
     when_loaded(data, move |v| {
         let slug = v.slug.clone();
         view! {
-            <Title text=format!("Versions: {}", v.title)/>
+            <Title text=if v.errors.is_empty() { format!("Versions: {}", v.title) } else { format!("Error: Versions: {}", v.title) }/>
+            <ErrorSummary errors=v.errors.clone()/>
             {notice.get_value().map(|notice| view! { <div class="notification" role="status"><p>{notice}</p></div> })}
             <h1>{format!("Versions of {}", v.title)}</h1>
             <p>"A changed study file is published as a new version; the versions before it are kept. "
@@ -142,7 +155,22 @@ pub fn VersionsPage() -> impl IntoView {
                     }).collect_view()}
                 </tbody>
             </table>
-            <p><a href="/admin/publish">"Publish a new version or a new study"</a></p>
+            <h2>"Change the study"</h2>
+            <ul class="link-list">
+                <li><a href=format!("/admin/studies/{slug}/draft")>{if v.has_draft { "Go on editing the draft" } else { "Edit the study in the app" }}</a></li>
+                <li><a href="/admin/publish">"Publish a study file"</a></li>
+            </ul>
+            <h2 id="copy">"Copy as a new study"</h2>
+            <p>"A new study that starts as a copy of the newest version of this one, with its own address, "
+               "participants and members. It is a draft until you publish it."</p>
+            <form method="post" action=format!("/admin/studies/{slug}/copy") novalidate>
+                <TextInput id="copy_title" label="Title of the new study" kind="text" autocomplete="off"
+                    value=v.copy_title.clone() error=field_error(&v.errors, "copy_title")/>
+                <TextInput id="copy_slug" label="Short name for its address" kind="text" autocomplete="off"
+                    hint="Lower-case letters, digits, - or _, starting with a letter, for example sam-variants."
+                    value=v.copy_slug.clone() error=field_error(&v.errors, "copy_slug")/>
+                <button type="submit" class="button">"Copy the study"</button>
+            </form>
             <p><a href=format!("/admin/studies/{slug}")>"Back to the study"</a></p>
         }
     })

@@ -14,4 +14,4 @@ pub use extract::{
     sign_in_address, signed_in_or_redirect, with_next,
 };
 pub use page_guard::check_session_before_staff_pages;
-pub use study_access::{reads_study, research_study};
+pub use study_access::{editable_draft, reads_study, research_study};

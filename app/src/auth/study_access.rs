@@ -6,6 +6,7 @@ use std::sync::Arc;
 use domain::accounts::Role;
 use domain::audit::AuditAction;
 use domain::ids::StudySlug;
+use domain::storage::StoredDraft;
 use domain::study::Study;
 
 use super::session::Staff;
@@ -22,7 +23,12 @@ pub async fn research_study(
     if reads_study(state, staff, &study.slug).await? {
         return Ok(study);
     }
-    let refused = format!("study {}: not a member", study.slug);
+    refuse(state, staff, &study.slug).await
+}
+
+/// 403 for a study the account may not open, written to the audit log.
+async fn refuse<T>(state: &AppState, staff: &Staff, slug: &StudySlug) -> Result<T, AppError> {
+    let refused = format!("study {slug}: not a member");
     state
         .audit(staff.actor(), AuditAction::AccessRefused, &refused)
         .await?;
@@ -46,4 +52,28 @@ pub async fn reads_study(
         }
         Role::Trainer => false,
     })
+}
+
+/// Who may edit the study at `slug`, and its draft if it has one. A published study is edited by
+/// those who read it; a study not yet published (a copy being written) by the account that
+/// started its draft, and owners. Anyone else gets 403, audit-logged; an unknown slug 404.
+pub async fn editable_draft(
+    state: &AppState,
+    staff: &Staff,
+    slug: &str,
+) -> Result<(StudySlug, Option<StoredDraft>), AppError> {
+    let slug = StudySlug::parse(slug).map_err(|_| AppError::UnknownStudy)?;
+    let draft = state.storage.study_drafts().get(&slug).await?;
+    let allowed = if state.studies.get(&slug).is_some() {
+        reads_study(state, staff, &slug).await?
+    } else {
+        let Some(draft) = &draft else {
+            return Err(AppError::UnknownStudy);
+        };
+        staff.role == Role::Owner || draft.created_by.as_deref() == Some(staff.record.id.as_str())
+    };
+    if allowed {
+        return Ok((slug, draft));
+    }
+    refuse(state, staff, &slug).await
 }

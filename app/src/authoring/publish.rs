@@ -115,12 +115,11 @@ pub(super) mod post {
     use axum::http::HeaderMap;
     use axum::response::{IntoResponse, Redirect, Response};
     use axum::routing::post;
-    use domain::audit::AuditAction;
-    use domain::catalogue::{CatalogueError, Publication};
-    use domain::study::{Study, StudyError, WordingChange};
+    use domain::study::Study;
 
     use super::{PUBLISH_PATH, STUDY_FILE_LIMIT};
     use crate::auth::Researcher;
+    use crate::authoring::publishing::{self, problem_of, versions_page_after};
     use crate::error::AppError;
     use crate::form_posts::{RejectedForm, render_rejected};
     use crate::state::AppState;
@@ -151,7 +150,6 @@ pub(super) mod post {
             let problem = "Choose a study file, or paste its text";
             return Ok(rejected(&state, &headers, &text, problem).await);
         }
-        let today = state.clock.today();
         let checked = match Study::parse(&name, &text) {
             Ok(checked) => checked,
             Err(error) => return Ok(rejected(&state, &headers, &text, &problem_of(&error)).await),
@@ -159,25 +157,9 @@ pub(super) mod post {
         if state.studies.get(&checked.slug).is_some() {
             crate::auth::research_study(&state, &staff, checked.slug.as_str()).await?;
         }
-        let published = state
-            .studies
-            .publish(&state.storage, &state.events, &checked, today)
-            .await;
-        match published {
-            Ok(publication) => {
-                record(&state, &staff, &publication).await?;
-                Ok(Redirect::to(&after(&publication)).into_response())
-            }
-            // The text was checked above: a stored version that no longer loads is ours to fix.
-            Err(CatalogueError::Invalid(error)) => Err(AppError::Internal(error.to_string())),
-            Err(CatalogueError::InstrumentReworded(changes, earlier)) => {
-                let problems: Vec<String> = changes
-                    .iter()
-                    .map(|change| reworded(change, &earlier))
-                    .collect();
-                Ok(rejected_all(&state, &headers, &text, &problems).await)
-            }
-            Err(CatalogueError::Storage(error)) => Err(error.into()),
+        match publishing::publish(&state, &staff, &checked).await? {
+            Ok(publication) => Ok(Redirect::to(&versions_page_after(&publication)).into_response()),
+            Err(problems) => Ok(rejected_all(&state, &headers, &text, &problems).await),
         }
     }
 
@@ -228,30 +210,6 @@ pub(super) mod post {
             .unwrap_or(text))
     }
 
-    /// The problem as the page names it: the line first, where there is one.
-    fn problem_of(error: &StudyError) -> String {
-        let place = match error.line {
-            Some(line) => format!("Line {line}, {}", error.field),
-            None => error.field.clone(),
-        };
-        format!("{place}: {}. Nothing was published", error.problem)
-    }
-
-    /// What to do about an instrument question worded differently, asked as a confirmation:
-    /// marking the question as adapted is saying yes.
-    fn reworded(change: &WordingChange, earlier: &Study) -> String {
-        let place = match change.line {
-            Some(line) => format!("Line {line}, question {}", change.question),
-            None => format!("Question {}", change.question),
-        };
-        format!(
-            "{place} quotes the published instrument ({}), and its wording differs from version {} \
-             of \"{}\": \"{}\". To adapt it knowingly, add adapted = true to the question; pages \
-             then say its wording is adapted. Nothing was published",
-            earlier.citation, earlier.version_number, earlier.title, change.before
-        )
-    }
-
     async fn rejected(
         state: &AppState,
         headers: &HeaderMap,
@@ -275,43 +233,5 @@ pub(super) mod post {
                 .collect(),
         };
         render_rejected(state, PUBLISH_PATH, headers, form).await
-    }
-
-    async fn record(
-        state: &AppState,
-        staff: &crate::auth::session::Staff,
-        publication: &Publication,
-    ) -> Result<(), AppError> {
-        if !publication.is_new_version {
-            return Ok(());
-        }
-        let study = &publication.study;
-        if publication.is_new_study && staff.role == domain::accounts::Role::Researcher {
-            state
-                .storage
-                .study_members()
-                .add(&study.slug, &staff.record.id, state.clock.today())
-                .await?;
-        }
-        let detail = format!("{} version {}", study.slug, study.version_number);
-        state
-            .audit(staff.actor(), AuditAction::StudyPublished, &detail)
-            .await
-    }
-
-    /// The study's versions page, saying what was published.
-    fn after(publication: &Publication) -> String {
-        let study = &publication.study;
-        let outcome = if publication.is_new_study {
-            "new-study"
-        } else if publication.is_new_version {
-            "published"
-        } else {
-            "unchanged"
-        };
-        format!(
-            "/admin/studies/{}/versions?{outcome}={}",
-            study.slug, study.version_number
-        )
     }
 }

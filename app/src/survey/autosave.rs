@@ -69,6 +69,10 @@ impl FieldSaver {
     }
 
     pub fn save_now(self, fields: Fields) {
+        // A researcher's preview of a draft: there is nothing to save to.
+        if self.study.with_value(String::is_empty) {
+            return;
+        }
         if self.in_flight.get_value() {
             self.queued.set_value(Some(fields));
             return;

@@ -89,6 +89,8 @@ pub struct QuestionsView {
     pub wording_adapted: bool,
     /// Set when the person came from the check page, so Continue returns there.
     pub return_to_check: bool,
+    /// In a researcher's preview of a draft: where its form leads. Nothing is saved.
+    pub preview_next: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

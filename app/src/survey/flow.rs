@@ -285,7 +285,6 @@ pub fn questions_view(
     link: ShownLink,
 ) -> QuestionsView {
     let study = &participant.study;
-    let page = &study.pages[page_index];
     let back_href = if return_to_check {
         participant.step_href(CHECK_STEP_SLUG)
     } else if page_index == 0 {
@@ -293,6 +292,49 @@ pub fn questions_view(
     } else {
         participant.step_href(&study.pages[page_index - 1].slug)
     };
+    let frame = frame(FrameInput {
+        study,
+        step: page_step(page_index),
+        back_href: Some(back_href),
+        resume_url: Some(link.url),
+        link_renewed: link.renewed,
+    });
+    QuestionsView {
+        return_to_check,
+        ..page_view(study, page_index, answers, rejected, frame)
+    }
+}
+
+/// A page of a study not yet published, as a participant would see it, with nothing saved:
+/// its form leads to the preview of the next page.
+pub fn preview_view(study: &Study, page_index: usize) -> QuestionsView {
+    let preview_of = |index: usize| format!("/preview/{}/{}", study.slug, study.pages[index].slug);
+    let frame = frame(FrameInput {
+        study,
+        step: page_step(page_index),
+        back_href: page_index.checked_sub(1).map(preview_of),
+        resume_url: None,
+        link_renewed: false,
+    });
+    let next = if page_index + 1 < study.pages.len() {
+        preview_of(page_index + 1)
+    } else {
+        format!("/admin/studies/{}/draft", study.slug)
+    };
+    QuestionsView {
+        preview_next: Some(next),
+        ..page_view(study, page_index, &Answers::default(), None, frame)
+    }
+}
+
+fn page_view(
+    study: &Study,
+    page_index: usize,
+    answers: &Answers,
+    rejected: Option<&RejectedForm>,
+    frame: StepFrame,
+) -> QuestionsView {
+    let page = &study.pages[page_index];
     let errors_for = |id: &str| {
         rejected.and_then(|r| {
             r.errors
@@ -314,13 +356,7 @@ pub fn questions_view(
         })
         .collect();
     QuestionsView {
-        frame: frame(FrameInput {
-            study,
-            step: page_step(page_index),
-            back_href: Some(back_href),
-            resume_url: Some(link.url),
-            link_renewed: link.renewed,
-        }),
+        frame,
         study_slug: study.slug.to_string(),
         slug: page.slug.clone(),
         title: page.title.clone(),
@@ -333,7 +369,8 @@ pub fn questions_view(
             .any(|q| q.from_instrument)
             .then(|| study.citation.clone()),
         wording_adapted: page.questions.iter().any(|q| q.adapted),
-        return_to_check,
+        return_to_check: false,
+        preview_next: None,
     }
 }
 

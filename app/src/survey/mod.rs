@@ -8,6 +8,7 @@ pub mod data;
 mod device;
 mod frame;
 pub mod landing;
+pub mod preview;
 pub mod private_link;
 mod questions;
 pub mod step;

@@ -11,10 +11,21 @@ use domain::text::with_thousands;
 
 #[component]
 pub(super) fn QuestionsPage(view: QuestionsView) -> impl IntoView {
-    let action = format!("/s/{}/answers/{}", view.study_slug, view.slug);
+    let preview = view.preview_next.is_some();
+    let action_link = view.preview_next.clone().unwrap_or_default();
+    let action = view
+        .preview_next
+        .clone()
+        .unwrap_or_else(|| format!("/s/{}/answers/{}", view.study_slug, view.slug));
     let resume_url = view.frame.resume_url.clone();
     let has_errors = !view.errors.is_empty();
-    let (study, slug) = (view.study_slug.clone(), view.slug.clone());
+    // A preview's fields save nothing: they are given no study to save to.
+    let study = if preview {
+        String::new()
+    } else {
+        view.study_slug.clone()
+    };
+    let slug = view.slug.clone();
     let has_questions = !view.questions.is_empty();
     // Right after consent, and when it has just changed, the private link comes first, so nobody
     // misses it; otherwise it sits below.
@@ -45,7 +56,11 @@ pub(super) fn QuestionsPage(view: QuestionsView) -> impl IntoView {
                     {citation} "."
                 </p>
             })}
-            <button type="submit" class="button">{if has_questions { "Save and continue" } else { "Continue" }}</button>
+            {if preview {
+                view! { <a class="button" href=action_link>"Next page of the preview"</a> }.into_any()
+            } else {
+                view! { <button type="submit" class="button">{if has_questions { "Save and continue" } else { "Continue" }}</button> }.into_any()
+            }}
         </form>
         {resume_bottom.map(|(url, renewed, study_slug)| view! { <ResumeLink url renewed study_slug/> })}
     }

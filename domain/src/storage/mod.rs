@@ -24,7 +24,10 @@ mod progress;
 mod redactions;
 mod responses;
 mod staff;
+mod study_drafts;
 mod study_members;
+
+pub use study_drafts::StoredDraft;
 
 pub use engine::Engine;
 pub use export::{DemographicCount, SubmittedResponse};
@@ -190,6 +193,8 @@ repositories! {
     Redactions => redactions;
     /// Which researchers read which study.
     StudyMembers => study_members;
+    /// Studies being edited in the researcher area, one draft each.
+    StudyDrafts => study_drafts;
 }
 
 /// Participants' responses and their answers.

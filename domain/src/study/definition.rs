@@ -155,7 +155,7 @@ pub enum QuestionKind {
     Duration,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ChoiceOption {
     pub value: String,

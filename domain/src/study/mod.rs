@@ -1,6 +1,8 @@
 //! A study definition: everything a participant sees, loaded from one TOML file per study.
 
 mod definition;
+mod diff;
+mod draft;
 mod label;
 mod locate;
 mod markdown;
@@ -11,6 +13,11 @@ mod variants;
 pub use definition::{
     ChoiceOption, DEFAULT_MAX_CHARS, Dealt, Page, Question, QuestionKind, RedactionWords, Studies, Study,
     StudyError, WordingChange,
+};
+pub use diff::{DiffLine, LineChange, changes_between};
+pub use draft::{
+    Draft, DraftError, DraftPage, DraftQuestion, DraftVariant, NewQuestionKind, QuestionEdit, StudyText,
+    next_consent_version,
 };
 pub use label::ParticipantLabel;
 pub use markdown::render_markdown;

@@ -10,6 +10,7 @@ mod backup;
 mod bad_input;
 mod balanced_designs;
 mod crash;
+mod drafts;
 mod events;
 mod exports;
 mod fuzz_answers;

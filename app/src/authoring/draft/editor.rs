@@ -345,7 +345,7 @@ fn PagesSection(slug: String, pages: Vec<PageRow>, errors: Vec<FieldError>) -> i
             <SectionForm slug=slug.clone() action="add-page" section="pages" button="Add the page">
                 <DraftField id="new_page_title".into() label="Title".into() value=String::new()
                     error=field_error(&errors, "new_page_title")/>
-                <DraftField id="new_page_slug".into() label="Short name".into() value=String::new()
+                <DraftField id="new_page_slug".into() label="Short name of the page".into() value=String::new()
                     hint="Names the page in its address and in exports: lower-case letters, digits and -, for example scenario-work.".to_owned()
                     error=field_error(&errors, "new_page_slug")/>
                 <div class="form-group">
@@ -459,7 +459,7 @@ fn VariantsSection(
                 <DraftField id="variant_label".into() label="What it changes".into() value=String::new()
                     hint="For researchers, for example: Sam described as she.".to_owned()
                     error=field_error(&errors, "variant_label")/>
-                <DraftField id="variant_id".into() label="Short name".into() value=String::new()
+                <DraftField id="variant_id".into() label="Short name of the variant".into() value=String::new()
                     hint="Exported with each response: lower-case letters, digits, - or _, for example she.".to_owned()
                     error=field_error(&errors, "variant_id")/>
             </SectionForm>

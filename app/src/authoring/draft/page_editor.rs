@@ -304,7 +304,7 @@ fn AddQuestion(study: String, page: String, errors: Vec<FieldError>) -> impl Int
                 <PageFormFields action="add-question" page=page.clone() section="add-question".into()/>
                 <DraftField id="new_question_label".into() label="Question".into() value=String::new() rows=2
                     error=field_error(&errors, "new_question_label")/>
-                <DraftField id="new_question_id".into() label="Short name".into() value=String::new()
+                <DraftField id="new_question_id".into() label="Short name of the question".into() value=String::new()
                     hint="Names the question in exports: lower-case letters, digits and _, for example work_right_thing.".to_owned()
                     error=field_error(&errors, "new_question_id")/>
                 <fieldset class="fieldset">

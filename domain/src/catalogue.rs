@@ -67,6 +67,12 @@ impl Catalogue {
         self.read(|studies| studies.version(slug, number))
     }
 
+    /// Every version of the study at `slug`, oldest first: what an export needs to give each
+    /// response its own version's wording.
+    pub fn versions_of(&self, slug: &StudySlug) -> Vec<Arc<Study>> {
+        self.read(|studies| studies.versions_of(slug))
+    }
+
     /// The studies that take new participants on `today`, newest versions, the default first.
     pub fn open_on(&self, today: NaiveDate) -> Vec<Arc<Study>> {
         self.read(|studies| studies.open_on(today))

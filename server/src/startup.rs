@@ -475,9 +475,16 @@ pub async fn export(
     let file = tokio::fs::File::create(out).await?;
     let mut sink = WriterSink(tokio::io::BufWriter::with_capacity(256 * 1024, file));
     let mut progress = crate::progress::Progress::on_terminal(total);
-    let written = write_export(&storage, &study, format, options, &mut sink, &mut |n| {
-        progress.show(n)
-    })
+    let versions = studies.versions_of(&study.slug);
+    let written = write_export(
+        &storage,
+        &study,
+        &versions,
+        format,
+        options,
+        &mut sink,
+        &mut |n| progress.show(n),
+    )
     .await
     .map_err(|e| StartupError::Export(e.to_string()))?;
     progress.done();

@@ -46,11 +46,21 @@ async fn download(
             &format!("study {slug}, {}, {}", format.slug(), options.describe()),
         )
         .await?;
+    let versions = state.studies.versions_of(&study.slug);
     let (sender, receiver) = mpsc::channel(16);
     let storage = state.storage.clone();
     tokio::spawn(async move {
         let mut sink = ChannelSink(sender.clone());
-        let written = write_export(&storage, &study, format, options, &mut sink, &mut |_| {}).await;
+        let written = write_export(
+            &storage,
+            &study,
+            &versions,
+            format,
+            options,
+            &mut sink,
+            &mut |_| {},
+        )
+        .await;
         if let Err(error) = written {
             tracing::error!(%error, "export failed part way");
             // An error in the body ends the download as failed instead of as a short file.

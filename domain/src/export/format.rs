@@ -42,7 +42,11 @@ pub enum ExportFormat {
 
 /// What every part of an export needs to know.
 pub(super) struct Context<'a> {
+    /// The newest version: the columns and the labels of the data files.
     pub study: &'a Study,
+    /// Every version of the study, oldest first, for what is written in each version's own
+    /// wording (the codebook, the REFI-QDA descriptions of answers, the JSON definitions).
+    pub versions: &'a [std::sync::Arc<Study>],
     /// How the study was shown to each participant (their scenario order), before the answers.
     pub design: Vec<DesignColumn>,
     pub variables: Vec<Variable<'a>>,
@@ -164,7 +168,7 @@ impl ExportFormat {
             Self::CodebookMarkdown => codebook::markdown(context),
             Self::SpssSyntax => syntax::spss(context),
             Self::RScript => syntax::r(context),
-            Self::Json => json::opening(context.study, context.options),
+            Self::Json => json::opening(context.study, context.versions, context.options),
             Self::Qdpx | Self::RedactionLog | Self::Xlsx => String::new(),
         }
     }
@@ -282,8 +286,12 @@ mod tests {
     use crate::storage::SubmittedResponse;
     use crate::study::Study;
 
+    /// Sam as the catalogue's version 1.
     fn sam() -> Study {
-        Study::parse("sam.toml", include_str!("../../../studies/sam.toml")).unwrap()
+        let mut study =
+            Study::parse("sam.toml", include_str!("../../../studies/sam.toml")).unwrap();
+        study.version_number = 1;
+        study
     }
 
     fn response() -> SubmittedResponse {
@@ -317,6 +325,7 @@ mod tests {
         options: ExportOptions,
     ) -> String {
         let context = Context {
+            versions: &[],
             design: crate::export::table::design_columns(study),
             study,
             variables: variables(study),
@@ -430,6 +439,45 @@ mod tests {
     }
 
     #[test]
+    fn the_codebook_words_each_question_as_each_version_asked_it() {
+        let first = std::sync::Arc::new(sam());
+        let source = include_str!("../../../studies/sam.toml").replacen(
+            "label = \"What may hinder Sam's recovery, as you see it?\"",
+            "label = \"What might get in the way of Sam's recovery?\"\nadapted = true",
+            1,
+        );
+        let mut second = Study::parse("sam.toml", &source).unwrap();
+        second.version_number = 2;
+        let versions = [first, std::sync::Arc::new(second.clone())];
+        let context = Context {
+            versions: &versions,
+            design: crate::export::table::design_columns(&second),
+            study: &second,
+            variables: variables(&second),
+            options: ExportOptions::default(),
+            redactions: Default::default(),
+        };
+        let rows = read_back(&ExportFormat::CodebookCsv.opening(&context));
+        let r3: Vec<(&str, &str)> = rows
+            .iter()
+            .filter(|r| r["variable"] == "r3")
+            .map(|r| (r["question"].as_str(), r["study_version"].as_str()))
+            .collect();
+        assert_eq!(
+            r3,
+            [
+                ("What may hinder Sam's recovery, as you see it?", "1"),
+                ("What might get in the way of Sam's recovery?", "2"),
+            ]
+        );
+        let r2 = rows.iter().filter(|r| r["variable"] == "r2").collect::<Vec<_>>();
+        assert_eq!(r2.len(), 1);
+        assert_eq!(r2[0]["study_version"], "1; 2");
+        let participant = rows.iter().find(|r| r["variable"] == "participant").unwrap();
+        assert_eq!(participant["study_version"], "1; 2");
+    }
+
+    #[test]
     fn the_codebook_lists_wording_types_values_and_version() {
         let text = export(ExportFormat::CodebookCsv, ExportOptions::default());
         let rows = read_back(&text);
@@ -444,12 +492,12 @@ mod tests {
         assert_eq!(support["type"], "likert");
         assert_eq!(support["values"], "1; 2; 3; 4; 5");
         assert!(support["value_labels"].starts_with("1 = Strongly discourage; 2 = Discourage"));
-        assert_eq!(support["study_version"], "1.0.0");
+        assert_eq!(support["study_version"], "1");
         let experience = rows.iter().find(|r| r["variable"] == "experience").unwrap();
         assert!(experience["value_labels"].contains("1-2-years = 1 year to less than 2 years"));
         let markdown = export(ExportFormat::CodebookMarkdown, ExportOptions::default());
         assert!(markdown.contains(
-            "| r3 | What may hinder Sam's recovery, as you see it? | text | free text |  |"
+            "| r3 | What may hinder Sam's recovery, as you see it? | text | free text |  | 1 |"
         ));
         assert!(markdown.contains("version 1.0.0"));
     }
@@ -464,6 +512,7 @@ mod tests {
         assert_eq!(value["responses"][0]["answers"]["r1"], "=cmd|' /C calc'!A0");
         let study = sam();
         let context = Context {
+            versions: &[],
             design: crate::export::table::design_columns(&study),
             study: &study,
             variables: variables(&study),

@@ -1,6 +1,8 @@
 //! JSON: the study definition exactly as participants saw it, then every submitted response.
 //! Written as one document, a response at a time.
 
+use std::sync::Arc;
+
 use serde_json::{Map, Value, json};
 
 use super::ExportOptions;
@@ -9,8 +11,32 @@ use super::table::participant_name;
 use crate::storage::SubmittedResponse;
 use crate::study::Study;
 
-pub fn opening(study: &Study, options: ExportOptions) -> String {
-    let definition = toml::from_str::<toml::Table>(&study.source)
+/// The head of the document: the newest definition, and every version's, since each response
+/// was shown the wording of its `study_version`.
+pub fn opening(study: &Study, versions: &[Arc<Study>], options: ExportOptions) -> String {
+    let versions: Vec<Value> = versions
+        .iter()
+        .map(|version| {
+            json!({
+                "number": version.version_number,
+                "version": version.version,
+                "definition": shown_definition(version),
+            })
+        })
+        .collect();
+    let head = json!({
+        "study": { "slug": study.slug, "version": study.version, "definition": shown_definition(study) },
+        "versions": versions,
+        "experience": options.describe(),
+    });
+    // The head object without its closing brace, so the responses can follow inside it.
+    let head = head.to_string();
+    format!("{},\"responses\":[\n", &head[..head.len() - 1])
+}
+
+/// The study file as JSON, without what participants did not see.
+fn shown_definition(study: &Study) -> Value {
+    toml::from_str::<toml::Table>(&study.source)
         .ok()
         .map(|mut table| {
             // Not what participants saw: the words that steer the identifier review, among them
@@ -19,14 +45,7 @@ pub fn opening(study: &Study, options: ExportOptions) -> String {
             table
         })
         .and_then(|table| serde_json::to_value(table).ok())
-        .unwrap_or(Value::Null);
-    let head = json!({
-        "study": { "slug": study.slug, "version": study.version, "definition": definition },
-        "experience": options.describe(),
-    });
-    // The head object without its closing brace, so the responses can follow inside it.
-    let head = head.to_string();
-    format!("{},\"responses\":[\n", &head[..head.len() - 1])
+        .unwrap_or(Value::Null)
 }
 
 pub(super) fn response(context: &Context<'_>, response: &SubmittedResponse, first: bool) -> String {
@@ -76,7 +95,7 @@ mod tests {
             .replacen("names = []", "names = [\"Dafydd Prydderch\"]", 1);
         let study = Study::parse("sam.toml", &source).unwrap();
         assert_eq!(study.redaction.names, ["Dafydd Prydderch"]);
-        let head = opening(&study, Default::default());
+        let head = opening(&study, &[std::sync::Arc::new(study.clone())], Default::default());
         assert!(!head.contains("Dafydd"), "{head}");
         assert!(!head.contains("not_names"), "{head}");
         assert!(head.contains("\"consent\""), "the rest of the definition stays");

@@ -14,6 +14,8 @@ mod table;
 mod xlsx;
 mod zip_stream;
 
+use std::sync::Arc;
+
 use futures_util::{Stream, TryStreamExt};
 
 pub use format::ExportFormat;
@@ -56,11 +58,13 @@ pub enum ExportError {
     Io(#[from] std::io::Error),
 }
 
-/// Writes one export of `study` to `sink`, calling `progress` with the number of participants
-/// written so far; returns that number.
+/// Writes one export of `study` (its newest version; `versions` are all of its versions, oldest
+/// first) to `sink`, calling `progress` with the number of participants written so far; returns
+/// that number.
 pub async fn write_export(
     storage: &Storage,
     study: &Study,
+    versions: &[Arc<Study>],
     format: ExportFormat,
     options: ExportOptions,
     sink: &mut impl ExportSink,
@@ -68,6 +72,7 @@ pub async fn write_export(
 ) -> Result<u64, ExportError> {
     let context = format::Context {
         study,
+        versions,
         design: table::design_columns(study),
         variables: variables(study),
         options,

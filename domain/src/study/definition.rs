@@ -259,6 +259,14 @@ impl Studies {
         self.versions.get(&(slug.clone(), number)).cloned()
     }
 
+    /// Every version of the study at `slug`, oldest first.
+    pub fn versions_of(&self, slug: &StudySlug) -> Vec<Arc<Study>> {
+        self.versions
+            .range((slug.clone(), i64::MIN)..=(slug.clone(), i64::MAX))
+            .map(|(_, study)| study.clone())
+            .collect()
+    }
+
     /// The studies that take new participants on `today`, newest versions, the default first.
     pub fn open_on(&self, today: chrono::NaiveDate) -> Vec<Arc<Study>> {
         let not_default = |study: &Arc<Study>| Some(&study.slug) != self.default_slug.as_ref();

@@ -17,6 +17,16 @@ async fn edit(
     app.post_with_cookie(path, cookie, fields).await
 }
 
+/// Sends the whole study file as the draft's text.
+async fn save_source(app: &TestApp, cookie: &str, text: &str) -> reqwest::Response {
+    let fields = [
+        ("action", "source"),
+        ("section", "source"),
+        ("source", text),
+    ];
+    edit(app, cookie, DRAFT, &fields).await
+}
+
 async fn page(app: &TestApp, cookie: &str, path: &str) -> (StatusCode, String) {
     let response = app.get_with_cookie(path, cookie).await;
     (response.status(), response.text().await.unwrap())
@@ -325,17 +335,7 @@ async fn bad_input_names_its_field_keeps_what_was_typed_and_saves_nothing() {
         draft_text(&app, "sam")
             .await
             .replacen("slug = \"sam\"", "slug = \"other\"", 1);
-    let moved = edit(
-        &app,
-        &cookie,
-        DRAFT,
-        &[
-            ("action", "source"),
-            ("section", "source"),
-            ("source", &other_slug),
-        ],
-    )
-    .await;
+    let moved = save_source(&app, &cookie, &other_slug).await;
     assert_eq!(moved.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let taken = edit(
         &app,
@@ -356,17 +356,7 @@ async fn bad_input_names_its_field_keeps_what_was_typed_and_saves_nothing() {
 
     // A draft that does not check yet is saved, and shows its problem with its line.
     let broken = before.replacen("title = \"Meet Sam\"", "title = \"\"", 1);
-    let saved = edit(
-        &app,
-        &cookie,
-        DRAFT,
-        &[
-            ("action", "source"),
-            ("section", "source"),
-            ("source", &broken),
-        ],
-    )
-    .await;
+    let saved = save_source(&app, &cookie, &broken).await;
     assert_eq!(saved.status(), StatusCode::SEE_OTHER);
     let (_, overview) = page(&app, &cookie, DRAFT).await;
     assert!(
@@ -384,17 +374,7 @@ async fn bad_input_names_its_field_keeps_what_was_typed_and_saves_nothing() {
         "statement = \"I have now read the information",
         1,
     );
-    let saved = edit(
-        &app,
-        &cookie,
-        DRAFT,
-        &[
-            ("action", "source"),
-            ("section", "source"),
-            ("source", &reworded_consent),
-        ],
-    )
-    .await;
+    let saved = save_source(&app, &cookie, &reworded_consent).await;
     assert_eq!(saved.status(), StatusCode::SEE_OTHER);
     let refused = edit(&app, &cookie, &format!("{DRAFT}/publish"), &[]).await;
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);

@@ -453,7 +453,7 @@ async fn the_xlsx_workbook_holds_the_wide_table_with_numbers_and_the_codebook() 
         .unwrap();
     assert_eq!(support["type"], text_cell("likert"));
     assert_eq!(support["values"], text_cell("1; 2; 3; 4; 5"));
-    assert_eq!(support["study_version"], text_cell("1.0.0"));
+    assert_eq!(support["study_version"], text_cell("1"));
     assert_eq!(
         entries.len(),
         read_csv(&codebook_csv(&app, &cookie).await).len()
@@ -630,4 +630,72 @@ async fn pspp_reads_the_spss_export_with_its_labels_and_unicode_intact() {
     assert_eq!(cases[1]["r2"], "'=HYPERLINK(\"http://evil\")");
     assert_eq!(cases[0]["money_support"], "4");
     assert_eq!(cases[0]["experience"], "1-2-years");
+}
+
+#[tokio::test]
+async fn exports_word_each_answer_as_its_version_asked_it() {
+    let app = TestApp::spawn().await;
+    app.submit_response("inpatient", "Answered to the first wording")
+        .await;
+    let cookie = app.signed_in_as("researcher").await;
+    let draft = "/admin/studies/sam/draft";
+    let started = app
+        .post_with_cookie(&format!("{draft}/start"), &cookie, &[])
+        .await;
+    assert_eq!(started.status(), StatusCode::SEE_OTHER);
+    let adapted = app
+        .post_with_cookie(
+            draft,
+            &cookie,
+            &[
+                ("action", "question"),
+                ("question", "r2"),
+                ("q-r2-kind", "text"),
+                ("q-r2-label", "What would help Sam recover?"),
+                ("q-r2-required", "yes"),
+                ("q-r2-asked", "yes"),
+                ("q-r2-adapted", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(adapted.status(), StatusCode::SEE_OTHER);
+    let published = app
+        .post_with_cookie(&format!("{draft}/publish"), &cookie, &[])
+        .await;
+    assert_eq!(published.status(), StatusCode::SEE_OTHER);
+    app.submit_response("community", "Answered to the second wording")
+        .await;
+    let download = |format: &'static str| {
+        let cookie = cookie.clone();
+        let app = &app;
+        async move {
+            let path = format!("/admin/studies/sam/exports/{format}");
+            let response = app.get_with_cookie(&path, &cookie).await;
+            assert_eq!(response.status(), StatusCode::OK);
+            response.bytes().await.unwrap()
+        }
+    };
+
+    let codebook = String::from_utf8(download("codebook-csv").await.to_vec()).unwrap();
+    let r2: Vec<&str> = codebook.lines().filter(|l| l.starts_with("r2,")).collect();
+    assert_eq!(r2.len(), 2, "{codebook}");
+    assert!(r2[0].contains("When it comes to Sam specifically") && r2[0].ends_with(",1"));
+    assert!(r2[1].contains("What would help Sam recover?") && r2[1].ends_with(",2"));
+
+    let json: serde_json::Value = serde_json::from_slice(&download("json").await).unwrap();
+    let versions = json["versions"].as_array().unwrap();
+    assert_eq!(versions.len(), 2);
+    assert_eq!(versions[0]["number"], 1);
+
+    let files = unzip(&download("qdpx").await);
+    let project = &files["project.qde"];
+    assert_valid_refi_qda(project);
+    for (participant, wording) in [
+        (1, "When it comes to Sam specifically"),
+        (2, "What would help Sam recover?"),
+    ] {
+        let guid = domain::export::qdpx_source_guid(&crate::support::sam(), participant, "r2");
+        let source = element(project, &format!("<TextSource guid=\"{guid}\""));
+        assert!(source.contains(wording), "P{participant}: {source}");
+    }
 }

@@ -15,6 +15,7 @@ use domain::study::{Draft, Study};
 
 use super::edits::{Edit, Fields, Problem};
 use super::{draft_page_path, draft_path};
+use crate::auth::session::Staff;
 use crate::auth::{Researcher, editable_draft};
 use crate::authoring::publishing::{self, problem_of, versions_page_after};
 use crate::error::AppError;
@@ -122,8 +123,7 @@ async fn edit(
     body: Bytes,
 ) -> Result<Response, AppError> {
     let fields = Fields::new(parse_form(&headers, &body)?);
-    let (slug, stored) = editable_draft(&state, &staff, &slug).await?;
-    let stored = stored.ok_or(AppError::UnknownStudy)?;
+    let (slug, stored) = existing_draft(&state, &staff, &slug).await?;
     let variant_ids: Vec<String> = draft_of(&stored)?
         .variants()
         .into_iter()
@@ -169,8 +169,7 @@ async fn publish(
     body: Bytes,
 ) -> Result<Response, AppError> {
     let fields = Fields::new(parse_form(&headers, &body)?);
-    let (slug, stored) = editable_draft(&state, &staff, &slug).await?;
-    let stored = stored.ok_or(AppError::UnknownStudy)?;
+    let (slug, stored) = existing_draft(&state, &staff, &slug).await?;
     let changes_path = format!("{}/changes", draft_path(slug.as_str()));
     let checked = match Study::parse(slug.as_str(), &stored.definition) {
         Ok(checked) if checked.slug == slug => checked,
@@ -229,6 +228,16 @@ async fn discard(
         "/admin".to_owned()
     };
     Ok(Redirect::to(&after).into_response())
+}
+
+/// The study's draft, when the account may edit it; 404 when it has none.
+async fn existing_draft(
+    state: &AppState,
+    staff: &Staff,
+    slug: &str,
+) -> Result<(StudySlug, StoredDraft), AppError> {
+    let (slug, stored) = editable_draft(state, staff, slug).await?;
+    Ok((slug, stored.ok_or(AppError::UnknownStudy)?))
 }
 
 fn draft_of(stored: &StoredDraft) -> Result<Draft, AppError> {

@@ -18,6 +18,7 @@
 
 mod records;
 
+use std::collections::HashMap;
 use std::fmt;
 use std::io::{self, Cursor, Read};
 
@@ -247,6 +248,9 @@ struct Repeated<'c> {
     submitted_guid: String,
     case_variables: Vec<CaseVariable<'c>>,
     texts: Vec<TextQuestion<'c>>,
+    /// The wording of a text question (by its index in `texts`) in a study version that words
+    /// it differently from the newest, as XML text.
+    earlier_wordings: HashMap<(usize, i64), String>,
 }
 
 impl<'c> Repeated<'c> {
@@ -267,7 +271,7 @@ impl<'c> Repeated<'c> {
                 kind: variable_type(variable, context),
             });
         let case_variables = design.chain(answers).collect();
-        let texts = context
+        let texts: Vec<TextQuestion<'c>> = context
             .variables
             .iter()
             .filter(|v| is_text(v))
@@ -278,13 +282,36 @@ impl<'c> Repeated<'c> {
                 code_guid: guids.question_code(variable.id()),
             })
             .collect();
+        let earlier_wordings = earlier_wordings(context, &texts);
         Self {
             submitted_guid: guids.variable(SUBMITTED_COLUMN),
             guids,
             case_variables,
             texts,
+            earlier_wordings,
         }
     }
+
+    /// The text question's wording as the participant who answered `version` read it.
+    fn wording(&self, question: usize, version: i64) -> &str {
+        self.earlier_wordings
+            .get(&(question, version))
+            .unwrap_or(&self.texts[question].label)
+    }
+}
+
+fn earlier_wordings(context: &Context<'_>, texts: &[TextQuestion<'_>]) -> HashMap<(usize, i64), String> {
+    let mut wordings = HashMap::new();
+    for version in context.versions {
+        let variables = crate::export::variables(version);
+        for (index, text) in texts.iter().enumerate() {
+            let earlier = variables.iter().find(|v| v.id() == text.variable.id());
+            if let Some(earlier) = earlier.filter(|v| v.label != text.variable.label) {
+                wordings.insert((index, version.version_number), xml(&earlier.label));
+            }
+        }
+    }
+    wordings
 }
 
 fn push_all(out: &mut String, parts: &[&str]) {
@@ -607,10 +634,8 @@ fn push_text_sources(out: &mut String, repeated: &Repeated<'_>, record: &Partici
         push_all(out, &[" ", &question.name]);
         out.push_str("\" plainTextPath=\"internal://");
         push_guid(out, source.guid);
-        push_all(
-            out,
-            &[".txt\"><Description>", &question.label, "</Description>"],
-        );
+        let wording = repeated.wording(source.question, record.version);
+        push_all(out, &[".txt\"><Description>", wording, "</Description>"]);
         push_whole_answer_selection(out, source, &question.code_guid);
         out.push_str("</TextSource>\n");
     }

@@ -18,6 +18,8 @@ use crate::storage::SubmittedResponse;
 #[derive(Debug, PartialEq, Eq)]
 pub(super) struct ParticipantRecord {
     pub number: i64,
+    /// The study version the participant answered, whose wording describes their answers.
+    pub version: i64,
     pub case_guid: Uuid,
     pub day: String,
     /// Each case variable's value, empty where there is none.
@@ -80,6 +82,7 @@ impl ParticipantRecord {
             .collect();
         Self {
             number,
+            version: response.study_version_number,
             case_guid: guids.case(&number_text),
             day: format::day(response),
             cells,
@@ -89,6 +92,7 @@ impl ParticipantRecord {
 
     fn encode(&self, out: &mut Vec<u8>) {
         out.extend_from_slice(&self.number.to_le_bytes());
+        out.extend_from_slice(&self.version.to_le_bytes());
         out.extend_from_slice(self.case_guid.as_bytes());
         put_text(out, &self.day);
         put_count(out, self.cells.len());
@@ -108,6 +112,7 @@ impl ParticipantRecord {
     fn decode(bytes: &[u8]) -> io::Result<Self> {
         let mut fields = Fields(bytes);
         let number = i64::from_le_bytes(fields.array()?);
+        let version = i64::from_le_bytes(fields.array()?);
         let case_guid = fields.guid()?;
         let day = fields.text()?;
         let cells = (0..fields.count()?)
@@ -129,6 +134,7 @@ impl ParticipantRecord {
         }
         Ok(Self {
             number,
+            version,
             case_guid,
             day,
             cells,
@@ -295,6 +301,7 @@ mod tests {
     fn a_record_reads_back_as_written_and_a_cut_one_is_refused() {
         let record = ParticipantRecord {
             number: -7,
+            version: 3,
             case_guid: Uuid::from_u128(1),
             day: "2026-01-02".into(),
             cells: vec!["".into(), "5".into(), "ŵ 😀 سام".into()],

@@ -62,6 +62,14 @@ test('a researcher copies Sam in the app, writes a variant, balances the order, 
   await page.getByRole('link', { name: 'Meet Sam (3 questions)' }).click();
   await expect(page.getByRole('heading', { name: 'Draft page: Meet Sam' })).toBeVisible();
   await page.locator('#variant-she-body').fill('Sam is in her late twenties and hopes to train as a chef.');
+  if (info.project.use.javaScriptEnabled !== false) {
+    // With JavaScript a text previews in place, rendered as participants will see it.
+    const she = page.getByRole('group', { name: 'In the variant "Sam described as she"' });
+    await she.locator('textarea').last().fill('Sam is in her late twenties and **hopes** to train as a chef.');
+    await she.getByRole('button', { name: 'Preview the text' }).click();
+    await expect(she.locator('.prose strong')).toHaveText('hopes');
+    await she.locator('textarea').last().fill('Sam is in her late twenties and hopes to train as a chef.');
+  }
   await page.getByRole('button', { name: 'Save the page' }).click();
   await saved(page);
   await check(page, 'draft page editor');

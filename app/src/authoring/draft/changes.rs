@@ -170,4 +170,5 @@ fn ChangedLines(groups: Vec<Vec<ChangedLine>>) -> impl IntoView {
             }
         }).collect_view()}
     }
+    .into_any()
 }

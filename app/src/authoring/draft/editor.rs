@@ -162,6 +162,7 @@ fn NoDraft(view_data: DraftView) -> impl IntoView {
         </form>
         <p><a href=format!("/admin/studies/{}/versions", view_data.slug)>"Back to the versions"</a></p>
     }
+    .into_any()
 }
 
 #[component]
@@ -230,6 +231,7 @@ fn DraftSections(view_data: DraftView) -> impl IntoView {
             </form>
         </section>
     }
+    .into_any()
 }
 
 /// A form of the overview: it posts its action and returns to its section.
@@ -249,6 +251,7 @@ fn SectionForm(
             <button type="submit" class="button">{button}</button>
         </form>
     }
+    .into_any()
 }
 
 #[component]
@@ -263,6 +266,7 @@ fn AboutSection(slug: String, summary: String, errors: Vec<FieldError>) -> impl 
             </SectionForm>
         </section>
     }
+    .into_any()
 }
 
 #[component]
@@ -285,10 +289,11 @@ fn TextSection(
                 <DraftField id=title_id.clone() label="Title".into() value=title.clone()
                     error=field_error(&errors, &title_id)/>
                 <DraftField id=body_id.clone() label="Text".into() value=body.clone() rows=12
-                    hint=MARKDOWN_HINT.to_owned() error=field_error(&errors, &body_id)/>
+                    hint=MARKDOWN_HINT.to_owned() error=field_error(&errors, &body_id) markdown=true/>
             </SectionForm>
         </section>
     }
+    .into_any()
 }
 
 const MARKDOWN_HINT: &str = "Markdown: a blank line starts a paragraph, **bold**, *italic*, a line starting \"- \" is a list item.";
@@ -311,6 +316,7 @@ fn ConsentSection(
             </SectionForm>
         </section>
     }
+    .into_any()
 }
 
 #[component]
@@ -357,6 +363,7 @@ fn PagesSection(slug: String, pages: Vec<PageRow>, errors: Vec<FieldError>) -> i
             </SectionForm>
         </section>
     }
+    .into_any()
 }
 
 #[component]
@@ -380,6 +387,7 @@ fn PageButton(
             <button type="submit" class=class>{label}<span class="visually-hidden">{format!(": {title}")}</span></button>
         </form>
     }
+    .into_any()
 }
 
 #[component]
@@ -421,6 +429,7 @@ fn OrderSection(slug: String, design: String, pages: Vec<PageRow>) -> impl IntoV
             </SectionForm>
         </section>
     }
+    .into_any()
 }
 
 #[component]
@@ -465,6 +474,7 @@ fn VariantsSection(
             </SectionForm>
         </section>
     }
+    .into_any()
 }
 
 #[component]
@@ -492,6 +502,7 @@ fn ParticipantsSection(
             </SectionForm>
         </section>
     }
+    .into_any()
 }
 
 #[component]
@@ -512,6 +523,7 @@ fn ScheduleSection(slug: String, days: [String; 3], errors: Vec<FieldError>) -> 
             </SectionForm>
         </section>
     }
+    .into_any()
 }
 
 #[component]
@@ -527,4 +539,5 @@ fn SourceSection(slug: String, source: String, errors: Vec<FieldError>) -> impl 
             </SectionForm>
         </section>
     }
+    .into_any()
 }

@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use super::markdown_preview::MarkdownPreview;
 use crate::components::textarea_content;
 
 /// A labelled text box (or, with `rows`, a text area) with an optional hint and error.
@@ -16,6 +17,9 @@ pub fn DraftField(
     #[prop(optional)]
     rows: usize,
     #[prop(optional)] code: bool,
+    /// A Markdown body: with JavaScript it can be previewed in place.
+    #[prop(optional)]
+    markdown: bool,
 ) -> impl IntoView {
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
@@ -53,8 +57,10 @@ pub fn DraftField(
                 <p id=error_id.clone() class="error-message"><span class="visually-hidden">"Error: "</span>{message}</p>
             })}
             {input}
+            {markdown.then(|| view! { <MarkdownPreview field_id=id.clone()/> })}
         </div>
     }
+    .into_any()
 }
 
 /// A checkbox with its label.
@@ -72,6 +78,7 @@ pub fn DraftCheckbox(
             <label class="checkboxes__label" for=id>{label}</label>
         </div>
     }
+    .into_any()
 }
 
 /// The hidden fields every draft form sends: what it edits.

@@ -8,6 +8,7 @@ pub mod editor;
 #[cfg(feature = "ssr")]
 pub mod edits;
 mod fields;
+pub mod markdown_preview;
 pub mod page_editor;
 #[cfg(feature = "ssr")]
 pub mod post;

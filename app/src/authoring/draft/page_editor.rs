@@ -179,6 +179,7 @@ fn PageFormFields(action: &'static str, page: String, section: String) -> impl I
         <input type="hidden" name="page" value=page/>
         <input type="hidden" name="section" value=section/>
     }
+    .into_any()
 }
 
 #[component]
@@ -190,7 +191,7 @@ fn PageTextForm(view_data: DraftPageView) -> impl IntoView {
             <form method="post" action=draft_path(&view_data.study_slug) novalidate>
                 <PageFormFields action="page" page=view_data.slug.clone() section="page-text".into()/>
                 <DraftField id="title".into() label="Title".into() value=view_data.title error=field_error(&errors, "title")/>
-                <DraftField id="body".into() label="Text".into() value=view_data.body rows=14
+                <DraftField id="body".into() label="Text".into() value=view_data.body rows=14 markdown=true
                     hint="Markdown: a blank line starts a paragraph, **bold**, *italic*, a line starting \"- \" is a list item.".to_owned()
                     error=field_error(&errors, "body")/>
                 {view_data.variants.into_iter().map(|variant| {
@@ -201,7 +202,7 @@ fn PageTextForm(view_data: DraftPageView) -> impl IntoView {
                             <legend class="fieldset__legend">{format!("In the variant \"{}\"", variant.label)}</legend>
                             <div class="hint">"Leave empty to show this variant the words above."</div>
                             <DraftField id=title_id.clone() label="Title in this variant".into() value=variant.title error=field_error(&errors, &title_id)/>
-                            <DraftField id=body_id.clone() label="Text in this variant".into() value=variant.body rows=10 error=field_error(&errors, &body_id)/>
+                            <DraftField id=body_id.clone() label="Text in this variant".into() value=variant.body rows=10 markdown=true error=field_error(&errors, &body_id)/>
                         </fieldset>
                     }
                 }).collect_view()}
@@ -209,6 +210,7 @@ fn PageTextForm(view_data: DraftPageView) -> impl IntoView {
             </form>
         </section>
     }
+    .into_any()
 }
 
 fn kind_name(kind: &str) -> &'static str {
@@ -292,6 +294,7 @@ fn QuestionSection(
             </form>
         </section>
     }
+    .into_any()
 }
 
 #[component]
@@ -325,4 +328,5 @@ fn AddQuestion(study: String, page: String, errors: Vec<FieldError>) -> impl Int
             <p><a href=draft_page_path(&study, &page)>"Back to the top of this page"</a></p>
         </section>
     }
+    .into_any()
 }

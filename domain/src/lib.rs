@@ -30,4 +30,5 @@ server_modules!(
     secret_token,
     storage,
     study,
+    workshop,
 );

@@ -26,8 +26,10 @@ mod responses;
 mod staff;
 mod study_drafts;
 mod study_members;
+mod workshops;
 
 pub use study_drafts::StoredDraft;
+pub use workshops::{NewWorkshop, WorkshopRecord};
 
 pub use engine::Engine;
 pub use export::{DemographicCount, SubmittedResponse};
@@ -195,6 +197,8 @@ repositories! {
     StudyMembers => study_members;
     /// Studies being edited in the researcher area, one draft each.
     StudyDrafts => study_drafts;
+    /// Live workshops: their plans and state, the phones that joined, their answers.
+    Workshops => workshops;
 }
 
 /// Participants' responses and their answers.

@@ -27,3 +27,4 @@ mod study_versions;
 mod survey_journey;
 mod team;
 mod two_factor;
+mod workshops;

@@ -1,0 +1,262 @@
+//! Workshops: created by a trainer, joined by phones (only a hash of each phone's token is kept),
+//! answered one answer per phone and question, and steered by the facilitator. A change of the
+//! live state names the revision it was made from, so two facilitators never undo each other.
+
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use super::{StorageError, Workshops, id_column};
+use crate::ids::StudySlug;
+use crate::workshop::{JoinCode, LiveState};
+
+/// A workshop about to be created.
+pub struct NewWorkshop<'a> {
+    pub id: &'a str,
+    pub code: &'a JoinCode,
+    pub title: &'a str,
+    pub study: &'a StudySlug,
+    pub study_version: i64,
+    /// The plan as JSON (`Plan::to_json`).
+    pub plan: &'a str,
+    pub created_by: &'a str,
+    pub now: i64,
+    pub keep_days: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkshopRecord {
+    pub id: String,
+    pub code: JoinCode,
+    pub title: String,
+    pub study: StudySlug,
+    pub study_version: i64,
+    pub plan: String,
+    pub created_by: Option<String>,
+    pub created_at: i64,
+    pub keep_days: i64,
+    pub state: LiveState,
+}
+
+const COLUMNS: &str = "id, code, title, study_slug, study_version, plan, created_by, created_at, \
+     keep_days, step, answering_open, results_shown, joining_open, revision";
+
+impl Workshops<'_> {
+    /// Creates the workshop; `Duplicate` when its code is taken (the caller draws another).
+    pub async fn create(self, new: NewWorkshop<'_>) -> Result<(), StorageError> {
+        let state = LiveState::start();
+        sqlx::query(
+            "INSERT INTO workshops (id, code, title, study_slug, study_version, plan, created_by,
+                 created_at, keep_days, delete_after, step, answering_open, results_shown,
+                 joining_open, revision)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+        )
+        .bind(new.id)
+        .bind(new.code.as_str())
+        .bind(new.title)
+        .bind(new.study.as_str())
+        .bind(new.study_version)
+        .bind(new.plan)
+        .bind(new.created_by)
+        .bind(new.now)
+        .bind(new.keep_days)
+        .bind(new.now + new.keep_days * 24 * 60 * 60)
+        .bind(i64::try_from(state.step).unwrap_or_default())
+        .bind(i64::from(state.answering_open))
+        .bind(i64::from(state.results_shown))
+        .bind(i64::from(state.joining_open))
+        .bind(state.revision)
+        .execute(self.pool)
+        .await
+        .map_err(StorageError::from_insert)?;
+        Ok(())
+    }
+
+    pub async fn get(self, id: &str) -> Result<Option<WorkshopRecord>, StorageError> {
+        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM workshops WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(self.pool)
+            .await?;
+        Ok(row.map(|row| workshop(&row)).transpose()?)
+    }
+
+    pub async fn by_code(self, code: &JoinCode) -> Result<Option<WorkshopRecord>, StorageError> {
+        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM workshops WHERE code = $1"))
+            .bind(code.as_str())
+            .fetch_optional(self.pool)
+            .await?;
+        Ok(row.map(|row| workshop(&row)).transpose()?)
+    }
+
+    /// Every workshop, newest first.
+    pub async fn all(self) -> Result<Vec<WorkshopRecord>, StorageError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM workshops ORDER BY created_at DESC, id"
+        ))
+        .fetch_all(self.pool)
+        .await?;
+        Ok(rows.iter().map(workshop).collect::<Result<_, _>>()?)
+    }
+
+    /// Saves the facilitator's change if the state is still at `from`'s revision; false when
+    /// someone changed it meanwhile, and nothing is saved.
+    pub async fn set_state(
+        self,
+        id: &str,
+        from: &LiveState,
+        to: &LiveState,
+    ) -> Result<bool, StorageError> {
+        let saved = sqlx::query(
+            "UPDATE workshops SET step = $1, answering_open = $2, results_shown = $3,
+                 joining_open = $4, revision = $5
+             WHERE id = $6 AND revision = $7",
+        )
+        .bind(i64::try_from(to.step).unwrap_or_default())
+        .bind(i64::from(to.answering_open))
+        .bind(i64::from(to.results_shown))
+        .bind(i64::from(to.joining_open))
+        .bind(to.revision)
+        .bind(id)
+        .bind(from.revision)
+        .execute(self.pool)
+        .await?;
+        Ok(saved.rows_affected() > 0)
+    }
+
+    /// Lets a phone in; joining twice is joining once.
+    pub async fn join(self, id: &str, token_hash: &str, now: i64) -> Result<(), StorageError> {
+        sqlx::query(
+            "INSERT INTO workshop_devices (workshop_id, token_hash, joined_at) VALUES ($1, $2, $3)
+             ON CONFLICT (workshop_id, token_hash) DO NOTHING",
+        )
+        .bind(id)
+        .bind(token_hash)
+        .bind(now)
+        .execute(self.pool)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn has_joined(self, id: &str, token_hash: &str) -> Result<bool, StorageError> {
+        let found: Option<(i64,)> = sqlx::query_as(
+            "SELECT 1 FROM workshop_devices WHERE workshop_id = $1 AND token_hash = $2",
+        )
+        .bind(id)
+        .bind(token_hash)
+        .fetch_optional(self.pool)
+        .await?;
+        Ok(found.is_some())
+    }
+
+    /// The phone's answer to a question (in a round: a question asked again is a new round);
+    /// a second answer replaces the first. `NotFound` for a phone that has not joined.
+    pub async fn answer(
+        self,
+        id: &str,
+        token_hash: &str,
+        question: &str,
+        round: i64,
+        value: &str,
+        now: i64,
+    ) -> Result<(), StorageError> {
+        if !self.has_joined(id, token_hash).await? {
+            return Err(StorageError::NotFound);
+        }
+        sqlx::query(
+            "INSERT INTO workshop_answers (workshop_id, token_hash, question_id, round, value, answered_at)
+             VALUES ($1, $2, $3, $4, $5, $6)
+             ON CONFLICT (workshop_id, token_hash, question_id, round)
+             DO UPDATE SET value = excluded.value, answered_at = excluded.answered_at",
+        )
+        .bind(id)
+        .bind(token_hash)
+        .bind(question)
+        .bind(round)
+        .bind(value)
+        .bind(now)
+        .execute(self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// This phone's answers to the given round, by question.
+    pub async fn answers_of(
+        self,
+        id: &str,
+        token_hash: &str,
+        round: i64,
+    ) -> Result<Vec<(String, String)>, StorageError> {
+        Ok(sqlx::query_as(
+            "SELECT question_id, value FROM workshop_answers
+             WHERE workshop_id = $1 AND token_hash = $2 AND round = $3 ORDER BY question_id",
+        )
+        .bind(id)
+        .bind(token_hash)
+        .bind(round)
+        .fetch_all(self.pool)
+        .await?)
+    }
+
+    /// How many phones have joined.
+    pub async fn joined(self, id: &str) -> Result<i64, StorageError> {
+        let (count,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM workshop_devices WHERE workshop_id = $1")
+                .bind(id)
+                .fetch_one(self.pool)
+                .await?;
+        Ok(count)
+    }
+
+    /// Each value given to the question in the round, with how many phones gave it.
+    pub async fn tally(
+        self,
+        id: &str,
+        question: &str,
+        round: i64,
+    ) -> Result<Vec<(String, i64)>, StorageError> {
+        Ok(sqlx::query_as(
+            "SELECT value, COUNT(*) FROM workshop_answers
+             WHERE workshop_id = $1 AND question_id = $2 AND round = $3
+             GROUP BY value ORDER BY value",
+        )
+        .bind(id)
+        .bind(question)
+        .bind(round)
+        .fetch_all(self.pool)
+        .await?)
+    }
+
+    /// Deletes the workshops whose keeping time is over, with their phones and answers; returns
+    /// how many.
+    pub async fn delete_expired(self, now: i64) -> Result<u64, StorageError> {
+        let deleted = sqlx::query("DELETE FROM workshops WHERE delete_after < $1")
+            .bind(now)
+            .execute(self.pool)
+            .await?;
+        Ok(deleted.rows_affected())
+    }
+}
+
+fn workshop(row: &AnyRow) -> Result<WorkshopRecord, sqlx::Error> {
+    let code: String = row.try_get("code")?;
+    let flag = |column: &str| row.try_get::<i64, _>(column).map(|value| value != 0);
+    Ok(WorkshopRecord {
+        id: row.try_get("id")?,
+        code: JoinCode::parse(&code).ok_or_else(|| {
+            sqlx::Error::Decode(format!("\"{code}\" is not a join code").into())
+        })?,
+        title: row.try_get("title")?,
+        study: id_column(row, "study_slug")?,
+        study_version: row.try_get("study_version")?,
+        plan: row.try_get("plan")?,
+        created_by: row.try_get("created_by")?,
+        created_at: row.try_get("created_at")?,
+        keep_days: row.try_get("keep_days")?,
+        state: LiveState {
+            step: usize::try_from(row.try_get::<i64, _>("step")?).unwrap_or_default(),
+            answering_open: flag("answering_open")?,
+            results_shown: flag("results_shown")?,
+            joining_open: flag("joining_open")?,
+            revision: row.try_get("revision")?,
+        },
+    })
+}

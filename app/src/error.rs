@@ -26,6 +26,10 @@ pub enum AppError {
     UnknownResponse,
     #[error("There is no such account. It may have been removed.")]
     UnknownAccount,
+    #[error("There is no workshop with this code. Check the code on the screen and try again.")]
+    UnknownWorkshop,
+    #[error("This phone has not joined this workshop yet. Join with the code on the screen.")]
+    NotInWorkshop,
     #[error("These answers have been submitted and can no longer be changed.")]
     AlreadySubmitted,
     #[error("This study opens on {0}. Come back then to take part.")]
@@ -84,16 +88,19 @@ impl AppError {
             | Self::UnknownStep
             | Self::UnknownQuestion
             | Self::UnknownResponse
-            | Self::UnknownAccount => StatusCode::NOT_FOUND,
+            | Self::UnknownAccount
+            | Self::UnknownWorkshop => StatusCode::NOT_FOUND,
             Self::AlreadySubmitted => StatusCode::CONFLICT,
             Self::StudyNotYetOpen(_) => StatusCode::FORBIDDEN,
             Self::StudyClosed(_) | Self::AnswersClosed(_) => StatusCode::GONE,
             Self::UnknownField(_) | Self::BadAnswer { .. } | Self::BadForm(_) => {
                 StatusCode::BAD_REQUEST
             }
-            Self::CrossSite | Self::CrossSiteRead | Self::Forbidden | Self::NotAMember => {
-                StatusCode::FORBIDDEN
-            }
+            Self::CrossSite
+            | Self::CrossSiteRead
+            | Self::Forbidden
+            | Self::NotAMember
+            | Self::NotInWorkshop => StatusCode::FORBIDDEN,
             Self::NotSignedIn => StatusCode::UNAUTHORIZED,
             Self::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,

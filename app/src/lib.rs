@@ -8,6 +8,7 @@ pub mod authoring;
 pub mod components;
 pub mod redaction;
 pub mod survey;
+pub mod workshop;
 
 #[cfg(feature = "ssr")]
 pub mod context;
@@ -64,6 +65,9 @@ use survey::private_link::PrivateLinkPage;
 use survey::step::StepPage;
 use survey::thanks::ThanksPage;
 use survey::withdraw::{WithdrawPage, WithdrawnPage};
+use workshop::admin::WorkshopsPage;
+use workshop::console::{ConsolePage, ScreenPage};
+use workshop::phone::{JoinPage, PhonePage};
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -111,6 +115,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/s/:study/thanks") view=ThanksPage ssr=ssr.clone()/>
                     <Route path=path!("/r/:token") view=PrivateLinkPage ssr=ssr.clone()/>
                     <Route path=path!("/preview/:study/:page") view=PreviewPage ssr=ssr.clone()/>
+                    <Route path=path!("/join") view=JoinPage ssr=ssr.clone()/>
+                    <Route path=path!("/join/:code") view=JoinPage ssr=ssr.clone()/>
+                    <Route path=path!("/w/:code") view=PhonePage ssr=ssr.clone()/>
                     <Route path=path!("/withdraw") view=WithdrawPage ssr=ssr.clone()/>
                     <Route path=path!("/withdraw/confirm") view=WithdrawPage ssr=ssr.clone()/>
                     <Route path=path!("/withdraw/done") view=WithdrawnPage ssr=ssr.clone()/>
@@ -127,6 +134,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("team") view=TeamPage ssr=ssr.clone()/>
                         <Route path=path!("team/:id/remove") view=RemoveMemberPage ssr=ssr.clone()/>
                         <Route path=path!("publish") view=PublishPage ssr=ssr.clone()/>
+                        <Route path=path!("workshops") view=WorkshopsPage ssr=ssr.clone()/>
+                        <Route path=path!("workshops/:id") view=ConsolePage ssr=ssr.clone()/>
+                        <Route path=path!("workshops/:id/screen") view=ScreenPage ssr=ssr.clone()/>
                         <Route path=path!("studies/:study") view=DashboardPage ssr=ssr.clone()/>
                         <Route path=path!("studies/:study/likert") view=LikertPage ssr=ssr.clone()/>
                         <Route path=path!("studies/:study/versions") view=VersionsPage ssr=ssr.clone()/>

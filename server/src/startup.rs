@@ -111,6 +111,7 @@ pub async fn build(
         .merge(app::survey::routes())
         .merge(app::admin::routes())
         .merge(app::authoring::routes())
+        .merge(app::workshop::routes())
         .merge(app::export::download::routes())
         .merge(app::redaction::routes())
         .merge(pages)

@@ -4,11 +4,11 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::http::HeaderMap;
 use axum::response::Response;
 
 use super::data::*;
-use crate::cookies::cookie_value;
+use crate::cookies::{append_cookie, cookie_value, host_only_name};
 use crate::error::AppError;
 use crate::form_posts::RejectedForm;
 use crate::state::AppState;
@@ -509,11 +509,7 @@ pub fn submitted_view(study: &Study, token: &SecretToken) -> SubmittedView {
 /// The cookie that holds a study's private link in this browser: `__Host-` over HTTPS, so that no
 /// other site or path can set or read it.
 pub fn resume_cookie_name(state: &AppState, study: &str) -> String {
-    if state.serves_https() {
-        format!("__Host-resume-{study}")
-    } else {
-        format!("resume-{study}")
-    }
+    host_only_name(state, &format!("resume-{study}"))
 }
 
 /// How long a browser keeps the link when the participant asks it to remember them.
@@ -567,12 +563,4 @@ pub fn set_resume_cookie(
 pub fn clear_resume_cookie(state: &AppState, response: &mut Response, study: &StudySlug) {
     let name = resume_cookie_name(state, study.as_str());
     append_cookie(state, response, &format!("{name}=; Max-Age=0"));
-}
-
-fn append_cookie(state: &AppState, response: &mut Response, cookie: &str) {
-    let secure = if state.serves_https() { "; Secure" } else { "" };
-    let cookie = format!("{cookie}; Path=/; HttpOnly; SameSite=Lax{secure}");
-    if let Ok(value) = HeaderValue::from_str(&cookie) {
-        response.headers_mut().append(header::SET_COOKIE, value);
-    }
 }

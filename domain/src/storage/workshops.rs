@@ -7,7 +7,13 @@ use sqlx::any::AnyRow;
 
 use super::{StorageError, Workshops, id_column};
 use crate::ids::StudySlug;
-use crate::workshop::{JoinCode, LiveState};
+use crate::workshop::{Control, JoinCode, LiveState, WorkshopPlan};
+
+/// How many join codes are drawn before giving up: each is taken with a chance of about one in
+/// 244 million per workshop there is.
+const CODE_DRAWS: usize = 8;
+/// How often a control is applied again when another facilitator changed the state meanwhile.
+const STEER_ATTEMPTS: usize = 10;
 
 /// A workshop about to be created.
 pub struct NewWorkshop<'a> {
@@ -41,6 +47,62 @@ const COLUMNS: &str = "id, code, title, study_slug, study_version, plan, created
      keep_days, step, answering_open, results_shown, joining_open, revision";
 
 impl Workshops<'_> {
+    /// Creates a workshop with a join code no other workshop has.
+    pub async fn create_with_fresh_code(
+        self,
+        new: WorkshopPlan<'_>,
+        created_by: &str,
+        now: i64,
+    ) -> Result<WorkshopRecord, StorageError> {
+        let plan = new.plan.to_json();
+        for _ in 0..CODE_DRAWS {
+            let id = uuid::Uuid::new_v4().to_string();
+            let code = JoinCode::generate();
+            let created = self
+                .create(NewWorkshop {
+                    id: &id,
+                    code: &code,
+                    title: new.title,
+                    study: &new.study.slug,
+                    study_version: new.study.version_number,
+                    plan: &plan,
+                    created_by,
+                    now,
+                    keep_days: new.keep_days,
+                })
+                .await;
+            match created {
+                Ok(()) => return self.get(&id).await?.ok_or(StorageError::NotFound),
+                Err(StorageError::Duplicate) => continue,
+                Err(error) => return Err(error),
+            }
+        }
+        Err(StorageError::Duplicate)
+    }
+
+    /// Applies the facilitator's control to the workshop's state as it is now (again on a newer
+    /// state when another console changed it meanwhile); the new state, or None when the
+    /// control changes nothing.
+    pub async fn steer(
+        self,
+        id: &str,
+        control: Control,
+        steps: usize,
+    ) -> Result<Option<LiveState>, StorageError> {
+        for _ in 0..STEER_ATTEMPTS {
+            let current = self.get(id).await?.ok_or(StorageError::NotFound)?.state;
+            let Some(next) = current.after(control, steps) else {
+                return Ok(None);
+            };
+            if self.set_state(id, &current, &next).await? {
+                return Ok(Some(next));
+            }
+        }
+        Err(StorageError::Unsupported(
+            "the workshop's state keeps changing under this control; try again",
+        ))
+    }
+
     /// Creates the workshop; `Duplicate` when its code is taken (the caller draws another).
     pub async fn create(self, new: NewWorkshop<'_>) -> Result<(), StorageError> {
         let state = LiveState::start();

@@ -5,9 +5,11 @@
 use domain::secret_token::SecretToken;
 use domain::storage::StorageError;
 use domain::study::Study;
-use domain::workshop::{self, Control, Plan, WorkshopPlan};
+use domain::workshop::{Control, Plan, WorkshopPlan};
 
-use crate::support::{TestApp, studies_dir};
+use reqwest::StatusCode;
+
+use crate::support::{TestApp, cookie_of, location, studies_dir};
 
 const DAY: i64 = 24 * 60 * 60;
 
@@ -36,7 +38,10 @@ async fn new_workshop(
         plan: &plan,
         keep_days: 30,
     };
-    workshop::create(&app.storage().await, new, created_by, now)
+    app.storage()
+        .await
+        .workshops()
+        .create_with_fresh_code(new, created_by, now)
         .await
         .unwrap()
 }
@@ -105,7 +110,7 @@ async fn facilitators_steering_at_once_never_undo_each_other() {
         Control::OpenAnswering,
     ];
     let steered = futures::future::join_all(
-        controls.map(|control| workshop::steer(&storage, &created.id, control, steps)),
+        controls.map(|control| storage.workshops().steer(&created.id, control, steps)),
     )
     .await;
     assert!(
@@ -123,7 +128,9 @@ async fn facilitators_steering_at_once_never_undo_each_other() {
     assert_eq!(state.step, 3);
     assert_eq!(state.revision, 1 + 4);
     assert_eq!(
-        workshop::steer(&storage, &created.id, Control::Back, steps)
+        storage
+            .workshops()
+            .steer(&created.id, Control::Back, steps)
             .await
             .unwrap()
             .map(|s| s.step),
@@ -158,4 +165,180 @@ async fn a_workshop_past_its_keeping_time_is_deleted_with_its_phones_and_answers
             .unwrap();
         assert_eq!(left, 0, "{table}");
     }
+}
+
+/// A trainer's workshop made from the form; its id and join code.
+async fn workshop_made_by(app: &TestApp, trainer_cookie: &str) -> (String, String) {
+    let made = app
+        .post_with_cookie(
+            "/admin/workshops",
+            trainer_cookie,
+            &[
+                ("title", "Ward team, March"),
+                ("study", "sam"),
+                ("keep_days", ""),
+            ],
+        )
+        .await;
+    assert_eq!(made.status(), StatusCode::SEE_OTHER);
+    let id = location(&made).rsplit('/').next().unwrap().to_owned();
+    let code = app
+        .storage()
+        .await
+        .workshops()
+        .get(&id)
+        .await
+        .unwrap()
+        .unwrap()
+        .code;
+    (id, code.as_str().to_owned())
+}
+
+/// A phone joins with the code typed as people type it; its cookie ("name=value").
+async fn phone_joins(app: &TestApp, code: &str) -> String {
+    let typed = format!(" {}-{} ", &code[..3].to_lowercase(), &code[3..]);
+    let joined = app.post_form("/join", &[("code", &typed)]).await;
+    assert_eq!(joined.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&joined), format!("/w/{code}"));
+    cookie_of(&joined).expect("a device cookie")
+}
+
+async fn control(app: &TestApp, cookie: &str, id: &str, name: &str) {
+    let path = format!("/admin/workshops/{id}/control");
+    let steered = app
+        .post_with_cookie(&path, cookie, &[("control", name)])
+        .await;
+    assert_eq!(steered.status(), StatusCode::SEE_OTHER);
+}
+
+async fn page(app: &TestApp, path: &str, cookie: &str) -> (StatusCode, String) {
+    let response = app.get_with_cookie(path, cookie).await;
+    (response.status(), response.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn a_room_joins_answers_and_sees_results_only_once_the_facilitator_shows_them() {
+    let app = TestApp::spawn().await;
+    let trainer = app.signed_in_as("trainer").await;
+    let (id, code) = workshop_made_by(&app, &trainer).await;
+    let (status, console) = page(&app, &format!("/admin/workshops/{id}"), &trainer).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(console.contains(&format!("/join/{code}")), "{console}");
+
+    let phones = [
+        phone_joins(&app, &code).await,
+        phone_joins(&app, &code).await,
+    ];
+    let (_, waiting) = page(&app, &format!("/w/{code}"), &phones[0]).await;
+    assert!(
+        waiting.contains("Before you start") && waiting.contains("Check for the next question"),
+        "{waiting}"
+    );
+
+    // On to the first situation; the room answers once answering is open.
+    let steps = Plan::default_for(&sam())
+        .steps()
+        .iter()
+        .position(|s| s.page == "scenario-money")
+        .unwrap();
+    for _ in 0..steps {
+        control(&app, &trainer, &id, "next").await;
+    }
+    let closed = app
+        .post_with_cookie(
+            &format!("/w/{code}/answers"),
+            &phones[0],
+            &[("money_support", "4")],
+        )
+        .await;
+    assert_eq!(closed.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    control(&app, &trainer, &id, "open-answering").await;
+    for (phone, point) in phones.iter().zip(["4", "5"]) {
+        let sent = app
+            .post_with_cookie(
+                &format!("/w/{code}/answers"),
+                phone,
+                &[
+                    ("money_support", point),
+                    ("money_right_thing", "Talk it through with Sam first."),
+                ],
+            )
+            .await;
+        assert_eq!(sent.status(), StatusCode::SEE_OTHER);
+    }
+    let bad = app
+        .post_with_cookie(
+            &format!("/w/{code}/answers"),
+            &phones[0],
+            &[("money_support", "9")],
+        )
+        .await;
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    // Hidden results never leave the server: neither the phones' pages nor the projector's hold them.
+    let (_, phone_page) = page(&app, &format!("/w/{code}"), &phones[1]).await;
+    let (_, screen) = page(&app, &format!("/admin/workshops/{id}/screen"), &trainer).await;
+    for html in [&phone_page, &screen] {
+        assert!(!html.contains("Results"), "{html}");
+        assert!(
+            !html.contains("\"counts\""),
+            "results in the page's data: {html}"
+        );
+    }
+    control(&app, &trainer, &id, "show-results").await;
+    let (_, screen) = page(&app, &format!("/admin/workshops/{id}/screen"), &trainer).await;
+    assert!(
+        screen.contains("Results") && screen.contains("<td>Strongly support</td><td>1</td>"),
+        "{screen}"
+    );
+    assert!(screen.contains("2 written answers"), "{screen}");
+    let (_, phone_page) = page(&app, &format!("/w/{code}"), &phones[0]).await;
+    assert!(
+        phone_page.contains("<td>Support</td><td>1</td>"),
+        "{phone_page}"
+    );
+
+    // Stepping on hides the results again and closes answering.
+    control(&app, &trainer, &id, "next").await;
+    let (_, screen) = page(&app, &format!("/admin/workshops/{id}/screen"), &trainer).await;
+    assert!(!screen.contains("Results"));
+}
+
+#[tokio::test]
+async fn joining_names_what_is_wrong_and_only_the_trainer_who_made_it_runs_a_workshop() {
+    let app = TestApp::spawn().await;
+    let trainer = app.signed_in_as("trainer").await;
+    let (id, code) = workshop_made_by(&app, &trainer).await;
+    for (typed, says) in [
+        ("ABC", "Enter the 6 letters"),
+        ("ACDEFG", "No workshop has the code ACD EFG"),
+    ] {
+        let refused = app.post_form("/join", &[("code", typed)]).await;
+        assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let text = refused.text().await.unwrap();
+        assert!(
+            text.contains(says) && text.contains(&format!("value=\"{typed}\"")),
+            "{text}"
+        );
+    }
+    let (status, _) = page(&app, &format!("/w/{code}"), "").await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "a phone that has not joined");
+
+    control(&app, &trainer, &id, "close-joining").await;
+    let late = app.post_form("/join", &[("code", &code)]).await;
+    assert_eq!(late.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    let researcher = app.signed_in_as("researcher").await;
+    let (status, _) = page(&app, &format!("/admin/workshops/{id}"), &researcher).await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "researchers do not run workshops"
+    );
+    let secret = app
+        .add_staff_with_two_factor("owner@example.org", "owner")
+        .await;
+    let owner = app.sign_in_with_code("owner@example.org", &secret).await;
+    let (status, _) = page(&app, &format!("/admin/workshops/{id}"), &owner).await;
+    assert_eq!(status, StatusCode::OK, "owners run every workshop");
 }

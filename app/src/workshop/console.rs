@@ -1,0 +1,214 @@
+//! The facilitator's console (step on and back, open and close answering, show and hide the
+//! results, close joining) and the projector's screen: large type, the code while joining is
+//! open, no controls.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use super::admin::WORKSHOPS_PATH;
+use super::data::*;
+use super::room::{Results, StepText};
+#[cfg(feature = "ssr")]
+use crate::auth::signed_in_or_redirect;
+use crate::components::when_loaded;
+
+#[server]
+pub async fn load_console(id: String) -> Result<ConsoleView, ServerFnError> {
+    load::console(&id).await.map_err(signed_in_or_redirect)
+}
+
+#[server]
+pub async fn load_screen(id: String) -> Result<RoomView, ServerFnError> {
+    load::screen(&id).await.map_err(signed_in_or_redirect)
+}
+
+#[cfg(feature = "ssr")]
+pub(super) mod load {
+    use domain::storage::WorkshopRecord;
+    use domain::workshop::Plan;
+
+    use super::super::data::*;
+    use super::super::room::{room_view, study_of};
+    use crate::auth::{Trainer, in_server_fn, session::Staff};
+    use crate::context::request_headers;
+    use crate::error::AppError;
+    use crate::state::AppState;
+
+    /// The workshop, when `staff` runs it (the trainer who made it, or an owner); otherwise 403.
+    pub async fn facilitated(
+        state: &AppState,
+        staff: &Staff,
+        id: &str,
+    ) -> Result<WorkshopRecord, AppError> {
+        let record = state
+            .storage
+            .workshops()
+            .get(id)
+            .await?
+            .ok_or(AppError::UnknownWorkshop)?;
+        let runs_it = staff.role == domain::accounts::Role::Owner
+            || record.created_by.as_deref() == Some(staff.record.id.as_str());
+        if runs_it {
+            Ok(record)
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
+    pub async fn console(id: &str) -> Result<ConsoleView, AppError> {
+        let (state, Trainer(staff)) = in_server_fn::<Trainer>().await?;
+        let record = facilitated(&state, &staff, id).await?;
+        let study = study_of(&state, &record)?;
+        let plan = Plan::from_json(&record.plan, &study)
+            .map_err(|error| AppError::Internal(error.to_string()))?;
+        let steps = plan
+            .steps()
+            .iter()
+            .filter_map(|step| study.page(&step.page).map(|(_, page)| page.title.clone()))
+            .collect();
+        Ok(ConsoleView {
+            id: record.id.clone(),
+            room: room_view(&state, &request_headers(), &record, None).await?,
+            steps,
+            keep_days: record.keep_days,
+        })
+    }
+
+    pub async fn screen(id: &str) -> Result<RoomView, AppError> {
+        let (state, Trainer(staff)) = in_server_fn::<Trainer>().await?;
+        let record = facilitated(&state, &staff, id).await?;
+        room_view(&state, &request_headers(), &record, None).await
+    }
+}
+
+#[component]
+pub fn ConsolePage() -> impl IntoView {
+    let params = use_params_map();
+    let data = Resource::new_blocking(
+        move || params.read().get("id").unwrap_or_default(),
+        load_console,
+    );
+    when_loaded(data, |console| {
+        let room = console.room.clone();
+        let action = format!("{WORKSHOPS_PATH}/{}/control", console.id);
+        let control = move |name: &'static str, label: &'static str| {
+            view! {
+                <form method="post" action=action.clone() class="inline-form">
+                    <input type="hidden" name="control" value=name/>
+                    <button type="submit" class="button button--secondary">{label}</button>
+                </form>
+            }
+        };
+        view! {
+            <Title text=format!("Workshop: {}", room.title)/>
+            <h1>{room.title.clone()}</h1>
+            <p class="lead">{format!("Code {} · {} joined", room.code, room.joined)}</p>
+            <p>{format!("People join at {} ", room.join_url)}
+               <a href=format!("{WORKSHOPS_PATH}/{}/screen", console.id)>"Open the projector's screen"</a></p>
+            <div class="row-actions">
+                {(room.step > 0).then(|| control("back", "Previous step"))}
+                {(room.step + 1 < room.steps).then(|| control("next", "Next step"))}
+                {if room.answering_open { control("close-answering", "Close answering") } else { control("open-answering", "Open answering") }}
+                {if room.results.is_some() { control("hide-results", "Hide the results") } else { control("show-results", "Show the results") }}
+                {if room.joining_open { control("close-joining", "Close joining") } else { control("open-joining", "Open joining") }}
+            </div>
+            <p role="status">{format!(
+                "Now: step {} of {}. Answering is {}; results are {}.",
+                room.step + 1,
+                room.steps,
+                if room.answering_open { "open" } else { "closed" },
+                if room.results.is_some() { "shown" } else { "hidden" },
+            )}</p>
+            <h2>"Answered so far"</h2>
+            <ul>
+                {room.questions.iter().map(|q| view! { <li>{format!("{}: {}", q.label, q.answered)}</li> }).collect_view()}
+            </ul>
+            {room.results.clone().map(|results| view! { <Results results/> })}
+            <h2>"Steps"</h2>
+            <ol>
+                {console.steps.iter().enumerate().map(|(index, title)| {
+                    let current = index == room.step;
+                    view! { <li aria-current=current.then_some("step")>{if current { format!("{title} (now)") } else { title.clone() }}</li> }
+                }).collect_view()}
+            </ol>
+            <p>{format!("The room's answers are deleted {} days after the workshop was made.", console.keep_days)}</p>
+            <p><a href=WORKSHOPS_PATH>"Back to workshops"</a></p>
+        }
+        .into_any()
+    })
+}
+
+#[component]
+pub fn ScreenPage() -> impl IntoView {
+    let params = use_params_map();
+    let data = Resource::new_blocking(
+        move || params.read().get("id").unwrap_or_default(),
+        load_screen,
+    );
+    when_loaded(data, |room| {
+        view! {
+            <Title text=format!("Screen: {}", room.title)/>
+            <div class="projector">
+                <h1>{room.title.clone()}</h1>
+                {room.joining_open.then(|| view! {
+                    <p class="projector__join">"Join at "<strong>{room.join_url.clone()}</strong>" with the code "<strong class="projector__code">{room.code.clone()}</strong></p>
+                })}
+                <StepText room=room.clone()/>
+                <p>{format!("{} joined", room.joined)}</p>
+                {room.results.clone().map(|results| view! { <Results results/> })}
+            </div>
+        }
+        .into_any()
+    })
+}
+
+#[cfg(feature = "ssr")]
+pub(super) mod post {
+    use axum::Router;
+    use axum::body::Bytes;
+    use axum::extract::{Path, State};
+    use axum::http::HeaderMap;
+    use axum::response::{IntoResponse, Redirect, Response};
+    use axum::routing::post;
+    use domain::workshop::{Control, Plan};
+
+    use super::load::facilitated;
+    use crate::auth::Trainer;
+    use crate::error::AppError;
+    use crate::form_posts::parse_form;
+    use crate::state::AppState;
+    use crate::workshop::admin::WORKSHOPS_PATH;
+    use crate::workshop::room::study_of;
+
+    pub fn routes() -> Router<AppState> {
+        Router::new().route("/admin/workshops/{id}/control", post(steer))
+    }
+
+    async fn steer(
+        State(state): State<AppState>,
+        Path(id): Path<String>,
+        Trainer(staff): Trainer,
+        headers: HeaderMap,
+        body: Bytes,
+    ) -> Result<Response, AppError> {
+        let fields = parse_form(&headers, &body)?;
+        let control = fields
+            .iter()
+            .find(|(key, _)| key == "control")
+            .and_then(|(_, value)| Control::parse(value))
+            .ok_or_else(|| AppError::BadForm("This control is not one the console has.".into()))?;
+        let record = facilitated(&state, &staff, &id).await?;
+        let study = study_of(&state, &record)?;
+        let steps = Plan::from_json(&record.plan, &study)
+            .map_err(|error| AppError::Internal(error.to_string()))?
+            .steps()
+            .len();
+        state
+            .storage
+            .workshops()
+            .steer(&record.id, control, steps)
+            .await?;
+        Ok(Redirect::to(&format!("{WORKSHOPS_PATH}/{}", record.id)).into_response())
+    }
+}

@@ -1,0 +1,91 @@
+//! What the workshop pages show, as sent from the server to the page. Results are only in these
+//! views once the facilitator shows them: hidden data never leaves the server.
+
+use serde::{Deserialize, Serialize};
+
+use crate::components::FieldError;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WorkshopsView {
+    pub workshops: Vec<WorkshopRow>,
+    /// (slug, title) of the studies a workshop can be made from.
+    pub studies: Vec<(String, String)>,
+    pub title: String,
+    pub errors: Vec<FieldError>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WorkshopRow {
+    pub id: String,
+    pub title: String,
+    pub code: String,
+    pub study_title: String,
+}
+
+/// The facilitator's console.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConsoleView {
+    pub id: String,
+    pub room: RoomView,
+    /// Each step's title, in order.
+    pub steps: Vec<String>,
+    pub keep_days: i64,
+}
+
+/// What the room sees of the workshop now: on the projector and, with a form, on each phone.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RoomView {
+    pub title: String,
+    /// The join code as shown: "ACD EFG".
+    pub code: String,
+    pub join_url: String,
+    pub joining_open: bool,
+    pub joined: i64,
+    pub step: usize,
+    pub steps: usize,
+    pub step_title: String,
+    pub body_html: String,
+    pub answering_open: bool,
+    pub questions: Vec<RoomQuestion>,
+    /// The results of this step's questions, only once shown.
+    pub results: Option<Vec<QuestionResult>>,
+    pub revision: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RoomQuestion {
+    pub id: String,
+    pub label: String,
+    /// (value, label) of each option of a rating or a choice; empty for a written answer.
+    pub options: Vec<(String, String)>,
+    pub max_chars: usize,
+    /// This phone's answer, on a phone.
+    pub answer: Option<String>,
+    /// How many phones have answered it.
+    pub answered: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QuestionResult {
+    pub label: String,
+    /// (option label, how many) for ratings and choices; empty for written answers.
+    pub counts: Vec<(String, i64)>,
+    pub answered: i64,
+}
+
+/// A phone's page: the room, the form's problems, and whether this phone has joined.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PhoneView {
+    pub code: String,
+    pub room: RoomView,
+    pub errors: Vec<FieldError>,
+    pub saved: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JoinView {
+    pub code: String,
+    /// The workshop's title, when the address named a code that has one.
+    pub title: Option<String>,
+    pub errors: Vec<FieldError>,
+}

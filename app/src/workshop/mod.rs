@@ -1,0 +1,18 @@
+//! Workshops: a trainer runs a study's vignette live with a room on their phones. The trainer's
+//! list and the form that makes a workshop (admin.rs), the facilitator's console and the
+//! projector's screen (console.rs), joining and each phone's page (phone.rs), and what the room
+//! sees, built on the server with results only once shown (room.rs).
+
+pub mod admin;
+pub mod console;
+pub mod data;
+pub mod phone;
+mod room;
+
+/// The workshop form posts.
+#[cfg(feature = "ssr")]
+pub fn routes() -> axum::Router<crate::state::AppState> {
+    admin::post::routes()
+        .merge(console::post::routes())
+        .merge(phone::post::routes())
+}

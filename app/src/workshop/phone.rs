@@ -1,0 +1,350 @@
+//! The room's side: joining with the code (no account, no name), and each phone's page of the
+//! step now shown, with its questions while answering is open. Without JavaScript a link checks
+//! for the next question; nothing refreshes on a timer.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use super::data::*;
+use super::room::{Results, StepText};
+use crate::components::{ErrorSummary, TextInput, field_error, textarea_content, when_loaded};
+
+pub const JOIN_PATH: &str = "/join";
+
+#[server]
+pub async fn load_join(code: Option<String>) -> Result<JoinView, ServerFnError> {
+    load::join(code.as_deref())
+        .await
+        .map_err(crate::error::AppError::into_server_fn_error)
+}
+
+#[server]
+pub async fn load_phone(code: String, saved: bool) -> Result<PhoneView, ServerFnError> {
+    load::phone(&code, saved)
+        .await
+        .map_err(crate::error::AppError::into_server_fn_error)
+}
+
+#[cfg(feature = "ssr")]
+mod load {
+    use leptos::prelude::use_context;
+
+    use super::super::data::*;
+    use super::super::room::{device_cookie_name, room_view, workshop_of};
+    use crate::context::{app_state, request_headers};
+    use crate::cookies::cookie_value;
+    use crate::error::AppError;
+    use crate::form_posts::RejectedForm;
+    use domain::secret_token::SecretToken;
+
+    pub async fn join(code: Option<&str>) -> Result<JoinView, AppError> {
+        let state = app_state()?;
+        let rejected = use_context::<RejectedForm>().unwrap_or_default();
+        let title = match code {
+            Some(code) => Some(workshop_of(&state, code).await?.title),
+            None => None,
+        };
+        Ok(JoinView {
+            code: rejected
+                .values
+                .get("code")
+                .cloned()
+                .or(code.map(str::to_owned))
+                .unwrap_or_default(),
+            title,
+            errors: rejected.summary(),
+        })
+    }
+
+    pub async fn phone(code: &str, saved: bool) -> Result<PhoneView, AppError> {
+        let state = app_state()?;
+        let headers = request_headers();
+        let record = workshop_of(&state, code).await?;
+        let phone = cookie_value(&headers, &device_cookie_name(&state, &record.code))
+            .and_then(SecretToken::parse)
+            .map(|token| token.storage_hash());
+        let Some(phone) = phone else {
+            return Err(AppError::NotInWorkshop);
+        };
+        if !state
+            .storage
+            .workshops()
+            .has_joined(&record.id, &phone)
+            .await?
+        {
+            return Err(AppError::NotInWorkshop);
+        }
+        let rejected = use_context::<RejectedForm>().unwrap_or_default();
+        let mut room = room_view(&state, &headers, &record, Some(&phone)).await?;
+        for question in &mut room.questions {
+            if let Some(typed) = rejected.values.get(&question.id) {
+                question.answer = Some(typed.clone());
+            }
+        }
+        Ok(PhoneView {
+            code: record.code.as_str().to_owned(),
+            room,
+            errors: rejected.summary(),
+            saved,
+        })
+    }
+}
+
+#[component]
+pub fn JoinPage() -> impl IntoView {
+    let params = use_params_map();
+    let data = Resource::new_blocking(move || params.read().get("code"), load_join);
+    when_loaded(data, |join| {
+        let heading = match &join.title {
+            Some(title) => format!("Join {title}"),
+            None => "Join a workshop".to_owned(),
+        };
+        let has_errors = !join.errors.is_empty();
+        view! {
+            <Title text=if has_errors { format!("Error: {heading}") } else { heading.clone() }/>
+            <ErrorSummary errors=join.errors.clone()/>
+            <h1>{heading}</h1>
+            <p>"You do not give your name. This phone keeps a random token so that your answers stay yours; "
+               "the workshop's answers are deleted after the workshop, and nothing that identifies you is kept."</p>
+            <form method="post" action=JOIN_PATH novalidate>
+                <TextInput id="code" label="Code on the screen" kind="text" autocomplete="off"
+                    hint="Six letters and numbers, for example ACD 479." value=join.code.clone()
+                    error=field_error(&join.errors, "code")/>
+                <button type="submit" class="button">"Join"</button>
+            </form>
+        }
+        .into_any()
+    })
+}
+
+#[component]
+pub fn PhonePage() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let data = Resource::new_blocking(
+        move || {
+            (
+                params.read().get("code").unwrap_or_default(),
+                query.read().get("saved").is_some(),
+            )
+        },
+        |(code, saved)| load_phone(code, saved),
+    );
+    when_loaded(data, |phone| {
+        let room = phone.room.clone();
+        let here = format!("/w/{}", phone.code);
+        let has_errors = !phone.errors.is_empty();
+        view! {
+            <Title text=if has_errors { format!("Error: {}", room.title) } else { room.title.clone() }/>
+            <ErrorSummary errors=phone.errors.clone()/>
+            {phone.saved.then(|| view! { <div class="notification" role="status"><p>"Your answers are saved. You can change them while answering is open."</p></div> })}
+            <h1>{room.title.clone()}</h1>
+            <StepText room=room.clone()/>
+            {if room.answering_open && !room.questions.is_empty() {
+                view! { <AnswerForm phone=phone.clone()/> }.into_any()
+            } else if room.questions.is_empty() {
+                view! { <p>"Read this together. The facilitator will move on when the room is ready."</p> }.into_any()
+            } else {
+                view! { <p>"Answering is not open yet, or has closed. The facilitator opens it when it is time."</p> }.into_any()
+            }}
+            {room.results.clone().map(|results| view! { <Results results/> })}
+            <p><a href=here class="button button--secondary">"Check for the next question"</a></p>
+        }
+        .into_any()
+    })
+}
+
+#[component]
+fn AnswerForm(phone: PhoneView) -> impl IntoView {
+    let action = format!("/w/{}/answers", phone.code);
+    let errors = phone.errors.clone();
+    view! {
+        <form method="post" action=action novalidate>
+            <input type="hidden" name="revision" value=phone.room.revision.to_string()/>
+            {phone.room.questions.into_iter().map(|question| {
+                let error = field_error(&errors, &question.id);
+                if question.options.is_empty() {
+                    let value = question.answer.clone().unwrap_or_default();
+                    view! {
+                        <div class="form-group" class:form-group--error=error.is_some()>
+                            <label class="label" for=question.id.clone()>{format!("{} (optional)", question.label)}</label>
+                            {error.clone().map(|message| view! { <p class="error-message"><span class="visually-hidden">"Error: "</span>{message}</p> })}
+                            <textarea class="textarea" id=question.id.clone() name=question.id.clone() rows="4"
+                                maxlength=question.max_chars.to_string() inner_html=textarea_content(&value)></textarea>
+                        </div>
+                    }.into_any()
+                } else {
+                    view! {
+                        <div class="form-group" class:form-group--error=error.is_some()>
+                            <fieldset class="fieldset" id=question.id.clone()>
+                                <legend class="fieldset__legend">{format!("{} (optional)", question.label)}</legend>
+                                {error.clone().map(|message| view! { <p class="error-message"><span class="visually-hidden">"Error: "</span>{message}</p> })}
+                                {question.options.iter().map(|(value, label)| {
+                                    let id = format!("{}-{value}", question.id);
+                                    let checked = question.answer.as_deref() == Some(value.as_str());
+                                    view! {
+                                        <div class="radios__item">
+                                            <input class="radios__input" type="radio" id=id.clone() name=question.id.clone() value=value.clone() checked=checked/>
+                                            <label class="radios__label" for=id>{label.clone()}</label>
+                                        </div>
+                                    }
+                                }).collect_view()}
+                            </fieldset>
+                        </div>
+                    }.into_any()
+                }
+            }).collect_view()}
+            <button type="submit" class="button">"Send my answers"</button>
+        </form>
+    }
+    .into_any()
+}
+
+#[cfg(feature = "ssr")]
+pub(super) mod post {
+    use axum::Router;
+    use axum::body::Bytes;
+    use axum::extract::{Path, State};
+    use axum::http::HeaderMap;
+    use axum::response::{IntoResponse, Redirect, Response};
+    use axum::routing::post;
+    use domain::answer::ValidAnswer;
+    use domain::secret_token::SecretToken;
+    use domain::workshop::{JoinCode, Plan};
+
+    use super::super::room::{device_cookie_name, study_of, workshop_of};
+    use super::JOIN_PATH;
+    use crate::cookies::{append_cookie, cookie_value};
+    use crate::error::AppError;
+    use crate::form_posts::{RejectedForm, parse_form, render_rejected};
+    use crate::state::AppState;
+
+    pub fn routes() -> Router<AppState> {
+        Router::new()
+            .route(JOIN_PATH, post(join))
+            .route("/w/{code}/answers", post(answer))
+    }
+
+    fn value<'f>(fields: &'f [(String, String)], name: &str) -> &'f str {
+        fields
+            .iter()
+            .find(|(key, _)| key == name)
+            .map_or("", |(_, value)| value.as_str())
+    }
+
+    async fn join(
+        State(state): State<AppState>,
+        headers: HeaderMap,
+        body: Bytes,
+    ) -> Result<Response, AppError> {
+        let fields = parse_form(&headers, &body)?;
+        let typed = value(&fields, "code");
+        let refuse = |message: String| {
+            let mut form = RejectedForm::with_error("code", &message);
+            form.values = fields.iter().cloned().collect();
+            render_rejected(&state, JOIN_PATH, &headers, form)
+        };
+        let Some(code) = JoinCode::parse(typed) else {
+            return Ok(
+                refuse("Enter the 6 letters and numbers of the code on the screen".into()).await,
+            );
+        };
+        let Some(record) = state.storage.workshops().by_code(&code).await? else {
+            return Ok(refuse(format!(
+                "No workshop has the code {}: check it on the screen",
+                code.spaced()
+            ))
+            .await);
+        };
+        let cookie_name = device_cookie_name(&state, &code);
+        let held = cookie_value(&headers, &cookie_name).and_then(SecretToken::parse);
+        let workshops = state.storage.workshops();
+        if let Some(token) = &held
+            && workshops
+                .has_joined(&record.id, &token.storage_hash())
+                .await?
+        {
+            return Ok(Redirect::to(&format!("/w/{}", code.as_str())).into_response());
+        }
+        if !record.state.joining_open {
+            return Ok(refuse(
+                "This workshop is not taking new people now. Ask the facilitator".into(),
+            )
+            .await);
+        }
+        let token = SecretToken::generate();
+        workshops
+            .join(&record.id, &token.storage_hash(), state.clock.now())
+            .await?;
+        let mut response = Redirect::to(&format!("/w/{}", code.as_str())).into_response();
+        append_cookie(
+            &state,
+            &mut response,
+            &format!("{cookie_name}={}", token.as_str()),
+        );
+        Ok(response)
+    }
+
+    async fn answer(
+        State(state): State<AppState>,
+        Path(code): Path<String>,
+        headers: HeaderMap,
+        body: Bytes,
+    ) -> Result<Response, AppError> {
+        let fields = parse_form(&headers, &body)?;
+        let record = workshop_of(&state, &code).await?;
+        let here = format!("/w/{}", record.code.as_str());
+        let phone = cookie_value(&headers, &device_cookie_name(&state, &record.code))
+            .and_then(SecretToken::parse)
+            .map(|token| token.storage_hash())
+            .ok_or(AppError::NotInWorkshop)?;
+        if !record.state.answering_open {
+            let form = RejectedForm {
+                values: fields.iter().cloned().collect(),
+                errors: vec![(
+                    "revision".into(),
+                    "Answering has closed for this step, so these answers were not saved".into(),
+                )],
+            };
+            return Ok(render_rejected(&state, &here, &headers, form).await);
+        }
+        let study = study_of(&state, &record)?;
+        let plan =
+            Plan::from_json(&record.plan, &study).map_err(|e| AppError::Internal(e.to_string()))?;
+        let step = &plan.steps()[record.state.step.min(plan.steps().len() - 1)];
+        let mut answers = Vec::new();
+        let mut errors = Vec::new();
+        for id in &step.questions {
+            let Some(question) = study.question(id) else {
+                continue;
+            };
+            let raw = value(&fields, id).trim();
+            if raw.is_empty() {
+                continue;
+            }
+            match ValidAnswer::parse(question, raw) {
+                Ok(valid) => answers.extend(valid.into_stored().map(|stored| (id.clone(), stored))),
+                Err(problem) => errors.push((id.clone(), format!("{}: {problem}", question.label))),
+            }
+        }
+        if !errors.is_empty() {
+            let form = RejectedForm {
+                values: fields.iter().cloned().collect(),
+                errors,
+            };
+            return Ok(render_rejected(&state, &here, &headers, form).await);
+        }
+        let workshops = state.storage.workshops();
+        for (id, stored) in answers {
+            workshops
+                .answer(&record.id, &phone, &id, 1, &stored, state.clock.now())
+                .await
+                .map_err(|error| match error {
+                    domain::storage::StorageError::NotFound => AppError::NotInWorkshop,
+                    other => other.into(),
+                })?;
+        }
+        Ok(Redirect::to(&format!("{here}?saved")).into_response())
+    }
+}

@@ -1,0 +1,200 @@
+//! What the room sees of a workshop now, built on the server from its state: the step's page and
+//! questions, how many have answered, and the results only once the facilitator shows them.
+
+use leptos::prelude::*;
+
+use super::data::{QuestionResult, RoomView};
+use crate::components::Prose;
+
+#[cfg(feature = "ssr")]
+pub use build::{device_cookie_name, room_view, workshop_of};
+
+#[cfg(feature = "ssr")]
+mod build {
+    use axum::http::HeaderMap;
+    use domain::storage::WorkshopRecord;
+    use domain::study::{Question, QuestionKind, Study};
+    use domain::workshop::{JoinCode, Plan};
+
+    use super::super::data::{QuestionResult, RoomQuestion, RoomView};
+    use crate::context::site_url;
+    use crate::error::AppError;
+    use crate::state::AppState;
+
+    /// Every answer is in round 1 until a question can be asked again.
+    const ROUND: i64 = 1;
+
+    /// The cookie that holds this phone's token for one workshop.
+    pub fn device_cookie_name(state: &AppState, code: &JoinCode) -> String {
+        crate::cookies::host_only_name(state, &format!("workshop-{}", code.as_str()))
+    }
+
+    /// The workshop with this code, or 404.
+    pub async fn workshop_of(state: &AppState, code: &str) -> Result<WorkshopRecord, AppError> {
+        let code = JoinCode::parse(code).ok_or(AppError::UnknownWorkshop)?;
+        state
+            .storage
+            .workshops()
+            .by_code(&code)
+            .await?
+            .ok_or(AppError::UnknownWorkshop)
+    }
+
+    /// The room's view; with `phone` (its token's hash), that phone's own answers too.
+    pub async fn room_view(
+        state: &AppState,
+        headers: &HeaderMap,
+        record: &WorkshopRecord,
+        phone: Option<&str>,
+    ) -> Result<RoomView, AppError> {
+        let study = state
+            .studies
+            .version(&record.study, record.study_version)
+            .ok_or(AppError::UnknownStudy)?;
+        let plan = Plan::from_json(&record.plan, &study)
+            .map_err(|error| AppError::Internal(error.to_string()))?;
+        let live = record.state;
+        let step = &plan.steps()[live.step.min(plan.steps().len() - 1)];
+        let (_, page) = study.page(&step.page).ok_or(AppError::UnknownStep)?;
+        let workshops = state.storage.workshops();
+        let mine = match phone {
+            Some(hash) => workshops.answers_of(&record.id, hash, ROUND).await?,
+            None => Vec::new(),
+        };
+        let mut questions = Vec::new();
+        let mut results = Vec::new();
+        for question in step
+            .questions
+            .iter()
+            .filter_map(|id| page.questions.iter().find(|q| q.id == id.as_str()))
+        {
+            let tally = workshops
+                .tally(&record.id, question.id.as_str(), ROUND)
+                .await?;
+            let answered = tally.iter().map(|(_, count)| count).sum();
+            let options = options_of(question);
+            if live.results_shown {
+                results.push(result_of(question, &options, &tally, answered));
+            }
+            questions.push(RoomQuestion {
+                id: question.id.to_string(),
+                label: question.label.clone(),
+                max_chars: match question.kind {
+                    QuestionKind::Text { max_chars } => max_chars,
+                    _ => 0,
+                },
+                options,
+                answer: mine
+                    .iter()
+                    .find(|(id, _)| id == question.id.as_str())
+                    .map(|(_, value)| value.clone()),
+                answered,
+            });
+        }
+        Ok(RoomView {
+            title: record.title.clone(),
+            code: record.code.spaced(),
+            join_url: format!("{}/join/{}", site_url(state, headers), record.code.as_str()),
+            joining_open: live.joining_open,
+            joined: workshops.joined(&record.id).await?,
+            step: live.step,
+            steps: plan.steps().len(),
+            step_title: page.title.clone(),
+            body_html: page.body_html.clone(),
+            answering_open: live.answering_open,
+            questions,
+            results: live.results_shown.then_some(results),
+            revision: live.revision,
+        })
+    }
+
+    /// The study the workshop is made from, at the version it was made from.
+    pub fn study_of(
+        state: &AppState,
+        record: &WorkshopRecord,
+    ) -> Result<std::sync::Arc<Study>, AppError> {
+        state
+            .studies
+            .version(&record.study, record.study_version)
+            .ok_or(AppError::UnknownStudy)
+    }
+
+    fn options_of(question: &Question) -> Vec<(String, String)> {
+        match &question.kind {
+            QuestionKind::Likert { labels } => labels
+                .iter()
+                .enumerate()
+                .map(|(index, label)| ((index + 1).to_string(), label.clone()))
+                .collect(),
+            QuestionKind::Choice { options } => options
+                .iter()
+                .map(|option| (option.value.clone(), option.label.clone()))
+                .collect(),
+            QuestionKind::Text { .. } | QuestionKind::Duration => Vec::new(),
+        }
+    }
+
+    fn result_of(
+        question: &Question,
+        options: &[(String, String)],
+        tally: &[(String, i64)],
+        answered: i64,
+    ) -> QuestionResult {
+        QuestionResult {
+            label: question.label.clone(),
+            counts: options
+                .iter()
+                .map(|(value, label)| {
+                    let count = tally
+                        .iter()
+                        .find(|(given, _)| given == value)
+                        .map_or(0, |(_, count)| *count);
+                    (label.clone(), count)
+                })
+                .collect(),
+            answered,
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+pub use build::study_of;
+
+/// The step's page as the room reads it.
+#[component]
+pub fn StepText(room: RoomView) -> impl IntoView {
+    view! {
+        <p class="caption">{format!("Step {} of {}", room.step + 1, room.steps)}</p>
+        <h2>{room.step_title}</h2>
+        <Prose html=room.body_html/>
+    }
+}
+
+/// The shown results: each rating or choice as counts, each written question as how many wrote.
+#[component]
+pub fn Results(results: Vec<QuestionResult>) -> impl IntoView {
+    view! {
+        <section aria-labelledby="results-heading" class="workshop-results">
+            <h2 id="results-heading">"Results"</h2>
+            {results.into_iter().map(|result| view! {
+                <h3>{result.label}</h3>
+                {if result.counts.is_empty() {
+                    view! { <p>{format!("{} written answers", result.answered)}</p> }.into_any()
+                } else {
+                    view! {
+                        <table class="table table--compact">
+                            <caption class="visually-hidden">{format!("Answers: {} in all", result.answered)}</caption>
+                            <thead><tr><th scope="col">"Answer"</th><th scope="col">"How many"</th></tr></thead>
+                            <tbody>
+                                {result.counts.into_iter().map(|(label, count)| view! {
+                                    <tr><td>{label}</td><td>{count}</td></tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    }.into_any()
+                }}
+            }).collect_view()}
+        </section>
+    }
+    .into_any()
+}

@@ -2,7 +2,7 @@ import { defineConfig } from '@playwright/test';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { newcomers, owner, researcher } from './tests/accounts';
+import { newcomers, owner, researcher, trainer } from './tests/accounts';
 
 // The release server built by `cargo leptos build --release`, on its own port with a fresh SQLite file.
 const root = path.resolve(__dirname, '..');
@@ -18,6 +18,7 @@ const addAccount = (email: string, role: string, passwordVariable: string, studi
 const accounts = [
   addAccount(researcher.email, 'researcher', 'E2E_PASSWORD', '--study sam'),
   addAccount(owner.email, 'owner', 'E2E_OWNER_PASSWORD'),
+  addAccount(trainer.email, 'trainer', 'E2E_TRAINER_PASSWORD'),
   ...newcomers.map((n) => addAccount(n.email, 'researcher', 'E2E_NEWCOMER_PASSWORD', '--study sam')),
 ];
 
@@ -68,6 +69,7 @@ export default defineConfig({
       RATE_LIMIT_SIGN_INS_PER_MINUTE: '1000',
       E2E_PASSWORD: researcher.password,
       E2E_OWNER_PASSWORD: owner.password,
+      E2E_TRAINER_PASSWORD: trainer.password,
       E2E_NEWCOMER_PASSWORD: newcomers[0].password,
     },
   },

@@ -7,6 +7,8 @@ import { expect, type Browser, type Page } from '@playwright/test';
 // server on standard input, never as arguments.
 export const researcher = { email: 'researcher@example.org', password: 'kettle orbit lantern 42' };
 export const owner = { email: 'owner@example.org', password: 'harbour violet compass 7' };
+/** Runs workshops; reads no research data, so signs in with a password alone. */
+export const trainer = { email: 'trainer@example.org', password: 'willow beacon ladder 5' };
 /** Accounts that have not set up two-factor yet: one per browser project, used by one test each. */
 export const newcomers = ['hydrated', 'no-js'].map((project) => ({
   project,

@@ -92,7 +92,10 @@ pub fn AdminHomePage() -> impl IntoView {
                     <p><a href="/admin/publish">"Publish a study file"</a>" (a new study, or a new version of one)"</p>
                 }.into_any()
             } else {
-                view! { <p>"Your account is for workshops. Research data is not shown to trainers."</p> }.into_any()
+                view! {
+                    <p>"Your account is for workshops. Research data is not shown to trainers."</p>
+                    <p><a href="/admin/workshops">"Your workshops"</a></p>
+                }.into_any()
             }}
         }
     })

@@ -11,6 +11,8 @@ use serde::{Deserialize, Serialize};
 pub struct StaffBar {
     pub email: String,
     pub role: String,
+    /// Owners and trainers run workshops.
+    pub runs_workshops: bool,
     /// Seconds until the session ends unless something is done.
     pub idle_seconds_left: i64,
 }
@@ -21,6 +23,7 @@ impl StaffBar {
         Self {
             email: staff.record.email.clone(),
             role: staff.role.as_str().to_owned(),
+            runs_workshops: staff.role.runs_workshops(),
             idle_seconds_left: staff.idle_expires_at - staff.seen_at,
         }
     }
@@ -68,6 +71,7 @@ fn StaffNav(staff: StaffBar) -> impl IntoView {
     view! {
         <nav class="staff-nav" aria-label="Researcher area">
             <a href="/admin">"Studies"</a>
+            {staff.runs_workshops.then(|| view! { <a href="/admin/workshops">"Workshops"</a> })}
             <a href="/admin/account">"Your account"</a>
             <span class="staff-nav__who">{format!("Signed in as {} ({})", staff.email, staff.role)}</span>
             <form method="post" action="/admin/sign-out" class="staff-nav__sign-out">

@@ -1,0 +1,68 @@
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page, type TestInfo } from '@playwright/test';
+import { enterPassword, trainer } from './accounts';
+
+const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+
+// axe runs inside the page: where JavaScript runs (see playwright.config.ts).
+async function check(page: Page, info: TestInfo, what: string) {
+  if (info.project.use.javaScriptEnabled === false) return;
+  const results = await new AxeBuilder({ page }).withTags(WCAG).analyze();
+  expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), what).toEqual([]);
+}
+
+test('a trainer runs a workshop: three phones join by code, answer, and see the results once shown', async ({ page, browser }, info) => {
+  const title = `Ward team (${info.project.name})`;
+  await enterPassword(page, trainer.email, trainer.password);
+  await expect(page).toHaveURL(/\/admin$/);
+  await page.getByRole('link', { name: 'Your workshops' }).click();
+  await check(page, info, 'workshops');
+  await page.getByRole('button', { name: 'Create the workshop' }).click();
+  await expect(page.getByRole('link', { name: 'Enter a name for the workshop' })).toBeVisible();
+  await page.getByLabel('Name of the workshop').fill(title);
+  await page.getByRole('button', { name: 'Create the workshop' }).click();
+  await expect(page.getByRole('heading', { name: title })).toBeVisible();
+  const id = page.url().split('/').pop()!;
+  const code = /Code (\w{3} \w{3})/.exec((await page.locator('.lead').textContent())!)![1];
+  await check(page, info, 'console');
+
+  const screen = await page.context().newPage();
+  await screen.goto(`/admin/workshops/${id}/screen`);
+  await expect(screen.locator('.projector__code')).toHaveText(code);
+  await check(screen, info, 'projector');
+
+  // Two phones like the project's, one without JavaScript.
+  const phones: Page[] = [];
+  for (const javaScriptEnabled of [info.project.use.javaScriptEnabled !== false, info.project.use.javaScriptEnabled !== false, false]) {
+    const context = await browser.newContext({ baseURL: info.project.use.baseURL, javaScriptEnabled });
+    const phone = await context.newPage();
+    await phone.goto('/join');
+    await phone.getByLabel('Code on the screen').fill(code.toLowerCase());
+    await phone.getByRole('button', { name: 'Join' }).click();
+    await expect(phone.getByRole('heading', { name: title, level: 1 })).toBeVisible();
+    phones.push(phone);
+  }
+  await check(phones[0], info, 'phone waiting');
+
+  await page.getByRole('button', { name: 'Next step' }).click();
+  await page.getByRole('button', { name: 'Next step' }).click();
+  await page.getByRole('button', { name: 'Open answering' }).click();
+  await expect(page.getByRole('status')).toContainText('Answering is open');
+  for (const [index, phone] of phones.entries()) {
+    await phone.getByRole('link', { name: 'Check for the next question' }).click();
+    await expect(phone.getByRole('heading', { name: "Situation 1 of 3: Sam's money" })).toBeVisible();
+    await phone.getByRole('group', { name: /How far would you support Sam/ }).getByLabel(index === 2 ? 'Strongly support' : 'Support', { exact: true }).check();
+    await phone.getByRole('button', { name: 'Send my answers' }).click();
+    await expect(phone.getByRole('status')).toContainText('Your answers are saved');
+  }
+  await check(phones[0], info, 'phone with a question');
+  await expect(screen.getByRole('heading', { name: 'Results' })).toHaveCount(0);
+
+  await page.getByRole('button', { name: 'Show the results' }).click();
+  await screen.reload();
+  await expect(screen.getByRole('row', { name: 'Support 2' })).toBeVisible();
+  await expect(screen.getByRole('row', { name: 'Strongly support 1' })).toBeVisible();
+  await check(screen, info, 'projector with results');
+  await phones[2].getByRole('link', { name: 'Check for the next question' }).click();
+  await expect(phones[2].getByRole('heading', { name: 'Results' })).toBeVisible();
+});

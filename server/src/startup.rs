@@ -215,7 +215,8 @@ fn sealing_key(config: &Config) -> Result<SealingKey, StartupError> {
 }
 
 /// Expired sessions and spent links are deleted at start and then every ten minutes, so the
-/// database holds no credential that could still be replayed from a backup.
+/// database holds no credential that could still be replayed from a backup; so are workshops
+/// past their keeping time, with their phones and answers.
 async fn purge_expired_regularly(storage: domain::storage::Storage, clock: domain::clock::Clock) {
     let mut every = tokio::time::interval(std::time::Duration::from_secs(600));
     loop {
@@ -225,6 +226,9 @@ async fn purge_expired_regularly(storage: domain::storage::Storage, clock: domai
             .await
         {
             tracing::warn!("purging expired sessions and links failed: {e}");
+        }
+        if let Err(e) = storage.workshops().delete_expired(clock.now()).await {
+            tracing::warn!("deleting workshops past their keeping time failed: {e}");
         }
     }
 }

@@ -105,6 +105,14 @@ where
 /// before they are decoded, so a megabyte of "&=&=" costs no memory.
 pub const MAX_FORM_FIELDS: usize = 200;
 
+/// The value of the field `name` in a form that was sent; empty when the form has no such field.
+pub fn form_value<'f>(fields: &'f [(String, String)], name: &str) -> &'f str {
+    fields
+        .iter()
+        .find(|(key, _)| key == name)
+        .map_or("", |(_, value)| value.as_str())
+}
+
 /// Reads an `application/x-www-form-urlencoded` body, refusing (rather than repairing) text that is
 /// not valid UTF-8, so that no answer is ever stored altered.
 pub fn parse_form(headers: &HeaderMap, body: &[u8]) -> Result<Vec<(String, String)>, AppError> {

@@ -125,7 +125,7 @@ pub(super) mod post {
     use super::WORKSHOPS_PATH;
     use crate::auth::Trainer;
     use crate::error::AppError;
-    use crate::form_posts::{RejectedForm, parse_form, render_rejected};
+    use crate::form_posts::{RejectedForm, form_value, parse_form, render_rejected};
     use crate::state::AppState;
 
     pub fn routes() -> Router<AppState> {
@@ -139,12 +139,7 @@ pub(super) mod post {
         body: Bytes,
     ) -> Result<Response, AppError> {
         let fields = parse_form(&headers, &body)?;
-        let get = |name: &str| {
-            fields
-                .iter()
-                .find(|(key, _)| key == name)
-                .map_or("", |(_, value)| value.trim())
-        };
+        let get = |name: &str| form_value(&fields, name).trim();
         let refuse = |field: &str, message: &str| {
             let mut form = RejectedForm::with_error(field, message);
             form.values = fields.iter().cloned().collect();

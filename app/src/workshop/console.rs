@@ -176,7 +176,7 @@ pub(super) mod post {
     use super::load::facilitated;
     use crate::auth::Trainer;
     use crate::error::AppError;
-    use crate::form_posts::parse_form;
+    use crate::form_posts::{form_value, parse_form};
     use crate::state::AppState;
     use crate::workshop::admin::WORKSHOPS_PATH;
     use crate::workshop::room::study_of;
@@ -193,10 +193,7 @@ pub(super) mod post {
         body: Bytes,
     ) -> Result<Response, AppError> {
         let fields = parse_form(&headers, &body)?;
-        let control = fields
-            .iter()
-            .find(|(key, _)| key == "control")
-            .and_then(|(_, value)| Control::parse(value))
+        let control = Control::parse(form_value(&fields, "control"))
             .ok_or_else(|| AppError::BadForm("This control is not one the console has.".into()))?;
         let record = facilitated(&state, &staff, &id).await?;
         let study = study_of(&state, &record)?;

@@ -217,7 +217,7 @@ pub(super) mod post {
     use super::JOIN_PATH;
     use crate::cookies::{append_cookie, cookie_value};
     use crate::error::AppError;
-    use crate::form_posts::{RejectedForm, parse_form, render_rejected};
+    use crate::form_posts::{RejectedForm, form_value, parse_form, render_rejected};
     use crate::state::AppState;
 
     pub fn routes() -> Router<AppState> {
@@ -226,20 +226,13 @@ pub(super) mod post {
             .route("/w/{code}/answers", post(answer))
     }
 
-    fn value<'f>(fields: &'f [(String, String)], name: &str) -> &'f str {
-        fields
-            .iter()
-            .find(|(key, _)| key == name)
-            .map_or("", |(_, value)| value.as_str())
-    }
-
     async fn join(
         State(state): State<AppState>,
         headers: HeaderMap,
         body: Bytes,
     ) -> Result<Response, AppError> {
         let fields = parse_form(&headers, &body)?;
-        let typed = value(&fields, "code");
+        let typed = form_value(&fields, "code");
         let refuse = |message: String| {
             let mut form = RejectedForm::with_error("code", &message);
             form.values = fields.iter().cloned().collect();
@@ -319,7 +312,7 @@ pub(super) mod post {
             let Some(question) = study.question(id) else {
                 continue;
             };
-            let raw = value(&fields, id).trim();
+            let raw = form_value(&fields, id).trim();
             if raw.is_empty() {
                 continue;
             }

@@ -18,10 +18,7 @@ impl Fields {
     }
 
     pub fn get(&self, name: &str) -> &str {
-        self.0
-            .iter()
-            .find(|(key, _)| key == name)
-            .map_or("", |(_, value)| value.as_str())
+        crate::form_posts::form_value(&self.0, name)
     }
 
     fn all(&self, name: &str) -> Vec<String> {

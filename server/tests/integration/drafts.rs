@@ -476,3 +476,26 @@ async fn only_members_edit_a_study_and_only_its_author_a_copy_not_yet_published(
     let (status, _) = page(&app, &member, "/admin/studies/nobody/draft").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn a_draft_overtaken_by_a_newer_version_says_so_before_it_is_published() {
+    let app = TestApp::spawn().await;
+    let cookie = app.signed_in_as("researcher").await;
+    start_draft(&app, &cookie).await;
+    let sam = std::fs::read_to_string(crate::support::studies_dir().join("sam.toml")).unwrap();
+    let newer = sam.replacen("title = \"Meet Sam\"", "title = \"Sam, retitled\"", 1);
+    let published = app
+        .publish_form(&cookie, crate::support::study_form(None, &newer))
+        .await;
+    assert_eq!(
+        location(&published),
+        "/admin/studies/sam/versions?published=2"
+    );
+    for path in [DRAFT.to_owned(), format!("{DRAFT}/changes")] {
+        let (_, shown) = page(&app, &cookie, &path).await;
+        assert!(
+            shown.contains("started from version 1, and version 2 has been published since"),
+            "{path}: {shown}"
+        );
+    }
+}

@@ -5,11 +5,8 @@
 use std::time::{Duration, Instant};
 
 use reqwest::StatusCode;
-use reqwest::header;
 
-use crate::support::{TestApp, location, studies_dir, uses_postgres};
-
-const BOUNDARY: &str = "----vignette-test-boundary";
+use crate::support::{TestApp, location, studies_dir, study_form, uses_postgres};
 
 fn sam_file() -> String {
     std::fs::read_to_string(studies_dir().join("sam.toml")).unwrap()
@@ -48,30 +45,6 @@ body = "Sam is in her late twenties. She hopes to train as a chef."
 "#
 }
 
-/// The form as a browser sends it: the chosen file (empty when none was chosen) and the text box.
-fn multipart(file: Option<(&str, &str)>, text: &str) -> String {
-    let (name, content) = file.unwrap_or(("", ""));
-    format!(
-        "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n\
-         Content-Type: application/octet-stream\r\n\r\n{content}\r\n\
-         --{BOUNDARY}\r\nContent-Disposition: form-data; name=\"text\"\r\n\r\n{text}\r\n--{BOUNDARY}--\r\n"
-    )
-}
-
-async fn send(app: &TestApp, cookie: &str, body: String) -> reqwest::Response {
-    app.client
-        .post(app.url("/admin/publish"))
-        .header(header::COOKIE, cookie)
-        .header(
-            header::CONTENT_TYPE,
-            format!("multipart/form-data; boundary={BOUNDARY}"),
-        )
-        .body(body)
-        .send()
-        .await
-        .expect("POST")
-}
-
 async fn html_with_cookie(app: &TestApp, path: &str, cookie: &str) -> (StatusCode, String) {
     let response = app.get_with_cookie(path, cookie).await;
     (response.status(), response.text().await.unwrap())
@@ -100,12 +73,9 @@ async fn a_researcher_publishes_a_new_version_that_new_participants_see_and_othe
     let page = form.text().await.unwrap();
     assert!(page.contains("enctype=\"multipart/form-data\""), "{page}");
 
-    let response = send(
-        &app,
-        &cookie,
-        multipart(Some(("sam.toml", &retitled_sam())), ""),
-    )
-    .await;
+    let response = app
+        .publish_form(&cookie, study_form(Some(("sam.toml", &retitled_sam())), ""))
+        .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(
         location(&response),
@@ -139,7 +109,9 @@ async fn a_researcher_publishes_a_new_version_that_new_participants_see_and_othe
 async fn the_same_text_again_publishes_nothing() {
     let app = TestApp::spawn().await;
     let cookie = app.signed_in_as("owner").await;
-    let response = send(&app, &cookie, multipart(None, &sam_file())).await;
+    let response = app
+        .publish_form(&cookie, study_form(None, &sam_file()))
+        .await;
     assert_eq!(
         location(&response),
         "/admin/studies/sam/versions?unchanged=1"
@@ -156,7 +128,9 @@ async fn a_file_with_a_problem_is_refused_with_its_line_and_field_and_kept_to_co
         .matches('\n')
         .count()
         + 1;
-    let response = send(&app, &cookie, multipart(Some(("mine.toml", &broken)), "")).await;
+    let response = app
+        .publish_form(&cookie, study_form(Some(("mine.toml", &broken)), ""))
+        .await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let page = response.text().await.unwrap();
     assert!(
@@ -169,9 +143,11 @@ async fn a_file_with_a_problem_is_refused_with_its_line_and_field_and_kept_to_co
     assert!(page.contains("title = &quot;Meet") || page.contains("max_chars = 0"));
     assert_eq!(versions_of(&app, "sam").await, [1]);
 
-    let not_text = send(&app, &cookie, multipart(Some(("x.toml", "\u{0}")), "kept")).await;
+    let not_text = app
+        .publish_form(&cookie, study_form(Some(("x.toml", "\u{0}")), "kept"))
+        .await;
     assert_eq!(not_text.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let nothing = send(&app, &cookie, multipart(None, "  ")).await;
+    let nothing = app.publish_form(&cookie, study_form(None, "  ")).await;
     assert_eq!(nothing.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         nothing
@@ -187,9 +163,13 @@ async fn a_file_with_a_problem_is_refused_with_its_line_and_field_and_kept_to_co
 async fn trainers_and_strangers_cannot_publish() {
     let app = TestApp::spawn().await;
     let trainer = app.signed_in_as("trainer").await;
-    let refused = send(&app, &trainer, multipart(None, &retitled_sam())).await;
+    let refused = app
+        .publish_form(&trainer, study_form(None, &retitled_sam()))
+        .await;
     assert_eq!(refused.status(), StatusCode::FORBIDDEN);
-    let stranger = send(&app, "", multipart(None, &retitled_sam())).await;
+    let stranger = app
+        .publish_form("", study_form(None, &retitled_sam()))
+        .await;
     assert!(
         stranger.status() == StatusCode::SEE_OTHER || stranger.status() == StatusCode::UNAUTHORIZED
     );
@@ -205,12 +185,12 @@ async fn a_copy_of_sam_with_a_variant_and_balanced_order_becomes_a_new_study() {
     })
     .await;
     let cookie = app.signed_in_as("researcher").await;
-    let response = send(
-        &app,
-        &cookie,
-        multipart(Some(("copy.toml", &balanced_copy())), ""),
-    )
-    .await;
+    let response = app
+        .publish_form(
+            &cookie,
+            study_form(Some(("copy.toml", &balanced_copy())), ""),
+        )
+        .await;
     assert_eq!(
         location(&response),
         "/admin/studies/sam-copy/versions?new-study=1"
@@ -264,7 +244,8 @@ async fn a_copy_of_sam_with_a_variant_and_balanced_order_becomes_a_new_study() {
 async fn a_restart_keeps_what_was_published_in_the_app() {
     let app = TestApp::spawn().await;
     let cookie = app.signed_in_as("researcher").await;
-    send(&app, &cookie, multipart(None, &retitled_sam())).await;
+    app.publish_form(&cookie, study_form(None, &retitled_sam()))
+        .await;
     // Started again with the same, unchanged study file: version 2 stays the newest.
     let restarted = app.spawn_beside(|_| {}).await;
     assert_eq!(versions_of(&restarted, "sam").await, [1, 2]);
@@ -284,7 +265,9 @@ async fn a_version_published_on_one_instance_is_served_by_the_other() {
     let second = first.spawn_beside(|_| {}).await;
     let cookie = first.signed_in_as("researcher").await;
     let published = Instant::now();
-    send(&first, &cookie, multipart(None, &retitled_sam())).await;
+    first
+        .publish_form(&cookie, study_form(None, &retitled_sam()))
+        .await;
     loop {
         let token = second.consent().await;
         if second.record(&token).await.study_version_number == 2 {
@@ -313,7 +296,7 @@ async fn rewording_an_instrument_question_asks_for_it_to_be_marked_adapted() {
     let line = reworded[..reworded.find("id = \"r1\"").unwrap()]
         .matches('\n')
         .count();
-    let refused = send(&app, &cookie, multipart(None, &reworded)).await;
+    let refused = app.publish_form(&cookie, study_form(None, &reworded)).await;
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let page = refused.text().await.unwrap();
     assert!(
@@ -327,7 +310,7 @@ async fn rewording_an_instrument_question_asks_for_it_to_be_marked_adapted() {
 
     // A copy under a new slug is compared with the default study, the one it was copied from.
     let copy = reworded.replacen("slug = \"sam\"", "slug = \"sam-copy\"", 1);
-    let refused = send(&app, &cookie, multipart(None, &copy)).await;
+    let refused = app.publish_form(&cookie, study_form(None, &copy)).await;
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
 
     // A question of the platform's own may be reworded freely.
@@ -336,14 +319,14 @@ async fn rewording_an_instrument_question_asks_for_it_to_be_marked_adapted() {
         "label = \"How far would you back Sam in this?\"",
         1,
     );
-    let published = send(&app, &cookie, multipart(None, &own)).await;
+    let published = app.publish_form(&cookie, study_form(None, &own)).await;
     assert_eq!(
         location(&published),
         "/admin/studies/sam/versions?published=2"
     );
 
     let marked = reworded.replacen("id = \"r1\"\n", "id = \"r1\"\nadapted = true\n", 1);
-    let published = send(&app, &cookie, multipart(None, &marked)).await;
+    let published = app.publish_form(&cookie, study_form(None, &marked)).await;
     assert_eq!(
         location(&published),
         "/admin/studies/sam/versions?published=3"
@@ -367,7 +350,7 @@ async fn answers_given_to_an_earlier_wording_show_the_wording_they_answered() {
     let reworded = sam_file()
         .replacen(r2, "label = \"What would help Sam recover?\"", 1)
         .replacen("id = \"r2\"\n", "id = \"r2\"\nadapted = true\n", 1);
-    let published = send(&app, &cookie, multipart(None, &reworded)).await;
+    let published = app.publish_form(&cookie, study_form(None, &reworded)).await;
     assert_eq!(
         location(&published),
         "/admin/studies/sam/versions?published=2"

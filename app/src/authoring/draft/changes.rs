@@ -6,7 +6,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use super::data::*;
-use super::draft_path;
+use super::{behind_warning, draft_path};
 #[cfg(feature = "ssr")]
 use crate::auth::signed_in_or_redirect;
 use crate::components::{ErrorSummary, field_error, when_loaded};
@@ -65,6 +65,10 @@ mod load {
                 (Err(_), None) => slug.to_string(),
             },
             published: published.as_ref().map(|study| study.version_number),
+            behind: super::super::behind(
+                stored.based_on,
+                published.as_ref().map(|study| study.version_number),
+            ),
             groups,
             problem: checked.err().map(|error| located_problem(&error)),
             errors: rejected.summary(),
@@ -110,6 +114,7 @@ pub fn DraftChangesPage() -> impl IntoView {
             <p><a href=draft_path(&slug)>"Back to the draft"</a></p>
             <h1>{title}</h1>
             <p>{against}</p>
+            {view_data.behind.map(|behind| view! { <div class="warning"><p>{behind_warning(behind)}</p></div> })}
             {if view_data.groups.is_empty() {
                 view! { <p>"The draft is the same as the published version: there is nothing to publish."</p> }.into_any()
             } else {

@@ -17,6 +17,9 @@ pub struct DraftView {
     pub problem: Option<String>,
     /// How many lines of the file the draft changes.
     pub changed_lines: usize,
+    /// Set when a newer version was published after the draft was started: (started from,
+    /// newest).
+    pub behind: Option<(i64, i64)>,
     pub summary: String,
     pub information_title: String,
     pub information_body: String,
@@ -97,6 +100,8 @@ pub struct DraftChangesView {
     pub slug: String,
     pub title: String,
     pub published: Option<i64>,
+    /// (started from, newest) when a newer version was published after the draft was started.
+    pub behind: Option<(i64, i64)>,
     pub groups: Vec<Vec<ChangedLine>>,
     pub problem: Option<String>,
     pub errors: Vec<FieldError>,

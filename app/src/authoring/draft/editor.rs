@@ -7,7 +7,7 @@ use leptos_meta::Title;
 
 use super::data::*;
 use super::fields::{DraftCheckbox, DraftField, EditAction};
-use super::{draft_page_path, draft_path, preview_path};
+use super::{behind_warning, draft_page_path, draft_path, preview_path};
 #[cfg(feature = "ssr")]
 use crate::auth::signed_in_or_redirect;
 use crate::components::{ErrorSummary, FieldError, field_error, study_and_query, when_loaded};
@@ -79,6 +79,10 @@ mod load {
             has_draft: stored.is_some(),
             problem,
             changed_lines,
+            behind: super::super::behind(
+                stored.as_ref().and_then(|draft| draft.based_on),
+                published.as_ref().map(|study| study.version_number),
+            ),
             summary: typed("summary", draft.study_text(StudyText::Summary)),
             information_title: typed(
                 "information_title",
@@ -188,6 +192,7 @@ fn DraftSections(view_data: DraftView) -> impl IntoView {
         <div class=if view_data.problem.is_some() { "notification notification--warning" } else { "notification" }>
             <p>{status}</p>
         </div>
+        {view_data.behind.map(|behind| view! { <div class="warning"><p>{behind_warning(behind)}</p></div> })}
         <ul class="link-list">
             <li><a href=preview_path(&slug, &first_page)>"Preview the draft as participants see it"</a></li>
             <li><a href=format!("{}/changes", draft_path(&slug))>"Review the changes and publish"</a></li>

@@ -518,6 +518,19 @@ pub fn set_cookie_value(response: &reqwest::Response, name: &str) -> Option<Stri
         .map(str::to_owned)
 }
 
+const BOUNDARY: &str = "----vignette-test-boundary";
+
+/// The publish form as a browser sends it: the chosen file (empty when none was chosen) and the
+/// text box.
+pub fn study_form(file: Option<(&str, &str)>, text: &str) -> String {
+    let (name, content) = file.unwrap_or(("", ""));
+    format!(
+        "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n\
+         Content-Type: application/octet-stream\r\n\r\n{content}\r\n\
+         --{BOUNDARY}\r\nContent-Disposition: form-data; name=\"text\"\r\n\r\n{text}\r\n--{BOUNDARY}--\r\n"
+    )
+}
+
 /// The session cookie a response sets, as "name=value".
 pub fn cookie_of(response: &reqwest::Response) -> Option<String> {
     let cookie = response.headers().get(header::SET_COOKIE)?.to_str().ok()?;
@@ -633,6 +646,21 @@ impl TestApp {
         }
         let secret = self.add_staff_with_two_factor(&email, role).await;
         self.sign_in_with_code(&email, &secret).await
+    }
+
+    /// Sends the publish form (`study_form`) as the account with this cookie.
+    pub async fn publish_form(&self, cookie: &str, body: String) -> reqwest::Response {
+        self.client
+            .post(self.url("/admin/publish"))
+            .header(header::COOKIE, cookie)
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={BOUNDARY}"),
+            )
+            .body(body)
+            .send()
+            .await
+            .expect("POST")
     }
 
     pub async fn get_with_cookie(&self, path: &str, cookie: &str) -> reqwest::Response {

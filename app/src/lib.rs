@@ -68,6 +68,7 @@ use survey::withdraw::{WithdrawPage, WithdrawnPage};
 use workshop::admin::WorkshopsPage;
 use workshop::console::{ConsolePage, ScreenPage};
 use workshop::phone::{JoinPage, PhonePage};
+use workshop::plan::PlanPage;
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -137,6 +138,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("workshops") view=WorkshopsPage ssr=ssr.clone()/>
                         <Route path=path!("workshops/:id") view=ConsolePage ssr=ssr.clone()/>
                         <Route path=path!("workshops/:id/screen") view=ScreenPage ssr=ssr.clone()/>
+                        <Route path=path!("workshops/:id/plan") view=PlanPage ssr=ssr.clone()/>
                         <Route path=path!("studies/:study") view=DashboardPage ssr=ssr.clone()/>
                         <Route path=path!("studies/:study/likert") view=LikertPage ssr=ssr.clone()/>
                         <Route path=path!("studies/:study/versions") view=VersionsPage ssr=ssr.clone()/>

@@ -126,6 +126,7 @@ pub fn ConsolePage() -> impl IntoView {
             </ul>
             {room.results.clone().map(|results| view! { <Results results/> })}
             <h2>"Steps"</h2>
+            <p><a href=format!("{WORKSHOPS_PATH}/{}/plan", console.id)>"Choose the pages and questions"</a></p>
             <ol>
                 {console.steps.iter().enumerate().map(|(index, title)| {
                     let current = index == room.step;

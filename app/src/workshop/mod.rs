@@ -1,12 +1,13 @@
 //! Workshops: a trainer runs a study's vignette live with a room on their phones. The trainer's
 //! list and the form that makes a workshop (admin.rs), the facilitator's console and the
-//! projector's screen (console.rs), joining and each phone's page (phone.rs), and what the room
+//! projector's screen (console.rs), joining and each phone's page (phone.rs), what a workshop asks (plan.rs), and what the room
 //! sees, built on the server with results only once shown (room.rs).
 
 pub mod admin;
 pub mod console;
 pub mod data;
 pub mod phone;
+pub mod plan;
 mod room;
 
 /// The workshop form posts.
@@ -15,4 +16,5 @@ pub fn routes() -> axum::Router<crate::state::AppState> {
     admin::post::routes()
         .merge(console::post::routes())
         .merge(phone::post::routes())
+        .merge(plan::post::routes())
 }

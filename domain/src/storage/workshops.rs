@@ -184,6 +184,21 @@ impl Workshops<'_> {
         Ok(saved.rows_affected() > 0)
     }
 
+    /// Replaces the workshop's plan (`Plan::to_json`); the step shown moves back to the first, and
+    /// the state counts a change.
+    pub async fn set_plan(self, id: &str, plan: &str) -> Result<bool, StorageError> {
+        let saved = sqlx::query(
+            "UPDATE workshops SET plan = $1, step = 0, answering_open = 0, results_shown = 0,
+                 revision = revision + 1
+             WHERE id = $2",
+        )
+        .bind(plan)
+        .bind(id)
+        .execute(self.pool)
+        .await?;
+        Ok(saved.rows_affected() > 0)
+    }
+
     /// Lets a phone in; joining twice is joining once.
     pub async fn join(self, id: &str, token_hash: &str, now: i64) -> Result<(), StorageError> {
         sqlx::query(

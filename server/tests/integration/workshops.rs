@@ -342,3 +342,64 @@ async fn joining_names_what_is_wrong_and_only_the_trainer_who_made_it_runs_a_wor
     let (status, _) = page(&app, &format!("/admin/workshops/{id}"), &owner).await;
     assert_eq!(status, StatusCode::OK, "owners run every workshop");
 }
+
+#[tokio::test]
+async fn a_trainer_chooses_the_pages_and_questions_a_workshop_asks() {
+    let app = TestApp::spawn().await;
+    let trainer = app.signed_in_as("trainer").await;
+    let (id, code) = workshop_made_by(&app, &trainer).await;
+    let (status, form) = page(&app, &format!("/admin/workshops/{id}/plan"), &trainer).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(form.contains("value=\"money_support\""), "{form}");
+
+    let path = format!("/admin/workshops/{id}/plan");
+    let nothing = app.post_with_cookie(&path, &trainer, &[]).await;
+    assert_eq!(nothing.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        nothing
+            .text()
+            .await
+            .unwrap()
+            .contains("Choose at least one page")
+    );
+
+    // The vignette, then one question of the pub night: its page comes with it.
+    let saved = app
+        .post_with_cookie(
+            &path,
+            &trainer,
+            &[("page", "sam"), ("question", "social_support")],
+        )
+        .await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    let record = app
+        .storage()
+        .await
+        .workshops()
+        .get(&id)
+        .await
+        .unwrap()
+        .unwrap();
+    let plan = Plan::from_json(&record.plan, &sam()).unwrap();
+    let asked: Vec<(&str, Vec<String>)> = plan
+        .steps()
+        .iter()
+        .map(|step| (step.page.as_str(), step.questions.clone()))
+        .collect();
+    assert_eq!(
+        asked,
+        [
+            ("sam", vec![]),
+            ("scenario-social", vec!["social_support".to_owned()])
+        ]
+    );
+    let phone = phone_joins(&app, &code).await;
+    control(&app, &trainer, &id, "next").await;
+    control(&app, &trainer, &id, "open-answering").await;
+    let (_, shown) = page(&app, &format!("/w/{code}"), &phone).await;
+    assert!(shown.contains("a night at the pub") && shown.contains("name=\"social_support\""));
+    assert!(
+        !shown.contains("social_right_thing"),
+        "only the chosen question is asked"
+    );
+}

@@ -25,6 +25,12 @@ test('a trainer runs a workshop: three phones join by code, answer, and see the 
   const id = page.url().split('/').pop()!;
   const code = /Code (\w{3} \w{3})/.exec((await page.locator('.lead').textContent())!)![1];
   await check(page, info, 'console');
+  // What it asks: the default, looked at and kept.
+  await page.getByRole('link', { name: 'Choose the pages and questions' }).click();
+  await expect(page.getByRole('checkbox', { name: /^Ask: How far would you support Sam/ }).first()).toBeChecked();
+  await check(page, info, 'plan');
+  await page.getByRole('button', { name: 'Save what the workshop asks' }).click();
+  await expect(page.getByRole('heading', { name: title })).toBeVisible();
 
   const screen = await page.context().newPage();
   await screen.goto(`/admin/workshops/${id}/screen`);

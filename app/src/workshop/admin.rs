@@ -24,6 +24,20 @@ mod load {
     use crate::error::AppError;
     use crate::form_posts::RejectedForm;
 
+    /// The studies a workshop can be made from, the instance's default study first.
+    fn studies_default_first(state: &crate::state::AppState) -> Vec<(String, String)> {
+        let default = state
+            .studies
+            .default_study()
+            .map(|study| study.slug.clone());
+        let mut studies = state.studies.all();
+        studies.sort_by_key(|study| Some(&study.slug) != default.as_ref());
+        studies
+            .iter()
+            .map(|study| (study.slug.to_string(), study.title.clone()))
+            .collect()
+    }
+
     pub async fn workshops() -> Result<WorkshopsView, AppError> {
         let (state, Trainer(staff)) = in_server_fn::<Trainer>().await?;
         let rejected = use_context::<RejectedForm>().unwrap_or_default();
@@ -48,12 +62,7 @@ mod load {
             .collect();
         Ok(WorkshopsView {
             workshops,
-            studies: state
-                .studies
-                .all()
-                .iter()
-                .map(|study| (study.slug.to_string(), study.title.clone()))
-                .collect(),
+            studies: studies_default_first(&state),
             title: rejected.values.get("title").cloned().unwrap_or_default(),
             errors: rejected.summary(),
         })

@@ -26,10 +26,9 @@ pub async fn load_screen(id: String) -> Result<RoomView, ServerFnError> {
 #[cfg(feature = "ssr")]
 pub(super) mod load {
     use domain::storage::WorkshopRecord;
-    use domain::workshop::Plan;
 
     use super::super::data::*;
-    use super::super::room::{room_view, study_of};
+    use super::super::room::{plan_of, room_view, study_of};
     use crate::auth::{Trainer, in_server_fn, session::Staff};
     use crate::context::request_headers;
     use crate::error::AppError;
@@ -60,8 +59,7 @@ pub(super) mod load {
         let (state, Trainer(staff)) = in_server_fn::<Trainer>().await?;
         let record = facilitated(&state, &staff, id).await?;
         let study = study_of(&state, &record)?;
-        let plan = Plan::from_json(&record.plan, &study)
-            .map_err(|error| AppError::Internal(error.to_string()))?;
+        let plan = plan_of(&record, &study)?;
         let steps = plan
             .steps()
             .iter()
@@ -69,7 +67,7 @@ pub(super) mod load {
             .collect();
         Ok(ConsoleView {
             id: record.id.clone(),
-            room: room_view(&state, &request_headers(), &record, None).await?,
+            room: room_view(&state, &request_headers(), &record, (&study, &plan), None).await?,
             steps,
             keep_days: record.keep_days,
         })
@@ -78,7 +76,9 @@ pub(super) mod load {
     pub async fn screen(id: &str) -> Result<RoomView, AppError> {
         let (state, Trainer(staff)) = in_server_fn::<Trainer>().await?;
         let record = facilitated(&state, &staff, id).await?;
-        room_view(&state, &request_headers(), &record, None).await
+        let study = study_of(&state, &record)?;
+        let plan = plan_of(&record, &study)?;
+        room_view(&state, &request_headers(), &record, (&study, &plan), None).await
     }
 }
 
@@ -172,7 +172,7 @@ pub(super) mod post {
     use axum::http::HeaderMap;
     use axum::response::{IntoResponse, Redirect, Response};
     use axum::routing::post;
-    use domain::workshop::{Control, Plan};
+    use domain::workshop::Control;
 
     use super::load::facilitated;
     use crate::auth::Trainer;
@@ -180,7 +180,7 @@ pub(super) mod post {
     use crate::form_posts::{form_value, parse_form};
     use crate::state::AppState;
     use crate::workshop::admin::WORKSHOPS_PATH;
-    use crate::workshop::room::study_of;
+    use crate::workshop::room::{plan_of, study_of};
 
     pub fn routes() -> Router<AppState> {
         Router::new().route("/admin/workshops/{id}/control", post(steer))
@@ -198,10 +198,7 @@ pub(super) mod post {
             .ok_or_else(|| AppError::BadForm("This control is not one the console has.".into()))?;
         let record = facilitated(&state, &staff, &id).await?;
         let study = study_of(&state, &record)?;
-        let steps = Plan::from_json(&record.plan, &study)
-            .map_err(|error| AppError::Internal(error.to_string()))?
-            .steps()
-            .len();
+        let steps = plan_of(&record, &study)?.steps().len();
         state
             .storage
             .workshops()

@@ -80,6 +80,8 @@ pub struct PhoneView {
     pub room: RoomView,
     pub errors: Vec<FieldError>,
     pub saved: bool,
+    /// (question, text) written for a step the room has since left.
+    pub unsaved: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -31,12 +31,13 @@ mod load {
     use leptos::prelude::use_context;
 
     use super::super::data::*;
-    use super::super::room::{device_cookie_name, room_view, workshop_of};
+    use super::super::room::{device_cookie_name, plan_of, room_view, study_of, workshop_of};
     use crate::context::{app_state, request_headers};
     use crate::cookies::cookie_value;
     use crate::error::AppError;
     use crate::form_posts::RejectedForm;
     use domain::secret_token::SecretToken;
+    use domain::study::QuestionKind;
 
     pub async fn join(code: Option<&str>) -> Result<JoinView, AppError> {
         let state = app_state()?;
@@ -76,17 +77,34 @@ mod load {
             return Err(AppError::NotInWorkshop);
         }
         let rejected = use_context::<RejectedForm>().unwrap_or_default();
-        let mut room = room_view(&state, &headers, &record, Some(&phone)).await?;
+        let study = study_of(&state, &record)?;
+        let plan = plan_of(&record, &study)?;
+        let mut room = room_view(&state, &headers, &record, (&study, &plan), Some(&phone)).await?;
         for question in &mut room.questions {
             if let Some(typed) = rejected.values.get(&question.id) {
                 question.answer = Some(typed.clone());
             }
         }
+        // Words written for a step the room has left: shown back, so nothing typed is lost.
+        let mut unsaved: Vec<(String, String)> = rejected
+            .values
+            .iter()
+            .filter(|(id, text)| {
+                !text.trim().is_empty() && room.questions.iter().all(|q| &q.id != *id)
+            })
+            .filter_map(|(id, text)| {
+                let question = study.question(id)?;
+                matches!(question.kind, QuestionKind::Text { .. })
+                    .then(|| (question.label.clone(), text.clone()))
+            })
+            .collect();
+        unsaved.sort();
         Ok(PhoneView {
             code: record.code.as_str().to_owned(),
             room,
             errors: rejected.summary(),
             saved,
+            unsaved,
         })
     }
 }
@@ -140,7 +158,8 @@ pub fn PhonePage() -> impl IntoView {
             <ErrorSummary errors=phone.errors.clone()/>
             {phone.saved.then(|| view! { <div class="notification" role="status"><p>"Your answers are saved. You can change them while answering is open."</p></div> })}
             <h1>{room.title.clone()}</h1>
-            <StepText room=room.clone()/>
+            {(!phone.unsaved.is_empty()).then(|| view! { <Unsaved written=phone.unsaved.clone()/> })}
+            <div id="step"><StepText room=room.clone()/></div>
             {if room.answering_open && !room.questions.is_empty() {
                 view! { <AnswerForm phone=phone.clone()/> }.into_any()
             } else if room.questions.is_empty() {
@@ -155,13 +174,27 @@ pub fn PhonePage() -> impl IntoView {
     })
 }
 
+/// What this phone wrote for a step the room had left, to copy into the new one if it fits.
+#[component]
+fn Unsaved(written: Vec<(String, String)>) -> impl IntoView {
+    view! {
+        <section class="notification" aria-labelledby="unsaved-heading">
+            <h2 id="unsaved-heading">"What you wrote (not saved)"</h2>
+            {written.into_iter().map(|(label, text)| view! {
+                <h3>{label}</h3>
+                <p class="answers__text">{text}</p>
+            }).collect_view()}
+        </section>
+    }
+}
+
 #[component]
 fn AnswerForm(phone: PhoneView) -> impl IntoView {
     let action = format!("/w/{}/answers", phone.code);
     let errors = phone.errors.clone();
     view! {
         <form method="post" action=action novalidate>
-            <input type="hidden" name="revision" value=phone.room.revision.to_string()/>
+            <input type="hidden" name="step" value=phone.room.step.to_string()/>
             {phone.room.questions.into_iter().map(|question| {
                 let error = field_error(&errors, &question.id);
                 if question.options.is_empty() {
@@ -211,9 +244,9 @@ pub(super) mod post {
     use axum::routing::post;
     use domain::answer::ValidAnswer;
     use domain::secret_token::SecretToken;
-    use domain::workshop::{JoinCode, Plan};
+    use domain::workshop::JoinCode;
 
-    use super::super::room::{device_cookie_name, study_of, workshop_of};
+    use super::super::room::{current_step, device_cookie_name, plan_of, study_of, workshop_of};
     use super::JOIN_PATH;
     use crate::cookies::{append_cookie, cookie_value};
     use crate::error::AppError;
@@ -292,20 +325,24 @@ pub(super) mod post {
             .and_then(SecretToken::parse)
             .map(|token| token.storage_hash())
             .ok_or(AppError::NotInWorkshop)?;
-        if !record.state.answering_open {
+        let study = study_of(&state, &record)?;
+        let plan = plan_of(&record, &study)?;
+        let step = current_step(&plan, &record.state);
+        let not_saved = if !record.state.answering_open {
+            Some("Answering has closed for this step, so these answers were not saved")
+        } else if form_value(&fields, "step") != record.state.step.to_string() {
+            Some("The facilitator has moved to another step, so these answers were not saved")
+        } else {
+            None
+        };
+        if let Some(message) = not_saved {
+            // What was typed comes back on the page, to copy if it is still wanted.
             let form = RejectedForm {
                 values: fields.iter().cloned().collect(),
-                errors: vec![(
-                    "revision".into(),
-                    "Answering has closed for this step, so these answers were not saved".into(),
-                )],
+                errors: vec![("step".into(), message.into())],
             };
             return Ok(render_rejected(&state, &here, &headers, form).await);
         }
-        let study = study_of(&state, &record)?;
-        let plan =
-            Plan::from_json(&record.plan, &study).map_err(|e| AppError::Internal(e.to_string()))?;
-        let step = &plan.steps()[record.state.step.min(plan.steps().len() - 1)];
         let mut answers = Vec::new();
         let mut errors = Vec::new();
         for id in &step.questions {

@@ -36,7 +36,6 @@ pub async fn load_plan(id: String) -> Result<PlanView, ServerFnError> {
 #[cfg(feature = "ssr")]
 mod load {
     use domain::study::QuestionKind;
-    use domain::workshop::Plan;
     use leptos::prelude::use_context;
 
     use super::{PlanChoice, PlanView};
@@ -44,14 +43,13 @@ mod load {
     use crate::error::AppError;
     use crate::form_posts::RejectedForm;
     use crate::workshop::console::load::facilitated;
-    use crate::workshop::room::study_of;
+    use crate::workshop::room::{plan_of, study_of};
 
     pub async fn plan(id: &str) -> Result<PlanView, AppError> {
         let (state, Trainer(staff)) = in_server_fn::<Trainer>().await?;
         let record = facilitated(&state, &staff, id).await?;
         let study = study_of(&state, &record)?;
-        let plan = Plan::from_json(&record.plan, &study)
-            .map_err(|error| AppError::Internal(error.to_string()))?;
+        let plan = plan_of(&record, &study)?;
         let rejected = use_context::<RejectedForm>();
         let step_of = |slug: &str| plan.steps().iter().find(|step| step.page == slug);
         let pages = study

@@ -7,14 +7,14 @@ use super::data::{QuestionResult, RoomView};
 use crate::components::Prose;
 
 #[cfg(feature = "ssr")]
-pub use build::{device_cookie_name, room_view, workshop_of};
+pub use build::{current_step, device_cookie_name, plan_of, room_view, study_of, workshop_of};
 
 #[cfg(feature = "ssr")]
 mod build {
     use axum::http::HeaderMap;
     use domain::storage::WorkshopRecord;
     use domain::study::{Question, QuestionKind, Study};
-    use domain::workshop::{JoinCode, Plan};
+    use domain::workshop::{JoinCode, LiveState, Plan, PlanStep};
 
     use super::super::data::{QuestionResult, RoomQuestion, RoomView};
     use crate::context::site_url;
@@ -45,16 +45,11 @@ mod build {
         state: &AppState,
         headers: &HeaderMap,
         record: &WorkshopRecord,
+        (study, plan): (&Study, &Plan),
         phone: Option<&str>,
     ) -> Result<RoomView, AppError> {
-        let study = state
-            .studies
-            .version(&record.study, record.study_version)
-            .ok_or(AppError::UnknownStudy)?;
-        let plan = Plan::from_json(&record.plan, &study)
-            .map_err(|error| AppError::Internal(error.to_string()))?;
         let live = record.state;
-        let step = &plan.steps()[live.step.min(plan.steps().len() - 1)];
+        let step = current_step(plan, &live);
         let (_, page) = study.page(&step.page).ok_or(AppError::UnknownStep)?;
         let workshops = state.storage.workshops();
         let mine = match phone {
@@ -119,6 +114,17 @@ mod build {
             .ok_or(AppError::UnknownStudy)
     }
 
+    /// What the workshop asks. It was checked against `study` when saved, so a failure here is
+    /// ours, not the facilitator's.
+    pub fn plan_of(record: &WorkshopRecord, study: &Study) -> Result<Plan, AppError> {
+        Plan::from_json(&record.plan, study).map_err(|error| AppError::Internal(error.to_string()))
+    }
+
+    /// The step the room is on (the last, should the plan have shrunk under it).
+    pub fn current_step<'a>(plan: &'a Plan, live: &LiveState) -> &'a PlanStep {
+        &plan.steps()[live.step.min(plan.steps().len() - 1)]
+    }
+
     fn options_of(question: &Question) -> Vec<(String, String)> {
         match &question.kind {
             QuestionKind::Likert { labels } => labels
@@ -156,9 +162,6 @@ mod build {
         }
     }
 }
-
-#[cfg(feature = "ssr")]
-pub use build::study_of;
 
 /// The step's page as the room reads it.
 #[component]

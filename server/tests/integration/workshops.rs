@@ -259,6 +259,7 @@ async fn a_room_joins_answers_and_sees_results_only_once_the_facilitator_shows_t
                 &format!("/w/{code}/answers"),
                 phone,
                 &[
+                    ("step", &steps.to_string()),
                     ("money_support", point),
                     ("money_right_thing", "Talk it through with Sam first."),
                 ],
@@ -270,7 +271,7 @@ async fn a_room_joins_answers_and_sees_results_only_once_the_facilitator_shows_t
         .post_with_cookie(
             &format!("/w/{code}/answers"),
             &phones[0],
-            &[("money_support", "9")],
+            &[("step", &steps.to_string()), ("money_support", "9")],
         )
         .await;
     assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
@@ -302,6 +303,36 @@ async fn a_room_joins_answers_and_sees_results_only_once_the_facilitator_shows_t
     control(&app, &trainer, &id, "next").await;
     let (_, screen) = page(&app, &format!("/admin/workshops/{id}/screen"), &trainer).await;
     assert!(!screen.contains("Results"));
+
+    // A phone still showing the step the room has left: nothing saved to the new step, and
+    // what it wrote comes back to copy.
+    control(&app, &trainer, &id, "open-answering").await;
+    let late = app
+        .post_with_cookie(
+            &format!("/w/{code}/answers"),
+            &phones[1],
+            &[
+                ("step", &steps.to_string()),
+                ("money_right_thing", "Ask Sam what the money is for."),
+            ],
+        )
+        .await;
+    assert_eq!(late.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let shown = late.text().await.unwrap();
+    assert!(
+        shown.contains("moved to another step")
+            && shown.contains("What you wrote (not saved)")
+            && shown.contains("Ask Sam what the money is for."),
+        "{shown}"
+    );
+    let held = app
+        .storage()
+        .await
+        .workshops()
+        .tally(&id, "money_right_thing", 1)
+        .await
+        .unwrap();
+    assert_eq!(held.iter().map(|(_, n)| n).sum::<i64>(), 2, "{held:?}");
 }
 
 #[tokio::test]

@@ -7,6 +7,7 @@ use serde::Deserialize;
 use super::label::{ParticipantLabel, RawLabel};
 use super::order::{RawScenarioOrder, ScenarioOrder, balanced_cell};
 use super::schedule::{Admission, RawSchedule, Schedule};
+use super::themes::{RawTheme, Theme};
 use super::variants::{RawVariant, Variant};
 use super::{locate, render_markdown};
 use crate::ids::{QuestionId, StudySlug, is_identifier};
@@ -90,6 +91,8 @@ pub struct Study {
     pub schedule: Schedule,
     /// A sentence or two for the start page: who the study is for and how long it takes.
     pub summary: Option<String>,
+    /// The published study's themes, for workshops to set a room's answers beside; often empty.
+    pub themes: Vec<Theme>,
     /// The file as it was read, so researchers can export exactly what participants saw.
     pub source: String,
     /// The catalogue's number for this wording (1, 2, … as published; 0 for a file not yet in
@@ -461,6 +464,8 @@ struct RawStudy {
     #[serde(default)]
     schedule: RawSchedule,
     summary: Option<String>,
+    #[serde(default)]
+    themes: Vec<RawTheme>,
 }
 
 /// Who a participant is: how lists name them, and which questions describe them.
@@ -545,14 +550,14 @@ pub(super) fn invalid(field: impl Into<String>, problem: impl Into<String>) -> I
     (field.into(), problem.into())
 }
 
-fn require_text(field: &str, value: &str) -> Result<(), Invalid> {
+pub(super) fn require_text(field: &str, value: &str) -> Result<(), Invalid> {
     if value.trim().is_empty() {
         return Err(invalid(field, "must not be empty"));
     }
     Ok(())
 }
 
-fn require_identifier(field: &str, value: &str) -> Result<(), Invalid> {
+pub(super) fn require_identifier(field: &str, value: &str) -> Result<(), Invalid> {
     if !is_identifier(value) {
         let problem = crate::ids::IdError::NotAnIdentifier(value.to_owned());
         return Err(invalid(field, problem.to_string()));
@@ -634,6 +639,7 @@ impl RawStudy {
             variants,
             schedule: self.schedule.validate()?,
             summary: self.summary,
+            themes: super::themes::check_themes(self.themes)?,
             slug,
             participant_label,
             demographics,

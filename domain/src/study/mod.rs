@@ -8,6 +8,7 @@ mod locate;
 mod markdown;
 mod order;
 mod schedule;
+mod themes;
 mod variants;
 
 pub use definition::{
@@ -23,4 +24,5 @@ pub use label::ParticipantLabel;
 pub use markdown::render_markdown;
 pub use order::{OrderDesign, ScenarioOrder, balanced_cell};
 pub use schedule::{Admission, DEFAULT_GRACE_DAYS, Schedule};
+pub use themes::{SUMMARY_MAX_CHARS, Theme};
 pub use variants::Variant;

@@ -58,39 +58,47 @@ unit() {
 }
 
 # A short run of the load tool against the release build, on SQLite and on PostgreSQL: every
-# answer acknowledged must be in the database, no request may hang. (The 200-respondent runs and
-# the benchmark are run by hand: README.md, "The load tool".)
+# answer acknowledged must be in the database, no request may hang. Then a workshop of 100 phones
+# following its live feed: on SQLite one instance, on PostgreSQL two (the phones take turns), every
+# phone must hear every step and every answer must be stored. (The 200-respondent runs and the
+# benchmark are run by hand: README.md, "The load tool".)
 load() {
-    step "load smoke run: 40 respondents on SQLite, then on PostgreSQL"
+    step "load smoke run: 40 respondents and a 100-phone workshop on SQLite, then on PostgreSQL"
     # A debug build of the tool: its parts are already built for the integration tests, while a
     # release build would recompile the app without cargo-leptos's settings.
     cargo build -p loadtest
     local dir
     dir=$(mktemp -d)
-    run_load "sqlite://$dir/load.db"
+    run_load "sqlite://$dir/load.db" 1
     ensure_postgres
     local name="vignette_test_${TEST_RUN_ID}_load"
     psql "$TEST_POSTGRES_URL" -qc "DROP DATABASE IF EXISTS $name" -c "CREATE DATABASE $name"
-    run_load "${TEST_POSTGRES_URL%/*}/$name"
+    run_load "${TEST_POSTGRES_URL%/*}/$name" 2
     drop_test_databases
     rm -rf "$dir"
 }
 
-# Serves the release build on $1 and runs the load tool against it; the server is stopped with
-# SIGTERM afterwards, as a deployment would stop it.
+# Serves the release build as $2 instances on $1 and runs the load tool against them; the servers
+# are stopped with SIGTERM afterwards, as a deployment would stop them.
 run_load() {
-    local database=$1 port=${LOAD_PORT:-3390} status=0
-    DATABASE_URL="$database" LISTEN_ADDR="127.0.0.1:$port" LEPTOS_SITE_ROOT=target/site \
-        RUST_LOG=warn target/release/server &
-    local pid=$!
-    for _ in $(seq 1 100); do
-        curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break
-        sleep 0.1
+    local database=$1 instances=$2 port=${LOAD_PORT:-3390} status=0 pids=() urls=()
+    for index in $(seq 0 $((instances - 1))); do
+        DATABASE_URL="$database" LISTEN_ADDR="127.0.0.1:$((port + index))" LEPTOS_SITE_ROOT=target/site \
+            RUST_LOG=warn target/release/server &
+        pids+=($!)
+        urls+=(--url "http://127.0.0.1:$((port + index))")
+        for _ in $(seq 1 100); do
+            curl -sf "http://127.0.0.1:$((port + index))/readyz" >/dev/null && break
+            sleep 0.1
+        done
     done
-    target/debug/loadtest run --url "http://127.0.0.1:$port" --database-url "$database" \
+    target/debug/loadtest run "${urls[@]}" --database-url "$database" \
         --respondents 40 --think-ms 0-100 --ramp-seconds 2 || status=$?
-    kill -TERM "$pid"
-    wait "$pid" || status=$?
+    target/debug/loadtest workshop "${urls[@]}" --database-url "$database" --phones 100 || status=$?
+    kill -TERM "${pids[@]}"
+    for pid in "${pids[@]}"; do
+        wait "$pid" || status=$?
+    done
     return "$status"
 }
 

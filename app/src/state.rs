@@ -31,6 +31,25 @@ pub struct AppState {
     pub require_two_factor: bool,
     /// Seals two-factor secrets in the database.
     pub sealing_key: domain::accounts::secret_box::SealingKey,
+    /// Told when the server begins to stop.
+    pub stopping: Stopping,
+}
+
+/// Told when the server begins to stop, so that responses which never end by themselves (the
+/// live feeds) end, and the connections they hold let the server stop at once.
+#[derive(Clone, Default)]
+pub struct Stopping(Arc<tokio::sync::watch::Sender<bool>>);
+
+impl Stopping {
+    pub fn begin(&self) {
+        self.0.send_replace(true);
+    }
+
+    /// Returns once the server has begun to stop.
+    pub async fn wait(&self) {
+        let mut stopping = self.0.subscribe();
+        let _ = stopping.wait_for(|stopping| *stopping).await;
+    }
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -1,5 +1,5 @@
-//! Things that happened, for whoever wants to act on them: the identifier scan and the study
-//! catalogue today, live pages for workshops and analysis later. Within a process a `tokio::sync::broadcast` channel carries
+//! Things that happened, for whoever wants to act on them: the identifier scan, the study
+//! catalogue and workshops' live pages. Within a process a `tokio::sync::broadcast` channel carries
 //! them; on PostgreSQL every instance publishes through NOTIFY and receives through one LISTEN
 //! connection per process, so a page served by one instance hears what happened on another.
 //! A subscriber that may have missed events (its queue overflowed, or the listening connection
@@ -12,6 +12,7 @@ use tokio::sync::broadcast;
 
 use crate::ids::{QuestionId, ResponseId, StudySlug};
 use crate::storage::Storage;
+use crate::workshop::LiveState;
 
 /// The NOTIFY channel.
 pub const CHANNEL: &str = "vignette_events";
@@ -36,6 +37,11 @@ pub enum Event {
     },
     /// A new version of a study was published (a new study, when it is version 1).
     StudyPublished { study: StudySlug, version: i64 },
+    /// The facilitator changed what a workshop's room sees. The event holds the whole live
+    /// state, so whoever missed the one before is right again after this one.
+    WorkshopChanged { workshop: String, state: LiveState },
+    /// A phone joined a workshop or answered in it: its counts changed.
+    WorkshopAnswered { workshop: String },
 }
 
 /// What a subscriber receives.

@@ -38,8 +38,10 @@ test('a trainer runs a workshop: three phones join by code, answer, and see the 
   await check(screen, info, 'projector');
 
   // Two phones like the project's, one without JavaScript.
+  // With JavaScript, the screen and phones follow the room live; without, they reload or follow a link.
+  const live = info.project.use.javaScriptEnabled !== false;
   const phones: Page[] = [];
-  for (const javaScriptEnabled of [info.project.use.javaScriptEnabled !== false, info.project.use.javaScriptEnabled !== false, false]) {
+  for (const javaScriptEnabled of [live, live, false]) {
     const context = await browser.newContext({ baseURL: info.project.use.baseURL, javaScriptEnabled });
     const phone = await context.newPage();
     await phone.goto('/join');
@@ -49,26 +51,42 @@ test('a trainer runs a workshop: three phones join by code, answer, and see the 
     phones.push(phone);
   }
   await check(phones[0], info, 'phone waiting');
+  if (!live) await screen.reload();
+  await expect(screen.getByText('3 joined')).toBeVisible();
 
   await page.getByRole('button', { name: 'Next step' }).click();
   await page.getByRole('button', { name: 'Next step' }).click();
   await page.getByRole('button', { name: 'Open answering' }).click();
   await expect(page.getByRole('status')).toContainText('Answering is open');
   for (const [index, phone] of phones.entries()) {
-    await phone.getByRole('link', { name: 'Check for the next question' }).click();
+    // The third phone has no JavaScript: it asks for the next question itself.
+    if (!live || index === 2) await phone.getByRole('link', { name: 'Check for the next question' }).click();
     await expect(phone.getByRole('heading', { name: "Situation 1 of 3: Sam's money" })).toBeVisible();
     await phone.getByRole('group', { name: /How far would you support Sam/ }).getByLabel(index === 2 ? 'Strongly support' : 'Support', { exact: true }).check();
+    if (index === 0) await phone.getByLabel(/what do you believe would be the right thing to do/).fill('Agree a weekly budget with Sam.');
     await phone.getByRole('button', { name: 'Send my answers' }).click();
     await expect(phone.getByRole('status')).toContainText('Your answers are saved');
   }
   await check(phones[0], info, 'phone with a question');
   await expect(screen.getByRole('heading', { name: 'Results' })).toHaveCount(0);
 
+  // What the room wrote waits for the facilitator; placed on a theme, it shows beside the study.
+  await page.reload();
+  await expect(page.getByRole('heading', { name: 'Written answers' })).toBeVisible();
+  await expect(page.getByText('1 written, 1 waiting')).toBeVisible();
+  await check(page, info, 'console with written answers');
+  await page.getByLabel('Theme of the study').selectOption({ label: 'Importance of a support-system' });
+  await page.getByRole('button', { name: 'Place and show' }).click();
+  await expect(page.getByText('On the screen, placed on Importance of a support-system')).toBeVisible();
+
   await page.getByRole('button', { name: 'Show the results' }).click();
-  await screen.reload();
+  if (!live) await screen.reload();
   await expect(screen.getByRole('row', { name: 'Support 2' })).toBeVisible();
   await expect(screen.getByRole('row', { name: 'Strongly support 1' })).toBeVisible();
+  await expect(screen.getByRole('heading', { name: 'This room beside the study' })).toBeVisible();
+  await expect(screen.getByRole('row', { name: /Importance of a support-system .*Agree a weekly budget with Sam/ })).toBeVisible();
   await check(screen, info, 'projector with results');
+  if (live) await expect(phones[0].getByRole('heading', { name: 'Results' })).toBeVisible();
   await phones[2].getByRole('link', { name: 'Check for the next question' }).click();
   await expect(phones[2].getByRole('heading', { name: 'Results' })).toBeVisible();
 });

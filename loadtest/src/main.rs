@@ -1,5 +1,6 @@
 //! `loadtest run`: N respondents walk the whole survey at once, then what they sent is compared
-//! with what the database holds. `loadtest bench`: the two benchmark ratios. See README.md.
+//! with what the database holds. `loadtest bench`: the two benchmark ratios. `loadtest workshop`:
+//! a facilitator and many phones on a workshop's live feed. See README.md.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -11,7 +12,7 @@ use domain::storage::Storage;
 use domain::study::Study;
 use loadtest::journey::{Pace, run_respondents};
 use loadtest::target::Target;
-use loadtest::{bench, verify};
+use loadtest::{bench, verify, workshop};
 
 #[derive(Parser)]
 #[command(
@@ -29,6 +30,20 @@ enum Command {
     Run(RunArgs),
     /// Measure the two ratios: SSR page over static file, autosave over raw upsert.
     Bench(BenchArgs),
+    /// A facilitator steps a workshop while phones follow its live feed and answer; reports the
+    /// time from each step to each phone, then checks every answer is in the database.
+    Workshop(WorkshopArgs),
+}
+
+#[derive(Args)]
+struct WorkshopArgs {
+    #[command(flatten)]
+    common: Common,
+    #[arg(long, default_value_t = 100)]
+    phones: usize,
+    /// A phone that has not heard a step after this many seconds counts as stuck.
+    #[arg(long, default_value_t = 10)]
+    event_timeout_seconds: u64,
 }
 
 #[derive(Args)]
@@ -89,6 +104,7 @@ async fn main() -> ExitCode {
     let result = match Cli::parse().command {
         Command::Run(args) => run(args).await,
         Command::Bench(args) => run_bench(args).await,
+        Command::Workshop(args) => run_workshop(args).await,
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,
@@ -148,6 +164,26 @@ async fn run(args: RunArgs) -> Result<bool, Failure> {
         );
     }
     Ok(verdict.is_clean() && stopped.is_empty() && hung == 0)
+}
+
+async fn run_workshop(args: WorkshopArgs) -> Result<bool, Failure> {
+    let (target, storage, study) = open(&args.common).await?;
+    println!(
+        "1 facilitator and {} phones in one workshop on {} server(s)",
+        args.phones,
+        target.bases().len()
+    );
+    let settings = workshop::WorkshopSettings {
+        phones: args.phones,
+        event_timeout: Duration::from_secs(args.event_timeout_seconds),
+    };
+    let started = Instant::now();
+    let figures = workshop::run(target.clone(), &storage, Arc::new(study), &settings)
+        .await
+        .map_err(|error| -> Failure { error })?;
+    print!("{}", target.stats.table(started.elapsed()));
+    print!("{}", figures.report());
+    Ok(figures.is_clean() && target.stats.not_expected() == 0)
 }
 
 async fn run_bench(args: BenchArgs) -> Result<bool, Failure> {

@@ -22,6 +22,12 @@ pub enum Kind {
     StaticFile,
     /// One upsert straight into the database (benchmark only).
     DatabaseUpsert,
+    /// A phone joining a workshop by its code.
+    Join,
+    /// A phone sending its answers to a workshop's step.
+    WorkshopAnswer,
+    /// The facilitator's control (step on, open answering).
+    Control,
 }
 
 impl Kind {
@@ -34,6 +40,9 @@ impl Kind {
             Self::Submit => "submit",
             Self::StaticFile => "static file",
             Self::DatabaseUpsert => "raw upsert",
+            Self::Join => "join a workshop",
+            Self::WorkshopAnswer => "workshop answer",
+            Self::Control => "facilitator control",
         }
     }
 }
@@ -166,7 +175,7 @@ fn row(name: &str, figures: &KindFigures, latencies: &[Duration]) -> String {
     )
 }
 
-fn summarise(latencies: &[Duration]) -> Option<Summary> {
+pub fn summarise(latencies: &[Duration]) -> Option<Summary> {
     if latencies.is_empty() {
         return None;
     }

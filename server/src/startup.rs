@@ -90,6 +90,7 @@ pub async fn build(
         min_group_size: config.min_group_size,
         require_two_factor: config.require_two_factor,
         sealing_key,
+        stopping: app::state::Stopping::default(),
     };
     let routes = generate_route_list(App);
     let page_context = {
@@ -195,8 +196,13 @@ pub async fn bind(config: &Config, leptos_options: LeptosOptions) -> Result<Runn
     let addr = listener.local_addr()?;
     let setup_link = first_owner_setup_link(&state, addr).await?;
     let operations = config.operations.clone();
+    let stopping = state.stopping.clone();
     let serve = async move {
-        crate::ops::connections::serve(listener, router, &operations, shutdown_signal()).await
+        let shutdown = async move {
+            shutdown_signal().await;
+            stopping.begin();
+        };
+        crate::ops::connections::serve(listener, router, &operations, shutdown).await
     };
     Ok(Running {
         addr,

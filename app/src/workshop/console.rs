@@ -8,6 +8,7 @@ use leptos_router::hooks::use_params_map;
 
 use super::admin::WORKSHOPS_PATH;
 use super::data::*;
+use super::review::{ReviewQueue, Wall};
 use super::room::{Results, StepText};
 #[cfg(feature = "ssr")]
 use crate::auth::signed_in_or_redirect;
@@ -28,7 +29,8 @@ pub(super) mod load {
     use domain::storage::WorkshopRecord;
 
     use super::super::data::*;
-    use super::super::room::{plan_of, room_view, study_of};
+    use super::super::review::review_view;
+    use super::super::room::{current_step, plan_of, room_view, study_of};
     use crate::auth::{Trainer, in_server_fn, session::Staff};
     use crate::context::request_headers;
     use crate::error::AppError;
@@ -65,7 +67,9 @@ pub(super) mod load {
             .iter()
             .filter_map(|step| study.page(&step.page).map(|(_, page)| page.title.clone()))
             .collect();
+        let step = current_step(&plan, &record.state);
         Ok(ConsoleView {
+            review: review_view(&state, &record.id, &study, step).await?,
             id: record.id.clone(),
             room: room_view(&state, &request_headers(), &record, (&study, &plan), None).await?,
             steps,
@@ -125,6 +129,7 @@ pub fn ConsolePage() -> impl IntoView {
                 {room.questions.iter().map(|q| view! { <li>{format!("{}: {}", q.label, q.answered)}</li> }).collect_view()}
             </ul>
             {room.results.clone().map(|results| view! { <Results results/> })}
+            {(!console.review.answers.is_empty()).then(|| view! { <ReviewQueue workshop=console.id.clone() review=console.review.clone()/> })}
             <h2>"Steps"</h2>
             <p><a href=format!("{WORKSHOPS_PATH}/{}/plan", console.id)>"Choose the pages and questions"</a></p>
             <ol>
@@ -147,21 +152,50 @@ pub fn ScreenPage() -> impl IntoView {
         move || params.read().get("id").unwrap_or_default(),
         load_screen,
     );
-    when_loaded(data, |room| {
+    when_loaded(data, move |room| {
+        let id = params.read_untracked().get("id").unwrap_or_default();
         view! {
             <Title text=format!("Screen: {}", room.title)/>
-            <div class="projector">
-                <h1>{room.title.clone()}</h1>
-                {room.joining_open.then(|| view! {
-                    <p class="projector__join">"Join at "<strong>{room.join_url.clone()}</strong>" with the code "<strong class="projector__code">{room.code.clone()}</strong></p>
-                })}
-                <StepText room=room.clone()/>
-                <p>{format!("{} joined", room.joined)}</p>
-                {room.results.clone().map(|results| view! { <Results results/> })}
-            </div>
+            <LiveScreen id room/>
         }
         .into_any()
     })
+}
+
+/// The projector's screen, kept up to date with the room (and its counts) while JavaScript runs.
+#[island]
+fn LiveScreen(id: String, room: RoomView) -> impl IntoView {
+    let room_signal = RwSignal::new(room);
+    #[cfg(not(feature = "hydrate"))]
+    let _ = id;
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        let id = id.clone();
+        super::live::keep_fresh(
+            &super::live::facilitator_feed(&id),
+            move || room_signal.with_untracked(|room| room.revision),
+            move || load_screen(id.clone()),
+            move |fresh| room_signal.set(fresh),
+        );
+    });
+    view! {
+        <div class="projector">
+            {move || {
+                let room = room_signal.get();
+                view! {
+                    <h1>{room.title.clone()}</h1>
+                    {room.joining_open.then(|| view! {
+                        <p class="projector__join">"Join at "<strong>{room.join_url.clone()}</strong>" with the code "<strong class="projector__code">{room.code.clone()}</strong></p>
+                    })}
+                    <StepText room=room.clone()/>
+                    <p>{format!("{} joined", room.joined)}</p>
+                    {room.results.clone().map(|results| view! { <Results results/> })}
+                    {room.wall.clone().map(|wall| view! { <Wall wall/> })}
+                }
+            }}
+        </div>
+    }
+    .into_any()
 }
 
 #[cfg(feature = "ssr")]
@@ -180,6 +214,7 @@ pub(super) mod post {
     use crate::form_posts::{form_value, parse_form};
     use crate::state::AppState;
     use crate::workshop::admin::WORKSHOPS_PATH;
+    use crate::workshop::live::announce_change;
     use crate::workshop::room::{plan_of, study_of};
 
     pub fn routes() -> Router<AppState> {
@@ -199,11 +234,14 @@ pub(super) mod post {
         let record = facilitated(&state, &staff, &id).await?;
         let study = study_of(&state, &record)?;
         let steps = plan_of(&record, &study)?.steps().len();
-        state
+        let steered = state
             .storage
             .workshops()
             .steer(&record.id, control, steps)
             .await?;
+        if let Some(live) = steered {
+            announce_change(&state, &record.id, live).await;
+        }
         Ok(Redirect::to(&format!("{WORKSHOPS_PATH}/{}", record.id)).into_response())
     }
 }

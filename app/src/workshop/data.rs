@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::review::{ReviewView, WallView};
 use crate::components::FieldError;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -30,6 +31,8 @@ pub struct ConsoleView {
     /// Each step's title, in order.
     pub steps: Vec<String>,
     pub keep_days: i64,
+    /// The step's written answers, for the facilitator to show or keep off the screen.
+    pub review: ReviewView,
 }
 
 /// What the room sees of the workshop now: on the projector and, with a form, on each phone.
@@ -49,6 +52,9 @@ pub struct RoomView {
     pub questions: Vec<RoomQuestion>,
     /// The results of this step's questions, only once shown.
     pub results: Option<Vec<QuestionResult>>,
+    /// The written answers the facilitator showed, and the room beside the study; only once
+    /// results are shown.
+    pub wall: Option<WallView>,
     pub revision: i64,
 }
 

@@ -1,13 +1,17 @@
 //! Workshops: a trainer runs a study's vignette live with a room on their phones. The trainer's
 //! list and the form that makes a workshop (admin.rs), the facilitator's console and the
-//! projector's screen (console.rs), joining and each phone's page (phone.rs), what a workshop asks (plan.rs), and what the room
-//! sees, built on the server with results only once shown (room.rs).
+//! projector's screen (console.rs), joining and each phone's page (phone.rs), what a workshop asks
+//! (plan.rs), what the room sees, built on the server with results only once shown (room.rs),
+//! the feed that keeps phones and screens live (live.rs), and the facilitator's review of what
+//! the room wrote: the queue, the wall and the study's themes (review.rs).
 
 pub mod admin;
 pub mod console;
 pub mod data;
+pub mod live;
 pub mod phone;
 pub mod plan;
+pub mod review;
 mod room;
 
 /// The workshop form posts.
@@ -17,4 +21,6 @@ pub fn routes() -> axum::Router<crate::state::AppState> {
         .merge(console::post::routes())
         .merge(phone::post::routes())
         .merge(plan::post::routes())
+        .merge(live::routes())
+        .merge(review::post::routes())
 }

@@ -1,6 +1,7 @@
 //! The room's side: joining with the code (no account, no name), and each phone's page of the
-//! step now shown, with its questions while answering is open. Without JavaScript a link checks
-//! for the next question; nothing refreshes on a timer.
+//! step now shown, with its questions while answering is open. With JavaScript the page follows
+//! the room live (live.rs); without, a link checks for the next question. Nothing refreshes on a
+//! timer.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -150,28 +151,73 @@ pub fn PhonePage() -> impl IntoView {
         |(code, saved)| load_phone(code, saved),
     );
     when_loaded(data, |phone| {
-        let room = phone.room.clone();
-        let here = format!("/w/{}", phone.code);
+        let title = phone.room.title.clone();
         let has_errors = !phone.errors.is_empty();
         view! {
-            <Title text=if has_errors { format!("Error: {}", room.title) } else { room.title.clone() }/>
+            <Title text=if has_errors { format!("Error: {title}") } else { title }/>
             <ErrorSummary errors=phone.errors.clone()/>
-            {phone.saved.then(|| view! { <div class="notification" role="status"><p>"Your answers are saved. You can change them while answering is open."</p></div> })}
-            <h1>{room.title.clone()}</h1>
-            {(!phone.unsaved.is_empty()).then(|| view! { <Unsaved written=phone.unsaved.clone()/> })}
-            <div id="step"><StepText room=room.clone()/></div>
-            {if room.answering_open && !room.questions.is_empty() {
+            <LivePhone phone/>
+        }
+        .into_any()
+    })
+}
+
+/// A phone's page, kept up to date with the room while JavaScript runs. The answer form is only
+/// drawn again when the step or its questions change, so a change elsewhere (results shown,
+/// say) never wipes what is being typed.
+#[island]
+fn LivePhone(phone: PhoneView) -> impl IntoView {
+    let here = format!("/w/{}", phone.code);
+    let code = phone.code.clone();
+    let phone_signal = RwSignal::new(phone);
+    #[cfg(not(feature = "hydrate"))]
+    let _ = code;
+    #[cfg(feature = "hydrate")]
+    {
+        Effect::new(move |_| {
+            let code = code.clone();
+            super::live::keep_fresh(
+                &super::live::room_feed(&code),
+                move || phone_signal.with_untracked(|p| p.room.revision),
+                move || load_phone(code.clone(), false),
+                move |fresh| phone_signal.set(fresh),
+            );
+        });
+    }
+    let form_shape = Memo::new(move |_| {
+        phone_signal.with(|p| {
+            let room = &p.room;
+            let ids: Vec<String> = room.questions.iter().map(|q| q.id.clone()).collect();
+            (room.step, room.answering_open, ids)
+        })
+    });
+    view! {
+        {move || phone_signal.with(|phone| {
+            let room = phone.room.clone();
+            view! {
+                {phone.saved.then(|| view! { <div class="notification" role="status"><p>"Your answers are saved. You can change them while answering is open."</p></div> })}
+                <h1>{room.title.clone()}</h1>
+                {(!phone.unsaved.is_empty()).then(|| view! { <Unsaved written=phone.unsaved.clone()/> })}
+                <div id="step"><StepText room/></div>
+            }
+        })}
+        {move || {
+            // Read, not only tracked: a memo never read has not subscribed to what it reads.
+            form_shape.with(|_| ());
+            let phone = phone_signal.get_untracked();
+            let room = &phone.room;
+            if room.answering_open && !room.questions.is_empty() {
                 view! { <AnswerForm phone=phone.clone()/> }.into_any()
             } else if room.questions.is_empty() {
                 view! { <p>"Read this together. The facilitator will move on when the room is ready."</p> }.into_any()
             } else {
                 view! { <p>"Answering is not open yet, or has closed. The facilitator opens it when it is time."</p> }.into_any()
-            }}
-            {room.results.clone().map(|results| view! { <Results results/> })}
-            <p><a href=here class="button button--secondary">"Check for the next question"</a></p>
-        }
-        .into_any()
-    })
+            }
+        }}
+        {move || phone_signal.with(|phone| phone.room.results.clone().map(|results| view! { <Results results/> }))}
+        <p><a href=here class="button button--secondary">"Check for the next question"</a></p>
+    }
+    .into_any()
 }
 
 /// What this phone wrote for a step the room had left, to copy into the new one if it fits.
@@ -246,6 +292,7 @@ pub(super) mod post {
     use domain::secret_token::SecretToken;
     use domain::workshop::JoinCode;
 
+    use super::super::live::announce_answers;
     use super::super::room::{current_step, device_cookie_name, plan_of, study_of, workshop_of};
     use super::JOIN_PATH;
     use crate::cookies::{append_cookie, cookie_value};
@@ -303,6 +350,7 @@ pub(super) mod post {
         workshops
             .join(&record.id, &token.storage_hash(), state.clock.now())
             .await?;
+        announce_answers(&state, &record.id).await;
         let mut response = Redirect::to(&format!("/w/{}", code.as_str())).into_response();
         append_cookie(
             &state,
@@ -375,6 +423,7 @@ pub(super) mod post {
                     other => other.into(),
                 })?;
         }
+        announce_answers(&state, &record.id).await;
         Ok(Redirect::to(&format!("{here}?saved")).into_response())
     }
 }

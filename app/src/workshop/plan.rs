@@ -143,6 +143,7 @@ pub(super) mod post {
     use crate::state::AppState;
     use crate::workshop::admin::WORKSHOPS_PATH;
     use crate::workshop::console::load::facilitated;
+    use crate::workshop::live::announce_change;
     use crate::workshop::room::study_of;
 
     pub fn routes() -> Router<AppState> {
@@ -188,6 +189,9 @@ pub(super) mod post {
             .workshops()
             .set_plan(&record.id, &plan.to_json())
             .await?;
+        if let Some(changed) = state.storage.workshops().get(&record.id).await? {
+            announce_change(&state, &record.id, changed.state).await;
+        }
         Ok(Redirect::to(&format!("{WORKSHOPS_PATH}/{}", record.id)).into_response())
     }
 }

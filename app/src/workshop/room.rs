@@ -17,12 +17,11 @@ mod build {
     use domain::workshop::{JoinCode, LiveState, Plan, PlanStep};
 
     use super::super::data::{QuestionResult, RoomQuestion, RoomView};
+    use super::super::review::build::ROUND;
+    use super::super::review::wall_view;
     use crate::context::site_url;
     use crate::error::AppError;
     use crate::state::AppState;
-
-    /// Every answer is in round 1 until a question can be asked again.
-    const ROUND: i64 = 1;
 
     /// The cookie that holds this phone's token for one workshop.
     pub fn device_cookie_name(state: &AppState, code: &JoinCode) -> String {
@@ -86,7 +85,12 @@ mod build {
                 answered,
             });
         }
+        let wall = match live.results_shown {
+            true => Some(wall_view(state, &record.id, study, plan, step).await?),
+            false => None,
+        };
         Ok(RoomView {
+            wall,
             title: record.title.clone(),
             code: record.code.spaced(),
             join_url: format!("{}/join/{}", site_url(state, headers), record.code.as_str()),

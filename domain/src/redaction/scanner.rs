@@ -26,7 +26,12 @@ pub async fn scan_on_submission(
                     scan(&storage, &study, &clock).await;
                 }
             }
-            Delivery::Event(Event::AnswerTextChanged { .. } | Event::StudyPublished { .. }) => {}
+            Delivery::Event(
+                Event::AnswerTextChanged { .. }
+                | Event::StudyPublished { .. }
+                | Event::WorkshopChanged { .. }
+                | Event::WorkshopAnswered { .. },
+            ) => {}
             Delivery::Resync => scan_every_study(&storage, &studies, &clock).await,
         }
     }

@@ -26,9 +26,11 @@ mod responses;
 mod staff;
 mod study_drafts;
 mod study_members;
+mod workshop_reviews;
 mod workshops;
 
 pub use study_drafts::StoredDraft;
+pub use workshop_reviews::{Decision, WrittenAnswer};
 pub use workshops::{NewWorkshop, WorkshopRecord};
 
 pub use engine::Engine;

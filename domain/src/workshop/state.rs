@@ -3,7 +3,7 @@
 //! counts up its revision, which phones and projectors use to notice what they missed.
 
 /// A workshop's live state.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct LiveState {
     pub step: usize,
     pub answering_open: bool,

@@ -27,4 +27,5 @@ mod study_versions;
 mod survey_journey;
 mod team;
 mod two_factor;
+mod workshop_live;
 mod workshops;

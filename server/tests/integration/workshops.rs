@@ -434,3 +434,144 @@ async fn a_trainer_chooses_the_pages_and_questions_a_workshop_asks() {
         "only the chosen question is asked"
     );
 }
+
+#[tokio::test]
+async fn written_answers_reach_the_screen_only_once_shown_and_can_be_placed_on_the_studys_themes() {
+    let app = TestApp::spawn().await;
+    let trainer = app.signed_in_as("trainer").await;
+    let (id, code) = workshop_made_by(&app, &trainer).await;
+    let phones = [
+        phone_joins(&app, &code).await,
+        phone_joins(&app, &code).await,
+    ];
+    let step = Plan::default_for(&sam())
+        .steps()
+        .iter()
+        .position(|s| s.page == "scenario-money")
+        .unwrap();
+    for _ in 0..step {
+        control(&app, &trainer, &id, "next").await;
+    }
+    control(&app, &trainer, &id, "open-answering").await;
+    let flagged = "Ring Sam's sister on 07700 900123 first.";
+    let budget = "Let Sam try it with a weekly budget.";
+    for (phone, text) in phones.iter().zip([flagged, budget]) {
+        let sent = app
+            .post_with_cookie(
+                &format!("/w/{code}/answers"),
+                phone,
+                &[("step", &step.to_string()), ("money_right_thing", text)],
+            )
+            .await;
+        assert_eq!(sent.status(), StatusCode::SEE_OTHER);
+    }
+    let console = format!("/admin/workshops/{id}");
+    let (_, queue) = page(&app, &console, &trainer).await;
+    assert!(
+        queue.contains("2 written, 2 waiting") && queue.contains("a UK phone number: 07700 900123"),
+        "{queue}"
+    );
+
+    control(&app, &trainer, &id, "show-results").await;
+    let screen = format!("/admin/workshops/{id}/screen");
+    let (_, shown) = page(&app, &screen, &trainer).await;
+    assert!(
+        !shown.contains(flagged) && !shown.contains(budget),
+        "{shown}"
+    );
+
+    let reference_of = |answers: &[domain::storage::WrittenAnswer], text: &str| {
+        answers.iter().find(|a| a.text == text).unwrap().reference()
+    };
+    let answers = app
+        .storage()
+        .await
+        .workshops()
+        .written_answers(&id, &["money_right_thing"], 1)
+        .await
+        .unwrap();
+    let review = format!("/admin/workshops/{id}/review");
+    let decide = |fields: Vec<(&'static str, String)>| {
+        let (app, review, trainer) = (&app, review.clone(), trainer.clone());
+        async move {
+            let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            app.post_with_cookie(&review, &trainer, &fields)
+                .await
+                .status()
+        }
+    };
+    let budget_ref = reference_of(&answers, budget);
+    assert_eq!(
+        decide(vec![
+            ("answer", budget_ref.clone()),
+            ("decision", "show".into())
+        ])
+        .await,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        decide(vec![
+            ("answer", reference_of(&answers, flagged)),
+            ("decision", "hide".into())
+        ])
+        .await,
+        StatusCode::SEE_OTHER
+    );
+    let (_, shown) = page(&app, &screen, &trainer).await;
+    assert!(
+        shown.contains(budget) && !shown.contains(flagged),
+        "{shown}"
+    );
+    assert!(
+        !shown.contains("This room beside the study"),
+        "nothing placed yet"
+    );
+
+    let unknown_theme = decide(vec![
+        ("answer", budget_ref.clone()),
+        ("decision", "place".into()),
+        ("theme", "not-a-theme".into()),
+    ])
+    .await;
+    assert!(unknown_theme.is_client_error(), "{unknown_theme}");
+    assert_eq!(
+        decide(vec![
+            ("answer", budget_ref.clone()),
+            ("decision", "place".into()),
+            ("theme", "support-system".into()),
+        ])
+        .await,
+        StatusCode::SEE_OTHER
+    );
+    let (_, shown) = page(&app, &screen, &trainer).await;
+    assert!(
+        shown.contains("This room beside the study")
+            && shown.contains("Importance of a support-system")
+            && shown.contains("1 answers"),
+        "{shown}"
+    );
+    let (_, queue) = page(&app, &console, &trainer).await;
+    assert!(
+        queue.contains("On the screen, placed on Importance of a support-system")
+            && queue.contains("Kept off the screen"),
+        "{queue}"
+    );
+
+    // A phone that changes a shown answer sends it back to the queue, off the screen.
+    let changed = "Let Sam try it with a weekly budget, reviewed each Friday.";
+    let sent = app
+        .post_with_cookie(
+            &format!("/w/{code}/answers"),
+            &phones[1],
+            &[("step", &step.to_string()), ("money_right_thing", changed)],
+        )
+        .await;
+    assert_eq!(sent.status(), StatusCode::SEE_OTHER);
+    let (_, shown) = page(&app, &screen, &trainer).await;
+    assert!(
+        !shown.contains(changed) && !shown.contains(budget),
+        "{shown}"
+    );
+    let (_, queue) = page(&app, &console, &trainer).await;
+    assert!(queue.contains("2 written, 1 waiting"), "{queue}");
+}

@@ -42,6 +42,8 @@ pub struct ThemeBeside {
 pub struct WallView {
     /// (question, text) of the step's answers the facilitator showed.
     pub shown: Vec<(String, String)>,
+    /// The words most used in them, with how many answers used each.
+    pub words: Vec<(String, usize)>,
     /// Empty when the study lists no themes, or no answer is placed yet.
     pub themes: Vec<ThemeBeside>,
 }
@@ -54,7 +56,7 @@ pub(super) mod build {
     use domain::redaction::detect::IdentifierFinder;
     use domain::storage::{Decision, WrittenAnswer};
     use domain::study::{QuestionKind, Study};
-    use domain::workshop::{Plan, PlanStep};
+    use domain::workshop::{Plan, PlanStep, most_used};
 
     use super::{ReviewView, ReviewedAnswer, ThemeBeside, WallView};
     use crate::error::AppError;
@@ -62,6 +64,8 @@ pub(super) mod build {
 
     /// Every answer is in round 1 until a question can be asked again.
     pub(in crate::workshop) const ROUND: i64 = 1;
+    /// Words in the cloud: as many as a projector shows legibly.
+    const CLOUD_WORDS: usize = 30;
 
     /// The written questions of these steps.
     pub(in crate::workshop) fn written_questions<'a>(
@@ -182,10 +186,18 @@ pub(super) mod build {
         } else {
             Vec::new()
         };
+        let shown_on_step: Vec<&&WrittenAnswer> = shown
+            .iter()
+            .filter(|answer| on_step.contains(&answer.question.as_str()))
+            .collect();
         Ok(WallView {
-            shown: shown
+            words: most_used(
+                shown_on_step.iter().map(|answer| answer.text.as_str()),
+                &study.redaction.not_names,
+                CLOUD_WORDS,
+            ),
+            shown: shown_on_step
                 .iter()
-                .filter(|answer| on_step.contains(&answer.question.as_str()))
                 .map(|answer| (label_of(study, answer), answer.text.clone()))
                 .collect(),
             themes,
@@ -274,6 +286,7 @@ pub fn Wall(wall: WallView) -> impl IntoView {
                 </ul>
             </section>
         })}
+        {(!wall.words.is_empty()).then(|| view! { <WordCloud words=wall.words.clone()/> })}
         {(!wall.themes.is_empty()).then(|| view! {
             <section aria-labelledby="beside-heading">
                 <h2 id="beside-heading">"This room beside the study"</h2>
@@ -398,5 +411,23 @@ pub(super) mod post {
         }
         announce_answers(&state, &record.id).await;
         Ok(Redirect::to(&format!("{WORKSHOPS_PATH}/{}#review", record.id)).into_response())
+    }
+}
+
+/// The words most used in the shown answers, larger the more answers used them; listed in order
+/// of use, so a screen reader reads the most used first.
+#[component]
+fn WordCloud(words: Vec<(String, usize)>) -> impl IntoView {
+    let most = words.iter().map(|(_, count)| *count).max().unwrap_or(1);
+    view! {
+        <section aria-labelledby="words-heading">
+            <h2 id="words-heading">"Words the room used most"</h2>
+            <ul class="word-cloud">
+                {words.into_iter().map(|(word, count)| {
+                    let size = format!("word-cloud__word word-cloud__word--{}", (count * 5).div_ceil(most));
+                    view! { <li class=size>{word}<span class="visually-hidden">{format!(" ({count} answers)")}</span></li> }
+                }).collect_view()}
+            </ul>
+        </section>
     }
 }

@@ -526,6 +526,14 @@ async fn written_answers_reach_the_screen_only_once_shown_and_can_be_placed_on_t
         !shown.contains("This room beside the study"),
         "nothing placed yet"
     );
+    // The cloud is of shown answers only, without the vignette's person or common words.
+    assert!(
+        shown.contains("Words the room used most") && shown.contains(">weekly<"),
+        "{shown}"
+    );
+    for left_out in [">sam<", ">ring<", ">with<"] {
+        assert!(!shown.to_lowercase().contains(left_out), "{left_out}");
+    }
 
     let unknown_theme = decide(vec![
         ("answer", budget_ref.clone()),

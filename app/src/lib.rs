@@ -69,6 +69,7 @@ use workshop::admin::WorkshopsPage;
 use workshop::console::{ConsolePage, ScreenPage};
 use workshop::phone::{JoinPage, PhonePage};
 use workshop::plan::PlanPage;
+use workshop::summary::SummaryPage;
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -139,6 +140,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("workshops/:id") view=ConsolePage ssr=ssr.clone()/>
                         <Route path=path!("workshops/:id/screen") view=ScreenPage ssr=ssr.clone()/>
                         <Route path=path!("workshops/:id/plan") view=PlanPage ssr=ssr.clone()/>
+                        <Route path=path!("workshops/:id/summary") view=SummaryPage ssr=ssr.clone()/>
                         <Route path=path!("studies/:study") view=DashboardPage ssr=ssr.clone()/>
                         <Route path=path!("studies/:study/likert") view=LikertPage ssr=ssr.clone()/>
                         <Route path=path!("studies/:study/versions") view=VersionsPage ssr=ssr.clone()/>

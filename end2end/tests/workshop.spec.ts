@@ -89,4 +89,10 @@ test('a trainer runs a workshop: three phones join by code, answer, and see the 
   if (live) await expect(phones[0].getByRole('heading', { name: 'Results' })).toBeVisible();
   await phones[2].getByRole('link', { name: 'Check for the next question' }).click();
   await expect(phones[2].getByRole('heading', { name: 'Results' })).toBeVisible();
+
+  // Afterwards: the summary for the group, beside the study's themes.
+  await page.getByRole('link', { name: 'The summary for the group' }).click();
+  await expect(page.getByRole('heading', { name: `Summary: ${title}` })).toBeVisible();
+  await expect(page.getByRole('row', { name: /Importance of a support-system .*Agree a weekly budget with Sam/ })).toBeVisible();
+  await check(page, info, 'summary');
 });

@@ -138,6 +138,9 @@ pub fn ConsolePage() -> impl IntoView {
                     view! { <li aria-current=current.then_some("step")>{if current { format!("{title} (now)") } else { title.clone() }}</li> }
                 }).collect_view()}
             </ol>
+            <h2>"Afterwards"</h2>
+            <p><a href=format!("{WORKSHOPS_PATH}/{}/summary", console.id)>"The summary for the group"</a>
+               " · "<a href=format!("{WORKSHOPS_PATH}/{}/answers.csv", console.id)>"Download the answers (CSV)"</a></p>
             <p>{format!("The room's answers are deleted {} days after the workshop was made.", console.keep_days)}</p>
             <p><a href=WORKSHOPS_PATH>"Back to workshops"</a></p>
         }

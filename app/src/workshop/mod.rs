@@ -3,7 +3,8 @@
 //! projector's screen (console.rs), joining and each phone's page (phone.rs), what a workshop asks
 //! (plan.rs), what the room sees, built on the server with results only once shown (room.rs),
 //! the feed that keeps phones and screens live (live.rs), and the facilitator's review of what
-//! the room wrote: the queue, the wall and the study's themes (review.rs).
+//! the room wrote: the queue, the wall and the study's themes (review.rs); afterwards, a summary
+//! for the group and the answers as CSV (summary.rs).
 
 pub mod admin;
 pub mod console;
@@ -13,6 +14,7 @@ pub mod phone;
 pub mod plan;
 pub mod review;
 mod room;
+pub mod summary;
 
 /// The workshop form posts.
 #[cfg(feature = "ssr")]
@@ -23,4 +25,5 @@ pub fn routes() -> axum::Router<crate::state::AppState> {
         .merge(plan::post::routes())
         .merge(live::routes())
         .merge(review::post::routes())
+        .merge(summary::download::routes())
 }

@@ -54,7 +54,7 @@ pub use build::{review_view, wall_view};
 #[cfg(feature = "ssr")]
 pub(super) mod build {
     use domain::redaction::detect::IdentifierFinder;
-    use domain::storage::{Decision, WrittenAnswer};
+    use domain::storage::{Decision, RoomAnswer};
     use domain::study::{QuestionKind, Study};
     use domain::workshop::{Plan, PlanStep, most_used};
 
@@ -155,7 +155,7 @@ pub(super) mod build {
             .written_answers(workshop, &written_questions(study, plan.steps()), ROUND)
             .await?;
         let on_step = written_questions(study, [step]);
-        let shown: Vec<&WrittenAnswer> = answers
+        let shown: Vec<&RoomAnswer> = answers
             .iter()
             .filter(|answer| matches!(answer.decision, Decision::Shown { .. }))
             .collect();
@@ -186,7 +186,7 @@ pub(super) mod build {
         } else {
             Vec::new()
         };
-        let shown_on_step: Vec<&&WrittenAnswer> = shown
+        let shown_on_step: Vec<&&RoomAnswer> = shown
             .iter()
             .filter(|answer| on_step.contains(&answer.question.as_str()))
             .collect();
@@ -204,7 +204,7 @@ pub(super) mod build {
         })
     }
 
-    fn label_of(study: &Study, answer: &WrittenAnswer) -> String {
+    fn label_of(study: &Study, answer: &RoomAnswer) -> String {
         study
             .question(&answer.question)
             .map_or_else(|| answer.question.clone(), |q| q.label.clone())
@@ -403,7 +403,7 @@ pub(super) mod post {
         match state
             .storage
             .workshops()
-            .decide(&record.id, answer, ROUND, &decision, state.clock.now())
+            .decide(&record.id, answer, &decision, state.clock.now())
             .await
         {
             Ok(()) | Err(StorageError::NotFound) => {}

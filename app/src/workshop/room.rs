@@ -7,7 +7,9 @@ use super::data::{QuestionResult, RoomView};
 use crate::components::Prose;
 
 #[cfg(feature = "ssr")]
-pub use build::{current_step, device_cookie_name, plan_of, room_view, study_of, workshop_of};
+pub use build::{
+    current_step, device_cookie_name, plan_of, room_view, step_results, study_of, workshop_of,
+};
 
 #[cfg(feature = "ssr")]
 mod build {
@@ -57,14 +59,7 @@ mod build {
         };
         let mut questions = Vec::new();
         let mut results = Vec::new();
-        for question in step
-            .questions
-            .iter()
-            .filter_map(|id| page.questions.iter().find(|q| q.id == id.as_str()))
-        {
-            let tally = workshops
-                .tally(&record.id, question.id.as_str(), ROUND)
-                .await?;
+        for (question, tally) in tallies(state, &record.id, study, step).await? {
             let answered = tally.iter().map(|(_, count)| count).sum();
             let options = options_of(question);
             if live.results_shown {
@@ -127,6 +122,42 @@ mod build {
     /// The step the room is on (the last, should the plan have shrunk under it).
     pub fn current_step<'a>(plan: &'a Plan, live: &LiveState) -> &'a PlanStep {
         &plan.steps()[live.step.min(plan.steps().len() - 1)]
+    }
+
+    /// Each of the step's questions with its tally: each value given, and by how many phones.
+    async fn tallies<'a>(
+        state: &AppState,
+        workshop: &str,
+        study: &'a Study,
+        step: &PlanStep,
+    ) -> Result<Vec<(&'a Question, Vec<(String, i64)>)>, AppError> {
+        let mut tallies = Vec::new();
+        for question in step.questions.iter().filter_map(|id| study.question(id)) {
+            let tally = state
+                .storage
+                .workshops()
+                .tally(workshop, question.id.as_str(), ROUND)
+                .await?;
+            tallies.push((question, tally));
+        }
+        Ok(tallies)
+    }
+
+    /// The results of a step's questions, shown or not: for the facilitator's summary.
+    pub async fn step_results(
+        state: &AppState,
+        workshop: &str,
+        study: &Study,
+        step: &PlanStep,
+    ) -> Result<Vec<QuestionResult>, AppError> {
+        Ok(tallies(state, workshop, study, step)
+            .await?
+            .into_iter()
+            .map(|(question, tally)| {
+                let answered = tally.iter().map(|(_, count)| count).sum();
+                result_of(question, &options_of(question), &tally, answered)
+            })
+            .collect())
     }
 
     fn options_of(question: &Question) -> Vec<(String, String)> {

@@ -30,7 +30,7 @@ mod workshop_reviews;
 mod workshops;
 
 pub use study_drafts::StoredDraft;
-pub use workshop_reviews::{Decision, WrittenAnswer};
+pub use workshop_reviews::{Decision, RoomAnswer};
 pub use workshops::{NewWorkshop, WorkshopRecord};
 
 pub use engine::Engine;

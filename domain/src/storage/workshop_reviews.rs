@@ -9,16 +9,19 @@ use sqlx::Row;
 
 use super::{StorageError, Workshops};
 
-/// A written answer with what the facilitator decided about it.
+/// A phone's answer with what the facilitator decided about it (decisions are made about
+/// written answers; any other answer is `Waiting`).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct WrittenAnswer {
+pub struct RoomAnswer {
     pub token_hash: String,
     pub question: String,
+    pub round: i64,
+    /// The answer as stored: the words, or a rating's or choice's value.
     pub text: String,
     pub decision: Decision,
 }
 
-impl WrittenAnswer {
+impl RoomAnswer {
     /// What the facilitator's forms call the answer: stable, and without saying which phone
     /// wrote it (two answers of one phone do not share anything visible).
     pub fn reference(&self) -> String {
@@ -44,26 +47,29 @@ impl Workshops<'_> {
         id: &str,
         questions: &[&str],
         round: i64,
-    ) -> Result<Vec<WrittenAnswer>, StorageError> {
+    ) -> Result<Vec<RoomAnswer>, StorageError> {
+        let mut answers = self.every_answer(id).await?;
+        answers.retain(|answer| answer.round == round && questions.contains(&answer.question.as_str()));
+        Ok(answers)
+    }
+
+    /// Every answer of the workshop, oldest first, each with its decision.
+    pub async fn every_answer(self, id: &str) -> Result<Vec<RoomAnswer>, StorageError> {
         let rows = sqlx::query(
-            "SELECT a.token_hash, a.question_id, a.value, r.decided_value, r.shown, r.theme_id
+            "SELECT a.token_hash, a.question_id, a.round, a.value, r.decided_value, r.shown,
+                    r.theme_id
              FROM workshop_answers a
              LEFT JOIN workshop_reviews r
                ON r.workshop_id = a.workshop_id AND r.token_hash = a.token_hash
               AND r.question_id = a.question_id AND r.round = a.round
-             WHERE a.workshop_id = $1 AND a.round = $2
-             ORDER BY a.answered_at, a.token_hash, a.question_id",
+             WHERE a.workshop_id = $1
+             ORDER BY a.answered_at, a.token_hash, a.question_id, a.round",
         )
         .bind(id)
-        .bind(round)
         .fetch_all(self.pool)
         .await?;
-        let mut answers = Vec::new();
+        let mut answers = Vec::with_capacity(rows.len());
         for row in rows {
-            let question: String = row.try_get("question_id")?;
-            if !questions.contains(&question.as_str()) {
-                continue;
-            }
             let text: String = row.try_get("value")?;
             let decided: Option<String> = row.try_get("decided_value")?;
             let decision = match decided {
@@ -78,9 +84,10 @@ impl Workshops<'_> {
                 }
                 _ => Decision::Waiting,
             };
-            answers.push(WrittenAnswer {
+            answers.push(RoomAnswer {
                 token_hash: row.try_get("token_hash")?,
-                question,
+                question: row.try_get("question_id")?,
+                round: row.try_get("round")?,
                 text,
                 decision,
             });
@@ -88,13 +95,24 @@ impl Workshops<'_> {
         Ok(answers)
     }
 
+    /// The phones' token hashes in the order they joined.
+    pub async fn phones_in_join_order(self, id: &str) -> Result<Vec<String>, StorageError> {
+        let phones: Vec<(String,)> = sqlx::query_as(
+            "SELECT token_hash FROM workshop_devices WHERE workshop_id = $1
+             ORDER BY joined_at, token_hash",
+        )
+        .bind(id)
+        .fetch_all(self.pool)
+        .await?;
+        Ok(phones.into_iter().map(|(hash,)| hash).collect())
+    }
+
     /// Records the facilitator's decision about `answer` as its text now stands; `NotFound` when
     /// the phone has since changed it (the facilitator decided about words no longer there).
     pub async fn decide(
         self,
         id: &str,
-        answer: &WrittenAnswer,
-        round: i64,
+        answer: &RoomAnswer,
         decision: &Decision,
         now: i64,
     ) -> Result<(), StorageError> {
@@ -107,7 +125,7 @@ impl Workshops<'_> {
                 .bind(id)
                 .bind(&answer.token_hash)
                 .bind(&answer.question)
-                .bind(round)
+                .bind(answer.round)
                 .execute(self.pool)
                 .await?;
                 return Ok(());
@@ -130,7 +148,7 @@ impl Workshops<'_> {
         .bind(id)
         .bind(&answer.token_hash)
         .bind(&answer.question)
-        .bind(round)
+        .bind(answer.round)
         .bind(shown)
         .bind(theme)
         .bind(now)

@@ -480,7 +480,7 @@ async fn written_answers_reach_the_screen_only_once_shown_and_can_be_placed_on_t
         "{shown}"
     );
 
-    let reference_of = |answers: &[domain::storage::WrittenAnswer], text: &str| {
+    let reference_of = |answers: &[domain::storage::RoomAnswer], text: &str| {
         answers.iter().find(|a| a.text == text).unwrap().reference()
     };
     let answers = app
@@ -582,4 +582,45 @@ async fn written_answers_reach_the_screen_only_once_shown_and_can_be_placed_on_t
     );
     let (_, queue) = page(&app, &console, &trainer).await;
     assert!(queue.contains("2 written, 1 waiting"), "{queue}");
+
+    // Afterwards: the answers as CSV (phones numbered by joining) and the summary, for the
+    // facilitator only.
+    let csv_path = format!("/admin/workshops/{id}/answers.csv");
+    let csv = app.get_with_cookie(&csv_path, &trainer).await;
+    assert_eq!(csv.status(), StatusCode::OK);
+    assert!(
+        csv.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let csv = csv.text().await.unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines[0],
+        "phone,question_id,question,round,value,answer,on_screen,theme"
+    );
+    assert!(
+        lines[1].starts_with("P1,money_right_thing,") && lines[1].ends_with(",no,"),
+        "{csv}"
+    );
+    assert!(
+        lines[2].starts_with("P2,money_right_thing,") && lines[2].ends_with(",waiting,"),
+        "{csv}"
+    );
+    assert!(!csv.contains(&phones[0][phones[0].find('=').unwrap() + 1..]));
+    let (status, summary) = page(&app, &format!("/admin/workshops/{id}/summary"), &trainer).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        summary.contains("Summary: Ward team, March") && summary.contains("2 phones joined"),
+        "{summary}"
+    );
+    app.add_staff_outside_studies("other@example.org", "trainer")
+        .await;
+    let other = app
+        .sign_in("other@example.org", crate::support::STAFF_PASSWORD)
+        .await
+        .unwrap();
+    let refused = app.get_with_cookie(&csv_path, &other).await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
 }

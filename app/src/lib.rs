@@ -123,6 +123,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/withdraw") view=WithdrawPage ssr=ssr.clone()/>
                     <Route path=path!("/withdraw/confirm") view=WithdrawPage ssr=ssr.clone()/>
                     <Route path=path!("/withdraw/done") view=WithdrawnPage ssr=ssr.clone()/>
+                    // The projector's screen: no staff bar, no controls.
+                    <Route path=path!("/admin/workshops/:id/screen") view=ScreenPage ssr=ssr.clone()/>
                     // Before sign-in: no staff bar.
                     <Route path=path!("/admin/sign-in") view=SignInPage ssr=ssr.clone()/>
                     <Route path=path!("/admin/sign-in/code") view=SecondFactorPage ssr=ssr.clone()/>
@@ -138,7 +140,6 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("publish") view=PublishPage ssr=ssr.clone()/>
                         <Route path=path!("workshops") view=WorkshopsPage ssr=ssr.clone()/>
                         <Route path=path!("workshops/:id") view=ConsolePage ssr=ssr.clone()/>
-                        <Route path=path!("workshops/:id/screen") view=ScreenPage ssr=ssr.clone()/>
                         <Route path=path!("workshops/:id/plan") view=PlanPage ssr=ssr.clone()/>
                         <Route path=path!("workshops/:id/summary") view=SummaryPage ssr=ssr.clone()/>
                         <Route path=path!("studies/:study") view=DashboardPage ssr=ssr.clone()/>

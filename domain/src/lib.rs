@@ -26,6 +26,7 @@ server_modules!(
     journey,
     participants,
     private_link,
+    qr,
     redaction,
     secret_token,
     storage,

@@ -35,6 +35,8 @@ test('a trainer runs a workshop: three phones join by code, answer, and see the 
   const screen = await page.context().newPage();
   await screen.goto(`/admin/workshops/${id}/screen`);
   await expect(screen.locator('.projector__code')).toHaveText(code);
+  await expect(screen.getByRole('img', { name: 'QR code of the join address' })).toBeVisible();
+  await expect(screen.getByRole('button')).toHaveCount(0);
   await check(screen, info, 'projector');
 
   // Two phones like the project's, one without JavaScript.

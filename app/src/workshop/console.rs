@@ -82,7 +82,12 @@ pub(super) mod load {
         let record = facilitated(&state, &staff, id).await?;
         let study = study_of(&state, &record)?;
         let plan = plan_of(&record, &study)?;
-        room_view(&state, &request_headers(), &record, (&study, &plan), None).await
+        let mut room =
+            room_view(&state, &request_headers(), &record, (&study, &plan), None).await?;
+        if room.joining_open {
+            room.join_qr_svg = Some(domain::qr::qr_code_svg(&room.join_url));
+        }
+        Ok(room)
     }
 }
 
@@ -188,7 +193,12 @@ fn LiveScreen(id: String, room: RoomView) -> impl IntoView {
                 view! {
                     <h1>{room.title.clone()}</h1>
                     {room.joining_open.then(|| view! {
-                        <p class="projector__join">"Join at "<strong>{room.join_url.clone()}</strong>" with the code "<strong class="projector__code">{room.code.clone()}</strong></p>
+                        <div class="projector__joining">
+                            <p class="projector__join">"Join at "<strong>{room.join_url.clone()}</strong>" with the code "<strong class="projector__code">{room.code.clone()}</strong></p>
+                            {room.join_qr_svg.clone().map(|svg| view! {
+                                <div class="qr-code projector__qr" role="img" aria-label="QR code of the join address" inner_html=svg></div>
+                            })}
+                        </div>
                     })}
                     <StepText room=room.clone()/>
                     <p>{format!("{} joined", room.joined)}</p>

@@ -42,6 +42,8 @@ pub struct RoomView {
     /// The join code as shown: "ACD EFG".
     pub code: String,
     pub join_url: String,
+    /// The join address as a QR code (SVG), on the projector only while joining is open.
+    pub join_qr_svg: Option<String>,
     pub joining_open: bool,
     pub joined: i64,
     pub step: usize,

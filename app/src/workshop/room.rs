@@ -89,6 +89,7 @@ mod build {
             title: record.title.clone(),
             code: record.code.spaced(),
             join_url: format!("{}/join/{}", site_url(state, headers), record.code.as_str()),
+            join_qr_svg: None,
             joining_open: live.joining_open,
             joined: workshops.joined(&record.id).await?,
             step: live.step,

@@ -113,18 +113,6 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-/// The QR code of `uri` as an SVG image, drawn on the server.
-pub fn qr_code_svg(uri: &str) -> String {
-    qrcode::QrCode::new(uri.as_bytes())
-        .map(|code| {
-            code.render::<qrcode::render::svg::Color>()
-                .min_dimensions(200, 200)
-                .quiet_zone(true)
-                .build()
-        })
-        .unwrap_or_default()
-}
-
 /// What someone typed in the code box: a 6-digit code or a recovery code.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SecondFactor {
@@ -238,7 +226,7 @@ mod tests {
         );
         let uri = secret.provisioning_uri("ana@example.org");
         assert!(uri.starts_with("otpauth://totp/Vignette%20studies:ana%40example%2Eorg?secret="));
-        assert!(qr_code_svg(&uri).starts_with("<?xml"));
+        assert!(crate::qr::qr_code_svg(&uri).starts_with("<?xml"));
     }
 
     #[test]

@@ -26,7 +26,8 @@ mod load {
 
     use crate::error::AppError;
 
-    use domain::accounts::two_factor::{TotpSecret, qr_code_svg};
+    use domain::accounts::two_factor::TotpSecret;
+    use domain::qr::qr_code_svg;
 
     pub async fn two_factor_setup() -> Result<TwoFactorStep, AppError> {
         if let Some(fresh) = use_context::<FreshRecoveryCodes>() {

@@ -67,6 +67,7 @@ use survey::thanks::ThanksPage;
 use survey::withdraw::{WithdrawPage, WithdrawnPage};
 use workshop::admin::WorkshopsPage;
 use workshop::console::{ConsolePage, ScreenPage};
+use workshop::materials::{GuidePage, PackPage};
 use workshop::phone::{JoinPage, PhonePage};
 use workshop::plan::PlanPage;
 use workshop::summary::SummaryPage;
@@ -142,6 +143,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("workshops/:id") view=ConsolePage ssr=ssr.clone()/>
                         <Route path=path!("workshops/:id/plan") view=PlanPage ssr=ssr.clone()/>
                         <Route path=path!("workshops/:id/summary") view=SummaryPage ssr=ssr.clone()/>
+                        <Route path=path!("workshops/:id/pack") view=PackPage ssr=ssr.clone()/>
+                        <Route path=path!("workshops/:id/guide") view=GuidePage ssr=ssr.clone()/>
                         <Route path=path!("studies/:study") view=DashboardPage ssr=ssr.clone()/>
                         <Route path=path!("studies/:study/likert") view=LikertPage ssr=ssr.clone()/>
                         <Route path=path!("studies/:study/versions") view=VersionsPage ssr=ssr.clone()/>

@@ -97,4 +97,15 @@ test('a trainer runs a workshop: three phones join by code, answer, and see the 
   await expect(page.getByRole('heading', { name: `Summary: ${title}` })).toBeVisible();
   await expect(page.getByRole('row', { name: /Importance of a support-system .*Agree a weekly budget with Sam/ })).toBeVisible();
   await check(page, info, 'summary');
+
+  // The materials, made from the same wording.
+  await page.goto(`/admin/workshops/${id}/pack`);
+  await expect(page.getByRole('heading', { name: 'Answer sheet' })).toBeVisible();
+  await check(page, info, 'printable pack');
+  await page.emulateMedia({ media: 'print' });
+  await expect(page.getByRole('navigation', { name: 'Researcher area' })).toBeHidden();
+  await page.emulateMedia({ media: 'screen' });
+  await page.goto(`/admin/workshops/${id}/guide`);
+  await expect(page.getByRole('heading', { name: 'Timings' })).toBeVisible();
+  await check(page, info, 'facilitator guide');
 });

@@ -143,6 +143,9 @@ pub fn ConsolePage() -> impl IntoView {
                     view! { <li aria-current=current.then_some("step")>{if current { format!("{title} (now)") } else { title.clone() }}</li> }
                 }).collect_view()}
             </ol>
+            <h2>"Materials"</h2>
+            <p><a href=format!("{WORKSHOPS_PATH}/{}/pack", console.id)>"The printable pack"</a>
+               " · "<a href=format!("{WORKSHOPS_PATH}/{}/guide", console.id)>"The facilitator's guide"</a></p>
             <h2>"Afterwards"</h2>
             <p><a href=format!("{WORKSHOPS_PATH}/{}/summary", console.id)>"The summary for the group"</a>
                " · "<a href=format!("{WORKSHOPS_PATH}/{}/answers.csv", console.id)>"Download the answers (CSV)"</a></p>

@@ -4,12 +4,14 @@
 //! (plan.rs), what the room sees, built on the server with results only once shown (room.rs),
 //! the feed that keeps phones and screens live (live.rs), and the facilitator's review of what
 //! the room wrote: the queue, the wall and the study's themes (review.rs); afterwards, a summary
-//! for the group and the answers as CSV (summary.rs).
+//! for the group and the answers as CSV (summary.rs); the printable pack and the facilitator's
+//! guide (materials.rs).
 
 pub mod admin;
 pub mod console;
 pub mod data;
 pub mod live;
+pub mod materials;
 pub mod phone;
 pub mod plan;
 pub mod review;

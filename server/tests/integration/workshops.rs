@@ -632,3 +632,31 @@ async fn written_answers_reach_the_screen_only_once_shown_and_can_be_placed_on_t
     let refused = app.get_with_cookie(&csv_path, &other).await;
     assert_eq!(refused.status(), StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn the_pack_and_the_guide_are_made_from_the_workshops_own_wording() {
+    let app = TestApp::spawn().await;
+    let trainer = app.signed_in_as("trainer").await;
+    let (id, code) = workshop_made_by(&app, &trainer).await;
+    let study = sam();
+    let money = study.page("scenario-money").unwrap().1;
+    let (status, pack) = page(&app, &format!("/admin/workshops/{id}/pack"), &trainer).await;
+    assert_eq!(status, StatusCode::OK);
+    let first_words: String = money.body_html.chars().skip(3).take(40).collect();
+    for expected in [
+        "Printable pack: Ward team, March",
+        &format!("/join/{code}"),
+        "QR code of the join address",
+        "Answer sheet",
+        &money.title,
+        &first_words,
+        "Strongly support",
+    ] {
+        assert!(pack.contains(expected), "{expected} not in {pack}");
+    }
+    let (status, guide) = page(&app, &format!("/admin/workshops/{id}/guide"), &trainer).await;
+    assert_eq!(status, StatusCode::OK);
+    for expected in ["Timings", "Who decides", "What could go wrong", "Close"] {
+        assert!(guide.contains(expected), "{expected} not in {guide}");
+    }
+}

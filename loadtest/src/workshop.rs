@@ -335,7 +335,7 @@ async fn follow(
                 phone.clone(),
                 target.clone(),
                 code.clone(),
-                live.step,
+                (live.step, live.round),
                 answers,
             ));
         }
@@ -370,10 +370,13 @@ async fn answer(
     phone: Arc<Phone>,
     target: Arc<Target>,
     code: JoinCode,
-    step: usize,
+    (step, round): (usize, i64),
     answers: Vec<(String, String)>,
 ) {
-    let mut form = vec![("step".to_owned(), step.to_string())];
+    let mut form = vec![
+        ("step".to_owned(), step.to_string()),
+        ("round".to_owned(), round.to_string()),
+    ];
     form.extend(answers.iter().cloned());
     let base = &phone.base;
     let sent = target

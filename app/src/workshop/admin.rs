@@ -48,7 +48,7 @@ mod load {
             .all()
             .await?
             .into_iter()
-            .filter(|w| is_owner || w.created_by.as_deref() == Some(staff.record.id.as_str()))
+            .filter(|w| is_owner || w.is_run_by(&staff.record.id))
             .map(|w| WorkshopRow {
                 study_title: state
                     .studies

@@ -7,12 +7,13 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use super::admin::WORKSHOPS_PATH;
+use super::co_facilitator::CoFacilitator;
 use super::data::*;
 use super::review::{ReviewQueue, Wall};
 use super::room::{Results, StepText};
 #[cfg(feature = "ssr")]
 use crate::auth::signed_in_or_redirect;
-use crate::components::when_loaded;
+use crate::components::{ErrorSummary, when_loaded};
 
 #[server]
 pub async fn load_console(id: String) -> Result<ConsoleView, ServerFnError> {
@@ -28,6 +29,7 @@ pub async fn load_screen(id: String) -> Result<RoomView, ServerFnError> {
 pub(super) mod load {
     use domain::storage::WorkshopRecord;
 
+    use super::super::co_facilitator::co_facilitator_view;
     use super::super::data::*;
     use super::super::review::review_view;
     use super::super::room::{current_step, plan_of, room_view, study_of};
@@ -36,7 +38,8 @@ pub(super) mod load {
     use crate::error::AppError;
     use crate::state::AppState;
 
-    /// The workshop, when `staff` runs it (the trainer who made it, or an owner); otherwise 403.
+    /// The workshop, when `staff` runs it (the trainer who made it, its co-facilitator, or an
+    /// owner); otherwise 403.
     pub async fn facilitated(
         state: &AppState,
         staff: &Staff,
@@ -48,8 +51,8 @@ pub(super) mod load {
             .get(id)
             .await?
             .ok_or(AppError::UnknownWorkshop)?;
-        let runs_it = staff.role == domain::accounts::Role::Owner
-            || record.created_by.as_deref() == Some(staff.record.id.as_str());
+        let runs_it =
+            staff.role == domain::accounts::Role::Owner || record.is_run_by(&staff.record.id);
         if runs_it {
             Ok(record)
         } else {
@@ -69,7 +72,8 @@ pub(super) mod load {
             .collect();
         let step = current_step(&plan, &record.state);
         Ok(ConsoleView {
-            review: review_view(&state, &record.id, &study, step).await?,
+            co_facilitator: co_facilitator_view(&state, &staff, &record).await?,
+            review: review_view(&state, &record.id, &study, (step, record.state.round)).await?,
             id: record.id.clone(),
             room: room_view(&state, &request_headers(), &record, (&study, &plan), None).await?,
             steps,
@@ -110,7 +114,8 @@ pub fn ConsolePage() -> impl IntoView {
             }
         };
         view! {
-            <Title text=format!("Workshop: {}", room.title)/>
+            <Title text=if console.co_facilitator.errors.is_empty() { format!("Workshop: {}", room.title) } else { format!("Error: Workshop: {}", room.title) }/>
+            <ErrorSummary errors=console.co_facilitator.errors.clone()/>
             <h1>{room.title.clone()}</h1>
             <p class="lead">{format!("Code {} · {} joined", room.code, room.joined)}</p>
             <p>{format!("People join at {} ", room.join_url)}
@@ -120,12 +125,14 @@ pub fn ConsolePage() -> impl IntoView {
                 {(room.step + 1 < room.steps).then(|| control("next", "Next step"))}
                 {if room.answering_open { control("close-answering", "Close answering") } else { control("open-answering", "Open answering") }}
                 {if room.results.is_some() { control("hide-results", "Hide the results") } else { control("show-results", "Show the results") }}
+                {(!room.questions.is_empty()).then(|| control("ask-again", "Ask this again"))}
                 {if room.joining_open { control("close-joining", "Close joining") } else { control("open-joining", "Open joining") }}
             </div>
             <p role="status">{format!(
-                "Now: step {} of {}. Answering is {}; results are {}.",
+                "Now: step {} of {}{}. Answering is {}; results are {}.",
                 room.step + 1,
                 room.steps,
+                if room.round > 1 { format!(", asked {} times", room.round) } else { String::new() },
                 if room.answering_open { "open" } else { "closed" },
                 if room.results.is_some() { "shown" } else { "hidden" },
             )}</p>
@@ -143,6 +150,7 @@ pub fn ConsolePage() -> impl IntoView {
                     view! { <li aria-current=current.then_some("step")>{if current { format!("{title} (now)") } else { title.clone() }}</li> }
                 }).collect_view()}
             </ol>
+            <CoFacilitator workshop=console.id.clone() view=console.co_facilitator.clone()/>
             <h2>"Materials"</h2>
             <p><a href=format!("{WORKSHOPS_PATH}/{}/pack", console.id)>"The printable pack"</a>
                " · "<a href=format!("{WORKSHOPS_PATH}/{}/guide", console.id)>"The facilitator's guide"</a></p>

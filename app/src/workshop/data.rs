@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::co_facilitator::CoFacilitatorView;
 use super::review::{ReviewView, WallView};
 use crate::components::FieldError;
 
@@ -33,6 +34,7 @@ pub struct ConsoleView {
     pub keep_days: i64,
     /// The step's written answers, for the facilitator to show or keep off the screen.
     pub review: ReviewView,
+    pub co_facilitator: CoFacilitatorView,
 }
 
 /// What the room sees of the workshop now: on the projector and, with a form, on each phone.
@@ -51,6 +53,8 @@ pub struct RoomView {
     pub step_title: String,
     pub body_html: String,
     pub answering_open: bool,
+    /// How many times this step has been asked (1, then 2 once asked again, …).
+    pub round: i64,
     pub questions: Vec<RoomQuestion>,
     /// The results of this step's questions, only once shown.
     pub results: Option<Vec<QuestionResult>>,
@@ -79,6 +83,22 @@ pub struct QuestionResult {
     /// (option label, how many) for ratings and choices; empty for written answers.
     pub counts: Vec<(String, i64)>,
     pub answered: i64,
+    /// For a rating asked again: how the same phones moved since the round before.
+    pub shift: Option<Shift>,
+}
+
+/// How the phones that rated a question both in the round before and in this one moved.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Shift {
+    /// How many phones answered both times.
+    pub phones: i64,
+    /// False when too few did to show anything more.
+    pub shown: bool,
+    pub up: i64,
+    pub same: i64,
+    pub down: i64,
+    /// (option label, how many of these phones gave it the round before).
+    pub before: Vec<(String, i64)>,
 }
 
 /// A phone's page: the room, the form's problems, and whether this phone has joined.

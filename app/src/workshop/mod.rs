@@ -5,9 +5,10 @@
 //! the feed that keeps phones and screens live (live.rs), and the facilitator's review of what
 //! the room wrote: the queue, the wall and the study's themes (review.rs); afterwards, a summary
 //! for the group and the answers as CSV (summary.rs); the printable pack and the facilitator's
-//! guide (materials.rs).
+//! guide (materials.rs); a co-facilitator who steers it too (co_facilitator.rs).
 
 pub mod admin;
+pub mod co_facilitator;
 pub mod console;
 pub mod data;
 pub mod live;
@@ -28,4 +29,5 @@ pub fn routes() -> axum::Router<crate::state::AppState> {
         .merge(live::routes())
         .merge(review::post::routes())
         .merge(summary::download::routes())
+        .merge(co_facilitator::post::routes())
 }

@@ -188,7 +188,7 @@ fn LivePhone(phone: PhoneView) -> impl IntoView {
         phone_signal.with(|p| {
             let room = &p.room;
             let ids: Vec<String> = room.questions.iter().map(|q| q.id.clone()).collect();
-            (room.step, room.answering_open, ids)
+            (room.step, room.round, room.answering_open, ids)
         })
     });
     view! {
@@ -241,6 +241,7 @@ fn AnswerForm(phone: PhoneView) -> impl IntoView {
     view! {
         <form method="post" action=action novalidate>
             <input type="hidden" name="step" value=phone.room.step.to_string()/>
+            <input type="hidden" name="round" value=phone.room.round.to_string()/>
             {phone.room.questions.into_iter().map(|question| {
                 let error = field_error(&errors, &question.id);
                 if question.options.is_empty() {
@@ -380,6 +381,10 @@ pub(super) mod post {
             Some("Answering has closed for this step, so these answers were not saved")
         } else if form_value(&fields, "step") != record.state.step.to_string() {
             Some("The facilitator has moved to another step, so these answers were not saved")
+        } else if form_value(&fields, "round") != record.state.round.to_string() {
+            Some(
+                "The facilitator has asked this again: answer afresh. These answers were not saved",
+            )
         } else {
             None
         };
@@ -416,7 +421,14 @@ pub(super) mod post {
         let workshops = state.storage.workshops();
         for (id, stored) in answers {
             workshops
-                .answer(&record.id, &phone, &id, 1, &stored, state.clock.now())
+                .answer(
+                    &record.id,
+                    &phone,
+                    &id,
+                    record.state.round,
+                    &stored,
+                    state.clock.now(),
+                )
                 .await
                 .map_err(|error| match error {
                     domain::storage::StorageError::NotFound => AppError::NotInWorkshop,

@@ -62,8 +62,6 @@ pub(super) mod build {
     use crate::error::AppError;
     use crate::state::AppState;
 
-    /// Every answer is in round 1 until a question can be asked again.
-    pub(in crate::workshop) const ROUND: i64 = 1;
     /// Words in the cloud: as many as a projector shows legibly.
     const CLOUD_WORDS: usize = 30;
 
@@ -84,17 +82,18 @@ pub(super) mod build {
             .collect()
     }
 
+    /// The queue of the step's written answers in `round`.
     pub async fn review_view(
         state: &AppState,
         workshop: &str,
         study: &Study,
-        step: &PlanStep,
+        (step, round): (&PlanStep, i64),
     ) -> Result<ReviewView, AppError> {
         let questions = written_questions(study, [step]);
         let answers = state
             .storage
             .workshops()
-            .written_answers(workshop, &questions, ROUND)
+            .written_answers(workshop, &questions, round)
             .await?;
         let finder = IdentifierFinder::new(&study.redaction.names, &study.redaction.not_names);
         let theme_name = |id: &str| {
@@ -141,19 +140,17 @@ pub(super) mod build {
         })
     }
 
-    /// The step's shown answers, and every theme beside what the whole workshop placed on it.
+    /// The step's shown answers in `round`, and every theme beside what the whole workshop
+    /// placed on it (in any round).
     pub async fn wall_view(
         state: &AppState,
         workshop: &str,
-        study: &Study,
-        plan: &Plan,
-        step: &PlanStep,
+        (study, plan): (&Study, &Plan),
+        (step, round): (&PlanStep, i64),
     ) -> Result<WallView, AppError> {
-        let answers = state
-            .storage
-            .workshops()
-            .written_answers(workshop, &written_questions(study, plan.steps()), ROUND)
-            .await?;
+        let mut answers = state.storage.workshops().every_answer(workshop).await?;
+        let asked = written_questions(study, plan.steps());
+        answers.retain(|answer| asked.contains(&answer.question.as_str()));
         let on_step = written_questions(study, [step]);
         let shown: Vec<&RoomAnswer> = answers
             .iter()
@@ -188,7 +185,7 @@ pub(super) mod build {
         };
         let shown_on_step: Vec<&&RoomAnswer> = shown
             .iter()
-            .filter(|answer| on_step.contains(&answer.question.as_str()))
+            .filter(|answer| answer.round == round && on_step.contains(&answer.question.as_str()))
             .collect();
         Ok(WallView {
             words: most_used(
@@ -333,7 +330,7 @@ pub(super) mod post {
     use axum::routing::post;
     use domain::storage::{Decision, StorageError};
 
-    use super::build::{ROUND, written_questions};
+    use super::build::written_questions;
     use crate::auth::Trainer;
     use crate::error::AppError;
     use crate::form_posts::{form_value, parse_form};
@@ -388,7 +385,7 @@ pub(super) mod post {
         let answers = state
             .storage
             .workshops()
-            .written_answers(&record.id, &questions, ROUND)
+            .written_answers(&record.id, &questions, record.state.round)
             .await?;
         let reference = form_value(&fields, "answer");
         let answer = answers

@@ -3,13 +3,17 @@
 
 use leptos::prelude::*;
 
-use super::data::{QuestionResult, RoomView};
+use super::data::{QuestionResult, RoomView, Shift};
 use crate::components::Prose;
 
 #[cfg(feature = "ssr")]
 pub use build::{
     current_step, device_cookie_name, plan_of, room_view, step_results, study_of, workshop_of,
 };
+
+/// Fewer phones than this show no breakdown in a workshop (a shift, say), so no one's answer
+/// can be picked out.
+pub const WORKSHOP_MIN_GROUP: i64 = 5;
 
 #[cfg(feature = "ssr")]
 mod build {
@@ -18,9 +22,9 @@ mod build {
     use domain::study::{Question, QuestionKind, Study};
     use domain::workshop::{JoinCode, LiveState, Plan, PlanStep};
 
-    use super::super::data::{QuestionResult, RoomQuestion, RoomView};
-    use super::super::review::build::ROUND;
+    use super::super::data::{QuestionResult, RoomQuestion, RoomView, Shift};
     use super::super::review::wall_view;
+    use super::WORKSHOP_MIN_GROUP;
     use crate::context::site_url;
     use crate::error::AppError;
     use crate::state::AppState;
@@ -54,16 +58,21 @@ mod build {
         let (_, page) = study.page(&step.page).ok_or(AppError::UnknownStep)?;
         let workshops = state.storage.workshops();
         let mine = match phone {
-            Some(hash) => workshops.answers_of(&record.id, hash, ROUND).await?,
+            Some(hash) => workshops.answers_of(&record.id, hash, live.round).await?,
             None => Vec::new(),
         };
         let mut questions = Vec::new();
         let mut results = Vec::new();
-        for (question, tally) in tallies(state, &record.id, study, step).await? {
+        for (question, tally) in tallies(state, &record.id, study, (step, live.round)).await? {
             let answered = tally.iter().map(|(_, count)| count).sum();
             let options = options_of(question);
             if live.results_shown {
-                results.push(result_of(question, &options, &tally, answered));
+                let mut result = result_of(question, &options, &tally, answered);
+                if live.round > 1 {
+                    result.shift =
+                        shift_of(state, &record.id, question, &options, live.round).await?;
+                }
+                results.push(result);
             }
             questions.push(RoomQuestion {
                 id: question.id.to_string(),
@@ -81,7 +90,7 @@ mod build {
             });
         }
         let wall = match live.results_shown {
-            true => Some(wall_view(state, &record.id, study, plan, step).await?),
+            true => Some(wall_view(state, &record.id, (study, plan), (step, live.round)).await?),
             false => None,
         };
         Ok(RoomView {
@@ -99,6 +108,7 @@ mod build {
             answering_open: live.answering_open,
             questions,
             results: live.results_shown.then_some(results),
+            round: live.round,
             revision: live.revision,
         })
     }
@@ -125,33 +135,34 @@ mod build {
         &plan.steps()[live.step.min(plan.steps().len() - 1)]
     }
 
-    /// Each of the step's questions with its tally: each value given, and by how many phones.
+    /// Each of the step's questions with its tally in the round: each value given, and by how
+    /// many phones.
     async fn tallies<'a>(
         state: &AppState,
         workshop: &str,
         study: &'a Study,
-        step: &PlanStep,
+        (step, round): (&PlanStep, i64),
     ) -> Result<Vec<(&'a Question, Vec<(String, i64)>)>, AppError> {
         let mut tallies = Vec::new();
         for question in step.questions.iter().filter_map(|id| study.question(id)) {
             let tally = state
                 .storage
                 .workshops()
-                .tally(workshop, question.id.as_str(), ROUND)
+                .tally(workshop, question.id.as_str(), round)
                 .await?;
             tallies.push((question, tally));
         }
         Ok(tallies)
     }
 
-    /// The results of a step's questions, shown or not: for the facilitator's summary.
+    /// The results of a step's questions in a round, shown or not: for the facilitator's summary.
     pub async fn step_results(
         state: &AppState,
         workshop: &str,
         study: &Study,
-        step: &PlanStep,
+        asked: (&PlanStep, i64),
     ) -> Result<Vec<QuestionResult>, AppError> {
-        Ok(tallies(state, workshop, study, step)
+        Ok(tallies(state, workshop, study, asked)
             .await?
             .into_iter()
             .map(|(question, tally)| {
@@ -159,6 +170,58 @@ mod build {
                 result_of(question, &options_of(question), &tally, answered)
             })
             .collect())
+    }
+
+    /// How the phones that answered a rating both in the round before and in this one moved;
+    /// None for any other kind of question. Too few pairs show no breakdown.
+    async fn shift_of(
+        state: &AppState,
+        workshop: &str,
+        question: &Question,
+        options: &[(String, String)],
+        round: i64,
+    ) -> Result<Option<Shift>, AppError> {
+        if !matches!(question.kind, QuestionKind::Likert { .. }) {
+            return Ok(None);
+        }
+        let pairs = state
+            .storage
+            .workshops()
+            .paired_answers(workshop, question.id.as_str(), round - 1, round)
+            .await?;
+        let phones = i64::try_from(pairs.len()).unwrap_or(i64::MAX);
+        if phones < WORKSHOP_MIN_GROUP {
+            return Ok(Some(Shift {
+                phones,
+                shown: false,
+                up: 0,
+                same: 0,
+                down: 0,
+                before: Vec::new(),
+            }));
+        }
+        let point = |value: &str| value.parse::<i64>().unwrap_or_default();
+        let count = |keep: fn(i64, i64) -> bool| {
+            let moved = pairs
+                .iter()
+                .filter(|(before, now)| keep(point(before), point(now)))
+                .count();
+            i64::try_from(moved).unwrap_or(i64::MAX)
+        };
+        Ok(Some(Shift {
+            phones,
+            shown: true,
+            up: count(|before, now| now > before),
+            same: count(|before, now| now == before),
+            down: count(|before, now| now < before),
+            before: options
+                .iter()
+                .map(|(value, label)| {
+                    let given = pairs.iter().filter(|(before, _)| before == value).count();
+                    (label.clone(), i64::try_from(given).unwrap_or(i64::MAX))
+                })
+                .collect(),
+        }))
     }
 
     fn options_of(question: &Question) -> Vec<(String, String)> {
@@ -195,6 +258,7 @@ mod build {
                 })
                 .collect(),
             answered,
+            shift: None,
         }
     }
 }
@@ -217,6 +281,7 @@ pub fn Results(results: Vec<QuestionResult>) -> impl IntoView {
             <h2 id="results-heading">"Results"</h2>
             {results.into_iter().map(|result| view! {
                 <h3>{result.label}</h3>
+                {result.shift.clone().map(|shift| view! { <ShiftOf shift/> })}
                 {if result.counts.is_empty() {
                     view! { <p>{format!("{} written answers", result.answered)}</p> }.into_any()
                 } else {
@@ -234,6 +299,34 @@ pub fn Results(results: Vec<QuestionResult>) -> impl IntoView {
                 }}
             }).collect_view()}
         </section>
+    }
+    .into_any()
+}
+
+/// How the same phones moved when a rating was asked again, or why that is not shown.
+#[component]
+fn ShiftOf(shift: Shift) -> impl IntoView {
+    if !shift.shown {
+        return view! {
+            <p>{format!(
+                "Asked again: {} phones answered both times. With fewer than {WORKSHOP_MIN_GROUP} no shift is shown, so no one's answer can be picked out.",
+                shift.phones
+            )}</p>
+        }
+        .into_any();
+    }
+    view! {
+        <p class="shift">{format!(
+            "Asked again: of the {} phones that answered both times, {} moved towards the top of the scale, {} stayed and {} moved towards the bottom.",
+            shift.phones, shift.up, shift.same, shift.down
+        )}</p>
+        <table class="table table--compact">
+            <caption class="visually-hidden">"The first time, for the same phones"</caption>
+            <thead><tr><th scope="col">"Answer"</th><th scope="col">"The first time"</th></tr></thead>
+            <tbody>
+                {shift.before.into_iter().map(|(label, count)| view! { <tr><td>{label}</td><td>{count}</td></tr> }).collect_view()}
+            </tbody>
+        </table>
     }
     .into_any()
 }

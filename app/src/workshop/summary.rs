@@ -51,6 +51,7 @@ mod load {
         let record = facilitated(&state, &staff, id).await?;
         let study = study_of(&state, &record)?;
         let plan = plan_of(&record, &study)?;
+        let answers = state.storage.workshops().every_answer(&record.id).await?;
         let mut steps = Vec::new();
         let mut themes = Vec::new();
         for step in plan
@@ -58,13 +59,20 @@ mod load {
             .iter()
             .filter(|step| !step.questions.is_empty())
         {
-            let wall = wall_view(&state, &record.id, &study, &plan, step).await?;
+            // A step asked again is summed up by its last round.
+            let round = answers
+                .iter()
+                .filter(|answer| step.questions.contains(&answer.question))
+                .map(|answer| answer.round)
+                .max()
+                .unwrap_or(1);
+            let wall = wall_view(&state, &record.id, (&study, &plan), (step, round)).await?;
             themes = wall.themes;
             steps.push(SummaryStep {
                 title: study
                     .page(&step.page)
                     .map_or_else(|| step.page.clone(), |(_, page)| page.title.clone()),
-                results: step_results(&state, &record.id, &study, step).await?,
+                results: step_results(&state, &record.id, &study, (step, round)).await?,
                 shown: wall.shown,
             });
         }

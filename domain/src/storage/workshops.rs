@@ -38,13 +38,24 @@ pub struct WorkshopRecord {
     pub study_version: i64,
     pub plan: String,
     pub created_by: Option<String>,
+    /// Another trainer who steers the workshop too.
+    pub co_facilitator: Option<String>,
     pub created_at: i64,
     pub keep_days: i64,
     pub state: LiveState,
 }
 
-const COLUMNS: &str = "id, code, title, study_slug, study_version, plan, created_by, created_at, \
-     keep_days, step, answering_open, results_shown, joining_open, revision";
+impl WorkshopRecord {
+    /// True for the trainer who made the workshop and its co-facilitator.
+    pub fn is_run_by(&self, staff_id: &str) -> bool {
+        self.created_by.as_deref() == Some(staff_id)
+            || self.co_facilitator.as_deref() == Some(staff_id)
+    }
+}
+
+const COLUMNS: &str = "id, code, title, study_slug, study_version, plan, created_by, \
+     co_facilitator, created_at, keep_days, step, answering_open, results_shown, joining_open, \
+     round, revision";
 
 impl Workshops<'_> {
     /// Creates a workshop with a join code no other workshop has.
@@ -169,7 +180,7 @@ impl Workshops<'_> {
     ) -> Result<bool, StorageError> {
         let saved = sqlx::query(
             "UPDATE workshops SET step = $1, answering_open = $2, results_shown = $3,
-                 joining_open = $4, revision = $5
+                 joining_open = $4, revision = $5, round = $8
              WHERE id = $6 AND revision = $7",
         )
         .bind(i64::try_from(to.step).unwrap_or_default())
@@ -179,6 +190,7 @@ impl Workshops<'_> {
         .bind(to.revision)
         .bind(id)
         .bind(from.revision)
+        .bind(to.round)
         .execute(self.pool)
         .await?;
         Ok(saved.rows_affected() > 0)
@@ -189,7 +201,7 @@ impl Workshops<'_> {
     pub async fn set_plan(self, id: &str, plan: &str) -> Result<bool, StorageError> {
         let saved = sqlx::query(
             "UPDATE workshops SET plan = $1, step = 0, answering_open = 0, results_shown = 0,
-                 revision = revision + 1
+                 round = 1, revision = revision + 1
              WHERE id = $2",
         )
         .bind(plan)
@@ -302,6 +314,44 @@ impl Workshops<'_> {
         .await?)
     }
 
+    /// Sets (or, with None, removes) the workshop's co-facilitator.
+    pub async fn set_co_facilitator(
+        self,
+        id: &str,
+        staff: Option<&str>,
+    ) -> Result<(), StorageError> {
+        sqlx::query("UPDATE workshops SET co_facilitator = $1 WHERE id = $2")
+            .bind(staff)
+            .bind(id)
+            .execute(self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// (earlier, later) values of the phones that answered the question in both rounds.
+    pub async fn paired_answers(
+        self,
+        id: &str,
+        question: &str,
+        earlier: i64,
+        later: i64,
+    ) -> Result<Vec<(String, String)>, StorageError> {
+        Ok(sqlx::query_as(
+            "SELECT a.value, b.value FROM workshop_answers a
+             JOIN workshop_answers b
+               ON b.workshop_id = a.workshop_id AND b.token_hash = a.token_hash
+              AND b.question_id = a.question_id
+             WHERE a.workshop_id = $1 AND a.question_id = $2 AND a.round = $3 AND b.round = $4
+             ORDER BY a.token_hash",
+        )
+        .bind(id)
+        .bind(question)
+        .bind(earlier)
+        .bind(later)
+        .fetch_all(self.pool)
+        .await?)
+    }
+
     /// Deletes the workshops whose keeping time is over, with their phones and answers; returns
     /// how many.
     pub async fn delete_expired(self, now: i64) -> Result<u64, StorageError> {
@@ -326,6 +376,7 @@ fn workshop(row: &AnyRow) -> Result<WorkshopRecord, sqlx::Error> {
         study_version: row.try_get("study_version")?,
         plan: row.try_get("plan")?,
         created_by: row.try_get("created_by")?,
+        co_facilitator: row.try_get("co_facilitator")?,
         created_at: row.try_get("created_at")?,
         keep_days: row.try_get("keep_days")?,
         state: LiveState {
@@ -333,6 +384,7 @@ fn workshop(row: &AnyRow) -> Result<WorkshopRecord, sqlx::Error> {
             answering_open: flag("answering_open")?,
             results_shown: flag("results_shown")?,
             joining_open: flag("joining_open")?,
+            round: row.try_get("round")?,
             revision: row.try_get("revision")?,
         },
     })

@@ -9,6 +9,9 @@ pub struct LiveState {
     pub answering_open: bool,
     pub results_shown: bool,
     pub joining_open: bool,
+    /// How many times the step shown has been asked: 1, and one more each time it is asked
+    /// again; 1 again on another step.
+    pub round: i64,
     pub revision: i64,
 }
 
@@ -23,6 +26,9 @@ pub enum Control {
     HideResults,
     OpenJoining,
     CloseJoining,
+    /// Ask the step's questions again, after discussion: a new round, answering open, results
+    /// hidden, so the room answers alone again.
+    AskAgain,
 }
 
 impl Control {
@@ -36,6 +42,7 @@ impl Control {
             "hide-results" => Self::HideResults,
             "open-joining" => Self::OpenJoining,
             "close-joining" => Self::CloseJoining,
+            "ask-again" => Self::AskAgain,
             _ => return None,
         })
     }
@@ -49,6 +56,7 @@ impl LiveState {
             answering_open: false,
             results_shown: false,
             joining_open: true,
+            round: 1,
             revision: 1,
         }
     }
@@ -68,10 +76,16 @@ impl LiveState {
             Control::HideResults => next.results_shown = false,
             Control::OpenJoining => next.joining_open = true,
             Control::CloseJoining => next.joining_open = false,
+            Control::AskAgain => {
+                next.round += 1;
+                next.answering_open = true;
+                next.results_shown = false;
+            }
         }
         if matches!(control, Control::Next | Control::Back) {
             next.answering_open = false;
             next.results_shown = false;
+            next.round = 1;
         }
         if next == self {
             return None;
@@ -100,5 +114,20 @@ mod tests {
         let last = next.after(Control::Next, 3).unwrap();
         assert_eq!(last.after(Control::Next, 3), None, "no step after the last");
         assert_eq!(last.after(Control::CloseAnswering, 3), None, "already closed");
+    }
+
+    #[test]
+    fn asking_again_opens_a_new_round_with_results_hidden_until_another_step() {
+        let shown = LiveState::start()
+            .after(Control::OpenAnswering, 3)
+            .and_then(|s| s.after(Control::ShowResults, 3))
+            .unwrap();
+        let again = shown.after(Control::AskAgain, 3).unwrap();
+        assert_eq!(
+            (again.round, again.answering_open, again.results_shown),
+            (2, true, false)
+        );
+        assert_eq!(again.after(Control::AskAgain, 3).unwrap().round, 3);
+        assert_eq!(again.after(Control::Next, 3).unwrap().round, 1);
     }
 }

@@ -105,6 +105,7 @@ async fn phones_hear_each_state_whole_and_the_facilitator_also_hears_answers() {
             "joining_open",
             "results_shown",
             "revision",
+            "round",
             "step"
         ]
     );

@@ -260,6 +260,7 @@ async fn a_room_joins_answers_and_sees_results_only_once_the_facilitator_shows_t
                 phone,
                 &[
                     ("step", &steps.to_string()),
+                    ("round", "1"),
                     ("money_support", point),
                     ("money_right_thing", "Talk it through with Sam first."),
                 ],
@@ -271,7 +272,11 @@ async fn a_room_joins_answers_and_sees_results_only_once_the_facilitator_shows_t
         .post_with_cookie(
             &format!("/w/{code}/answers"),
             &phones[0],
-            &[("step", &steps.to_string()), ("money_support", "9")],
+            &[
+                ("step", &steps.to_string()),
+                ("round", "1"),
+                ("money_support", "9"),
+            ],
         )
         .await;
     assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
@@ -319,6 +324,7 @@ async fn a_room_joins_answers_and_sees_results_only_once_the_facilitator_shows_t
             &phones[1],
             &[
                 ("step", &steps.to_string()),
+                ("round", "1"),
                 ("money_right_thing", "Ask Sam what the money is for."),
             ],
         )
@@ -466,7 +472,11 @@ async fn written_answers_reach_the_screen_only_once_shown_and_can_be_placed_on_t
             .post_with_cookie(
                 &format!("/w/{code}/answers"),
                 phone,
-                &[("step", &step.to_string()), ("money_right_thing", text)],
+                &[
+                    ("step", &step.to_string()),
+                    ("round", "1"),
+                    ("money_right_thing", text),
+                ],
             )
             .await;
         assert_eq!(sent.status(), StatusCode::SEE_OTHER);
@@ -577,7 +587,11 @@ async fn written_answers_reach_the_screen_only_once_shown_and_can_be_placed_on_t
         .post_with_cookie(
             &format!("/w/{code}/answers"),
             &phones[1],
-            &[("step", &step.to_string()), ("money_right_thing", changed)],
+            &[
+                ("step", &step.to_string()),
+                ("round", "1"),
+                ("money_right_thing", changed),
+            ],
         )
         .await;
     assert_eq!(sent.status(), StatusCode::SEE_OTHER);
@@ -659,4 +673,182 @@ async fn the_pack_and_the_guide_are_made_from_the_workshops_own_wording() {
     for expected in ["Timings", "Who decides", "What could go wrong", "Close"] {
         assert!(guide.contains(expected), "{expected} not in {guide}");
     }
+}
+
+/// Steps a new workshop to the money scenario with answering open; its step number.
+async fn open_money_scenario(app: &TestApp, trainer: &str, id: &str) -> usize {
+    let step = Plan::default_for(&sam())
+        .steps()
+        .iter()
+        .position(|s| s.page == "scenario-money")
+        .unwrap();
+    for _ in 0..step {
+        control(app, trainer, id, "next").await;
+    }
+    control(app, trainer, id, "open-answering").await;
+    step
+}
+
+async fn rate(
+    app: &TestApp,
+    code: &str,
+    phone: &str,
+    (step, round): (usize, i64),
+    point: &str,
+) -> StatusCode {
+    app.post_with_cookie(
+        &format!("/w/{code}/answers"),
+        phone,
+        &[
+            ("step", step.to_string().as_str()),
+            ("round", round.to_string().as_str()),
+            ("money_support", point),
+        ],
+    )
+    .await
+    .status()
+}
+
+#[tokio::test]
+async fn asking_again_shows_how_the_same_phones_moved_and_only_for_enough_of_them() {
+    let app = TestApp::spawn().await;
+    let trainer = app.signed_in_as("trainer").await;
+    let (id, code) = workshop_made_by(&app, &trainer).await;
+    let mut phones = Vec::new();
+    for _ in 0..6 {
+        phones.push(phone_joins(&app, &code).await);
+    }
+    let step = open_money_scenario(&app, &trainer, &id).await;
+    for (phone, point) in phones.iter().take(5).zip(["2", "3", "3", "4", "5"]) {
+        assert_eq!(
+            rate(&app, &code, phone, (step, 1), point).await,
+            StatusCode::SEE_OTHER
+        );
+    }
+    control(&app, &trainer, &id, "show-results").await;
+    control(&app, &trainer, &id, "ask-again").await;
+    // A form still showing the first round saves nothing to the second.
+    assert_eq!(
+        rate(&app, &code, &phones[0], (step, 1), "4").await,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let (_, console) = page(&app, &format!("/admin/workshops/{id}"), &trainer).await;
+    assert!(
+        console.contains("asked 2 times. Answering is open; results are hidden"),
+        "{console}"
+    );
+    // Three move up, one stays, one moves down; the sixth answers only now.
+    for (phone, point) in phones.iter().zip(["4", "4", "3", "5", "4", "1"]) {
+        assert_eq!(
+            rate(&app, &code, phone, (step, 2), point).await,
+            StatusCode::SEE_OTHER
+        );
+    }
+    control(&app, &trainer, &id, "show-results").await;
+    let screen = format!("/admin/workshops/{id}/screen");
+    let (_, shown) = page(&app, &screen, &trainer).await;
+    assert!(
+        shown.contains("of the 5 phones that answered both times, 3 moved towards the top of the scale, 1 stayed and 1 moved towards the bottom"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("<td>Strongly support</td><td>1</td>"),
+        "this round: {shown}"
+    );
+
+    // A third time, with only two answering: no breakdown.
+    control(&app, &trainer, &id, "ask-again").await;
+    for phone in &phones[..2] {
+        assert_eq!(
+            rate(&app, &code, phone, (step, 3), "5").await,
+            StatusCode::SEE_OTHER
+        );
+    }
+    control(&app, &trainer, &id, "show-results").await;
+    let (_, shown) = page(&app, &screen, &trainer).await;
+    assert!(
+        shown.contains("2 phones answered both times. With fewer than 5 no shift is shown"),
+        "{shown}"
+    );
+    assert!(!shown.contains("moved towards"), "{shown}");
+    // The answers of every round are kept.
+    let storage = app.storage().await;
+    for (round, phones) in [(1, 5), (2, 6), (3, 2)] {
+        let tally = storage
+            .workshops()
+            .tally(&id, "money_support", round)
+            .await
+            .unwrap();
+        assert_eq!(
+            tally.iter().map(|(_, n)| n).sum::<i64>(),
+            phones,
+            "round {round}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_co_facilitator_steers_but_only_the_trainer_who_made_it_chooses_them() {
+    let app = TestApp::spawn().await;
+    let trainer = app.signed_in_as("trainer").await;
+    let (id, _) = workshop_made_by(&app, &trainer).await;
+    app.add_staff_outside_studies("co@example.org", "trainer")
+        .await;
+    app.add_staff_outside_studies("reader@example.org", "researcher")
+        .await;
+    let co = app
+        .sign_in("co@example.org", crate::support::STAFF_PASSWORD)
+        .await
+        .unwrap();
+    let console = format!("/admin/workshops/{id}");
+    let choose = format!("/admin/workshops/{id}/co-facilitator");
+    assert_eq!(page(&app, &console, &co).await.0, StatusCode::FORBIDDEN);
+
+    for (email, problem) in [
+        ("", "Enter the email of a trainer"),
+        (
+            "nobody@example.org",
+            "No account has the email nobody@example.org",
+        ),
+        ("reader@example.org", "reader@example.org is not a trainer"),
+        ("trainer@example.org", "You run this workshop already"),
+    ] {
+        let refused = app
+            .post_with_cookie(&choose, &trainer, &[("email", email)])
+            .await;
+        assert_eq!(
+            refused.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{email}"
+        );
+        let html = refused.text().await.unwrap();
+        assert!(
+            html.contains(problem) && html.contains("There is a problem"),
+            "{email}: {html}"
+        );
+    }
+    let chosen = app
+        .post_with_cookie(&choose, &trainer, &[("email", "co@example.org")])
+        .await;
+    assert_eq!(chosen.status(), StatusCode::SEE_OTHER);
+    let (status, html) = page(&app, &console, &co).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("co@example.org can steer this workshop too"));
+    assert!(
+        !html.contains("Make them co-facilitator"),
+        "only the maker chooses"
+    );
+    control(&app, &co, &id, "next").await;
+    let (_, list) = page(&app, "/admin/workshops", &co).await;
+    assert!(list.contains("Ward team, March"), "{list}");
+    let taken = app
+        .post_with_cookie(&choose, &co, &[("remove", "yes")])
+        .await;
+    assert_eq!(taken.status(), StatusCode::FORBIDDEN);
+
+    let removed = app
+        .post_with_cookie(&choose, &trainer, &[("remove", "yes")])
+        .await;
+    assert_eq!(removed.status(), StatusCode::SEE_OTHER);
+    assert_eq!(page(&app, &console, &co).await.0, StatusCode::FORBIDDEN);
 }

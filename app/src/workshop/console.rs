@@ -27,7 +27,11 @@ pub async fn load_screen(id: String) -> Result<RoomView, ServerFnError> {
 
 #[cfg(feature = "ssr")]
 pub(super) mod load {
+    use std::sync::Arc;
+
     use domain::storage::WorkshopRecord;
+    use domain::study::Study;
+    use domain::workshop::Plan;
 
     use super::super::co_facilitator::co_facilitator_view;
     use super::super::data::*;
@@ -60,11 +64,21 @@ pub(super) mod load {
         }
     }
 
+    /// The workshop `staff` runs, with its study version and what it asks.
+    pub async fn facilitated_plan(
+        state: &AppState,
+        staff: &Staff,
+        id: &str,
+    ) -> Result<(WorkshopRecord, Arc<Study>, Plan), AppError> {
+        let record = facilitated(state, staff, id).await?;
+        let study = study_of(state, &record)?;
+        let plan = plan_of(&record, &study)?;
+        Ok((record, study, plan))
+    }
+
     pub async fn console(id: &str) -> Result<ConsoleView, AppError> {
         let (state, Trainer(staff)) = in_server_fn::<Trainer>().await?;
-        let record = facilitated(&state, &staff, id).await?;
-        let study = study_of(&state, &record)?;
-        let plan = plan_of(&record, &study)?;
+        let (record, study, plan) = facilitated_plan(&state, &staff, id).await?;
         let steps = plan
             .steps()
             .iter()
@@ -83,9 +97,7 @@ pub(super) mod load {
 
     pub async fn screen(id: &str) -> Result<RoomView, AppError> {
         let (state, Trainer(staff)) = in_server_fn::<Trainer>().await?;
-        let record = facilitated(&state, &staff, id).await?;
-        let study = study_of(&state, &record)?;
-        let plan = plan_of(&record, &study)?;
+        let (record, study, plan) = facilitated_plan(&state, &staff, id).await?;
         let mut room =
             room_view(&state, &request_headers(), &record, (&study, &plan), None).await?;
         if room.joining_open {
@@ -232,14 +244,13 @@ pub(super) mod post {
     use axum::routing::post;
     use domain::workshop::Control;
 
-    use super::load::facilitated;
+    use super::load::facilitated_plan;
     use crate::auth::Trainer;
     use crate::error::AppError;
     use crate::form_posts::{form_value, parse_form};
     use crate::state::AppState;
     use crate::workshop::admin::WORKSHOPS_PATH;
     use crate::workshop::live::announce_change;
-    use crate::workshop::room::{plan_of, study_of};
 
     pub fn routes() -> Router<AppState> {
         Router::new().route("/admin/workshops/{id}/control", post(steer))
@@ -255,9 +266,8 @@ pub(super) mod post {
         let fields = parse_form(&headers, &body)?;
         let control = Control::parse(form_value(&fields, "control"))
             .ok_or_else(|| AppError::BadForm("This control is not one the console has.".into()))?;
-        let record = facilitated(&state, &staff, &id).await?;
-        let study = study_of(&state, &record)?;
-        let steps = plan_of(&record, &study)?.steps().len();
+        let (record, _, plan) = facilitated_plan(&state, &staff, &id).await?;
+        let steps = plan.steps().len();
         let steered = state
             .storage
             .workshops()

@@ -84,14 +84,11 @@ mod load {
     use crate::auth::{Trainer, in_server_fn};
     use crate::context::{request_headers, site_url};
     use crate::error::AppError;
-    use crate::workshop::console::load::facilitated;
-    use crate::workshop::room::{plan_of, study_of};
+    use crate::workshop::console::load::facilitated_plan;
 
     pub async fn materials(id: &str) -> Result<MaterialsView, AppError> {
         let (state, Trainer(staff)) = in_server_fn::<Trainer>().await?;
-        let record = facilitated(&state, &staff, id).await?;
-        let study = study_of(&state, &record)?;
-        let plan = plan_of(&record, &study)?;
+        let (record, study, plan) = facilitated_plan(&state, &staff, id).await?;
         let join_url = format!(
             "{}/join/{}",
             site_url(&state, &request_headers()),

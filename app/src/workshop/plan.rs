@@ -42,14 +42,11 @@ mod load {
     use crate::auth::{Trainer, in_server_fn};
     use crate::error::AppError;
     use crate::form_posts::RejectedForm;
-    use crate::workshop::console::load::facilitated;
-    use crate::workshop::room::{plan_of, study_of};
+    use crate::workshop::console::load::facilitated_plan;
 
     pub async fn plan(id: &str) -> Result<PlanView, AppError> {
         let (state, Trainer(staff)) = in_server_fn::<Trainer>().await?;
-        let record = facilitated(&state, &staff, id).await?;
-        let study = study_of(&state, &record)?;
-        let plan = plan_of(&record, &study)?;
+        let (record, study, plan) = facilitated_plan(&state, &staff, id).await?;
         let rejected = use_context::<RejectedForm>();
         let step_of = |slug: &str| plan.steps().iter().find(|step| step.page == slug);
         let pages = study

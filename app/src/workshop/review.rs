@@ -96,14 +96,6 @@ pub(super) mod build {
             .written_answers(workshop, &questions, round)
             .await?;
         let finder = IdentifierFinder::new(&study.redaction.names, &study.redaction.not_names);
-        let theme_name = |id: &str| {
-            study
-                .themes
-                .iter()
-                .flat_map(|theme| theme.with_subthemes())
-                .find(|theme| theme.id == id)
-                .map(|theme| theme.name.clone())
-        };
         Ok(ReviewView {
             answers: answers
                 .iter()
@@ -122,7 +114,9 @@ pub(super) mod build {
                         Decision::Shown { theme: None } => "On the screen".to_owned(),
                         Decision::Shown { theme: Some(id) } => format!(
                             "On the screen, placed on {}",
-                            theme_name(id).unwrap_or_else(|| id.clone())
+                            study
+                                .theme(id)
+                                .map_or_else(|| id.clone(), |t| t.name.clone())
                         ),
                     },
                     theme: match &answer.decision {
@@ -336,9 +330,9 @@ pub(super) mod post {
     use crate::form_posts::{form_value, parse_form};
     use crate::state::AppState;
     use crate::workshop::admin::WORKSHOPS_PATH;
-    use crate::workshop::console::load::facilitated;
+    use crate::workshop::console::load::facilitated_plan;
     use crate::workshop::live::announce_answers;
-    use crate::workshop::room::{current_step, plan_of, study_of};
+    use crate::workshop::room::current_step;
 
     pub fn routes() -> Router<AppState> {
         Router::new().route("/admin/workshops/{id}/review", post(decide))
@@ -352,24 +346,14 @@ pub(super) mod post {
         body: Bytes,
     ) -> Result<Response, AppError> {
         let fields = parse_form(&headers, &body)?;
-        let record = facilitated(&state, &staff, &id).await?;
-        let study = study_of(&state, &record)?;
-        let plan = plan_of(&record, &study)?;
+        let (record, study, plan) = facilitated_plan(&state, &staff, &id).await?;
         let theme = form_value(&fields, "theme");
         let decision = match form_value(&fields, "decision") {
             "show" => Decision::Shown { theme: None },
             "hide" => Decision::Hidden,
-            "place"
-                if study
-                    .themes
-                    .iter()
-                    .flat_map(|t| t.with_subthemes())
-                    .any(|t| t.id == theme) =>
-            {
-                Decision::Shown {
-                    theme: Some(theme.to_owned()),
-                }
-            }
+            "place" if study.theme(theme).is_some() => Decision::Shown {
+                theme: Some(theme.to_owned()),
+            },
             "place" => {
                 return Err(AppError::BadForm(
                     "Choose one of the study's themes.".into(),

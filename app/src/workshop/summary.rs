@@ -42,15 +42,13 @@ mod load {
     use super::{SummaryStep, SummaryView};
     use crate::auth::{Trainer, in_server_fn};
     use crate::error::AppError;
-    use crate::workshop::console::load::facilitated;
+    use crate::workshop::console::load::facilitated_plan;
     use crate::workshop::review::wall_view;
-    use crate::workshop::room::{plan_of, step_results, study_of};
+    use crate::workshop::room::step_results;
 
     pub async fn summary(id: &str) -> Result<SummaryView, AppError> {
         let (state, Trainer(staff)) = in_server_fn::<Trainer>().await?;
-        let record = facilitated(&state, &staff, id).await?;
-        let study = study_of(&state, &record)?;
-        let plan = plan_of(&record, &study)?;
+        let (record, study, plan) = facilitated_plan(&state, &staff, id).await?;
         let answers = state.storage.workshops().every_answer(&record.id).await?;
         let mut steps = Vec::new();
         let mut themes = Vec::new();
@@ -125,7 +123,7 @@ pub(super) mod download {
     use axum::extract::{Path, State};
     use axum::response::Response;
     use axum::routing::get;
-    use domain::workshop::answers_csv;
+    use domain::export::workshop_answers_csv;
 
     use crate::auth::Trainer;
     use crate::downloads::attachment;
@@ -148,7 +146,7 @@ pub(super) mod download {
         let workshops = state.storage.workshops();
         let phones = workshops.phones_in_join_order(&record.id).await?;
         let answers = workshops.every_answer(&record.id).await?;
-        let csv = answers_csv(&study, &phones, &answers);
+        let csv = workshop_answers_csv(&study, &phones, &answers);
         let name = format!("workshop-{}-answers.csv", record.code.as_str());
         Ok(attachment("text/csv; charset=utf-8", &name, csv))
     }

@@ -11,6 +11,7 @@ mod sink;
 pub mod small_groups;
 mod syntax;
 mod table;
+mod workshop_answers;
 mod xlsx;
 mod zip_stream;
 
@@ -21,6 +22,7 @@ use futures_util::{Stream, TryStreamExt};
 pub use format::ExportFormat;
 pub use sink::{ChannelSink, ExportSink, WriterSink};
 pub use table::{Variable, participant_name, variables};
+pub use workshop_answers::{WORKSHOP_CSV_HEADER, workshop_answers_csv};
 
 use crate::ids::StudySlug;
 use crate::redaction::review::ExportRedactions;

@@ -388,6 +388,14 @@ impl Study {
             .flat_map(|page| page.questions.iter().map(move |q| (page, q)))
     }
 
+    /// The theme or subtheme with this id.
+    pub fn theme(&self, id: &str) -> Option<&Theme> {
+        self.themes
+            .iter()
+            .flat_map(Theme::with_subthemes)
+            .find(|theme| theme.id == id)
+    }
+
     pub fn question(&self, id: impl AsRef<str>) -> Option<&Question> {
         let id = id.as_ref();
         self.questions().map(|(_, q)| q).find(|q| q.id == id)

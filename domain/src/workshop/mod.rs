@@ -1,16 +1,14 @@
 //! Workshops: a trainer runs a study's vignette live with a room of staff on their phones. A
 //! workshop has a join code, a plan of steps taken from a study version, a live state the
 //! facilitator controls, and one answer per phone and question; words.rs counts the words a room
-//! used most, for the projector's word cloud; export.rs writes a workshop's answers as CSV.
+//! used most, for the projector's word cloud.
 
 mod code;
-mod export;
 mod plan;
 mod state;
 mod words;
 
 pub use code::{CODE_LENGTH, JoinCode};
-pub use export::{CSV_HEADER, answers_csv};
 pub use plan::{Plan, PlanError, PlanStep};
 pub use state::{Control, LiveState};
 pub use words::most_used;

@@ -2,11 +2,11 @@
 //! phones numbered in the order they joined (nothing else about them is known), with the answer's
 //! label for ratings and choices and what the facilitator decided about written answers.
 
-use crate::export::csv::push_record;
+use super::csv::push_record;
 use crate::storage::{Decision, RoomAnswer};
 use crate::study::{QuestionKind, Study};
 
-pub const CSV_HEADER: [&str; 8] = [
+pub const WORKSHOP_CSV_HEADER: [&str; 8] = [
     "phone",
     "question_id",
     "question",
@@ -18,7 +18,7 @@ pub const CSV_HEADER: [&str; 8] = [
 ];
 
 /// The CSV text; `phones` are the token hashes in join order.
-pub fn answers_csv(study: &Study, phones: &[String], answers: &[RoomAnswer]) -> String {
+pub fn workshop_answers_csv(study: &Study, phones: &[String], answers: &[RoomAnswer]) -> String {
     let mut rows: Vec<(usize, usize, &RoomAnswer)> = answers
         .iter()
         .map(|answer| {
@@ -35,7 +35,7 @@ pub fn answers_csv(study: &Study, phones: &[String], answers: &[RoomAnswer]) -> 
         .collect();
     rows.sort_by_key(|(phone, order, answer)| (*phone, *order, answer.round));
     let mut text = String::new();
-    push_record(&mut text, CSV_HEADER);
+    push_record(&mut text, WORKSHOP_CSV_HEADER);
     for (phone, _, answer) in rows {
         let question = study.question(&answer.question);
         let label = question.map_or("", |q| q.label.as_str());
@@ -46,14 +46,7 @@ pub fn answers_csv(study: &Study, phones: &[String], answers: &[RoomAnswer]) -> 
             (Decision::Hidden, true) => ("no", None),
             (Decision::Shown { theme }, true) => ("yes", theme.as_deref()),
         };
-        let theme_name = theme.and_then(|id| {
-            study
-                .themes
-                .iter()
-                .flat_map(|t| t.with_subthemes())
-                .find(|t| t.id == id)
-                .map(|t| t.name.as_str())
-        });
+        let theme_name = theme.and_then(|id| study.theme(id)).map(|t| t.name.as_str());
         let answer_label = question.map_or(String::new(), |q| label_of(&q.kind, &answer.text));
         push_record(
             &mut text,
@@ -126,7 +119,7 @@ mod tests {
             ),
             answer("first", "money_support", "4", Decision::Waiting),
         ];
-        let csv = answers_csv(&sam(), &phones, &answers);
+        let csv = workshop_answers_csv(&sam(), &phones, &answers);
         let lines: Vec<&str> = csv.lines().collect();
         assert_eq!(lines[0], "phone,question_id,question,round,value,answer,on_screen,theme");
         assert!(lines[1].starts_with("P1,money_right_thing,"), "{csv}");

@@ -70,6 +70,11 @@ test('a trainer runs a workshop: three phones join by code, answer, and see the 
     await expect(phone.getByRole('status')).toContainText('Your answers are saved');
   }
   await check(phones[0], info, 'phone with a question');
+  // One phone gives its answers to the study's research, and keeps the code that withdraws them.
+  await phones[0].getByLabel(/I agree that my answers are used for research/).check();
+  await phones[0].getByRole('button', { name: 'Give my answers to the research' }).click();
+  await expect(phones[0].locator('.withdrawal-code')).toBeVisible();
+  await check(phones[0], info, 'phone after giving its answers');
   await expect(screen.getByRole('heading', { name: 'Results' })).toHaveCount(0);
 
   // What the room wrote waits for the facilitator; placed on a theme, it shows beside the study.

@@ -198,6 +198,8 @@ pub struct ResponseView {
     pub started_on: String,
     pub submitted_on: Option<String>,
     pub minutes_to_complete: Option<i64>,
+    /// True for answers a workshop's participant gave to the research.
+    pub from_workshop: bool,
     pub sections: Vec<AnswerSection>,
 }
 

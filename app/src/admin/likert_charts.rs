@@ -5,10 +5,10 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use super::data::*;
-use super::likert::{Distribution, GroupDistribution, LikertItem};
+use super::likert::{GroupDistribution, LikertItem};
 #[cfg(feature = "ssr")]
 use crate::auth::signed_in_or_redirect;
-use crate::components::when_loaded;
+use crate::components::{DivergingBar, Legend, when_loaded};
 
 #[server]
 pub async fn load_likert(study: String) -> Result<LikertView, ServerFnError> {
@@ -207,93 +207,5 @@ fn and_list(names: &[&str]) -> String {
         None => String::new(),
         Some((last, [])) => (*last).to_owned(),
         Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
-    }
-}
-
-/// Fill colours from "most negative" to "most positive", around a grey middle.
-fn point_colour(index: usize, points: usize) -> &'static str {
-    const NEGATIVE: [&str; 5] = ["#b2182b", "#d6604d", "#f4a582", "#fbd0b9", "#fde6da"];
-    const POSITIVE: [&str; 5] = ["#2166ac", "#4393c3", "#92c5de", "#c2ddec", "#deedf6"];
-    let middle = (points - 1) as f64 / 2.0;
-    let distance = (index as f64 - middle).abs();
-    let shade = (middle - distance).round() as usize;
-    if (index as f64) < middle {
-        NEGATIVE[shade.min(4)]
-    } else if (index as f64) > middle {
-        POSITIVE[shade.min(4)]
-    } else {
-        "#bfc1c3"
-    }
-}
-
-#[component]
-fn Legend(scale: Vec<String>) -> impl IntoView {
-    let points = scale.len();
-    view! {
-        <ul class="legend" aria-hidden="true">
-            {scale.into_iter().enumerate().map(|(i, label)| view! {
-                <li><span class="legend__swatch" style=format!("background:{}", point_colour(i, points))></span>{label}</li>
-            }).collect_view()}
-        </ul>
-    }
-}
-
-/// A diverging stacked bar: disagreement to the left of the centre line, agreement to the right,
-/// the middle point split across it. The numbers are in the table below it.
-#[component]
-fn DivergingBar(name: String, distribution: Distribution, scale: Vec<String>) -> impl IntoView {
-    let points = scale.len();
-    let n = distribution.n.max(1) as f64;
-    let share = |count: i64| count as f64 / n * 50.0;
-    let middle = (points - 1) as f64 / 2.0;
-    let left: f64 = distribution
-        .counts
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            if (i as f64) < middle {
-                share(*c)
-            } else if (i as f64) == middle {
-                share(*c) / 2.0
-            } else {
-                0.0
-            }
-        })
-        .sum();
-    let mut x = 50.0 - left;
-    let segments = distribution
-        .counts
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            let width = share(*c);
-            let segment = view! { <rect x=format!("{x:.2}") y="0" width=format!("{width:.2}") height="10" fill=point_colour(i, points)/> };
-            x += width;
-            segment
-        })
-        .collect_view();
-    let percentages = distribution.percentages();
-    let summary = format!(
-        "{name}: n = {}, median {}",
-        distribution.n,
-        distribution.median.clone().unwrap_or_else(|| "–".into())
-    );
-    view! {
-        <figure class="likert__bar">
-            <figcaption>{summary}</figcaption>
-            <svg viewBox="0 0 100 10" preserveAspectRatio="none" class="likert__svg" aria-hidden="true" focusable="false">
-                {segments}
-                <line x1="50" y1="0" x2="50" y2="10" class="likert__centre"/>
-            </svg>
-            <table class="table table--compact likert__table">
-                <caption class="visually-hidden">{format!("{name}: counts and percentages")}</caption>
-                <thead><tr><th scope="col">"Answer"</th><th scope="col">"Count"</th><th scope="col">"Per cent"</th></tr></thead>
-                <tbody>
-                    {scale.into_iter().zip(distribution.counts.iter().zip(percentages)).map(|(label, (count, pct))| view! {
-                        <tr><td>{label}</td><td>{*count}</td><td>{format!("{pct}%")}</td></tr>
-                    }).collect_view()}
-                </tbody>
-            </table>
-        </figure>
     }
 }

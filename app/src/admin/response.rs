@@ -80,6 +80,7 @@ mod load {
                 .submitted_on
                 .map(|d| d.format("%Y-%m-%d").to_string()),
             minutes_to_complete: record.minutes_to_complete,
+            from_workshop: record.from_workshop,
             label,
             sections,
         })
@@ -110,6 +111,7 @@ pub fn ResponsePage() -> impl IntoView {
             <h1>{r.label}</h1>
             <dl class="figures">
                 <div><dt>"Status"</dt><dd>{r.status}</dd></div>
+                <div><dt>"Answered in"</dt><dd>{if r.from_workshop { "A workshop (given to the research)" } else { "The survey" }}</dd></div>
                 <div><dt>"Started"</dt><dd>{r.started_on}</dd></div>
                 <div><dt>"Submitted"</dt><dd>{r.submitted_on.unwrap_or_else(|| "–".into())}</dd></div>
                 <div><dt>"Time to complete"</dt><dd>{r.minutes_to_complete.map_or_else(|| "–".to_owned(), minutes_words)}</dd></div>

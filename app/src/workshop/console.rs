@@ -85,7 +85,12 @@ pub(super) mod load {
             .filter_map(|step| study.page(&step.page).map(|(_, page)| page.title.clone()))
             .collect();
         let step = current_step(&plan, &record.state);
+        let versions = match record.split_variants {
+            true => versions_dealt(&state, &record.id, &study).await?,
+            false => Vec::new(),
+        };
         Ok(ConsoleView {
+            versions,
             co_facilitator: co_facilitator_view(&state, &staff, &record).await?,
             review: review_view(&state, &record.id, &study, (step, record.state.round)).await?,
             id: record.id.clone(),
@@ -93,6 +98,30 @@ pub(super) mod load {
             steps,
             keep_days: record.keep_days,
         })
+    }
+
+    /// Each version of the vignette with how many phones were dealt it.
+    async fn versions_dealt(
+        state: &AppState,
+        workshop: &str,
+        study: &Study,
+    ) -> Result<Vec<(String, i64)>, AppError> {
+        let dealt = state
+            .storage
+            .workshops()
+            .phones_by_variant(workshop)
+            .await?;
+        Ok(study
+            .variants
+            .iter()
+            .map(|variant| {
+                let phones = dealt
+                    .iter()
+                    .find(|(id, _)| *id == variant.id)
+                    .map_or(0, |(_, phones)| *phones);
+                (variant.label.clone(), phones)
+            })
+            .collect())
     }
 
     pub async fn screen(id: &str) -> Result<RoomView, AppError> {
@@ -130,6 +159,10 @@ pub fn ConsolePage() -> impl IntoView {
             <ErrorSummary errors=console.co_facilitator.errors.clone()/>
             <h1>{room.title.clone()}</h1>
             <p class="lead">{format!("Code {} · {} joined", room.code, room.joined)}</p>
+            {(!console.versions.is_empty()).then(|| {
+                let dealt: Vec<String> = console.versions.iter().map(|(label, phones)| format!("{label}: {phones}")).collect();
+                view! { <p>{format!("The room is split between versions of the vignette. Phones dealt each: {}.", dealt.join(" · "))}</p> }
+            })}
             <p>{format!("People join at {} ", room.join_url)}
                <a href=format!("{WORKSHOPS_PATH}/{}/screen", console.id)>"Open the projector's screen"</a></p>
             <div class="row-actions">

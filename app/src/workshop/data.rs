@@ -35,6 +35,8 @@ pub struct ConsoleView {
     /// The step's written answers, for the facilitator to show or keep off the screen.
     pub review: ReviewView,
     pub co_facilitator: CoFacilitatorView,
+    /// (label, phones dealt it) of each version of the vignette, when the room is split.
+    pub versions: Vec<(String, i64)>,
 }
 
 /// What the room sees of the workshop now: on the projector and, with a form, on each phone.
@@ -80,11 +82,27 @@ pub struct RoomQuestion {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct QuestionResult {
     pub label: String,
+    /// True for a rating, drawn as a diverging bar.
+    pub rating: bool,
     /// (option label, how many) for ratings and choices; empty for written answers.
     pub counts: Vec<(String, i64)>,
     pub answered: i64,
     /// For a rating asked again: how the same phones moved since the round before.
     pub shift: Option<Shift>,
+    /// For a rating in a room split between versions of the vignette: its answers by version.
+    pub by_version: Vec<VersionResult>,
+}
+
+/// A rating's answers from the phones that read one version of the vignette.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VersionResult {
+    pub label: String,
+    /// How many of these phones answered.
+    pub phones: i64,
+    /// False when too few did to show how they answered.
+    pub shown: bool,
+    /// (option label, how many).
+    pub counts: Vec<(String, i64)>,
 }
 
 /// How the phones that rated a question both in the round before and in this one moved.
@@ -110,6 +128,17 @@ pub struct PhoneView {
     pub saved: bool,
     /// (question, text) written for a step the room has since left.
     pub unsaved: Vec<(String, String)>,
+    /// The offer to give this phone's answers to the study's research, or that they were given.
+    pub research: Option<ResearchOffer>,
+}
+
+/// Giving a workshop's answers to the research: opt-in, with the study's consent statement.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ResearchOffer {
+    pub study_title: String,
+    pub consent_statement: String,
+    /// The code that takes the answers out again, once given.
+    pub withdrawal_code: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -9,7 +9,9 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::data::*;
 use super::room::{Results, StepText};
-use crate::components::{ErrorSummary, TextInput, field_error, textarea_content, when_loaded};
+use crate::components::{
+    ErrorSummary, FieldError, TextInput, field_error, textarea_content, when_loaded,
+};
 
 pub const JOIN_PATH: &str = "/join";
 
@@ -32,13 +34,17 @@ mod load {
     use leptos::prelude::use_context;
 
     use super::super::data::*;
-    use super::super::room::{device_cookie_name, plan_of, room_view, study_of, workshop_of};
+    use super::super::room::{
+        phone_token, plan_of, room_view, study_of, study_read_by, workshop_of,
+    };
     use crate::context::{app_state, request_headers};
-    use crate::cookies::cookie_value;
     use crate::error::AppError;
     use crate::form_posts::RejectedForm;
+    use crate::state::AppState;
+    use domain::private_link::withdrawal_code;
     use domain::secret_token::SecretToken;
-    use domain::study::QuestionKind;
+    use domain::storage::WorkshopDevice;
+    use domain::study::{Admission, QuestionKind, Study};
 
     pub async fn join(code: Option<&str>) -> Result<JoinView, AppError> {
         let state = app_state()?;
@@ -63,23 +69,19 @@ mod load {
         let state = app_state()?;
         let headers = request_headers();
         let record = workshop_of(&state, code).await?;
-        let phone = cookie_value(&headers, &device_cookie_name(&state, &record.code))
-            .and_then(SecretToken::parse)
-            .map(|token| token.storage_hash());
-        let Some(phone) = phone else {
-            return Err(AppError::NotInWorkshop);
-        };
-        if !state
+        let token = phone_token(&state, &headers, &record)?;
+        let phone = token.storage_hash();
+        let device = state
             .storage
             .workshops()
-            .has_joined(&record.id, &phone)
+            .device(&record.id, &phone)
             .await?
-        {
-            return Err(AppError::NotInWorkshop);
-        }
+            .ok_or(AppError::NotInWorkshop)?;
         let rejected = use_context::<RejectedForm>().unwrap_or_default();
         let study = study_of(&state, &record)?;
         let plan = plan_of(&record, &study)?;
+        let research = research_offer(&state, &study, &device, &token);
+        let study = study_read_by(&study, &record, &device);
         let mut room = room_view(&state, &headers, &record, (&study, &plan), Some(&phone)).await?;
         for question in &mut room.questions {
             if let Some(typed) = rejected.values.get(&question.id) {
@@ -106,6 +108,28 @@ mod load {
             errors: rejected.summary(),
             saved,
             unsaved,
+            research,
+        })
+    }
+
+    /// Giving this phone's answers to the study's research: offered while the study takes
+    /// participants; once given, the code that withdraws them (made from the phone's token, so
+    /// it is never stored).
+    fn research_offer(
+        state: &AppState,
+        study: &Study,
+        device: &WorkshopDevice,
+        token: &SecretToken,
+    ) -> Option<ResearchOffer> {
+        let given = device.donated_response.is_some();
+        let open = matches!(
+            study.schedule.admission(state.clock.today()),
+            Admission::Open
+        );
+        (given || open).then(|| ResearchOffer {
+            study_title: study.title.clone(),
+            consent_statement: study.consent_statement.clone(),
+            withdrawal_code: given.then(|| withdrawal_code(token).for_display()),
         })
     }
 }
@@ -169,6 +193,8 @@ pub fn PhonePage() -> impl IntoView {
 fn LivePhone(phone: PhoneView) -> impl IntoView {
     let here = format!("/w/{}", phone.code);
     let code = phone.code.clone();
+    let code_for_research = phone.code.clone();
+    let errors = phone.errors.clone();
     let phone_signal = RwSignal::new(phone);
     #[cfg(not(feature = "hydrate"))]
     let _ = code;
@@ -184,6 +210,8 @@ fn LivePhone(phone: PhoneView) -> impl IntoView {
             );
         });
     }
+    // Drawn again only when the offer changes, so a tick is not wiped by the room moving on.
+    let research = Memo::new(move |_| phone_signal.with(|p| p.research.clone()));
     let form_shape = Memo::new(move |_| {
         phone_signal.with(|p| {
             let room = &p.room;
@@ -216,9 +244,57 @@ fn LivePhone(phone: PhoneView) -> impl IntoView {
         }}
         {move || phone_signal.with(|phone| phone.room.results.clone().map(|results| view! { <Results results/> }))}
         <p><a href=here class="button button--secondary">"Check for the next question"</a></p>
+        {move || research.get().map(|offer| view! { <GiveToResearch code=code_for_research.clone() offer errors=errors.clone()/> })}
     }
     .into_any()
 }
+
+/// The opt-in to give this phone's workshop answers to the study's research, or, once given,
+/// how to take them out again.
+#[component]
+fn GiveToResearch(code: String, offer: ResearchOffer, errors: Vec<FieldError>) -> impl IntoView {
+    let heading = view! { <h2 id="research-heading">"Your answers and the research"</h2> };
+    if let Some(withdrawal) = offer.withdrawal_code {
+        return view! {
+            <section class="research-offer" aria-labelledby="research-heading">
+                {heading}
+                <p>{format!(
+                    "You gave your answers to the research of {}. Answers you give in this workshop from now on join them, marked as from a workshop.",
+                    offer.study_title
+                )}</p>
+                <p>"To take them out of the research, keep this withdrawal code and enter it on the withdrawal page:"</p>
+                <p class="withdrawal-code"><code>{withdrawal}</code></p>
+                <p><a href="/withdraw">"Withdraw your answers"</a></p>
+            </section>
+        }
+        .into_any();
+    }
+    let error = field_error(&errors, GIVE_FIELD);
+    view! {
+        <section class="research-offer" aria-labelledby="research-heading">
+            {heading}
+            <p>{format!(
+                "If you choose, your answers in this workshop can join the research data of {} as well, marked as from a workshop. "
+                , offer.study_title
+            )}"They stay anonymous. If you do not, they are only used in this workshop and deleted after it."</p>
+            <form method="post" action=format!("/w/{code}/research") novalidate>
+                <div class="form-group" class:form-group--error=error.is_some()>
+                    {error.clone().map(|message| view! { <p class="error-message" id="give-error"><span class="visually-hidden">"Error: "</span>{message}</p> })}
+                    <div class="checkboxes__item">
+                        <input class="checkboxes__input" type="checkbox" id=GIVE_FIELD name=GIVE_FIELD value="yes"
+                            aria-describedby=error.is_some().then_some("give-error")/>
+                        <label class="checkboxes__label" for=GIVE_FIELD>{offer.consent_statement}</label>
+                    </div>
+                </div>
+                <button type="submit" class="button button--secondary">"Give my answers to the research"</button>
+            </form>
+        </section>
+    }
+    .into_any()
+}
+
+/// The checkbox that gives a phone's answers to the research.
+const GIVE_FIELD: &str = "give";
 
 /// What this phone wrote for a step the room had left, to copy into the new one if it fits.
 #[component]
@@ -290,12 +366,18 @@ pub(super) mod post {
     use axum::response::{IntoResponse, Redirect, Response};
     use axum::routing::post;
     use domain::answer::ValidAnswer;
+    use domain::private_link::{WITHDRAWAL_PURPOSE, withdrawal_code};
     use domain::secret_token::SecretToken;
+    use domain::storage::Donation;
+    use domain::study::Admission;
     use domain::workshop::JoinCode;
 
     use super::super::live::announce_answers;
-    use super::super::room::{current_step, device_cookie_name, plan_of, study_of, workshop_of};
-    use super::JOIN_PATH;
+    use super::super::room::{
+        current_step, device_cookie_name, phone_token, plan_of, study_of, unless_joined,
+        workshop_of,
+    };
+    use super::{GIVE_FIELD, JOIN_PATH};
     use crate::cookies::{append_cookie, cookie_value};
     use crate::error::AppError;
     use crate::form_posts::{RejectedForm, form_value, parse_form, render_rejected};
@@ -305,6 +387,7 @@ pub(super) mod post {
         Router::new()
             .route(JOIN_PATH, post(join))
             .route("/w/{code}/answers", post(answer))
+            .route("/w/{code}/research", post(give_to_research))
     }
 
     async fn join(
@@ -347,9 +430,16 @@ pub(super) mod post {
             )
             .await);
         }
+        let study = study_of(&state, &record)?;
+        let versions: Vec<String> = study.variants.iter().map(|v| v.id.clone()).collect();
         let token = SecretToken::generate();
         workshops
-            .join(&record.id, &token.storage_hash(), state.clock.now())
+            .join(
+                &record.id,
+                &token.storage_hash(),
+                state.clock.now(),
+                &versions,
+            )
             .await?;
         announce_answers(&state, &record.id).await;
         let mut response = Redirect::to(&format!("/w/{}", code.as_str())).into_response();
@@ -361,6 +451,56 @@ pub(super) mod post {
         Ok(response)
     }
 
+    /// Gives the phone's answers to the study's research, once its holder ticked the study's
+    /// consent statement.
+    async fn give_to_research(
+        State(state): State<AppState>,
+        Path(code): Path<String>,
+        headers: HeaderMap,
+        body: Bytes,
+    ) -> Result<Response, AppError> {
+        let fields = parse_form(&headers, &body)?;
+        let record = workshop_of(&state, &code).await?;
+        let here = format!("/w/{}", record.code.as_str());
+        let token = phone_token(&state, &headers, &record)?;
+        if form_value(&fields, GIVE_FIELD) != "yes" {
+            let form = RejectedForm::with_error(
+                GIVE_FIELD,
+                "Tick the box to agree before giving your answers to the research",
+            );
+            return Ok(render_rejected(&state, &here, &headers, form).await);
+        }
+        let study = study_of(&state, &record)?;
+        if !matches!(
+            study.schedule.admission(state.clock.today()),
+            Admission::Open
+        ) {
+            let form = RejectedForm::with_error(
+                GIVE_FIELD,
+                "The study is not taking answers now, so nothing was given to the research",
+            );
+            return Ok(render_rejected(&state, &here, &headers, form).await);
+        }
+        state
+            .storage
+            .workshops()
+            .donate(
+                &record.id,
+                &token.storage_hash(),
+                Donation {
+                    study_slug: &study.slug,
+                    study_version: &study.version,
+                    study_version_number: study.version_number,
+                    consent_version: &study.consent_version,
+                    withdrawal_hash: &withdrawal_code(&token).storage_hash(WITHDRAWAL_PURPOSE),
+                    today: state.clock.today(),
+                },
+            )
+            .await
+            .map_err(unless_joined)?;
+        Ok(Redirect::to(&format!("{here}#research-heading")).into_response())
+    }
+
     async fn answer(
         State(state): State<AppState>,
         Path(code): Path<String>,
@@ -370,10 +510,7 @@ pub(super) mod post {
         let fields = parse_form(&headers, &body)?;
         let record = workshop_of(&state, &code).await?;
         let here = format!("/w/{}", record.code.as_str());
-        let phone = cookie_value(&headers, &device_cookie_name(&state, &record.code))
-            .and_then(SecretToken::parse)
-            .map(|token| token.storage_hash())
-            .ok_or(AppError::NotInWorkshop)?;
+        let phone = phone_token(&state, &headers, &record)?.storage_hash();
         let study = study_of(&state, &record)?;
         let plan = plan_of(&record, &study)?;
         let step = current_step(&plan, &record.state);
@@ -430,10 +567,7 @@ pub(super) mod post {
                     state.clock.now(),
                 )
                 .await
-                .map_err(|error| match error {
-                    domain::storage::StorageError::NotFound => AppError::NotInWorkshop,
-                    other => other.into(),
-                })?;
+                .map_err(unless_joined)?;
         }
         announce_answers(&state, &record.id).await;
         Ok(Redirect::to(&format!("{here}?saved")).into_response())

@@ -7,6 +7,7 @@ use leptos_router::hooks::use_params_map;
 use serde::{Deserialize, Serialize};
 
 use super::admin::WORKSHOPS_PATH;
+use super::room::WORKSHOP_MIN_GROUP;
 #[cfg(feature = "ssr")]
 use crate::auth::signed_in_or_redirect;
 use crate::components::{ErrorSummary, FieldError, when_loaded};
@@ -16,6 +17,10 @@ pub struct PlanView {
     pub id: String,
     pub title: String,
     pub pages: Vec<PlanChoice>,
+    /// The labels of the study's versions of the vignette; empty when it has one wording.
+    pub versions: Vec<String>,
+    /// Whether the room is split between those versions.
+    pub split: bool,
     pub errors: Vec<FieldError>,
 }
 
@@ -73,6 +78,8 @@ mod load {
             id: record.id,
             title: record.title,
             pages,
+            versions: study.variants.iter().map(|v| v.label.clone()).collect(),
+            split: record.split_variants,
             errors: rejected.map(|r| r.summary()).unwrap_or_default(),
         })
     }
@@ -116,6 +123,19 @@ pub fn PlanPage() -> impl IntoView {
                         </fieldset>
                     }
                 }).collect_view()}
+                {(!plan.versions.is_empty()).then(|| view! {
+                    <fieldset class="fieldset">
+                        <legend class="fieldset__legend">"Versions of the vignette"</legend>
+                        <p class="hint" id="split-hint">{format!(
+                            "The study words the vignette {} ways: {}. Split, each phone reads one of them, dealt at random and evenly, and after you show the results the screen compares how each version's phones rated (with n for each, and nothing for a version fewer than {WORKSHOP_MIN_GROUP} answered). Phones that join before you split keep the version they were dealt.",
+                            plan.versions.len(), plan.versions.join("; ")
+                        )}</p>
+                        <div class="checkboxes__item">
+                            <input class="checkboxes__input" type="checkbox" id="split" name="split" value="yes" checked=plan.split aria-describedby="split-hint"/>
+                            <label class="checkboxes__label" for="split">"Split the room between the versions"</label>
+                        </div>
+                    </fieldset>
+                })}
                 <button type="submit" class="button">"Save what the workshop asks"</button>
             </form>
             <p><a href=format!("{WORKSHOPS_PATH}/{}", plan.id)>"Back to the console"</a></p>
@@ -181,11 +201,10 @@ pub(super) mod post {
                 return Ok(render_rejected(&state, &path, &headers, form).await);
             }
         };
-        state
-            .storage
-            .workshops()
-            .set_plan(&record.id, &plan.to_json())
-            .await?;
+        let workshops = state.storage.workshops();
+        workshops.set_plan(&record.id, &plan.to_json()).await?;
+        let split = !study.variants.is_empty() && ticked("split", "yes");
+        workshops.set_split(&record.id, split).await?;
         if let Some(changed) = state.storage.workshops().get(&record.id).await? {
             announce_change(&state, &record.id, changed.state).await;
         }

@@ -3,12 +3,13 @@
 
 use leptos::prelude::*;
 
-use super::data::{QuestionResult, RoomView, Shift};
-use crate::components::Prose;
+use super::data::{QuestionResult, RoomView, Shift, VersionResult};
+use crate::components::{Distribution, DivergingBar, Legend, Prose};
 
 #[cfg(feature = "ssr")]
 pub use build::{
-    current_step, device_cookie_name, plan_of, room_view, step_results, study_of, workshop_of,
+    current_step, device_cookie_name, phone_token, plan_of, room_view, step_results, study_of,
+    study_read_by, unless_joined, workshop_of,
 };
 
 /// Fewer phones than this show no breakdown in a workshop (a shift, say), so no one's answer
@@ -18,11 +19,14 @@ pub const WORKSHOP_MIN_GROUP: i64 = 5;
 #[cfg(feature = "ssr")]
 mod build {
     use axum::http::HeaderMap;
-    use domain::storage::WorkshopRecord;
-    use domain::study::{Question, QuestionKind, Study};
+    use std::borrow::Cow;
+
+    use domain::secret_token::SecretToken;
+    use domain::storage::{StorageError, WorkshopDevice, WorkshopRecord};
+    use domain::study::{Dealt, Question, QuestionKind, Study};
     use domain::workshop::{JoinCode, LiveState, Plan, PlanStep};
 
-    use super::super::data::{QuestionResult, RoomQuestion, RoomView, Shift};
+    use super::super::data::{QuestionResult, RoomQuestion, RoomView, Shift, VersionResult};
     use super::super::review::wall_view;
     use super::WORKSHOP_MIN_GROUP;
     use crate::context::site_url;
@@ -32,6 +36,25 @@ mod build {
     /// The cookie that holds this phone's token for one workshop.
     pub fn device_cookie_name(state: &AppState, code: &JoinCode) -> String {
         crate::cookies::host_only_name(state, &format!("workshop-{}", code.as_str()))
+    }
+
+    /// The token this phone holds for the workshop; refused when it holds none.
+    pub fn phone_token(
+        state: &AppState,
+        headers: &HeaderMap,
+        record: &WorkshopRecord,
+    ) -> Result<SecretToken, AppError> {
+        crate::cookies::cookie_value(headers, &device_cookie_name(state, &record.code))
+            .and_then(SecretToken::parse)
+            .ok_or(AppError::NotInWorkshop)
+    }
+
+    /// A phone the workshop does not know is not in it; anything else is ours.
+    pub fn unless_joined(error: StorageError) -> AppError {
+        match error {
+            StorageError::NotFound => AppError::NotInWorkshop,
+            other => other.into(),
+        }
     }
 
     /// The workshop with this code, or 404.
@@ -71,6 +94,11 @@ mod build {
                 if live.round > 1 {
                     result.shift =
                         shift_of(state, &record.id, question, &options, live.round).await?;
+                }
+                if record.split_variants {
+                    result.by_version =
+                        by_version(state, &record.id, study, (question, &options), live.round)
+                            .await?;
                 }
                 results.push(result);
             }
@@ -224,6 +252,67 @@ mod build {
         }))
     }
 
+    /// A rating's answers in the round by the version of the vignette each phone read, with
+    /// how many answered in each; a version with too few shows no breakdown. Never a p-value: a
+    /// room is not a sample.
+    async fn by_version(
+        state: &AppState,
+        workshop: &str,
+        study: &Study,
+        (question, options): (&Question, &[(String, String)]),
+        round: i64,
+    ) -> Result<Vec<VersionResult>, AppError> {
+        if !matches!(question.kind, QuestionKind::Likert { .. }) {
+            return Ok(Vec::new());
+        }
+        let tally = state
+            .storage
+            .workshops()
+            .tally_by_variant(workshop, question.id.as_str(), round)
+            .await?;
+        Ok(study
+            .variants
+            .iter()
+            .map(|variant| {
+                let of_version: Vec<(String, i64)> = tally
+                    .iter()
+                    .filter(|(dealt, _, _)| *dealt == variant.id)
+                    .map(|(_, value, phones)| (value.clone(), *phones))
+                    .collect();
+                let phones = of_version.iter().map(|(_, count)| count).sum();
+                let shown = phones >= WORKSHOP_MIN_GROUP;
+                VersionResult {
+                    label: variant.label.clone(),
+                    phones,
+                    shown,
+                    counts: match shown {
+                        true => counts_of(options, &of_version),
+                        false => Vec::new(),
+                    },
+                }
+            })
+            .collect())
+    }
+
+    /// The study as a phone reads it: in the version of the vignette it was dealt, when the
+    /// room is split between versions.
+    pub fn study_read_by<'a>(
+        study: &'a Study,
+        record: &WorkshopRecord,
+        device: &WorkshopDevice,
+    ) -> Cow<'a, Study> {
+        let dealt = Dealt {
+            scenario_order: None,
+            variant: device.variant.clone(),
+        };
+        match record.split_variants {
+            true => study
+                .as_dealt(&dealt)
+                .map_or(Cow::Borrowed(study), Cow::Owned),
+            false => Cow::Borrowed(study),
+        }
+    }
+
     fn options_of(question: &Question) -> Vec<(String, String)> {
         match &question.kind {
             QuestionKind::Likert { labels } => labels
@@ -239,6 +328,20 @@ mod build {
         }
     }
 
+    /// (option label, how many gave it) of each option, from a tally of (value, how many).
+    fn counts_of(options: &[(String, String)], tally: &[(String, i64)]) -> Vec<(String, i64)> {
+        options
+            .iter()
+            .map(|(value, label)| {
+                let count = tally
+                    .iter()
+                    .find(|(given, _)| given == value)
+                    .map_or(0, |(_, count)| *count);
+                (label.clone(), count)
+            })
+            .collect()
+    }
+
     fn result_of(
         question: &Question,
         options: &[(String, String)],
@@ -247,18 +350,11 @@ mod build {
     ) -> QuestionResult {
         QuestionResult {
             label: question.label.clone(),
-            counts: options
-                .iter()
-                .map(|(value, label)| {
-                    let count = tally
-                        .iter()
-                        .find(|(given, _)| given == value)
-                        .map_or(0, |(_, count)| *count);
-                    (label.clone(), count)
-                })
-                .collect(),
+            rating: matches!(question.kind, QuestionKind::Likert { .. }),
+            counts: counts_of(options, tally),
             answered,
             shift: None,
+            by_version: Vec::new(),
         }
     }
 }
@@ -273,32 +369,52 @@ pub fn StepText(room: RoomView) -> impl IntoView {
     }
 }
 
-/// The shown results: each rating or choice as counts, each written question as how many wrote.
+/// The shown results: each rating as a diverging bar with its counts, each choice as counts,
+/// each written question as how many wrote.
 #[component]
 pub fn Results(results: Vec<QuestionResult>) -> impl IntoView {
     view! {
         <section aria-labelledby="results-heading" class="workshop-results">
             <h2 id="results-heading">"Results"</h2>
             {results.into_iter().map(|result| view! {
-                <h3>{result.label}</h3>
+                <h3>{result.label.clone()}</h3>
                 {result.shift.clone().map(|shift| view! { <ShiftOf shift/> })}
-                {if result.counts.is_empty() {
-                    view! { <p>{format!("{} written answers", result.answered)}</p> }.into_any()
-                } else {
-                    view! {
-                        <table class="table table--compact">
-                            <caption class="visually-hidden">{format!("Answers: {} in all", result.answered)}</caption>
-                            <thead><tr><th scope="col">"Answer"</th><th scope="col">"How many"</th></tr></thead>
-                            <tbody>
-                                {result.counts.into_iter().map(|(label, count)| view! {
-                                    <tr><td>{label}</td><td>{count}</td></tr>
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    }.into_any()
-                }}
+                <Counts result/>
             }).collect_view()}
         </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn Counts(result: QuestionResult) -> impl IntoView {
+    if result.rating {
+        let scale: Vec<String> = result
+            .counts
+            .iter()
+            .map(|(label, _)| label.clone())
+            .collect();
+        let counts = result.counts.iter().map(|(_, count)| *count).collect();
+        return view! {
+            <Legend scale=scale.clone()/>
+            <DivergingBar name="This room".to_owned() distribution=Distribution::of_counts(counts) scale=scale.clone()/>
+            {(!result.by_version.is_empty()).then(|| view! { <ByVersion versions=result.by_version scale/> })}
+        }
+        .into_any();
+    }
+    if result.counts.is_empty() {
+        return view! { <p>{format!("{} written answers", result.answered)}</p> }.into_any();
+    }
+    view! {
+        <table class="table table--compact">
+            <caption class="visually-hidden">{format!("Answers: {} in all", result.answered)}</caption>
+            <thead><tr><th scope="col">"Answer"</th><th scope="col">"How many"</th></tr></thead>
+            <tbody>
+                {result.counts.into_iter().map(|(label, count)| view! {
+                    <tr><td>{label}</td><td>{count}</td></tr>
+                }).collect_view()}
+            </tbody>
+        </table>
     }
     .into_any()
 }
@@ -329,4 +445,30 @@ fn ShiftOf(shift: Shift) -> impl IntoView {
         </table>
     }
     .into_any()
+}
+
+/// A rating's answers by the version of the vignette each phone read: n per version, and no
+/// breakdown for a version too few answered. No p-values: a room is not a sample.
+#[component]
+fn ByVersion(versions: Vec<VersionResult>, scale: Vec<String>) -> impl IntoView {
+    view! {
+        <div class="by-version">
+            <p>"By the version of Sam each phone read:"</p>
+            {versions.into_iter().map(|version| {
+                if version.shown {
+                    let counts = version.counts.iter().map(|(_, count)| *count).collect();
+                    view! {
+                        <DivergingBar name=version.label distribution=Distribution::of_counts(counts) scale=scale.clone()/>
+                    }.into_any()
+                } else {
+                    view! {
+                        <p>{format!(
+                            "{} (n = {}): fewer than {WORKSHOP_MIN_GROUP} answered, so no breakdown is shown.",
+                            version.label, version.phones
+                        )}</p>
+                    }.into_any()
+                }
+            }).collect_view()}
+        </div>
+    }
 }

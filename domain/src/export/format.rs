@@ -311,6 +311,7 @@ mod tests {
             answers,
             dealt: Default::default(),
             study_version_number: 1,
+            from_workshop: false,
         }
     }
 
@@ -431,8 +432,9 @@ mod tests {
         let text = export(ExportFormat::CsvLong, ExportOptions::default());
         let rows = read_back(&text);
         let study = sam();
-        assert_eq!(rows.len(), 1 + variables(&study).len(), "the version, then each question");
+        assert_eq!(rows.len(), 2 + variables(&study).len(), "the version, the source, then each question");
         assert_eq!((rows[0]["question"].as_str(), rows[0]["value"].as_str()), ("study_version", "1"));
+        assert_eq!((rows[1]["question"].as_str(), rows[1]["value"].as_str()), ("source", "survey"));
         let experience = rows.iter().find(|r| r["question"] == "experience").unwrap();
         assert_eq!(experience["value"], "1-2-years");
         assert!(rows.iter().all(|r| r["participant"] == "P17"));
@@ -540,9 +542,8 @@ mod tests {
         assert!(spss.contains("    r1 A20001\n"));
         assert!(spss.contains("/r3 'What may hinder Sam''s recovery, as you see it?'"));
         assert!(spss.contains("money_support 1 'Strongly discourage' 2 'Discourage'"));
-        assert!(
-            spss.contains("VALUE LABELS\n setting 'community' 'Community mental health services'")
-        );
+        assert!(spss.contains("VALUE LABELS\n source 'survey' 'Took the survey' 'workshop' 'Answered in a workshop"));
+        assert!(spss.contains(" /setting 'community' 'Community mental health services'"));
         assert!(spss.contains(" /role 'support_worker' 'Support worker'"));
         assert!(spss.contains("/money_support (ORDINAL)") && spss.contains("/r1 (NOMINAL)"));
         let r = export(ExportFormat::RScript, ExportOptions::default());

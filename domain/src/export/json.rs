@@ -7,7 +7,7 @@ use serde_json::{Map, Value, json};
 
 use super::ExportOptions;
 use super::format::{Context, design_cells};
-use super::table::participant_name;
+use super::table::{participant_name, source_of};
 use crate::storage::SubmittedResponse;
 use crate::study::Study;
 
@@ -62,6 +62,7 @@ pub(super) fn response(context: &Context<'_>, response: &SubmittedResponse, firs
         "participant": participant_name(response.participant_number),
         "submitted_on": response.submitted_on.format("%Y-%m-%d").to_string(),
         "study_version": response.study_version_number,
+        "source": source_of(response),
         "answers": answers,
     });
     if let Some(order) = &response.dealt.scenario_order {

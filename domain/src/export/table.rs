@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 use super::ExportOptions;
 use crate::participants::ExperienceBand;
-use crate::storage::SubmittedResponse;
+use crate::storage::{SubmittedResponse, WORKSHOP_SOURCE};
 use crate::study::{Question, QuestionKind, Study};
 
 /// Columns every table starts with, before the questions.
@@ -164,6 +164,7 @@ enum Dealing {
     /// The place of the page with this slug in the order.
     Place(String),
     Variant,
+    Source,
 }
 
 /// The column that holds the catalogue's number of the version a participant started on.
@@ -172,6 +173,9 @@ pub const STUDY_VERSION_COLUMN: &str = "study_version";
 pub const SCENARIO_ORDER_COLUMN: &str = "scenario_order";
 /// The column that holds a participant's vignette variant.
 pub const VARIANT_COLUMN: &str = "vignette_variant";
+/// The column that tells a survey's participants from a workshop's who gave their answers.
+pub const SOURCE_COLUMN: &str = "source";
+const SURVEY: &str = "survey";
 
 impl DesignColumn {
     /// The participant's cell: the order as stored (slugs, space-separated), a page's place in
@@ -185,6 +189,7 @@ impl DesignColumn {
                 .place_of(page)
                 .map_or_else(String::new, |place| place.to_string()),
             Dealing::Variant => response.dealt.variant.clone().unwrap_or_default(),
+            Dealing::Source => source_of(response).to_owned(),
         }
     }
 
@@ -206,7 +211,7 @@ impl DesignColumn {
         match self.shows {
             Dealing::Order => "page slugs in the order shown".into(),
             Dealing::Place(_) | Dealing::StudyVersion => "1, 2, …".into(),
-            Dealing::Variant => self
+            Dealing::Variant | Dealing::Source => self
                 .value_labels
                 .iter()
                 .map(|(id, _)| id.as_str())
@@ -216,8 +221,18 @@ impl DesignColumn {
     }
 }
 
-/// The design columns of a study: the version each participant started on, then, where the
-/// study deals them, the scenario order and the variant.
+/// Where a participant gave their answers: "survey", or "workshop" for a workshop's donated answers.
+pub fn source_of(response: &SubmittedResponse) -> &'static str {
+    if response.from_workshop {
+        WORKSHOP_SOURCE
+    } else {
+        SURVEY
+    }
+}
+
+/// The design columns of a study: the version each participant started on, where they answered
+/// (the survey, or a workshop whose answers they gave), then, where the study deals them, the
+/// scenario order and the variant.
 pub fn design_columns(study: &Study) -> Vec<DesignColumn> {
     let column = |name: &str, label: String, shows: Dealing| DesignColumn {
         name: name.to_owned(),
@@ -233,6 +248,20 @@ pub fn design_columns(study: &Study) -> Vec<DesignColumn> {
         ),
         Dealing::StudyVersion,
     )];
+    columns.push(DesignColumn {
+        value_labels: vec![
+            (SURVEY.to_owned(), "Took the survey".to_owned()),
+            (
+                WORKSHOP_SOURCE.to_owned(),
+                "Answered in a workshop and chose to give the answers to the research".to_owned(),
+            ),
+        ],
+        ..column(
+            SOURCE_COLUMN,
+            "Where the answers were given".to_owned(),
+            Dealing::Source,
+        )
+    });
     if let Some(order) = &study.scenario_order {
         let title_of = |slug: &str| {
             study

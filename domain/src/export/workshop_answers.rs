@@ -6,8 +6,9 @@ use super::csv::push_record;
 use crate::storage::{Decision, RoomAnswer};
 use crate::study::{QuestionKind, Study};
 
-pub const WORKSHOP_CSV_HEADER: [&str; 8] = [
+pub const WORKSHOP_CSV_HEADER: [&str; 9] = [
     "phone",
+    "vignette_variant",
     "question_id",
     "question",
     "round",
@@ -17,14 +18,18 @@ pub const WORKSHOP_CSV_HEADER: [&str; 8] = [
     "theme",
 ];
 
-/// The CSV text; `phones` are the token hashes in join order.
-pub fn workshop_answers_csv(study: &Study, phones: &[String], answers: &[RoomAnswer]) -> String {
+/// The CSV text; `phones` are (token hash, version of the vignette dealt) in join order.
+pub fn workshop_answers_csv(
+    study: &Study,
+    phones: &[(String, Option<String>)],
+    answers: &[RoomAnswer],
+) -> String {
     let mut rows: Vec<(usize, usize, &RoomAnswer)> = answers
         .iter()
         .map(|answer| {
             let phone = phones
                 .iter()
-                .position(|hash| *hash == answer.token_hash)
+                .position(|(hash, _)| *hash == answer.token_hash)
                 .map_or(0, |index| index + 1);
             let order = study
                 .questions()
@@ -48,10 +53,14 @@ pub fn workshop_answers_csv(study: &Study, phones: &[String], answers: &[RoomAns
         };
         let theme_name = theme.and_then(|id| study.theme(id)).map(|t| t.name.as_str());
         let answer_label = question.map_or(String::new(), |q| label_of(&q.kind, &answer.text));
+        let variant = phone
+            .checked_sub(1)
+            .and_then(|index| phones[index].1.as_deref());
         push_record(
             &mut text,
             [
                 format!("P{phone}").as_str(),
+                variant.unwrap_or(""),
                 answer.question.as_str(),
                 label,
                 answer.round.to_string().as_str(),
@@ -106,7 +115,7 @@ mod tests {
 
     #[test]
     fn rows_are_by_phone_in_join_order_then_question_with_labels_and_decisions() {
-        let phones = ["first".to_owned(), "second".to_owned()];
+        let phones = [("first".to_owned(), None), ("second".to_owned(), Some("she".to_owned()))];
         let answers = [
             answer("second", "money_support", "5", Decision::Waiting),
             answer(
@@ -121,8 +130,8 @@ mod tests {
         ];
         let csv = workshop_answers_csv(&sam(), &phones, &answers);
         let lines: Vec<&str> = csv.lines().collect();
-        assert_eq!(lines[0], "phone,question_id,question,round,value,answer,on_screen,theme");
-        assert!(lines[1].starts_with("P1,money_right_thing,"), "{csv}");
+        assert_eq!(lines[0], "phone,vignette_variant,question_id,question,round,value,answer,on_screen,theme");
+        assert!(lines[1].starts_with("P1,,money_right_thing,"), "{csv}");
         // A formula-like answer is neutralised; the theme is named.
         assert!(
             lines[1].ends_with(
@@ -130,8 +139,8 @@ mod tests {
             ),
             "{csv}"
         );
-        assert!(lines[2].starts_with("P1,money_support,") && lines[2].ends_with(",4,Support,,"), "{csv}");
-        assert!(lines[3].starts_with("P2,money_support,") && lines[3].ends_with(",5,Strongly support,,"), "{csv}");
+        assert!(lines[2].starts_with("P1,,money_support,") && lines[2].ends_with(",4,Support,,"), "{csv}");
+        assert!(lines[3].starts_with("P2,she,money_support,") && lines[3].ends_with(",5,Strongly support,,"), "{csv}");
         assert_eq!(lines.len(), 4);
     }
 }

@@ -13,6 +13,9 @@ use super::{Engine, Exports, StorageError, day_column, dealt_columns};
 use crate::study::Dealt;
 use crate::ids::{QuestionId, StudySlug};
 
+/// The `source` of a response given from a workshop (a survey's is "survey").
+pub const WORKSHOP_SOURCE: &str = "workshop";
+
 /// One submitted participant with every answer they gave, by question id.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SubmittedResponse {
@@ -23,6 +26,8 @@ pub struct SubmittedResponse {
     pub dealt: Dealt,
     /// The catalogue's number of the study version the participant started on.
     pub study_version_number: i64,
+    /// True for answers given in a workshop and donated to the research by their phone's holder.
+    pub from_workshop: bool,
 }
 
 impl FromRow<'_, AnyRow> for SubmittedResponse {
@@ -35,6 +40,7 @@ impl FromRow<'_, AnyRow> for SubmittedResponse {
                 .map_err(|error| sqlx::Error::Decode(Box::new(error)))?,
             dealt: dealt_columns(row)?,
             study_version_number: row.try_get("study_version_number")?,
+            from_workshop: row.try_get::<String, _>("source")? == WORKSHOP_SOURCE,
         })
     }
 }
@@ -50,7 +56,7 @@ fn submitted_rows_sql(engine: Engine) -> &'static str {
 
 fn submitted_rows(engine: Engine) -> String {
     format!(
-        "SELECT r.participant_number, r.submitted_on, r.study_version_number, r.scenario_order, r.vignette_variant,
+        "SELECT r.participant_number, r.submitted_on, r.study_version_number, r.scenario_order, r.vignette_variant, r.source,
                 (SELECT {} FROM answers a WHERE a.response_id = r.id) AS answers
          FROM responses r
          WHERE r.study_slug = $1 AND r.participant_number IS NOT NULL

@@ -26,15 +26,17 @@ mod responses;
 mod staff;
 mod study_drafts;
 mod study_members;
+mod workshop_donations;
 mod workshop_reviews;
 mod workshops;
 
 pub use study_drafts::StoredDraft;
+pub use workshop_donations::{Donation, WorkshopDevice};
 pub use workshop_reviews::{Decision, RoomAnswer};
 pub use workshops::{NewWorkshop, WorkshopRecord};
 
 pub use engine::Engine;
-pub use export::{DemographicCount, SubmittedResponse};
+pub use export::{DemographicCount, SubmittedResponse, WORKSHOP_SOURCE};
 pub use maintenance::{Consistency, Lifetimes};
 pub use notifications::{LISTENER_APPLICATION_NAME, Notifications};
 pub use progress::{StudyProgress, SubmittedAnswers};
@@ -93,6 +95,8 @@ pub struct ResponseRecord {
     pub minutes_to_complete: Option<i64>,
     /// The scenario order and vignette variant the participant was dealt at consent.
     pub dealt: Dealt,
+    /// Answers given in a workshop and donated to the research, rather than the survey's.
+    pub from_workshop: bool,
 }
 
 /// What a response was dealt, from its `scenario_order` and `vignette_variant` columns.
@@ -106,7 +110,7 @@ fn dealt_columns(row: &AnyRow) -> Result<Dealt, sqlx::Error> {
 /// The columns a [`ResponseRecord`] is read from, of the responses table aliased `r`.
 const RESPONSE_RECORD_COLUMNS: &str = "r.id, r.study_slug, r.step_reached, r.started_on, r.submitted_on,
     r.participant_number, r.study_version_number, r.masked_start_minute, r.minutes_to_complete,
-    r.scenario_order, r.vignette_variant";
+    r.scenario_order, r.vignette_variant, r.source";
 
 impl FromRow<'_, AnyRow> for ResponseRecord {
     fn from_row(row: &AnyRow) -> Result<Self, sqlx::Error> {
@@ -121,6 +125,7 @@ impl FromRow<'_, AnyRow> for ResponseRecord {
             masked_start_minute: row.try_get("masked_start_minute")?,
             minutes_to_complete: row.try_get("minutes_to_complete")?,
             dealt: dealt_columns(row)?,
+            from_workshop: row.try_get::<String, _>("source")? == WORKSHOP_SOURCE,
         })
     }
 }
@@ -714,20 +719,7 @@ impl Responses<'_> {
         .execute(&mut *tx)
         .await?;
         if claimed.rows_affected() == 1 {
-            let number: i64 = sqlx::query_scalar(
-                "INSERT INTO participant_counters (study_slug, last_number)
-                 SELECT study_slug, 1 FROM responses WHERE id = $1
-                 ON CONFLICT (study_slug) DO UPDATE SET last_number = participant_counters.last_number + 1
-                 RETURNING last_number",
-            )
-            .bind(response_id)
-            .fetch_one(&mut *tx)
-            .await?;
-            sqlx::query("UPDATE responses SET participant_number = $1 WHERE id = $2")
-                .bind(number)
-                .bind(response_id)
-                .execute(&mut *tx)
-                .await?;
+            let number = give_participant_number(&mut tx, response_id).await?;
             tx.commit().await?;
             return Ok(number);
         }
@@ -753,6 +745,28 @@ impl Responses<'_> {
             Err(e) => e.into(),
         }
     }
+}
+
+/// Gives the response its study's next participant number, inside the transaction that submits it.
+async fn give_participant_number(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    response_id: &str,
+) -> Result<i64, StorageError> {
+    let number: i64 = sqlx::query_scalar(
+        "INSERT INTO participant_counters (study_slug, last_number)
+         SELECT study_slug, 1 FROM responses WHERE id = $1
+         ON CONFLICT (study_slug) DO UPDATE SET last_number = participant_counters.last_number + 1
+         RETURNING last_number",
+    )
+    .bind(response_id)
+    .fetch_one(&mut **tx)
+    .await?;
+    sqlx::query("UPDATE responses SET participant_number = $1 WHERE id = $2")
+        .bind(number)
+        .bind(response_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(number)
 }
 
 type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;

@@ -95,16 +95,18 @@ impl Workshops<'_> {
         Ok(answers)
     }
 
-    /// The phones' token hashes in the order they joined.
-    pub async fn phones_in_join_order(self, id: &str) -> Result<Vec<String>, StorageError> {
-        let phones: Vec<(String,)> = sqlx::query_as(
-            "SELECT token_hash FROM workshop_devices WHERE workshop_id = $1
+    /// The phones (token hash, version of the vignette dealt) in the order they joined.
+    pub async fn phones_in_join_order(
+        self,
+        id: &str,
+    ) -> Result<Vec<(String, Option<String>)>, StorageError> {
+        Ok(sqlx::query_as(
+            "SELECT token_hash, variant FROM workshop_devices WHERE workshop_id = $1
              ORDER BY joined_at, token_hash",
         )
         .bind(id)
         .fetch_all(self.pool)
-        .await?;
-        Ok(phones.into_iter().map(|(hash,)| hash).collect())
+        .await?)
     }
 
     /// Records the facilitator's decision about `answer` as its text now stands; `NotFound` when

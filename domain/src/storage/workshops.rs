@@ -43,6 +43,8 @@ pub struct WorkshopRecord {
     pub created_at: i64,
     pub keep_days: i64,
     pub state: LiveState,
+    /// Phones read the version of the vignette they were dealt, and results compare versions.
+    pub split_variants: bool,
 }
 
 impl WorkshopRecord {
@@ -55,7 +57,7 @@ impl WorkshopRecord {
 
 const COLUMNS: &str = "id, code, title, study_slug, study_version, plan, created_by, \
      co_facilitator, created_at, keep_days, step, answering_open, results_shown, joining_open, \
-     round, revision";
+     round, revision, split_variants";
 
 impl Workshops<'_> {
     /// Creates a workshop with a join code no other workshop has.
@@ -211,31 +213,6 @@ impl Workshops<'_> {
         Ok(saved.rows_affected() > 0)
     }
 
-    /// Lets a phone in; joining twice is joining once.
-    pub async fn join(self, id: &str, token_hash: &str, now: i64) -> Result<(), StorageError> {
-        sqlx::query(
-            "INSERT INTO workshop_devices (workshop_id, token_hash, joined_at) VALUES ($1, $2, $3)
-             ON CONFLICT (workshop_id, token_hash) DO NOTHING",
-        )
-        .bind(id)
-        .bind(token_hash)
-        .bind(now)
-        .execute(self.pool)
-        .await?;
-        Ok(())
-    }
-
-    pub async fn has_joined(self, id: &str, token_hash: &str) -> Result<bool, StorageError> {
-        let found: Option<(i64,)> = sqlx::query_as(
-            "SELECT 1 FROM workshop_devices WHERE workshop_id = $1 AND token_hash = $2",
-        )
-        .bind(id)
-        .bind(token_hash)
-        .fetch_optional(self.pool)
-        .await?;
-        Ok(found.is_some())
-    }
-
     /// The phone's answer to a question (in a round: a question asked again is a new round);
     /// a second answer replaces the first. `NotFound` for a phone that has not joined.
     pub async fn answer(
@@ -247,9 +224,10 @@ impl Workshops<'_> {
         value: &str,
         now: i64,
     ) -> Result<(), StorageError> {
-        if !self.has_joined(id, token_hash).await? {
-            return Err(StorageError::NotFound);
-        }
+        let device = self
+            .device(id, token_hash)
+            .await?
+            .ok_or(StorageError::NotFound)?;
         sqlx::query(
             "INSERT INTO workshop_answers (workshop_id, token_hash, question_id, round, value, answered_at)
              VALUES ($1, $2, $3, $4, $5, $6)
@@ -264,7 +242,7 @@ impl Workshops<'_> {
         .bind(now)
         .execute(self.pool)
         .await?;
-        Ok(())
+        self.give_to_research(&device, question, value, now).await
     }
 
     /// This phone's answers to the given round, by question.
@@ -387,5 +365,6 @@ fn workshop(row: &AnyRow) -> Result<WorkshopRecord, sqlx::Error> {
             round: row.try_get("round")?,
             revision: row.try_get("revision")?,
         },
+        split_variants: flag("split_variants")?,
     })
 }

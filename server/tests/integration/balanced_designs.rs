@@ -262,11 +262,12 @@ async fn exports_give_each_participants_order_and_each_scenarios_place() {
         .map(str::to_owned)
         .collect();
     assert_eq!(
-        headers[..8],
+        headers[..9],
         [
             "participant",
             "submitted_on",
             "study_version",
+            "source",
             "scenario_order",
             "position_scenario_money",
             "position_scenario_medication",
@@ -279,12 +280,13 @@ async fn exports_give_each_participants_order_and_each_scenarios_place() {
     for (row, token) in rows.iter().zip(&tokens) {
         let record = app.record(token).await;
         assert_eq!(&row[2], "1", "the study's first version");
-        assert_eq!(Some(&row[7]), record.dealt.variant.as_deref());
+        assert_eq!(&row[3], "survey");
+        assert_eq!(Some(&row[8]), record.dealt.variant.as_deref());
         let order = dealt_order(record.dealt.scenario_order);
-        assert_eq!(&row[3], order.join(" "));
-        for (column, scenario) in (4..7).zip(SCENARIOS) {
+        assert_eq!(&row[4], order.join(" "));
+        for (column, scenario) in (5..8).zip(SCENARIOS) {
             let place = order.iter().position(|slug| slug == scenario).unwrap() + 1;
-            assert_eq!(row[column], place.to_string(), "{scenario} in {}", &row[3]);
+            assert_eq!(row[column], place.to_string(), "{scenario} in {}", &row[4]);
         }
     }
     let first_order = dealt_order(app.record(&tokens[0]).await.dealt.scenario_order).join(" ");
@@ -312,15 +314,16 @@ async fn exports_give_each_participants_order_and_each_scenarios_place() {
         .await
         .unwrap();
     let (sheet, _, _) = crate::exports::read_xlsx(&xlsx);
-    assert_eq!(crate::exports::sheet_header(&sheet)[..8], headers[..8]);
+    assert_eq!(crate::exports::sheet_header(&sheet)[..9], headers[..9]);
     let first_row: Vec<calamine::Data> = sheet.rows().nth(1).unwrap().to_vec();
     assert_eq!(
         first_row[2],
         calamine::Data::Float(1.0),
         "the version as a number"
     );
-    assert_eq!(first_row[3], calamine::Data::String(first_order));
-    assert!(matches!(first_row[4], calamine::Data::Float(place) if (1.0..=3.0).contains(&place)));
+    assert_eq!(first_row[3], calamine::Data::String("survey".into()));
+    assert_eq!(first_row[4], calamine::Data::String(first_order));
+    assert!(matches!(first_row[5], calamine::Data::Float(place) if (1.0..=3.0).contains(&place)));
 
     // The command-line export of the same study says the same.
     let mut config = config_for(&app.database_url);

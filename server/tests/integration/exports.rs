@@ -9,7 +9,7 @@ use reqwest::{StatusCode, header};
 
 const UNICODE_ANSWER: &str = "Cooking 😀, Gwasanaeth ŵ ŷ, سام يحب الطبخ, \"quoted\"\nnew line";
 
-fn read_csv(text: &str) -> Vec<BTreeMap<String, String>> {
+pub(crate) fn read_csv(text: &str) -> Vec<BTreeMap<String, String>> {
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     let headers = reader.headers().unwrap().clone();
     reader

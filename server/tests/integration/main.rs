@@ -28,4 +28,5 @@ mod survey_journey;
 mod team;
 mod two_factor;
 mod workshop_live;
+mod workshop_research;
 mod workshops;

@@ -61,8 +61,14 @@ async fn a_phone_joins_by_code_and_its_second_answer_replaces_its_first() {
     );
 
     let phone = SecretToken::generate().storage_hash();
-    workshops.join(&created.id, &phone, 1_001).await.unwrap();
-    workshops.join(&created.id, &phone, 1_002).await.unwrap();
+    workshops
+        .join(&created.id, &phone, 1_001, &[])
+        .await
+        .unwrap();
+    workshops
+        .join(&created.id, &phone, 1_002, &[])
+        .await
+        .unwrap();
     assert_eq!(
         workshops.joined(&created.id).await.unwrap(),
         1,
@@ -148,7 +154,7 @@ async fn a_workshop_past_its_keeping_time_is_deleted_with_its_phones_and_answers
     let storage = app.storage().await;
     let workshops = storage.workshops();
     let phone = SecretToken::generate().storage_hash();
-    workshops.join(&expired.id, &phone, 1).await.unwrap();
+    workshops.join(&expired.id, &phone, 1, &[]).await.unwrap();
     workshops
         .answer(&expired.id, &phone, "r1", 1, "Hope", 2)
         .await
@@ -168,7 +174,7 @@ async fn a_workshop_past_its_keeping_time_is_deleted_with_its_phones_and_answers
 }
 
 /// A trainer's workshop made from the form; its id and join code.
-async fn workshop_made_by(app: &TestApp, trainer_cookie: &str) -> (String, String) {
+pub(crate) async fn workshop_made_by(app: &TestApp, trainer_cookie: &str) -> (String, String) {
     let made = app
         .post_with_cookie(
             "/admin/workshops",
@@ -195,7 +201,7 @@ async fn workshop_made_by(app: &TestApp, trainer_cookie: &str) -> (String, Strin
 }
 
 /// A phone joins with the code typed as people type it; its cookie ("name=value").
-async fn phone_joins(app: &TestApp, code: &str) -> String {
+pub(crate) async fn phone_joins(app: &TestApp, code: &str) -> String {
     let typed = format!(" {}-{} ", &code[..3].to_lowercase(), &code[3..]);
     let joined = app.post_form("/join", &[("code", &typed)]).await;
     assert_eq!(joined.status(), StatusCode::SEE_OTHER);
@@ -203,7 +209,7 @@ async fn phone_joins(app: &TestApp, code: &str) -> String {
     cookie_of(&joined).expect("a device cookie")
 }
 
-async fn control(app: &TestApp, cookie: &str, id: &str, name: &str) {
+pub(crate) async fn control(app: &TestApp, cookie: &str, id: &str, name: &str) {
     let path = format!("/admin/workshops/{id}/control");
     let steered = app
         .post_with_cookie(&path, cookie, &[("control", name)])
@@ -211,7 +217,7 @@ async fn control(app: &TestApp, cookie: &str, id: &str, name: &str) {
     assert_eq!(steered.status(), StatusCode::SEE_OTHER);
 }
 
-async fn page(app: &TestApp, path: &str, cookie: &str) -> (StatusCode, String) {
+pub(crate) async fn page(app: &TestApp, path: &str, cookie: &str) -> (StatusCode, String) {
     let response = app.get_with_cookie(path, cookie).await;
     (response.status(), response.text().await.unwrap())
 }
@@ -618,7 +624,7 @@ async fn written_answers_reach_the_screen_only_once_shown_and_can_be_placed_on_t
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(
         lines[0],
-        "phone,question_id,question,round,value,answer,on_screen,theme"
+        "phone,vignette_variant,question_id,question,round,value,answer,on_screen,theme"
     );
     // Two phones that joined in the same second may be numbered either way.
     let mut rows: Vec<&str> = lines[1..].to_vec();
@@ -676,7 +682,7 @@ async fn the_pack_and_the_guide_are_made_from_the_workshops_own_wording() {
 }
 
 /// Steps a new workshop to the money scenario with answering open; its step number.
-async fn open_money_scenario(app: &TestApp, trainer: &str, id: &str) -> usize {
+pub(crate) async fn open_money_scenario(app: &TestApp, trainer: &str, id: &str) -> usize {
     let step = Plan::default_for(&sam())
         .steps()
         .iter()
@@ -689,7 +695,7 @@ async fn open_money_scenario(app: &TestApp, trainer: &str, id: &str) -> usize {
     step
 }
 
-async fn rate(
+pub(crate) async fn rate(
     app: &TestApp,
     code: &str,
     phone: &str,

@@ -27,6 +27,8 @@ pub struct AppState {
     pub public_url: Option<String>,
     /// Breakdowns of fewer respondents than this are not shown, so no one can be singled out.
     pub min_group_size: i64,
+    /// The same for a workshop's breakdowns, where rooms are small.
+    pub workshop_min_group: i64,
     /// Owners and researchers must sign in with a code from an authenticator app as well.
     pub require_two_factor: bool,
     /// Seals two-factor secrets in the database.

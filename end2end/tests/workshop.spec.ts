@@ -55,6 +55,8 @@ test('a trainer runs a workshop: three phones join by code, answer, and see the 
   await check(phones[0], info, 'phone waiting');
   if (!live) await screen.reload();
   await expect(screen.getByText('3 joined')).toBeVisible();
+  // The console's counts follow the room too.
+  if (live) await expect(page.locator('.lead')).toContainText('3 joined');
 
   await page.getByRole('button', { name: 'Next step' }).click();
   await page.getByRole('button', { name: 'Next step' }).click();

@@ -107,6 +107,10 @@ pub struct Config {
     /// Breakdown groups (e.g. Likert answers of one setting) smaller than this are suppressed.
     #[arg(long, env = "MIN_GROUP_SIZE", default_value_t = 10)]
     pub min_group_size: i64,
+    /// In a workshop, a breakdown (how the same phones moved, one version's ratings) of fewer
+    /// phones than this is not shown.
+    #[arg(long, env = "WORKSHOP_MIN_GROUP", default_value_t = 5)]
+    pub workshop_min_group: i64,
     /// Owners and researchers sign in with a code from an authenticator app as well as their
     /// password. Turn off only where another layer (e.g. single sign-on in front) does this.
     #[arg(long, env = "REQUIRE_TWO_FACTOR", default_value_t = true, action = clap::ArgAction::Set)]

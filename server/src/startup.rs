@@ -88,6 +88,7 @@ pub async fn build(
         studies,
         public_url: config.public_url.clone(),
         min_group_size: config.min_group_size,
+        workshop_min_group: config.workshop_min_group,
         require_two_factor: config.require_two_factor,
         sealing_key,
         stopping: app::state::Stopping::default(),

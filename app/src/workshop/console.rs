@@ -158,7 +158,7 @@ pub fn ConsolePage() -> impl IntoView {
             <Title text=if console.co_facilitator.errors.is_empty() { format!("Workshop: {}", room.title) } else { format!("Error: Workshop: {}", room.title) }/>
             <ErrorSummary errors=console.co_facilitator.errors.clone()/>
             <h1>{room.title.clone()}</h1>
-            <p class="lead">{format!("Code {} · {} joined", room.code, room.joined)}</p>
+            <LiveCounts id=console.id.clone() room=room.clone()/>
             {(!console.versions.is_empty()).then(|| {
                 let dealt: Vec<String> = console.versions.iter().map(|(label, phones)| format!("{label}: {phones}")).collect();
                 view! { <p>{format!("The room is split between versions of the vignette. Phones dealt each: {}.", dealt.join(" · "))}</p> }
@@ -181,10 +181,6 @@ pub fn ConsolePage() -> impl IntoView {
                 if room.answering_open { "open" } else { "closed" },
                 if room.results.is_some() { "shown" } else { "hidden" },
             )}</p>
-            <h2>"Answered so far"</h2>
-            <ul>
-                {room.questions.iter().map(|q| view! { <li>{format!("{}: {}", q.label, q.answered)}</li> }).collect_view()}
-            </ul>
             {room.results.clone().map(|results| view! { <Results results/> })}
             {(!console.review.answers.is_empty()).then(|| view! { <ReviewQueue workshop=console.id.clone() review=console.review.clone()/> })}
             <h2>"Steps"</h2>
@@ -207,6 +203,42 @@ pub fn ConsolePage() -> impl IntoView {
         }
         .into_any()
     })
+}
+
+/// The console's counts of phones and answers, kept up to date while JavaScript runs; a change
+/// made from another console (a co-facilitator's) is announced with a link to load it.
+#[island]
+fn LiveCounts(id: String, room: RoomView) -> impl IntoView {
+    let loaded_revision = room.revision;
+    let console = format!("{WORKSHOPS_PATH}/{id}");
+    let room_signal = RwSignal::new(room);
+    #[cfg(not(feature = "hydrate"))]
+    let _ = id;
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        let id = id.clone();
+        super::live::keep_fresh(
+            &super::live::facilitator_feed(&id),
+            move || room_signal.with_untracked(|room| room.revision),
+            move || load_screen(id.clone()),
+            move |fresh| room_signal.set(fresh),
+        );
+    });
+    view! {
+        {move || room_signal.with(|room| view! {
+            <p class="lead">{format!("Code {} · {} joined", room.code, room.joined)}</p>
+            {(room.revision != loaded_revision).then(|| view! {
+                <div class="notification" role="status">
+                    <p>"The workshop was changed from another console. "<a href=console.clone()>"Load the console again"</a></p>
+                </div>
+            })}
+            <h2>"Answered so far"</h2>
+            <ul>
+                {room.questions.iter().map(|q| view! { <li>{format!("{}: {}", q.label, q.answered)}</li> }).collect_view()}
+            </ul>
+        })}
+    }
+    .into_any()
 }
 
 #[component]

@@ -91,6 +91,8 @@ pub struct QuestionResult {
     pub shift: Option<Shift>,
     /// For a rating in a room split between versions of the vignette: its answers by version.
     pub by_version: Vec<VersionResult>,
+    /// Breakdowns of fewer phones than this are not shown.
+    pub min_group: i64,
 }
 
 /// A rating's answers from the phones that read one version of the vignette.

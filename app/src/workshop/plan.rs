@@ -7,7 +7,6 @@ use leptos_router::hooks::use_params_map;
 use serde::{Deserialize, Serialize};
 
 use super::admin::WORKSHOPS_PATH;
-use super::room::WORKSHOP_MIN_GROUP;
 #[cfg(feature = "ssr")]
 use crate::auth::signed_in_or_redirect;
 use crate::components::{ErrorSummary, FieldError, when_loaded};
@@ -21,6 +20,8 @@ pub struct PlanView {
     pub versions: Vec<String>,
     /// Whether the room is split between those versions.
     pub split: bool,
+    /// A version fewer phones answered than this shows no breakdown.
+    pub min_group: i64,
     pub errors: Vec<FieldError>,
 }
 
@@ -80,6 +81,7 @@ mod load {
             pages,
             versions: study.variants.iter().map(|v| v.label.clone()).collect(),
             split: record.split_variants,
+            min_group: state.workshop_min_group,
             errors: rejected.map(|r| r.summary()).unwrap_or_default(),
         })
     }
@@ -127,8 +129,8 @@ pub fn PlanPage() -> impl IntoView {
                     <fieldset class="fieldset">
                         <legend class="fieldset__legend">"Versions of the vignette"</legend>
                         <p class="hint" id="split-hint">{format!(
-                            "The study words the vignette {} ways: {}. Split, each phone reads one of them, dealt at random and evenly, and after you show the results the screen compares how each version's phones rated (with n for each, and nothing for a version fewer than {WORKSHOP_MIN_GROUP} answered). Phones that join before you split keep the version they were dealt.",
-                            plan.versions.len(), plan.versions.join("; ")
+                            "The study words the vignette {} ways: {}. Split, each phone reads one of them, dealt at random and evenly, and after you show the results the screen compares how each version's phones rated (with n for each, and nothing for a version fewer than {} answered). Phones that join before you split keep the version they were dealt.",
+                            plan.versions.len(), plan.versions.join("; "), plan.min_group
                         )}</p>
                         <div class="checkboxes__item">
                             <input class="checkboxes__input" type="checkbox" id="split" name="split" value="yes" checked=plan.split aria-describedby="split-hint"/>

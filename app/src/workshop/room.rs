@@ -12,10 +12,6 @@ pub use build::{
     study_read_by, unless_joined, workshop_of,
 };
 
-/// Fewer phones than this show no breakdown in a workshop (a shift, say), so no one's answer
-/// can be picked out.
-pub const WORKSHOP_MIN_GROUP: i64 = 5;
-
 #[cfg(feature = "ssr")]
 mod build {
     use axum::http::HeaderMap;
@@ -28,10 +24,14 @@ mod build {
 
     use super::super::data::{QuestionResult, RoomQuestion, RoomView, Shift, VersionResult};
     use super::super::review::wall_view;
-    use super::WORKSHOP_MIN_GROUP;
     use crate::context::site_url;
     use crate::error::AppError;
     use crate::state::AppState;
+
+    /// (value, label) of each option of a question.
+    type Options = [(String, String)];
+    /// (value, how many phones gave it).
+    type Tally = [(String, i64)];
 
     /// The cookie that holds this phone's token for one workshop.
     pub fn device_cookie_name(state: &AppState, code: &JoinCode) -> String {
@@ -90,7 +90,7 @@ mod build {
             let answered = tally.iter().map(|(_, count)| count).sum();
             let options = options_of(question);
             if live.results_shown {
-                let mut result = result_of(question, &options, &tally, answered);
+                let mut result = result_of(state, question, (&options, &tally), answered);
                 if live.round > 1 {
                     result.shift =
                         shift_of(state, &record.id, question, &options, live.round).await?;
@@ -195,7 +195,7 @@ mod build {
             .into_iter()
             .map(|(question, tally)| {
                 let answered = tally.iter().map(|(_, count)| count).sum();
-                result_of(question, &options_of(question), &tally, answered)
+                result_of(state, question, (&options_of(question), &tally), answered)
             })
             .collect())
     }
@@ -218,7 +218,7 @@ mod build {
             .paired_answers(workshop, question.id.as_str(), round - 1, round)
             .await?;
         let phones = i64::try_from(pairs.len()).unwrap_or(i64::MAX);
-        if phones < WORKSHOP_MIN_GROUP {
+        if phones < state.workshop_min_group {
             return Ok(Some(Shift {
                 phones,
                 shown: false,
@@ -280,7 +280,7 @@ mod build {
                     .map(|(_, value, phones)| (value.clone(), *phones))
                     .collect();
                 let phones = of_version.iter().map(|(_, count)| count).sum();
-                let shown = phones >= WORKSHOP_MIN_GROUP;
+                let shown = phones >= state.workshop_min_group;
                 VersionResult {
                     label: variant.label.clone(),
                     phones,
@@ -343,9 +343,9 @@ mod build {
     }
 
     fn result_of(
+        state: &AppState,
         question: &Question,
-        options: &[(String, String)],
-        tally: &[(String, i64)],
+        (options, tally): (&Options, &Tally),
         answered: i64,
     ) -> QuestionResult {
         QuestionResult {
@@ -355,6 +355,7 @@ mod build {
             answered,
             shift: None,
             by_version: Vec::new(),
+            min_group: state.workshop_min_group,
         }
     }
 }
@@ -378,7 +379,7 @@ pub fn Results(results: Vec<QuestionResult>) -> impl IntoView {
             <h2 id="results-heading">"Results"</h2>
             {results.into_iter().map(|result| view! {
                 <h3>{result.label.clone()}</h3>
-                {result.shift.clone().map(|shift| view! { <ShiftOf shift/> })}
+                {result.shift.clone().map(|shift| view! { <ShiftOf shift min_group=result.min_group/> })}
                 <Counts result/>
             }).collect_view()}
         </section>
@@ -398,7 +399,7 @@ fn Counts(result: QuestionResult) -> impl IntoView {
         return view! {
             <Legend scale=scale.clone()/>
             <DivergingBar name="This room".to_owned() distribution=Distribution::of_counts(counts) scale=scale.clone()/>
-            {(!result.by_version.is_empty()).then(|| view! { <ByVersion versions=result.by_version scale/> })}
+            {(!result.by_version.is_empty()).then(|| view! { <ByVersion versions=result.by_version scale min_group=result.min_group/> })}
         }
         .into_any();
     }
@@ -421,11 +422,11 @@ fn Counts(result: QuestionResult) -> impl IntoView {
 
 /// How the same phones moved when a rating was asked again, or why that is not shown.
 #[component]
-fn ShiftOf(shift: Shift) -> impl IntoView {
+fn ShiftOf(shift: Shift, min_group: i64) -> impl IntoView {
     if !shift.shown {
         return view! {
             <p>{format!(
-                "Asked again: {} phones answered both times. With fewer than {WORKSHOP_MIN_GROUP} no shift is shown, so no one's answer can be picked out.",
+                "Asked again: {} phones answered both times. With fewer than {min_group} no shift is shown, so no one's answer can be picked out.",
                 shift.phones
             )}</p>
         }
@@ -450,7 +451,7 @@ fn ShiftOf(shift: Shift) -> impl IntoView {
 /// A rating's answers by the version of the vignette each phone read: n per version, and no
 /// breakdown for a version too few answered. No p-values: a room is not a sample.
 #[component]
-fn ByVersion(versions: Vec<VersionResult>, scale: Vec<String>) -> impl IntoView {
+fn ByVersion(versions: Vec<VersionResult>, scale: Vec<String>, min_group: i64) -> impl IntoView {
     view! {
         <div class="by-version">
             <p>"By the version of Sam each phone read:"</p>
@@ -463,7 +464,7 @@ fn ByVersion(versions: Vec<VersionResult>, scale: Vec<String>) -> impl IntoView 
                 } else {
                     view! {
                         <p>{format!(
-                            "{} (n = {}): fewer than {WORKSHOP_MIN_GROUP} answered, so no breakdown is shown.",
+                            "{} (n = {}): fewer than {min_group} answered, so no breakdown is shown.",
                             version.label, version.phones
                         )}</p>
                     }.into_any()

@@ -24,6 +24,7 @@ label = "Sam with the diagnosis first"
 body = "Sam has a diagnosis of borderline personality disorder. Sam is 27 and lives alone."
 "#;
 
+/// With the workshop threshold set to 4 rather than the default 5.
 async fn spawn_with_versions() -> (TestApp, tempfile::TempDir) {
     let folder = tempfile::tempdir().unwrap();
     let sam = std::fs::read_to_string(studies_dir().join("sam.toml")).unwrap();
@@ -32,6 +33,7 @@ async fn spawn_with_versions() -> (TestApp, tempfile::TempDir) {
     let app = TestApp::spawn_with(|config| {
         config.studies_dir = studies;
         config.operations.requests_per_minute = "1000000".parse().unwrap();
+        config.workshop_min_group = 4;
     })
     .await;
     (app, folder)
@@ -106,7 +108,8 @@ async fn a_split_room_reads_its_versions_evenly_and_compares_them_only_after_the
         control(&app, &trainer, &id, "back").await;
     }
 
-    // Five of one version rate, three of the other: only the five are broken down.
+    // Five of one version rate, three of the other: only the five are broken down (the
+    // threshold is set to 4 here).
     let step = open_money_scenario(&app, &trainer, &id).await;
     for (phone, point) in named.iter().zip(["5", "5", "4", "4", "3"]) {
         assert_eq!(
@@ -141,7 +144,7 @@ async fn a_split_room_reads_its_versions_evenly_and_compares_them_only_after_the
     );
     assert!(
         screen.contains(
-            "Sam as the study wrote it (n = 3): fewer than 5 answered, so no breakdown is shown"
+            "Sam as the study wrote it (n = 3): fewer than 4 answered, so no breakdown is shown"
         ),
         "{screen}"
     );

@@ -116,6 +116,7 @@ pub fn config_for(database_url: &str) -> Config {
         default_study: "sam".into(),
         public_url: None,
         min_group_size: 10,
+        workshop_min_group: 5,
         require_two_factor: true,
         listen_addr: None,
         two_factor_key: Some(domain::accounts::secret_box::SealingKey::generate().to_hex()),

@@ -26,6 +26,8 @@ pub enum AppError {
     UnknownResponse,
     #[error("There is no such account. It may have been removed.")]
     UnknownAccount,
+    #[error("This study has no such code. It may have been merged or removed.")]
+    UnknownCode,
     #[error("There is no workshop with this code. Check the code on the screen and try again.")]
     UnknownWorkshop,
     #[error("This phone has not joined this workshop yet. Join with the code on the screen.")]
@@ -89,6 +91,7 @@ impl AppError {
             | Self::UnknownQuestion
             | Self::UnknownResponse
             | Self::UnknownAccount
+            | Self::UnknownCode
             | Self::UnknownWorkshop => StatusCode::NOT_FOUND,
             Self::AlreadySubmitted => StatusCode::CONFLICT,
             Self::StudyNotYetOpen(_) => StatusCode::FORBIDDEN,

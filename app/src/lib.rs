@@ -2,6 +2,7 @@
 //! form handlers that call `domain`.
 
 pub mod admin;
+pub mod analysis;
 #[cfg(feature = "ssr")]
 pub mod auth;
 pub mod authoring;
@@ -51,6 +52,8 @@ use admin::team::invitation::InvitePage;
 use admin::team::remove_member::RemoveMemberPage;
 use admin::team::study_members::StudyMembersPage;
 use admin::versions::VersionsPage;
+use analysis::codes::{AnalysisPage, CollatedPage};
+use analysis::coding::GridPage;
 use authoring::draft::changes::DraftChangesPage;
 use authoring::draft::editor::DraftPage;
 use authoring::draft::page_editor::DraftPageEditorPage;
@@ -147,6 +150,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("workshops/:id/guide") view=GuidePage ssr=ssr.clone()/>
                         <Route path=path!("studies/:study") view=DashboardPage ssr=ssr.clone()/>
                         <Route path=path!("studies/:study/likert") view=LikertPage ssr=ssr.clone()/>
+                        <Route path=path!("studies/:study/analysis") view=AnalysisPage ssr=ssr.clone()/>
+                        <Route path=path!("studies/:study/analysis/questions/:question") view=GridPage ssr=ssr.clone()/>
+                        <Route path=path!("studies/:study/analysis/codes/:code") view=CollatedPage ssr=ssr.clone()/>
                         <Route path=path!("studies/:study/versions") view=VersionsPage ssr=ssr.clone()/>
                         <Route path=path!("studies/:study/members") view=StudyMembersPage ssr=ssr.clone()/>
                         <Route path=path!("studies/:study/draft") view=DraftPage ssr=ssr.clone()/>

@@ -16,6 +16,7 @@ macro_rules! server_modules {
 
 server_modules!(
     accounts,
+    analysis,
     answer,
     audit,
     catalogue,

@@ -114,6 +114,7 @@ pub async fn build(
         .merge(app::admin::routes())
         .merge(app::authoring::routes())
         .merge(app::workshop::routes())
+        .merge(app::analysis::routes())
         .merge(app::export::download::routes())
         .merge(app::redaction::routes())
         .merge(pages)

@@ -120,6 +120,7 @@ pub fn DashboardPage() -> impl IntoView {
                     bars=d.submitted_per_day.into_iter().map(|day| (day.day, day.count)).collect()/> }.into_any()
             }}
             <p><a href=format!("/admin/studies/{slug}/likert")>"How the Likert items fall"</a></p>
+            <p><a href=format!("/admin/studies/{slug}/analysis")>"Code the written answers (thematic analysis)"</a></p>
             <h2>"Answers side by side"</h2>
             <ul class="question-list">
                 {d.questions.into_iter().map(|q| view! {

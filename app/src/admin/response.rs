@@ -2,13 +2,12 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
 use super::data::*;
 use super::shared::*;
 #[cfg(feature = "ssr")]
 use crate::auth::signed_in_or_redirect;
-use crate::components::when_loaded;
+use crate::components::{load_by_study_and, when_loaded};
 
 #[server]
 pub async fn load_response(study: String, id: String) -> Result<ResponseView, ServerFnError> {
@@ -88,17 +87,7 @@ mod load {
 }
 
 fn response_resource() -> Resource<Result<ResponseView, ServerFnError>> {
-    let params = use_params_map();
-    Resource::new_blocking(
-        move || {
-            let params = params.read();
-            (
-                params.get("study").unwrap_or_default(),
-                params.get("id").unwrap_or_default(),
-            )
-        },
-        |(study, id)| load_response(study, id),
-    )
+    load_by_study_and("id", load_response)
 }
 
 #[component]

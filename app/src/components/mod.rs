@@ -144,6 +144,28 @@ pub fn NotFound() -> impl IntoView {
     }
 }
 
+/// A page's data, loaded from its study's slug and one more route parameter (`key`).
+pub fn load_by_study_and<T, Fut>(
+    key: &'static str,
+    load: impl Fn(String, String) -> Fut + Send + Sync + 'static,
+) -> Resource<Result<T, ServerFnError>>
+where
+    T: Clone + Send + Sync + Serialize + DeserializeOwned + 'static,
+    Fut: std::future::Future<Output = Result<T, ServerFnError>> + Send + 'static,
+{
+    let params = leptos_router::hooks::use_params_map();
+    Resource::new_blocking(
+        move || {
+            let params = params.read();
+            (
+                params.get("study").unwrap_or_default(),
+                params.get(key).unwrap_or_default(),
+            )
+        },
+        move |(study, other)| load(study, other),
+    )
+}
+
 /// Renders a page once its data is loaded, or the error the server gave instead.
 pub fn when_loaded<T, V>(
     resource: Resource<Result<T, ServerFnError>>,

@@ -16,6 +16,7 @@ use sqlx::{AnyPool, FromRow, Row};
 use crate::ids::{IdError, QuestionId, ResponseId, StudySlug};
 use crate::study::{Dealt, Study};
 
+mod analysis;
 mod engine;
 mod export;
 mod maintenance;
@@ -35,6 +36,7 @@ pub use workshop_donations::{Donation, WorkshopDevice};
 pub use workshop_reviews::{Decision, RoomAnswer};
 pub use workshops::{NewWorkshop, WorkshopRecord};
 
+pub use analysis::{CodableAnswer, CodeRecord, CodingRecord, NewCoding};
 pub use engine::Engine;
 pub use export::{DemographicCount, SubmittedResponse, WORKSHOP_SOURCE};
 pub use maintenance::{Consistency, Lifetimes};
@@ -206,6 +208,8 @@ repositories! {
     StudyDrafts => study_drafts;
     /// Live workshops: their plans and state, the phones that joined, their answers.
     Workshops => workshops;
+    /// Thematic analysis: a study's codes and the codings made with them.
+    Analysis => analysis;
 }
 
 /// Participants' responses and their answers.

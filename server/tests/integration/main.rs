@@ -6,6 +6,7 @@ mod support;
 
 mod admin_access;
 mod admin_responses;
+mod analysis;
 mod backup;
 mod bad_input;
 mod balanced_designs;

@@ -1,0 +1,439 @@
+//! The question grid: every submitted answer to one written question side by side, each with
+//! its participant's label, its coded words marked and its codings listed, and a form to code
+//! it. Without JavaScript a researcher codes the whole answer or pastes the words to code; with
+//! it, selecting words in the answer fills the form (`SelectionToCode`).
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use super::data::*;
+#[cfg(feature = "ssr")]
+use crate::auth::signed_in_or_redirect;
+use crate::components::{ErrorSummary, field_error, load_by_study_and, when_loaded};
+
+#[server]
+pub async fn load_grid(study: String, question: String) -> Result<GridView, ServerFnError> {
+    load::grid(&study, &question)
+        .await
+        .map_err(signed_in_or_redirect)
+}
+
+#[cfg(feature = "ssr")]
+mod load {
+    use domain::analysis::{Span, answer_hash, coded_pieces};
+    use domain::study::QuestionKind;
+    use leptos::prelude::use_context;
+
+    use super::super::{code_view, coder_name, participant_labels};
+    use super::*;
+    use crate::auth::{Researcher, in_server_fn};
+    use crate::error::AppError;
+    use crate::form_posts::RejectedForm;
+
+    pub async fn grid(slug: &str, question_id: &str) -> Result<GridView, AppError> {
+        let (state, Researcher(staff)) = in_server_fn::<Researcher>().await?;
+        let study = crate::auth::research_study(&state, &staff, slug).await?;
+        let question = study
+            .question(question_id)
+            .filter(|q| matches!(q.kind, QuestionKind::Text { .. }))
+            .ok_or(AppError::UnknownQuestion)?;
+        let analysis = state.storage.analysis();
+        let codings = analysis
+            .codings_of_question(&study.slug, &question.id)
+            .await?;
+        let labels = participant_labels(&state, &study).await?;
+        let rejected = use_context::<RejectedForm>().unwrap_or_default();
+        let refused_here =
+            |response: &str| rejected.values.get("response").map(String::as_str) == Some(response);
+        let typed = |name: &str| rejected.values.get(name).cloned().unwrap_or_default();
+        let answers = analysis
+            .answers_to(&study.slug, &question.id)
+            .await?
+            .into_iter()
+            .map(|answer| {
+                let response = answer.response.to_string();
+                let hash = answer_hash(&answer.text);
+                let mine: Vec<_> = codings.iter().filter(|c| c.response == response).collect();
+                let spans: Vec<Span> = mine
+                    .iter()
+                    .filter(|c| c.answer_hash == hash)
+                    .map(|c| Span {
+                        start: c.start,
+                        end: c.end,
+                    })
+                    .collect();
+                let here = refused_here(&response);
+                GridAnswer {
+                    participant: labels
+                        .get(&answer.participant_number)
+                        .cloned()
+                        .unwrap_or_else(|| format!("P{}", answer.participant_number)),
+                    pieces: coded_pieces(&answer.text, &spans),
+                    codings: mine
+                        .iter()
+                        .map(|c| CodingView {
+                            id: c.id.clone(),
+                            code_name: c.code_name.clone(),
+                            extract: c.extract.clone(),
+                            coder: coder_name(c.coder.as_deref()),
+                            stale: c.answer_hash != hash,
+                        })
+                        .collect(),
+                    typed_extract: if here {
+                        typed("extract")
+                    } else {
+                        String::new()
+                    },
+                    typed_new_code: if here {
+                        typed("new_code")
+                    } else {
+                        String::new()
+                    },
+                    response,
+                }
+            })
+            .collect();
+        Ok(GridView {
+            slug: study.slug.to_string(),
+            study_title: study.title.clone(),
+            question_id: question.id.to_string(),
+            question_label: question.label.clone(),
+            codes: analysis
+                .codes(&study.slug)
+                .await?
+                .into_iter()
+                .map(code_view)
+                .collect(),
+            answers,
+            errors: rejected.summary(),
+        })
+    }
+}
+
+#[component]
+pub fn GridPage() -> impl IntoView {
+    let data = load_by_study_and("question", load_grid);
+    when_loaded(data, |grid| {
+        let heading = grid.question_label.clone();
+        let has_errors = !grid.errors.is_empty();
+        let base = format!("/admin/studies/{}/analysis", grid.slug);
+        let action = format!("{base}/questions/{}/codings", grid.question_id);
+        view! {
+            <Title text=if has_errors { format!("Error: Coding: {heading}") } else { format!("Coding: {heading}") }/>
+            <ErrorSummary errors=grid.errors.clone()/>
+            <a href=base.clone() class="back-link">"Back to the analysis"</a>
+            <p class="caption">{format!("Coding {}", grid.study_title)}</p>
+            <h1>{heading}</h1>
+            <p>"Select words in an answer to code them, or paste them into \"Words to code\"; leave it empty to code the whole answer. Coded words are marked."</p>
+            {grid.answers.into_iter().map(|answer| {
+                let answer_id = format!("answer-{}", answer.response);
+                let extract_id = format!("extract-{}", answer.response);
+                let new_code_id = format!("new-code-{}", answer.response);
+                let error = field_error(&grid.errors, &extract_id);
+                let codes = grid.codes.clone();
+                let remove = format!("{base}/codings");
+                view! {
+                    <section class="coding" aria-labelledby=format!("{answer_id}-label")>
+                        <h2 class="heading-s" id=format!("{answer_id}-label")>{answer.participant.clone()}</h2>
+                        <SelectionToCode response=answer.response.clone() pieces=answer.pieces.clone()/>
+                        {(!answer.codings.is_empty()).then(|| view! {
+                            <ul class="codings">
+                                {answer.codings.iter().map(|coding| view! {
+                                    <li>
+                                        <strong>{coding.code_name.clone()}</strong>": “"{coding.extract.clone()}"” ("{coding.coder.clone()}")"
+                                        {coding.stale.then_some(" The answer has changed since; check this coding.")}
+                                        <form method="post" action=format!("{remove}/{}/remove", coding.id) class="inline-form">
+                                            <input type="hidden" name="back" value=grid.question_id.clone()/>
+                                            <button type="submit" class="button button--secondary button--small">{format!("Remove \"{}\" here", coding.code_name)}</button>
+                                        </form>
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                        })}
+                        <form method="post" action=action.clone() class="coding__form" novalidate>
+                            <input type="hidden" name="response" value=answer.response.clone()/>
+                            <input type="hidden" name="start" id=format!("start-{}", answer.response) value=""/>
+                            <input type="hidden" name="end" id=format!("end-{}", answer.response) value=""/>
+                            <div class="form-group" class:form-group--error=error.is_some()>
+                                <label class="label" for=extract_id.clone()>"Words to code (empty: the whole answer)"</label>
+                                {error.clone().map(|message| view! { <p class="error-message"><span class="visually-hidden">"Error: "</span>{message}</p> })}
+                                <textarea class="textarea" id=extract_id.clone() name="extract" rows="2">{answer.typed_extract.clone()}</textarea>
+                            </div>
+                            {(!codes.is_empty()).then(|| view! {
+                                <fieldset class="fieldset">
+                                    <legend class="fieldset__legend">"Codes"</legend>
+                                    {codes.iter().map(|code| {
+                                        let box_id = format!("code-{}-{}", answer.response, code.id);
+                                        view! {
+                                            <div class="checkboxes__item">
+                                                <input class="checkboxes__input" type="checkbox" id=box_id.clone() name="code" value=code.id.clone()/>
+                                                <label class="checkboxes__label" for=box_id>{code.name.clone()}</label>
+                                            </div>
+                                        }
+                                    }).collect_view()}
+                                </fieldset>
+                            })}
+                            <div class="form-group">
+                                <label class="label" for=new_code_id.clone()>"Or a new code"</label>
+                                <input class="input" type="text" id=new_code_id name="new_code" value=answer.typed_new_code.clone() autocomplete="off"/>
+                            </div>
+                            <button type="submit" class="button">"Code"</button>
+                        </form>
+                    </section>
+                }
+            }).collect_view()}
+        }
+        .into_any()
+    })
+}
+
+/// An answer's words, coded ones marked. With JavaScript, selecting words in it (with the mouse,
+/// or with Shift and the arrow keys once it has focus) fills its form: the words, and where they
+/// start and end in UTF-16 code units, which the server turns into code points.
+#[island]
+fn SelectionToCode(response: String, pieces: Vec<(String, bool)>) -> impl IntoView {
+    let text_id = format!("text-{response}");
+    #[cfg(feature = "hydrate")]
+    let on_select = {
+        let response = response.clone();
+        let text_id = text_id.clone();
+        move |_| selection::fill_form(&text_id, &response)
+    };
+    #[cfg(not(feature = "hydrate"))]
+    let on_select = {
+        let _ = response;
+        |_: leptos::ev::MouseEvent| {}
+    };
+    #[cfg(feature = "hydrate")]
+    let on_key = {
+        let on_select = on_select.clone();
+        move |_: leptos::ev::KeyboardEvent| on_select(())
+    };
+    #[cfg(not(feature = "hydrate"))]
+    let on_key = |_: leptos::ev::KeyboardEvent| {};
+    #[cfg(feature = "hydrate")]
+    let on_mouse = move |_: leptos::ev::MouseEvent| on_select(());
+    #[cfg(not(feature = "hydrate"))]
+    let on_mouse = on_select;
+    view! {
+        <p class="answers__text coding__text" id=text_id tabindex="0" on:mouseup=on_mouse on:keyup=on_key>
+            {pieces.into_iter().map(|(words, coded)| if coded {
+                view! { <mark>{words}</mark> }.into_any()
+            } else {
+                view! { {words} }.into_any()
+            }).collect_view()}
+        </p>
+    }
+}
+
+#[cfg(feature = "hydrate")]
+mod selection {
+    use web_sys::wasm_bindgen::JsCast;
+    use web_sys::{HtmlInputElement, HtmlTextAreaElement};
+
+    /// Puts the words selected inside the answer, and their place, into its form.
+    pub fn fill_form(text_id: &str, response: &str) {
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let Some(document) = window.document() else {
+            return;
+        };
+        let (Some(text), Ok(Some(selection))) =
+            (document.get_element_by_id(text_id), window.get_selection())
+        else {
+            return;
+        };
+        if selection.range_count() == 0 || selection.is_collapsed() {
+            return;
+        }
+        let Ok(range) = selection.get_range_at(0) else {
+            return;
+        };
+        let inside = |node: Option<web_sys::Node>| node.is_some_and(|n| text.contains(Some(&n)));
+        if !inside(range.start_container().ok()) || !inside(range.end_container().ok()) {
+            return;
+        }
+        // How many UTF-16 units of the answer come before the selection's start.
+        let Ok(before) = document.create_range() else {
+            return;
+        };
+        if before.select_node_contents(&text).is_err() {
+            return;
+        }
+        let (Ok(container), Ok(offset)) = (range.start_container(), range.start_offset()) else {
+            return;
+        };
+        if before.set_end(&container, offset).is_err() {
+            return;
+        }
+        let start = String::from(before.to_string()).encode_utf16().count();
+        let words = String::from(range.to_string());
+        let end = start + words.encode_utf16().count();
+        let set = |id: String, value: &str| {
+            if let Some(input) = document
+                .get_element_by_id(&id)
+                .and_then(|e| e.dyn_into::<HtmlInputElement>().ok())
+            {
+                input.set_value(value);
+            }
+        };
+        set(format!("start-{response}"), &start.to_string());
+        set(format!("end-{response}"), &end.to_string());
+        if let Some(extract) = document
+            .get_element_by_id(&format!("extract-{response}"))
+            .and_then(|e| e.dyn_into::<HtmlTextAreaElement>().ok())
+        {
+            extract.set_value(&words);
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+pub(super) mod post {
+    use axum::Router;
+    use axum::body::Bytes;
+    use axum::extract::{Path, State};
+    use axum::http::HeaderMap;
+    use axum::response::{IntoResponse, Redirect, Response};
+    use axum::routing::post;
+    use domain::analysis::{Span, SpanError, answer_hash};
+    use domain::ids::{QuestionId, ResponseId};
+    use domain::storage::NewCoding;
+
+    use super::super::{CodeName, add_code, analysis_path};
+    use crate::auth::Researcher;
+    use crate::error::AppError;
+    use crate::form_posts::{RejectedForm, form_value, parse_form, render_rejected};
+    use crate::state::AppState;
+
+    pub fn routes() -> Router<AppState> {
+        Router::new()
+            .route(
+                "/admin/studies/{study}/analysis/questions/{question}/codings",
+                post(code),
+            )
+            .route(
+                "/admin/studies/{study}/analysis/codings/{id}/remove",
+                post(remove),
+            )
+    }
+
+    /// The span to code: the browser's selection when the words still match it, else the words
+    /// typed (found in the answer), else the whole answer.
+    fn span_of(text: &str, fields: &[(String, String)]) -> Result<Span, SpanError> {
+        let typed = form_value(fields, "extract").trim();
+        let number = |name: &str| form_value(fields, name).parse::<usize>().ok();
+        if let (Some(start), Some(end)) = (number("start"), number("end")) {
+            let selected = Span::from_utf16(text, start, end)?;
+            if typed.is_empty() || selected.extract(text).trim() == typed {
+                return Ok(selected);
+            }
+        }
+        match typed {
+            "" => Span::whole(text),
+            words => Span::find(text, words),
+        }
+    }
+
+    async fn code(
+        State(state): State<AppState>,
+        Researcher(staff): Researcher,
+        Path((slug, question)): Path<(String, String)>,
+        headers: HeaderMap,
+        body: Bytes,
+    ) -> Result<Response, AppError> {
+        let study = crate::auth::research_study(&state, &staff, &slug).await?;
+        let fields = parse_form(&headers, &body)?;
+        let question = QuestionId::parse(question).map_err(|_| AppError::UnknownQuestion)?;
+        let response = ResponseId::parse(form_value(&fields, "response"))
+            .map_err(|_| AppError::BadForm("The form names no answer.".into()))?;
+        let analysis = state.storage.analysis();
+        let answer = analysis
+            .answer(&study.slug, &response, &question)
+            .await?
+            .ok_or(AppError::UnknownQuestion)?;
+        let grid = format!("{}/questions/{question}", analysis_path(&study.slug));
+        let field = format!("extract-{response}");
+        let refuse = |message: String| {
+            let mut form = RejectedForm::with_error(&field, &message);
+            form.values = fields.iter().cloned().collect();
+            form
+        };
+        let span = match span_of(&answer.text, &fields) {
+            Ok(span) => span,
+            Err(problem) => {
+                let form = refuse(problem.to_string());
+                return Ok(render_rejected(&state, &grid, &headers, form).await);
+            }
+        };
+        let known = analysis.codes(&study.slug).await?;
+        let mut chosen: Vec<String> = fields
+            .iter()
+            .filter(|(name, _)| name == "code")
+            .filter_map(|(_, id)| known.iter().find(|code| code.id == *id))
+            .map(|code| code.id.clone())
+            .collect();
+        let new_code = form_value(&fields, "new_code").trim();
+        if !new_code.is_empty() {
+            let name = match CodeName::parse(new_code) {
+                Ok(name) => name,
+                Err(problem) => {
+                    return Ok(render_rejected(&state, &grid, &headers, refuse(problem)).await);
+                }
+            };
+            let id = match add_code(&state, &study.slug, &name, "", &staff).await? {
+                Some(id) => id,
+                None => known
+                    .iter()
+                    .find(|code| code.name == name.as_str())
+                    .map(|code| code.id.clone())
+                    .unwrap_or_default(),
+            };
+            chosen.push(id);
+        }
+        if chosen.is_empty() {
+            let form = refuse("Choose a code, or name a new one".into());
+            return Ok(render_rejected(&state, &grid, &headers, form).await);
+        }
+        let hash = answer_hash(&answer.text);
+        for code in &chosen {
+            analysis
+                .add_coding(NewCoding {
+                    study: &study.slug,
+                    response: &response,
+                    question: &question,
+                    code,
+                    coder: &staff.record.id,
+                    span,
+                    extract: span.extract(&answer.text),
+                    answer_hash: &hash,
+                    now: state.clock.now(),
+                })
+                .await?;
+        }
+        Ok(Redirect::to(&format!("{grid}#answer-{response}-label")).into_response())
+    }
+
+    async fn remove(
+        State(state): State<AppState>,
+        Researcher(staff): Researcher,
+        Path((slug, id)): Path<(String, String)>,
+        headers: HeaderMap,
+        body: Bytes,
+    ) -> Result<Response, AppError> {
+        let study = crate::auth::research_study(&state, &staff, &slug).await?;
+        let fields = parse_form(&headers, &body)?;
+        let back = QuestionId::parse(form_value(&fields, "back"))
+            .map_err(|_| AppError::UnknownQuestion)?;
+        state
+            .storage
+            .analysis()
+            .remove_coding(&study.slug, &id)
+            .await?;
+        Ok(
+            Redirect::to(&format!("{}/questions/{back}", analysis_path(&study.slug)))
+                .into_response(),
+        )
+    }
+}

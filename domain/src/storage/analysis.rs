@@ -1,0 +1,271 @@
+//! Thematic analysis: a study's codes and the codings researchers make with them, each a span
+//! of one submitted answer in code points. A withdrawn response takes its codings with it (the
+//! foreign key cascades).
+
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use super::{Analysis, StorageError, id_column};
+use crate::analysis::Span;
+use crate::ids::{QuestionId, ResponseId, StudySlug};
+
+/// A code of a study, with how many codings use it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodeRecord {
+    pub id: String,
+    pub name: String,
+    pub definition: String,
+    pub codings: i64,
+}
+
+/// A coding about to be made.
+pub struct NewCoding<'a> {
+    pub study: &'a StudySlug,
+    pub response: &'a ResponseId,
+    pub question: &'a QuestionId,
+    pub code: &'a str,
+    pub coder: &'a str,
+    pub span: Span,
+    pub extract: &'a str,
+    pub answer_hash: &'a str,
+    pub now: i64,
+}
+
+/// A coding, with who made it and the participant whose answer it is in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodingRecord {
+    pub id: String,
+    pub response: String,
+    pub participant_number: i64,
+    pub question: QuestionId,
+    pub code: String,
+    pub code_name: String,
+    pub coder: Option<String>,
+    pub start: usize,
+    pub end: usize,
+    pub extract: String,
+    pub answer_hash: String,
+}
+
+/// One submitted answer to code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodableAnswer {
+    pub response: ResponseId,
+    pub participant_number: i64,
+    pub text: String,
+}
+
+const CODING_COLUMNS: &str = "c.id, c.response_id, r.participant_number, c.question_id, c.code_id,
+    k.name AS code_name, s.email AS coder, c.start_point, c.end_point, c.extract, c.answer_hash";
+
+const CODING_JOINS: &str = "FROM codings c
+    JOIN responses r ON r.id = c.response_id
+    JOIN codes k ON k.id = c.code_id
+    LEFT JOIN staff s ON s.id = c.coder";
+
+impl Analysis<'_> {
+    /// Adds a code to the study; `Duplicate` when it has one of that name.
+    pub async fn create_code(
+        self,
+        study: &StudySlug,
+        name: &str,
+        definition: &str,
+        (by, now): (&str, i64),
+    ) -> Result<String, StorageError> {
+        let id = uuid::Uuid::new_v4().to_string();
+        sqlx::query(
+            "INSERT INTO codes (id, study_slug, name, definition, created_by, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(&id)
+        .bind(study.as_str())
+        .bind(name)
+        .bind(definition)
+        .bind(by)
+        .bind(now)
+        .execute(self.pool)
+        .await
+        .map_err(StorageError::from_insert)?;
+        Ok(id)
+    }
+
+    /// The study's codes by name, each with its number of codings.
+    pub async fn codes(self, study: &StudySlug) -> Result<Vec<CodeRecord>, StorageError> {
+        let rows = sqlx::query(
+            "SELECT k.id, k.name, k.definition,
+                    (SELECT COUNT(*) FROM codings c WHERE c.code_id = k.id) AS codings
+             FROM codes k WHERE k.study_slug = $1 ORDER BY k.name",
+        )
+        .bind(study.as_str())
+        .fetch_all(self.pool)
+        .await?;
+        Ok(rows.iter().map(code).collect::<Result<_, _>>()?)
+    }
+
+    pub async fn code(
+        self,
+        study: &StudySlug,
+        id: &str,
+    ) -> Result<Option<CodeRecord>, StorageError> {
+        Ok(self.codes(study).await?.into_iter().find(|code| code.id == id))
+    }
+
+    /// Every submitted answer to the question, in participant number order.
+    pub async fn answers_to(
+        self,
+        study: &StudySlug,
+        question: &QuestionId,
+    ) -> Result<Vec<CodableAnswer>, StorageError> {
+        let rows = sqlx::query(
+            "SELECT r.id, r.participant_number, a.value
+             FROM responses r JOIN answers a ON a.response_id = r.id
+             WHERE r.study_slug = $1 AND r.participant_number IS NOT NULL AND a.question_id = $2
+             ORDER BY r.participant_number",
+        )
+        .bind(study.as_str())
+        .bind(question.as_str())
+        .fetch_all(self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(CodableAnswer {
+                    response: id_column(row, "id")?,
+                    participant_number: row.try_get("participant_number")?,
+                    text: row.try_get("value")?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(StorageError::from)
+    }
+
+    /// The submitted answer a coding would be made on.
+    pub async fn answer(
+        self,
+        study: &StudySlug,
+        response: &ResponseId,
+        question: &QuestionId,
+    ) -> Result<Option<CodableAnswer>, StorageError> {
+        let row = sqlx::query(
+            "SELECT r.id, r.participant_number, a.value
+             FROM responses r JOIN answers a ON a.response_id = r.id
+             WHERE r.study_slug = $1 AND r.id = $2 AND a.question_id = $3
+               AND r.participant_number IS NOT NULL",
+        )
+        .bind(study.as_str())
+        .bind(response.as_str())
+        .bind(question.as_str())
+        .fetch_optional(self.pool)
+        .await?;
+        row.map(|row| {
+            Ok(CodableAnswer {
+                response: id_column(&row, "id")?,
+                participant_number: row.try_get("participant_number")?,
+                text: row.try_get("value")?,
+            })
+        })
+        .transpose()
+        .map_err(|error: sqlx::Error| StorageError::from(error))
+    }
+
+    /// Records a coding; coding the same words with the same code twice records it once.
+    pub async fn add_coding(self, new: NewCoding<'_>) -> Result<(), StorageError> {
+        sqlx::query(
+            "INSERT INTO codings (id, study_slug, response_id, question_id, code_id, coder,
+                 start_point, end_point, extract, answer_hash, created_at)
+             SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11
+             WHERE NOT EXISTS (
+                 SELECT 1 FROM codings WHERE response_id = $3 AND question_id = $4
+                    AND code_id = $5 AND start_point = $7 AND end_point = $8)",
+        )
+        .bind(uuid::Uuid::new_v4().to_string())
+        .bind(new.study.as_str())
+        .bind(new.response.as_str())
+        .bind(new.question.as_str())
+        .bind(new.code)
+        .bind(new.coder)
+        .bind(i64::try_from(new.span.start).unwrap_or(i64::MAX))
+        .bind(i64::try_from(new.span.end).unwrap_or(i64::MAX))
+        .bind(new.extract)
+        .bind(new.answer_hash)
+        .bind(new.now)
+        .execute(self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Removes one of the study's codings; false when there was none.
+    pub async fn remove_coding(self, study: &StudySlug, id: &str) -> Result<bool, StorageError> {
+        let removed = sqlx::query("DELETE FROM codings WHERE id = $1 AND study_slug = $2")
+            .bind(id)
+            .bind(study.as_str())
+            .execute(self.pool)
+            .await?;
+        Ok(removed.rows_affected() > 0)
+    }
+
+    /// The codings of every answer to the question, by participant, then place.
+    pub async fn codings_of_question(
+        self,
+        study: &StudySlug,
+        question: &QuestionId,
+    ) -> Result<Vec<CodingRecord>, StorageError> {
+        self.codings_where("c.study_slug = $1 AND c.question_id = $2", study, question.as_str())
+            .await
+    }
+
+    /// A code's extracts collated, by participant, question and place.
+    pub async fn codings_of_code(
+        self,
+        study: &StudySlug,
+        code: &str,
+    ) -> Result<Vec<CodingRecord>, StorageError> {
+        self.codings_where("c.study_slug = $1 AND c.code_id = $2", study, code)
+            .await
+    }
+
+    async fn codings_where(
+        self,
+        condition: &str,
+        study: &StudySlug,
+        value: &str,
+    ) -> Result<Vec<CodingRecord>, StorageError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {CODING_COLUMNS} {CODING_JOINS} WHERE {condition}
+             ORDER BY r.participant_number, c.question_id, c.start_point, c.end_point, k.name"
+        ))
+        .bind(study.as_str())
+        .bind(value)
+        .fetch_all(self.pool)
+        .await?;
+        Ok(rows.iter().map(coding).collect::<Result<_, _>>()?)
+    }
+}
+
+fn code(row: &AnyRow) -> Result<CodeRecord, sqlx::Error> {
+    Ok(CodeRecord {
+        id: row.try_get("id")?,
+        name: row.try_get("name")?,
+        definition: row.try_get("definition")?,
+        codings: row.try_get("codings")?,
+    })
+}
+
+fn coding(row: &AnyRow) -> Result<CodingRecord, sqlx::Error> {
+    let point = |column: &str| {
+        row.try_get::<i64, _>(column)
+            .map(|value| usize::try_from(value).unwrap_or_default())
+    };
+    Ok(CodingRecord {
+        id: row.try_get("id")?,
+        response: row.try_get("response_id")?,
+        participant_number: row.try_get("participant_number")?,
+        question: id_column(row, "question_id")?,
+        code: row.try_get("code_id")?,
+        code_name: row.try_get("code_name")?,
+        coder: row.try_get("coder")?,
+        start: point("start_point")?,
+        end: point("end_point")?,
+        extract: row.try_get("extract")?,
+        answer_hash: row.try_get("answer_hash")?,
+    })
+}

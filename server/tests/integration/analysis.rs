@@ -1,0 +1,226 @@
+//! Thematic analysis: researchers add codes and code any part of an answer (a browser's
+//! selection in UTF-16 units, pasted words, or the whole answer); each coding is stored in code
+//! points over the stored text, collated per code, and goes with its response when it is
+//! withdrawn. On both engines.
+
+use reqwest::StatusCode;
+
+use crate::support::{TestApp, location, question, sam};
+
+/// An emoji (two UTF-16 units), a letter with a combining accent (two code points), Welsh.
+const ANSWER: &str = "Cook 😀 with e\u{301}clat, Cymraeg ŵ";
+
+const GRID: &str = "/admin/studies/sam/analysis/questions/r2";
+const CODINGS: &str = "/admin/studies/sam/analysis/questions/r2/codings";
+
+async fn page(app: &TestApp, path: &str, cookie: &str) -> (StatusCode, String) {
+    let response = app.get_with_cookie(path, cookie).await;
+    (response.status(), response.text().await.unwrap())
+}
+
+/// (start, end, extract, code name) of every coding of R2, in order.
+async fn codings(app: &TestApp) -> Vec<(usize, usize, String, String)> {
+    let stored = app
+        .storage()
+        .await
+        .analysis()
+        .codings_of_question(&sam(), &question("r2"))
+        .await
+        .unwrap();
+    stored
+        .into_iter()
+        .map(|c| (c.start, c.end, c.extract, c.code_name))
+        .collect()
+}
+
+#[tokio::test]
+async fn a_researcher_codes_a_selection_pasted_words_and_a_whole_answer_in_code_points() {
+    let app = TestApp::spawn().await;
+    let token = app.submit_response("inpatient", ANSWER).await;
+    let response = app.record(&token).await.id.to_string();
+    let researcher = app.signed_in_as("researcher").await;
+
+    let (status, analysis) = page(&app, "/admin/studies/sam/analysis", &researcher).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(analysis.contains(GRID), "{analysis}");
+    let codes = "/admin/studies/sam/analysis/codes";
+    let unnamed = app
+        .post_with_cookie(codes, &researcher, &[("name", " "), ("definition", "x")])
+        .await;
+    assert_eq!(unnamed.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        unnamed
+            .text()
+            .await
+            .unwrap()
+            .contains("Enter a name for the code")
+    );
+    let fields = [
+        ("name", "Everyday skills"),
+        ("definition", "Cooking, budgeting, looking after a home."),
+    ];
+    let made = app.post_with_cookie(codes, &researcher, &fields).await;
+    assert_eq!(made.status(), StatusCode::SEE_OTHER);
+    let again = app.post_with_cookie(codes, &researcher, &fields).await;
+    assert_eq!(again.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        again
+            .text()
+            .await
+            .unwrap()
+            .contains("already has a code called")
+    );
+    let skills = app.storage().await.analysis().codes(&sam()).await.unwrap()[0]
+        .id
+        .clone();
+
+    // "with" as a browser reports it: after "Cook ", the emoji (2 units) and a space.
+    let selected = app
+        .post_with_cookie(
+            CODINGS,
+            &researcher,
+            &[
+                ("response", &response),
+                ("start", "8"),
+                ("end", "12"),
+                ("extract", "with"),
+                ("code", &skills),
+            ],
+        )
+        .await;
+    assert_eq!(selected.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        location(&selected),
+        format!("{GRID}#answer-{response}-label")
+    );
+    // Pasted words, with a new code; the accented word (two code points for its first letter).
+    let pasted = [
+        ("response", response.as_str()),
+        ("extract", " e\u{301}clat, Cymraeg ŵ "),
+        ("new_code", "Welsh and other languages"),
+    ];
+    let sent = app.post_with_cookie(CODINGS, &researcher, &pasted).await;
+    assert_eq!(sent.status(), StatusCode::SEE_OTHER);
+    // The whole answer, coded twice with the same code: recorded once.
+    for _ in 0..2 {
+        let whole = [
+            ("response", response.as_str()),
+            ("extract", ""),
+            ("code", &skills),
+        ];
+        let sent = app.post_with_cookie(CODINGS, &researcher, &whole).await;
+        assert_eq!(sent.status(), StatusCode::SEE_OTHER);
+    }
+    let points = ANSWER.chars().count();
+    assert_eq!(
+        codings(&app).await,
+        [
+            (0, points, ANSWER.to_owned(), "Everyday skills".to_owned()),
+            (7, 11, "with".to_owned(), "Everyday skills".to_owned()),
+            (
+                12,
+                points,
+                "e\u{301}clat, Cymraeg ŵ".to_owned(),
+                "Welsh and other languages".to_owned()
+            ),
+        ]
+    );
+
+    // Words not in the answer, a selection splitting the emoji, no code: refused, as typed.
+    for (fields, says) in [
+        (
+            vec![("extract", "bakes bread"), ("code", skills.as_str())],
+            "is not in this answer",
+        ),
+        (
+            vec![("start", "6"), ("end", "9"), ("code", skills.as_str())],
+            "inside a character",
+        ),
+        (
+            vec![("extract", "Cook")],
+            "Choose a code, or name a new one",
+        ),
+    ] {
+        let mut fields = fields;
+        fields.push(("response", &response));
+        let refused = app.post_with_cookie(CODINGS, &researcher, &fields).await;
+        assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let text = refused.text().await.unwrap();
+        assert!(text.contains(says), "{says}: {text}");
+    }
+    assert_eq!(codings(&app).await.len(), 3, "nothing refused was saved");
+
+    let (_, grid) = page(&app, GRID, &researcher).await;
+    assert!(grid.contains("<mark>"), "{grid}");
+    assert!(grid.contains("P1: Inpatient"), "{grid}");
+    let (status, collated) = page(
+        &app,
+        &format!("/admin/studies/sam/analysis/codes/{skills}"),
+        &researcher,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        collated.contains("2 extracts") && collated.contains("coded by researcher@"),
+        "{collated}"
+    );
+
+    let trainer = app.signed_in_as("trainer").await;
+    let (status, _) = page(&app, GRID, &trainer).await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "trainers do not read research data"
+    );
+
+    // A withdrawn response takes its codings with it.
+    let record = app.record(&token).await;
+    assert!(
+        app.storage()
+            .await
+            .responses()
+            .delete(&record.id)
+            .await
+            .unwrap()
+    );
+    assert!(codings(&app).await.is_empty());
+    let (_, collated) = page(
+        &app,
+        &format!("/admin/studies/sam/analysis/codes/{skills}"),
+        &researcher,
+    )
+    .await;
+    assert!(collated.contains("0 extracts"), "{collated}");
+}
+
+#[tokio::test]
+async fn a_coding_can_be_removed_and_only_in_its_own_study() {
+    let app = TestApp::spawn().await;
+    let token = app.submit_response("community", ANSWER).await;
+    let response = app.record(&token).await.id.to_string();
+    let researcher = app.signed_in_as("researcher").await;
+    let fields = [("response", response.as_str()), ("new_code", "Hope")];
+    let sent = app.post_with_cookie(CODINGS, &researcher, &fields).await;
+    assert_eq!(sent.status(), StatusCode::SEE_OTHER);
+    let id = app
+        .storage()
+        .await
+        .analysis()
+        .codings_of_question(&sam(), &question("r2"))
+        .await
+        .unwrap()[0]
+        .id
+        .clone();
+    let path = format!("/admin/studies/sam/analysis/codings/{id}/remove");
+    let removed = app
+        .post_with_cookie(&path, &researcher, &[("back", "r2")])
+        .await;
+    assert_eq!(removed.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&removed), GRID);
+    assert!(codings(&app).await.is_empty());
+    let unknown_answer = [("response", "not-a-response"), ("new_code", "Hope")];
+    let refused = app
+        .post_with_cookie(CODINGS, &researcher, &unknown_answer)
+        .await;
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+}

@@ -26,11 +26,12 @@ pub async fn load_collated(study: String, code: String) -> Result<CollatedView, 
 mod load {
     use std::collections::HashMap;
 
+    use domain::export::AnalysisExport;
     use domain::ids::QuestionId;
     use domain::study::QuestionKind;
     use leptos::prelude::use_context;
 
-    use super::super::{code_view, coder_name, participant_labels};
+    use super::super::{analysis_path, code_view, coder_name, participant_labels};
     use super::*;
     use crate::auth::{Researcher, in_server_fn};
     use crate::error::AppError;
@@ -62,6 +63,16 @@ mod load {
                 .await?
                 .into_iter()
                 .map(code_view)
+                .collect(),
+            exports: AnalysisExport::ALL
+                .into_iter()
+                .map(|export| {
+                    let path = analysis_path(&study.slug);
+                    (
+                        format!("{path}/exports/{}", export.slug()),
+                        export.describe().to_owned(),
+                    )
+                })
                 .collect(),
             typed: (typed("name"), typed("definition")),
             errors: rejected.summary(),
@@ -159,6 +170,13 @@ pub fn AnalysisPage() -> impl IntoView {
                     </dl>
                 }.into_any()
             }}
+            <h2>"Download the analysis"</h2>
+            <p>"Extracts and positions are over the exported answers: identifiers accepted in the review are replaced by their descriptors. Participants are named by number; their demographics are in the study's data exports."</p>
+            <ul class="link-list">
+                {view.exports.iter().map(|(href, words)| view! {
+                    <li><a href=href.clone() download="">{words.clone()}</a></li>
+                }).collect_view()}
+            </ul>
             <h2>"Add a code"</h2>
             <form method="post" action=format!("{base}/codes") novalidate>
                 <div class="form-group" class:form-group--error=field_error(&view.errors, "name").is_some()>

@@ -12,6 +12,8 @@ pub struct AnalysisView {
     /// (id, wording, how many answered) of each written question.
     pub questions: Vec<(String, String, i64)>,
     pub codes: Vec<CodeView>,
+    /// (address, what it holds) of each download of the analysis.
+    pub exports: Vec<(String, String)>,
     /// The new code's name and definition as typed, when they were refused.
     pub typed: (String, String),
     pub errors: Vec<FieldError>,

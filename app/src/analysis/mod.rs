@@ -6,6 +6,8 @@
 pub mod codes;
 pub mod coding;
 pub mod data;
+#[cfg(feature = "ssr")]
+pub mod exports;
 
 /// A code's definition is a few sentences, not an essay.
 #[cfg(feature = "ssr")]
@@ -14,7 +16,9 @@ const DEFINITION_MOST: usize = 2_000;
 /// The analysis pages' form posts.
 #[cfg(feature = "ssr")]
 pub fn routes() -> axum::Router<crate::state::AppState> {
-    codes::post::routes().merge(coding::post::routes())
+    codes::post::routes()
+        .merge(coding::post::routes())
+        .merge(exports::routes())
 }
 
 #[cfg(feature = "ssr")]

@@ -1,6 +1,7 @@
 //! Anonymised exports of a study's submitted responses, for the tools researchers use.
 //! Every export streams: one participant is read, written and forgotten before the next.
 
+mod analysis;
 mod codebook;
 pub mod csv;
 mod format;
@@ -19,6 +20,7 @@ use std::sync::Arc;
 
 use futures_util::{Stream, TryStreamExt};
 
+pub use analysis::{AnalysisExport, analysis_export};
 pub use format::ExportFormat;
 pub use sink::{ChannelSink, ExportSink, WriterSink};
 pub use table::{Variable, participant_name, variables};

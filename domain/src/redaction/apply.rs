@@ -49,6 +49,33 @@ pub fn redact(text: &str, replacements: &[Replacement]) -> String {
     redacted
 }
 
+/// `text` with `replacements` made, and where its stretch `span` (code points) lies then: a
+/// replaced stretch that the span starts or ends inside is wholly in it.
+pub fn redact_around(
+    text: &str,
+    span: (usize, usize),
+    replacements: &[Replacement],
+) -> (String, (usize, usize)) {
+    let kept: Vec<Replacement> = fitting(text.chars().count(), replacements)
+        .into_iter()
+        .cloned()
+        .collect();
+    (redact(text, &kept), shifted_span(span.0, span.1, &kept))
+}
+
+fn shifted_span(start: usize, end: usize, replacements: &[Replacement]) -> (usize, usize) {
+    let cut_at_end = replacements
+        .iter()
+        .find(|replacement| replacement.start < end && end < replacement.end);
+    let end = match cut_at_end {
+        Some(replacement) => {
+            shifted(replacement.start, replacements) + replacement.descriptor.chars().count()
+        }
+        None => shifted(end, replacements),
+    };
+    (shifted(start, replacements), end)
+}
+
 /// Where `position` of the original text lies once `replacements` are made; a position inside a
 /// replaced stretch moves to that descriptor's start.
 pub fn shifted(position: usize, replacements: &[Replacement]) -> usize {
@@ -89,7 +116,7 @@ pub fn locate(text: &str, wanted: &str, near: (usize, usize)) -> Option<(usize, 
 
 #[cfg(test)]
 mod tests {
-    use super::{Replacement, descriptor_span, locate, redact, shifted};
+    use super::{Replacement, descriptor_span, locate, redact, redact_around, shifted};
 
     fn replace(start: usize, end: usize, descriptor: &str) -> Replacement {
         Replacement {
@@ -97,6 +124,20 @@ mod tests {
             end,
             descriptor: descriptor.to_owned(),
         }
+    }
+
+    #[test]
+    fn a_stretch_keeps_its_words_once_the_text_around_it_is_redacted() {
+        let text = "Ask Dafydd 😀 on 07700 900123 daily.";
+        let replacements = [replace(16, 28, "[phone number]"), replace(4, 10, "[colleague]")];
+        let (redacted, (start, end)) = redact_around(text, (13, 34), &replacements);
+        assert_eq!(redacted, "Ask [colleague] 😀 on [phone number] daily.");
+        let extract: String = redacted.chars().skip(start).take(end - start).collect();
+        assert_eq!(extract, "on [phone number] daily");
+        // A stretch ending inside a replaced one takes all of its descriptor.
+        let (redacted, (start, end)) = redact_around(text, (0, 7), &replacements);
+        let extract: String = redacted.chars().skip(start).take(end - start).collect();
+        assert_eq!(extract, "Ask [colleague]");
     }
 
     #[test]

@@ -110,6 +110,14 @@ impl ExportRedactions {
         Ok(Self { by_participant })
     }
 
+    /// The accepted findings in one answer.
+    pub fn of_answer(&self, participant: i64, question: &QuestionId) -> &[Replacement] {
+        self.by_participant
+            .get(&participant)
+            .and_then(|by_question| by_question.get(question))
+            .map_or(&[], Vec::as_slice)
+    }
+
     /// Replaces the accepted findings in the response's answers by their descriptors.
     pub fn apply(&self, response: &mut SubmittedResponse) {
         let Some(by_question) = self.by_participant.get(&response.participant_number) else {

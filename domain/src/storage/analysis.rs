@@ -209,8 +209,12 @@ impl Analysis<'_> {
         study: &StudySlug,
         question: &QuestionId,
     ) -> Result<Vec<CodingRecord>, StorageError> {
-        self.codings_where("c.study_slug = $1 AND c.question_id = $2", study, question.as_str())
-            .await
+        self.codings_where(
+            "c.study_slug = $1 AND c.question_id = $2",
+            study,
+            Some(question.as_str()),
+        )
+        .await
     }
 
     /// A code's extracts collated, by participant, question and place.
@@ -219,24 +223,33 @@ impl Analysis<'_> {
         study: &StudySlug,
         code: &str,
     ) -> Result<Vec<CodingRecord>, StorageError> {
-        self.codings_where("c.study_slug = $1 AND c.code_id = $2", study, code)
+        self.codings_where("c.study_slug = $1 AND c.code_id = $2", study, Some(code))
             .await
+    }
+
+    /// Every coding of the study, by participant, question and place.
+    pub async fn codings_of_study(
+        self,
+        study: &StudySlug,
+    ) -> Result<Vec<CodingRecord>, StorageError> {
+        self.codings_where("c.study_slug = $1", study, None).await
     }
 
     async fn codings_where(
         self,
         condition: &str,
         study: &StudySlug,
-        value: &str,
+        value: Option<&str>,
     ) -> Result<Vec<CodingRecord>, StorageError> {
-        let rows = sqlx::query(&format!(
+        let sql = format!(
             "SELECT {CODING_COLUMNS} {CODING_JOINS} WHERE {condition}
              ORDER BY r.participant_number, c.question_id, c.start_point, c.end_point, k.name"
-        ))
-        .bind(study.as_str())
-        .bind(value)
-        .fetch_all(self.pool)
-        .await?;
+        );
+        let mut query = sqlx::query(&sql).bind(study.as_str());
+        if let Some(value) = value {
+            query = query.bind(value);
+        }
+        let rows = query.fetch_all(self.pool).await?;
         Ok(rows.iter().map(coding).collect::<Result<_, _>>()?)
     }
 }

@@ -5,7 +5,7 @@
 
 use reqwest::StatusCode;
 
-use crate::support::{TestApp, location, question, sam};
+use crate::support::{TestApp, assert_valid_refi_qda, location, question, sam};
 
 /// An emoji (two UTF-16 units), a letter with a combining accent (two code points), Welsh.
 const ANSWER: &str = "Cook 😀 with e\u{301}clat, Cymraeg ŵ";
@@ -223,4 +223,185 @@ async fn a_coding_can_be_removed_and_only_in_its_own_study() {
         .post_with_cookie(CODINGS, &researcher, &unknown_answer)
         .await;
     assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+}
+
+const PHONE_ANSWER: &str = "Ring 07700 900123 😀 then cook with Sam";
+
+/// The CSV's rows under its header (the byte-order mark taken off).
+fn rows_of(csv_text: &str) -> Vec<Vec<String>> {
+    let text = csv_text.trim_start_matches('\u{feff}');
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.as_bytes())
+        .records()
+        .map(|record| record.unwrap().iter().map(str::to_owned).collect())
+        .collect()
+}
+
+async fn download(app: &TestApp, cookie: &str, export: &str) -> reqwest::Response {
+    let path = format!("/admin/studies/sam/analysis/exports/{export}");
+    app.get_with_cookie(&path, cookie).await
+}
+
+/// Accepts the phone number the scanner found, once it has found it.
+async fn accept_the_phone_number(app: &TestApp, cookie: &str) {
+    let storage = app.storage().await;
+    let mut found = None;
+    for _ in 0..100 {
+        let all = storage
+            .redactions()
+            .list(&sam(), &domain::storage::RedactionStatus::ALL, 100)
+            .await
+            .unwrap();
+        found = all
+            .into_iter()
+            .find(|r| r.found_text.as_deref() == Some("07700 900123"));
+        if found.is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let id = found.expect("the scanner finds the phone number").id;
+    let path = format!("/admin/studies/sam/redactions/{id}");
+    let decided = app
+        .post_with_cookie(&path, cookie, &[("decision", "accept")])
+        .await;
+    assert_eq!(decided.status(), StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn the_analysis_exports_redacted_extracts_codes_by_participant_and_a_valid_codebook() {
+    let app = TestApp::spawn().await;
+    let token = app.submit_response("inpatient", PHONE_ANSWER).await;
+    let first = app.record(&token).await.id.to_string();
+    app.submit_response("community", "Nothing coded here").await;
+    let researcher = app.signed_in_as("researcher").await;
+
+    let empty = download(&app, &researcher, "codebook-qdc").await;
+    assert!(empty.status().is_client_error());
+    assert!(empty.text().await.unwrap().contains("no codes yet"));
+    let unknown = download(&app, &researcher, "everything").await;
+    assert!(unknown.status().is_client_error());
+
+    let coded = [
+        ("response", first.as_str()),
+        ("extract", "then cook"),
+        ("new_code", "Everyday skills"),
+    ];
+    let sent = app.post_with_cookie(CODINGS, &researcher, &coded).await;
+    assert_eq!(sent.status(), StatusCode::SEE_OTHER);
+    let whole = [
+        ("response", first.as_str()),
+        ("extract", ""),
+        ("new_code", "Contact & <trust>"),
+    ];
+    let sent = app.post_with_cookie(CODINGS, &researcher, &whole).await;
+    assert_eq!(sent.status(), StatusCode::SEE_OTHER);
+    accept_the_phone_number(&app, &researcher).await;
+
+    let extracts = download(&app, &researcher, "extracts").await;
+    assert_eq!(extracts.status(), StatusCode::OK);
+    assert!(
+        extracts.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("sam-analysis-extracts.csv")
+    );
+    let rows = rows_of(&extracts.text().await.unwrap());
+    assert_eq!(
+        rows[0][..8],
+        [
+            "participant",
+            "question",
+            "question_label",
+            "code",
+            "coder",
+            "start",
+            "end",
+            "extract"
+        ]
+    );
+    assert_eq!(rows.len(), 3, "{rows:?}");
+    let redacted = rows[1][7].clone();
+    assert_eq!(
+        rows[1][..5],
+        [
+            "P1",
+            "r2",
+            rows[1][2].as_str(),
+            "Contact & <trust>",
+            "researcher@example.org"
+        ]
+    );
+    assert!(
+        !redacted.contains("07700")
+            && redacted.starts_with("Ring [")
+            && redacted.ends_with("then cook with Sam"),
+        "{redacted}"
+    );
+    let in_redacted = |row: &[String]| -> String {
+        let start: usize = row[5].parse().unwrap();
+        let end: usize = row[6].parse().unwrap();
+        redacted.chars().skip(start).take(end - start).collect()
+    };
+    assert_eq!(
+        (rows[1][5].as_str(), in_redacted(&rows[1])),
+        ("0", redacted.clone())
+    );
+    assert_eq!(rows[2][7], "then cook");
+    assert_eq!(
+        in_redacted(&rows[2]),
+        "then cook",
+        "positions are over the exported text"
+    );
+    assert_eq!(rows[2][8], "no");
+
+    let presence = download(&app, &researcher, "codes-by-participant").await;
+    assert_eq!(
+        rows_of(&presence.text().await.unwrap()),
+        [
+            vec!["participant", "Contact & <trust>", "Everyday skills"],
+            vec!["P1", "1", "1"],
+            vec!["P2", "0", "0"],
+        ]
+    );
+    let again = [
+        ("response", first.as_str()),
+        ("extract", "with Sam"),
+        (
+            "code",
+            &app.storage().await.analysis().codes(&sam()).await.unwrap()[1]
+                .id
+                .clone(),
+        ),
+    ];
+    app.post_with_cookie(CODINGS, &researcher, &again).await;
+    let counts = download(&app, &researcher, "coding-counts-by-participant").await;
+    assert_eq!(rows_of(&counts.text().await.unwrap())[1], ["P1", "1", "2"]);
+
+    let codebook = download(&app, &researcher, "codebook").await;
+    assert_eq!(
+        rows_of(&codebook.text().await.unwrap())[2],
+        ["Everyday skills", "", "2"]
+    );
+    let qdc = download(&app, &researcher, "codebook-qdc").await;
+    assert_eq!(qdc.status(), StatusCode::OK);
+    let qdc = qdc.text().await.unwrap();
+    assert!(
+        qdc.contains("name=\"Contact &amp; &lt;trust&gt;\""),
+        "{qdc}"
+    );
+    assert_valid_refi_qda(&qdc, "Codebook.xsd");
+    let again = download(&app, &researcher, "codebook-qdc").await;
+    assert_eq!(
+        again.text().await.unwrap(),
+        qdc,
+        "the same GUIDs every time"
+    );
+
+    let trainer = app.signed_in_as("trainer").await;
+    assert_eq!(
+        download(&app, &trainer, "extracts").await.status(),
+        StatusCode::FORBIDDEN
+    );
 }

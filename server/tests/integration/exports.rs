@@ -3,7 +3,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::support::{TestApp, config_for, http_client, location, sign_in_then};
+use crate::support::{
+    TestApp, assert_valid_refi_qda, config_for, http_client, location, sign_in_then,
+};
 use domain::export::{ExportFormat, ExportOptions};
 use reqwest::{StatusCode, header};
 
@@ -179,28 +181,6 @@ fn unzip(bytes: &[u8]) -> BTreeMap<String, String> {
         .collect()
 }
 
-/// Validates with xmllint; fails (never skips) when xmllint is missing: scripts/install-tools.sh
-/// test installs it.
-fn assert_valid_refi_qda(project_qde: &str) {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("project.qde");
-    std::fs::write(&file, project_qde).unwrap();
-    let schema =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/refi-qda/Project.xsd");
-    let output = std::process::Command::new("xmllint")
-        .arg("--noout")
-        .arg("--schema")
-        .arg(&schema)
-        .arg(&file)
-        .output()
-        .expect("xmllint runs (Debian libxml2-utils; scripts/install-tools.sh test installs it)");
-    assert!(
-        output.status.success(),
-        "project.qde is not valid REFI-QDA: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-}
-
 /// `unzip -t` checks every entry's CRC-32 and the central directory.
 fn assert_unzip_tests_clean(bytes: &[u8]) {
     let dir = tempfile::tempdir().unwrap();
@@ -247,7 +227,7 @@ async fn the_refi_qda_project_is_valid_complete_and_stable() {
     assert_unzip_tests_clean(&bytes);
     let files = unzip(&bytes);
     let project = &files["project.qde"];
-    assert_valid_refi_qda(project);
+    assert_valid_refi_qda(project, "Project.xsd");
     let sources: Vec<_> = files.keys().filter(|n| n.starts_with("sources/")).collect();
     assert_eq!(sources.len(), 2 * 9, "nine text answers each");
     let guid = domain::export::qdpx_source_guid(&crate::support::sam(), 1, "r2");
@@ -689,7 +669,7 @@ async fn exports_word_each_answer_as_its_version_asked_it() {
 
     let files = unzip(&download("qdpx").await);
     let project = &files["project.qde"];
-    assert_valid_refi_qda(project);
+    assert_valid_refi_qda(project, "Project.xsd");
     for (participant, wording) in [
         (1, "When it comes to Sam specifically"),
         (2, "What would help Sam recover?"),

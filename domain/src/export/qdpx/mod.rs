@@ -127,6 +127,11 @@ impl Guids {
     fn page_code(&self, page: &str) -> String {
         self.guid("code/page/", page)
     }
+
+    /// One of the researchers' codes (the analysis), by its id.
+    pub(in crate::export) fn analysis_code(&self, id: &str) -> String {
+        self.guid("code/analysis/", id)
+    }
 }
 
 /// Appends text that is safe inside XML elements and attributes; characters XML 1.0 forbids
@@ -157,7 +162,7 @@ fn push_xml(out: &mut String, text: &str) {
 }
 
 /// Text that is safe inside XML elements and attributes.
-fn xml(text: &str) -> String {
+pub(super) fn xml(text: &str) -> String {
     let mut out = String::new();
     push_xml(&mut out, text);
     out

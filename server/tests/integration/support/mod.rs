@@ -735,3 +735,26 @@ pub fn sam() -> domain::ids::StudySlug {
 pub fn question(id: &str) -> domain::ids::QuestionId {
     domain::ids::QuestionId::parse(id).unwrap()
 }
+
+/// Validates a REFI-QDA file against its schema (`Project.xsd` or `Codebook.xsd`) with xmllint;
+/// fails (never skips) when xmllint is missing: scripts/install-tools.sh test installs it.
+pub fn assert_valid_refi_qda(xml: &str, schema: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("refi-qda.xml");
+    std::fs::write(&file, xml).unwrap();
+    let schema = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/refi-qda")
+        .join(schema);
+    let output = std::process::Command::new("xmllint")
+        .arg("--noout")
+        .arg("--schema")
+        .arg(&schema)
+        .arg(&file)
+        .output()
+        .expect("xmllint runs (Debian libxml2-utils; scripts/install-tools.sh test installs it)");
+    assert!(
+        output.status.success(),
+        "not valid REFI-QDA: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}

@@ -1,0 +1,242 @@
+//! The thematic analysis as researchers' tools read it: every coded extract (a row each), the
+//! codes in each participant's answers (present or not, and how many codings), and the codebook
+//! (CSV, and REFI-QDA `.qdc`). Like every export, the answers' accepted identifier findings are
+//! replaced by their descriptors, so an extract and its positions are over the exported text;
+//! participants are named by number only (their demographics are in the data exports).
+
+use std::collections::BTreeMap;
+
+use futures_util::TryStreamExt;
+
+use super::csv::{UTF8_BOM, push_record, record};
+use super::qdpx::{Guids, xml};
+use super::table::participant_name;
+use super::{ExportError, qdpx_source_guid};
+use crate::analysis::answer_hash;
+use crate::redaction::apply::redact_around;
+use crate::redaction::review::ExportRedactions;
+use crate::storage::{CodeRecord, CodingRecord, Storage};
+use crate::study::Study;
+
+/// The analysis exports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AnalysisExport {
+    Extracts,
+    CodesByParticipant,
+    CodingCountsByParticipant,
+    CodebookCsv,
+    CodebookQdc,
+}
+
+impl AnalysisExport {
+    pub const ALL: [Self; 5] = [
+        Self::Extracts,
+        Self::CodesByParticipant,
+        Self::CodingCountsByParticipant,
+        Self::CodebookCsv,
+        Self::CodebookQdc,
+    ];
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            Self::Extracts => "extracts",
+            Self::CodesByParticipant => "codes-by-participant",
+            Self::CodingCountsByParticipant => "coding-counts-by-participant",
+            Self::CodebookCsv => "codebook",
+            Self::CodebookQdc => "codebook-qdc",
+        }
+    }
+
+    pub fn from_slug(slug: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|export| export.slug() == slug)
+    }
+
+    /// What the researcher downloads, in words.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Self::Extracts => "Every coded extract, a row each (CSV)",
+            Self::CodesByParticipant => "Which codes each participant's answers have, 1 or 0 (CSV)",
+            Self::CodingCountsByParticipant => {
+                "How many codings of each code each participant's answers have (CSV)"
+            }
+            Self::CodebookCsv => "The codebook (CSV)",
+            Self::CodebookQdc => "The codebook for QDA software (REFI-QDA .qdc)",
+        }
+    }
+
+    pub fn file_name(self, study: &Study) -> String {
+        let extension = match self {
+            Self::CodebookQdc => "qdc",
+            _ => "csv",
+        };
+        format!("{}-analysis-{}.{extension}", study.slug, self.slug())
+    }
+
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Self::CodebookQdc => "application/xml; charset=utf-8",
+            _ => "text/csv; charset=utf-8",
+        }
+    }
+}
+
+/// The export, whole: its size grows with the codings, not with the answers' text.
+pub async fn analysis_export(
+    storage: &Storage,
+    study: &Study,
+    export: AnalysisExport,
+) -> Result<Vec<u8>, ExportError> {
+    let analysis = storage.analysis();
+    let codes = analysis.codes(&study.slug).await?;
+    let text = match export {
+        AnalysisExport::CodebookCsv => codebook_csv(&codes),
+        AnalysisExport::CodebookQdc => codebook_qdc(study, &codes),
+        AnalysisExport::Extracts => extracts_csv(storage, study).await?,
+        AnalysisExport::CodesByParticipant => by_participant(storage, study, &codes, true).await?,
+        AnalysisExport::CodingCountsByParticipant => {
+            by_participant(storage, study, &codes, false).await?
+        }
+    };
+    Ok(text.into_bytes())
+}
+
+fn codebook_csv(codes: &[CodeRecord]) -> String {
+    let mut out = UTF8_BOM.to_owned();
+    push_record(&mut out, ["code", "definition", "codings"]);
+    for code in codes {
+        push_record(
+            &mut out,
+            [&*code.name, &code.definition, &code.codings.to_string()],
+        );
+    }
+    out
+}
+
+/// The codebook as REFI-QDA's Codebook.xsd asks; GUIDs are the same in every export.
+fn codebook_qdc(study: &Study, codes: &[CodeRecord]) -> String {
+    let guids = Guids::of_study(&study.slug);
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n\
+         <CodeBook xmlns=\"urn:QDA-XML:codebook:1.0\" origin=\"Vignette studies\">\n<Codes>\n",
+    );
+    for code in codes {
+        out.push_str(&format!(
+            "<Code guid=\"{}\" name=\"{}\" isCodable=\"true\">",
+            guids.analysis_code(&code.id),
+            xml(&code.name)
+        ));
+        if !code.definition.is_empty() {
+            out.push_str(&format!(
+                "<Description>{}</Description>",
+                xml(&code.definition)
+            ));
+        }
+        out.push_str("</Code>\n");
+    }
+    out.push_str("</Codes>\n</CodeBook>\n");
+    out
+}
+
+/// The study's codings grouped by participant number.
+async fn codings_by_participant(
+    storage: &Storage,
+    study: &Study,
+) -> Result<BTreeMap<i64, Vec<CodingRecord>>, ExportError> {
+    let mut grouped: BTreeMap<i64, Vec<CodingRecord>> = BTreeMap::new();
+    for coding in storage.analysis().codings_of_study(&study.slug).await? {
+        grouped
+            .entry(coding.participant_number)
+            .or_default()
+            .push(coding);
+    }
+    Ok(grouped)
+}
+
+const EXTRACT_HEADER: [&str; 10] = [
+    "participant",
+    "question",
+    "question_label",
+    "code",
+    "coder",
+    "start",
+    "end",
+    "extract",
+    "answer_changed_since_coding",
+    "qdpx_source_guid",
+];
+
+/// A row per coding, in participant, question and position order.
+async fn extracts_csv(storage: &Storage, study: &Study) -> Result<String, ExportError> {
+    let mut codings = codings_by_participant(storage, study).await?;
+    let redactions = ExportRedactions::of_study(storage, &study.slug).await?;
+    let mut out = UTF8_BOM.to_owned();
+    push_record(&mut out, EXTRACT_HEADER);
+    let mut responses = std::pin::pin!(storage.exports().submitted_responses(&study.slug));
+    while let Some(response) = responses.try_next().await? {
+        let number = response.participant_number;
+        for coding in codings.remove(&number).unwrap_or_default() {
+            let stored = response
+                .answers
+                .get(&coding.question)
+                .map_or("", String::as_str);
+            let replacements = redactions.of_answer(number, &coding.question);
+            let (text, (start, end)) = redact_around(stored, (coding.start, coding.end), replacements);
+            let extract: String = text.chars().skip(start).take(end - start).collect();
+            let changed = coding.answer_hash != answer_hash(stored);
+            let question_label = study
+                .question(&coding.question)
+                .map_or(coding.question.as_str(), |question| &question.label);
+            push_record(
+                &mut out,
+                [
+                    &*participant_name(number),
+                    coding.question.as_str(),
+                    question_label,
+                    &coding.code_name,
+                    coding.coder.as_deref().unwrap_or("a removed account"),
+                    &start.to_string(),
+                    &end.to_string(),
+                    &extract,
+                    if changed { "yes" } else { "no" },
+                    &qdpx_source_guid(&study.slug, number, coding.question.as_str()),
+                ],
+            );
+        }
+    }
+    Ok(out)
+}
+
+/// A row per submitted participant, a column per code: 1 or 0 (`presence`), or the number of
+/// codings.
+async fn by_participant(
+    storage: &Storage,
+    study: &Study,
+    codes: &[CodeRecord],
+    presence: bool,
+) -> Result<String, ExportError> {
+    let codings = codings_by_participant(storage, study).await?;
+    let mut out = UTF8_BOM.to_owned();
+    out.push_str(&record(
+        std::iter::once("participant").chain(codes.iter().map(|code| code.name.as_str())),
+    ));
+    for number in storage
+        .responses()
+        .participant_numbers(&study.slug)
+        .await?
+    {
+        let theirs = codings.get(&number).map_or(&[][..], Vec::as_slice);
+        let cells: Vec<String> = codes
+            .iter()
+            .map(|code| {
+                let count = theirs.iter().filter(|c| c.code == code.id).count();
+                if presence { usize::from(count > 0) } else { count }.to_string()
+            })
+            .collect();
+        let name = participant_name(number);
+        push_record(
+            &mut out,
+            std::iter::once(name.as_str()).chain(cells.iter().map(String::as_str)),
+        );
+    }
+    Ok(out)
+}

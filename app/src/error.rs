@@ -28,6 +28,8 @@ pub enum AppError {
     UnknownAccount,
     #[error("This study has no such code. It may have been merged or removed.")]
     UnknownCode,
+    #[error("This study has no such theme.")]
+    UnknownTheme,
     #[error("There is no workshop with this code. Check the code on the screen and try again.")]
     UnknownWorkshop,
     #[error("This phone has not joined this workshop yet. Join with the code on the screen.")]
@@ -92,6 +94,7 @@ impl AppError {
             | Self::UnknownResponse
             | Self::UnknownAccount
             | Self::UnknownCode
+            | Self::UnknownTheme
             | Self::UnknownWorkshop => StatusCode::NOT_FOUND,
             Self::AlreadySubmitted => StatusCode::CONFLICT,
             Self::StudyNotYetOpen(_) => StatusCode::FORBIDDEN,

@@ -37,6 +37,18 @@ impl RejectedForm {
         }
     }
 
+    /// The error, with the form's values as sent, to show them again.
+    pub fn keeping(
+        field: &str,
+        message: &str,
+        values: impl IntoIterator<Item = (String, String)>,
+    ) -> Self {
+        Self {
+            values: values.into_iter().collect(),
+            ..Self::with_error(field, message)
+        }
+    }
+
     /// The errors as error summary entries, each linking to its field on the same page.
     pub fn summary(&self) -> Vec<crate::components::FieldError> {
         self.errors

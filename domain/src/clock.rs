@@ -36,6 +36,14 @@ pub fn day_of(unix_seconds: i64) -> String {
         .map_or_else(String::new, |t| t.format("%Y-%m-%d").to_string())
 }
 
+/// A Unix time as "YYYY-MM-DD HH:MM:SS" (UTC), for logs; the number itself when out of range.
+pub fn moment_of(unix_seconds: i64) -> String {
+    chrono::DateTime::from_timestamp(unix_seconds, 0).map_or_else(
+        || unix_seconds.to_string(),
+        |t| t.format("%Y-%m-%d %H:%M:%S").to_string(),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::Clock;

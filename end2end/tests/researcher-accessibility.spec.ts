@@ -129,3 +129,25 @@ test("the owner's page of a study's members is accessible", async ({ page }) => 
   await expect(page.getByRole('checkbox', { name: researcher.email })).toBeChecked();
   await check(page, 'members of a study');
 });
+
+test('the thematic analysis pages are accessible and fit at 320px', async ({ page }, info) => {
+  await page.setViewportSize({ width: 320, height: 900 });
+  await useSession(page, researcher.email);
+  await page.goto('/admin/studies/sam/analysis');
+  await expect(page.getByRole('heading', { name: 'Thematic analysis' })).toBeVisible();
+  await settled(page, info);
+  await check(page, 'analysis');
+  await page.getByRole('button', { name: 'Add the code' }).click();
+  await expect(page.getByRole('heading', { name: 'There is a problem' })).toBeVisible();
+  await check(page, 'analysis with an error');
+  await page.getByLabel('Name').fill('Hope (accessibility)');
+  await page.getByRole('button', { name: 'Add the code' }).click();
+  await page.getByRole('link', { name: 'Hope (accessibility)' }).click();
+  await expect(page.getByRole('heading', { name: 'Code: Hope (accessibility)' })).toBeVisible();
+  await check(page, 'collated extracts');
+  await page.goto('/admin/studies/sam/analysis/questions/r2');
+  await settled(page, info);
+  await check(page, 'coding grid');
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  expect(width, 'no sideways scrolling at 320px').toBeLessThanOrEqual(320);
+});

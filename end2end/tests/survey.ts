@@ -83,3 +83,17 @@ export async function resumeLink(page: Page): Promise<string> {
   expect(href).toMatch(/\/r\/[A-Za-z0-9_-]{43}$/);
   return href!;
 }
+
+/** Submits the whole survey with `r2` as the answer to the question of what would help Sam. */
+export async function submitWith(page: Page, info: TestInfo, r2: string) {
+  await start(page, info);
+  await aboutYou(page, info);
+  await page.getByLabel(/what may that mean\?/).fill(answers.r1);
+  await page.getByLabel(/what aspects do you think would help them/).fill(r2);
+  await page.getByLabel(/What may hinder Sam's recovery/).fill(answers.r3);
+  await saveAndContinue(page, info);
+  await scenarios(page, info);
+  await views(page, info);
+  await page.getByRole('button', { name: 'Submit answers' }).click();
+  await expect(page.getByRole('heading', { name: 'Thank you' })).toBeVisible();
+}

@@ -32,10 +32,7 @@ mod load {
             .await?
             .into_iter()
             .map(|(at, actor, action, detail)| AuditEntry {
-                at: chrono::DateTime::from_timestamp(at, 0).map_or_else(
-                    || at.to_string(),
-                    |t| t.format("%Y-%m-%d %H:%M:%S").to_string(),
-                ),
+                at: domain::clock::moment_of(at),
                 actor,
                 action,
                 detail,

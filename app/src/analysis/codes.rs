@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
+use super::ExtractList;
 use super::data::*;
 #[cfg(feature = "ssr")]
 use crate::auth::signed_in_or_redirect;
@@ -24,14 +25,11 @@ pub async fn load_collated(study: String, code: String) -> Result<CollatedView, 
 
 #[cfg(feature = "ssr")]
 mod load {
-    use std::collections::HashMap;
-
     use domain::export::AnalysisExport;
-    use domain::ids::QuestionId;
     use domain::study::QuestionKind;
     use leptos::prelude::use_context;
 
-    use super::super::{analysis_path, code_view, coder_name, participant_labels};
+    use super::super::{analysis_path, code_view, extract_views, theme_view};
     use super::*;
     use crate::auth::{Researcher, in_server_fn};
     use crate::error::AppError;
@@ -54,16 +52,30 @@ mod load {
         }
         let rejected = use_context::<RejectedForm>().unwrap_or_default();
         let typed = |name: &str| rejected.values.get(name).cloned().unwrap_or_default();
+        let codes = analysis.codes(&study.slug).await?;
+        let themes = analysis.themes(&study.slug).await?;
         Ok(AnalysisView {
             slug: study.slug.to_string(),
             study_title: study.title.clone(),
             questions,
-            codes: analysis
-                .codes(&study.slug)
-                .await?
-                .into_iter()
+            themes: overarching_first(
+                themes
+                    .iter()
+                    .map(|theme| theme_view(theme, &codes))
+                    .collect(),
+            ),
+            unthemed: codes
+                .iter()
+                .filter(|code| !themes.iter().any(|theme| theme.codes.contains(&code.id)))
+                .cloned()
                 .map(code_view)
                 .collect(),
+            typed_theme: (
+                typed("theme_name"),
+                typed("central_concept"),
+                typed("within"),
+            ),
+            codes: codes.into_iter().map(code_view).collect(),
             exports: AnalysisExport::ALL
                 .into_iter()
                 .map(|export| {
@@ -79,6 +91,22 @@ mod load {
         })
     }
 
+    /// Each overarching theme followed by its subthemes.
+    fn overarching_first(themes: Vec<ThemeView>) -> Vec<ThemeView> {
+        let (top, sub): (Vec<_>, Vec<_>) = themes.into_iter().partition(|t| t.parent.is_none());
+        let mut ordered = Vec::new();
+        for theme in top {
+            let id = theme.id.clone();
+            ordered.push(theme);
+            ordered.extend(
+                sub.iter()
+                    .filter(|t| t.parent.as_ref() == Some(&id))
+                    .cloned(),
+            );
+        }
+        ordered
+    }
+
     pub async fn collated(slug: &str, code: &str) -> Result<CollatedView, AppError> {
         let (state, Researcher(staff)) = in_server_fn::<Researcher>().await?;
         let study = crate::auth::research_study(&state, &staff, slug).await?;
@@ -88,35 +116,7 @@ mod load {
             .await?
             .ok_or(AppError::UnknownCode)?;
         let codings = analysis.codings_of_code(&study.slug, code).await?;
-        let labels = participant_labels(&state, &study).await?;
-        let mut answers: HashMap<(QuestionId, String), String> = HashMap::new();
-        for question in codings
-            .iter()
-            .map(|c| c.question.clone())
-            .collect::<std::collections::BTreeSet<_>>()
-        {
-            for answer in analysis.answers_to(&study.slug, &question).await? {
-                answers.insert((question.clone(), answer.response.to_string()), answer.text);
-            }
-        }
-        let extracts = codings
-            .into_iter()
-            .map(|coding| ExtractView {
-                participant: labels
-                    .get(&coding.participant_number)
-                    .cloned()
-                    .unwrap_or_else(|| format!("P{}", coding.participant_number)),
-                question_label: study
-                    .question(&coding.question)
-                    .map_or_else(|| coding.question.to_string(), |q| q.label.clone()),
-                answer: answers
-                    .get(&(coding.question.clone(), coding.response.clone()))
-                    .cloned()
-                    .unwrap_or_default(),
-                coder: coder_name(coding.coder.as_deref()),
-                extract: coding.extract,
-            })
-            .collect();
+        let extracts = extract_views(&state, &study, codings).await?;
         Ok(CollatedView {
             slug: study.slug.to_string(),
             study_title: study.title.clone(),
@@ -170,6 +170,51 @@ pub fn AnalysisPage() -> impl IntoView {
                     </dl>
                 }.into_any()
             }}
+            <h2>"Themes"</h2>
+            {if view.themes.is_empty() {
+                view! { <p>"No themes yet. Add one below once codes start to cluster."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="themes">
+                        {view.themes.iter().map(|theme| view! {
+                            <li class:themes__sub=theme.parent.is_some()>
+                                <a href=format!("{base}/themes/{}", theme.id)>{theme.name.clone()}</a>
+                                {format!(" ({}", theme.status.1)}
+                                {theme.parent.is_some().then_some(", a subtheme")}
+                                {format!("; codes: {})", if theme.code_names.is_empty() { "none yet".to_owned() } else { theme.code_names.join(", ") })}
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+            <h3>"Miscellaneous: codes in no theme yet"</h3>
+            <p>{if view.unthemed.is_empty() { "None.".to_owned() } else { view.unthemed.iter().map(|c| c.name.clone()).collect::<Vec<_>>().join(", ") }}</p>
+            <h3>"Add a theme"</h3>
+            <form method="post" action=format!("{base}/themes") novalidate>
+                <div class="form-group" class:form-group--error=field_error(&view.errors, "theme_name").is_some()>
+                    <label class="label" for="theme_name">"Theme name"</label>
+                    {field_error(&view.errors, "theme_name").map(|message| view! { <p class="error-message"><span class="visually-hidden">"Error: "</span>{message}</p> })}
+                    <input class="input" type="text" id="theme_name" name="theme_name" value=view.typed_theme.0.clone() autocomplete="off"/>
+                </div>
+                <div class="form-group" class:form-group--error=field_error(&view.errors, "central_concept").is_some()>
+                    <label class="label" for="central_concept">"Central organising concept"</label>
+                    <p class="hint" id="central-concept-hint">"The idea that holds the theme together: what it says about the data, not only its topic."</p>
+                    {field_error(&view.errors, "central_concept").map(|message| view! { <p class="error-message"><span class="visually-hidden">"Error: "</span>{message}</p> })}
+                    <textarea class="textarea" id="central_concept" name="central_concept" rows="3" aria-describedby="central-concept-hint">{view.typed_theme.1.clone()}</textarea>
+                </div>
+                <div class="form-group" class:form-group--error=field_error(&view.errors, "within").is_some()>
+                    <label class="label" for="within">"Within an overarching theme"</label>
+                    {field_error(&view.errors, "within").map(|message| view! { <p class="error-message"><span class="visually-hidden">"Error: "</span>{message}</p> })}
+                    <select class="select" id="within" name="within">
+                        <option value="">"None: an overarching theme itself"</option>
+                        {view.themes.iter().filter(|t| t.parent.is_none()).map(|theme| view! {
+                            <option value=theme.id.clone() selected=view.typed_theme.2 == theme.id>{theme.name.clone()}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <button type="submit" class="button">"Add the theme"</button>
+            </form>
+            <p><a href=format!("{base}/log")>"The analysis log: every change, by whom and when"</a></p>
             <h2>"Download the analysis"</h2>
             <p>"Extracts and positions are over the exported answers: identifiers accepted in the review are replaced by their descriptors. Participants are named by number; their demographics are in the study's data exports."</p>
             <ul class="link-list">
@@ -197,6 +242,13 @@ pub fn AnalysisPage() -> impl IntoView {
     })
 }
 
+fn extracts_count(count: usize) -> String {
+    match count {
+        1 => "1 extract".to_owned(),
+        count => format!("{count} extracts"),
+    }
+}
+
 #[component]
 pub fn CollatedPage() -> impl IntoView {
     let data = load_by_study_and("code", load_collated);
@@ -207,19 +259,8 @@ pub fn CollatedPage() -> impl IntoView {
             <a href=format!("/admin/studies/{}/analysis", view.slug) class="back-link">"Back to the analysis"</a>
             <h1>{heading}</h1>
             {(!view.code.definition.is_empty()).then(|| view! { <p class="lead">{view.code.definition.clone()}</p> })}
-            <p>{format!("{} extracts from {}.", view.extracts.len(), view.study_title)}</p>
-            <ol class="extracts">
-                {view.extracts.into_iter().map(|extract| view! {
-                    <li class="extract">
-                        <p class="caption">{format!("{} · {} · coded by {}", extract.participant, extract.question_label, extract.coder)}</p>
-                        <blockquote class="answers__text">{extract.extract}</blockquote>
-                        <details class="details">
-                            <summary>"The whole answer"</summary>
-                            <p class="answers__text">{extract.answer}</p>
-                        </details>
-                    </li>
-                }).collect_view()}
-            </ol>
+            <p>{format!("{} from {}.", extracts_count(view.extracts.len()), view.study_title)}</p>
+            <ExtractList extracts=view.extracts with_code=false/>
         }
         .into_any()
     })
@@ -255,11 +296,8 @@ pub(super) mod post {
         let fields = fields_named(&headers, &body, &["name", "definition"])?;
         let typed = |name: &str| fields.get(name).cloned().unwrap_or_default();
         let path = analysis_path(&study.slug);
-        let refuse = |field: &str, message: String| {
-            let mut form = RejectedForm::with_error(field, &message);
-            form.values = fields.clone().into_iter().collect();
-            form
-        };
+        let refuse =
+            |field: &str, message: String| RejectedForm::keeping(field, &message, fields.clone());
         let name = match CodeName::parse(&typed("name")) {
             Ok(name) => name,
             Err(problem) => {

@@ -188,8 +188,8 @@ pub fn GridPage() -> impl IntoView {
 }
 
 /// An answer's words, coded ones marked. With JavaScript, selecting words in it (with the mouse,
-/// or with Shift and the arrow keys once it has focus) fills its form: the words, and where they
-/// start and end in UTF-16 code units, which the server turns into code points.
+/// or with Shift and the arrow keys where caret browsing is on) fills its form: the words, and
+/// where they start and end in UTF-16 code units, which the server turns into code points.
 #[island]
 fn SelectionToCode(response: String, pieces: Vec<(String, bool)>) -> impl IntoView {
     let text_id = format!("text-{response}");
@@ -301,7 +301,7 @@ pub(super) mod post {
     use domain::ids::{QuestionId, ResponseId};
     use domain::storage::NewCoding;
 
-    use super::super::{CodeName, add_code, analysis_path};
+    use super::super::{CodeName, add_code, analysis_path, log_change};
     use crate::auth::Researcher;
     use crate::error::AppError;
     use crate::form_posts::{RejectedForm, form_value, parse_form, render_rejected};
@@ -355,11 +355,7 @@ pub(super) mod post {
             .ok_or(AppError::UnknownQuestion)?;
         let grid = format!("{}/questions/{question}", analysis_path(&study.slug));
         let field = format!("extract-{response}");
-        let refuse = |message: String| {
-            let mut form = RejectedForm::with_error(&field, &message);
-            form.values = fields.iter().cloned().collect();
-            form
-        };
+        let refuse = |message: String| RejectedForm::keeping(&field, &message, fields.clone());
         let span = match span_of(&answer.text, &fields) {
             Ok(span) => span,
             Err(problem) => {
@@ -398,7 +394,7 @@ pub(super) mod post {
         }
         let hash = answer_hash(&answer.text);
         for code in &chosen {
-            analysis
+            let added = analysis
                 .add_coding(NewCoding {
                     study: &study.slug,
                     response: &response,
@@ -411,6 +407,17 @@ pub(super) mod post {
                     now: state.clock.now(),
                 })
                 .await?;
+            if added {
+                let name = known
+                    .iter()
+                    .find(|known| known.id == *code)
+                    .map_or(new_code, |known| known.name.as_str());
+                let detail = format!(
+                    "“{name}” on P{}'s answer to {question}, points {}–{}",
+                    answer.participant_number, span.start, span.end
+                );
+                log_change(&state, &study.slug, &staff, "coding added", &detail).await?;
+            }
         }
         Ok(Redirect::to(&format!("{grid}#answer-{response}-label")).into_response())
     }
@@ -426,11 +433,22 @@ pub(super) mod post {
         let fields = parse_form(&headers, &body)?;
         let back = QuestionId::parse(form_value(&fields, "back"))
             .map_err(|_| AppError::UnknownQuestion)?;
-        state
+        let removed = state
             .storage
             .analysis()
             .remove_coding(&study.slug, &id)
             .await?;
+        if let Some(coding) = removed {
+            let detail = format!(
+                "“{}” on P{}'s answer to {}, points {}–{}",
+                coding.code_name,
+                coding.participant_number,
+                coding.question,
+                coding.start,
+                coding.end
+            );
+            log_change(&state, &study.slug, &staff, "coding removed", &detail).await?;
+        }
         Ok(
             Redirect::to(&format!("{}/questions/{back}", analysis_path(&study.slug)))
                 .into_response(),

@@ -12,6 +12,12 @@ pub struct AnalysisView {
     /// (id, wording, how many answered) of each written question.
     pub questions: Vec<(String, String, i64)>,
     pub codes: Vec<CodeView>,
+    /// Overarching themes first, each followed by its subthemes.
+    pub themes: Vec<ThemeView>,
+    /// The codes no theme holds yet: the miscellaneous bin.
+    pub unthemed: Vec<CodeView>,
+    /// The new theme's name, central organising concept and overarching theme, as typed.
+    pub typed_theme: (String, String, String),
     /// (address, what it holds) of each download of the analysis.
     pub exports: Vec<(String, String)>,
     /// The new code's name and definition as typed, when they were refused.
@@ -75,9 +81,49 @@ pub struct CollatedView {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ExtractView {
     pub participant: String,
+    pub code_name: String,
     pub question_label: String,
     pub extract: String,
     pub coder: String,
     /// The whole answer, to read the extract in its place.
     pub answer: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ThemeView {
+    pub id: String,
+    pub name: String,
+    pub central_concept: String,
+    /// The stored word ("candidate") and the words shown ("Candidate").
+    pub status: (String, String),
+    /// The overarching theme's id, for a subtheme.
+    pub parent: Option<String>,
+    pub code_names: Vec<String>,
+}
+
+/// One theme: its concept, status, codes and their extracts collated.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ThemePageView {
+    pub slug: String,
+    pub study_title: String,
+    pub theme: ThemeView,
+    /// (id, name) of the overarching theme.
+    pub overarching: Option<(String, String)>,
+    /// (id, name) of each subtheme.
+    pub subthemes: Vec<(String, String)>,
+    /// Every code of the study, and whether the theme holds it.
+    pub codes: Vec<(CodeView, bool)>,
+    /// (stored word, words) of each status.
+    pub statuses: Vec<(String, String)>,
+    pub extracts: Vec<ExtractView>,
+    pub errors: Vec<FieldError>,
+}
+
+/// The analysis log, newest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LogView {
+    pub slug: String,
+    pub study_title: String,
+    /// (when, who, what, detail).
+    pub entries: Vec<(String, String, String, String)>,
 }

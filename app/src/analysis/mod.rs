@@ -8,6 +8,34 @@ pub mod coding;
 pub mod data;
 #[cfg(feature = "ssr")]
 pub mod exports;
+pub mod themes;
+
+use leptos::prelude::*;
+
+use data::ExtractView;
+
+/// Collated extracts, each with whose answer it is in, the question, its coder (and its code,
+/// with `with_code`), and the whole answer on demand.
+#[component]
+pub fn ExtractList(extracts: Vec<ExtractView>, with_code: bool) -> impl IntoView {
+    view! {
+        <ol class="extracts">
+            {extracts.into_iter().map(|extract| {
+                let code = if with_code { format!("{} · ", extract.code_name) } else { String::new() };
+                view! {
+                    <li class="extract">
+                        <p class="caption">{format!("{code}{} · {} · coded by {}", extract.participant, extract.question_label, extract.coder)}</p>
+                        <blockquote>{extract.extract}</blockquote>
+                        <details class="details">
+                            <summary>"The whole answer"</summary>
+                            <p class="answers__text">{extract.answer}</p>
+                        </details>
+                    </li>
+                }
+            }).collect_view()}
+        </ol>
+    }
+}
 
 /// A code's definition is a few sentences, not an essay.
 #[cfg(feature = "ssr")]
@@ -18,6 +46,7 @@ const DEFINITION_MOST: usize = 2_000;
 pub fn routes() -> axum::Router<crate::state::AppState> {
     codes::post::routes()
         .merge(coding::post::routes())
+        .merge(themes::post::routes())
         .merge(exports::routes())
 }
 
@@ -33,7 +62,10 @@ mod server_side {
     use domain::storage::{CodeRecord, StorageError};
     use domain::study::Study;
 
-    use super::data::CodeView;
+    use domain::ids::QuestionId;
+    use domain::storage::{CodingRecord, ThemeRecord};
+
+    use super::data::{CodeView, ExtractView, ThemeView};
     use crate::auth::session::Staff;
     use crate::error::AppError;
     use crate::state::AppState;
@@ -87,10 +119,31 @@ mod server_side {
             )
             .await;
         match made {
-            Ok(id) => Ok(Some(id)),
+            Ok(id) => {
+                let detail = format!("“{}”", name.as_str());
+                log_change(state, slug, staff, "code added", &detail).await?;
+                Ok(Some(id))
+            }
             Err(StorageError::Duplicate) => Ok(None),
             Err(other) => Err(other.into()),
         }
+    }
+
+    /// Appends the change to the study's analysis log, its audit trail. No answer's words go
+    /// into it: a withdrawal must take them from everywhere.
+    pub async fn log_change(
+        state: &AppState,
+        slug: &StudySlug,
+        staff: &Staff,
+        action: &str,
+        detail: &str,
+    ) -> Result<(), AppError> {
+        state
+            .storage
+            .analysis()
+            .log(slug, (&staff.record.id, state.clock.now()), action, detail)
+            .await?;
+        Ok(())
     }
 
     pub fn code_view(record: CodeRecord) -> CodeView {
@@ -102,9 +155,68 @@ mod server_side {
         }
     }
 
+    /// A theme as its pages show it; `codes` are the study's, to name the theme's.
+    pub fn theme_view(record: &ThemeRecord, codes: &[CodeRecord]) -> ThemeView {
+        ThemeView {
+            id: record.id.clone(),
+            name: record.name.clone(),
+            central_concept: record.central_concept.clone(),
+            status: (
+                record.status.as_str().to_owned(),
+                record.status.describe().to_owned(),
+            ),
+            parent: record.parent.clone(),
+            code_names: codes
+                .iter()
+                .filter(|code| record.codes.contains(&code.id))
+                .map(|code| code.name.clone())
+                .collect(),
+        }
+    }
+
     /// Who made a coding, by their email; a removed account is no one's.
     pub fn coder_name(email: Option<&str>) -> String {
         email.map_or_else(|| "a removed account".to_owned(), str::to_owned)
+    }
+
+    /// Codings as collated extracts: each with its participant's label, its question and the
+    /// whole answer.
+    pub async fn extract_views(
+        state: &AppState,
+        study: &Study,
+        codings: Vec<CodingRecord>,
+    ) -> Result<Vec<ExtractView>, AppError> {
+        let analysis = state.storage.analysis();
+        let labels = participant_labels(state, study).await?;
+        let mut answers: HashMap<(QuestionId, String), String> = HashMap::new();
+        for question in codings
+            .iter()
+            .map(|c| c.question.clone())
+            .collect::<std::collections::BTreeSet<_>>()
+        {
+            for answer in analysis.answers_to(&study.slug, &question).await? {
+                answers.insert((question.clone(), answer.response.to_string()), answer.text);
+            }
+        }
+        Ok(codings
+            .into_iter()
+            .map(|coding| ExtractView {
+                participant: labels
+                    .get(&coding.participant_number)
+                    .cloned()
+                    .unwrap_or_else(|| format!("P{}", coding.participant_number)),
+                question_label: study
+                    .question(&coding.question)
+                    .map_or_else(|| coding.question.to_string(), |q| q.label.clone()),
+                answer: answers
+                    .get(&(coding.question.clone(), coding.response.clone()))
+                    .cloned()
+                    .unwrap_or_default(),
+                coder: coder_name(coding.coder.as_deref()),
+                code_name: coding.code_name,
+                extract: coding.extract,
+            })
+            .collect())
     }
 
     /// Each submitted participant's label ("P17: Inpatient SW, 14 months experience"); one who

@@ -150,8 +150,7 @@ pub(super) mod post {
         let fields = parse_form(&headers, &body)?;
         let get = |name: &str| form_value(&fields, name).trim();
         let refuse = |field: &str, message: &str| {
-            let mut form = RejectedForm::with_error(field, message);
-            form.values = fields.iter().cloned().collect();
+            let form = RejectedForm::keeping(field, message, fields.clone());
             render_rejected(&state, WORKSHOPS_PATH, &headers, form)
         };
         let title = get("title");

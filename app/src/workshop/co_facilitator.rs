@@ -139,8 +139,7 @@ pub(super) mod post {
                 Some(_) => None,
             };
             if let Some(problem) = problem {
-                let mut form = RejectedForm::with_error("email", &problem);
-                form.values = fields.iter().cloned().collect();
+                let form = RejectedForm::keeping("email", &problem, fields.clone());
                 return Ok(render_rejected(&state, &console, &headers, form).await);
             }
             found.map(|other| other.id)

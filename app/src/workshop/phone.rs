@@ -398,8 +398,7 @@ pub(super) mod post {
         let fields = parse_form(&headers, &body)?;
         let typed = form_value(&fields, "code");
         let refuse = |message: String| {
-            let mut form = RejectedForm::with_error("code", &message);
-            form.values = fields.iter().cloned().collect();
+            let form = RejectedForm::keeping("code", &message, fields.clone());
             render_rejected(&state, JOIN_PATH, &headers, form)
         };
         let Some(code) = JoinCode::parse(typed) else {

@@ -1,9 +1,11 @@
 //! Reflexive thematic analysis: codings are spans of answers in code points (span.rs), made by
-//! researchers with their study's codes. No machine codes anything here, by design.
+//! researchers with their study's codes; themes (theme.rs) gather codes. No machine codes anything here, by design.
 
 mod span;
+mod theme;
 
 pub use span::{Span, SpanError, answer_hash};
+pub use theme::ThemeStatus;
 
 /// The answer cut where any coding starts or ends: each piece with whether a coding covers it,
 /// to mark the coded words when the answer is shown.

@@ -167,9 +167,10 @@ impl Analysis<'_> {
         .map_err(|error: sqlx::Error| StorageError::from(error))
     }
 
-    /// Records a coding; coding the same words with the same code twice records it once.
-    pub async fn add_coding(self, new: NewCoding<'_>) -> Result<(), StorageError> {
-        sqlx::query(
+    /// Records a coding; coding the same words with the same code twice records it once (false
+    /// the second time).
+    pub async fn add_coding(self, new: NewCoding<'_>) -> Result<bool, StorageError> {
+        let added = sqlx::query(
             "INSERT INTO codings (id, study_slug, response_id, question_id, code_id, coder,
                  start_point, end_point, extract, answer_hash, created_at)
              SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11
@@ -190,17 +191,25 @@ impl Analysis<'_> {
         .bind(new.now)
         .execute(self.pool)
         .await?;
-        Ok(())
+        Ok(added.rows_affected() > 0)
     }
 
-    /// Removes one of the study's codings; false when there was none.
-    pub async fn remove_coding(self, study: &StudySlug, id: &str) -> Result<bool, StorageError> {
-        let removed = sqlx::query("DELETE FROM codings WHERE id = $1 AND study_slug = $2")
+    /// Removes one of the study's codings; returns it, or None when there was none.
+    pub async fn remove_coding(
+        self,
+        study: &StudySlug,
+        id: &str,
+    ) -> Result<Option<CodingRecord>, StorageError> {
+        let found = self
+            .codings_where("c.study_slug = $1 AND c.id = $2", study, Some(id))
+            .await?
+            .pop();
+        sqlx::query("DELETE FROM codings WHERE id = $1 AND study_slug = $2")
             .bind(id)
             .bind(study.as_str())
             .execute(self.pool)
             .await?;
-        Ok(removed.rows_affected() > 0)
+        Ok(found)
     }
 
     /// The codings of every answer to the question, by participant, then place.

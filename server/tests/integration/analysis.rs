@@ -13,6 +13,17 @@ const ANSWER: &str = "Cook 😀 with e\u{301}clat, Cymraeg ŵ";
 const GRID: &str = "/admin/studies/sam/analysis/questions/r2";
 const CODINGS: &str = "/admin/studies/sam/analysis/questions/r2/codings";
 
+/// Asserts the post was refused as bad input (422) and says why.
+async fn assert_refused(response: reqwest::Response, says: &str) {
+    assert_eq!(
+        response.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{says}"
+    );
+    let text = response.text().await.unwrap();
+    assert!(text.contains(says), "{says}: {text}");
+}
+
 async fn page(app: &TestApp, path: &str, cookie: &str) -> (StatusCode, String) {
     let response = app.get_with_cookie(path, cookie).await;
     (response.status(), response.text().await.unwrap())
@@ -47,14 +58,7 @@ async fn a_researcher_codes_a_selection_pasted_words_and_a_whole_answer_in_code_
     let unnamed = app
         .post_with_cookie(codes, &researcher, &[("name", " "), ("definition", "x")])
         .await;
-    assert_eq!(unnamed.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        unnamed
-            .text()
-            .await
-            .unwrap()
-            .contains("Enter a name for the code")
-    );
+    assert_refused(unnamed, "Enter a name for the code").await;
     let fields = [
         ("name", "Everyday skills"),
         ("definition", "Cooking, budgeting, looking after a home."),
@@ -62,14 +66,7 @@ async fn a_researcher_codes_a_selection_pasted_words_and_a_whole_answer_in_code_
     let made = app.post_with_cookie(codes, &researcher, &fields).await;
     assert_eq!(made.status(), StatusCode::SEE_OTHER);
     let again = app.post_with_cookie(codes, &researcher, &fields).await;
-    assert_eq!(again.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        again
-            .text()
-            .await
-            .unwrap()
-            .contains("already has a code called")
-    );
+    assert_refused(again, "already has a code called").await;
     let skills = app.storage().await.analysis().codes(&sam()).await.unwrap()[0]
         .id
         .clone();
@@ -404,4 +401,147 @@ async fn the_analysis_exports_redacted_extracts_codes_by_participant_and_a_valid
         download(&app, &trainer, "extracts").await.status(),
         StatusCode::FORBIDDEN
     );
+}
+
+const THEMES: &str = "/admin/studies/sam/analysis/themes";
+
+/// The id of the study's theme called `name`.
+async fn theme_id(app: &TestApp, name: &str) -> String {
+    let themes = app.storage().await.analysis().themes(&sam()).await.unwrap();
+    themes.into_iter().find(|t| t.name == name).unwrap().id
+}
+
+#[tokio::test]
+async fn themes_gather_codes_with_a_concept_status_and_subthemes_and_every_change_is_logged() {
+    let app = TestApp::spawn().await;
+    let token = app.submit_response("inpatient", ANSWER).await;
+    let response = app.record(&token).await.id.to_string();
+    let researcher = app.signed_in_as("researcher").await;
+    for (words, code) in [("Cymraeg", "Language"), ("", "Hope")] {
+        let fields = [
+            ("response", response.as_str()),
+            ("extract", words),
+            ("new_code", code),
+        ];
+        let sent = app.post_with_cookie(CODINGS, &researcher, &fields).await;
+        assert_eq!(sent.status(), StatusCode::SEE_OTHER);
+    }
+    let (_, analysis) = page(&app, "/admin/studies/sam/analysis", &researcher).await;
+    assert!(
+        analysis.contains("Hope, Language"),
+        "the miscellaneous bin: {analysis}"
+    );
+
+    let nameless = [("theme_name", " "), ("central_concept", ""), ("within", "")];
+    let refused = app.post_with_cookie(THEMES, &researcher, &nameless).await;
+    assert_refused(refused, "Enter a name for the theme").await;
+    let connection = [
+        ("theme_name", "Connection"),
+        ("central_concept", "Recovery happens through relationships"),
+        ("within", ""),
+    ];
+    let made = app.post_with_cookie(THEMES, &researcher, &connection).await;
+    assert_eq!(made.status(), StatusCode::SEE_OTHER);
+    let top = theme_id(&app, "Connection").await;
+    assert_eq!(location(&made), format!("{THEMES}/{top}"));
+    let again = app.post_with_cookie(THEMES, &researcher, &connection).await;
+    assert_refused(again, "already has a theme called").await;
+    let within = [
+        ("theme_name", "Words of home"),
+        ("central_concept", ""),
+        ("within", &top),
+    ];
+    let sub = app.post_with_cookie(THEMES, &researcher, &within).await;
+    assert_eq!(sub.status(), StatusCode::SEE_OTHER);
+    let sub = theme_id(&app, "Words of home").await;
+    let deeper = [
+        ("theme_name", "Deeper"),
+        ("central_concept", ""),
+        ("within", &sub),
+    ];
+    let refused = app.post_with_cookie(THEMES, &researcher, &deeper).await;
+    assert_refused(refused, "a subtheme has no subthemes").await;
+
+    let codes = app.storage().await.analysis().codes(&sam()).await.unwrap();
+    let (hope, language) = (codes[0].id.clone(), codes[1].id.clone());
+    let path = |theme: &str, what: &str| format!("{THEMES}/{theme}/{what}");
+    let both = [("code", hope.as_str()), ("code", language.as_str())];
+    let saved = app
+        .post_with_cookie(&path(&top, "codes"), &researcher, &both)
+        .await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    let one = [("code", language.as_str())];
+    let saved = app
+        .post_with_cookie(&path(&sub, "codes"), &researcher, &one)
+        .await;
+    assert_eq!(
+        saved.status(),
+        StatusCode::SEE_OTHER,
+        "a code in two themes"
+    );
+    let unknown = [("code", "no-such-code")];
+    let refused = app
+        .post_with_cookie(&path(&sub, "codes"), &researcher, &unknown)
+        .await;
+    assert_eq!(refused.status(), StatusCode::NOT_FOUND);
+    let final_ = [("status", "final")];
+    let saved = app
+        .post_with_cookie(&path(&top, "status"), &researcher, &final_)
+        .await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    let done = [("status", "done")];
+    let refused = app
+        .post_with_cookie(&path(&top, "status"), &researcher, &done)
+        .await;
+    assert_refused(refused, "Choose a status").await;
+
+    let theme_page = format!("{THEMES}/{top}");
+    let (status, shown) = page(&app, &theme_page, &researcher).await;
+    assert_eq!(status, StatusCode::OK);
+    for expected in [
+        "Recovery happens through relationships",
+        "Status: Final.",
+        "Words of home",
+        "2 extracts from its codes.",
+    ] {
+        assert!(shown.contains(expected), "{expected}: {shown}");
+    }
+    let (_, analysis) = page(&app, "/admin/studies/sam/analysis", &researcher).await;
+    assert!(
+        analysis.contains("a subtheme") && analysis.contains("None."),
+        "{analysis}"
+    );
+
+    let (status, log) = page(&app, "/admin/studies/sam/analysis/log", &researcher).await;
+    assert_eq!(status, StatusCode::OK);
+    for expected in [
+        "code added",
+        "coding added",
+        "theme added",
+        "“Words of home”, within “Connection”",
+        "“Connection”: Candidate → Final",
+        "“Words of home”: “Language”",
+        "researcher@example.org",
+    ] {
+        assert!(log.contains(expected), "{expected}: {log}");
+    }
+    assert!(
+        !log.contains("Cymraeg ŵ"),
+        "no participant's words in the log"
+    );
+    let trainer = app.signed_in_as("trainer").await;
+    assert_eq!(
+        page(&app, &theme_page, &trainer).await.0,
+        StatusCode::FORBIDDEN
+    );
+
+    let record = app.record(&token).await;
+    app.storage()
+        .await
+        .responses()
+        .delete(&record.id)
+        .await
+        .unwrap();
+    let (_, shown) = page(&app, &theme_page, &researcher).await;
+    assert!(shown.contains("0 extracts from its codes."), "{shown}");
 }

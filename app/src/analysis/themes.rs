@@ -1,0 +1,413 @@
+//! Themes, the layer above codes: a theme's page (its central organising concept, status, codes
+//! and their extracts collated), adding a theme (maybe within an overarching one), and the
+//! analysis log, where every change is kept.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use super::ExtractList;
+use super::data::*;
+#[cfg(feature = "ssr")]
+use crate::auth::signed_in_or_redirect;
+use crate::components::{ErrorSummary, load_by_study_and, when_loaded};
+
+/// How many lines of the analysis log its page shows.
+#[cfg(feature = "ssr")]
+const LOG_LINES_SHOWN: i64 = 500;
+
+#[server]
+pub async fn load_theme(study: String, theme: String) -> Result<ThemePageView, ServerFnError> {
+    load::theme(&study, &theme)
+        .await
+        .map_err(signed_in_or_redirect)
+}
+
+#[server]
+pub async fn load_log(study: String) -> Result<LogView, ServerFnError> {
+    load::log(&study).await.map_err(signed_in_or_redirect)
+}
+
+#[cfg(feature = "ssr")]
+mod load {
+    use domain::analysis::ThemeStatus;
+    use leptos::prelude::use_context;
+
+    use super::super::{code_view, extract_views, theme_view};
+    use super::*;
+    use crate::auth::{Researcher, in_server_fn};
+    use crate::error::AppError;
+    use crate::form_posts::RejectedForm;
+
+    pub async fn theme(slug: &str, id: &str) -> Result<ThemePageView, AppError> {
+        let (state, Researcher(staff)) = in_server_fn::<Researcher>().await?;
+        let study = crate::auth::research_study(&state, &staff, slug).await?;
+        let analysis = state.storage.analysis();
+        let themes = analysis.themes(&study.slug).await?;
+        let record = themes
+            .iter()
+            .find(|theme| theme.id == id)
+            .cloned()
+            .ok_or(AppError::UnknownTheme)?;
+        let codes = analysis.codes(&study.slug).await?;
+        let mut codings = Vec::new();
+        for code in &record.codes {
+            codings.extend(analysis.codings_of_code(&study.slug, code).await?);
+        }
+        codings.sort_by_key(|c| (c.participant_number, c.question.clone(), c.start, c.end));
+        let overarching = record.parent.as_ref().and_then(|parent| {
+            themes
+                .iter()
+                .find(|theme| &theme.id == parent)
+                .map(|theme| (theme.id.clone(), theme.name.clone()))
+        });
+        let subthemes = themes
+            .iter()
+            .filter(|theme| theme.parent.as_deref() == Some(id))
+            .map(|theme| (theme.id.clone(), theme.name.clone()))
+            .collect();
+        let rejected = use_context::<RejectedForm>().unwrap_or_default();
+        Ok(ThemePageView {
+            slug: study.slug.to_string(),
+            study_title: study.title.clone(),
+            codes: codes
+                .iter()
+                .map(|code| (code_view(code.clone()), record.codes.contains(&code.id)))
+                .collect(),
+            theme: theme_view(&record, &codes),
+            overarching,
+            subthemes,
+            statuses: ThemeStatus::ALL
+                .into_iter()
+                .map(|status| (status.as_str().to_owned(), status.describe().to_owned()))
+                .collect(),
+            extracts: extract_views(&state, &study, codings).await?,
+            errors: rejected.summary(),
+        })
+    }
+
+    pub async fn log(slug: &str) -> Result<LogView, AppError> {
+        let (state, Researcher(staff)) = in_server_fn::<Researcher>().await?;
+        let study = crate::auth::research_study(&state, &staff, slug).await?;
+        let entries = state
+            .storage
+            .analysis()
+            .log_of(&study.slug, LOG_LINES_SHOWN)
+            .await?
+            .into_iter()
+            .map(|entry| {
+                (
+                    domain::clock::moment_of(entry.at),
+                    super::super::coder_name(entry.actor.as_deref()),
+                    entry.action,
+                    entry.detail,
+                )
+            })
+            .collect();
+        Ok(LogView {
+            slug: study.slug.to_string(),
+            study_title: study.title.clone(),
+            entries,
+        })
+    }
+}
+
+#[component]
+pub fn ThemePage() -> impl IntoView {
+    let data = load_by_study_and("theme", load_theme);
+    when_loaded(data, |view| {
+        let heading = format!("Theme: {}", view.theme.name);
+        let has_errors = !view.errors.is_empty();
+        let base = format!("/admin/studies/{}/analysis", view.slug);
+        let action = format!("{base}/themes/{}", view.theme.id);
+        let current = view.theme.status.0.clone();
+        view! {
+            <Title text=if has_errors { format!("Error: {heading}") } else { heading.clone() }/>
+            <ErrorSummary errors=view.errors.clone()/>
+            <a href=base.clone() class="back-link">"Back to the analysis"</a>
+            <span class="caption">{view.study_title.clone()}</span>
+            <h1>{heading}</h1>
+            <p class="lead">{if view.theme.central_concept.is_empty() { "No central organising concept yet.".to_owned() } else { view.theme.central_concept.clone() }}</p>
+            <p>{format!("Status: {}.", view.theme.status.1)}</p>
+            {view.overarching.clone().map(|(id, name)| view! {
+                <p>"A subtheme of "<a href=format!("{base}/themes/{id}")>{name}</a>"."</p>
+            })}
+            {(!view.subthemes.is_empty()).then(|| view! {
+                <h2>"Subthemes"</h2>
+                <ul class="link-list">
+                    {view.subthemes.iter().map(|(id, name)| view! {
+                        <li><a href=format!("{base}/themes/{id}")>{name.clone()}</a></li>
+                    }).collect_view()}
+                </ul>
+            })}
+            <h2>"Status"</h2>
+            <form method="post" action=format!("{action}/status")>
+                <fieldset class="fieldset">
+                    <legend class="fieldset__legend">"Where the theme stands in the review"</legend>
+                    {view.statuses.iter().map(|(word, words)| {
+                        let id = format!("status-{word}");
+                        view! {
+                            <div class="radios__item">
+                                <input class="radios__input" type="radio" id=id.clone() name="status" value=word.clone() checked=*word == current/>
+                                <label class="radios__label" for=id>{words.clone()}</label>
+                            </div>
+                        }
+                    }).collect_view()}
+                </fieldset>
+                <button type="submit" class="button">"Save the status"</button>
+            </form>
+            <h2>"Codes in this theme"</h2>
+            {if view.codes.is_empty() {
+                view! { <p>"The study has no codes yet."</p> }.into_any()
+            } else {
+                view! {
+                    <form method="post" action=format!("{action}/codes")>
+                        <fieldset class="fieldset">
+                            <legend class="fieldset__legend">"Tick the codes this theme gathers (a code may be in several themes)"</legend>
+                            {view.codes.iter().map(|(code, member)| {
+                                let id = format!("theme-code-{}", code.id);
+                                view! {
+                                    <div class="checkboxes__item">
+                                        <input class="checkboxes__input" type="checkbox" id=id.clone() name="code" value=code.id.clone() checked=*member/>
+                                        <label class="checkboxes__label" for=id>{code.name.clone()}</label>
+                                    </div>
+                                }
+                            }).collect_view()}
+                        </fieldset>
+                        <button type="submit" class="button">"Save the codes"</button>
+                    </form>
+                }.into_any()
+            }}
+            <h2>"Extracts"</h2>
+            <p>{format!("{} extracts from its codes.", view.extracts.len())}</p>
+            <ExtractList extracts=view.extracts with_code=true/>
+        }
+        .into_any()
+    })
+}
+
+#[component]
+pub fn LogPage() -> impl IntoView {
+    let params = use_params_map();
+    let data = Resource::new_blocking(
+        move || params.read().get("study").unwrap_or_default(),
+        load_log,
+    );
+    when_loaded(data, |view| {
+        view! {
+            <Title text="Analysis log"/>
+            <a href=format!("/admin/studies/{}/analysis", view.slug) class="back-link">"Back to the analysis"</a>
+            <span class="caption">{view.study_title.clone()}</span>
+            <h1>"Analysis log"</h1>
+            <p>"Every change to the codes, codings and themes, who made it and when (UTC), newest first. Lines are never changed or deleted; they hold no participant's words."</p>
+            <div class="table-wrapper">
+                <table class="table">
+                    <thead><tr><th scope="col">"When"</th><th scope="col">"Who"</th><th scope="col">"What"</th><th scope="col">"Details"</th></tr></thead>
+                    <tbody>
+                        {view.entries.into_iter().map(|(at, who, what, detail)| view! {
+                            <tr><td>{at}</td><td>{who}</td><td>{what}</td><td>{detail}</td></tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        }
+        .into_any()
+    })
+}
+
+#[cfg(feature = "ssr")]
+pub(super) mod post {
+    use axum::Router;
+    use axum::body::Bytes;
+    use axum::extract::{Path, State};
+    use axum::http::HeaderMap;
+    use axum::response::{IntoResponse, Redirect, Response};
+    use axum::routing::post;
+    use domain::analysis::ThemeStatus;
+    use domain::storage::{StorageError, ThemeRecord};
+    use domain::study::Study;
+    use std::sync::Arc;
+
+    use super::super::{CodeName, analysis_path, log_change};
+    use crate::auth::Researcher;
+    use crate::auth::session::Staff;
+    use crate::error::AppError;
+    use crate::form_posts::{RejectedForm, fields_named, parse_form, render_rejected};
+    use crate::state::AppState;
+
+    /// A central organising concept is a sentence or two.
+    const CONCEPT_MOST: usize = 2_000;
+
+    pub fn routes() -> Router<AppState> {
+        Router::new()
+            .route("/admin/studies/{study}/analysis/themes", post(create))
+            .route(
+                "/admin/studies/{study}/analysis/themes/{theme}/status",
+                post(set_status),
+            )
+            .route(
+                "/admin/studies/{study}/analysis/themes/{theme}/codes",
+                post(set_codes),
+            )
+    }
+
+    async fn create(
+        State(state): State<AppState>,
+        Researcher(staff): Researcher,
+        Path(slug): Path<String>,
+        headers: HeaderMap,
+        body: Bytes,
+    ) -> Result<Response, AppError> {
+        let study = crate::auth::research_study(&state, &staff, &slug).await?;
+        let fields = fields_named(
+            &headers,
+            &body,
+            &["theme_name", "central_concept", "within"],
+        )?;
+        let typed = |name: &str| fields.get(name).cloned().unwrap_or_default();
+        let path = analysis_path(&study.slug);
+        let refuse =
+            |field: &str, message: String| RejectedForm::keeping(field, &message, fields.clone());
+        let name = match CodeName::parse(&typed("theme_name")) {
+            Ok(name) => name,
+            Err(problem) => {
+                let problem = problem.replace("the code", "the theme");
+                let form = refuse("theme_name", problem);
+                return Ok(render_rejected(&state, &path, &headers, form).await);
+            }
+        };
+        let concept = typed("central_concept");
+        if concept.chars().count() > CONCEPT_MOST {
+            let message =
+                format!("Keep the central organising concept to {CONCEPT_MOST} characters");
+            let form = refuse("central_concept", message);
+            return Ok(render_rejected(&state, &path, &headers, form).await);
+        }
+        let analysis = state.storage.analysis();
+        let within = typed("within");
+        let themes = analysis.themes(&study.slug).await?;
+        let parent = match within.as_str() {
+            "" => None,
+            id => match themes.iter().find(|theme| theme.id == id) {
+                Some(theme) if theme.parent.is_none() => Some(theme),
+                Some(_) => {
+                    let message = "Choose an overarching theme: a subtheme has no subthemes";
+                    let form = refuse("within", message.into());
+                    return Ok(render_rejected(&state, &path, &headers, form).await);
+                }
+                None => return Err(AppError::UnknownTheme),
+            },
+        };
+        let made = analysis
+            .create_theme(
+                &study.slug,
+                (name.as_str(), concept.trim()),
+                parent.map(|theme| theme.id.as_str()),
+                (&staff.record.id, state.clock.now()),
+            )
+            .await;
+        let id = match made {
+            Ok(id) => id,
+            Err(StorageError::Duplicate) => {
+                let message = format!("The study already has a theme called \"{}\"", name.as_str());
+                let form = refuse("theme_name", message);
+                return Ok(render_rejected(&state, &path, &headers, form).await);
+            }
+            Err(other) => return Err(other.into()),
+        };
+        let detail = match parent {
+            Some(parent) => format!("“{}”, within “{}”", name.as_str(), parent.name),
+            None => format!("“{}”", name.as_str()),
+        };
+        log_change(&state, &study.slug, &staff, "theme added", &detail).await?;
+        Ok(Redirect::to(&format!("{path}/themes/{id}")).into_response())
+    }
+
+    async fn set_status(
+        State(state): State<AppState>,
+        Researcher(staff): Researcher,
+        Path((slug, id)): Path<(String, String)>,
+        headers: HeaderMap,
+        body: Bytes,
+    ) -> Result<Response, AppError> {
+        let (study, theme) = study_and_theme(&state, &staff, &slug, &id).await?;
+        let fields = fields_named(&headers, &body, &["status"])?;
+        let analysis = state.storage.analysis();
+        let page = format!("{}/themes/{id}", analysis_path(&study.slug));
+        let Some(status) = fields
+            .get("status")
+            .and_then(|word| ThemeStatus::parse(word))
+        else {
+            let form = RejectedForm::with_error("status-candidate", "Choose a status");
+            return Ok(render_rejected(&state, &page, &headers, form).await);
+        };
+        analysis.set_theme_status(&study.slug, &id, status).await?;
+        let detail = format!(
+            "“{}”: {} → {}",
+            theme.name,
+            theme.status.describe(),
+            status.describe()
+        );
+        log_change(&state, &study.slug, &staff, "theme status", &detail).await?;
+        Ok(Redirect::to(&page).into_response())
+    }
+
+    async fn set_codes(
+        State(state): State<AppState>,
+        Researcher(staff): Researcher,
+        Path((slug, id)): Path<(String, String)>,
+        headers: HeaderMap,
+        body: Bytes,
+    ) -> Result<Response, AppError> {
+        let (study, theme) = study_and_theme(&state, &staff, &slug, &id).await?;
+        let fields = parse_form(&headers, &body)?;
+        let analysis = state.storage.analysis();
+        let codes = analysis.codes(&study.slug).await?;
+        let mut chosen = Vec::new();
+        for (name, value) in &fields {
+            if name != "code" {
+                return Err(AppError::UnknownField(name.clone()));
+            }
+            let code = codes
+                .iter()
+                .find(|code| code.id == *value)
+                .ok_or(AppError::UnknownCode)?;
+            chosen.push(code);
+        }
+        let ids: Vec<String> = chosen.iter().map(|code| code.id.clone()).collect();
+        analysis.set_theme_codes(&study.slug, &id, &ids).await?;
+        let names: Vec<&str> = chosen.iter().map(|code| code.name.as_str()).collect();
+        let detail = format!("“{}”: {}", theme.name, words_list(&names));
+        log_change(&state, &study.slug, &staff, "theme codes", &detail).await?;
+        Ok(Redirect::to(&format!("{}/themes/{id}", analysis_path(&study.slug))).into_response())
+    }
+
+    /// The study, if the account reads it, and its theme `id`.
+    async fn study_and_theme(
+        state: &AppState,
+        staff: &Staff,
+        slug: &str,
+        id: &str,
+    ) -> Result<(Arc<Study>, ThemeRecord), AppError> {
+        let study = crate::auth::research_study(state, staff, slug).await?;
+        let theme = state
+            .storage
+            .analysis()
+            .theme(&study.slug, id)
+            .await?
+            .ok_or(AppError::UnknownTheme)?;
+        Ok((study, theme))
+    }
+
+    fn words_list(names: &[&str]) -> String {
+        if names.is_empty() {
+            "no codes".to_owned()
+        } else {
+            names
+                .iter()
+                .map(|name| format!("“{name}”"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+    }
+}

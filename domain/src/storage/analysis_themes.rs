@@ -1,0 +1,202 @@
+//! A study's themes (each with its codes, and maybe an overarching theme) and the analysis log:
+//! an append-only record of every change to codes, codings and themes.
+
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use super::{Analysis, StorageError};
+use crate::analysis::ThemeStatus;
+use crate::ids::StudySlug;
+
+/// A theme, with the ids of its codes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ThemeRecord {
+    pub id: String,
+    pub name: String,
+    pub central_concept: String,
+    pub status: ThemeStatus,
+    /// The overarching theme this one is a subtheme of.
+    pub parent: Option<String>,
+    pub codes: Vec<String>,
+}
+
+/// One line of the analysis log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnalysisLogEntry {
+    pub at: i64,
+    /// The email of who made the change; None once their account is removed.
+    pub actor: Option<String>,
+    pub action: String,
+    pub detail: String,
+}
+
+impl Analysis<'_> {
+    /// Adds a theme; `Duplicate` when the study has one of that name.
+    pub async fn create_theme(
+        self,
+        study: &StudySlug,
+        (name, central_concept): (&str, &str),
+        parent: Option<&str>,
+        (by, now): (&str, i64),
+    ) -> Result<String, StorageError> {
+        let id = uuid::Uuid::new_v4().to_string();
+        sqlx::query(
+            "INSERT INTO themes
+                 (id, study_slug, name, central_concept, status, parent_id, created_by, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(&id)
+        .bind(study.as_str())
+        .bind(name)
+        .bind(central_concept)
+        .bind(ThemeStatus::Candidate.as_str())
+        .bind(parent)
+        .bind(by)
+        .bind(now)
+        .execute(self.pool)
+        .await
+        .map_err(StorageError::from_insert)?;
+        Ok(id)
+    }
+
+    /// The study's themes by name, each with its codes.
+    pub async fn themes(self, study: &StudySlug) -> Result<Vec<ThemeRecord>, StorageError> {
+        let rows = sqlx::query(
+            "SELECT id, name, central_concept, status, parent_id FROM themes
+             WHERE study_slug = $1 ORDER BY name",
+        )
+        .bind(study.as_str())
+        .fetch_all(self.pool)
+        .await?;
+        let members = sqlx::query(
+            "SELECT tc.theme_id, tc.code_id FROM theme_codes tc
+             JOIN themes t ON t.id = tc.theme_id JOIN codes k ON k.id = tc.code_id
+             WHERE t.study_slug = $1 ORDER BY k.name",
+        )
+        .bind(study.as_str())
+        .fetch_all(self.pool)
+        .await?;
+        let mut themes = rows.iter().map(theme).collect::<Result<Vec<_>, _>>()?;
+        for member in &members {
+            let theme_id: String = member.try_get("theme_id")?;
+            if let Some(theme) = themes.iter_mut().find(|t| t.id == theme_id) {
+                theme.codes.push(member.try_get("code_id")?);
+            }
+        }
+        Ok(themes)
+    }
+
+    pub async fn theme(
+        self,
+        study: &StudySlug,
+        id: &str,
+    ) -> Result<Option<ThemeRecord>, StorageError> {
+        Ok(self.themes(study).await?.into_iter().find(|t| t.id == id))
+    }
+
+    pub async fn set_theme_status(
+        self,
+        study: &StudySlug,
+        id: &str,
+        status: ThemeStatus,
+    ) -> Result<bool, StorageError> {
+        let changed = sqlx::query("UPDATE themes SET status = $1 WHERE id = $2 AND study_slug = $3")
+            .bind(status.as_str())
+            .bind(id)
+            .bind(study.as_str())
+            .execute(self.pool)
+            .await?;
+        Ok(changed.rows_affected() > 0)
+    }
+
+    /// Makes `codes` (ids of the study's codes) the theme's codes, in one transaction.
+    pub async fn set_theme_codes(
+        self,
+        study: &StudySlug,
+        id: &str,
+        codes: &[String],
+    ) -> Result<(), StorageError> {
+        let mut transaction = self.pool.begin().await?;
+        sqlx::query("DELETE FROM theme_codes WHERE theme_id = $1")
+            .bind(id)
+            .execute(&mut *transaction)
+            .await?;
+        for code in codes {
+            sqlx::query(
+                "INSERT INTO theme_codes (theme_id, code_id)
+                 SELECT t.id, k.id FROM themes t JOIN codes k ON k.study_slug = t.study_slug
+                 WHERE t.id = $1 AND k.id = $2 AND t.study_slug = $3",
+            )
+            .bind(id)
+            .bind(code)
+            .bind(study.as_str())
+            .execute(&mut *transaction)
+            .await?;
+        }
+        transaction.commit().await?;
+        Ok(())
+    }
+
+    /// Appends a line to the study's analysis log.
+    pub async fn log(
+        self,
+        study: &StudySlug,
+        (actor, now): (&str, i64),
+        action: &str,
+        detail: &str,
+    ) -> Result<(), StorageError> {
+        sqlx::query(
+            "INSERT INTO analysis_log (study_slug, at, actor, action, detail)
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(study.as_str())
+        .bind(now)
+        .bind(actor)
+        .bind(action)
+        .bind(detail)
+        .execute(self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The study's analysis log, newest first, at most `limit` lines.
+    pub async fn log_of(
+        self,
+        study: &StudySlug,
+        limit: i64,
+    ) -> Result<Vec<AnalysisLogEntry>, StorageError> {
+        let rows = sqlx::query(
+            "SELECT l.at, s.email AS actor, l.action, l.detail FROM analysis_log l
+             LEFT JOIN staff s ON s.id = l.actor
+             WHERE l.study_slug = $1 ORDER BY l.id DESC LIMIT $2",
+        )
+        .bind(study.as_str())
+        .bind(limit)
+        .fetch_all(self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(AnalysisLogEntry {
+                    at: row.try_get("at")?,
+                    actor: row.try_get("actor")?,
+                    action: row.try_get("action")?,
+                    detail: row.try_get("detail")?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(StorageError::from)
+    }
+}
+
+fn theme(row: &AnyRow) -> Result<ThemeRecord, sqlx::Error> {
+    let status: String = row.try_get("status")?;
+    Ok(ThemeRecord {
+        id: row.try_get("id")?,
+        name: row.try_get("name")?,
+        central_concept: row.try_get("central_concept")?,
+        status: ThemeStatus::parse(&status)
+            .ok_or_else(|| sqlx::Error::Decode(format!("unknown theme status {status}").into()))?,
+        parent: row.try_get("parent_id")?,
+        codes: Vec::new(),
+    })
+}

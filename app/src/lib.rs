@@ -54,6 +54,7 @@ use admin::team::study_members::StudyMembersPage;
 use admin::versions::VersionsPage;
 use analysis::codes::{AnalysisPage, CollatedPage};
 use analysis::coding::GridPage;
+use analysis::crosstab::CrossTabPage;
 use analysis::themes::{LogPage, ThemePage};
 use authoring::draft::changes::DraftChangesPage;
 use authoring::draft::editor::DraftPage;
@@ -156,6 +157,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("studies/:study/analysis/codes/:code") view=CollatedPage ssr=ssr.clone()/>
                         <Route path=path!("studies/:study/analysis/themes/:theme") view=ThemePage ssr=ssr.clone()/>
                         <Route path=path!("studies/:study/analysis/log") view=LogPage ssr=ssr.clone()/>
+                        <Route path=path!("studies/:study/analysis/by-group") view=CrossTabPage ssr=ssr.clone()/>
                         <Route path=path!("studies/:study/versions") view=VersionsPage ssr=ssr.clone()/>
                         <Route path=path!("studies/:study/members") view=StudyMembersPage ssr=ssr.clone()/>
                         <Route path=path!("studies/:study/draft") view=DraftPage ssr=ssr.clone()/>

@@ -130,7 +130,7 @@ test("the owner's page of a study's members is accessible", async ({ page }) => 
   await check(page, 'members of a study');
 });
 
-test('the thematic analysis pages are accessible and fit at 320px', async ({ page }, info) => {
+test('the thematic analysis pages are accessible and fit at 320px (tables scroll in their own box)', async ({ page }, info) => {
   await page.setViewportSize({ width: 320, height: 900 });
   await useSession(page, researcher.email);
   await page.goto('/admin/studies/sam/analysis');
@@ -145,6 +145,18 @@ test('the thematic analysis pages are accessible and fit at 320px', async ({ pag
   await page.getByRole('link', { name: 'Hope (accessibility)' }).click();
   await expect(page.getByRole('heading', { name: 'Code: Hope (accessibility)' })).toBeVisible();
   await check(page, 'collated extracts');
+  await page.goto('/admin/studies/sam/analysis');
+  await page.getByLabel('Theme name').fill('Belonging (accessibility)');
+  await page.getByLabel('Central organising concept').fill('Recovery as being part of something.');
+  await page.getByRole('button', { name: 'Add the theme' }).click();
+  await expect(page.getByRole('heading', { name: 'Theme: Belonging (accessibility)' })).toBeVisible();
+  await check(page, 'a theme');
+  await page.goto('/admin/studies/sam/analysis/by-group');
+  await expect(page.getByRole('heading', { name: 'Themes by group' })).toBeVisible();
+  await check(page, 'themes by group');
+  await page.goto('/admin/studies/sam/analysis/log');
+  await expect(page.getByRole('cell', { name: 'theme added' }).first()).toBeVisible();
+  await check(page, 'analysis log');
   await page.goto('/admin/studies/sam/analysis/questions/r2');
   await settled(page, info);
   await check(page, 'coding grid');

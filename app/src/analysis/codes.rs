@@ -214,6 +214,7 @@ pub fn AnalysisPage() -> impl IntoView {
                 </div>
                 <button type="submit" class="button">"Add the theme"</button>
             </form>
+            <p><a href=format!("{base}/by-group")>"Themes by setting, role and experience"</a></p>
             <p><a href=format!("{base}/log")>"The analysis log: every change, by whom and when"</a></p>
             <h2>"Download the analysis"</h2>
             <p>"Extracts and positions are over the exported answers: identifiers accepted in the review are replaced by their descriptors. Participants are named by number; their demographics are in the study's data exports."</p>

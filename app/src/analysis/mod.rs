@@ -5,6 +5,7 @@
 
 pub mod codes;
 pub mod coding;
+pub mod crosstab;
 pub mod data;
 #[cfg(feature = "ssr")]
 pub mod exports;

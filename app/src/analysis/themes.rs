@@ -200,7 +200,7 @@ pub fn LogPage() -> impl IntoView {
             <span class="caption">{view.study_title.clone()}</span>
             <h1>"Analysis log"</h1>
             <p>"Every change to the codes, codings and themes, who made it and when (UTC), newest first. Lines are never changed or deleted; they hold no participant's words."</p>
-            <div class="table-wrapper">
+            <div class="table-wrapper" tabindex="0" role="region" aria-label="The analysis log">
                 <table class="table">
                     <thead><tr><th scope="col">"When"</th><th scope="col">"Who"</th><th scope="col">"What"</th><th scope="col">"Details"</th></tr></thead>
                     <tbody>

@@ -1,6 +1,7 @@
 //! Reflexive thematic analysis: codings are spans of answers in code points (span.rs), made by
 //! researchers with their study's codes; themes (theme.rs) gather codes. No machine codes anything here, by design.
 
+pub mod crosstab;
 mod span;
 mod theme;
 

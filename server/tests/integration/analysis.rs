@@ -545,3 +545,85 @@ async fn themes_gather_codes_with_a_concept_status_and_subthemes_and_every_chang
     let (_, shown) = page(&app, &theme_page, &researcher).await;
     assert!(shown.contains("0 extracts from its codes."), "{shown}");
 }
+
+#[tokio::test]
+async fn themes_by_setting_break_down_only_groups_of_at_least_the_threshold() {
+    let app = TestApp::spawn_with(|config| config.min_group_size = 5).await;
+    let mut responses = Vec::new();
+    for setting in ["inpatient"; 5].into_iter().chain(["community"]) {
+        let token = app.submit_response(setting, ANSWER).await;
+        responses.push(app.record(&token).await.id.to_string());
+    }
+    let researcher = app.signed_in_as("researcher").await;
+    for (i, response) in responses.iter().enumerate() {
+        // Participants 1, 2 and the community one (6) get "Hope"; everyone gets "Cooking".
+        let codes: &[&str] = if matches!(i, 0 | 1 | 5) {
+            &["Hope", "Cooking"]
+        } else {
+            &["Cooking"]
+        };
+        for code in codes {
+            let fields = [
+                ("response", response.as_str()),
+                ("extract", ""),
+                ("new_code", code),
+            ];
+            let sent = app.post_with_cookie(CODINGS, &researcher, &fields).await;
+            assert_eq!(sent.status(), StatusCode::SEE_OTHER);
+        }
+    }
+    let theme = [
+        ("theme_name", "Looking forward"),
+        ("central_concept", ""),
+        ("within", ""),
+    ];
+    app.post_with_cookie(THEMES, &researcher, &theme).await;
+    let top = theme_id(&app, "Looking forward").await;
+    let sub = [
+        ("theme_name", "Small hopes"),
+        ("central_concept", ""),
+        ("within", &top),
+    ];
+    app.post_with_cookie(THEMES, &researcher, &sub).await;
+    let sub = theme_id(&app, "Small hopes").await;
+    let codes = app.storage().await.analysis().codes(&sam()).await.unwrap();
+    let hope = codes.iter().find(|c| c.name == "Hope").unwrap().id.clone();
+    let saved = app
+        .post_with_cookie(
+            &format!("{THEMES}/{sub}/codes"),
+            &researcher,
+            &[("code", &hope)],
+        )
+        .await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+
+    let (status, table) = page(&app, "/admin/studies/sam/analysis/by-group", &researcher).await;
+    assert_eq!(status, StatusCode::OK);
+    let row = |theme: &str| {
+        let start = table
+            .find(&format!("<th scope=\"row\">{theme}</th>"))
+            .unwrap();
+        let end = start + table[start..].find("</tr>").unwrap();
+        table[start..end].to_owned()
+    };
+    assert!(
+        table.contains("Inpatient mental health services (n = 5)"),
+        "{table}"
+    );
+    assert!(
+        table.contains("Community mental health services (n = 1)"),
+        "{table}"
+    );
+    // By setting, in the study's order: community too small, inpatient 2 (participants 1 and
+    // 2), "somewhere else" empty.
+    let overarching = row("Looking forward");
+    assert!(
+        overarching.starts_with("<th scope=\"row\">Looking forward</th><td>fewer than 5 in group</td><td>2</td><td>fewer than 5 in group</td>"),
+        "an overarching theme counts its subthemes' codes: {overarching}"
+    );
+    assert!(row("Small hopes").contains("<td>2</td>"));
+    assert!(
+        !table.contains("<td>1</td><td>"),
+        "no count of a group under five: {table}"
+    );
+}

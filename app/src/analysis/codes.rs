@@ -117,11 +117,26 @@ mod load {
             .ok_or(AppError::UnknownCode)?;
         let codings = analysis.codings_of_code(&study.slug, code).await?;
         let extracts = extract_views(&state, &study, codings).await?;
+        let others = analysis
+            .codes(&study.slug)
+            .await?
+            .into_iter()
+            .filter(|other| other.id != record.id)
+            .map(|other| (other.id, other.name))
+            .collect();
+        let rejected = use_context::<RejectedForm>().unwrap_or_default();
+        let typed = (!rejected.values.is_empty()).then(|| {
+            let typed = |name: &str| rejected.values.get(name).cloned().unwrap_or_default();
+            (typed("name"), typed("definition"))
+        });
         Ok(CollatedView {
             slug: study.slug.to_string(),
             study_title: study.title.clone(),
             code: code_view(record),
             extracts,
+            others,
+            typed,
+            errors: rejected.summary(),
         })
     }
 }
@@ -164,7 +179,7 @@ pub fn AnalysisPage() -> impl IntoView {
                 view! {
                     <dl class="codebook">
                         {view.codes.iter().map(|code| view! {
-                            <dt><a href=format!("{base}/codes/{}", code.id)>{code.name.clone()}</a>{format!(" ({} codings)", code.codings)}</dt>
+                            <dt><a href=format!("{base}/codes/{}", code.id)>{code.name.clone()}</a>{format!(" ({} codings{})", code.codings, if code.archived { ", archived" } else { "" })}</dt>
                             <dd>{if code.definition.is_empty() { "No definition yet.".to_owned() } else { code.definition.clone() }}</dd>
                         }).collect_view()}
                     </dl>
@@ -255,13 +270,59 @@ pub fn CollatedPage() -> impl IntoView {
     let data = load_by_study_and("code", load_collated);
     when_loaded(data, |view| {
         let heading = format!("Code: {}", view.code.name);
+        let action = format!(
+            "/admin/studies/{}/analysis/codes/{}",
+            view.slug, view.code.id
+        );
+        let (name, definition) = view
+            .typed
+            .clone()
+            .unwrap_or_else(|| (view.code.name.clone(), view.code.definition.clone()));
+        let title = if view.errors.is_empty() {
+            heading.clone()
+        } else {
+            format!("Error: {heading}")
+        };
         view! {
-            <Title text=heading.clone()/>
+            <Title text=title/>
+            <ErrorSummary errors=view.errors.clone()/>
             <a href=format!("/admin/studies/{}/analysis", view.slug) class="back-link">"Back to the analysis"</a>
             <h1>{heading}</h1>
             {(!view.code.definition.is_empty()).then(|| view! { <p class="lead">{view.code.definition.clone()}</p> })}
+            {view.code.archived.then(|| view! { <p>"Archived: not offered while coding. Its codings stay."</p> })}
             <p>{format!("{} from {}.", extracts_count(view.extracts.len()), view.study_title)}</p>
             <ExtractList extracts=view.extracts with_code=false/>
+            <h2>"Change the code"</h2>
+            <p>"Every change is kept in the analysis log."</p>
+            <form method="post" action=format!("{action}/edit") novalidate>
+                <div class="form-group" class:form-group--error=field_error(&view.errors, "name").is_some()>
+                    <label class="label" for="name">"Name"</label>
+                    {field_error(&view.errors, "name").map(|message| view! { <p class="error-message"><span class="visually-hidden">"Error: "</span>{message}</p> })}
+                    <input class="input" type="text" id="name" name="name" value=name autocomplete="off"/>
+                </div>
+                <div class="form-group" class:form-group--error=field_error(&view.errors, "definition").is_some()>
+                    <label class="label" for="definition">"Definition"</label>
+                    {field_error(&view.errors, "definition").map(|message| view! { <p class="error-message"><span class="visually-hidden">"Error: "</span>{message}</p> })}
+                    <textarea class="textarea" id="definition" name="definition" rows="3">{definition}</textarea>
+                </div>
+                <button type="submit" class="button">"Save the name and definition"</button>
+            </form>
+            {(!view.others.is_empty()).then(|| view! {
+                <form method="post" action=format!("{action}/merge")>
+                    <div class="form-group">
+                        <label class="label" for="into">"Merge into another code"</label>
+                        <p class="hint" id="into-hint">"Its codings move to the other code, which joins its themes; this code goes."</p>
+                        <select class="select" id="into" name="into" aria-describedby="into-hint">
+                            {view.others.iter().map(|(id, other)| view! { <option value=id.clone()>{other.clone()}</option> }).collect_view()}
+                        </select>
+                    </div>
+                    <button type="submit" class="button button--secondary">"Merge"</button>
+                </form>
+            })}
+            <form method="post" action=format!("{action}/archive")>
+                <input type="hidden" name="archived" value=if view.code.archived { "no" } else { "yes" }/>
+                <button type="submit" class="button button--secondary">{if view.code.archived { "Restore the code" } else { "Archive the code" }}</button>
+            </form>
         }
         .into_any()
     })
@@ -276,7 +337,7 @@ pub(super) mod post {
     use axum::response::{IntoResponse, Redirect, Response};
     use axum::routing::post;
 
-    use super::super::{CodeName, add_code, analysis_path};
+    use super::super::{add_code, analysis_path, code_fields};
     use crate::auth::Researcher;
     use crate::error::AppError;
     use crate::form_posts::{RejectedForm, fields_named, render_rejected};
@@ -299,25 +360,14 @@ pub(super) mod post {
         let path = analysis_path(&study.slug);
         let refuse =
             |field: &str, message: String| RejectedForm::keeping(field, &message, fields.clone());
-        let name = match CodeName::parse(&typed("name")) {
-            Ok(name) => name,
-            Err(problem) => {
-                let form = refuse("name", problem);
+        let (name, definition) = match code_fields(&typed("name"), &typed("definition")) {
+            Ok(fields) => fields,
+            Err((field, problem)) => {
+                let form = refuse(field, problem);
                 return Ok(render_rejected(&state, &path, &headers, form).await);
             }
         };
-        let definition = typed("definition");
-        if definition.chars().count() > super::super::DEFINITION_MOST {
-            let form = refuse(
-                "definition",
-                format!(
-                    "Keep the definition to {} characters",
-                    super::super::DEFINITION_MOST
-                ),
-            );
-            return Ok(render_rejected(&state, &path, &headers, form).await);
-        }
-        match add_code(&state, &study.slug, &name, definition.trim(), &staff).await? {
+        match add_code(&state, &study.slug, &name, &definition, &staff).await? {
             Some(_) => Ok(Redirect::to(&path).into_response()),
             None => {
                 let form = refuse(

@@ -102,6 +102,7 @@ mod load {
                 .codes(&study.slug)
                 .await?
                 .into_iter()
+                .filter(|code| !code.archived)
                 .map(code_view)
                 .collect(),
             answers,

@@ -31,6 +31,7 @@ pub struct CodeView {
     pub name: String,
     pub definition: String,
     pub codings: i64,
+    pub archived: bool,
 }
 
 /// Every answer to one written question, side by side, to code.
@@ -76,6 +77,11 @@ pub struct CollatedView {
     pub study_title: String,
     pub code: CodeView,
     pub extracts: Vec<ExtractView>,
+    /// (id, name) of the study's other codes, to merge this one into.
+    pub others: Vec<(String, String)>,
+    /// The name and definition as typed, when a change was refused.
+    pub typed: Option<(String, String)>,
+    pub errors: Vec<FieldError>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

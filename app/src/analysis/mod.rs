@@ -3,6 +3,8 @@
 //! question grid). The spans and their storage live in `domain::analysis` and
 //! `storage.analysis()`. No machine suggests or makes codings.
 
+#[cfg(feature = "ssr")]
+pub mod code_changes;
 pub mod codes;
 pub mod coding;
 pub mod crosstab;
@@ -48,6 +50,7 @@ pub fn routes() -> axum::Router<crate::state::AppState> {
     codes::post::routes()
         .merge(coding::post::routes())
         .merge(themes::post::routes())
+        .merge(code_changes::routes())
         .merge(exports::routes())
 }
 
@@ -99,6 +102,22 @@ mod server_side {
         pub fn as_str(&self) -> &str {
             &self.0
         }
+    }
+
+    /// A code's name and definition from a form: Err is (field, message).
+    pub fn code_fields(
+        name: &str,
+        definition: &str,
+    ) -> Result<(CodeName, String), (&'static str, String)> {
+        let name = CodeName::parse(name).map_err(|problem| ("name", problem))?;
+        if definition.chars().count() > super::DEFINITION_MOST {
+            let most = super::DEFINITION_MOST;
+            return Err((
+                "definition",
+                format!("Keep the definition to {most} characters"),
+            ));
+        }
+        Ok((name, definition.trim().to_owned()))
     }
 
     /// Adds the code; None when the study has one of that name.
@@ -153,6 +172,7 @@ mod server_side {
             name: record.name,
             definition: record.definition,
             codings: record.codings,
+            archived: record.archived,
         }
     }
 

@@ -16,6 +16,8 @@ pub struct CodeRecord {
     pub name: String,
     pub definition: String,
     pub codings: i64,
+    /// Archived codes are not offered while coding.
+    pub archived: bool,
 }
 
 /// A coding about to be made.
@@ -92,7 +94,7 @@ impl Analysis<'_> {
     /// The study's codes by name, each with its number of codings.
     pub async fn codes(self, study: &StudySlug) -> Result<Vec<CodeRecord>, StorageError> {
         let rows = sqlx::query(
-            "SELECT k.id, k.name, k.definition,
+            "SELECT k.id, k.name, k.definition, k.archived_at,
                     (SELECT COUNT(*) FROM codings c WHERE c.code_id = k.id) AS codings
              FROM codes k WHERE k.study_slug = $1 ORDER BY k.name",
         )
@@ -108,6 +110,84 @@ impl Analysis<'_> {
         id: &str,
     ) -> Result<Option<CodeRecord>, StorageError> {
         Ok(self.codes(study).await?.into_iter().find(|code| code.id == id))
+    }
+
+    /// Renames a code or changes its definition; `Duplicate` when another code has the name.
+    pub async fn update_code(
+        self,
+        study: &StudySlug,
+        id: &str,
+        (name, definition): (&str, &str),
+    ) -> Result<(), StorageError> {
+        sqlx::query("UPDATE codes SET name = $1, definition = $2 WHERE id = $3 AND study_slug = $4")
+            .bind(name)
+            .bind(definition)
+            .bind(id)
+            .bind(study.as_str())
+            .execute(self.pool)
+            .await
+            .map_err(StorageError::from_insert)?;
+        Ok(())
+    }
+
+    /// Archives a code (`at` a time) or restores it (None).
+    pub async fn set_code_archived(
+        self,
+        study: &StudySlug,
+        id: &str,
+        at: Option<i64>,
+    ) -> Result<(), StorageError> {
+        sqlx::query("UPDATE codes SET archived_at = $1 WHERE id = $2 AND study_slug = $3")
+            .bind(at)
+            .bind(id)
+            .bind(study.as_str())
+            .execute(self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Merges code `from` into code `into`, in one transaction: its codings move (a coding
+    /// `into` already has of the same words is kept once), its themes gain `into`, and `from` is
+    /// deleted.
+    pub async fn merge_codes(
+        self,
+        study: &StudySlug,
+        from: &str,
+        into: &str,
+    ) -> Result<(), StorageError> {
+        let mut transaction = self.pool.begin().await?;
+        sqlx::query(
+            "UPDATE codings SET code_id = $1
+             WHERE code_id = $2 AND study_slug = $3 AND NOT EXISTS (
+                 SELECT 1 FROM codings same WHERE same.code_id = $1
+                    AND same.response_id = codings.response_id
+                    AND same.question_id = codings.question_id
+                    AND same.start_point = codings.start_point
+                    AND same.end_point = codings.end_point)",
+        )
+        .bind(into)
+        .bind(from)
+        .bind(study.as_str())
+        .execute(&mut *transaction)
+        .await?;
+        sqlx::query(
+            "INSERT INTO theme_codes (theme_id, code_id)
+             SELECT tc.theme_id, $1 FROM theme_codes tc
+             WHERE tc.code_id = $2 AND NOT EXISTS (
+                 SELECT 1 FROM theme_codes other
+                 WHERE other.theme_id = tc.theme_id AND other.code_id = $1)",
+        )
+        .bind(into)
+        .bind(from)
+        .execute(&mut *transaction)
+        .await?;
+        sqlx::query("DELETE FROM codes WHERE id = $1 AND study_slug = $2")
+            .bind(from)
+            .bind(study.as_str())
+            .execute(&mut *transaction)
+            .await?;
+        transaction.commit().await?;
+        Ok(())
     }
 
     /// Every submitted answer to the question, in participant number order.
@@ -269,6 +349,7 @@ fn code(row: &AnyRow) -> Result<CodeRecord, sqlx::Error> {
         name: row.try_get("name")?,
         definition: row.try_get("definition")?,
         codings: row.try_get("codings")?,
+        archived: row.try_get::<Option<i64>, _>("archived_at")?.is_some(),
     })
 }
 

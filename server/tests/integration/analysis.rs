@@ -627,3 +627,118 @@ async fn themes_by_setting_break_down_only_groups_of_at_least_the_threshold() {
         "no count of a group under five: {table}"
     );
 }
+
+#[tokio::test]
+async fn a_code_is_renamed_merged_into_another_and_archived_with_each_change_logged() {
+    let app = TestApp::spawn().await;
+    let token = app.submit_response("inpatient", ANSWER).await;
+    let response = app.record(&token).await.id.to_string();
+    let researcher = app.signed_in_as("researcher").await;
+    // "Cook" with both codes (so the merge meets the same words twice), the whole answer with one.
+    for (words, code) in [("Cook", "Skills"), ("Cook", "Chores"), ("", "Chores")] {
+        let fields = [
+            ("response", response.as_str()),
+            ("extract", words),
+            ("new_code", code),
+        ];
+        app.post_with_cookie(CODINGS, &researcher, &fields).await;
+    }
+    let code_id = |name: &'static str| {
+        let app = &app;
+        async move {
+            let codes = app.storage().await.analysis().codes(&sam()).await.unwrap();
+            codes.into_iter().find(|c| c.name == name).map(|c| c.id)
+        }
+    };
+    let (skills, chores) = (
+        code_id("Skills").await.unwrap(),
+        code_id("Chores").await.unwrap(),
+    );
+    let theme = [
+        ("theme_name", "Doing things"),
+        ("central_concept", ""),
+        ("within", ""),
+    ];
+    app.post_with_cookie(THEMES, &researcher, &theme).await;
+    let doing = theme_id(&app, "Doing things").await;
+    app.post_with_cookie(
+        &format!("{THEMES}/{doing}/codes"),
+        &researcher,
+        &[("code", &chores)],
+    )
+    .await;
+
+    let code_page = |id: &str| format!("/admin/studies/sam/analysis/codes/{id}");
+    let clash = [("name", "Skills"), ("definition", "")];
+    let refused = app
+        .post_with_cookie(&format!("{}/edit", code_page(&chores)), &researcher, &clash)
+        .await;
+    assert_refused(refused, "already has a code called").await;
+    let renamed = [
+        ("name", "Housework"),
+        ("definition", "Keeping a home going."),
+    ];
+    let saved = app
+        .post_with_cookie(
+            &format!("{}/edit", code_page(&chores)),
+            &researcher,
+            &renamed,
+        )
+        .await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+
+    let merged = app
+        .post_with_cookie(
+            &format!("{}/merge", code_page(&chores)),
+            &researcher,
+            &[("into", &skills)],
+        )
+        .await;
+    assert_eq!(merged.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&merged), code_page(&skills));
+    assert_eq!(code_id("Housework").await, None, "the merged code is gone");
+    let points = ANSWER.chars().count();
+    assert_eq!(
+        codings(&app).await,
+        [
+            (0, 4, "Cook".to_owned(), "Skills".to_owned()),
+            (0, points, ANSWER.to_owned(), "Skills".to_owned()),
+        ],
+        "the same words are coded once"
+    );
+    let themes = app.storage().await.analysis().themes(&sam()).await.unwrap();
+    assert_eq!(
+        themes[0].codes,
+        std::slice::from_ref(&skills),
+        "the theme holds the code merged into"
+    );
+
+    let archive = |value: &'static str| [("archived", value)];
+    let path = format!("{}/archive", code_page(&skills));
+    let archived = app
+        .post_with_cookie(&path, &researcher, &archive("yes"))
+        .await;
+    assert_eq!(archived.status(), StatusCode::SEE_OTHER);
+    let (_, grid) = page(&app, GRID, &researcher).await;
+    assert!(
+        !grid.contains(&format!("value=\"{skills}\"")),
+        "not offered while coding"
+    );
+    assert!(grid.contains("<mark>"), "its codings stay");
+    let (_, shown) = page(&app, &code_page(&skills), &researcher).await;
+    assert!(shown.contains("Restore the code"), "{shown}");
+    app.post_with_cookie(&path, &researcher, &archive("no"))
+        .await;
+    let (_, grid) = page(&app, GRID, &researcher).await;
+    assert!(grid.contains(&format!("value=\"{skills}\"")));
+
+    let (_, log) = page(&app, "/admin/studies/sam/analysis/log", &researcher).await;
+    for expected in [
+        "“Chores” renamed “Housework”",
+        "“Housework” (2 codings) merged into “Skills”",
+        "code archived",
+        "code restored",
+    ] {
+        assert!(log.contains(expected), "{expected}: {log}");
+    }
+}

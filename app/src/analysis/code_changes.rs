@@ -1,0 +1,154 @@
+//! Changing a code from its page: its name and definition, merging it into another code, and
+//! archiving or restoring it. Each change goes into the analysis log.
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::post;
+use domain::storage::{CodeRecord, StorageError};
+use domain::study::Study;
+use std::sync::Arc;
+
+use super::{analysis_path, code_fields, log_change};
+use crate::auth::Researcher;
+use crate::auth::session::Staff;
+use crate::error::AppError;
+use crate::form_posts::{RejectedForm, fields_named, render_rejected};
+use crate::state::AppState;
+
+pub fn routes() -> Router<AppState> {
+    let code = "/admin/studies/{study}/analysis/codes/{code}";
+    Router::new()
+        .route(&format!("{code}/edit"), post(edit))
+        .route(&format!("{code}/merge"), post(merge))
+        .route(&format!("{code}/archive"), post(archive))
+}
+
+/// The study, if the account reads it, and its code `id`.
+async fn study_and_code(
+    state: &AppState,
+    staff: &Staff,
+    slug: &str,
+    id: &str,
+) -> Result<(Arc<Study>, CodeRecord), AppError> {
+    let study = crate::auth::research_study(state, staff, slug).await?;
+    let code = state
+        .storage
+        .analysis()
+        .code(&study.slug, id)
+        .await?
+        .ok_or(AppError::UnknownCode)?;
+    Ok((study, code))
+}
+
+fn code_path(study: &Study, code: &str) -> String {
+    format!("{}/codes/{code}", analysis_path(&study.slug))
+}
+
+async fn edit(
+    State(state): State<AppState>,
+    Researcher(staff): Researcher,
+    Path((slug, id)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let (study, code) = study_and_code(&state, &staff, &slug, &id).await?;
+    let fields = fields_named(&headers, &body, &["name", "definition"])?;
+    let typed = |name: &str| fields.get(name).cloned().unwrap_or_default();
+    let page = code_path(&study, &id);
+    let refuse =
+        |field: &str, message: String| RejectedForm::keeping(field, &message, fields.clone());
+    let (name, definition) = match code_fields(&typed("name"), &typed("definition")) {
+        Ok(fields) => fields,
+        Err((field, problem)) => {
+            return Ok(render_rejected(&state, &page, &headers, refuse(field, problem)).await);
+        }
+    };
+    let changed = state
+        .storage
+        .analysis()
+        .update_code(&study.slug, &id, (name.as_str(), &definition))
+        .await;
+    match changed {
+        Ok(()) => {}
+        Err(StorageError::Duplicate) => {
+            let message = format!("The study already has a code called \"{}\"", name.as_str());
+            return Ok(render_rejected(&state, &page, &headers, refuse("name", message)).await);
+        }
+        Err(other) => return Err(other.into()),
+    }
+    let detail = if code.name == name.as_str() {
+        format!("“{}”: definition changed", code.name)
+    } else {
+        format!("“{}” renamed “{}”", code.name, name.as_str())
+    };
+    log_change(&state, &study.slug, &staff, "code changed", &detail).await?;
+    Ok(Redirect::to(&page).into_response())
+}
+
+async fn merge(
+    State(state): State<AppState>,
+    Researcher(staff): Researcher,
+    Path((slug, id)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let (study, code) = study_and_code(&state, &staff, &slug, &id).await?;
+    let fields = fields_named(&headers, &body, &["into"])?;
+    let into = fields.get("into").cloned().unwrap_or_default();
+    if into == id {
+        return Err(AppError::BadForm(
+            "A code cannot be merged into itself.".into(),
+        ));
+    }
+    let (_, target) = study_and_code(&state, &staff, &slug, &into).await?;
+    state
+        .storage
+        .analysis()
+        .merge_codes(&study.slug, &id, &into)
+        .await?;
+    let detail = format!(
+        "“{}” ({} codings) merged into “{}”",
+        code.name, code.codings, target.name
+    );
+    log_change(&state, &study.slug, &staff, "codes merged", &detail).await?;
+    Ok(Redirect::to(&code_path(&study, &into)).into_response())
+}
+
+async fn archive(
+    State(state): State<AppState>,
+    Researcher(staff): Researcher,
+    Path((slug, id)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let (study, code) = study_and_code(&state, &staff, &slug, &id).await?;
+    let fields = fields_named(&headers, &body, &["archived"])?;
+    let archived = match fields.get("archived").map(String::as_str) {
+        Some("yes") => true,
+        Some("no") => false,
+        _ => return Err(AppError::BadForm("Say whether to archive the code.".into())),
+    };
+    let at = archived.then(|| state.clock.now());
+    state
+        .storage
+        .analysis()
+        .set_code_archived(&study.slug, &id, at)
+        .await?;
+    let action = if archived {
+        "code archived"
+    } else {
+        "code restored"
+    };
+    log_change(
+        &state,
+        &study.slug,
+        &staff,
+        action,
+        &format!("“{}”", code.name),
+    )
+    .await?;
+    Ok(Redirect::to(&code_path(&study, &id)).into_response())
+}

@@ -55,6 +55,7 @@ use admin::versions::VersionsPage;
 use analysis::codes::{AnalysisPage, CollatedPage};
 use analysis::coding::GridPage;
 use analysis::crosstab::CrossTabPage;
+use analysis::memos::{BesidePage, JournalPage};
 use analysis::themes::{LogPage, ThemePage};
 use authoring::draft::changes::DraftChangesPage;
 use authoring::draft::editor::DraftPage;
@@ -158,6 +159,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("studies/:study/analysis/themes/:theme") view=ThemePage ssr=ssr.clone()/>
                         <Route path=path!("studies/:study/analysis/log") view=LogPage ssr=ssr.clone()/>
                         <Route path=path!("studies/:study/analysis/by-group") view=CrossTabPage ssr=ssr.clone()/>
+                        <Route path=path!("studies/:study/analysis/journal") view=JournalPage ssr=ssr.clone()/>
+                        <Route path=path!("studies/:study/analysis/beside") view=BesidePage ssr=ssr.clone()/>
                         <Route path=path!("studies/:study/versions") view=VersionsPage ssr=ssr.clone()/>
                         <Route path=path!("studies/:study/members") view=StudyMembersPage ssr=ssr.clone()/>
                         <Route path=path!("studies/:study/draft") view=DraftPage ssr=ssr.clone()/>

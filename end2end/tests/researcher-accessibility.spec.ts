@@ -151,6 +151,17 @@ test('the thematic analysis pages are accessible and fit at 320px (tables scroll
   await page.getByRole('button', { name: 'Add the theme' }).click();
   await expect(page.getByRole('heading', { name: 'Theme: Belonging (accessibility)' })).toBeVisible();
   await check(page, 'a theme');
+  await page.getByLabel('A memo on this theme').fill('Belonging came up before any code named it.');
+  await page.getByRole('button', { name: 'Add the memo' }).click();
+  await expect(page.getByText('Belonging came up before any code named it.')).toBeVisible();
+  await check(page, 'a theme with a memo');
+  await page.goto('/admin/studies/sam/analysis/journal');
+  await page.getByRole('button', { name: 'Add the memo' }).click();
+  await expect(page.getByRole('heading', { name: 'There is a problem' })).toBeVisible();
+  await check(page, 'the journal with an error');
+  await page.goto('/admin/studies/sam/analysis/beside');
+  await expect(page.getByRole('heading', { name: "Your themes beside the study's" })).toBeVisible();
+  await check(page, 'themes beside the published ones');
   await page.goto('/admin/studies/sam/analysis/by-group');
   await expect(page.getByRole('heading', { name: 'Themes by group' })).toBeVisible();
   await check(page, 'themes by group');

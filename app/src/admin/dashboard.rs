@@ -2,13 +2,12 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
 use super::data::*;
 use super::shared::*;
 #[cfg(feature = "ssr")]
 use crate::auth::signed_in_or_redirect;
-use crate::components::when_loaded;
+use crate::components::{load_by_study, when_loaded};
 
 #[server]
 pub async fn load_dashboard(study: String) -> Result<DashboardView, ServerFnError> {
@@ -90,11 +89,7 @@ mod load {
 
 #[component]
 pub fn DashboardPage() -> impl IntoView {
-    let params = use_params_map();
-    let data = Resource::new_blocking(
-        move || params.read().get("study").unwrap_or_default(),
-        load_dashboard,
-    );
+    let data = load_by_study(load_dashboard);
     when_loaded(data, |d| {
         let slug = d.slug.clone();
         view! {

@@ -2,13 +2,12 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
 use super::data::*;
 use super::likert::{GroupDistribution, LikertItem};
 #[cfg(feature = "ssr")]
 use crate::auth::signed_in_or_redirect;
-use crate::components::{DivergingBar, Legend, when_loaded};
+use crate::components::{DivergingBar, Legend, load_by_study, when_loaded};
 
 #[server]
 pub async fn load_likert(study: String) -> Result<LikertView, ServerFnError> {
@@ -150,11 +149,7 @@ mod load {
 
 #[component]
 pub fn LikertPage() -> impl IntoView {
-    let params = use_params_map();
-    let data = Resource::new_blocking(
-        move || params.read().get("study").unwrap_or_default(),
-        load_likert,
-    );
+    let data = load_by_study(load_likert);
     when_loaded(data, |l| {
         let min = l.min_group_size;
         view! {

@@ -3,12 +3,12 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 use super::data::*;
 #[cfg(feature = "ssr")]
 use crate::auth::signed_in_or_redirect;
-use crate::components::{ErrorSummary, TextInput, field_error, when_loaded};
+use crate::components::{ErrorSummary, TextInput, field_error, load_by_study, when_loaded};
 
 #[server]
 pub async fn load_versions(study: String) -> Result<VersionsView, ServerFnError> {
@@ -115,11 +115,7 @@ fn publish_notice(query: &leptos_router::params::ParamsMap) -> Option<String> {
 #[component]
 pub fn VersionsPage() -> impl IntoView {
     let notice = StoredValue::new(publish_notice(&use_query_map().read_untracked()));
-    let params = use_params_map();
-    let data = Resource::new_blocking(
-        move || params.read().get("study").unwrap_or_default(),
-        load_versions,
-    );
+    let data = load_by_study(load_versions);
     when_loaded(data, move |v| {
         let slug = v.slug.clone();
         view! {

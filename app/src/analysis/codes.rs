@@ -3,13 +3,13 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
 use super::ExtractList;
 use super::data::*;
+use super::memos::{MemoForm, MemoList};
 #[cfg(feature = "ssr")]
 use crate::auth::signed_in_or_redirect;
-use crate::components::{ErrorSummary, field_error, load_by_study_and, when_loaded};
+use crate::components::{ErrorSummary, field_error, load_by_study, load_by_study_and, when_loaded};
 
 #[server]
 pub async fn load_analysis(study: String) -> Result<AnalysisView, ServerFnError> {
@@ -29,6 +29,7 @@ mod load {
     use domain::study::QuestionKind;
     use leptos::prelude::use_context;
 
+    use super::super::memos::memo_views;
     use super::super::{analysis_path, code_view, extract_views, theme_view};
     use super::*;
     use crate::auth::{Researcher, in_server_fn};
@@ -125,13 +126,18 @@ mod load {
             .map(|other| (other.id, other.name))
             .collect();
         let rejected = use_context::<RejectedForm>().unwrap_or_default();
-        let typed = (!rejected.values.is_empty()).then(|| {
+        let typed = rejected.values.contains_key("name").then(|| {
             let typed = |name: &str| rejected.values.get(name).cloned().unwrap_or_default();
             (typed("name"), typed("definition"))
         });
+        let memos = analysis
+            .memos_about(&study.slug, &format!("code:{}", record.id))
+            .await?;
         Ok(CollatedView {
             slug: study.slug.to_string(),
             study_title: study.title.clone(),
+            memos: memo_views(&study, memos),
+            memo_typed: rejected.values.get("body").cloned().unwrap_or_default(),
             code: code_view(record),
             extracts,
             others,
@@ -143,11 +149,7 @@ mod load {
 
 #[component]
 pub fn AnalysisPage() -> impl IntoView {
-    let params = use_params_map();
-    let data = Resource::new_blocking(
-        move || params.read().get("study").unwrap_or_default(),
-        load_analysis,
-    );
+    let data = load_by_study(load_analysis);
     when_loaded(data, |view| {
         let has_errors = !view.errors.is_empty();
         let base = format!("/admin/studies/{}/analysis", view.slug);
@@ -229,7 +231,9 @@ pub fn AnalysisPage() -> impl IntoView {
                 </div>
                 <button type="submit" class="button">"Add the theme"</button>
             </form>
+            <p><a href=format!("{base}/beside")>"Your themes beside the published study's"</a></p>
             <p><a href=format!("{base}/by-group")>"Themes by setting, role and experience"</a></p>
+            <p><a href=format!("{base}/journal")>"The reflexive journal"</a></p>
             <p><a href=format!("{base}/log")>"The analysis log: every change, by whom and when"</a></p>
             <h2>"Download the analysis"</h2>
             <p>"Extracts and positions are over the exported answers: identifiers accepted in the review are replaced by their descriptors. Participants are named by number; their demographics are in the study's data exports."</p>
@@ -292,6 +296,9 @@ pub fn CollatedPage() -> impl IntoView {
             {view.code.archived.then(|| view! { <p>"Archived: not offered while coding. Its codings stay."</p> })}
             <p>{format!("{} from {}.", extracts_count(view.extracts.len()), view.study_title)}</p>
             <ExtractList extracts=view.extracts with_code=false/>
+            <h2>"Memos"</h2>
+            {(!view.memos.is_empty()).then(|| view! { <MemoList memos=view.memos.clone()/> })}
+            <MemoForm slug=view.slug.clone() subject=format!("code:{}", view.code.id) label="A memo on this code" errors=view.errors.clone() typed=view.memo_typed.clone()/>
             <h2>"Change the code"</h2>
             <p>"Every change is kept in the analysis log."</p>
             <form method="post" action=format!("{action}/edit") novalidate>

@@ -1,14 +1,13 @@
 //! Themes by setting, role and experience band: how many participants in each group have answers
 //! coded into each theme, with groups under the small-group threshold not broken down.
 
+use super::AnalysisHeading;
 use leptos::prelude::*;
-use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
 use crate::auth::signed_in_or_redirect;
-use crate::components::when_loaded;
+use crate::components::{load_by_study, when_loaded};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CrossTabView {
@@ -155,18 +154,11 @@ mod load {
 
 #[component]
 pub fn CrossTabPage() -> impl IntoView {
-    let params = use_params_map();
-    let data = Resource::new_blocking(
-        move || params.read().get("study").unwrap_or_default(),
-        load_crosstab,
-    );
+    let data = load_by_study(load_crosstab);
     when_loaded(data, |view| {
         let min = view.min_group_size;
         view! {
-            <Title text="Themes by group"/>
-            <a href=format!("/admin/studies/{}/analysis", view.slug) class="back-link">"Back to the analysis"</a>
-            <span class="caption">{view.study_title.clone()}</span>
-            <h1>"Themes by group"</h1>
+            <AnalysisHeading slug=view.slug.clone() study_title=view.study_title.clone() heading="Themes by group".to_owned()/>
             <p>{format!("How many participants in each group have answers coded into each theme (or its subthemes); discarded themes are left out. A group of fewer than {min} participants is not broken down, so no one can be singled out.")}</p>
             {if view.tables.iter().all(|t| t.rows.is_empty()) {
                 view! { <p>"No themes yet."</p> }.into_any()

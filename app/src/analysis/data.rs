@@ -81,6 +81,8 @@ pub struct CollatedView {
     pub others: Vec<(String, String)>,
     /// The name and definition as typed, when a change was refused.
     pub typed: Option<(String, String)>,
+    pub memos: Vec<super::memos::MemoView>,
+    pub memo_typed: String,
     pub errors: Vec<FieldError>,
 }
 
@@ -122,6 +124,8 @@ pub struct ThemePageView {
     /// (stored word, words) of each status.
     pub statuses: Vec<(String, String)>,
     pub extracts: Vec<ExtractView>,
+    pub memos: Vec<super::memos::MemoView>,
+    pub memo_typed: String,
     pub errors: Vec<FieldError>,
 }
 

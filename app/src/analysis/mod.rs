@@ -11,11 +11,35 @@ pub mod crosstab;
 pub mod data;
 #[cfg(feature = "ssr")]
 pub mod exports;
+pub mod memos;
 pub mod themes;
 
 use leptos::prelude::*;
 
 use data::ExtractView;
+
+/// The top of an analysis page: its title (marked when the form on it was refused), the error
+/// summary, the way back to the analysis, the study's name and the heading.
+#[component]
+pub fn AnalysisHeading(
+    slug: String,
+    study_title: String,
+    heading: String,
+    #[prop(optional)] errors: Vec<crate::components::FieldError>,
+) -> impl IntoView {
+    let title = if errors.is_empty() {
+        heading.clone()
+    } else {
+        format!("Error: {heading}")
+    };
+    view! {
+        <leptos_meta::Title text=title/>
+        <crate::components::ErrorSummary errors/>
+        <a href=format!("/admin/studies/{slug}/analysis") class="back-link">"Back to the analysis"</a>
+        <span class="caption">{study_title}</span>
+        <h1>{heading}</h1>
+    }
+}
 
 /// Collated extracts, each with whose answer it is in, the question, its coder (and its code,
 /// with `with_code`), and the whole answer on demand.
@@ -51,6 +75,7 @@ pub fn routes() -> axum::Router<crate::state::AppState> {
         .merge(coding::post::routes())
         .merge(themes::post::routes())
         .merge(code_changes::routes())
+        .merge(memos::post::routes())
         .merge(exports::routes())
 }
 

@@ -4,13 +4,13 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
-use super::ExtractList;
 use super::data::*;
+use super::memos::{MemoForm, MemoList};
+use super::{AnalysisHeading, ExtractList};
 #[cfg(feature = "ssr")]
 use crate::auth::signed_in_or_redirect;
-use crate::components::{ErrorSummary, load_by_study_and, when_loaded};
+use crate::components::{ErrorSummary, load_by_study, load_by_study_and, when_loaded};
 
 /// How many lines of the analysis log its page shows.
 #[cfg(feature = "ssr")]
@@ -33,6 +33,7 @@ mod load {
     use domain::analysis::ThemeStatus;
     use leptos::prelude::use_context;
 
+    use super::super::memos::memo_views;
     use super::super::{code_view, extract_views, theme_view};
     use super::*;
     use crate::auth::{Researcher, in_server_fn};
@@ -82,6 +83,13 @@ mod load {
                 .map(|status| (status.as_str().to_owned(), status.describe().to_owned()))
                 .collect(),
             extracts: extract_views(&state, &study, codings).await?,
+            memos: memo_views(
+                &study,
+                analysis
+                    .memos_about(&study.slug, &format!("theme:{id}"))
+                    .await?,
+            ),
+            memo_typed: rejected.values.get("body").cloned().unwrap_or_default(),
             errors: rejected.summary(),
         })
     }
@@ -178,6 +186,9 @@ pub fn ThemePage() -> impl IntoView {
                     </form>
                 }.into_any()
             }}
+            <h2>"Memos"</h2>
+            {(!view.memos.is_empty()).then(|| view! { <MemoList memos=view.memos.clone()/> })}
+            <MemoForm slug=view.slug.clone() subject=format!("theme:{}", view.theme.id) label="A memo on this theme" errors=view.errors.clone() typed=view.memo_typed.clone()/>
             <h2>"Extracts"</h2>
             <p>{format!("{} extracts from its codes.", view.extracts.len())}</p>
             <ExtractList extracts=view.extracts with_code=true/>
@@ -188,17 +199,10 @@ pub fn ThemePage() -> impl IntoView {
 
 #[component]
 pub fn LogPage() -> impl IntoView {
-    let params = use_params_map();
-    let data = Resource::new_blocking(
-        move || params.read().get("study").unwrap_or_default(),
-        load_log,
-    );
+    let data = load_by_study(load_log);
     when_loaded(data, |view| {
         view! {
-            <Title text="Analysis log"/>
-            <a href=format!("/admin/studies/{}/analysis", view.slug) class="back-link">"Back to the analysis"</a>
-            <span class="caption">{view.study_title.clone()}</span>
-            <h1>"Analysis log"</h1>
+            <AnalysisHeading slug=view.slug.clone() study_title=view.study_title.clone() heading="Analysis log".to_owned()/>
             <p>"Every change to the codes, codings and themes, who made it and when (UTC), newest first. Lines are never changed or deleted; they hold no participant's words."</p>
             <div class="table-wrapper" tabindex="0" role="region" aria-label="The analysis log">
                 <table class="table">

@@ -144,6 +144,18 @@ pub fn NotFound() -> impl IntoView {
     }
 }
 
+/// A page's data, loaded from its study's slug (the route's `study`).
+pub fn load_by_study<T, Fut>(
+    load: impl Fn(String) -> Fut + Send + Sync + 'static,
+) -> Resource<Result<T, ServerFnError>>
+where
+    T: Clone + Send + Sync + Serialize + DeserializeOwned + 'static,
+    Fut: std::future::Future<Output = Result<T, ServerFnError>> + Send + 'static,
+{
+    let params = leptos_router::hooks::use_params_map();
+    Resource::new_blocking(move || params.read().get("study").unwrap_or_default(), load)
+}
+
 /// A page's data, loaded from its study's slug and one more route parameter (`key`).
 pub fn load_by_study_and<T, Fut>(
     key: &'static str,

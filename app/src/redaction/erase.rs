@@ -2,10 +2,9 @@
 //! confirms.
 
 use super::data::EraseView;
-use crate::components::when_loaded;
+use crate::components::{load_by_study, when_loaded};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
 #[server]
 pub async fn load_erase_confirmation(study: String) -> Result<EraseView, ServerFnError> {
@@ -36,11 +35,7 @@ mod load {
 
 #[component]
 pub fn EraseRedactionsPage() -> impl IntoView {
-    let params = use_params_map();
-    let data = Resource::new_blocking(
-        move || params.read().get("study").unwrap_or_default(),
-        load_erase_confirmation,
-    );
+    let data = load_by_study(load_erase_confirmation);
     when_loaded(data, |erase| {
         let base = format!("/admin/studies/{}/redactions", erase.slug);
         view! {

@@ -17,6 +17,7 @@ use crate::ids::{IdError, QuestionId, ResponseId, StudySlug};
 use crate::study::{Dealt, Study};
 
 mod analysis;
+mod analysis_memos;
 mod analysis_themes;
 mod engine;
 mod export;
@@ -38,6 +39,7 @@ pub use workshop_reviews::{Decision, RoomAnswer};
 pub use workshops::{NewWorkshop, WorkshopRecord};
 
 pub use analysis::{CodableAnswer, CodeRecord, CodingRecord, NewCoding};
+pub use analysis_memos::MemoRecord;
 pub use analysis_themes::{AnalysisLogEntry, ThemeRecord};
 pub use engine::Engine;
 pub use export::{DemographicCount, SubmittedResponse, WORKSHOP_SOURCE};

@@ -742,3 +742,118 @@ async fn a_code_is_renamed_merged_into_another_and_archived_with_each_change_log
         assert!(log.contains(expected), "{expected}: {log}");
     }
 }
+
+#[tokio::test]
+async fn the_journal_memos_and_themes_beside_the_published_ones_keep_dated_signed_memos() {
+    let app = TestApp::spawn().await;
+    let token = app.submit_response("inpatient", ANSWER).await;
+    let response = app.record(&token).await.id.to_string();
+    let researcher = app.signed_in_as("researcher").await;
+    let fields = [
+        ("response", response.as_str()),
+        ("extract", ""),
+        ("new_code", "Hope"),
+    ];
+    app.post_with_cookie(CODINGS, &researcher, &fields).await;
+    let theme = [
+        ("theme_name", "Medical model"),
+        ("central_concept", ""),
+        ("within", ""),
+    ];
+    app.post_with_cookie(THEMES, &researcher, &theme).await;
+    let ours = theme_id(&app, "Medical model").await;
+    let hope = app.storage().await.analysis().codes(&sam()).await.unwrap()[0]
+        .id
+        .clone();
+    let memos = "/admin/studies/sam/analysis/memos";
+
+    let empty = app
+        .post_with_cookie(
+            memos,
+            &researcher,
+            &[("subject", "journal"), ("body", "  ")],
+        )
+        .await;
+    assert_refused(empty, "Write the memo").await;
+    for (subject, words) in [
+        (
+            "journal".to_owned(),
+            "I came to this as a former support worker.",
+        ),
+        (
+            format!("code:{hope}"),
+            "Hope shows up as plans, not feelings.",
+        ),
+        (format!("theme:{ours}"), "Symptoms first, person second."),
+    ] {
+        let sent = app
+            .post_with_cookie(
+                memos,
+                &researcher,
+                &[("subject", &subject), ("body", words)],
+            )
+            .await;
+        assert_eq!(sent.status(), StatusCode::SEE_OTHER, "{subject}");
+    }
+    let unknown = [("subject", "code:nothing"), ("body", "x")];
+    let refused = app.post_with_cookie(memos, &researcher, &unknown).await;
+    assert_eq!(refused.status(), StatusCode::NOT_FOUND);
+
+    let pair = |published: &'static str, relation: &'static str| {
+        [
+            ("ours", ours.clone()),
+            ("published", published.to_owned()),
+            ("relation", relation.to_owned()),
+            ("body", "Both read recovery as fewer symptoms.".to_owned()),
+        ]
+    };
+    let fields = pair("clinical-recovery", "similar");
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let sent = app.post_with_cookie(memos, &researcher, &fields).await;
+    assert_eq!(sent.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&sent), "/admin/studies/sam/analysis/beside");
+    for (published, relation) in [("no-such-theme", "similar"), ("clinical-recovery", "same")] {
+        let fields = pair(published, relation);
+        let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let refused = app.post_with_cookie(memos, &researcher, &fields).await;
+        assert_eq!(
+            refused.status(),
+            StatusCode::BAD_REQUEST,
+            "{published} {relation}"
+        );
+    }
+
+    let (_, journal) = page(&app, "/admin/studies/sam/analysis/journal", &researcher).await;
+    assert!(
+        journal.contains("I came to this as a former support worker."),
+        "{journal}"
+    );
+    assert!(journal.contains("researcher@example.org"));
+    let (_, code) = page(
+        &app,
+        &format!("/admin/studies/sam/analysis/codes/{hope}"),
+        &researcher,
+    )
+    .await;
+    assert!(code.contains("Hope shows up as plans, not feelings."));
+    let (_, theme) = page(&app, &format!("{THEMES}/{ours}"), &researcher).await;
+    assert!(theme.contains("Symptoms first, person second."));
+    let (status, beside) = page(&app, "/admin/studies/sam/analysis/beside", &researcher).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        beside.contains("Similar: Aligning with the clinical recovery approach")
+            && beside.contains("Both read recovery as fewer symptoms."),
+        "{beside}"
+    );
+    let (_, log) = page(&app, "/admin/studies/sam/analysis/log", &researcher).await;
+    assert!(
+        log.contains(
+            "on “Medical model” beside “Aligning with the clinical recovery approach”: similar"
+        ),
+        "{log}"
+    );
+    assert!(
+        log.contains("on the journal") && !log.contains("former support worker"),
+        "{log}"
+    );
+}

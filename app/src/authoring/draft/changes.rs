@@ -3,13 +3,12 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
 use super::data::*;
 use super::{behind_warning, draft_path};
 #[cfg(feature = "ssr")]
 use crate::auth::signed_in_or_redirect;
-use crate::components::{ErrorSummary, field_error, when_loaded};
+use crate::components::{ErrorSummary, field_error, load_by_study, when_loaded};
 
 #[server]
 pub async fn load_draft_changes(study: String) -> Result<DraftChangesView, ServerFnError> {
@@ -78,11 +77,7 @@ mod load {
 
 #[component]
 pub fn DraftChangesPage() -> impl IntoView {
-    let params = use_params_map();
-    let data = Resource::new_blocking(
-        move || params.read().get("study").unwrap_or_default(),
-        load_draft_changes,
-    );
+    let data = load_by_study(load_draft_changes);
     when_loaded(data, |view_data| {
         let title = format!("Changes in the draft of {}", view_data.title);
         let page_title = if view_data.errors.is_empty() {

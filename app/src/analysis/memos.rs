@@ -1,0 +1,440 @@
+//! Memos: the dated reflexive journal, memos on codes and themes (shown on their pages), and the
+//! page that sets the researchers' themes beside the published study's, with a memo on each pair
+//! saying how they relate. Interpretation, not a score: nothing here counts agreement.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::AnalysisHeading;
+#[cfg(feature = "ssr")]
+use crate::auth::signed_in_or_redirect;
+use crate::components::{FieldError, field_error, load_by_study, when_loaded};
+
+/// The field a memo's words are typed in.
+pub const MEMO_FIELD: &str = "memo-body";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MemoView {
+    /// "2026-12-05 14:03:00".
+    pub when: String,
+    pub who: String,
+    /// For a pair: how the two themes relate, and the published theme's name.
+    pub pair: Option<(String, String)>,
+    pub body: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JournalView {
+    pub slug: String,
+    pub study_title: String,
+    pub entries: Vec<MemoView>,
+    pub typed: String,
+    pub errors: Vec<FieldError>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BesideView {
+    pub slug: String,
+    pub study_title: String,
+    /// (id, name, central concept, status words, the memos on its pairs) of each theme not
+    /// discarded.
+    pub ours: Vec<(String, String, String, String, Vec<MemoView>)>,
+    /// (id, name, summary) of the published themes and subthemes.
+    pub published: Vec<(String, String, String)>,
+    pub errors: Vec<FieldError>,
+}
+
+/// How one of the researchers' themes relates to one of the published study's.
+pub const RELATIONS: [(&str, &str); 3] = [
+    ("similar", "Similar"),
+    ("contrasting", "Contrasting"),
+    ("absent", "Absent from the other analysis"),
+];
+
+#[server]
+pub async fn load_journal(study: String) -> Result<JournalView, ServerFnError> {
+    load::journal(&study).await.map_err(signed_in_or_redirect)
+}
+
+#[server]
+pub async fn load_beside(study: String) -> Result<BesideView, ServerFnError> {
+    load::beside(&study).await.map_err(signed_in_or_redirect)
+}
+
+#[cfg(feature = "ssr")]
+pub use load::memo_views;
+
+#[cfg(feature = "ssr")]
+mod load {
+    use domain::analysis::ThemeStatus;
+    use domain::storage::MemoRecord;
+    use domain::study::Study;
+    use leptos::prelude::use_context;
+
+    use super::*;
+    use crate::auth::{Researcher, in_server_fn};
+    use crate::error::AppError;
+    use crate::form_posts::RejectedForm;
+
+    /// Memos as pages show them; `study` names the published themes of pairs.
+    pub fn memo_views(study: &Study, memos: Vec<MemoRecord>) -> Vec<MemoView> {
+        memos
+            .into_iter()
+            .map(|memo| {
+                let pair = memo
+                    .subject
+                    .rsplit_once(':')
+                    .and_then(|(start, published)| {
+                        start.starts_with("pair:").then(|| {
+                            let name = study
+                                .themes
+                                .iter()
+                                .flat_map(|t| t.with_subthemes())
+                                .find(|t| t.id == published)
+                                .map_or_else(|| published.to_owned(), |t| t.name.clone());
+                            let relation = memo.relation.clone().unwrap_or_default();
+                            let words = RELATIONS
+                                .iter()
+                                .find(|(word, _)| *word == relation)
+                                .map_or(relation.clone(), |(_, words)| (*words).to_owned());
+                            (words, name)
+                        })
+                    });
+                MemoView {
+                    when: domain::clock::moment_of(memo.at),
+                    who: super::super::coder_name(memo.author.as_deref()),
+                    pair,
+                    body: memo.body,
+                }
+            })
+            .collect()
+    }
+
+    pub async fn journal(slug: &str) -> Result<JournalView, AppError> {
+        let (state, Researcher(staff)) = in_server_fn::<Researcher>().await?;
+        let study = crate::auth::research_study(&state, &staff, slug).await?;
+        let memos = state
+            .storage
+            .analysis()
+            .memos_about(&study.slug, "journal")
+            .await?;
+        let rejected = use_context::<RejectedForm>().unwrap_or_default();
+        Ok(JournalView {
+            slug: study.slug.to_string(),
+            study_title: study.title.clone(),
+            entries: memo_views(&study, memos),
+            typed: rejected.values.get("body").cloned().unwrap_or_default(),
+            errors: rejected.summary(),
+        })
+    }
+
+    pub async fn beside(slug: &str) -> Result<BesideView, AppError> {
+        let (state, Researcher(staff)) = in_server_fn::<Researcher>().await?;
+        let study = crate::auth::research_study(&state, &staff, slug).await?;
+        let analysis = state.storage.analysis();
+        let pair_memos = analysis.pair_memos(&study.slug).await?;
+        let ours = analysis
+            .themes(&study.slug)
+            .await?
+            .into_iter()
+            .filter(|theme| theme.status != ThemeStatus::Discarded)
+            .map(|theme| {
+                let prefix = format!("pair:{}:", theme.id);
+                let memos = pair_memos
+                    .iter()
+                    .filter(|memo| memo.subject.starts_with(&prefix))
+                    .cloned()
+                    .collect();
+                (
+                    theme.id,
+                    theme.name,
+                    theme.central_concept,
+                    theme.status.describe().to_owned(),
+                    memo_views(&study, memos),
+                )
+            })
+            .collect();
+        let published = study
+            .themes
+            .iter()
+            .flat_map(|t| t.with_subthemes())
+            .map(|t| (t.id.clone(), t.name.clone(), t.summary.clone()))
+            .collect();
+        let rejected = use_context::<RejectedForm>().unwrap_or_default();
+        Ok(BesideView {
+            slug: study.slug.to_string(),
+            study_title: study.title.clone(),
+            ours,
+            published,
+            errors: rejected.summary(),
+        })
+    }
+}
+
+/// Memos, oldest first, each dated and signed.
+#[component]
+pub fn MemoList(memos: Vec<MemoView>) -> impl IntoView {
+    view! {
+        <ol class="memos">
+            {memos.into_iter().map(|memo| view! {
+                <li class="memo">
+                    <p class="caption">{format!("{} · {}", memo.when, memo.who)}</p>
+                    {memo.pair.map(|(relation, name)| view! { <p><strong>{format!("{relation}: {name}")}</strong></p> })}
+                    <p class="answers__text">{memo.body}</p>
+                </li>
+            }).collect_view()}
+        </ol>
+    }
+}
+
+/// A form adding a memo about `subject`.
+#[component]
+pub fn MemoForm(
+    slug: String,
+    subject: String,
+    label: &'static str,
+    errors: Vec<FieldError>,
+    typed: String,
+) -> impl IntoView {
+    let error = field_error(&errors, MEMO_FIELD);
+    let has_error = error.is_some();
+    view! {
+        <form method="post" action=format!("/admin/studies/{slug}/analysis/memos") novalidate>
+            <input type="hidden" name="subject" value=subject/>
+            <div class="form-group" class:form-group--error=has_error>
+                <label class="label" for=MEMO_FIELD>{label}</label>
+                {error.map(|message| view! { <p class="error-message"><span class="visually-hidden">"Error: "</span>{message}</p> })}
+                <textarea class="textarea" id=MEMO_FIELD name="body" rows="4">{typed}</textarea>
+            </div>
+            <button type="submit" class="button">"Add the memo"</button>
+        </form>
+    }
+}
+
+#[component]
+pub fn JournalPage() -> impl IntoView {
+    let data = load_by_study(load_journal);
+    when_loaded(data, |view| {
+        view! {
+            <AnalysisHeading slug=view.slug.clone() study_title=view.study_title.clone() heading="Reflexive journal".to_owned() errors=view.errors.clone()/>
+            <p>"Your thoughts on the analysis as it goes: what you bring to it, what surprised you, why you made a choice. Entries are dated and kept; none is changed later."</p>
+            {if view.entries.is_empty() {
+                view! { <p>"No entries yet."</p> }.into_any()
+            } else {
+                view! { <MemoList memos=view.entries/> }.into_any()
+            }}
+            <MemoForm slug=view.slug subject="journal".to_owned() label="A new entry" errors=view.errors typed=view.typed/>
+        }
+        .into_any()
+    })
+}
+
+#[component]
+pub fn BesidePage() -> impl IntoView {
+    let data = load_by_study(load_beside);
+    when_loaded(data, |view| {
+        let action = format!("/admin/studies/{}/analysis/memos", view.slug);
+        let published = view.published.clone();
+        view! {
+            <AnalysisHeading slug=view.slug.clone() study_title=view.study_title.clone() heading="Your themes beside the study's".to_owned() errors=view.errors.clone()/>
+            <p>"Each of your themes (discarded ones left out) with a memo on how it relates to a theme of the published study: similar, contrasting, or absent from one of the analyses. This is interpretation, not a score."</p>
+            <h2>"The published study's themes"</h2>
+            <dl class="codebook">
+                {view.published.iter().map(|(_, name, summary)| view! {
+                    <dt>{name.clone()}</dt>
+                    <dd>{summary.clone()}</dd>
+                }).collect_view()}
+            </dl>
+            <h2>"Your themes"</h2>
+            {if view.ours.is_empty() {
+                view! { <p>"No themes yet."</p> }.into_any()
+            } else {
+                view.ours.into_iter().map(|(id, name, concept, status, memos)| {
+                    let error = field_error(&view.errors, &format!("pair-{id}"));
+                    let has_error = error.is_some();
+                    view! {
+                        <section class="coding" aria-labelledby=format!("ours-{id}")>
+                            <h3 id=format!("ours-{id}")>{format!("{name} ({status})")}</h3>
+                            {(!concept.is_empty()).then(|| view! { <p>{concept}</p> })}
+                            {(!memos.is_empty()).then(|| view! { <MemoList memos/> })}
+                            <form method="post" action=action.clone() novalidate>
+                                <input type="hidden" name="ours" value=id.clone()/>
+                                <div class="form-group">
+                                    <label class="label" for=format!("published-{id}")>"The published theme"</label>
+                                    <select class="select" id=format!("published-{id}") name="published">
+                                        {published.iter().map(|(value, label, _)| view! { <option value=value.clone()>{label.clone()}</option> }).collect_view()}
+                                    </select>
+                                </div>
+                                <fieldset class="fieldset">
+                                    <legend class="fieldset__legend">"How they relate"</legend>
+                                    {RELATIONS.iter().enumerate().map(|(i, (value, words))| {
+                                        let radio = format!("relation-{id}-{value}");
+                                        view! {
+                                            <div class="radios__item">
+                                                <input class="radios__input" type="radio" id=radio.clone() name="relation" value=*value checked=i == 0/>
+                                                <label class="radios__label" for=radio>{*words}</label>
+                                            </div>
+                                        }
+                                    }).collect_view()}
+                                </fieldset>
+                                <div class="form-group" class:form-group--error=has_error>
+                                    <label class="label" for=format!("pair-{id}")>"Memo"</label>
+                                    {error.map(|message| view! { <p class="error-message"><span class="visually-hidden">"Error: "</span>{message}</p> })}
+                                    <textarea class="textarea" id=format!("pair-{id}") name="body" rows="3"></textarea>
+                                </div>
+                                <button type="submit" class="button">"Add the memo"</button>
+                            </form>
+                        </section>
+                    }
+                }).collect_view().into_any()
+            }}
+        }
+        .into_any()
+    })
+}
+
+#[cfg(feature = "ssr")]
+pub(super) mod post {
+    use axum::Router;
+    use axum::body::Bytes;
+    use axum::extract::{Path, State};
+    use axum::http::HeaderMap;
+    use axum::response::{IntoResponse, Redirect, Response};
+    use axum::routing::post;
+    use domain::study::Study;
+
+    use super::{MEMO_FIELD, RELATIONS};
+    use crate::analysis::{analysis_path, log_change};
+    use crate::auth::Researcher;
+    use crate::error::AppError;
+    use crate::form_posts::{RejectedForm, fields_named, render_rejected};
+    use crate::state::AppState;
+
+    /// A memo is a few paragraphs.
+    const MEMO_MOST: usize = 10_000;
+
+    pub fn routes() -> Router<AppState> {
+        Router::new().route("/admin/studies/{study}/analysis/memos", post(add))
+    }
+
+    /// What a memo is about: its stored subject, the page it is shown on, the field its words
+    /// are typed in, and words for the log.
+    struct Subject {
+        stored: String,
+        relation: Option<&'static str>,
+        page: String,
+        field: String,
+        about: String,
+    }
+
+    async fn subject_of(
+        state: &AppState,
+        study: &Study,
+        fields: &std::collections::HashMap<String, String>,
+    ) -> Result<Subject, AppError> {
+        let field = |name: &str| fields.get(name).map(String::as_str).unwrap_or_default();
+        let base = analysis_path(&study.slug);
+        let analysis = state.storage.analysis();
+        if !field("ours").is_empty() {
+            let ours = analysis
+                .theme(&study.slug, field("ours"))
+                .await?
+                .ok_or(AppError::UnknownTheme)?;
+            let published = study
+                .themes
+                .iter()
+                .flat_map(|t| t.with_subthemes())
+                .find(|t| t.id == field("published"))
+                .ok_or_else(|| AppError::BadForm("Choose one of the published themes.".into()))?;
+            let relation = RELATIONS
+                .iter()
+                .find(|(word, _)| *word == field("relation"))
+                .map(|(word, _)| *word)
+                .ok_or_else(|| AppError::BadForm("Say how the two themes relate.".into()))?;
+            return Ok(Subject {
+                stored: format!("pair:{}:{}", ours.id, published.id),
+                relation: Some(relation),
+                page: format!("{base}/beside"),
+                field: format!("pair-{}", ours.id),
+                about: format!("“{}” beside “{}”: {relation}", ours.name, published.name),
+            });
+        }
+        let subject = field("subject");
+        let (page, about) = match subject.split_once(':') {
+            None if subject == "journal" => (format!("{base}/journal"), "the journal".to_owned()),
+            Some(("code", id)) => {
+                let code = analysis
+                    .code(&study.slug, id)
+                    .await?
+                    .ok_or(AppError::UnknownCode)?;
+                (
+                    format!("{base}/codes/{id}"),
+                    format!("code “{}”", code.name),
+                )
+            }
+            Some(("theme", id)) => {
+                let theme = analysis
+                    .theme(&study.slug, id)
+                    .await?
+                    .ok_or(AppError::UnknownTheme)?;
+                (
+                    format!("{base}/themes/{id}"),
+                    format!("theme “{}”", theme.name),
+                )
+            }
+            _ => {
+                return Err(AppError::BadForm(
+                    "The memo is about nothing we know.".into(),
+                ));
+            }
+        };
+        Ok(Subject {
+            stored: subject.to_owned(),
+            relation: None,
+            page,
+            field: MEMO_FIELD.to_owned(),
+            about,
+        })
+    }
+
+    async fn add(
+        State(state): State<AppState>,
+        Researcher(staff): Researcher,
+        Path(slug): Path<String>,
+        headers: HeaderMap,
+        body: Bytes,
+    ) -> Result<Response, AppError> {
+        let study = crate::auth::research_study(&state, &staff, &slug).await?;
+        let fields = fields_named(
+            &headers,
+            &body,
+            &["subject", "ours", "published", "relation", "body"],
+        )?;
+        let subject = subject_of(&state, &study, &fields).await?;
+        let words = fields.get("body").map_or("", |body| body.trim());
+        let problem = if words.is_empty() {
+            Some("Write the memo".to_owned())
+        } else if words.chars().count() > MEMO_MOST {
+            Some(format!("Keep a memo to {MEMO_MOST} characters"))
+        } else {
+            None
+        };
+        if let Some(problem) = problem {
+            let form = RejectedForm::keeping(&subject.field, &problem, fields.clone());
+            return Ok(render_rejected(&state, &subject.page, &headers, form).await);
+        }
+        state
+            .storage
+            .analysis()
+            .add_memo(
+                &study.slug,
+                (&subject.stored, subject.relation),
+                words,
+                (&staff.record.id, state.clock.now()),
+            )
+            .await?;
+        let detail = format!("on {}", subject.about);
+        log_change(&state, &study.slug, &staff, "memo added", &detail).await?;
+        Ok(Redirect::to(&subject.page).into_response())
+    }
+}

@@ -1,0 +1,87 @@
+//! Memos of the analysis: the reflexive journal and memos on codes, themes and pairs of themes.
+//! Each is dated and signed, and added, never edited.
+
+use sqlx::Row;
+
+use super::{Analysis, StorageError};
+use crate::ids::StudySlug;
+
+/// A memo, with who wrote it (their email; None once the account is removed).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemoRecord {
+    pub subject: String,
+    pub relation: Option<String>,
+    pub body: String,
+    pub author: Option<String>,
+    pub at: i64,
+}
+
+impl Analysis<'_> {
+    /// Adds a memo about `subject` ("journal", "code:<id>", "theme:<id>", "pair:<id>:<id>").
+    pub async fn add_memo(
+        self,
+        study: &StudySlug,
+        (subject, relation): (&str, Option<&str>),
+        body: &str,
+        (by, now): (&str, i64),
+    ) -> Result<(), StorageError> {
+        sqlx::query(
+            "INSERT INTO analysis_memos (id, study_slug, subject, relation, body, author, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(uuid::Uuid::new_v4().to_string())
+        .bind(study.as_str())
+        .bind(subject)
+        .bind(relation)
+        .bind(body)
+        .bind(by)
+        .bind(now)
+        .execute(self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The memos about `subject`, oldest first.
+    pub async fn memos_about(
+        self,
+        study: &StudySlug,
+        subject: &str,
+    ) -> Result<Vec<MemoRecord>, StorageError> {
+        self.memos_where("m.subject = $2", study, subject).await
+    }
+
+    /// The memos on pairs of themes (the researchers' and the published study's), oldest first.
+    pub async fn pair_memos(self, study: &StudySlug) -> Result<Vec<MemoRecord>, StorageError> {
+        self.memos_where("m.subject LIKE $2", study, "pair:%").await
+    }
+
+    async fn memos_where(
+        self,
+        condition: &str,
+        study: &StudySlug,
+        value: &str,
+    ) -> Result<Vec<MemoRecord>, StorageError> {
+        let rows = sqlx::query(&format!(
+            "SELECT m.subject, m.relation, m.body, s.email AS author, m.created_at
+             FROM analysis_memos m LEFT JOIN staff s ON s.id = m.author
+             WHERE m.study_slug = $1 AND {condition}
+             ORDER BY m.created_at, m.id"
+        ))
+        .bind(study.as_str())
+        .bind(value)
+        .fetch_all(self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(MemoRecord {
+                    subject: row.try_get("subject")?,
+                    relation: row.try_get("relation")?,
+                    body: row.try_get("body")?,
+                    author: row.try_get("author")?,
+                    at: row.try_get("created_at")?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(StorageError::from)
+    }
+}

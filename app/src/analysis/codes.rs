@@ -231,6 +231,7 @@ pub fn AnalysisPage() -> impl IntoView {
                 </div>
                 <button type="submit" class="button">"Add the theme"</button>
             </form>
+            <p><a href=format!("{base}/untouched")>"Answers no theme touches (reviewing the themes)"</a></p>
             <p><a href=format!("{base}/beside")>"Your themes beside the published study's"</a></p>
             <p><a href=format!("{base}/by-group")>"Themes by setting, role and experience"</a></p>
             <p><a href=format!("{base}/journal")>"The reflexive journal"</a></p>

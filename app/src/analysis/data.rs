@@ -88,6 +88,7 @@ pub struct CollatedView {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ExtractView {
+    pub coding_id: String,
     pub participant: String,
     pub code_name: String,
     pub question_label: String,
@@ -107,6 +108,10 @@ pub struct ThemeView {
     /// The overarching theme's id, for a subtheme.
     pub parent: Option<String>,
     pub code_names: Vec<String>,
+    /// Its definition, scope and boundaries.
+    pub definition: (String, String, String),
+    /// The codings chosen as its vivid extracts.
+    pub chosen: Vec<String>,
 }
 
 /// One theme: its concept, status, codes and their extracts collated.

@@ -12,6 +12,7 @@ pub mod data;
 #[cfg(feature = "ssr")]
 pub mod exports;
 pub mod memos;
+pub mod review;
 pub mod themes;
 
 use leptos::prelude::*;
@@ -43,12 +44,31 @@ pub fn AnalysisHeading(
 
 /// Collated extracts, each with whose answer it is in, the question, its coder (and its code,
 /// with `with_code`), and the whole answer on demand.
+/// With `choose` (the form's address, the chosen codings), each extract has a button to choose it
+/// as one of a theme's vivid extracts, or to unchoose it.
 #[component]
-pub fn ExtractList(extracts: Vec<ExtractView>, with_code: bool) -> impl IntoView {
+pub fn ExtractList(
+    extracts: Vec<ExtractView>,
+    with_code: bool,
+    #[prop(optional)] choose: Option<(String, Vec<String>)>,
+) -> impl IntoView {
     view! {
         <ol class="extracts">
             {extracts.into_iter().map(|extract| {
                 let code = if with_code { format!("{} · ", extract.code_name) } else { String::new() };
+                let choice = choose.as_ref().map(|(action, chosen)| {
+                    let is_chosen = chosen.contains(&extract.coding_id);
+                    view! {
+                        <form method="post" action=action.clone() class="inline-form">
+                            <input type="hidden" name="coding" value=extract.coding_id.clone()/>
+                            <input type="hidden" name="chosen" value=if is_chosen { "no" } else { "yes" }/>
+                            <button type="submit" class="button button--secondary button--small">
+                                {if is_chosen { "Unchoose this extract" } else { "Choose as a vivid extract" }}
+                                <span class="visually-hidden">{format!(" ({})", extract.participant)}</span>
+                            </button>
+                        </form>
+                    }
+                });
                 view! {
                     <li class="extract">
                         <p class="caption">{format!("{code}{} · {} · coded by {}", extract.participant, extract.question_label, extract.coder)}</p>
@@ -57,6 +77,7 @@ pub fn ExtractList(extracts: Vec<ExtractView>, with_code: bool) -> impl IntoView
                             <summary>"The whole answer"</summary>
                             <p class="answers__text">{extract.answer}</p>
                         </details>
+                        {choice}
                     </li>
                 }
             }).collect_view()}
@@ -217,6 +238,12 @@ mod server_side {
                 .filter(|code| record.codes.contains(&code.id))
                 .map(|code| code.name.clone())
                 .collect(),
+            definition: (
+                record.definition.definition.clone(),
+                record.definition.scope.clone(),
+                record.definition.boundaries.clone(),
+            ),
+            chosen: record.chosen.clone(),
         }
     }
 
@@ -247,6 +274,7 @@ mod server_side {
         Ok(codings
             .into_iter()
             .map(|coding| ExtractView {
+                coding_id: coding.id,
                 participant: labels
                     .get(&coding.participant_number)
                     .cloned()

@@ -3,14 +3,13 @@
 //! analysis log, where every change is kept.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 use super::data::*;
 use super::memos::{MemoForm, MemoList};
 use super::{AnalysisHeading, ExtractList};
 #[cfg(feature = "ssr")]
 use crate::auth::signed_in_or_redirect;
-use crate::components::{ErrorSummary, load_by_study, load_by_study_and, when_loaded};
+use crate::components::{field_error, load_by_study, load_by_study_and, when_loaded};
 
 /// How many lines of the analysis log its page shows.
 #[cfg(feature = "ssr")]
@@ -125,16 +124,33 @@ pub fn ThemePage() -> impl IntoView {
     let data = load_by_study_and("theme", load_theme);
     when_loaded(data, |view| {
         let heading = format!("Theme: {}", view.theme.name);
-        let has_errors = !view.errors.is_empty();
         let base = format!("/admin/studies/{}/analysis", view.slug);
         let action = format!("{base}/themes/{}", view.theme.id);
         let current = view.theme.status.0.clone();
+        let (definition, scope, boundaries) = view.theme.definition.clone();
+        let chosen: Vec<ExtractView> = view
+            .extracts
+            .iter()
+            .filter(|extract| view.theme.chosen.contains(&extract.coding_id))
+            .cloned()
+            .collect();
+        let define_field = |id: &'static str,
+                            label: &'static str,
+                            hint: &'static str,
+                            value: String| {
+            let error = field_error(&view.errors, id);
+            let has_error = error.is_some();
+            view! {
+                <div class="form-group" class:form-group--error=has_error>
+                    <label class="label" for=id>{label}</label>
+                    <p class="hint" id=format!("{id}-hint")>{hint}</p>
+                    {error.map(|message| view! { <p class="error-message"><span class="visually-hidden">"Error: "</span>{message}</p> })}
+                    <textarea class="textarea" id=id name=id rows="3" aria-describedby=format!("{id}-hint")>{value}</textarea>
+                </div>
+            }
+        };
         view! {
-            <Title text=if has_errors { format!("Error: {heading}") } else { heading.clone() }/>
-            <ErrorSummary errors=view.errors.clone()/>
-            <a href=base.clone() class="back-link">"Back to the analysis"</a>
-            <span class="caption">{view.study_title.clone()}</span>
-            <h1>{heading}</h1>
+            <AnalysisHeading slug=view.slug.clone() study_title=view.study_title.clone() heading=heading errors=view.errors.clone()/>
             <p class="lead">{if view.theme.central_concept.is_empty() { "No central organising concept yet.".to_owned() } else { view.theme.central_concept.clone() }}</p>
             <p>{format!("Status: {}.", view.theme.status.1)}</p>
             {view.overarching.clone().map(|(id, name)| view! {
@@ -148,6 +164,19 @@ pub fn ThemePage() -> impl IntoView {
                     }).collect_view()}
                 </ul>
             })}
+            <h2>"Definition"</h2>
+            <form method="post" action=format!("{action}/definition") novalidate>
+                {define_field("definition", "What the theme is", "Its story, in a few sentences.", definition)}
+                {define_field("scope", "Scope", "What it covers.", scope)}
+                {define_field("boundaries", "Boundaries", "What it does not cover, and which theme does.", boundaries)}
+                <button type="submit" class="button">"Save the definition"</button>
+            </form>
+            <h2>"Chosen extracts"</h2>
+            {if chosen.is_empty() {
+                view! { <p>"None chosen yet: choose vivid extracts from the list below."</p> }.into_any()
+            } else {
+                view! { <ExtractList extracts=chosen with_code=true/> }.into_any()
+            }}
             <h2>"Status"</h2>
             <form method="post" action=format!("{action}/status")>
                 <fieldset class="fieldset">
@@ -191,7 +220,7 @@ pub fn ThemePage() -> impl IntoView {
             <MemoForm slug=view.slug.clone() subject=format!("theme:{}", view.theme.id) label="A memo on this theme" errors=view.errors.clone() typed=view.memo_typed.clone()/>
             <h2>"Extracts"</h2>
             <p>{format!("{} extracts from its codes.", view.extracts.len())}</p>
-            <ExtractList extracts=view.extracts with_code=true/>
+            <ExtractList extracts=view.extracts with_code=true choose=(format!("{action}/extracts"), view.theme.chosen.clone())/>
         }
         .into_any()
     })
@@ -228,7 +257,7 @@ pub(super) mod post {
     use axum::response::{IntoResponse, Redirect, Response};
     use axum::routing::post;
     use domain::analysis::ThemeStatus;
-    use domain::storage::{StorageError, ThemeRecord};
+    use domain::storage::{StorageError, ThemeDefinition, ThemeRecord};
     use domain::study::Study;
     use std::sync::Arc;
 
@@ -252,6 +281,14 @@ pub(super) mod post {
             .route(
                 "/admin/studies/{study}/analysis/themes/{theme}/codes",
                 post(set_codes),
+            )
+            .route(
+                "/admin/studies/{study}/analysis/themes/{theme}/definition",
+                post(define),
+            )
+            .route(
+                "/admin/studies/{study}/analysis/themes/{theme}/extracts",
+                post(choose_extract),
             )
     }
 
@@ -384,6 +421,72 @@ pub(super) mod post {
         let detail = format!("“{}”: {}", theme.name, words_list(&names));
         log_change(&state, &study.slug, &staff, "theme codes", &detail).await?;
         Ok(Redirect::to(&format!("{}/themes/{id}", analysis_path(&study.slug))).into_response())
+    }
+
+    async fn define(
+        State(state): State<AppState>,
+        Researcher(staff): Researcher,
+        Path((slug, id)): Path<(String, String)>,
+        headers: HeaderMap,
+        body: Bytes,
+    ) -> Result<Response, AppError> {
+        let (study, theme) = study_and_theme(&state, &staff, &slug, &id).await?;
+        let names = ["definition", "scope", "boundaries"];
+        let fields = fields_named(&headers, &body, &names)?;
+        let page = format!("{}/themes/{id}", analysis_path(&study.slug));
+        let typed = |name: &str| fields.get(name).map_or("", |v| v.trim()).to_owned();
+        if let Some(long) = names
+            .iter()
+            .find(|name| typed(name).chars().count() > CONCEPT_MOST)
+        {
+            let message = format!("Keep each part of the definition to {CONCEPT_MOST} characters");
+            let form = RejectedForm::keeping(long, &message, fields.clone());
+            return Ok(render_rejected(&state, &page, &headers, form).await);
+        }
+        let definition = ThemeDefinition {
+            definition: typed("definition"),
+            scope: typed("scope"),
+            boundaries: typed("boundaries"),
+        };
+        let analysis = state.storage.analysis();
+        analysis.define_theme(&study.slug, &id, &definition).await?;
+        let detail = format!("“{}”", theme.name);
+        log_change(&state, &study.slug, &staff, "theme defined", &detail).await?;
+        Ok(Redirect::to(&page).into_response())
+    }
+
+    async fn choose_extract(
+        State(state): State<AppState>,
+        Researcher(staff): Researcher,
+        Path((slug, id)): Path<(String, String)>,
+        headers: HeaderMap,
+        body: Bytes,
+    ) -> Result<Response, AppError> {
+        let (study, theme) = study_and_theme(&state, &staff, &slug, &id).await?;
+        let fields = fields_named(&headers, &body, &["coding", "chosen"])?;
+        let chosen = match fields.get("chosen").map(String::as_str) {
+            Some("yes") => true,
+            Some("no") => false,
+            _ => {
+                return Err(AppError::BadForm(
+                    "Say whether to choose the extract.".into(),
+                ));
+            }
+        };
+        let coding = fields.get("coding").cloned().unwrap_or_default();
+        let analysis = state.storage.analysis();
+        analysis
+            .choose_extract(&study.slug, (&id, &coding), chosen)
+            .await?;
+        let action = if chosen {
+            "extract chosen"
+        } else {
+            "extract unchosen"
+        };
+        let detail = format!("for “{}”", theme.name);
+        log_change(&state, &study.slug, &staff, action, &detail).await?;
+        let page = format!("{}/themes/{id}", analysis_path(&study.slug));
+        Ok(Redirect::to(&page).into_response())
     }
 
     /// The study, if the account reads it, and its theme `id`.

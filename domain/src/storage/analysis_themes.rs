@@ -18,6 +18,17 @@ pub struct ThemeRecord {
     /// The overarching theme this one is a subtheme of.
     pub parent: Option<String>,
     pub codes: Vec<String>,
+    pub definition: ThemeDefinition,
+    /// The codings chosen as its vivid extracts.
+    pub chosen: Vec<String>,
+}
+
+/// What a theme is, what it covers, and what it does not.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ThemeDefinition {
+    pub definition: String,
+    pub scope: String,
+    pub boundaries: String,
 }
 
 /// One line of the analysis log.
@@ -62,7 +73,8 @@ impl Analysis<'_> {
     /// The study's themes by name, each with its codes.
     pub async fn themes(self, study: &StudySlug) -> Result<Vec<ThemeRecord>, StorageError> {
         let rows = sqlx::query(
-            "SELECT id, name, central_concept, status, parent_id FROM themes
+            "SELECT id, name, central_concept, status, parent_id, definition, scope, boundaries
+             FROM themes
              WHERE study_slug = $1 ORDER BY name",
         )
         .bind(study.as_str())
@@ -76,11 +88,24 @@ impl Analysis<'_> {
         .bind(study.as_str())
         .fetch_all(self.pool)
         .await?;
+        let chosen = sqlx::query(
+            "SELECT te.theme_id, te.coding_id FROM theme_extracts te
+             JOIN themes t ON t.id = te.theme_id WHERE t.study_slug = $1",
+        )
+        .bind(study.as_str())
+        .fetch_all(self.pool)
+        .await?;
         let mut themes = rows.iter().map(theme).collect::<Result<Vec<_>, _>>()?;
         for member in &members {
             let theme_id: String = member.try_get("theme_id")?;
             if let Some(theme) = themes.iter_mut().find(|t| t.id == theme_id) {
                 theme.codes.push(member.try_get("code_id")?);
+            }
+        }
+        for extract in &chosen {
+            let theme_id: String = extract.try_get("theme_id")?;
+            if let Some(theme) = themes.iter_mut().find(|t| t.id == theme_id) {
+                theme.chosen.push(extract.try_get("coding_id")?);
             }
         }
         Ok(themes)
@@ -107,6 +132,51 @@ impl Analysis<'_> {
             .execute(self.pool)
             .await?;
         Ok(changed.rows_affected() > 0)
+    }
+
+    pub async fn define_theme(
+        self,
+        study: &StudySlug,
+        id: &str,
+        definition: &ThemeDefinition,
+    ) -> Result<(), StorageError> {
+        sqlx::query(
+            "UPDATE themes SET definition = $1, scope = $2, boundaries = $3
+             WHERE id = $4 AND study_slug = $5",
+        )
+        .bind(&definition.definition)
+        .bind(&definition.scope)
+        .bind(&definition.boundaries)
+        .bind(id)
+        .bind(study.as_str())
+        .execute(self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Chooses one of the study's codings as a vivid extract of the theme, or unchooses it.
+    pub async fn choose_extract(
+        self,
+        study: &StudySlug,
+        (theme, coding): (&str, &str),
+        chosen: bool,
+    ) -> Result<(), StorageError> {
+        let sql = if chosen {
+            "INSERT INTO theme_extracts (theme_id, coding_id)
+             SELECT t.id, c.id FROM themes t JOIN codings c ON c.study_slug = t.study_slug
+             WHERE t.id = $1 AND c.id = $2 AND t.study_slug = $3 AND NOT EXISTS (
+                 SELECT 1 FROM theme_extracts WHERE theme_id = $1 AND coding_id = $2)"
+        } else {
+            "DELETE FROM theme_extracts WHERE theme_id = $1 AND coding_id = $2
+               AND EXISTS (SELECT 1 FROM themes WHERE id = $1 AND study_slug = $3)"
+        };
+        sqlx::query(sql)
+            .bind(theme)
+            .bind(coding)
+            .bind(study.as_str())
+            .execute(self.pool)
+            .await?;
+        Ok(())
     }
 
     /// Makes `codes` (ids of the study's codes) the theme's codes, in one transaction.
@@ -198,5 +268,11 @@ fn theme(row: &AnyRow) -> Result<ThemeRecord, sqlx::Error> {
             .ok_or_else(|| sqlx::Error::Decode(format!("unknown theme status {status}").into()))?,
         parent: row.try_get("parent_id")?,
         codes: Vec::new(),
+        definition: ThemeDefinition {
+            definition: row.try_get("definition")?,
+            scope: row.try_get("scope")?,
+            boundaries: row.try_get("boundaries")?,
+        },
+        chosen: Vec::new(),
     })
 }

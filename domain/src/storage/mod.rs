@@ -40,7 +40,7 @@ pub use workshops::{NewWorkshop, WorkshopRecord};
 
 pub use analysis::{CodableAnswer, CodeRecord, CodingRecord, NewCoding};
 pub use analysis_memos::MemoRecord;
-pub use analysis_themes::{AnalysisLogEntry, ThemeRecord};
+pub use analysis_themes::{AnalysisLogEntry, ThemeDefinition, ThemeRecord};
 pub use engine::Engine;
 pub use export::{DemographicCount, SubmittedResponse, WORKSHOP_SOURCE};
 pub use maintenance::{Consistency, Lifetimes};

@@ -857,3 +857,114 @@ async fn the_journal_memos_and_themes_beside_the_published_ones_keep_dated_signe
         "{log}"
     );
 }
+
+#[tokio::test]
+async fn a_theme_is_defined_shows_its_chosen_extracts_and_the_answers_no_theme_touches_are_listed()
+{
+    let app = TestApp::spawn().await;
+    let first = app.submit_response("inpatient", ANSWER).await;
+    let first = app.record(&first).await.id.to_string();
+    app.submit_response("community", "Nobody has coded this answer yet")
+        .await;
+    let researcher = app.signed_in_as("researcher").await;
+    let fields = [
+        ("response", first.as_str()),
+        ("extract", "Cook"),
+        ("new_code", "Skills"),
+    ];
+    app.post_with_cookie(CODINGS, &researcher, &fields).await;
+    let theme = [
+        ("theme_name", "Everyday life"),
+        ("central_concept", ""),
+        ("within", ""),
+    ];
+    app.post_with_cookie(THEMES, &researcher, &theme).await;
+    let id = theme_id(&app, "Everyday life").await;
+    let (_, untouched) = page(&app, "/admin/studies/sam/analysis/untouched", &researcher).await;
+    assert!(
+        untouched.contains("Nobody has coded this answer yet"),
+        "{untouched}"
+    );
+    let skills = app.storage().await.analysis().codes(&sam()).await.unwrap()[0]
+        .id
+        .clone();
+    app.post_with_cookie(
+        &format!("{THEMES}/{id}/codes"),
+        &researcher,
+        &[("code", &skills)],
+    )
+    .await;
+
+    let long = "x".repeat(2_001);
+    let refused = app
+        .post_with_cookie(
+            &format!("{THEMES}/{id}/definition"),
+            &researcher,
+            &[
+                ("definition", "Ordinary days."),
+                ("scope", &long),
+                ("boundaries", ""),
+            ],
+        )
+        .await;
+    assert_refused(
+        refused,
+        "Keep each part of the definition to 2000 characters",
+    )
+    .await;
+    let defined = [
+        ("definition", "Recovery lived in ordinary days."),
+        ("scope", "Cooking, shopping, tidying."),
+        ("boundaries", "Not paid work: see Purpose."),
+    ];
+    let saved = app
+        .post_with_cookie(&format!("{THEMES}/{id}/definition"), &researcher, &defined)
+        .await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    let coding = codings_ids(&app).await[0].clone();
+    let choose = [("coding", coding.as_str()), ("chosen", "yes")];
+    let chosen = app
+        .post_with_cookie(&format!("{THEMES}/{id}/extracts"), &researcher, &choose)
+        .await;
+    assert_eq!(chosen.status(), StatusCode::SEE_OTHER);
+
+    let (_, shown) = page(&app, &format!("{THEMES}/{id}"), &researcher).await;
+    for expected in [
+        "Recovery lived in ordinary days.",
+        "Not paid work: see Purpose.",
+        "Unchoose this extract",
+    ] {
+        assert!(shown.contains(expected), "{expected}: {shown}");
+    }
+    assert!(!shown.contains("None chosen yet"), "{shown}");
+    let (_, untouched) = page(&app, "/admin/studies/sam/analysis/untouched", &researcher).await;
+    assert!(untouched.contains("Nobody has coded this answer yet"));
+    assert!(
+        !untouched.contains("Cymraeg"),
+        "the themed answer is touched: {untouched}"
+    );
+
+    // The chosen extract goes when its coding is removed.
+    let path = format!("/admin/studies/sam/analysis/codings/{coding}/remove");
+    app.post_with_cookie(&path, &researcher, &[("back", "r2")])
+        .await;
+    let (_, shown) = page(&app, &format!("{THEMES}/{id}"), &researcher).await;
+    assert!(shown.contains("None chosen yet"), "{shown}");
+    let (_, log) = page(&app, "/admin/studies/sam/analysis/log", &researcher).await;
+    assert!(
+        log.contains("theme defined") && log.contains("extract chosen"),
+        "{log}"
+    );
+}
+
+/// The ids of the study's codings, in order.
+async fn codings_ids(app: &TestApp) -> Vec<String> {
+    let stored = app
+        .storage()
+        .await
+        .analysis()
+        .codings_of_study(&sam())
+        .await
+        .unwrap();
+    stored.into_iter().map(|c| c.id).collect()
+}

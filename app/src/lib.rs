@@ -56,6 +56,7 @@ use analysis::codes::{AnalysisPage, CollatedPage};
 use analysis::coding::GridPage;
 use analysis::crosstab::CrossTabPage;
 use analysis::memos::{BesidePage, JournalPage};
+use analysis::participant::ParticipantPage;
 use analysis::review::UntouchedPage;
 use analysis::themes::{LogPage, ThemePage};
 use authoring::draft::changes::DraftChangesPage;
@@ -163,6 +164,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("studies/:study/analysis/journal") view=JournalPage ssr=ssr.clone()/>
                         <Route path=path!("studies/:study/analysis/beside") view=BesidePage ssr=ssr.clone()/>
                         <Route path=path!("studies/:study/analysis/untouched") view=UntouchedPage ssr=ssr.clone()/>
+                        <Route path=path!("studies/:study/analysis/participants/:number") view=ParticipantPage ssr=ssr.clone()/>
                         <Route path=path!("studies/:study/versions") view=VersionsPage ssr=ssr.clone()/>
                         <Route path=path!("studies/:study/members") view=StudyMembersPage ssr=ssr.clone()/>
                         <Route path=path!("studies/:study/draft") view=DraftPage ssr=ssr.clone()/>

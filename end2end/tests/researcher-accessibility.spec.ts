@@ -1,7 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { enterPassword, owner, researcher, useSession } from './accounts';
-import { settled } from './survey';
+import { settled, submitWith } from './survey';
 import { copyOfSam, copyWithMistake } from './authoring';
 
 const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
@@ -131,6 +131,8 @@ test("the owner's page of a study's members is accessible", async ({ page }) => 
 });
 
 test('the thematic analysis pages are accessible and fit at 320px (tables scroll in their own box)', async ({ page }, info) => {
+  const words = `Walking the dog with a neighbour (${info.project.name}, accessibility)`;
+  await submitWith(page, info, words);
   await page.setViewportSize({ width: 320, height: 900 });
   await useSession(page, researcher.email);
   await page.goto('/admin/studies/sam/analysis');
@@ -168,9 +170,24 @@ test('the thematic analysis pages are accessible and fit at 320px (tables scroll
   await page.goto('/admin/studies/sam/analysis/log');
   await expect(page.getByRole('cell', { name: 'theme added' }).first()).toBeVisible();
   await check(page, 'analysis log');
+  await page.goto('/admin/studies/sam/analysis/untouched');
+  await expect(page.getByText(words)).toBeVisible();
+  await check(page, 'answers no theme touches');
   await page.goto('/admin/studies/sam/analysis/questions/r2');
   await settled(page, info);
   await check(page, 'coding grid');
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   expect(width, 'no sideways scrolling at 320px').toBeLessThanOrEqual(320);
+  await page.locator('section.coding').filter({ hasText: words }).getByRole('heading').getByRole('link').click();
+  await expect(page.getByRole('heading', { name: 'Memos on this participant' })).toBeVisible();
+  await settled(page, info);
+  await check(page, "a participant's answers");
+  const answer = page.locator('section.coding').filter({ hasText: words });
+  await answer.getByText('Memos on this answer (0)').click();
+  await answer.getByRole('button', { name: 'Add the memo' }).click();
+  await expect(page.getByRole('heading', { name: 'There is a problem' })).toBeVisible();
+  await expect(answer.getByLabel('A memo on this answer')).toBeVisible();
+  await check(page, "a participant's answers with an error");
+  const participantWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+  expect(participantWidth, 'no sideways scrolling at 320px').toBeLessThanOrEqual(320);
 });

@@ -59,6 +59,11 @@ mod load {
             slug: study.slug.to_string(),
             study_title: study.title.clone(),
             questions,
+            first_participant: analysis
+                .participant_numbers(&study.slug)
+                .await?
+                .first()
+                .copied(),
             themes: overarching_first(
                 themes
                     .iter()
@@ -174,6 +179,9 @@ pub fn AnalysisPage() -> impl IntoView {
                     </li>
                 }).collect_view()}
             </ul>
+            {view.first_participant.map(|first| view! {
+                <p><a href=format!("{base}/participants/{first}")>"Or read and code one participant's answers at a time"</a></p>
+            })}
             <h2>"Codes"</h2>
             {if view.codes.is_empty() {
                 view! { <p>"No codes yet. Add one below, or while coding an answer."</p> }.into_any()

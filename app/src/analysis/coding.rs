@@ -7,9 +7,10 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use super::data::*;
+use super::memos::{MemosAbout, MemosOn};
 #[cfg(feature = "ssr")]
 use crate::auth::signed_in_or_redirect;
-use crate::components::{ErrorSummary, field_error, load_by_study_and, when_loaded};
+use crate::components::{ErrorSummary, FieldError, field_error, load_by_study_and, when_loaded};
 
 #[server]
 pub async fn load_grid(study: String, question: String) -> Result<GridView, ServerFnError> {
@@ -19,8 +20,14 @@ pub async fn load_grid(study: String, question: String) -> Result<GridView, Serv
 }
 
 #[cfg(feature = "ssr")]
+pub(super) use load::grid_answer;
+
+#[cfg(feature = "ssr")]
 mod load {
+    use std::collections::HashMap;
+
     use domain::analysis::{Span, answer_hash, coded_pieces};
+    use domain::storage::{CodableAnswer, CodingRecord};
     use domain::study::QuestionKind;
     use leptos::prelude::use_context;
 
@@ -29,6 +36,64 @@ mod load {
     use crate::auth::{Researcher, in_server_fn};
     use crate::error::AppError;
     use crate::form_posts::RejectedForm;
+
+    /// One answer as the grid and a participant's page show it: its words cut at its codings'
+    /// edges, its codings, and what was typed into its form when that was refused.
+    pub fn grid_answer(
+        answer: CodableAnswer,
+        question_id: &str,
+        codings: &[CodingRecord],
+        labels: &HashMap<i64, String>,
+        rejected: &RejectedForm,
+    ) -> GridAnswer {
+        let response = answer.response.to_string();
+        let hash = answer_hash(&answer.text);
+        let mine: Vec<_> = codings
+            .iter()
+            .filter(|c| c.response == response && c.question.as_str() == question_id)
+            .collect();
+        let spans: Vec<Span> = mine
+            .iter()
+            .filter(|c| c.answer_hash == hash)
+            .map(|c| Span {
+                start: c.start,
+                end: c.end,
+            })
+            .collect();
+        let value = |name: &str| rejected.values.get(name).map(String::as_str);
+        let here = value("response") == Some(response.as_str())
+            && value("question").is_none_or(|question| question == question_id);
+        let typed = |name: &str| match value(name) {
+            Some(typed) if here => typed.to_owned(),
+            _ => String::new(),
+        };
+        GridAnswer {
+            participant: labels
+                .get(&answer.participant_number)
+                .cloned()
+                .unwrap_or_else(|| format!("P{}", answer.participant_number)),
+            participant_number: answer.participant_number,
+            question_id: question_id.to_owned(),
+            pieces: coded_pieces(&answer.text, &spans),
+            codings: mine
+                .iter()
+                .map(|c| CodingView {
+                    id: c.id.clone(),
+                    code_name: c.code_name.clone(),
+                    extract: c.extract.clone(),
+                    coder: coder_name(c.coder.as_deref()),
+                    stale: c.answer_hash != hash,
+                    memos: Vec::new(),
+                    typed_memo: String::new(),
+                })
+                .collect(),
+            typed_extract: typed("extract"),
+            typed_new_code: typed("new_code"),
+            memos: Vec::new(),
+            typed_memo: String::new(),
+            response,
+        }
+    }
 
     pub async fn grid(slug: &str, question_id: &str) -> Result<GridView, AppError> {
         let (state, Researcher(staff)) = in_server_fn::<Researcher>().await?;
@@ -43,73 +108,42 @@ mod load {
             .await?;
         let labels = participant_labels(&state, &study).await?;
         let rejected = use_context::<RejectedForm>().unwrap_or_default();
-        let refused_here =
-            |response: &str| rejected.values.get("response").map(String::as_str) == Some(response);
-        let typed = |name: &str| rejected.values.get(name).cloned().unwrap_or_default();
         let answers = analysis
             .answers_to(&study.slug, &question.id)
             .await?
             .into_iter()
-            .map(|answer| {
-                let response = answer.response.to_string();
-                let hash = answer_hash(&answer.text);
-                let mine: Vec<_> = codings.iter().filter(|c| c.response == response).collect();
-                let spans: Vec<Span> = mine
-                    .iter()
-                    .filter(|c| c.answer_hash == hash)
-                    .map(|c| Span {
-                        start: c.start,
-                        end: c.end,
-                    })
-                    .collect();
-                let here = refused_here(&response);
-                GridAnswer {
-                    participant: labels
-                        .get(&answer.participant_number)
-                        .cloned()
-                        .unwrap_or_else(|| format!("P{}", answer.participant_number)),
-                    pieces: coded_pieces(&answer.text, &spans),
-                    codings: mine
-                        .iter()
-                        .map(|c| CodingView {
-                            id: c.id.clone(),
-                            code_name: c.code_name.clone(),
-                            extract: c.extract.clone(),
-                            coder: coder_name(c.coder.as_deref()),
-                            stale: c.answer_hash != hash,
-                        })
-                        .collect(),
-                    typed_extract: if here {
-                        typed("extract")
-                    } else {
-                        String::new()
-                    },
-                    typed_new_code: if here {
-                        typed("new_code")
-                    } else {
-                        String::new()
-                    },
-                    response,
-                }
-            })
+            .map(|answer| grid_answer(answer, question.id.as_str(), &codings, &labels, &rejected))
             .collect();
         Ok(GridView {
             slug: study.slug.to_string(),
             study_title: study.title.clone(),
             question_id: question.id.to_string(),
             question_label: question.label.clone(),
-            codes: analysis
-                .codes(&study.slug)
-                .await?
-                .into_iter()
-                .filter(|code| !code.archived)
-                .map(code_view)
-                .collect(),
+            codes: offered_codes(&state, &study.slug).await?,
             answers,
             errors: rejected.summary(),
         })
     }
+
+    /// The codes offered while coding: those not archived.
+    pub async fn offered_codes(
+        state: &crate::state::AppState,
+        slug: &domain::ids::StudySlug,
+    ) -> Result<Vec<CodeView>, AppError> {
+        Ok(state
+            .storage
+            .analysis()
+            .codes(slug)
+            .await?
+            .into_iter()
+            .filter(|code| !code.archived)
+            .map(code_view)
+            .collect())
+    }
 }
+
+#[cfg(feature = "ssr")]
+pub(super) use load::offered_codes;
 
 #[component]
 pub fn GridPage() -> impl IntoView {
@@ -118,69 +152,18 @@ pub fn GridPage() -> impl IntoView {
         let heading = grid.question_label.clone();
         let has_errors = !grid.errors.is_empty();
         let base = format!("/admin/studies/{}/analysis", grid.slug);
-        let action = format!("{base}/questions/{}/codings", grid.question_id);
         view! {
             <Title text=if has_errors { format!("Error: Coding: {heading}") } else { format!("Coding: {heading}") }/>
             <ErrorSummary errors=grid.errors.clone()/>
             <a href=base.clone() class="back-link">"Back to the analysis"</a>
             <p class="caption">{format!("Coding {}", grid.study_title)}</p>
             <h1>{heading}</h1>
-            <p>"Select words in an answer to code them, or paste them into \"Words to code\"; leave it empty to code the whole answer. Coded words are marked."</p>
+            <p>"Select words in an answer to code them, or paste them into \"Words to code\"; leave it empty to code the whole answer. Coded words are marked. A participant's label leads to all their answers."</p>
             {grid.answers.into_iter().map(|answer| {
-                let answer_id = format!("answer-{}", answer.response);
-                let extract_id = format!("extract-{}", answer.response);
-                let new_code_id = format!("new-code-{}", answer.response);
-                let error = field_error(&grid.errors, &extract_id);
-                let codes = grid.codes.clone();
-                let remove = format!("{base}/codings");
+                let heading = answer.participant.clone();
+                let link = format!("{base}/participants/{}", answer.participant_number);
                 view! {
-                    <section class="coding" aria-labelledby=format!("{answer_id}-label")>
-                        <h2 class="heading-s" id=format!("{answer_id}-label")>{answer.participant.clone()}</h2>
-                        <SelectionToCode response=answer.response.clone() pieces=answer.pieces.clone()/>
-                        {(!answer.codings.is_empty()).then(|| view! {
-                            <ul class="codings">
-                                {answer.codings.iter().map(|coding| view! {
-                                    <li>
-                                        <strong>{coding.code_name.clone()}</strong>": “"{coding.extract.clone()}"” ("{coding.coder.clone()}")"
-                                        {coding.stale.then_some(" The answer has changed since; check this coding.")}
-                                        <form method="post" action=format!("{remove}/{}/remove", coding.id) class="inline-form">
-                                            <input type="hidden" name="back" value=grid.question_id.clone()/>
-                                            <button type="submit" class="button button--secondary button--small">{format!("Remove \"{}\" here", coding.code_name)}</button>
-                                        </form>
-                                    </li>
-                                }).collect_view()}
-                            </ul>
-                        })}
-                        <form method="post" action=action.clone() class="coding__form" novalidate>
-                            <input type="hidden" name="response" value=answer.response.clone()/>
-                            <input type="hidden" name="start" id=format!("start-{}", answer.response) value=""/>
-                            <input type="hidden" name="end" id=format!("end-{}", answer.response) value=""/>
-                            <div class="form-group" class:form-group--error=error.is_some()>
-                                <label class="label" for=extract_id.clone()>"Words to code (empty: the whole answer)"</label>
-                                {error.clone().map(|message| view! { <p class="error-message"><span class="visually-hidden">"Error: "</span>{message}</p> })}
-                                <textarea class="textarea" id=extract_id.clone() name="extract" rows="2">{answer.typed_extract.clone()}</textarea>
-                            </div>
-                            {(!codes.is_empty()).then(|| view! {
-                                <fieldset class="fieldset">
-                                    <legend class="fieldset__legend">"Codes"</legend>
-                                    {codes.iter().map(|code| {
-                                        let box_id = format!("code-{}-{}", answer.response, code.id);
-                                        view! {
-                                            <div class="checkboxes__item">
-                                                <input class="checkboxes__input" type="checkbox" id=box_id.clone() name="code" value=code.id.clone()/>
-                                                <label class="checkboxes__label" for=box_id>{code.name.clone()}</label>
-                                            </div>
-                                        }
-                                    }).collect_view()}
-                                </fieldset>
-                            })}
-                            <div class="form-group">
-                                <label class="label" for=new_code_id.clone()>"Or a new code"</label>
-                                <input class="input" type="text" id=new_code_id name="new_code" value=answer.typed_new_code.clone() autocomplete="off"/>
-                            </div>
-                            <button type="submit" class="button">"Code"</button>
-                        </form>
-                    </section>
+                    <CodingSection answer heading heading_link=link codes=grid.codes.clone() slug=grid.slug.clone() errors=grid.errors.clone()/>
                 }
             }).collect_view()}
         }
@@ -188,21 +171,110 @@ pub fn GridPage() -> impl IntoView {
     })
 }
 
+/// One answer to code: its words (selecting them fills the form), its codings, each removable,
+/// and the form that codes it. With `participant` (on a participant's page) the forms come back
+/// to that page, and the answer and each coding have their memos.
+#[component]
+pub fn CodingSection(
+    answer: GridAnswer,
+    heading: String,
+    heading_link: String,
+    codes: Vec<CodeView>,
+    slug: String,
+    errors: Vec<FieldError>,
+    #[prop(optional)] participant: Option<i64>,
+) -> impl IntoView {
+    let key = answer.key();
+    let base = format!("/admin/studies/{slug}/analysis");
+    let action = format!("{base}/questions/{}/codings", answer.question_id);
+    let extract_id = format!("extract-{key}");
+    let new_code_id = format!("new-code-{key}");
+    let error = field_error(&errors, &extract_id);
+    let back_to_participant = move || {
+        participant.map(
+            |number| view! { <input type="hidden" name="participant" value=number.to_string()/> },
+        )
+    };
+    let codings = answer.codings.clone();
+    let question_id = answer.question_id.clone();
+    view! {
+        <section class="coding" aria-labelledby=format!("answer-{key}-label")>
+            <h2 class="heading-s" id=format!("answer-{key}-label")><a href=heading_link>{heading}</a></h2>
+            <SelectionToCode key=key.clone() pieces=answer.pieces.clone()/>
+            {(!codings.is_empty()).then(|| view! {
+                <ul class="codings">
+                    {codings.into_iter().map(|coding| {
+                        let memos = participant.map(|_| view! {
+                            <MemosOn about=MemosAbout::Coding subject=format!("coding:{}", coding.id) field=format!("memo-coding-{}", coding.id) memos=coding.memos.clone() typed=coding.typed_memo.clone() slug=slug.clone() errors=errors.clone()/>
+                        });
+                        view! {
+                            <li>
+                                <strong>{coding.code_name.clone()}</strong>": “"{coding.extract.clone()}"” ("{coding.coder.clone()}")"
+                                {coding.stale.then_some(" The answer has changed since; check this coding.")}
+                                <form method="post" action=format!("{base}/codings/{}/remove", coding.id) class="inline-form">
+                                    <input type="hidden" name="back" value=question_id.clone()/>
+                                    {back_to_participant()}
+                                    <button type="submit" class="button button--secondary button--small">{format!("Remove \"{}\" here", coding.code_name)}</button>
+                                </form>
+                                {memos}
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            })}
+            <form method="post" action=action class="coding__form" novalidate>
+                <input type="hidden" name="response" value=answer.response.clone()/>
+                <input type="hidden" name="question" value=answer.question_id.clone()/>
+                {back_to_participant()}
+                <input type="hidden" name="start" id=format!("start-{key}") value=""/>
+                <input type="hidden" name="end" id=format!("end-{key}") value=""/>
+                <div class="form-group" class:form-group--error=error.is_some()>
+                    <label class="label" for=extract_id.clone()>"Words to code (empty: the whole answer)"</label>
+                    {error.clone().map(|message| view! { <p class="error-message"><span class="visually-hidden">"Error: "</span>{message}</p> })}
+                    <textarea class="textarea" id=extract_id.clone() name="extract" rows="2">{answer.typed_extract.clone()}</textarea>
+                </div>
+                {(!codes.is_empty()).then(|| view! {
+                    <fieldset class="fieldset">
+                        <legend class="fieldset__legend">"Codes"</legend>
+                        {codes.iter().map(|code| {
+                            let box_id = format!("code-{key}-{}", code.id);
+                            view! {
+                                <div class="checkboxes__item">
+                                    <input class="checkboxes__input" type="checkbox" id=box_id.clone() name="code" value=code.id.clone()/>
+                                    <label class="checkboxes__label" for=box_id>{code.name.clone()}</label>
+                                </div>
+                            }
+                        }).collect_view()}
+                    </fieldset>
+                })}
+                <div class="form-group">
+                    <label class="label" for=new_code_id.clone()>"Or a new code"</label>
+                    <input class="input" type="text" id=new_code_id name="new_code" value=answer.typed_new_code.clone() autocomplete="off"/>
+                </div>
+                <button type="submit" class="button">"Code"</button>
+            </form>
+            {participant.map(|number| view! {
+                <MemosOn about=MemosAbout::Answer subject=format!("answer:{number}:{}", answer.question_id) field=format!("memo-answer-{}", answer.question_id) memos=answer.memos.clone() typed=answer.typed_memo.clone() slug=slug.clone() errors=errors.clone()/>
+            })}
+        </section>
+    }
+}
+
 /// An answer's words, coded ones marked. With JavaScript, selecting words in it (with the mouse,
 /// or with Shift and the arrow keys where caret browsing is on) fills its form: the words, and
 /// where they start and end in UTF-16 code units, which the server turns into code points.
 #[island]
-fn SelectionToCode(response: String, pieces: Vec<(String, bool)>) -> impl IntoView {
-    let text_id = format!("text-{response}");
+fn SelectionToCode(key: String, pieces: Vec<(String, bool)>) -> impl IntoView {
+    let text_id = format!("text-{key}");
     #[cfg(feature = "hydrate")]
     let on_select = {
-        let response = response.clone();
+        let key = key.clone();
         let text_id = text_id.clone();
-        move |_| selection::fill_form(&text_id, &response)
+        move |_| selection::fill_form(&text_id, &key)
     };
     #[cfg(not(feature = "hydrate"))]
     let on_select = {
-        let _ = response;
+        let _ = key;
         |_: leptos::ev::MouseEvent| {}
     };
     #[cfg(feature = "hydrate")]
@@ -233,7 +305,7 @@ mod selection {
     use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 
     /// Puts the words selected inside the answer, and their place, into its form.
-    pub fn fill_form(text_id: &str, response: &str) {
+    pub fn fill_form(text_id: &str, key: &str) {
         let Some(window) = web_sys::window() else {
             return;
         };
@@ -279,10 +351,10 @@ mod selection {
                 input.set_value(value);
             }
         };
-        set(format!("start-{response}"), &start.to_string());
-        set(format!("end-{response}"), &end.to_string());
+        set(format!("start-{key}"), &start.to_string());
+        set(format!("end-{key}"), &end.to_string());
         if let Some(extract) = document
-            .get_element_by_id(&format!("extract-{response}"))
+            .get_element_by_id(&format!("extract-{key}"))
             .and_then(|e| e.dyn_into::<HtmlTextAreaElement>().ok())
         {
             extract.set_value(&words);
@@ -354,8 +426,8 @@ pub(super) mod post {
             .answer(&study.slug, &response, &question)
             .await?
             .ok_or(AppError::UnknownQuestion)?;
-        let grid = format!("{}/questions/{question}", analysis_path(&study.slug));
-        let field = format!("extract-{response}");
+        let grid = return_page(&study.slug, &question, &fields);
+        let field = format!("extract-{response}-{question}");
         let refuse = |message: String| RejectedForm::keeping(&field, &message, fields.clone());
         let span = match span_of(&answer.text, &fields) {
             Ok(span) => span,
@@ -420,7 +492,8 @@ pub(super) mod post {
                 log_change(&state, &study.slug, &staff, "coding added", &detail).await?;
             }
         }
-        Ok(Redirect::to(&format!("{grid}#answer-{response}-label")).into_response())
+        let anchor = format!("#answer-{response}-{question}-label");
+        Ok(Redirect::to(&format!("{grid}{anchor}")).into_response())
     }
 
     async fn remove(
@@ -450,9 +523,20 @@ pub(super) mod post {
             );
             log_change(&state, &study.slug, &staff, "coding removed", &detail).await?;
         }
-        Ok(
-            Redirect::to(&format!("{}/questions/{back}", analysis_path(&study.slug)))
-                .into_response(),
-        )
+        Ok(Redirect::to(&return_page(&study.slug, &back, &fields)).into_response())
+    }
+
+    /// The page a coding form came from: the participant's page when it names a participant,
+    /// else the question's grid.
+    fn return_page(
+        slug: &domain::ids::StudySlug,
+        question: &QuestionId,
+        fields: &[(String, String)],
+    ) -> String {
+        let base = analysis_path(slug);
+        match form_value(fields, "participant").parse::<i64>() {
+            Ok(number) => format!("{base}/participants/{number}"),
+            Err(_) => format!("{base}/questions/{question}"),
+        }
     }
 }

@@ -11,6 +11,8 @@ pub struct AnalysisView {
     pub study_title: String,
     /// (id, wording, how many answered) of each written question.
     pub questions: Vec<(String, String, i64)>,
+    /// The first submitted participant's number, to read participants one at a time.
+    pub first_participant: Option<i64>,
     pub codes: Vec<CodeView>,
     /// Overarching themes first, each followed by its subthemes.
     pub themes: Vec<ThemeView>,
@@ -49,6 +51,8 @@ pub struct GridView {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GridAnswer {
     pub response: String,
+    pub question_id: String,
+    pub participant_number: i64,
     /// "P17: Inpatient SW, 14 months experience".
     pub participant: String,
     /// The answer cut at its codings' edges: (words, coded).
@@ -57,6 +61,35 @@ pub struct GridAnswer {
     /// What was typed into this answer's form when it was refused.
     pub typed_extract: String,
     pub typed_new_code: String,
+    /// Memos on the answer (on a participant's page only), and a refused memo's words.
+    pub memos: Vec<super::memos::MemoView>,
+    pub typed_memo: String,
+}
+
+impl GridAnswer {
+    /// What tells this answer's elements from the others' on a page: a participant's page has
+    /// one response, a question's grid one question.
+    pub fn key(&self) -> String {
+        format!("{}-{}", self.response, self.question_id)
+    }
+}
+
+/// All of one participant's written answers, to read and code them together.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ParticipantView {
+    pub slug: String,
+    pub study_title: String,
+    pub number: i64,
+    pub label: String,
+    /// The numbers of the participants before and after this one.
+    pub previous: Option<i64>,
+    pub next: Option<i64>,
+    /// Each written question they answered: its wording, and their answer.
+    pub answers: Vec<(String, GridAnswer)>,
+    pub codes: Vec<CodeView>,
+    pub memos: Vec<super::memos::MemoView>,
+    pub memo_typed: String,
+    pub errors: Vec<FieldError>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -68,6 +101,9 @@ pub struct CodingView {
     pub coder: String,
     /// True when the answer has changed since (a redaction, say): the extract may not fit.
     pub stale: bool,
+    /// Memos on the coding (on a participant's page only), and a refused memo's words.
+    pub memos: Vec<super::memos::MemoView>,
+    pub typed_memo: String,
 }
 
 /// A code's extracts collated from every answer.

@@ -187,7 +187,7 @@ pub fn MemoList(memos: Vec<MemoView>) -> impl IntoView {
     }
 }
 
-/// A form adding a memo about `subject`.
+/// A form adding a memo about `subject`; `field` is its box's id where a page has several.
 #[component]
 pub fn MemoForm(
     slug: String,
@@ -195,19 +195,60 @@ pub fn MemoForm(
     label: &'static str,
     errors: Vec<FieldError>,
     typed: String,
+    #[prop(optional)] field: Option<String>,
 ) -> impl IntoView {
-    let error = field_error(&errors, MEMO_FIELD);
+    let field = field.unwrap_or_else(|| MEMO_FIELD.to_owned());
+    let error = field_error(&errors, &field);
     let has_error = error.is_some();
     view! {
         <form method="post" action=format!("/admin/studies/{slug}/analysis/memos") novalidate>
             <input type="hidden" name="subject" value=subject/>
             <div class="form-group" class:form-group--error=has_error>
-                <label class="label" for=MEMO_FIELD>{label}</label>
+                <label class="label" for=field.clone()>{label}</label>
                 {error.map(|message| view! { <p class="error-message"><span class="visually-hidden">"Error: "</span>{message}</p> })}
-                <textarea class="textarea" id=MEMO_FIELD name="body" rows="4">{typed}</textarea>
+                <textarea class="textarea" id=field name="body" rows="4">{typed}</textarea>
             </div>
             <button type="submit" class="button">"Add the memo"</button>
         </form>
+    }
+}
+
+/// What a folded list of memos is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MemosAbout {
+    Answer,
+    Coding,
+}
+
+impl MemosAbout {
+    fn words(self) -> (&'static str, &'static str) {
+        match self {
+            Self::Answer => ("Memos on this answer", "A memo on this answer"),
+            Self::Coding => ("Memos on this coding", "A memo on this coding"),
+        }
+    }
+}
+
+/// The memos on one answer or coding, folded away until wanted (open when its memo was refused):
+/// the memos, then a form adding one.
+#[component]
+pub fn MemosOn(
+    about: MemosAbout,
+    subject: String,
+    field: String,
+    memos: Vec<MemoView>,
+    typed: String,
+    slug: String,
+    errors: Vec<FieldError>,
+) -> impl IntoView {
+    let refused = field_error(&errors, &field).is_some();
+    let (summary, label) = about.words();
+    view! {
+        <details class="details" open=refused>
+            <summary>{format!("{summary} ({})", memos.len())}</summary>
+            {(!memos.is_empty()).then(|| view! { <MemoList memos/> })}
+            <MemoForm slug subject label errors typed field/>
+        </details>
     }
 }
 
@@ -301,6 +342,8 @@ pub(super) mod post {
     use axum::http::HeaderMap;
     use axum::response::{IntoResponse, Redirect, Response};
     use axum::routing::post;
+    use domain::ids::ResponseId;
+    use domain::storage::NewMemo;
     use domain::study::Study;
 
     use super::{MEMO_FIELD, RELATIONS};
@@ -325,6 +368,70 @@ pub(super) mod post {
         page: String,
         field: String,
         about: String,
+        /// For a memo on a participant, an answer or a coding: the response (and coding) it
+        /// goes with.
+        response: Option<ResponseId>,
+        coding: Option<String>,
+    }
+
+    /// A memo on a participant, one of their answers or a coding of one.
+    async fn participant_subject(
+        state: &AppState,
+        study: &Study,
+        subject: &str,
+    ) -> Result<Option<Subject>, AppError> {
+        let analysis = state.storage.analysis();
+        let (number, question, coding) = match subject.split_once(':') {
+            Some(("participant", number)) => (number.to_owned(), None, None),
+            Some(("answer", rest)) => match rest.split_once(':') {
+                Some((number, question)) => (number.to_owned(), Some(question.to_owned()), None),
+                None => return Ok(None),
+            },
+            Some(("coding", id)) => {
+                let coding = analysis
+                    .coding(&study.slug, id)
+                    .await?
+                    .ok_or(AppError::UnknownCode)?;
+                let number = coding.participant_number.to_string();
+                (number, Some(coding.question.to_string()), Some(coding))
+            }
+            _ => return Ok(None),
+        };
+        let number: i64 = number.parse().map_err(|_| AppError::UnknownResponse)?;
+        let (response, answers) = analysis
+            .answers_of_participant(&study.slug, number)
+            .await?
+            .ok_or(AppError::UnknownResponse)?;
+        if let Some(question) = &question
+            && !answers
+                .iter()
+                .any(|(answered, _)| answered.as_str() == question)
+        {
+            return Err(AppError::UnknownQuestion);
+        }
+        let (field, about) = match (&coding, &question) {
+            (Some(coding), _) => (
+                format!("memo-coding-{}", coding.id),
+                format!(
+                    "a coding “{}” on P{number}'s answer to {}",
+                    coding.code_name, coding.question
+                ),
+            ),
+            (None, Some(question)) => (
+                format!("memo-answer-{question}"),
+                format!("P{number}'s answer to {question}"),
+            ),
+            (None, None) => (MEMO_FIELD.to_owned(), format!("participant P{number}")),
+        };
+        Ok(Some(Subject {
+            stored: subject.to_owned(),
+            relation: None,
+            page: format!("{}/participants/{number}", analysis_path(&study.slug)),
+            field,
+            about,
+            response: Some(response),
+            coding: coding.map(|coding| coding.id),
+        }))
     }
 
     async fn subject_of(
@@ -357,9 +464,14 @@ pub(super) mod post {
                 page: format!("{base}/beside"),
                 field: format!("pair-{}", ours.id),
                 about: format!("“{}” beside “{}”: {relation}", ours.name, published.name),
+                response: None,
+                coding: None,
             });
         }
         let subject = field("subject");
+        if let Some(about_a_participant) = participant_subject(state, study, subject).await? {
+            return Ok(about_a_participant);
+        }
         let (page, about) = match subject.split_once(':') {
             None if subject == "journal" => (format!("{base}/journal"), "the journal".to_owned()),
             Some(("code", id)) => {
@@ -394,6 +506,8 @@ pub(super) mod post {
             page,
             field: MEMO_FIELD.to_owned(),
             about,
+            response: None,
+            coding: None,
         })
     }
 
@@ -426,12 +540,16 @@ pub(super) mod post {
         state
             .storage
             .analysis()
-            .add_memo(
-                &study.slug,
-                (&subject.stored, subject.relation),
-                words,
-                (&staff.record.id, state.clock.now()),
-            )
+            .add_memo(NewMemo {
+                study: &study.slug,
+                subject: &subject.stored,
+                relation: subject.relation,
+                response: subject.response.as_ref(),
+                coding: subject.coding.as_deref(),
+                body: words,
+                by: &staff.record.id,
+                now: state.clock.now(),
+            })
             .await?;
         let detail = format!("on {}", subject.about);
         log_change(&state, &study.slug, &staff, "memo added", &detail).await?;

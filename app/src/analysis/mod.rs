@@ -12,6 +12,7 @@ pub mod data;
 #[cfg(feature = "ssr")]
 pub mod exports;
 pub mod memos;
+pub mod participant;
 pub mod review;
 pub mod themes;
 

@@ -218,6 +218,53 @@ impl Analysis<'_> {
             .map_err(StorageError::from)
     }
 
+    /// A submitted participant's response and every answer they gave, by question; None when
+    /// no submitted response has that number.
+    pub async fn answers_of_participant(
+        self,
+        study: &StudySlug,
+        participant_number: i64,
+    ) -> Result<Option<(ResponseId, Vec<(QuestionId, String)>)>, StorageError> {
+        let rows = sqlx::query(
+            "SELECT r.id, a.question_id, a.value
+             FROM responses r LEFT JOIN answers a ON a.response_id = r.id
+             WHERE r.study_slug = $1 AND r.participant_number = $2",
+        )
+        .bind(study.as_str())
+        .bind(participant_number)
+        .fetch_all(self.pool)
+        .await?;
+        let Some(first) = rows.first() else {
+            return Ok(None);
+        };
+        let response: ResponseId = id_column(first, "id")?;
+        let mut answers = Vec::new();
+        for row in &rows {
+            if let Some(question) = row.try_get::<Option<String>, _>("question_id")? {
+                let question = QuestionId::parse(question)
+                    .map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+                answers.push((question, row.try_get("value")?));
+            }
+        }
+        Ok(Some((response, answers)))
+    }
+
+    /// The submitted participants' numbers, in order.
+    pub async fn participant_numbers(self, study: &StudySlug) -> Result<Vec<i64>, StorageError> {
+        let rows = sqlx::query(
+            "SELECT participant_number FROM responses
+             WHERE study_slug = $1 AND participant_number IS NOT NULL
+             ORDER BY participant_number",
+        )
+        .bind(study.as_str())
+        .fetch_all(self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| row.try_get("participant_number"))
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(StorageError::from)
+    }
+
     /// The submitted answer a coding would be made on.
     pub async fn answer(
         self,
@@ -280,10 +327,7 @@ impl Analysis<'_> {
         study: &StudySlug,
         id: &str,
     ) -> Result<Option<CodingRecord>, StorageError> {
-        let found = self
-            .codings_where("c.study_slug = $1 AND c.id = $2", study, Some(id))
-            .await?
-            .pop();
+        let found = self.coding(study, id).await?;
         sqlx::query("DELETE FROM codings WHERE id = $1 AND study_slug = $2")
             .bind(id)
             .bind(study.as_str())
@@ -313,6 +357,29 @@ impl Analysis<'_> {
         code: &str,
     ) -> Result<Vec<CodingRecord>, StorageError> {
         self.codings_where("c.study_slug = $1 AND c.code_id = $2", study, Some(code))
+            .await
+    }
+
+    /// One coding of the study.
+    pub async fn coding(
+        self,
+        study: &StudySlug,
+        id: &str,
+    ) -> Result<Option<CodingRecord>, StorageError> {
+        let found = self
+            .codings_where("c.study_slug = $1 AND c.id = $2", study, Some(id))
+            .await?;
+        Ok(found.into_iter().next())
+    }
+
+    /// The codings of one participant's answers, by question and place.
+    pub async fn codings_of_response(
+        self,
+        study: &StudySlug,
+        response: &ResponseId,
+    ) -> Result<Vec<CodingRecord>, StorageError> {
+        let condition = "c.study_slug = $1 AND c.response_id = $2";
+        self.codings_where(condition, study, Some(response.as_str()))
             .await
     }
 

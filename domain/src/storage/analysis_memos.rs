@@ -1,10 +1,26 @@
-//! Memos of the analysis: the reflexive journal and memos on codes, themes and pairs of themes.
+//! Memos of the analysis: the reflexive journal and memos on codes, themes, pairs of themes,
+//! participants, answers and codings.
 //! Each is dated and signed, and added, never edited.
 
 use sqlx::Row;
 
 use super::{Analysis, StorageError};
-use crate::ids::StudySlug;
+use crate::ids::{ResponseId, StudySlug};
+
+/// A memo about to be added. `subject` is "journal", "code:<id>", "theme:<id>",
+/// "pair:<theme id>:<published theme id>" (with a `relation`), "participant:<number>",
+/// "answer:<number>:<question>" or "coding:<id>". A memo on a participant, an answer or a coding
+/// names its `response` (and `coding`), so it goes when they go.
+pub struct NewMemo<'a> {
+    pub study: &'a StudySlug,
+    pub subject: &'a str,
+    pub relation: Option<&'a str>,
+    pub response: Option<&'a ResponseId>,
+    pub coding: Option<&'a str>,
+    pub body: &'a str,
+    pub by: &'a str,
+    pub now: i64,
+}
 
 /// A memo, with who wrote it (their email; None once the account is removed).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,28 +33,35 @@ pub struct MemoRecord {
 }
 
 impl Analysis<'_> {
-    /// Adds a memo about `subject` ("journal", "code:<id>", "theme:<id>", "pair:<id>:<id>").
-    pub async fn add_memo(
-        self,
-        study: &StudySlug,
-        (subject, relation): (&str, Option<&str>),
-        body: &str,
-        (by, now): (&str, i64),
-    ) -> Result<(), StorageError> {
+    /// Adds a memo.
+    pub async fn add_memo(self, memo: NewMemo<'_>) -> Result<(), StorageError> {
         sqlx::query(
-            "INSERT INTO analysis_memos (id, study_slug, subject, relation, body, author, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            "INSERT INTO analysis_memos
+                 (id, study_slug, subject, relation, body, author, created_at, response_id, coding_id)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(uuid::Uuid::new_v4().to_string())
-        .bind(study.as_str())
-        .bind(subject)
-        .bind(relation)
-        .bind(body)
-        .bind(by)
-        .bind(now)
+        .bind(memo.study.as_str())
+        .bind(memo.subject)
+        .bind(memo.relation)
+        .bind(memo.body)
+        .bind(memo.by)
+        .bind(memo.now)
+        .bind(memo.response.map(ResponseId::as_str))
+        .bind(memo.coding)
         .execute(self.pool)
         .await?;
         Ok(())
+    }
+
+    /// The memos on a participant, their answers and the codings of them, oldest first.
+    pub async fn memos_of_response(
+        self,
+        study: &StudySlug,
+        response: &ResponseId,
+    ) -> Result<Vec<MemoRecord>, StorageError> {
+        self.memos_where("m.response_id = $2", study, response.as_str())
+            .await
     }
 
     /// The memos about `subject`, oldest first.

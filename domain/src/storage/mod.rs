@@ -39,7 +39,7 @@ pub use workshop_reviews::{Decision, RoomAnswer};
 pub use workshops::{NewWorkshop, WorkshopRecord};
 
 pub use analysis::{CodableAnswer, CodeRecord, CodingRecord, NewCoding};
-pub use analysis_memos::MemoRecord;
+pub use analysis_memos::{MemoRecord, NewMemo};
 pub use analysis_themes::{AnalysisLogEntry, ThemeDefinition, ThemeRecord};
 pub use engine::Engine;
 pub use export::{DemographicCount, SubmittedResponse, WORKSHOP_SOURCE};

@@ -88,7 +88,7 @@ async fn a_researcher_codes_a_selection_pasted_words_and_a_whole_answer_in_code_
     assert_eq!(selected.status(), StatusCode::SEE_OTHER);
     assert_eq!(
         location(&selected),
-        format!("{GRID}#answer-{response}-label")
+        format!("{GRID}#answer-{response}-r2-label")
     );
     // Pasted words, with a new code; the accented word (two code points for its first letter).
     let pasted = [
@@ -967,4 +967,132 @@ async fn codings_ids(app: &TestApp) -> Vec<String> {
         .await
         .unwrap();
     stored.into_iter().map(|c| c.id).collect()
+}
+
+#[tokio::test]
+async fn a_participants_page_codes_their_answers_and_keeps_memos_that_go_when_they_withdraw() {
+    let app = TestApp::spawn().await;
+    let first = app.submit_response("inpatient", ANSWER).await;
+    let record = app.record(&first).await;
+    let (response, number) = (record.id.to_string(), record.participant_number.unwrap());
+    app.submit_response("community", "The second participant's answer")
+        .await;
+    let researcher = app.signed_in_as("researcher").await;
+    let participant = format!("/admin/studies/sam/analysis/participants/{number}");
+
+    let (status, shown) = page(&app, &participant, &researcher).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        shown.contains("Cymraeg") && shown.contains("Next: P"),
+        "{shown}"
+    );
+    assert!(
+        !shown.contains("The second participant's answer"),
+        "{shown}"
+    );
+    let (_, analysis) = page(&app, "/admin/studies/sam/analysis", &researcher).await;
+    assert!(analysis.contains(&participant), "{analysis}");
+    let (missing, _) = page(
+        &app,
+        "/admin/studies/sam/analysis/participants/999",
+        &researcher,
+    )
+    .await;
+    assert_eq!(missing, StatusCode::NOT_FOUND);
+
+    // Coding from the participant's page comes back to it; a refusal is shown on it.
+    let number_text = number.to_string();
+    let mut fields = vec![
+        ("response", response.as_str()),
+        ("question", "r2"),
+        ("participant", number_text.as_str()),
+        ("extract", "not in the answer"),
+        ("new_code", "Skills"),
+    ];
+    let refused = app.post_with_cookie(CODINGS, &researcher, &fields).await;
+    let status = refused.status();
+    let text = refused.text().await.unwrap();
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        text.contains("Memos on this participant") && text.contains("not in the answer"),
+        "{text}"
+    );
+    fields[3] = ("extract", "Cook");
+    let coded = app.post_with_cookie(CODINGS, &researcher, &fields).await;
+    assert_eq!(
+        location(&coded),
+        format!("{participant}#answer-{response}-r2-label")
+    );
+    let coding = codings_ids(&app).await[0].clone();
+
+    let memo = |subject: String, words: &'static str| {
+        let researcher = researcher.clone();
+        let app = &app;
+        async move {
+            let fields = [("subject", subject.as_str()), ("body", words)];
+            app.post_with_cookie("/admin/studies/sam/analysis/memos", &researcher, &fields)
+                .await
+        }
+    };
+    let empty = memo(format!("coding:{coding}"), " ").await;
+    assert_refused(empty, "Write the memo").await;
+    let subjects = [
+        (
+            format!("participant:{number}"),
+            "Speaks of skills throughout.",
+        ),
+        (format!("answer:{number}:r2"), "Cooking as a way back in."),
+        (format!("coding:{coding}"), "Only the verb; widen it?"),
+    ];
+    for (subject, words) in &subjects {
+        let added = memo(subject.clone(), words).await;
+        assert_eq!(location(&added), participant, "{subject}");
+    }
+    let unknown = memo(format!("answer:{number}:r9"), "x").await;
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+    let (_, shown) = page(&app, &participant, &researcher).await;
+    for (_, words) in &subjects {
+        assert!(shown.contains(words), "{words}: {shown}");
+    }
+    assert!(shown.contains("Memos on this coding (1)"), "{shown}");
+    let (_, log) = page(&app, "/admin/studies/sam/analysis/log", &researcher).await;
+    let logged = format!("on P{number}'s answer to r2");
+    assert!(log.contains(&logged), "{logged}: {log}");
+    assert!(
+        !log.contains("Cooking as a way back in"),
+        "no memo's words in the log"
+    );
+
+    // Removing the coding from the participant's page takes its memo; a withdrawal takes the rest.
+    let remove = format!("/admin/studies/sam/analysis/codings/{coding}/remove");
+    let removed = app
+        .post_with_cookie(
+            &remove,
+            &researcher,
+            &[("back", "r2"), ("participant", &number_text)],
+        )
+        .await;
+    assert_eq!(location(&removed), participant);
+    let storage = app.storage().await;
+    let analysis = storage.analysis();
+    let kept = analysis
+        .memos_of_response(&sam(), &record.id)
+        .await
+        .unwrap();
+    assert_eq!(kept.len(), 2, "{kept:?}");
+    assert!(
+        app.storage()
+            .await
+            .responses()
+            .delete(&record.id)
+            .await
+            .unwrap()
+    );
+    let kept = analysis
+        .memos_of_response(&sam(), &record.id)
+        .await
+        .unwrap();
+    assert!(kept.is_empty(), "{kept:?}");
+    let (gone, _) = page(&app, &participant, &researcher).await;
+    assert_eq!(gone, StatusCode::NOT_FOUND);
 }

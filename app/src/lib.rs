@@ -59,6 +59,7 @@ use analysis::memos::{BesidePage, JournalPage};
 use analysis::participant::ParticipantPage;
 use analysis::review::UntouchedPage;
 use analysis::themes::{LogPage, ThemePage};
+use analysis::together::CodingTogetherPage;
 use authoring::draft::changes::DraftChangesPage;
 use authoring::draft::editor::DraftPage;
 use authoring::draft::page_editor::DraftPageEditorPage;
@@ -164,6 +165,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("studies/:study/analysis/journal") view=JournalPage ssr=ssr.clone()/>
                         <Route path=path!("studies/:study/analysis/beside") view=BesidePage ssr=ssr.clone()/>
                         <Route path=path!("studies/:study/analysis/untouched") view=UntouchedPage ssr=ssr.clone()/>
+                        <Route path=path!("studies/:study/analysis/team") view=CodingTogetherPage ssr=ssr.clone()/>
                         <Route path=path!("studies/:study/analysis/participants/:number") view=ParticipantPage ssr=ssr.clone()/>
                         <Route path=path!("studies/:study/versions") view=VersionsPage ssr=ssr.clone()/>
                         <Route path=path!("studies/:study/members") view=StudyMembersPage ssr=ssr.clone()/>

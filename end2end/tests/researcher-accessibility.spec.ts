@@ -170,6 +170,9 @@ test('the thematic analysis pages are accessible and fit at 320px (tables scroll
   await page.goto('/admin/studies/sam/analysis/log');
   await expect(page.getByRole('cell', { name: 'theme added' }).first()).toBeVisible();
   await check(page, 'analysis log');
+  await page.goto('/admin/studies/sam/analysis/team');
+  await expect(page.getByRole('heading', { name: 'Answers coded by more than one coder' })).toBeVisible();
+  await check(page, 'coding together');
   await page.goto('/admin/studies/sam/analysis/untouched');
   await expect(page.getByText(words)).toBeVisible();
   await check(page, 'answers no theme touches');

@@ -32,6 +32,7 @@ mod load {
     use super::super::memos::memo_views;
     use super::super::{analysis_path, code_view, extract_views, theme_view};
     use super::*;
+    use crate::analysis::visible_codings;
     use crate::auth::{Researcher, in_server_fn};
     use crate::error::AppError;
     use crate::form_posts::RejectedForm;
@@ -122,6 +123,7 @@ mod load {
             .await?
             .ok_or(AppError::UnknownCode)?;
         let codings = analysis.codings_of_code(&study.slug, code).await?;
+        let codings = visible_codings(&state, &study, &staff, codings).await?;
         let extracts = extract_views(&state, &study, codings).await?;
         let others = analysis
             .codes(&study.slug)
@@ -239,6 +241,7 @@ pub fn AnalysisPage() -> impl IntoView {
                 </div>
                 <button type="submit" class="button">"Add the theme"</button>
             </form>
+            <p><a href=format!("{base}/team")>"Coding together: independent coding, and comparing coders"</a></p>
             <p><a href=format!("{base}/untouched")>"Answers no theme touches (reviewing the themes)"</a></p>
             <p><a href=format!("{base}/beside")>"Your themes beside the published study's"</a></p>
             <p><a href=format!("{base}/by-group")>"Themes by setting, role and experience"</a></p>

@@ -33,6 +33,7 @@ mod load {
 
     use super::super::{code_view, coder_name, participant_labels};
     use super::*;
+    use crate::analysis::visible_codings;
     use crate::auth::{Researcher, in_server_fn};
     use crate::error::AppError;
     use crate::form_posts::RejectedForm;
@@ -106,6 +107,7 @@ mod load {
         let codings = analysis
             .codings_of_question(&study.slug, &question.id)
             .await?;
+        let codings = visible_codings(&state, &study, &staff, codings).await?;
         let labels = participant_labels(&state, &study).await?;
         let rejected = use_context::<RejectedForm>().unwrap_or_default();
         let answers = analysis
@@ -254,7 +256,7 @@ pub fn CodingSection(
                 <button type="submit" class="button">"Code"</button>
             </form>
             {participant.map(|number| view! {
-                <MemosOn about=MemosAbout::Answer subject=format!("answer:{number}:{}", answer.question_id) field=format!("memo-answer-{}", answer.question_id) memos=answer.memos.clone() typed=answer.typed_memo.clone() slug=slug.clone() errors=errors.clone()/>
+                <MemosOn about=MemosAbout::Answer subject=format!("answer:{number}:{}", answer.question_id) field=format!("memo-answer-{number}-{}", answer.question_id) memos=answer.memos.clone() typed=answer.typed_memo.clone() slug=slug.clone() errors=errors.clone()/>
             })}
         </section>
     }

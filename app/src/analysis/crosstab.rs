@@ -44,6 +44,7 @@ mod load {
     use domain::study::{QuestionKind, Study};
 
     use super::*;
+    use crate::analysis::visible_codings;
     use crate::auth::{Researcher, in_server_fn};
     use crate::error::AppError;
 
@@ -99,7 +100,8 @@ mod load {
         let study = crate::auth::research_study(&state, &staff, slug).await?;
         let analysis = state.storage.analysis();
         let mut reach_of_code: HashMap<String, BTreeSet<i64>> = HashMap::new();
-        for coding in analysis.codings_of_study(&study.slug).await? {
+        let codings = analysis.codings_of_study(&study.slug).await?;
+        for coding in visible_codings(&state, &study, &staff, codings).await? {
             reach_of_code
                 .entry(coding.code)
                 .or_default()

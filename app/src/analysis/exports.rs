@@ -41,7 +41,8 @@ async fn download(
                 .into(),
         ));
     }
-    let bytes = analysis_export(&state.storage, &study, export).await?;
+    let blinding = crate::analysis::blinding_of(&state, &study, &staff).await?;
+    let bytes = analysis_export(&state.storage, &study, export, &blinding).await?;
     state
         .audit(
             staff.actor(),

@@ -196,6 +196,9 @@ pub fn MemoForm(
     errors: Vec<FieldError>,
     typed: String,
     #[prop(optional)] field: Option<String>,
+    /// The page to come back to when it is not the subject's own ("team").
+    #[prop(optional)]
+    back: Option<&'static str>,
 ) -> impl IntoView {
     let field = field.unwrap_or_else(|| MEMO_FIELD.to_owned());
     let error = field_error(&errors, &field);
@@ -203,6 +206,7 @@ pub fn MemoForm(
     view! {
         <form method="post" action=format!("/admin/studies/{slug}/analysis/memos") novalidate>
             <input type="hidden" name="subject" value=subject/>
+            {back.map(|back| view! { <input type="hidden" name="back" value=back/> })}
             <div class="form-group" class:form-group--error=has_error>
                 <label class="label" for=field.clone()>{label}</label>
                 {error.map(|message| view! { <p class="error-message"><span class="visually-hidden">"Error: "</span>{message}</p> })}
@@ -240,6 +244,7 @@ pub fn MemosOn(
     typed: String,
     slug: String,
     errors: Vec<FieldError>,
+    #[prop(optional)] back: Option<&'static str>,
 ) -> impl IntoView {
     let refused = field_error(&errors, &field).is_some();
     let (summary, label) = about.words();
@@ -247,7 +252,7 @@ pub fn MemosOn(
         <details class="details" open=refused>
             <summary>{format!("{summary} ({})", memos.len())}</summary>
             {(!memos.is_empty()).then(|| view! { <MemoList memos/> })}
-            <MemoForm slug subject label errors typed field/>
+            <MemoForm slug subject label errors typed field back=back.unwrap_or_default()/>
         </details>
     }
 }
@@ -418,7 +423,7 @@ pub(super) mod post {
                 ),
             ),
             (None, Some(question)) => (
-                format!("memo-answer-{question}"),
+                format!("memo-answer-{number}-{question}"),
                 format!("P{number}'s answer to {question}"),
             ),
             (None, None) => (MEMO_FIELD.to_owned(), format!("participant P{number}")),
@@ -522,9 +527,12 @@ pub(super) mod post {
         let fields = fields_named(
             &headers,
             &body,
-            &["subject", "ours", "published", "relation", "body"],
+            &["subject", "ours", "published", "relation", "body", "back"],
         )?;
-        let subject = subject_of(&state, &study, &fields).await?;
+        let mut subject = subject_of(&state, &study, &fields).await?;
+        if fields.get("back").map(String::as_str) == Some("team") {
+            subject.page = format!("{}/team", analysis_path(&study.slug));
+        }
         let words = fields.get("body").map_or("", |body| body.trim());
         let problem = if words.is_empty() {
             Some("Write the memo".to_owned())

@@ -15,6 +15,7 @@ pub mod memos;
 pub mod participant;
 pub mod review;
 pub mod themes;
+pub mod together;
 
 use leptos::prelude::*;
 
@@ -98,6 +99,7 @@ pub fn routes() -> axum::Router<crate::state::AppState> {
         .merge(themes::post::routes())
         .merge(code_changes::routes())
         .merge(memos::post::routes())
+        .merge(together::post::routes())
         .merge(exports::routes())
 }
 
@@ -246,6 +248,30 @@ mod server_side {
             ),
             chosen: record.chosen.clone(),
         }
+    }
+
+    /// Whose codings `staff` may see in the study: every coder's, unless independent mode is on.
+    pub async fn blinding_of(
+        state: &AppState,
+        study: &Study,
+        staff: &Staff,
+    ) -> Result<domain::analysis::Blinding, AppError> {
+        let analysis = state.storage.analysis();
+        Ok(analysis.blinding(&study.slug, &staff.record.email).await?)
+    }
+
+    /// The codings of `codings` that `staff` may see.
+    pub async fn visible_codings(
+        state: &AppState,
+        study: &Study,
+        staff: &Staff,
+        codings: Vec<CodingRecord>,
+    ) -> Result<Vec<CodingRecord>, AppError> {
+        let blinding = blinding_of(state, study, staff).await?;
+        Ok(codings
+            .into_iter()
+            .filter(|coding| blinding.shows(coding.coder.as_deref()))
+            .collect())
     }
 
     /// Who made a coding, by their email; a removed account is no one's.

@@ -32,6 +32,7 @@ mod load {
     use super::super::memos::memo_views;
     use super::super::participant_labels;
     use super::*;
+    use crate::analysis::visible_codings;
     use crate::auth::{Researcher, in_server_fn};
     use crate::error::AppError;
     use crate::form_posts::RejectedForm;
@@ -46,6 +47,7 @@ mod load {
             .await?
             .ok_or(AppError::UnknownResponse)?;
         let codings = analysis.codings_of_response(&study.slug, &response).await?;
+        let codings = visible_codings(&state, &study, &staff, codings).await?;
         let memos = analysis.memos_of_response(&study.slug, &response).await?;
         let labels = participant_labels(&state, &study).await?;
         let rejected = use_context::<RejectedForm>().unwrap_or_default();

@@ -42,6 +42,7 @@ mod load {
 
     use super::*;
     use crate::analysis::participant_labels;
+    use crate::analysis::visible_codings;
     use crate::auth::{Researcher, in_server_fn};
     use crate::error::AppError;
 
@@ -56,8 +57,8 @@ mod load {
             .filter(|theme| theme.status != ThemeStatus::Discarded)
             .flat_map(|theme| theme.codes)
             .collect();
-        let touched: HashSet<(String, String)> = analysis
-            .codings_of_study(&study.slug)
+        let codings = analysis.codings_of_study(&study.slug).await?;
+        let touched: HashSet<(String, String)> = visible_codings(&state, &study, &staff, codings)
             .await?
             .into_iter()
             .filter(|coding| themed.contains(&coding.code))

@@ -35,6 +35,7 @@ mod load {
     use super::super::memos::memo_views;
     use super::super::{code_view, extract_views, theme_view};
     use super::*;
+    use crate::analysis::visible_codings;
     use crate::auth::{Researcher, in_server_fn};
     use crate::error::AppError;
     use crate::form_posts::RejectedForm;
@@ -54,6 +55,7 @@ mod load {
         for code in &record.codes {
             codings.extend(analysis.codings_of_code(&study.slug, code).await?);
         }
+        let mut codings = visible_codings(&state, &study, &staff, codings).await?;
         codings.sort_by_key(|c| (c.participant_number, c.question.clone(), c.start, c.end));
         let overarching = record.parent.as_ref().and_then(|parent| {
             themes

@@ -1,10 +1,15 @@
 //! Reflexive thematic analysis: codings are spans of answers in code points (span.rs), made by
-//! researchers with their study's codes; themes (theme.rs) gather codes. No machine codes anything here, by design.
+//! researchers with their study's codes; themes (theme.rs) gather codes; in independent mode
+//! each coder sees others' codings only once both have released theirs (blind.rs). No machine codes anything here, by design.
 
+mod blind;
+mod compare;
 pub mod crosstab;
 mod span;
 mod theme;
 
+pub use blind::Blinding;
+pub use compare::{Agreement, CoderMark, agreement_of};
 pub use span::{Span, SpanError, answer_hash};
 pub use theme::ThemeStatus;
 

@@ -12,7 +12,7 @@ use super::csv::{UTF8_BOM, push_record, record};
 use super::qdpx::{Guids, xml};
 use super::table::participant_name;
 use super::{ExportError, qdpx_source_guid};
-use crate::analysis::answer_hash;
+use crate::analysis::{Blinding, answer_hash};
 use crate::redaction::apply::redact_around;
 use crate::redaction::review::ExportRedactions;
 use crate::storage::{CodeRecord, CodingRecord, Storage};
@@ -80,21 +80,25 @@ impl AnalysisExport {
     }
 }
 
-/// The export, whole: its size grows with the codings, not with the answers' text.
+/// The export, whole: its size grows with the codings, not with the answers' text. It holds the
+/// codings `blinding` shows its downloader (in independent mode, their own and released ones).
 pub async fn analysis_export(
     storage: &Storage,
     study: &Study,
     export: AnalysisExport,
+    blinding: &Blinding,
 ) -> Result<Vec<u8>, ExportError> {
     let analysis = storage.analysis();
     let codes = analysis.codes(&study.slug).await?;
     let text = match export {
         AnalysisExport::CodebookCsv => codebook_csv(&codes),
         AnalysisExport::CodebookQdc => codebook_qdc(study, &codes),
-        AnalysisExport::Extracts => extracts_csv(storage, study).await?,
-        AnalysisExport::CodesByParticipant => by_participant(storage, study, &codes, true).await?,
+        AnalysisExport::Extracts => extracts_csv(storage, study, blinding).await?,
+        AnalysisExport::CodesByParticipant => {
+            by_participant(storage, study, &codes, true, blinding).await?
+        }
         AnalysisExport::CodingCountsByParticipant => {
-            by_participant(storage, study, &codes, false).await?
+            by_participant(storage, study, &codes, false, blinding).await?
         }
     };
     Ok(text.into_bytes())
@@ -137,13 +141,18 @@ fn codebook_qdc(study: &Study, codes: &[CodeRecord]) -> String {
     out
 }
 
-/// The study's codings grouped by participant number.
+/// The study's codings `blinding` shows, grouped by participant number.
 async fn codings_by_participant(
     storage: &Storage,
     study: &Study,
+    blinding: &Blinding,
 ) -> Result<BTreeMap<i64, Vec<CodingRecord>>, ExportError> {
     let mut grouped: BTreeMap<i64, Vec<CodingRecord>> = BTreeMap::new();
-    for coding in storage.analysis().codings_of_study(&study.slug).await? {
+    let codings = storage.analysis().codings_of_study(&study.slug).await?;
+    for coding in codings
+        .into_iter()
+        .filter(|coding| blinding.shows(coding.coder.as_deref()))
+    {
         grouped
             .entry(coding.participant_number)
             .or_default()
@@ -166,8 +175,12 @@ const EXTRACT_HEADER: [&str; 10] = [
 ];
 
 /// A row per coding, in participant, question and position order.
-async fn extracts_csv(storage: &Storage, study: &Study) -> Result<String, ExportError> {
-    let mut codings = codings_by_participant(storage, study).await?;
+async fn extracts_csv(
+    storage: &Storage,
+    study: &Study,
+    blinding: &Blinding,
+) -> Result<String, ExportError> {
+    let mut codings = codings_by_participant(storage, study, blinding).await?;
     let redactions = ExportRedactions::of_study(storage, &study.slug).await?;
     let mut out = UTF8_BOM.to_owned();
     push_record(&mut out, EXTRACT_HEADER);
@@ -213,8 +226,9 @@ async fn by_participant(
     study: &Study,
     codes: &[CodeRecord],
     presence: bool,
+    blinding: &Blinding,
 ) -> Result<String, ExportError> {
-    let codings = codings_by_participant(storage, study).await?;
+    let codings = codings_by_participant(storage, study, blinding).await?;
     let mut out = UTF8_BOM.to_owned();
     out.push_str(&record(
         std::iter::once("participant").chain(codes.iter().map(|code| code.name.as_str())),

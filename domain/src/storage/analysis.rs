@@ -147,7 +147,7 @@ impl Analysis<'_> {
     }
 
     /// Merges code `from` into code `into`, in one transaction: its codings move (a coding
-    /// `into` already has of the same words is kept once), its themes gain `into`, and `from` is
+    /// `into` already has of the same words by the same coder is kept once), its themes gain `into`, and `from` is
     /// deleted.
     pub async fn merge_codes(
         self,
@@ -163,7 +163,8 @@ impl Analysis<'_> {
                     AND same.response_id = codings.response_id
                     AND same.question_id = codings.question_id
                     AND same.start_point = codings.start_point
-                    AND same.end_point = codings.end_point)",
+                    AND same.end_point = codings.end_point
+                    AND same.coder IS NOT DISTINCT FROM codings.coder)",
         )
         .bind(into)
         .bind(from)
@@ -294,7 +295,7 @@ impl Analysis<'_> {
         .map_err(|error: sqlx::Error| StorageError::from(error))
     }
 
-    /// Records a coding; coding the same words with the same code twice records it once (false
+    /// Records a coding; a coder coding the same words with the same code twice records it once (false
     /// the second time).
     pub async fn add_coding(self, new: NewCoding<'_>) -> Result<bool, StorageError> {
         let added = sqlx::query(
@@ -303,7 +304,7 @@ impl Analysis<'_> {
              SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11
              WHERE NOT EXISTS (
                  SELECT 1 FROM codings WHERE response_id = $3 AND question_id = $4
-                    AND code_id = $5 AND start_point = $7 AND end_point = $8)",
+                    AND code_id = $5 AND coder = $6 AND start_point = $7 AND end_point = $8)",
         )
         .bind(uuid::Uuid::new_v4().to_string())
         .bind(new.study.as_str())

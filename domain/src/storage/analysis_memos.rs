@@ -73,6 +73,11 @@ impl Analysis<'_> {
         self.memos_where("m.subject = $2", study, subject).await
     }
 
+    /// The memos on answers, oldest first.
+    pub async fn answer_memos(self, study: &StudySlug) -> Result<Vec<MemoRecord>, StorageError> {
+        self.memos_where("m.subject LIKE $2", study, "answer:%").await
+    }
+
     /// The memos on pairs of themes (the researchers' and the published study's), oldest first.
     pub async fn pair_memos(self, study: &StudySlug) -> Result<Vec<MemoRecord>, StorageError> {
         self.memos_where("m.subject LIKE $2", study, "pair:%").await

@@ -18,6 +18,7 @@ use crate::study::{Dealt, Study};
 
 mod analysis;
 mod analysis_memos;
+mod analysis_team;
 mod analysis_themes;
 mod engine;
 mod export;

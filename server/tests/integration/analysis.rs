@@ -1096,3 +1096,104 @@ async fn a_participants_page_codes_their_answers_and_keeps_memos_that_go_when_th
     let (gone, _) = page(&app, &participant, &researcher).await;
     assert_eq!(gone, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn two_coders_in_independent_mode_see_each_others_codings_only_once_both_release() {
+    let app = TestApp::spawn().await;
+    let token = app.submit_response("inpatient", ANSWER).await;
+    let response = app.record(&token).await.id.to_string();
+    let first = app.signed_in_as("researcher").await;
+    let second_email = "second@example.org";
+    let secret = app
+        .add_staff_with_two_factor(second_email, "researcher")
+        .await;
+    let second = app.sign_in_with_code(second_email, &secret).await;
+    let team = "/admin/studies/sam/analysis/team";
+    let on = app
+        .post_with_cookie(&format!("{team}/mode"), &first, &[("independent", "on")])
+        .await;
+    assert_eq!(location(&on), team);
+
+    for (cookie, words, new_code) in [
+        (&first, "Cook", "Skills"),
+        (&second, "Cook", "Skills"),
+        (&second, "Cymraeg", "Language"),
+    ] {
+        let fields = [
+            ("response", response.as_str()),
+            ("extract", words),
+            ("new_code", new_code),
+        ];
+        let coded = app.post_with_cookie(CODINGS, cookie, &fields).await;
+        assert_eq!(coded.status(), StatusCode::SEE_OTHER);
+    }
+    // Only the second coder coded "Cymraeg", with "Language".
+    let sees_second = |html: &str| html.contains("Remove \"Language\" here");
+    let (_, grid) = page(&app, GRID, &first).await;
+    assert!(!sees_second(&grid), "blind: {grid}");
+    let extracts = download(&app, &first, "extracts")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!extracts.contains(second_email), "{extracts}");
+    let (_, together) = page(&app, team, &first).await;
+    assert!(
+        together.contains("None you can compare yet") && together.contains("coding on their own"),
+        "{together}"
+    );
+
+    let release = format!("{team}/release");
+    let released = app.post_with_cookie(&release, &first, &[]).await;
+    assert_eq!(location(&released), team);
+    let (_, grid) = page(&app, GRID, &first).await;
+    assert!(
+        !sees_second(&grid),
+        "the second coder has not released: {grid}"
+    );
+    let released = app.post_with_cookie(&release, &second, &[]).await;
+    assert_eq!(location(&released), team);
+    let (_, grid) = page(&app, GRID, &first).await;
+    assert!(sees_second(&grid), "{grid}");
+    let (_, together) = page(&app, team, &first).await;
+    for expected in [
+        "1 differences",
+        "(matched)",
+        "(differs: only this coder used this code here)",
+        "researcher@example.org (released)",
+    ] {
+        assert!(together.contains(expected), "{expected}: {together}");
+    }
+
+    let memo = [
+        ("subject", "answer:1:r2"),
+        ("body", "Agreed: language is part of identity here."),
+        ("back", "team"),
+    ];
+    let discussed = app
+        .post_with_cookie("/admin/studies/sam/analysis/memos", &first, &memo)
+        .await;
+    assert_eq!(location(&discussed), team);
+    let (_, together) = page(&app, team, &second).await;
+    assert!(
+        together.contains("Agreed: language is part of identity here."),
+        "{together}"
+    );
+
+    let off = app
+        .post_with_cookie(&format!("{team}/mode"), &first, &[("independent", "off")])
+        .await;
+    assert_eq!(location(&off), team);
+    let refused = app.post_with_cookie(&release, &first, &[]).await;
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+    let says = refused.text().await.unwrap();
+    assert!(says.contains("Independent mode is off"), "{says}");
+    let (_, log) = page(&app, "/admin/studies/sam/analysis/log", &first).await;
+    for action in [
+        "independent mode on",
+        "codings released",
+        "independent mode off",
+    ] {
+        assert!(log.contains(action), "{action}: {log}");
+    }
+}

@@ -21,7 +21,19 @@ pub struct TeamView {
     /// (coder, whether they have released their codings) of each coder of the study.
     pub coders: Vec<(String, bool)>,
     pub compared: Vec<ComparedAnswer>,
+    /// With the coding-reliability mode on: each pair of coders' agreement per code.
+    pub reliability: Option<Vec<ReliabilityPair>>,
     pub errors: Vec<FieldError>,
+}
+
+/// Two coders' agreement per code, over every submitted written answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReliabilityPair {
+    pub first: String,
+    pub second: String,
+    pub answers: usize,
+    /// (code, both coded, only the first, only the second, neither, Cohen's kappa in words).
+    pub rows: Vec<(String, usize, usize, usize, usize, String)>,
 }
 
 /// An answer coded by two coders or more, each coder's codings side by side.
@@ -55,12 +67,12 @@ pub async fn load_team(study: String) -> Result<TeamView, ServerFnError> {
 
 #[cfg(feature = "ssr")]
 mod load {
-    use std::collections::{BTreeMap, BTreeSet, HashMap};
+    use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
-    use domain::analysis::{Agreement, CoderMark, agreement_of};
+    use domain::analysis::{Agreement, CoderMark, PairTally, agreement_of};
     use domain::ids::QuestionId;
     use domain::storage::CodingRecord;
-    use domain::study::Study;
+    use domain::study::{QuestionKind, Study};
     use leptos::prelude::use_context;
 
     use super::super::memos::memo_views;
@@ -82,21 +94,28 @@ mod load {
             .map(|coding| coder_name(coding.coder.as_deref()))
             .chain(blinding.released.iter().cloned())
             .collect();
+        let visible: Vec<CodingRecord> = all
+            .into_iter()
+            .filter(|coding| blinding.shows(coding.coder.as_deref()))
+            .collect();
         let mut answers: BTreeMap<(i64, QuestionId, String), Vec<CodingRecord>> = BTreeMap::new();
-        for coding in all {
-            if blinding.shows(coding.coder.as_deref()) {
-                let key = (
-                    coding.participant_number,
-                    coding.question.clone(),
-                    coding.response.clone(),
-                );
-                answers.entry(key).or_default().push(coding);
-            }
+        for coding in &visible {
+            let key = (
+                coding.participant_number,
+                coding.question.clone(),
+                coding.response.clone(),
+            );
+            answers.entry(key).or_default().push(coding.clone());
         }
         answers.retain(|_, codings| {
             let coders: BTreeSet<_> = codings.iter().map(|c| c.coder.clone()).collect();
             coders.len() > 1
         });
+        let reliability = if analysis.reliability_mode(&study.slug).await? {
+            Some(reliability_pairs(&state, &study, &visible).await?)
+        } else {
+            None
+        };
         let compared = compared_answers(&state, &study, answers).await?;
         Ok(TeamView {
             slug: study.slug.to_string(),
@@ -111,8 +130,82 @@ mod load {
                 })
                 .collect(),
             compared,
+            reliability,
             errors: use_context::<RejectedForm>().unwrap_or_default().summary(),
         })
+    }
+
+    /// Cohen's kappa per code for each pair of coders whose codings the viewer sees, over every
+    /// submitted written answer: whether each coder coded the answer with the code.
+    async fn reliability_pairs(
+        state: &AppState,
+        study: &Study,
+        visible: &[CodingRecord],
+    ) -> Result<Vec<ReliabilityPair>, AppError> {
+        let analysis = state.storage.analysis();
+        let mut answers = Vec::new();
+        for (_, question) in study.questions() {
+            if matches!(question.kind, QuestionKind::Text { .. }) {
+                for answer in analysis.answers_to(&study.slug, &question.id).await? {
+                    answers.push((answer.response.to_string(), question.id.clone()));
+                }
+            }
+        }
+        let coded: HashSet<(&str, &str, &str, &QuestionId)> = visible
+            .iter()
+            .filter_map(|c| {
+                Some((
+                    c.coder.as_deref()?,
+                    c.code.as_str(),
+                    c.response.as_str(),
+                    &c.question,
+                ))
+            })
+            .collect();
+        let coders: BTreeSet<&str> = coded.iter().map(|(coder, ..)| *coder).collect();
+        let coders: Vec<&str> = coders.into_iter().collect();
+        let codes = analysis.codes(&study.slug).await?;
+        let mut pairs = Vec::new();
+        for (at, first) in coders.iter().enumerate() {
+            for second in &coders[at + 1..] {
+                let rows = codes
+                    .iter()
+                    .map(|code| {
+                        let mut tally = PairTally::default();
+                        for (response, question) in &answers {
+                            let by = |coder: &str| {
+                                coded.contains(&(
+                                    coder,
+                                    code.id.as_str(),
+                                    response.as_str(),
+                                    question,
+                                ))
+                            };
+                            tally.add(by(first), by(second));
+                        }
+                        let kappa = tally.cohens_kappa().map_or_else(
+                            || "undefined: no variation".to_owned(),
+                            |kappa| format!("{kappa:.2}"),
+                        );
+                        (
+                            code.name.clone(),
+                            tally.both,
+                            tally.only_first,
+                            tally.only_second,
+                            tally.neither,
+                            kappa,
+                        )
+                    })
+                    .collect();
+                pairs.push(ReliabilityPair {
+                    first: (*first).to_owned(),
+                    second: (*second).to_owned(),
+                    answers: answers.len(),
+                    rows,
+                });
+            }
+        }
+        Ok(pairs)
     }
 
     async fn compared_answers(
@@ -234,6 +327,7 @@ pub fn CodingTogetherPage() -> impl IntoView {
                     </ul>
                 }.into_any()
             }}
+            <Reliability slug=view.slug.clone() pairs=view.reliability.clone()/>
             <h2>"Answers coded by more than one coder"</h2>
             <p>"Each coder's codings side by side, with where they differ. Discuss the differences and note what you decide in a memo on the answer; nothing here scores agreement."</p>
             {if view.compared.is_empty() {
@@ -268,6 +362,64 @@ pub fn CodingTogetherPage() -> impl IntoView {
     })
 }
 
+/// The coding-reliability mode: off, a switch and why it is off by default; on, Cohen's kappa per
+/// code for each pair of coders, clearly labelled.
+#[component]
+fn Reliability(slug: String, pairs: Option<Vec<ReliabilityPair>>) -> impl IntoView {
+    let action = format!("/admin/studies/{slug}/analysis/team/reliability");
+    let (switch, button) = if pairs.is_some() {
+        ("off", "Switch the coding-reliability mode off")
+    } else {
+        ("on", "Switch the coding-reliability mode on")
+    };
+    view! {
+        <h2>"Coding reliability"</h2>
+        {match pairs {
+            None => view! {
+                <p>"Off. Reflexive thematic analysis does not measure agreement between coders: differences are for discussion. Switch this on only if your study takes a coding-reliability approach; it then shows Cohen's kappa per code for each pair of coders."</p>
+            }.into_any(),
+            Some(pairs) => view! {
+                <p><strong>"Coding-reliability mode is on."</strong>" Cohen's kappa per code, for each pair of coders, computed over every submitted written answer: whether each coder coded the answer with the code at all, whatever the words."</p>
+                {if pairs.is_empty() {
+                    view! { <p>"It needs two coders whose codings you can see."</p> }.into_any()
+                } else {
+                    pairs.into_iter().map(|pair| {
+                        let caption = format!("{} and {}, over {} answers", pair.first, pair.second, pair.answers);
+                        view! {
+                            <div class="table-wrapper" tabindex="0" role="region" aria-label=caption.clone()>
+                                <table class="table">
+                                    <caption>{caption.clone()}</caption>
+                                    <thead><tr>
+                                        <th scope="col">"Code"</th>
+                                        <th scope="col">"Both"</th>
+                                        <th scope="col">{format!("Only {}", pair.first)}</th>
+                                        <th scope="col">{format!("Only {}", pair.second)}</th>
+                                        <th scope="col">"Neither"</th>
+                                        <th scope="col">"Cohen's kappa"</th>
+                                    </tr></thead>
+                                    <tbody>
+                                        {pair.rows.into_iter().map(|(code, both, first, second, neither, kappa)| view! {
+                                            <tr>
+                                                <th scope="row">{code}</th>
+                                                <td>{both}</td><td>{first}</td><td>{second}</td><td>{neither}</td>
+                                                <td>{kappa}</td>
+                                            </tr>
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                        }
+                    }).collect_view().into_any()
+                }}
+            }.into_any(),
+        }}
+        <form method="post" action=action class="inline-form">
+            <input type="hidden" name="reliability" value=switch/>
+            <button type="submit" class="button button--secondary">{button}</button>
+        </form>
+    }
+}
+
 #[cfg(feature = "ssr")]
 pub(super) mod post {
     use axum::Router;
@@ -290,6 +442,10 @@ pub(super) mod post {
                 "/admin/studies/{study}/analysis/team/release",
                 post(release),
             )
+            .route(
+                "/admin/studies/{study}/analysis/team/reliability",
+                post(set_reliability),
+            )
     }
 
     async fn set_mode(
@@ -301,15 +457,7 @@ pub(super) mod post {
     ) -> Result<Response, AppError> {
         let study = crate::auth::research_study(&state, &staff, &slug).await?;
         let fields = fields_named(&headers, &body, &["independent"])?;
-        let on = match fields.get("independent").map(String::as_str) {
-            Some("on") => true,
-            Some("off") => false,
-            _ => {
-                return Err(AppError::BadForm(
-                    "Say whether to turn independent mode on or off.".into(),
-                ));
-            }
-        };
+        let on = on_or_off(fields.get("independent"), "independent mode")?;
         let by = (staff.record.id.as_str(), state.clock.now());
         state
             .storage
@@ -323,6 +471,39 @@ pub(super) mod post {
         };
         log_change(&state, &study.slug, &staff, action, "").await?;
         Ok(Redirect::to(&format!("{}/team", analysis_path(&study.slug))).into_response())
+    }
+
+    async fn set_reliability(
+        State(state): State<AppState>,
+        Researcher(staff): Researcher,
+        Path(slug): Path<String>,
+        headers: HeaderMap,
+        body: Bytes,
+    ) -> Result<Response, AppError> {
+        let study = crate::auth::research_study(&state, &staff, &slug).await?;
+        let fields = fields_named(&headers, &body, &["reliability"])?;
+        let on = on_or_off(fields.get("reliability"), "the coding-reliability mode")?;
+        let by = (staff.record.id.as_str(), state.clock.now());
+        let analysis = state.storage.analysis();
+        analysis.set_reliability_mode(&study.slug, on, by).await?;
+        let action = if on {
+            "coding-reliability mode on"
+        } else {
+            "coding-reliability mode off"
+        };
+        log_change(&state, &study.slug, &staff, action, "").await?;
+        Ok(Redirect::to(&format!("{}/team", analysis_path(&study.slug))).into_response())
+    }
+
+    /// A switch's field: "on" or "off".
+    fn on_or_off(value: Option<&String>, what: &str) -> Result<bool, AppError> {
+        match value.map(String::as_str) {
+            Some("on") => Ok(true),
+            Some("off") => Ok(false),
+            _ => Err(AppError::BadForm(format!(
+                "Say whether to turn {what} on or off."
+            ))),
+        }
     }
 
     async fn release(

@@ -9,7 +9,7 @@ mod span;
 mod theme;
 
 pub use blind::Blinding;
-pub use compare::{Agreement, CoderMark, agreement_of};
+pub use compare::{Agreement, CoderMark, PairTally, agreement_of};
 pub use span::{Span, SpanError, answer_hash};
 pub use theme::ThemeStatus;
 

@@ -1,4 +1,5 @@
-//! Several coders on one study: independent mode, and each coder's release of their codings.
+//! Several coders on one study: independent mode, each coder's release of their codings, and
+//! the coding-reliability mode.
 
 use sqlx::Row;
 
@@ -81,6 +82,37 @@ impl Analysis<'_> {
         .bind(now)
         .execute(self.pool)
         .await?;
+        Ok(())
+    }
+
+    /// Whether the study's coding-reliability mode is on.
+    pub async fn reliability_mode(self, study: &StudySlug) -> Result<bool, StorageError> {
+        let row = sqlx::query("SELECT study_slug FROM coding_reliability WHERE study_slug = $1")
+            .bind(study.as_str())
+            .fetch_optional(self.pool)
+            .await?;
+        Ok(row.is_some())
+    }
+
+    /// Switches the coding-reliability mode on or off.
+    pub async fn set_reliability_mode(
+        self,
+        study: &StudySlug,
+        on: bool,
+        (by, now): (&str, i64),
+    ) -> Result<(), StorageError> {
+        let query = if on {
+            sqlx::query(
+                "INSERT INTO coding_reliability (study_slug, switched_on_by, switched_on_at)
+                 VALUES ($1, $2, $3) ON CONFLICT (study_slug) DO NOTHING",
+            )
+            .bind(study.as_str())
+            .bind(by)
+            .bind(now)
+        } else {
+            sqlx::query("DELETE FROM coding_reliability WHERE study_slug = $1").bind(study.as_str())
+        };
+        query.execute(self.pool).await?;
         Ok(())
     }
 }

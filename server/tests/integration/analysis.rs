@@ -1098,7 +1098,8 @@ async fn a_participants_page_codes_their_answers_and_keeps_memos_that_go_when_th
 }
 
 #[tokio::test]
-async fn two_coders_in_independent_mode_see_each_others_codings_only_once_both_release() {
+async fn two_coders_in_independent_mode_see_each_others_codings_only_once_both_release_and_kappa_only_when_asked()
+ {
     let app = TestApp::spawn().await;
     let token = app.submit_response("inpatient", ANSWER).await;
     let response = app.record(&token).await.id.to_string();
@@ -1177,6 +1178,40 @@ async fn two_coders_in_independent_mode_see_each_others_codings_only_once_both_r
     let (_, together) = page(&app, team, &second).await;
     assert!(
         together.contains("Agreed: language is part of identity here."),
+        "{together}"
+    );
+
+    // No agreement score unless the coding-reliability mode is switched on.
+    assert!(
+        !together.contains("Coding-reliability mode is on"),
+        "{together}"
+    );
+    let reliability = format!("{team}/reliability");
+    let on = app
+        .post_with_cookie(&reliability, &first, &[("reliability", "on")])
+        .await;
+    assert_eq!(location(&on), team);
+    let (_, together) = page(&app, team, &first).await;
+    let skills_row = "<th scope=\"row\">Skills</th><td>1</td><td>0</td><td>0</td>";
+    let language_row = "<th scope=\"row\">Language</th><td>0</td><td>0</td><td>1</td>";
+    for expected in [
+        "Coding-reliability mode is on",
+        skills_row,
+        language_row,
+        "<td>1.00</td>",
+        "<td>0.00</td>",
+    ] {
+        assert!(together.contains(expected), "{expected}: {together}");
+    }
+    let bad = app
+        .post_with_cookie(&reliability, &first, &[("reliability", "maybe")])
+        .await;
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+    app.post_with_cookie(&reliability, &first, &[("reliability", "off")])
+        .await;
+    let (_, together) = page(&app, team, &first).await;
+    assert!(
+        !together.contains("Coding-reliability mode is on"),
         "{together}"
     );
 

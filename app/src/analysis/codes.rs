@@ -6,7 +6,7 @@ use leptos_meta::Title;
 
 use super::ExtractList;
 use super::data::*;
-use super::memos::{MemoForm, MemoList};
+use super::memos::{MemoForm, MemoList, MemosAbout, MemosOn};
 #[cfg(feature = "ssr")]
 use crate::auth::signed_in_or_redirect;
 use crate::components::{ErrorSummary, field_error, load_by_study, load_by_study_and, when_loaded};
@@ -94,6 +94,11 @@ mod load {
                 })
                 .collect(),
             typed: (typed("name"), typed("definition")),
+            notes: memo_views(&study, analysis.memos_about(&study.slug, "dataset").await?),
+            typed_note: match rejected.values.get("subject").map(String::as_str) {
+                Some("dataset") => typed("body"),
+                _ => String::new(),
+            },
             errors: rejected.summary(),
         })
     }
@@ -172,6 +177,7 @@ pub fn AnalysisPage() -> impl IntoView {
             <span class="caption">{view.study_title.clone()}</span>
             <h1>"Thematic analysis"</h1>
             <p>"You code the answers yourselves: nothing here suggests or makes codings."</p>
+            <MemosOn about=MemosAbout::Dataset subject="dataset".to_owned() field="memo-dataset".to_owned() memos=view.notes.clone() typed=view.typed_note.clone() slug=view.slug.clone() errors=view.errors.clone()/>
             <h2>"Questions to code"</h2>
             <ul class="link-list">
                 {view.questions.iter().map(|(id, label, answered)| view! {

@@ -31,6 +31,7 @@ mod load {
     use domain::study::QuestionKind;
     use leptos::prelude::use_context;
 
+    use super::super::memos::memo_views;
     use super::super::{code_view, coder_name, participant_labels};
     use super::*;
     use crate::analysis::visible_codings;
@@ -92,6 +93,7 @@ mod load {
             typed_new_code: typed("new_code"),
             memos: Vec::new(),
             typed_memo: String::new(),
+            read: false,
             response,
         }
     }
@@ -110,13 +112,29 @@ mod load {
         let codings = visible_codings(&state, &study, &staff, codings).await?;
         let labels = participant_labels(&state, &study).await?;
         let rejected = use_context::<RejectedForm>().unwrap_or_default();
-        let answers = analysis
+        let reads = analysis.read_by(&study.slug, &staff.record.id).await?;
+        let mut answers: Vec<GridAnswer> = analysis
             .answers_to(&study.slug, &question.id)
             .await?
             .into_iter()
-            .map(|answer| grid_answer(answer, question.id.as_str(), &codings, &labels, &rejected))
+            .map(|answer| {
+                let mut shown =
+                    grid_answer(answer, question.id.as_str(), &codings, &labels, &rejected);
+                shown.read = reads.contains(&(shown.response.clone(), question.id.to_string()));
+                shown
+            })
             .collect();
+        answers.sort_by_key(|answer| answer.read);
+        let subject = format!("question:{}", question.id);
+        let notes = analysis.memos_about(&study.slug, &subject).await?;
+        let typed_note = match rejected.values.get("body") {
+            Some(body) if rejected.values.get("subject") == Some(&subject) => body.clone(),
+            _ => String::new(),
+        };
         Ok(GridView {
+            read_count: answers.iter().filter(|answer| answer.read).count(),
+            notes: memo_views(&study, notes),
+            typed_note,
             slug: study.slug.to_string(),
             study_title: study.title.clone(),
             question_id: question.id.to_string(),
@@ -161,6 +179,8 @@ pub fn GridPage() -> impl IntoView {
             <p class="caption">{format!("Coding {}", grid.study_title)}</p>
             <h1>{heading}</h1>
             <p>"Select words in an answer to code them, or paste them into \"Words to code\"; leave it empty to code the whole answer. Coded words are marked. A participant's label leads to all their answers."</p>
+            <p>{format!("You have read {} of {} answers; unread ones come first.", grid.read_count, grid.answers.len())}</p>
+            <MemosOn about=MemosAbout::Question subject=format!("question:{}", grid.question_id) field="memo-question".to_owned() memos=grid.notes.clone() typed=grid.typed_note.clone() slug=grid.slug.clone() errors=grid.errors.clone()/>
             {grid.answers.into_iter().map(|answer| {
                 let heading = answer.participant.clone();
                 let link = format!("{base}/participants/{}", answer.participant_number);
@@ -201,7 +221,7 @@ pub fn CodingSection(
     let question_id = answer.question_id.clone();
     view! {
         <section class="coding" aria-labelledby=format!("answer-{key}-label")>
-            <h2 class="heading-s" id=format!("answer-{key}-label")><a href=heading_link>{heading}</a></h2>
+            <h2 class="heading-s" id=format!("answer-{key}-label")><a href=heading_link>{heading}</a>{answer.read.then_some(" (read)")}</h2>
             <SelectionToCode key=key.clone() pieces=answer.pieces.clone()/>
             {(!codings.is_empty()).then(|| view! {
                 <ul class="codings">
@@ -254,6 +274,15 @@ pub fn CodingSection(
                     <input class="input" type="text" id=new_code_id name="new_code" value=answer.typed_new_code.clone() autocomplete="off"/>
                 </div>
                 <button type="submit" class="button">"Code"</button>
+            </form>
+            <form method="post" action=format!("{base}/reads") class="inline-form">
+                <input type="hidden" name="response" value=answer.response.clone()/>
+                <input type="hidden" name="question" value=answer.question_id.clone()/>
+                <input type="hidden" name="read" value=if answer.read { "no" } else { "yes" }/>
+                {back_to_participant()}
+                <button type="submit" class="button button--secondary button--small">
+                    {if answer.read { "Mark as unread" } else { "Mark as read" }}
+                </button>
             </form>
             {participant.map(|number| view! {
                 <MemosOn about=MemosAbout::Answer subject=format!("answer:{number}:{}", answer.question_id) field=format!("memo-answer-{number}-{}", answer.question_id) memos=answer.memos.clone() typed=answer.typed_memo.clone() slug=slug.clone() errors=errors.clone()/>
@@ -392,6 +421,7 @@ pub(super) mod post {
                 "/admin/studies/{study}/analysis/codings/{id}/remove",
                 post(remove),
             )
+            .route("/admin/studies/{study}/analysis/reads", post(mark_read))
     }
 
     /// The span to code: the browser's selection when the words still match it, else the words
@@ -526,6 +556,38 @@ pub(super) mod post {
             log_change(&state, &study.slug, &staff, "coding removed", &detail).await?;
         }
         Ok(Redirect::to(&return_page(&study.slug, &back, &fields)).into_response())
+    }
+
+    /// Marks an answer read, or unread again, for the researcher who says so.
+    async fn mark_read(
+        State(state): State<AppState>,
+        Researcher(staff): Researcher,
+        Path(slug): Path<String>,
+        headers: HeaderMap,
+        body: Bytes,
+    ) -> Result<Response, AppError> {
+        let study = crate::auth::research_study(&state, &staff, &slug).await?;
+        let fields = parse_form(&headers, &body)?;
+        let question = QuestionId::parse(form_value(&fields, "question"))
+            .map_err(|_| AppError::UnknownQuestion)?;
+        let response = ResponseId::parse(form_value(&fields, "response"))
+            .map_err(|_| AppError::BadForm("The form names no answer.".into()))?;
+        let read = match form_value(&fields, "read") {
+            "yes" => true,
+            "no" => false,
+            _ => return Err(AppError::BadForm("Say whether the answer is read.".into())),
+        };
+        let analysis = state.storage.analysis();
+        analysis
+            .answer(&study.slug, &response, &question)
+            .await?
+            .ok_or(AppError::UnknownQuestion)?;
+        let by = (staff.record.id.as_str(), state.clock.now());
+        analysis
+            .mark_read(&study.slug, (&response, &question), read, by)
+            .await?;
+        let page = return_page(&study.slug, &question, &fields);
+        Ok(Redirect::to(&format!("{page}#answer-{response}-{question}-label")).into_response())
     }
 
     /// The page a coding form came from: the participant's page when it names a participant,

@@ -24,6 +24,9 @@ pub struct AnalysisView {
     pub exports: Vec<(String, String)>,
     /// The new code's name and definition as typed, when they were refused.
     pub typed: (String, String),
+    /// Familiarisation notes on the whole data set, and a refused note's words.
+    pub notes: Vec<super::memos::MemoView>,
+    pub typed_note: String,
     pub errors: Vec<FieldError>,
 }
 
@@ -44,7 +47,13 @@ pub struct GridView {
     pub question_id: String,
     pub question_label: String,
     pub codes: Vec<CodeView>,
+    /// Unread answers first.
     pub answers: Vec<GridAnswer>,
+    /// How many of them the viewer has marked read.
+    pub read_count: usize,
+    /// Familiarisation notes on the question, and a refused note's words.
+    pub notes: Vec<super::memos::MemoView>,
+    pub typed_note: String,
     pub errors: Vec<FieldError>,
 }
 
@@ -64,6 +73,8 @@ pub struct GridAnswer {
     /// Memos on the answer (on a participant's page only), and a refused memo's words.
     pub memos: Vec<super::memos::MemoView>,
     pub typed_memo: String,
+    /// Whether the viewer has marked it read.
+    pub read: bool,
 }
 
 impl GridAnswer {

@@ -222,6 +222,8 @@ pub fn MemoForm(
 pub enum MemosAbout {
     Answer,
     Coding,
+    Question,
+    Dataset,
 }
 
 impl MemosAbout {
@@ -229,6 +231,14 @@ impl MemosAbout {
         match self {
             Self::Answer => ("Memos on this answer", "A memo on this answer"),
             Self::Coding => ("Memos on this coding", "A memo on this coding"),
+            Self::Question => (
+                "Familiarisation notes on this question",
+                "A note on this question's answers",
+            ),
+            Self::Dataset => (
+                "Familiarisation notes on the whole data set",
+                "A note on the data set",
+            ),
         }
     }
 }
@@ -477,8 +487,24 @@ pub(super) mod post {
         if let Some(about_a_participant) = participant_subject(state, study, subject).await? {
             return Ok(about_a_participant);
         }
+        let mut field_id = MEMO_FIELD.to_owned();
         let (page, about) = match subject.split_once(':') {
             None if subject == "journal" => (format!("{base}/journal"), "the journal".to_owned()),
+            None if subject == "dataset" => {
+                field_id = "memo-dataset".to_owned();
+                (base.clone(), "the data set".to_owned())
+            }
+            Some(("question", id)) => {
+                let question = study
+                    .question(id)
+                    .filter(|q| matches!(q.kind, domain::study::QuestionKind::Text { .. }))
+                    .ok_or(AppError::UnknownQuestion)?;
+                field_id = "memo-question".to_owned();
+                (
+                    format!("{base}/questions/{}", question.id),
+                    format!("question {}", question.id),
+                )
+            }
             Some(("code", id)) => {
                 let code = analysis
                     .code(&study.slug, id)
@@ -509,7 +535,7 @@ pub(super) mod post {
             stored: subject.to_owned(),
             relation: None,
             page,
-            field: MEMO_FIELD.to_owned(),
+            field: field_id,
             about,
             response: None,
             coding: None,

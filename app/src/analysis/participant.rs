@@ -49,6 +49,7 @@ mod load {
         let codings = analysis.codings_of_response(&study.slug, &response).await?;
         let codings = visible_codings(&state, &study, &staff, codings).await?;
         let memos = analysis.memos_of_response(&study.slug, &response).await?;
+        let reads = analysis.read_by(&study.slug, &staff.record.id).await?;
         let labels = participant_labels(&state, &study).await?;
         let rejected = use_context::<RejectedForm>().unwrap_or_default();
         let refused_memo = |subject: &str| {
@@ -81,6 +82,7 @@ mod load {
             };
             let mut answer =
                 grid_answer(codable, question.id.as_str(), &codings, &labels, &rejected);
+            answer.read = reads.contains(&(response.to_string(), question.id.to_string()));
             let subject = format!("answer:{number}:{}", question.id);
             answer.memos = memo_views(&study, about(&subject));
             answer.typed_memo = refused_memo(&subject);

@@ -1,11 +1,13 @@
 //! Several coders on one study: independent mode, each coder's release of their codings, and
-//! the coding-reliability mode.
+//! the coding-reliability mode; and each researcher's "read" marks on answers.
+
+use std::collections::HashSet;
 
 use sqlx::Row;
 
 use super::{Analysis, StorageError};
 use crate::analysis::Blinding;
-use crate::ids::StudySlug;
+use crate::ids::{QuestionId, ResponseId, StudySlug};
 
 impl Analysis<'_> {
     /// Whose codings `viewer` (an email) may see in the study.
@@ -114,5 +116,58 @@ impl Analysis<'_> {
         };
         query.execute(self.pool).await?;
         Ok(())
+    }
+
+    /// Marks an answer read (or unread again) by `reader`.
+    pub async fn mark_read(
+        self,
+        study: &StudySlug,
+        (response, question): (&ResponseId, &QuestionId),
+        read: bool,
+        (reader, now): (&str, i64),
+    ) -> Result<(), StorageError> {
+        let query = if read {
+            sqlx::query(
+                "INSERT INTO answer_reads (study_slug, response_id, question_id, reader, read_at)
+                 VALUES ($1, $2, $3, $4, $5)
+                 ON CONFLICT (response_id, question_id, reader) DO NOTHING",
+            )
+            .bind(study.as_str())
+            .bind(response.as_str())
+            .bind(question.as_str())
+            .bind(reader)
+            .bind(now)
+        } else {
+            sqlx::query(
+                "DELETE FROM answer_reads
+                 WHERE study_slug = $1 AND response_id = $2 AND question_id = $3 AND reader = $4",
+            )
+            .bind(study.as_str())
+            .bind(response.as_str())
+            .bind(question.as_str())
+            .bind(reader)
+        };
+        query.execute(self.pool).await?;
+        Ok(())
+    }
+
+    /// The (response, question) of every answer `reader` has marked read in the study.
+    pub async fn read_by(
+        self,
+        study: &StudySlug,
+        reader: &str,
+    ) -> Result<HashSet<(String, String)>, StorageError> {
+        let rows = sqlx::query(
+            "SELECT response_id, question_id FROM answer_reads
+             WHERE study_slug = $1 AND reader = $2",
+        )
+        .bind(study.as_str())
+        .bind(reader)
+        .fetch_all(self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| Ok((row.try_get("response_id")?, row.try_get("question_id")?)))
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(StorageError::from)
     }
 }

@@ -1232,3 +1232,94 @@ async fn two_coders_in_independent_mode_see_each_others_codings_only_once_both_r
         assert!(log.contains(action), "{action}: {log}");
     }
 }
+
+#[tokio::test]
+async fn read_marks_are_each_researchers_own_put_unread_answers_first_and_notes_are_kept() {
+    let app = TestApp::spawn().await;
+    let first = app.submit_response("inpatient", "The first answer").await;
+    let first = app.record(&first).await.id.to_string();
+    app.submit_response("community", "The second answer").await;
+    let researcher = app.signed_in_as("researcher").await;
+    let reads = "/admin/studies/sam/analysis/reads";
+    let (_, grid) = page(&app, GRID, &researcher).await;
+    assert!(grid.contains("You have read 0 of 2 answers"), "{grid}");
+    assert!(grid.find("The first answer") < grid.find("The second answer"));
+
+    let fields = [
+        ("response", first.as_str()),
+        ("question", "r2"),
+        ("read", "yes"),
+    ];
+    let marked = app.post_with_cookie(reads, &researcher, &fields).await;
+    assert_eq!(location(&marked), format!("{GRID}#answer-{first}-r2-label"));
+    let (_, grid) = page(&app, GRID, &researcher).await;
+    assert!(grid.contains("You have read 1 of 2 answers"), "{grid}");
+    assert!(
+        grid.find("The second answer") < grid.find("The first answer"),
+        "unread first: {grid}"
+    );
+    assert!(grid.contains("Mark as unread"), "{grid}");
+    let secret = app
+        .add_staff_with_two_factor("second@example.org", "researcher")
+        .await;
+    let second = app.sign_in_with_code("second@example.org", &secret).await;
+    let (_, theirs) = page(&app, GRID, &second).await;
+    assert!(theirs.contains("You have read 0 of 2 answers"), "{theirs}");
+    let bad = [
+        ("response", first.as_str()),
+        ("question", "r2"),
+        ("read", "maybe"),
+    ];
+    let refused = app.post_with_cookie(reads, &researcher, &bad).await;
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+    let unread = [
+        ("response", first.as_str()),
+        ("question", "r2"),
+        ("read", "no"),
+    ];
+    app.post_with_cookie(reads, &researcher, &unread).await;
+    let (_, grid) = page(&app, GRID, &researcher).await;
+    assert!(grid.contains("You have read 0 of 2 answers"), "{grid}");
+
+    let memos = "/admin/studies/sam/analysis/memos";
+    let on_question = [
+        ("subject", "question:r2"),
+        ("body", "Hope everywhere in r2."),
+    ];
+    let noted = app.post_with_cookie(memos, &researcher, &on_question).await;
+    assert_eq!(location(&noted), GRID);
+    let on_data = [
+        ("subject", "dataset"),
+        ("body", "Short answers, written in breaks."),
+    ];
+    let noted = app.post_with_cookie(memos, &researcher, &on_data).await;
+    assert_eq!(location(&noted), "/admin/studies/sam/analysis");
+    let (_, grid) = page(&app, GRID, &researcher).await;
+    assert!(grid.contains("Hope everywhere in r2."), "{grid}");
+    let (_, analysis) = page(&app, "/admin/studies/sam/analysis", &researcher).await;
+    assert!(
+        analysis.contains("Short answers, written in breaks."),
+        "{analysis}"
+    );
+    let empty = [("subject", "question:r2"), ("body", "")];
+    let refused = app.post_with_cookie(memos, &researcher, &empty).await;
+    assert_refused(refused, "Write the memo").await;
+    let not_written = [("subject", "question:r9"), ("body", "x")];
+    let refused = app.post_with_cookie(memos, &researcher, &not_written).await;
+    assert_eq!(refused.status(), StatusCode::NOT_FOUND);
+
+    // A withdrawal takes the read marks with it.
+    app.post_with_cookie(reads, &researcher, &fields).await;
+    let storage = app.storage().await;
+    let id = domain::ids::ResponseId::parse(first.clone()).unwrap();
+    assert!(storage.responses().delete(&id).await.unwrap());
+    let reader = storage
+        .staff()
+        .by_email("researcher@example.org")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let left = storage.analysis().read_by(&sam(), &reader).await.unwrap();
+    assert!(left.is_empty(), "{left:?}");
+}

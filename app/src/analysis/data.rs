@@ -159,6 +159,8 @@ pub struct ThemeView {
     pub definition: (String, String, String),
     /// The codings chosen as its vivid extracts.
     pub chosen: Vec<String>,
+    /// Its extracts reviewed so far: (coding, whether it fits the theme).
+    pub reviewed: Vec<(String, bool)>,
 }
 
 /// One theme: its concept, status, codes and their extracts collated.

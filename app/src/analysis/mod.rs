@@ -53,6 +53,9 @@ pub fn ExtractList(
     extracts: Vec<ExtractView>,
     with_code: bool,
     #[prop(optional)] choose: Option<(String, Vec<String>)>,
+    /// The review form's address, and the extracts reviewed: (coding, whether it fits).
+    #[prop(optional)]
+    review: Option<(String, Vec<(String, bool)>)>,
 ) -> impl IntoView {
     view! {
         <ol class="extracts">
@@ -71,6 +74,30 @@ pub fn ExtractList(
                         </form>
                     }
                 });
+                let verdict = review.as_ref().map(|(action, reviewed)| {
+                    let fits = reviewed.iter().find(|(id, _)| *id == extract.coding_id).map(|(_, fits)| *fits);
+                    let said = match fits {
+                        Some(true) => "Reviewed: fits the theme.",
+                        Some(false) => "Reviewed: does not fit the theme.",
+                        None => "Not reviewed yet.",
+                    };
+                    let whose = format!(" ({})", extract.participant);
+                    view! {
+                        <form method="post" action=action.clone() class="inline-form">
+                            <p>{said}</p>
+                            <input type="hidden" name="coding" value=extract.coding_id.clone()/>
+                            {(fits != Some(true)).then(|| view! {
+                                <button type="submit" name="verdict" value="fits" class="button button--secondary button--small">"Fits the theme"<span class="visually-hidden">{whose.clone()}</span></button>
+                            })}
+                            {(fits != Some(false)).then(|| view! {
+                                <button type="submit" name="verdict" value="misfit" class="button button--secondary button--small">"Does not fit"<span class="visually-hidden">{whose.clone()}</span></button>
+                            })}
+                            {fits.is_some().then(|| view! {
+                                <button type="submit" name="verdict" value="clear" class="button button--secondary button--small">"Clear the review"<span class="visually-hidden">{whose.clone()}</span></button>
+                            })}
+                        </form>
+                    }
+                });
                 view! {
                     <li class="extract">
                         <p class="caption">{format!("{code}{} · {} · coded by {}", extract.participant, extract.question_label, extract.coder)}</p>
@@ -80,6 +107,7 @@ pub fn ExtractList(
                             <p class="answers__text">{extract.answer}</p>
                         </details>
                         {choice}
+                        {verdict}
                     </li>
                 }
             }).collect_view()}
@@ -247,6 +275,7 @@ mod server_side {
                 record.definition.boundaries.clone(),
             ),
             chosen: record.chosen.clone(),
+            reviewed: record.reviewed.clone(),
         }
     }
 

@@ -222,7 +222,8 @@ pub fn ThemePage() -> impl IntoView {
             <MemoForm slug=view.slug.clone() subject=format!("theme:{}", view.theme.id) label="A memo on this theme" errors=view.errors.clone() typed=view.memo_typed.clone()/>
             <h2>"Extracts"</h2>
             <p>{format!("{} extracts from its codes.", view.extracts.len())}</p>
-            <ExtractList extracts=view.extracts with_code=true choose=(format!("{action}/extracts"), view.theme.chosen.clone())/>
+            <p>{review_summary(&view.extracts, &view.theme.reviewed)}</p>
+            <ExtractList extracts=view.extracts with_code=true choose=(format!("{action}/extracts"), view.theme.chosen.clone()) review=(format!("{action}/reviews"), view.theme.reviewed.clone())/>
         }
         .into_any()
     })
@@ -248,6 +249,25 @@ pub fn LogPage() -> impl IntoView {
         }
         .into_any()
     })
+}
+
+/// Where the first level of review stands: how many of the extracts fit, do not, or wait.
+fn review_summary(extracts: &[ExtractView], reviewed: &[(String, bool)]) -> String {
+    let verdict = |extract: &ExtractView| {
+        reviewed
+            .iter()
+            .find(|(id, _)| *id == extract.coding_id)
+            .map(|(_, fits)| *fits)
+    };
+    let fits = extracts.iter().filter(|e| verdict(e) == Some(true)).count();
+    let misfits = extracts
+        .iter()
+        .filter(|e| verdict(e) == Some(false))
+        .count();
+    let waiting = extracts.len() - fits - misfits;
+    format!(
+        "Reviewing the extracts (level one): {fits} fit the theme, {misfits} do not, {waiting} not reviewed yet."
+    )
 }
 
 #[cfg(feature = "ssr")]
@@ -291,6 +311,10 @@ pub(super) mod post {
             .route(
                 "/admin/studies/{study}/analysis/themes/{theme}/extracts",
                 post(choose_extract),
+            )
+            .route(
+                "/admin/studies/{study}/analysis/themes/{theme}/reviews",
+                post(review_extract),
             )
     }
 
@@ -487,6 +511,43 @@ pub(super) mod post {
         };
         let detail = format!("for “{}”", theme.name);
         log_change(&state, &study.slug, &staff, action, &detail).await?;
+        let page = format!("{}/themes/{id}", analysis_path(&study.slug));
+        Ok(Redirect::to(&page).into_response())
+    }
+
+    async fn review_extract(
+        State(state): State<AppState>,
+        Researcher(staff): Researcher,
+        Path((slug, id)): Path<(String, String)>,
+        headers: HeaderMap,
+        body: Bytes,
+    ) -> Result<Response, AppError> {
+        let (study, theme) = study_and_theme(&state, &staff, &slug, &id).await?;
+        let fields = fields_named(&headers, &body, &["coding", "verdict"])?;
+        let fits = match fields.get("verdict").map(String::as_str) {
+            Some("fits") => Some(true),
+            Some("misfit") => Some(false),
+            Some("clear") => None,
+            _ => {
+                return Err(AppError::BadForm(
+                    "Say whether the extract fits the theme.".into(),
+                ));
+            }
+        };
+        let coding = fields.get("coding").cloned().unwrap_or_default();
+        let by = (staff.record.id.as_str(), state.clock.now());
+        state
+            .storage
+            .analysis()
+            .review_extract(&study.slug, (&id, &coding), fits, by)
+            .await?;
+        let verdict = match fits {
+            Some(true) => "fits",
+            Some(false) => "does not fit",
+            None => "review cleared",
+        };
+        let detail = format!("for “{}”: {verdict}", theme.name);
+        log_change(&state, &study.slug, &staff, "extract reviewed", &detail).await?;
         let page = format!("{}/themes/{id}", analysis_path(&study.slug));
         Ok(Redirect::to(&page).into_response())
     }

@@ -21,6 +21,8 @@ pub struct ThemeRecord {
     pub definition: ThemeDefinition,
     /// The codings chosen as its vivid extracts.
     pub chosen: Vec<String>,
+    /// Its extracts reviewed so far: (coding, whether it fits the theme).
+    pub reviewed: Vec<(String, bool)>,
 }
 
 /// What a theme is, what it covers, and what it does not.
@@ -95,7 +97,21 @@ impl Analysis<'_> {
         .bind(study.as_str())
         .fetch_all(self.pool)
         .await?;
+        let reviewed = sqlx::query(
+            "SELECT er.theme_id, er.coding_id, er.verdict FROM extract_reviews er
+             JOIN themes t ON t.id = er.theme_id WHERE t.study_slug = $1",
+        )
+        .bind(study.as_str())
+        .fetch_all(self.pool)
+        .await?;
         let mut themes = rows.iter().map(theme).collect::<Result<Vec<_>, _>>()?;
+        for review in &reviewed {
+            let theme_id: String = review.try_get("theme_id")?;
+            if let Some(theme) = themes.iter_mut().find(|t| t.id == theme_id) {
+                let fits = review.try_get::<String, _>("verdict")? == "fits";
+                theme.reviewed.push((review.try_get("coding_id")?, fits));
+            }
+        }
         for member in &members {
             let theme_id: String = member.try_get("theme_id")?;
             if let Some(theme) = themes.iter_mut().find(|t| t.id == theme_id) {
@@ -176,6 +192,41 @@ impl Analysis<'_> {
             .bind(study.as_str())
             .execute(self.pool)
             .await?;
+        Ok(())
+    }
+
+    /// Records whether one of the theme's extracts fits it (None: not reviewed after all).
+    pub async fn review_extract(
+        self,
+        study: &StudySlug,
+        (theme, coding): (&str, &str),
+        fits: Option<bool>,
+        (by, now): (&str, i64),
+    ) -> Result<(), StorageError> {
+        let query = match fits {
+            Some(fits) => sqlx::query(
+                "INSERT INTO extract_reviews (theme_id, coding_id, verdict, reviewer, reviewed_at)
+                 SELECT t.id, c.id, $4, $5, $6 FROM themes t
+                 JOIN codings c ON c.study_slug = t.study_slug
+                 WHERE t.id = $1 AND c.id = $2 AND t.study_slug = $3
+                 ON CONFLICT (theme_id, coding_id) DO UPDATE SET verdict = excluded.verdict,
+                     reviewer = excluded.reviewer, reviewed_at = excluded.reviewed_at",
+            )
+            .bind(theme)
+            .bind(coding)
+            .bind(study.as_str())
+            .bind(if fits { "fits" } else { "misfit" })
+            .bind(by)
+            .bind(now),
+            None => sqlx::query(
+                "DELETE FROM extract_reviews WHERE theme_id = $1 AND coding_id = $2
+                   AND EXISTS (SELECT 1 FROM themes WHERE id = $1 AND study_slug = $3)",
+            )
+            .bind(theme)
+            .bind(coding)
+            .bind(study.as_str()),
+        };
+        query.execute(self.pool).await?;
         Ok(())
     }
 
@@ -274,5 +325,6 @@ fn theme(row: &AnyRow) -> Result<ThemeRecord, sqlx::Error> {
             boundaries: row.try_get("boundaries")?,
         },
         chosen: Vec::new(),
+        reviewed: Vec::new(),
     })
 }

@@ -944,15 +944,42 @@ async fn a_theme_is_defined_shows_its_chosen_extracts_and_the_answers_no_theme_t
         "the themed answer is touched: {untouched}"
     );
 
-    // The chosen extract goes when its coding is removed.
+    // The first level of review: whether each extract fits the theme.
+    let reviews = format!("{THEMES}/{id}/reviews");
+    let (_, shown) = page(&app, &format!("{THEMES}/{id}"), &researcher).await;
+    assert!(
+        shown.contains("0 fit the theme, 0 do not, 1 not reviewed yet"),
+        "{shown}"
+    );
+    for (verdict, summary) in [
+        ("fits", "1 fit the theme, 0 do not, 0 not reviewed yet"),
+        ("misfit", "0 fit the theme, 1 do not, 0 not reviewed yet"),
+        ("clear", "0 fit the theme, 0 do not, 1 not reviewed yet"),
+        ("fits", "1 fit the theme, 0 do not, 0 not reviewed yet"),
+    ] {
+        let fields = [("coding", coding.as_str()), ("verdict", verdict)];
+        let reviewed = app.post_with_cookie(&reviews, &researcher, &fields).await;
+        assert_eq!(reviewed.status(), StatusCode::SEE_OTHER, "{verdict}");
+        let (_, shown) = page(&app, &format!("{THEMES}/{id}"), &researcher).await;
+        assert!(shown.contains(summary), "{verdict}: {shown}");
+    }
+    let fields = [("coding", coding.as_str()), ("verdict", "perhaps")];
+    let refused = app.post_with_cookie(&reviews, &researcher, &fields).await;
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+
+    // The chosen extract and its review go when its coding is removed.
     let path = format!("/admin/studies/sam/analysis/codings/{coding}/remove");
     app.post_with_cookie(&path, &researcher, &[("back", "r2")])
         .await;
     let (_, shown) = page(&app, &format!("{THEMES}/{id}"), &researcher).await;
     assert!(shown.contains("None chosen yet"), "{shown}");
+    let theme = app.storage().await.analysis().theme(&sam(), &id).await;
+    assert!(theme.unwrap().unwrap().reviewed.is_empty());
     let (_, log) = page(&app, "/admin/studies/sam/analysis/log", &researcher).await;
     assert!(
-        log.contains("theme defined") && log.contains("extract chosen"),
+        log.contains("theme defined")
+            && log.contains("extract chosen")
+            && log.contains("extract reviewed"),
         "{log}"
     );
 }

@@ -10,11 +10,16 @@ use super::data::*;
 use super::memos::{MemosAbout, MemosOn};
 #[cfg(feature = "ssr")]
 use crate::auth::signed_in_or_redirect;
-use crate::components::{ErrorSummary, FieldError, field_error, load_by_study_and, when_loaded};
+use crate::components::{ErrorSummary, FieldError, field_error, when_loaded};
 
+/// `filter` is the page's query ("?setting=inpatient&code=fam"), or empty.
 #[server]
-pub async fn load_grid(study: String, question: String) -> Result<GridView, ServerFnError> {
-    load::grid(&study, &question)
+pub async fn load_grid(
+    study: String,
+    question: String,
+    filter: String,
+) -> Result<GridView, ServerFnError> {
+    load::grid(&study, &question, &filter)
         .await
         .map_err(signed_in_or_redirect)
 }
@@ -24,11 +29,12 @@ pub(super) use load::grid_answer;
 
 #[cfg(feature = "ssr")]
 mod load {
-    use std::collections::HashMap;
+    use std::collections::{HashMap, HashSet};
 
-    use domain::analysis::{Span, answer_hash, coded_pieces};
+    use domain::analysis::{GridFilter, Span, answer_hash, coded_pieces, filter_questions};
+    use domain::ids::QuestionId;
     use domain::storage::{CodableAnswer, CodingRecord};
-    use domain::study::QuestionKind;
+    use domain::study::{QuestionKind, Study};
     use leptos::prelude::use_context;
 
     use super::super::memos::memo_views;
@@ -37,7 +43,8 @@ mod load {
     use crate::analysis::visible_codings;
     use crate::auth::{Researcher, in_server_fn};
     use crate::error::AppError;
-    use crate::form_posts::RejectedForm;
+    use crate::form_posts::{RejectedForm, parse_urlencoded};
+    use crate::state::AppState;
 
     /// One answer as the grid and a participant's page show it: its words cut at its codings'
     /// edges, its codings, and what was typed into its form when that was refused.
@@ -98,7 +105,78 @@ mod load {
         }
     }
 
-    pub async fn grid(slug: &str, question_id: &str) -> Result<GridView, AppError> {
+    /// The filter in a query, and what the filter form shows.
+    fn grid_filter(study: &Study, query: &str) -> Result<(GridFilter, GridFilterView), AppError> {
+        let pairs = parse_urlencoded(query.trim_start_matches('?').as_bytes())?;
+        let filter = GridFilter::parse(&pairs, study).map_err(AppError::BadForm)?;
+        let chosen = |id: &str| {
+            filter
+                .answers
+                .iter()
+                .find(|(question, _)| question.as_str() == id)
+                .map(|(_, value)| value.clone())
+                .unwrap_or_default()
+        };
+        let view = GridFilterView {
+            questions: filter_questions(study)
+                .into_iter()
+                .map(|q| FilterSelect {
+                    chosen: chosen(q.id.as_str()),
+                    id: q.id.to_string(),
+                    label: q.label,
+                    values: q.values,
+                })
+                .collect(),
+            variants: study
+                .variants
+                .iter()
+                .map(|v| (v.id.clone(), v.label.clone()))
+                .collect(),
+            variant: filter.variant.clone().unwrap_or_default(),
+            orders: study
+                .scenario_order
+                .as_ref()
+                .map(|order| order.all_dealt())
+                .unwrap_or_default(),
+            order: filter.order.clone().unwrap_or_default(),
+            code_search: filter.code_search.clone(),
+            query: if filter == GridFilter::default() {
+                String::new()
+            } else {
+                query.to_owned()
+            },
+            total: 0,
+        };
+        Ok((filter, view))
+    }
+
+    /// The participants the filter admits; None when it admits everyone.
+    async fn admitted(
+        state: &AppState,
+        study: &Study,
+        filter: &GridFilter,
+    ) -> Result<Option<HashSet<i64>>, AppError> {
+        if !filter.narrows_participants() {
+            return Ok(None);
+        }
+        let questions: Vec<QuestionId> =
+            filter_questions(study).into_iter().map(|q| q.id).collect();
+        let wanted: Vec<&QuestionId> = questions.iter().collect();
+        let submitted = state
+            .storage
+            .responses()
+            .submitted_answers(&study.slug, &wanted)
+            .await?;
+        Ok(Some(
+            submitted
+                .iter()
+                .filter(|p| filter.admits(&p.answers, &p.dealt))
+                .map(|p| p.participant_number)
+                .collect(),
+        ))
+    }
+
+    pub async fn grid(slug: &str, question_id: &str, query: &str) -> Result<GridView, AppError> {
         let (state, Researcher(staff)) = in_server_fn::<Researcher>().await?;
         let study = crate::auth::research_study(&state, &staff, slug).await?;
         let question = study
@@ -113,10 +191,17 @@ mod load {
         let labels = participant_labels(&state, &study).await?;
         let rejected = use_context::<RejectedForm>().unwrap_or_default();
         let reads = analysis.read_by(&study.slug, &staff.record.id).await?;
-        let mut answers: Vec<GridAnswer> = analysis
-            .answers_to(&study.slug, &question.id)
-            .await?
+        let (filter, mut filter_view) = grid_filter(&study, query)?;
+        let admitted = admitted(&state, &study, &filter).await?;
+        let all = analysis.answers_to(&study.slug, &question.id).await?;
+        filter_view.total = all.len();
+        let mut answers: Vec<GridAnswer> = all
             .into_iter()
+            .filter(|answer| {
+                admitted
+                    .as_ref()
+                    .is_none_or(|numbers| numbers.contains(&answer.participant_number))
+            })
             .map(|answer| {
                 let mut shown =
                     grid_answer(answer, question.id.as_str(), &codings, &labels, &rejected);
@@ -133,13 +218,18 @@ mod load {
         };
         Ok(GridView {
             read_count: answers.iter().filter(|answer| answer.read).count(),
+            filter: filter_view,
             notes: memo_views(&study, notes),
             typed_note,
             slug: study.slug.to_string(),
             study_title: study.title.clone(),
             question_id: question.id.to_string(),
             question_label: question.label.clone(),
-            codes: offered_codes(&state, &study.slug).await?,
+            codes: offered_codes(&state, &study.slug)
+                .await?
+                .into_iter()
+                .filter(|code| filter.offers_code(&code.name))
+                .collect(),
             answers,
             errors: rejected.summary(),
         })
@@ -147,7 +237,7 @@ mod load {
 
     /// The codes offered while coding: those not archived.
     pub async fn offered_codes(
-        state: &crate::state::AppState,
+        state: &AppState,
         slug: &domain::ids::StudySlug,
     ) -> Result<Vec<CodeView>, AppError> {
         Ok(state
@@ -167,7 +257,19 @@ pub(super) use load::offered_codes;
 
 #[component]
 pub fn GridPage() -> impl IntoView {
-    let data = load_by_study_and("question", load_grid);
+    let params = leptos_router::hooks::use_params_map();
+    let query = leptos_router::hooks::use_query_map();
+    let data = Resource::new_blocking(
+        move || {
+            let params = params.read();
+            (
+                params.get("study").unwrap_or_default(),
+                params.get("question").unwrap_or_default(),
+                query.read().to_query_string(),
+            )
+        },
+        |(study, question, filter)| load_grid(study, question, filter),
+    );
     when_loaded(data, |grid| {
         let heading = grid.question_label.clone();
         let has_errors = !grid.errors.is_empty();
@@ -180,17 +282,65 @@ pub fn GridPage() -> impl IntoView {
             <h1>{heading}</h1>
             <p>"Select words in an answer to code them, or paste them into \"Words to code\"; leave it empty to code the whole answer. Coded words are marked. A participant's label leads to all their answers."</p>
             <p>{format!("You have read {} of {} answers; unread ones come first.", grid.read_count, grid.answers.len())}</p>
+            <GridFilterForm action=format!("{base}/questions/{}", grid.question_id) filter=grid.filter.clone() shown=grid.answers.len()/>
             <MemosOn about=MemosAbout::Question subject=format!("question:{}", grid.question_id) field="memo-question".to_owned() memos=grid.notes.clone() typed=grid.typed_note.clone() slug=grid.slug.clone() errors=grid.errors.clone()/>
             {grid.answers.into_iter().map(|answer| {
                 let heading = answer.participant.clone();
                 let link = format!("{base}/participants/{}", answer.participant_number);
                 view! {
-                    <CodingSection answer heading heading_link=link codes=grid.codes.clone() slug=grid.slug.clone() errors=grid.errors.clone()/>
+                    <CodingSection answer heading heading_link=link codes=grid.codes.clone() slug=grid.slug.clone() errors=grid.errors.clone() filter=grid.filter.query.clone()/>
                 }
             }).collect_view()}
         }
         .into_any()
     })
+}
+
+/// The grid's filter: participants by their answers to closed questions, by the variant and
+/// order they were dealt, and the codes offered by words in their names. A GET form, so it works
+/// without JavaScript and the filtered grid has its own address.
+#[component]
+fn GridFilterForm(action: String, filter: GridFilterView, shown: usize) -> impl IntoView {
+    let narrowed = filter.narrows();
+    let summary = if narrowed {
+        format!("Filtered: {shown} of {} answers", filter.total)
+    } else {
+        "Filter the answers and the codes".to_owned()
+    };
+    let select = |id: String, label: String, values: Vec<(String, String)>, chosen: String| {
+        let field = format!("filter-{id}");
+        view! {
+            <div class="form-group">
+                <label class="label" for=field.clone()>{label}</label>
+                <select class="select" id=field name=id>
+                    <option value="">"Any"</option>
+                    {values.into_iter().map(|(value, words)| {
+                        let selected = value == chosen;
+                        view! { <option value=value selected=selected>{words}</option> }
+                    }).collect_view()}
+                </select>
+            </div>
+        }
+    };
+    view! {
+        <details class="details" open=narrowed>
+            <summary>{summary}</summary>
+            <form method="get" action=action.clone()>
+                <div class="form-group">
+                    <label class="label" for="filter-code">"Codes whose name holds"</label>
+                    <input class="input" type="search" id="filter-code" name="code" value=filter.code_search.clone() autocomplete="off"/>
+                </div>
+                {(!filter.variants.is_empty()).then(|| select("variant".into(), "Vignette variant".into(), filter.variants.clone(), filter.variant.clone()))}
+                {(!filter.orders.is_empty()).then(|| {
+                    let orders = filter.orders.iter().map(|o| (o.clone(), o.clone())).collect();
+                    select("order".into(), "Scenario order".into(), orders, filter.order.clone())
+                })}
+                {filter.questions.into_iter().map(|q| select(q.id, q.label, q.values, q.chosen)).collect_view()}
+                <button type="submit" class="button">"Filter"</button>
+                {narrowed.then(|| view! { <p><a href=action.clone()>"Clear the filter"</a></p> })}
+            </form>
+        </details>
+    }
 }
 
 /// One answer to code: its words (selecting them fills the form), its codings, each removable,
@@ -205,6 +355,9 @@ pub fn CodingSection(
     slug: String,
     errors: Vec<FieldError>,
     #[prop(optional)] participant: Option<i64>,
+    /// The grid's filter ("?setting=inpatient"), for the forms to come back to.
+    #[prop(optional)]
+    filter: String,
 ) -> impl IntoView {
     let key = answer.key();
     let base = format!("/admin/studies/{slug}/analysis");
@@ -213,9 +366,12 @@ pub fn CodingSection(
     let new_code_id = format!("new-code-{key}");
     let error = field_error(&errors, &extract_id);
     let back_to_participant = move || {
-        participant.map(
+        let filter = (!filter.is_empty())
+            .then(|| view! { <input type="hidden" name="filter" value=filter.clone()/> });
+        let participant = participant.map(
             |number| view! { <input type="hidden" name="participant" value=number.to_string()/> },
-        )
+        );
+        (filter, participant)
     };
     let codings = answer.codings.clone();
     let question_id = answer.question_id.clone();
@@ -598,9 +754,18 @@ pub(super) mod post {
         fields: &[(String, String)],
     ) -> String {
         let base = analysis_path(slug);
+        let filter = form_value(fields, "filter");
+        // Only a query as this app writes one: it goes into a Location header.
+        let filter = if filter.starts_with('?')
+            && filter.chars().all(|c| c.is_ascii_graphic() && c != '#')
+        {
+            filter
+        } else {
+            ""
+        };
         match form_value(fields, "participant").parse::<i64>() {
             Ok(number) => format!("{base}/participants/{number}"),
-            Err(_) => format!("{base}/questions/{question}"),
+            Err(_) => format!("{base}/questions/{question}{filter}"),
         }
     }
 }

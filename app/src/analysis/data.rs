@@ -51,6 +51,7 @@ pub struct GridView {
     pub answers: Vec<GridAnswer>,
     /// How many of them the viewer has marked read.
     pub read_count: usize,
+    pub filter: GridFilterView,
     /// Familiarisation notes on the question, and a refused note's words.
     pub notes: Vec<super::memos::MemoView>,
     pub typed_note: String,
@@ -82,6 +83,39 @@ impl GridAnswer {
     /// one response, a question's grid one question.
     pub fn key(&self) -> String {
         format!("{}-{}", self.response, self.question_id)
+    }
+}
+
+/// What the grid is narrowed to, and the choices of its filter form.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct GridFilterView {
+    pub questions: Vec<FilterSelect>,
+    /// (id, label) of the vignette's variants, and the one chosen.
+    pub variants: Vec<(String, String)>,
+    pub variant: String,
+    /// The scenario orders that may be dealt, and the one chosen.
+    pub orders: Vec<String>,
+    pub order: String,
+    pub code_search: String,
+    /// The query it came from ("?setting=inpatient"), for the forms to come back to.
+    pub query: String,
+    /// How many answers the question has, filtered or not.
+    pub total: usize,
+}
+
+/// A closed question to filter by: its id, wording, (value, label) of each answer, and the value
+/// chosen ("" for any).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct FilterSelect {
+    pub id: String,
+    pub label: String,
+    pub values: Vec<(String, String)>,
+    pub chosen: String,
+}
+
+impl GridFilterView {
+    pub fn narrows(&self) -> bool {
+        !self.query.is_empty()
     }
 }
 

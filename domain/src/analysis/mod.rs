@@ -5,11 +5,13 @@
 mod blind;
 mod compare;
 pub mod crosstab;
+mod filter;
 mod span;
 mod theme;
 
 pub use blind::Blinding;
 pub use compare::{Agreement, CoderMark, PairTally, agreement_of};
+pub use filter::{FilterQuestion, GridFilter, filter_questions};
 pub use span::{Span, SpanError, answer_hash};
 pub use theme::ThemeStatus;
 

@@ -1350,3 +1350,59 @@ async fn read_marks_are_each_researchers_own_put_unread_answers_first_and_notes_
     let left = storage.analysis().read_by(&sam(), &reader).await.unwrap();
     assert!(left.is_empty(), "{left:?}");
 }
+
+#[tokio::test]
+async fn the_grid_is_filtered_by_closed_answers_and_codes_by_name_and_coding_keeps_the_filter() {
+    let app = TestApp::spawn().await;
+    let inpatient = app
+        .submit_response("inpatient", "An inpatient's answer")
+        .await;
+    let inpatient = app.record(&inpatient).await.id.to_string();
+    app.submit_response("community", "A community worker's answer")
+        .await;
+    let researcher = app.signed_in_as("researcher").await;
+    let codes = "/admin/studies/sam/analysis/codes";
+    for name in ["Family contact", "Hope"] {
+        let fields = [("name", name), ("definition", "")];
+        app.post_with_cookie(codes, &researcher, &fields).await;
+    }
+
+    let filtered = format!("{GRID}?setting=inpatient&code=fam");
+    let (status, grid) = page(&app, &filtered, &researcher).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(grid.contains("An inpatient's answer"), "{grid}");
+    assert!(!grid.contains("A community worker"), "{grid}");
+    assert!(grid.contains("Filtered: 1 of 2 answers"), "{grid}");
+    assert!(
+        grid.contains(">Family contact</label>") && !grid.contains(">Hope</label>"),
+        "{grid}"
+    );
+    let (_, everyone) = page(&app, GRID, &researcher).await;
+    assert!(everyone.contains("A community worker"), "{everyone}");
+
+    let (status, refused) = page(&app, &format!("{GRID}?setting=moon"), &researcher).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(refused.contains("moon"), "{refused}");
+
+    let fields = [
+        ("response", inpatient.as_str()),
+        ("question", "r2"),
+        ("filter", "?setting=inpatient&code=fam"),
+        ("extract", ""),
+        ("new_code", "Whole answers"),
+    ];
+    let coded = app.post_with_cookie(CODINGS, &researcher, &fields).await;
+    assert_eq!(
+        location(&coded),
+        format!("{GRID}?setting=inpatient&code=fam#answer-{inpatient}-r2-label")
+    );
+    let mut smuggled = fields;
+    smuggled[2] = ("filter", "?x=1\r\nSet-Cookie: a=b");
+    smuggled[4] = ("new_code", "Smuggled");
+    let coded = app.post_with_cookie(CODINGS, &researcher, &smuggled).await;
+    assert_eq!(
+        location(&coded),
+        format!("{GRID}#answer-{inpatient}-r2-label"),
+        "a filter that is not a plain query is dropped"
+    );
+}

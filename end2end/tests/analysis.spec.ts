@@ -50,7 +50,7 @@ test('a researcher codes an answer by mouse or by keyboard, and reads the extrac
   await expect(page.getByRole('heading', { name: 'Thematic analysis' })).toBeVisible();
   await settled(page, info);
   const code = `Family (${project})`;
-  await page.getByLabel('Name').fill(code);
+  await page.getByLabel('Name', { exact: true }).fill(code);
   await page.getByLabel('Definition').fill('Relatives Sam is in touch with, or could be again.');
   await page.getByRole('button', { name: 'Add the code' }).click();
   await expect(page.getByRole('link', { name: code })).toBeVisible();

@@ -142,7 +142,7 @@ test('the thematic analysis pages are accessible and fit at 320px (tables scroll
   await page.getByRole('button', { name: 'Add the code' }).click();
   await expect(page.getByRole('heading', { name: 'There is a problem' })).toBeVisible();
   await check(page, 'analysis with an error');
-  await page.getByLabel('Name').fill('Hope (accessibility)');
+  await page.getByLabel('Name', { exact: true }).fill('Hope (accessibility)');
   await page.getByRole('button', { name: 'Add the code' }).click();
   await page.getByRole('link', { name: 'Hope (accessibility)' }).click();
   await expect(page.getByRole('heading', { name: 'Code: Hope (accessibility)' })).toBeVisible();

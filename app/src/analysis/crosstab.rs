@@ -1,5 +1,6 @@
-//! Themes by setting, role and experience band: how many participants in each group have answers
-//! coded into each theme, with groups under the small-group threshold not broken down.
+//! Themes by setting, role, experience band, vignette variant and Likert answer: how many
+//! participants in each group have answers coded into each theme, with groups under the
+//! small-group threshold not broken down.
 
 use super::AnalysisHeading;
 use leptos::prelude::*;
@@ -40,7 +41,7 @@ mod load {
     use domain::analysis::crosstab::themes_by_group;
     use domain::ids::QuestionId;
     use domain::participants::ExperienceBand;
-    use domain::storage::ThemeRecord;
+    use domain::storage::{SubmittedAnswers, ThemeRecord};
     use domain::study::{QuestionKind, Study};
 
     use super::*;
@@ -59,6 +60,14 @@ mod load {
                     .collect(),
                 false,
             )),
+            QuestionKind::Likert { labels } => Some((
+                labels
+                    .iter()
+                    .enumerate()
+                    .map(|(i, label)| ((i + 1).to_string(), label.clone()))
+                    .collect(),
+                false,
+            )),
             QuestionKind::Duration => Some((
                 ExperienceBand::ALL
                     .iter()
@@ -68,6 +77,60 @@ mod load {
             )),
             _ => None,
         }
+    }
+
+    /// What participants are grouped by, the (value, label) of each group, and each
+    /// participant's group.
+    type Grouping = (String, Vec<(String, String)>, BTreeMap<i64, String>);
+
+    /// What participants are grouped by, one table each: the demographic questions, the
+    /// vignette variant they were dealt (when the study has variants), and each Likert question.
+    fn groupings(
+        study: &Study,
+        likert: &[QuestionId],
+        participants: &[SubmittedAnswers],
+    ) -> Vec<Grouping> {
+        let name = |id: &QuestionId| {
+            study
+                .question(id.as_str())
+                .map_or_else(|| id.to_string(), |q| q.short_name().to_lowercase())
+        };
+        let mut found = Vec::new();
+        for id in study.demographics.iter().chain(likert) {
+            let Some((groups, banded)) = grouping(study, id) else {
+                continue;
+            };
+            let group_of = participants
+                .iter()
+                .filter_map(|p| {
+                    let answer = p.answers.get(id)?;
+                    let value = if banded {
+                        ExperienceBand::of_answer(answer)?.slug().to_owned()
+                    } else {
+                        answer.clone()
+                    };
+                    Some((p.participant_number, value))
+                })
+                .collect();
+            found.push((name(id), groups, group_of));
+        }
+        if !study.variants.is_empty() {
+            let groups = study
+                .variants
+                .iter()
+                .map(|v| (v.id.clone(), v.label.clone()))
+                .collect();
+            let group_of = participants
+                .iter()
+                .filter_map(|p| Some((p.participant_number, p.dealt.variant.clone()?)))
+                .collect();
+            let demographics = study.demographics.len();
+            found.insert(
+                demographics.min(found.len()),
+                ("vignette variant".to_owned(), groups, group_of),
+            );
+        }
+        found
     }
 
     /// Each theme (not discarded) with the participants whose answers its codes, or its
@@ -108,7 +171,12 @@ mod load {
                 .insert(coding.participant_number);
         }
         let themes = theme_reach(&analysis.themes(&study.slug).await?, &reach_of_code);
-        let wanted: Vec<&QuestionId> = study.demographics.iter().collect();
+        let likert: Vec<QuestionId> = study
+            .questions()
+            .filter(|(_, q)| matches!(q.kind, QuestionKind::Likert { .. }))
+            .map(|(_, q)| q.id.clone())
+            .collect();
+        let wanted: Vec<&QuestionId> = study.demographics.iter().chain(&likert).collect();
         let participants = state
             .storage
             .responses()
@@ -116,27 +184,10 @@ mod load {
             .await?;
         let minimum = usize::try_from(state.min_group_size).unwrap_or(usize::MAX);
         let mut tables = Vec::new();
-        for id in &study.demographics {
-            let Some((groups, banded)) = grouping(&study, id) else {
-                continue;
-            };
-            let group_of: BTreeMap<i64, String> = participants
-                .iter()
-                .filter_map(|p| {
-                    let answer = p.answers.get(id)?;
-                    let value = if banded {
-                        ExperienceBand::of_answer(answer)?.slug().to_owned()
-                    } else {
-                        answer.clone()
-                    };
-                    Some((p.participant_number, value))
-                })
-                .collect();
+        for (by, groups, group_of) in groupings(&study, &likert, &participants) {
             let table = themes_by_group(&themes, &group_of, &groups, minimum);
             tables.push(CrossTabTable {
-                by: study
-                    .question(id.as_str())
-                    .map_or_else(|| id.to_string(), |q| q.short_name().to_lowercase()),
+                by,
                 groups: table
                     .groups
                     .into_iter()

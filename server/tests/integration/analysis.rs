@@ -626,6 +626,14 @@ async fn themes_by_setting_break_down_only_groups_of_at_least_the_threshold() {
         !table.contains("<td>1</td><td>"),
         "no count of a group under five: {table}"
     );
+    // A table per Likert question, its groups the scale's points.
+    for expected in [
+        "Themes by how far would you support sam in going ahead with this?",
+        "Strongly discourage (n = ",
+        "Strongly support (n = ",
+    ] {
+        assert!(table.contains(expected), "{expected}: {table}");
+    }
 }
 
 #[tokio::test]

@@ -500,6 +500,52 @@ async fn researchers_filter_answers_by_the_variant_dealt() {
     assert!(page.contains("Vignette variant"));
 }
 
+/// The coding grid narrows to a variant or an order dealt, and themes are counted by variant
+/// (with every group under the small-group threshold shown by its size only).
+#[tokio::test]
+async fn the_coding_grid_filters_by_variant_and_order_and_themes_are_counted_by_variant() {
+    let folder = balanced_sam_folder("all-orders");
+    let app = spawn_balanced(&folder).await;
+    let dealt = three_numbered_responses(&app).await;
+    let cookie = app.signed_in_as("researcher").await;
+    let grid = "/admin/studies/sam/analysis/questions/r2";
+    for (query, value) in [
+        ("variant", dealt[1].variant.clone().unwrap()),
+        ("order", dealt[1].scenario_order.clone().unwrap()),
+    ] {
+        let response = app
+            .get_with_cookie(&format!("{grid}?{query}={value}"), &cookie)
+            .await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let page = response.text().await.unwrap();
+        let shown: Vec<usize> = (0..3)
+            .filter(|i| page.contains(&format!("Answer number {i}")))
+            .collect();
+        assert_eq!(shown, [1], "{query}: {page}");
+    }
+
+    let fields = [
+        ("theme_name", "Everyday life"),
+        ("central_concept", ""),
+        ("within", ""),
+    ];
+    let themes = "/admin/studies/sam/analysis/themes";
+    app.post_with_cookie(themes, &cookie, &fields).await;
+    let by_group = app
+        .get_with_cookie("/admin/studies/sam/analysis/by-group", &cookie)
+        .await
+        .text()
+        .await
+        .unwrap();
+    for expected in [
+        "Themes by vignette variant",
+        "Sam described as she (n = 1)",
+        "Sam described as they (n = 1)",
+    ] {
+        assert!(by_group.contains(expected), "{expected}: {by_group}");
+    }
+}
+
 /// PSPP reads the SPSS export of a balanced study: the design columns with their labels, the
 /// variants' codes with theirs.
 #[tokio::test]

@@ -22,7 +22,6 @@ mod load {
     use crate::error::AppError;
 
     use super::super::shared::load::*;
-    use domain::study::QuestionKind;
 
     pub async fn dashboard(slug: &str) -> Result<DashboardView, AppError> {
         let (state, Researcher(staff)) = in_server_fn::<Researcher>().await?;
@@ -59,7 +58,7 @@ mod load {
                 .collect(),
             questions: study
                 .questions()
-                .filter(|(_, q)| matches!(q.kind, QuestionKind::Text { .. }))
+                .filter(|(_, q)| q.is_written())
                 .map(|(page, q)| QuestionLink {
                     id: q.id.to_string(),
                     page_title: page.title.clone(),

@@ -26,10 +26,9 @@ pub async fn load_collated(study: String, code: String) -> Result<CollatedView, 
 #[cfg(feature = "ssr")]
 mod load {
     use domain::export::AnalysisExport;
-    use domain::study::QuestionKind;
     use leptos::prelude::use_context;
 
-    use super::super::memos::memo_views;
+    use super::super::memos::{memo_views, refused_memo};
     use super::super::{analysis_path, code_view, extract_views, theme_view};
     use super::*;
     use crate::analysis::visible_codings;
@@ -42,15 +41,13 @@ mod load {
         let study = crate::auth::research_study(&state, &staff, slug).await?;
         let analysis = state.storage.analysis();
         let mut questions = Vec::new();
-        for (_, question) in study.questions() {
-            if matches!(question.kind, QuestionKind::Text { .. }) {
-                let answered = analysis.answers_to(&study.slug, &question.id).await?.len();
-                questions.push((
-                    question.id.to_string(),
-                    question.label.clone(),
-                    i64::try_from(answered).unwrap_or(i64::MAX),
-                ));
-            }
+        for question in study.written_questions() {
+            let answered = analysis.answers_to(&study.slug, &question.id).await?.len();
+            questions.push((
+                question.id.to_string(),
+                question.label.clone(),
+                i64::try_from(answered).unwrap_or(i64::MAX),
+            ));
         }
         let rejected = use_context::<RejectedForm>().unwrap_or_default();
         let typed = |name: &str| rejected.values.get(name).cloned().unwrap_or_default();
@@ -95,10 +92,7 @@ mod load {
                 .collect(),
             typed: (typed("name"), typed("definition")),
             notes: memo_views(&study, analysis.memos_about(&study.slug, "dataset").await?),
-            typed_note: match rejected.values.get("subject").map(String::as_str) {
-                Some("dataset") => typed("body"),
-                _ => String::new(),
-            },
+            typed_note: refused_memo(&rejected, "dataset"),
             errors: rejected.summary(),
         })
     }

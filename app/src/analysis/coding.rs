@@ -34,10 +34,10 @@ mod load {
     use domain::analysis::{GridFilter, Span, answer_hash, coded_pieces, filter_questions};
     use domain::ids::QuestionId;
     use domain::storage::{CodableAnswer, CodingRecord};
-    use domain::study::{QuestionKind, Study};
+    use domain::study::Study;
     use leptos::prelude::use_context;
 
-    use super::super::memos::memo_views;
+    use super::super::memos::{memo_views, refused_memo};
     use super::super::{code_view, coder_name, participant_labels};
     use super::*;
     use crate::analysis::visible_codings;
@@ -181,7 +181,7 @@ mod load {
         let study = crate::auth::research_study(&state, &staff, slug).await?;
         let question = study
             .question(question_id)
-            .filter(|q| matches!(q.kind, QuestionKind::Text { .. }))
+            .filter(|q| q.is_written())
             .ok_or(AppError::UnknownQuestion)?;
         let analysis = state.storage.analysis();
         let codings = analysis
@@ -212,10 +212,7 @@ mod load {
         answers.sort_by_key(|answer| answer.read);
         let subject = format!("question:{}", question.id);
         let notes = analysis.memos_about(&study.slug, &subject).await?;
-        let typed_note = match rejected.values.get("body") {
-            Some(body) if rejected.values.get("subject") == Some(&subject) => body.clone(),
-            _ => String::new(),
-        };
+        let typed_note = refused_memo(&rejected, &subject);
         Ok(GridView {
             read_count: answers.iter().filter(|answer| answer.read).count(),
             filter: filter_view,

@@ -62,7 +62,7 @@ pub async fn load_beside(study: String) -> Result<BesideView, ServerFnError> {
 }
 
 #[cfg(feature = "ssr")]
-pub use load::memo_views;
+pub use load::{memo_views, refused_memo};
 
 #[cfg(feature = "ssr")]
 mod load {
@@ -75,6 +75,16 @@ mod load {
     use crate::auth::{Researcher, in_server_fn};
     use crate::error::AppError;
     use crate::form_posts::RejectedForm;
+
+    /// The words of a memo about `subject` that was just refused, to show again in its box; empty
+    /// when the refused form was another.
+    pub fn refused_memo(rejected: &RejectedForm, subject: &str) -> String {
+        let value = |name: &str| rejected.values.get(name).map(String::as_str);
+        match value("body") {
+            Some(body) if value("subject") == Some(subject) => body.to_owned(),
+            _ => String::new(),
+        }
+    }
 
     /// Memos as pages show them; `study` names the published themes of pairs.
     pub fn memo_views(study: &Study, memos: Vec<MemoRecord>) -> Vec<MemoView> {
@@ -497,7 +507,7 @@ pub(super) mod post {
             Some(("question", id)) => {
                 let question = study
                     .question(id)
-                    .filter(|q| matches!(q.kind, domain::study::QuestionKind::Text { .. }))
+                    .filter(|q| q.is_written())
                     .ok_or(AppError::UnknownQuestion)?;
                 field_id = "memo-question".to_owned();
                 (

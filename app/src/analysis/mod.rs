@@ -308,6 +308,23 @@ mod server_side {
         email.map_or_else(|| "a removed account".to_owned(), str::to_owned)
     }
 
+    /// The whole text of every submitted answer to `questions`, by (question, response).
+    pub async fn answer_texts(
+        state: &AppState,
+        study: &Study,
+        questions: impl IntoIterator<Item = QuestionId>,
+    ) -> Result<HashMap<(QuestionId, String), String>, AppError> {
+        let analysis = state.storage.analysis();
+        let questions: std::collections::BTreeSet<QuestionId> = questions.into_iter().collect();
+        let mut texts = HashMap::new();
+        for question in questions {
+            for answer in analysis.answers_to(&study.slug, &question).await? {
+                texts.insert((question.clone(), answer.response.to_string()), answer.text);
+            }
+        }
+        Ok(texts)
+    }
+
     /// Codings as collated extracts: each with its participant's label, its question and the
     /// whole answer.
     pub async fn extract_views(
@@ -315,18 +332,9 @@ mod server_side {
         study: &Study,
         codings: Vec<CodingRecord>,
     ) -> Result<Vec<ExtractView>, AppError> {
-        let analysis = state.storage.analysis();
         let labels = participant_labels(state, study).await?;
-        let mut answers: HashMap<(QuestionId, String), String> = HashMap::new();
-        for question in codings
-            .iter()
-            .map(|c| c.question.clone())
-            .collect::<std::collections::BTreeSet<_>>()
-        {
-            for answer in analysis.answers_to(&study.slug, &question).await? {
-                answers.insert((question.clone(), answer.response.to_string()), answer.text);
-            }
-        }
+        let questions = codings.iter().map(|c| c.question.clone());
+        let answers = answer_texts(state, study, questions).await?;
         Ok(codings
             .into_iter()
             .map(|coding| ExtractView {

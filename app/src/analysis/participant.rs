@@ -25,11 +25,10 @@ pub async fn load_participant(
 #[cfg(feature = "ssr")]
 mod load {
     use domain::storage::{CodableAnswer, MemoRecord};
-    use domain::study::QuestionKind;
     use leptos::prelude::use_context;
 
     use super::super::coding::{grid_answer, offered_codes};
-    use super::super::memos::memo_views;
+    use super::super::memos::{memo_views, refused_memo};
     use super::super::participant_labels;
     use super::*;
     use crate::analysis::visible_codings;
@@ -52,13 +51,6 @@ mod load {
         let reads = analysis.read_by(&study.slug, &staff.record.id).await?;
         let labels = participant_labels(&state, &study).await?;
         let rejected = use_context::<RejectedForm>().unwrap_or_default();
-        let refused_memo = |subject: &str| {
-            let value = |name: &str| rejected.values.get(name).map(String::as_str);
-            match value("body") {
-                Some(body) if value("subject") == Some(subject) => body.to_owned(),
-                _ => String::new(),
-            }
-        };
         let about = |subject: &str| -> Vec<MemoRecord> {
             memos
                 .iter()
@@ -66,12 +58,8 @@ mod load {
                 .cloned()
                 .collect()
         };
-        let written = study
-            .questions()
-            .map(|(_, question)| question)
-            .filter(|question| matches!(question.kind, QuestionKind::Text { .. }));
         let mut answers = Vec::new();
-        for question in written {
+        for question in study.written_questions() {
             let Some((_, text)) = given.iter().find(|(id, _)| *id == question.id) else {
                 continue;
             };
@@ -85,11 +73,11 @@ mod load {
             answer.read = reads.contains(&(response.to_string(), question.id.to_string()));
             let subject = format!("answer:{number}:{}", question.id);
             answer.memos = memo_views(&study, about(&subject));
-            answer.typed_memo = refused_memo(&subject);
+            answer.typed_memo = refused_memo(&rejected, &subject);
             for coding in &mut answer.codings {
                 let subject = format!("coding:{}", coding.id);
                 coding.memos = memo_views(&study, about(&subject));
-                coding.typed_memo = refused_memo(&subject);
+                coding.typed_memo = refused_memo(&rejected, &subject);
             }
             answers.push((question.label.clone(), answer));
         }
@@ -111,7 +99,7 @@ mod load {
             answers,
             codes: offered_codes(&state, &study.slug).await?,
             memos: memo_views(&study, about(&subject)),
-            memo_typed: refused_memo(&subject),
+            memo_typed: refused_memo(&rejected, &subject),
             errors: rejected.summary(),
         })
     }

@@ -38,7 +38,6 @@ mod load {
     use std::collections::HashSet;
 
     use domain::analysis::ThemeStatus;
-    use domain::study::QuestionKind;
 
     use super::*;
     use crate::analysis::participant_labels;
@@ -67,10 +66,7 @@ mod load {
         let labels = participant_labels(&state, &study).await?;
         let mut answers = 0;
         let mut untouched = Vec::new();
-        for (_, question) in study.questions() {
-            if !matches!(question.kind, QuestionKind::Text { .. }) {
-                continue;
-            }
+        for question in study.written_questions() {
             let all = analysis.answers_to(&study.slug, &question.id).await?;
             answers += all.len();
             let left: Vec<(String, String)> = all

@@ -67,17 +67,17 @@ pub async fn load_team(study: String) -> Result<TeamView, ServerFnError> {
 
 #[cfg(feature = "ssr")]
 mod load {
-    use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+    use std::collections::{BTreeMap, BTreeSet, HashSet};
 
     use domain::analysis::{Agreement, CoderMark, PairTally, agreement_of};
     use domain::ids::QuestionId;
     use domain::storage::CodingRecord;
-    use domain::study::{QuestionKind, Study};
+    use domain::study::Study;
     use leptos::prelude::use_context;
 
-    use super::super::memos::memo_views;
+    use super::super::memos::{memo_views, refused_memo};
     use super::*;
-    use crate::analysis::{blinding_of, coder_name, participant_labels};
+    use crate::analysis::{answer_texts, blinding_of, coder_name, participant_labels};
     use crate::auth::{Researcher, in_server_fn};
     use crate::error::AppError;
     use crate::form_posts::RejectedForm;
@@ -144,11 +144,9 @@ mod load {
     ) -> Result<Vec<ReliabilityPair>, AppError> {
         let analysis = state.storage.analysis();
         let mut answers = Vec::new();
-        for (_, question) in study.questions() {
-            if matches!(question.kind, QuestionKind::Text { .. }) {
-                for answer in analysis.answers_to(&study.slug, &question.id).await? {
-                    answers.push((answer.response.to_string(), question.id.clone()));
-                }
+        for question in study.written_questions() {
+            for answer in analysis.answers_to(&study.slug, &question.id).await? {
+                answers.push((answer.response.to_string(), question.id.clone()));
             }
         }
         let coded: HashSet<(&str, &str, &str, &QuestionId)> = visible
@@ -217,13 +215,8 @@ mod load {
         let labels = participant_labels(state, study).await?;
         let memos = analysis.answer_memos(&study.slug).await?;
         let rejected = use_context::<RejectedForm>().unwrap_or_default();
-        let mut texts: HashMap<(QuestionId, String), String> = HashMap::new();
-        let questions: BTreeSet<QuestionId> = answers.keys().map(|(_, q, _)| q.clone()).collect();
-        for question in questions {
-            for answer in analysis.answers_to(&study.slug, &question).await? {
-                texts.insert((question.clone(), answer.response.to_string()), answer.text);
-            }
-        }
+        let questions = answers.keys().map(|(_, q, _)| q.clone());
+        let texts = answer_texts(state, study, questions).await?;
         let mut compared = Vec::new();
         for ((number, question, response), codings) in answers {
             let marks: Vec<CoderMark<'_>> = codings
@@ -255,7 +248,6 @@ mod load {
                 .filter(|memo| memo.subject == subject)
                 .cloned()
                 .collect();
-            let typed = |name: &str| rejected.values.get(name).map(String::as_str);
             compared.push(ComparedAnswer {
                 participant: labels
                     .get(&number)
@@ -273,10 +265,7 @@ mod load {
                 by_coder: by_coder.into_iter().collect(),
                 differences,
                 memos: memo_views(study, on_answer),
-                typed_memo: match typed("body") {
-                    Some(body) if typed("subject") == Some(subject.as_str()) => body.to_owned(),
-                    _ => String::new(),
-                },
+                typed_memo: refused_memo(&rejected, &subject),
             });
         }
         Ok(compared)

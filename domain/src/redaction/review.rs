@@ -11,7 +11,7 @@ use crate::storage::{
     AcceptedRedaction, Answers, ErasedAnswer, NewRedaction, RedactionRecord, RedactionStatus,
     Storage, StorageError, SubmittedResponse,
 };
-use crate::study::{QuestionKind, Study};
+use crate::study::Study;
 
 /// Responses whose findings are stored in one transaction: a commit (and its sync to disk) per
 /// response made the first scan of a large study take seconds.
@@ -59,7 +59,7 @@ fn findings_in(
 ) -> Vec<NewRedaction> {
     study
         .questions()
-        .filter(|(_, question)| matches!(question.kind, QuestionKind::Text { .. }))
+        .filter(|(_, question)| question.is_written())
         .filter_map(|(_, question)| Some((question, answers.get(&question.id)?)))
         .flat_map(|(question, text)| {
             finder.find(text).into_iter().map(|finding| NewRedaction {

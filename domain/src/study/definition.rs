@@ -137,6 +137,11 @@ pub struct Question {
 }
 
 impl Question {
+    /// Whether it is answered in the participant's own words (free text).
+    pub fn is_written(&self) -> bool {
+        matches!(self.kind, QuestionKind::Text { .. })
+    }
+
     /// The short label, or the label where there is none.
     pub fn short_name(&self) -> &str {
         self.short_label.as_deref().unwrap_or(&self.label)
@@ -386,6 +391,13 @@ impl Study {
         self.pages
             .iter()
             .flat_map(|page| page.questions.iter().map(move |q| (page, q)))
+    }
+
+    /// The questions answered in the participant's own words, in the study's order.
+    pub fn written_questions(&self) -> impl Iterator<Item = &Question> {
+        self.questions()
+            .map(|(_, question)| question)
+            .filter(|question| question.is_written())
     }
 
     /// The theme or subtheme with this id.

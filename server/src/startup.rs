@@ -489,12 +489,14 @@ pub async fn export(
     let mut sink = WriterSink(tokio::io::BufWriter::with_capacity(256 * 1024, file));
     let mut progress = crate::progress::Progress::on_terminal(total);
     let versions = studies.versions_of(&study.slug);
+    // The command line is the server's operator, who sees every coder's codings.
+    let blinding = domain::analysis::Blinding::open("the command line");
     let written = write_export(
         &storage,
-        &study,
-        &versions,
+        (&*study, &versions),
         format,
         options,
+        &blinding,
         &mut sink,
         &mut |n| progress.show(n),
     )

@@ -47,16 +47,22 @@ async fn download(
         )
         .await?;
     let versions = state.studies.versions_of(&study.slug);
+    // The project holds the analysis's codings as its downloader may see them.
+    let blinding = state
+        .storage
+        .analysis()
+        .blinding(&study.slug, &staff.record.email)
+        .await?;
     let (sender, receiver) = mpsc::channel(16);
     let storage = state.storage.clone();
     tokio::spawn(async move {
         let mut sink = ChannelSink(sender.clone());
         let written = write_export(
             &storage,
-            &study,
-            &versions,
+            (&study, &versions),
             format,
             options,
+            &blinding,
             &mut sink,
             &mut |_| {},
         )

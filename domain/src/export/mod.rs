@@ -26,6 +26,7 @@ pub use sink::{ChannelSink, ExportSink, WriterSink};
 pub use table::{Variable, participant_name, variables};
 pub use workshop_answers::{WORKSHOP_CSV_HEADER, workshop_answers_csv};
 
+use crate::analysis::Blinding;
 use crate::ids::StudySlug;
 use crate::redaction::review::ExportRedactions;
 use crate::storage::{Storage, StorageError, SubmittedResponse};
@@ -64,13 +65,13 @@ pub enum ExportError {
 
 /// Writes one export of `study` (its newest version; `versions` are all of its versions, oldest
 /// first) to `sink`, calling `progress` with the number of participants written so far; returns
-/// that number.
+/// that number. The REFI-QDA project holds the codings and memos `blinding` shows.
 pub async fn write_export(
     storage: &Storage,
-    study: &Study,
-    versions: &[Arc<Study>],
+    (study, versions): (&Study, &[Arc<Study>]),
     format: ExportFormat,
     options: ExportOptions,
+    blinding: &Blinding,
     sink: &mut impl ExportSink,
     progress: &mut (dyn FnMut(u64) + Send),
 ) -> Result<u64, ExportError> {
@@ -87,7 +88,9 @@ pub async fn write_export(
         },
     };
     match format {
-        ExportFormat::Qdpx => return qdpx::write(storage, &context, sink, progress).await,
+        ExportFormat::Qdpx => {
+            return qdpx::write(storage, &context, blinding, sink, progress).await;
+        }
         ExportFormat::RedactionLog => return redaction_log::write(storage, &context, sink).await,
         ExportFormat::Xlsx => return xlsx::write(storage, &context, sink, progress).await,
         _ => {}

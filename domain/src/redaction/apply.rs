@@ -56,11 +56,27 @@ pub fn redact_around(
     span: (usize, usize),
     replacements: &[Replacement],
 ) -> (String, (usize, usize)) {
+    (
+        redact(text, replacements),
+        span_after_redaction(text, span, replacements),
+    )
+}
+
+/// Where the stretch `span` of `text` lies once `replacements` are made, as `redact_around`
+/// says, without making them.
+pub fn span_after_redaction(
+    text: &str,
+    span: (usize, usize),
+    replacements: &[Replacement],
+) -> (usize, usize) {
+    if replacements.is_empty() {
+        return span;
+    }
     let kept: Vec<Replacement> = fitting(text.chars().count(), replacements)
         .into_iter()
         .cloned()
         .collect();
-    (redact(text, &kept), shifted_span(span.0, span.1, &kept))
+    shifted_span(span.0, span.1, &kept)
 }
 
 fn shifted_span(start: usize, end: usize, replacements: &[Replacement]) -> (usize, usize) {

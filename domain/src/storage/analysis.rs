@@ -47,6 +47,8 @@ pub struct CodingRecord {
     pub end: usize,
     pub extract: String,
     pub answer_hash: String,
+    /// When it was made, in seconds since the Unix epoch.
+    pub at: i64,
 }
 
 /// One submitted answer to code.
@@ -58,7 +60,8 @@ pub struct CodableAnswer {
 }
 
 const CODING_COLUMNS: &str = "c.id, c.response_id, r.participant_number, c.question_id, c.code_id,
-    k.name AS code_name, s.email AS coder, c.start_point, c.end_point, c.extract, c.answer_hash";
+    k.name AS code_name, s.email AS coder, c.start_point, c.end_point, c.extract, c.answer_hash,
+    c.created_at";
 
 const CODING_JOINS: &str = "FROM codings c
     JOIN responses r ON r.id = c.response_id
@@ -438,5 +441,6 @@ fn coding(row: &AnyRow) -> Result<CodingRecord, sqlx::Error> {
         end: point("end_point")?,
         extract: row.try_get("extract")?,
         answer_hash: row.try_get("answer_hash")?,
+        at: row.try_get("created_at")?,
     })
 }

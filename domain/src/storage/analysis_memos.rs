@@ -25,6 +25,7 @@ pub struct NewMemo<'a> {
 /// A memo, with who wrote it (their email; None once the account is removed).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MemoRecord {
+    pub id: String,
     pub subject: String,
     pub relation: Option<String>,
     pub body: String,
@@ -83,6 +84,11 @@ impl Analysis<'_> {
         self.memos_where("m.subject LIKE $2", study, "pair:%").await
     }
 
+    /// Every memo of the study, oldest first.
+    pub async fn memos_of_study(self, study: &StudySlug) -> Result<Vec<MemoRecord>, StorageError> {
+        self.memos_where("m.subject LIKE $2", study, "%").await
+    }
+
     async fn memos_where(
         self,
         condition: &str,
@@ -90,7 +96,7 @@ impl Analysis<'_> {
         value: &str,
     ) -> Result<Vec<MemoRecord>, StorageError> {
         let rows = sqlx::query(&format!(
-            "SELECT m.subject, m.relation, m.body, s.email AS author, m.created_at
+            "SELECT m.id, m.subject, m.relation, m.body, s.email AS author, m.created_at
              FROM analysis_memos m LEFT JOIN staff s ON s.id = m.author
              WHERE m.study_slug = $1 AND {condition}
              ORDER BY m.created_at, m.id"
@@ -102,6 +108,7 @@ impl Analysis<'_> {
         rows.iter()
             .map(|row| {
                 Ok(MemoRecord {
+                    id: row.try_get("id")?,
                     subject: row.try_get("subject")?,
                     relation: row.try_get("relation")?,
                     body: row.try_get("body")?,

@@ -240,32 +240,6 @@ async fn download(app: &TestApp, cookie: &str, export: &str) -> reqwest::Respons
     app.get_with_cookie(&path, cookie).await
 }
 
-/// Accepts the phone number the scanner found, once it has found it.
-async fn accept_the_phone_number(app: &TestApp, cookie: &str) {
-    let storage = app.storage().await;
-    let mut found = None;
-    for _ in 0..100 {
-        let all = storage
-            .redactions()
-            .list(&sam(), &domain::storage::RedactionStatus::ALL, 100)
-            .await
-            .unwrap();
-        found = all
-            .into_iter()
-            .find(|r| r.found_text.as_deref() == Some("07700 900123"));
-        if found.is_some() {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    let id = found.expect("the scanner finds the phone number").id;
-    let path = format!("/admin/studies/sam/redactions/{id}");
-    let decided = app
-        .post_with_cookie(&path, cookie, &[("decision", "accept")])
-        .await;
-    assert_eq!(decided.status(), StatusCode::SEE_OTHER);
-}
-
 #[tokio::test]
 async fn the_analysis_exports_redacted_extracts_codes_by_participant_and_a_valid_codebook() {
     let app = TestApp::spawn().await;
@@ -294,7 +268,7 @@ async fn the_analysis_exports_redacted_extracts_codes_by_participant_and_a_valid
     ];
     let sent = app.post_with_cookie(CODINGS, &researcher, &whole).await;
     assert_eq!(sent.status(), StatusCode::SEE_OTHER);
-    accept_the_phone_number(&app, &researcher).await;
+    app.accept_finding(&researcher, "07700 900123").await;
 
     let extracts = download(&app, &researcher, "extracts").await;
     assert_eq!(extracts.status(), StatusCode::OK);

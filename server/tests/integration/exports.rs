@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use crate::support::{
-    TestApp, assert_valid_refi_qda, config_for, http_client, location, sign_in_then,
+    TestApp, assert_valid_refi_qda, config_for, http_client, location, sign_in_then, unzip,
 };
 use domain::export::{ExportFormat, ExportOptions};
 use reqwest::{StatusCode, header};
@@ -167,18 +167,6 @@ async fn the_command_line_writes_the_same_export_and_audits_it() {
         .await
         .unwrap_err();
     assert!(unknown.to_string().contains("csv-wide"), "{unknown}");
-}
-
-fn unzip(bytes: &[u8]) -> BTreeMap<String, String> {
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip file");
-    (0..archive.len())
-        .map(|i| {
-            let mut file = archive.by_index(i).unwrap();
-            let mut text = String::new();
-            std::io::Read::read_to_string(&mut file, &mut text).unwrap();
-            (file.name().to_owned(), text)
-        })
-        .collect()
 }
 
 /// `unzip -t` checks every entry's CRC-32 and the central directory.

@@ -3,7 +3,8 @@
 //! demographics and Likert answers as Variables, and each question and each page of questions
 //! a Set. The CodeBook has a Code per page of text questions (the recovery questions and each
 //! scenario) with a Code per question inside it, and each TextSource one PlainTextSelection over
-//! the whole answer, coded with its question's Code. Positions count Unicode code points of the
+//! the whole answer, coded with its question's Code. The thematic analysis (codes under their
+//! themes, every coding the downloader may see, memos as Notes) is added by `analysis_layer`. Positions count Unicode code points of the
 //! text in the source file, as REFI-QDA asks. GUIDs are UUIDv5 names, so exporting again gives
 //! the same GUIDs (and the same bytes: the zip's times are fixed).
 //!
@@ -16,6 +17,7 @@
 //! sources' GUIDs in memory for the same reason. Memory holds one participant, a few dozen bytes
 //! per zip entry and the GUID of each source for the sets' members.
 
+mod analysis_layer;
 mod records;
 
 use std::collections::HashMap;
@@ -29,9 +31,11 @@ use super::format::Context;
 use super::table::{DesignColumn, ParticipantName, SUBMITTED_COLUMN, Variable};
 use super::zip_stream::ZipStream;
 use super::{ExportError, ExportSink};
+use crate::analysis::Blinding;
 use crate::ids::StudySlug;
 use crate::storage::{Storage, SubmittedResponse};
 use crate::study::QuestionKind;
+use analysis_layer::AnalysisLayer;
 use records::{ParticipantRecord, Records, RecordsXml, SourceRecord};
 
 /// A zip entry's name, kept per entry until the zip's central directory: 17 bytes.
@@ -131,6 +135,34 @@ impl Guids {
     /// One of the researchers' codes (the analysis), by its id.
     pub(in crate::export) fn analysis_code(&self, id: &str) -> String {
         self.guid("code/analysis/", id)
+    }
+
+    /// A theme's parent Code, by the theme's id.
+    fn theme_code(&self, id: &str) -> String {
+        self.guid("code/theme/", id)
+    }
+
+    fn theme_set(&self, id: &str) -> String {
+        self.guid("set/theme/", id)
+    }
+
+    /// A researcher, by their email.
+    fn user(&self, email: &str) -> String {
+        self.guid("user/", email)
+    }
+
+    /// A memo's Note, by the memo's id.
+    fn note(&self, id: &str) -> Uuid {
+        self.uuid(&["note/", id])
+    }
+
+    /// The selection and the Coding of one of the researchers' codings, by its id.
+    fn analysis_selection(&self, id: &str) -> Uuid {
+        self.uuid(&["selection/analysis/", id])
+    }
+
+    fn analysis_coding(&self, id: &str) -> Uuid {
+        self.uuid(&["coding/analysis/", id])
     }
 }
 
@@ -256,11 +288,11 @@ struct Repeated<'c> {
     /// The wording of a text question (by its index in `texts`) in a study version that words
     /// it differently from the newest, as XML text.
     earlier_wordings: HashMap<(usize, i64), String>,
+    analysis: AnalysisLayer,
 }
 
 impl<'c> Repeated<'c> {
-    fn new(context: &'c Context<'c>) -> Self {
-        let guids = Guids::of_study(&context.study.slug);
+    fn new(context: &'c Context<'c>, guids: Guids, analysis: AnalysisLayer) -> Self {
         let design = context.design.iter().map(|column| CaseVariable {
             source: CaseSource::Design(column),
             guid: guids.variable(&column.name),
@@ -294,6 +326,7 @@ impl<'c> Repeated<'c> {
             case_variables,
             texts,
             earlier_wordings,
+            analysis,
         }
     }
 
@@ -328,18 +361,27 @@ fn push_all(out: &mut String, parts: &[&str]) {
 pub(super) async fn write(
     storage: &Storage,
     context: &Context<'_>,
+    blinding: &Blinding,
     sink: &mut impl ExportSink,
     progress: &mut (dyn FnMut(u64) + Send),
 ) -> Result<u64, ExportError> {
-    let repeated = Repeated::new(context);
+    let guids = Guids::of_study(&context.study.slug);
+    let analysis = AnalysisLayer::load(storage, &context.study.slug, blinding, &guids).await?;
+    let mut repeated = Repeated::new(context, guids, analysis);
     let mut zip = ZipStream::new(Vec::new());
+    for (note, text) in repeated.analysis.note_files(&repeated.guids) {
+        zip.add(EntryName::Source(note), text.as_bytes())?;
+    }
     let mut records = Records::new()?;
     // Whose answers each text question has, for the sets' members: 16 bytes a source.
     let mut answered: Vec<Vec<Uuid>> = vec![Vec::new(); repeated.texts.len()];
     let mut written = 0;
     {
-        let mut participants = std::pin::pin!(super::redacted_responses(storage, context));
-        while let Some(response) = participants.try_next().await? {
+        let mut participants =
+            std::pin::pin!(storage.exports().submitted_responses(&context.study.slug));
+        while let Some(mut response) = participants.try_next().await? {
+            place_codings(&mut repeated, context, &response);
+            context.redactions.apply(&mut response);
             let record = ParticipantRecord::of(&repeated, context, &response);
             for source in &record.sources {
                 let text = &response.answers[repeated.texts[source.question].variable.id()];
@@ -374,6 +416,9 @@ pub(super) async fn write(
             Part::text("</Sources>\n".to_owned()),
         ]);
     }
+    parts.push(Part::text(
+        repeated.analysis.notes_xml(&repeated.guids, context.study),
+    ));
     let sets = || SetsXml {
         plan: &sets_plan,
         answered: &answered,
@@ -381,11 +426,29 @@ pub(super) async fn write(
         member: 0,
     };
     parts.push(Part::made(sets(), Checksum::of(sets())?));
-    parts.push(Part::text(project_closing(context)));
+    parts.push(Part::text(project_closing(context, &repeated)));
     write_project(&mut zip, parts, sink).await?;
     sink.write(zip.finish()?).await?;
     sink.finish().await?;
     Ok(written)
+}
+
+/// Places the codings of the participant's text answers, before their accepted findings are
+/// replaced.
+fn place_codings(repeated: &mut Repeated<'_>, context: &Context<'_>, response: &SubmittedResponse) {
+    let number = response.participant_number;
+    let number_text = number.to_string();
+    for text in &repeated.texts {
+        let id = text.variable.question.id.clone();
+        let Some(stored) = response.answers.get(&id) else {
+            continue;
+        };
+        let source = repeated.guids.source_uuid(&number_text, id.as_str());
+        let replacements = context.redactions.of_answer(number, &id);
+        repeated
+            .analysis
+            .place((number, &id), source, stored, replacements);
+    }
 }
 
 /// The CRC-32 and length of bytes that are written later.
@@ -524,16 +587,17 @@ fn project_opening(context: &Context<'_>, repeated: &Repeated<'_>) -> String {
          <Project xmlns=\"urn:QDA-XML:project:1.0\" name=\"{}\" origin=\"Vignette studies\">\n",
         xml(&context.study.title),
     );
+    xml_text.push_str(&repeated.analysis.users_xml(&repeated.guids));
     xml_text.push_str(&code_book(repeated));
     xml_text.push_str(&variables(repeated));
     xml_text
 }
 
-/// A Code per page of text questions, holding a Code per question on it. The pages' Codes
-/// only group: nothing is coded with them.
+/// A Code per page of text questions, holding a Code per question on it (the pages' Codes only
+/// group: nothing is coded with them), then the analysis's themes and codes.
 fn code_book(repeated: &Repeated<'_>) -> String {
     let texts = &repeated.texts;
-    if texts.is_empty() {
+    if texts.is_empty() && !repeated.analysis.has_codes() {
         return String::new();
     }
     let mut xml_text = String::from("<CodeBook>\n<Codes>\n");
@@ -551,6 +615,7 @@ fn code_book(repeated: &Repeated<'_>) -> String {
         }
         xml_text.push_str("</Code>\n");
     }
+    xml_text.push_str(&repeated.analysis.codes_xml(&repeated.guids));
     xml_text.push_str("</Codes>\n</CodeBook>\n");
     xml_text
 }
@@ -574,7 +639,7 @@ fn variables(repeated: &Repeated<'_>) -> String {
     xml_text
 }
 
-fn project_closing(context: &Context<'_>) -> String {
+fn project_closing(context: &Context<'_>, repeated: &Repeated<'_>) -> String {
     let description = format!(
         "Study {} version {}; {}.",
         context.study.slug,
@@ -582,8 +647,9 @@ fn project_closing(context: &Context<'_>) -> String {
         context.options.describe()
     );
     format!(
-        "<Description>{}</Description>\n</Project>\n",
-        xml(&description)
+        "<Description>{}</Description>\n{}</Project>\n",
+        xml(&description),
+        repeated.analysis.project_note_refs_xml(&repeated.guids),
     )
 }
 
@@ -642,6 +708,9 @@ fn push_text_sources(out: &mut String, repeated: &Repeated<'_>, record: &Partici
         let wording = repeated.wording(source.question, record.version);
         push_all(out, &[".txt\"><Description>", wording, "</Description>"]);
         push_whole_answer_selection(out, source, &question.code_guid);
+        repeated
+            .analysis
+            .push_source_parts(out, source.guid, &repeated.guids);
         out.push_str("</TextSource>\n");
     }
 }
@@ -681,10 +750,11 @@ enum SetPiece {
 }
 
 /// A Set per text question and per page of text questions (the recovery questions and each
-/// scenario), with the answers as members.
+/// scenario), with the answers as members, and a Set per theme with its codes as members.
 fn sets_plan(repeated: &Repeated<'_>) -> Vec<SetPiece> {
     let (texts, guids) = (&repeated.texts, &repeated.guids);
-    if texts.is_empty() {
+    let themes = repeated.analysis.sets_xml(guids);
+    if texts.is_empty() && themes.is_empty() {
         return Vec::new();
     }
     let mut plan = vec![SetPiece::Text("<Sets>\n".to_owned())];
@@ -711,6 +781,7 @@ fn sets_plan(repeated: &Repeated<'_>) -> Vec<SetPiece> {
         }
         plan.push(SetPiece::Text("</Set>\n".to_owned()));
     }
+    plan.push(SetPiece::Text(themes));
     plan.push(SetPiece::Text("</Sets>\n".to_owned()));
     plan
 }

@@ -365,6 +365,32 @@ impl TestApp {
         Storage::connect(&self.database_url).await.unwrap()
     }
 
+    /// Accepts the identifier review's finding of `found`, once the scanner has found it.
+    pub async fn accept_finding(&self, cookie: &str, found: &str) {
+        let storage = self.storage().await;
+        let mut finding = None;
+        for _ in 0..100 {
+            let all = storage
+                .redactions()
+                .list(&sam(), &domain::storage::RedactionStatus::ALL, 100)
+                .await
+                .unwrap();
+            finding = all
+                .into_iter()
+                .find(|r| r.found_text.as_deref() == Some(found));
+            if finding.is_some() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        let id = finding.expect("the scanner finds it").id;
+        let path = format!("/admin/studies/sam/redactions/{id}");
+        let decided = self
+            .post_with_cookie(&path, cookie, &[("decision", "accept")])
+            .await;
+        assert_eq!(decided.status(), StatusCode::SEE_OTHER);
+    }
+
     pub async fn record(&self, token: &str) -> ResponseRecord {
         let hash = SecretToken::parse(token).unwrap().storage_hash();
         self.storage()
@@ -724,6 +750,19 @@ impl TestApp {
         assert_eq!(response.status(), StatusCode::OK, "submitted");
         token
     }
+}
+
+/// The files of a zip archive (a .qdpx), by name, as text.
+pub fn unzip(bytes: &[u8]) -> std::collections::BTreeMap<String, String> {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip file");
+    (0..archive.len())
+        .map(|i| {
+            let mut file = archive.by_index(i).unwrap();
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut file, &mut text).unwrap();
+            (file.name().to_owned(), text)
+        })
+        .collect()
 }
 
 /// The default study's slug, as storage takes it.

@@ -1,0 +1,501 @@
+//! The thematic analysis inside the REFI-QDA project: the coders as Users; each of the
+//! researchers' codes as a Code, placed under its theme (themes are non-codable parent Codes,
+//! subthemes inside them, codes in no theme under a "Miscellaneous" parent) with a Set per theme
+//! naming all its codes, since a code can be in several themes but a Code has one place; every
+//! coding the downloader may see as a PlainTextSelection of its answer, signed by its coder;
+//! and every memo as a Note, referred to from what it is about (a code, a theme, an answer, a
+//! coding) or, for the journal, familiarisation notes, participants and pairs of themes, from
+//! the project.
+//!
+//! Codings are held in memory (a few dozen bytes each), grouped by answer until the answer is
+//! read; their positions are moved as the answer's accepted findings are replaced by
+//! descriptors, exactly as in the extracts table.
+
+use std::collections::{BTreeSet, HashMap};
+
+use uuid::Uuid;
+
+use super::{Guids, push_guid, xml};
+use crate::analysis::Blinding;
+use crate::ids::{QuestionId, StudySlug};
+use crate::redaction::apply::{Replacement, span_after_redaction};
+use crate::storage::{CodeRecord, CodingRecord, MemoRecord, Storage, StorageError, ThemeRecord};
+
+/// Where the parent Code of the codes in no theme gets its GUID.
+const MISCELLANEOUS: &str = "miscellaneous";
+
+/// A coding placed in its exported answer.
+struct PlacedCoding {
+    id: String,
+    code: String,
+    coder: Option<String>,
+    at: i64,
+    start: usize,
+    end: usize,
+}
+
+pub(super) struct AnalysisLayer {
+    codes: Vec<CodeRecord>,
+    themes: Vec<ThemeRecord>,
+    memos: Vec<MemoRecord>,
+    users: BTreeSet<String>,
+    /// The codings of answers not read yet, by participant and question.
+    unplaced: HashMap<(i64, QuestionId), Vec<CodingRecord>>,
+    /// The codings of answers read, by the answer's source GUID.
+    placed: HashMap<Uuid, Vec<PlacedCoding>>,
+    /// The memos on answers (by source GUID) and on codings (by coding id), as Note GUIDs.
+    answer_notes: HashMap<Uuid, Vec<Uuid>>,
+    coding_notes: HashMap<String, Vec<Uuid>>,
+}
+
+impl AnalysisLayer {
+    /// The study's analysis as `blinding` shows it to the downloader.
+    pub async fn load(
+        storage: &Storage,
+        study: &StudySlug,
+        blinding: &Blinding,
+        guids: &Guids,
+    ) -> Result<Self, StorageError> {
+        let analysis = storage.analysis();
+        let codings: Vec<CodingRecord> = analysis
+            .codings_of_study(study)
+            .await?
+            .into_iter()
+            .filter(|coding| blinding.shows(coding.coder.as_deref()))
+            .collect();
+        let mut layer = Self::new(
+            analysis.codes(study).await?,
+            analysis.themes(study).await?,
+            analysis.memos_of_study(study).await?,
+            codings,
+        );
+        layer.link_memos(guids);
+        Ok(layer)
+    }
+
+    fn new(
+        codes: Vec<CodeRecord>,
+        themes: Vec<ThemeRecord>,
+        memos: Vec<MemoRecord>,
+        codings: Vec<CodingRecord>,
+    ) -> Self {
+        let mut users: BTreeSet<String> = memos.iter().filter_map(|m| m.author.clone()).collect();
+        let mut unplaced: HashMap<(i64, QuestionId), Vec<CodingRecord>> = HashMap::new();
+        for coding in codings {
+            users.extend(coding.coder.clone());
+            unplaced
+                .entry((coding.participant_number, coding.question.clone()))
+                .or_default()
+                .push(coding);
+        }
+        Self {
+            codes,
+            themes,
+            memos,
+            users,
+            unplaced,
+            placed: HashMap::new(),
+            answer_notes: HashMap::new(),
+            coding_notes: HashMap::new(),
+        }
+    }
+
+    /// Keeps the memos on codings the downloader sees, and notes where each memo on an answer
+    /// or a coding is referred to from.
+    fn link_memos(&mut self, guids: &Guids) {
+        let visible: BTreeSet<&str> = self
+            .unplaced
+            .values()
+            .flatten()
+            .map(|coding| coding.id.as_str())
+            .collect();
+        self.memos.retain(|memo| {
+            memo.subject
+                .strip_prefix("coding:")
+                .is_none_or(|coding| visible.contains(coding))
+        });
+        for memo in &self.memos {
+            let note = guids.note(&memo.id);
+            if let Some(coding) = memo.subject.strip_prefix("coding:") {
+                self.coding_notes
+                    .entry(coding.to_owned())
+                    .or_default()
+                    .push(note);
+            } else if let Some((participant, question)) = answer_of(&memo.subject) {
+                let source = guids.source_uuid(participant, question);
+                self.answer_notes.entry(source).or_default().push(note);
+            }
+        }
+    }
+
+    /// Places the codings of `participant`'s answer `stored` to `question` (whose source is
+    /// `source`) in the answer as exported, with `replacements` made.
+    pub fn place(
+        &mut self,
+        (participant, question): (i64, &QuestionId),
+        source: Uuid,
+        stored: &str,
+        replacements: &[Replacement],
+    ) {
+        let Some(codings) = self.unplaced.remove(&(participant, question.clone())) else {
+            return;
+        };
+        let length = stored.chars().count();
+        let placed = codings.into_iter().filter_map(|coding| {
+            // A coding of an answer changed since (flagged in the extracts table) keeps its
+            // place as far as the text still reaches.
+            let span = (coding.start.min(length), coding.end.min(length));
+            let (start, end) = span_after_redaction(stored, span, replacements);
+            (start < end).then_some(PlacedCoding {
+                id: coding.id,
+                code: coding.code,
+                coder: coding.coder,
+                at: coding.at,
+                start,
+                end,
+            })
+        });
+        self.placed.insert(source, placed.collect());
+    }
+
+    /// The Users element: every coder and memo writer, named by their email.
+    pub fn users_xml(&self, guids: &Guids) -> String {
+        if self.users.is_empty() {
+            return String::new();
+        }
+        let mut out = String::from("<Users>\n");
+        for email in &self.users {
+            out.push_str(&format!(
+                "<User guid=\"{}\" name=\"{}\"/>\n",
+                guids.user(email),
+                xml(email)
+            ));
+        }
+        out.push_str("</Users>\n");
+        out
+    }
+
+    pub fn has_codes(&self) -> bool {
+        !self.codes.is_empty() || !self.themes.is_empty()
+    }
+
+    /// The themes as parent Codes, each holding its subthemes and the codes that are first in
+    /// it, then the codes in no theme under the miscellaneous parent.
+    pub fn codes_xml(&self, guids: &Guids) -> String {
+        let mut out = String::new();
+        let homes = self.homes();
+        let mut drawn = BTreeSet::new();
+        for theme in self.themes.iter().filter(|t| self.is_top_level(t)) {
+            self.push_theme(&mut out, theme, guids, &homes, &mut drawn);
+        }
+        let homeless: Vec<&CodeRecord> = self
+            .codes
+            .iter()
+            .filter(|code| !homes.contains_key(code.id.as_str()))
+            .collect();
+        if !homeless.is_empty() {
+            out.push_str(&format!(
+                "<Code guid=\"{}\" name=\"Miscellaneous: codes in no theme yet\" isCodable=\"false\">\n",
+                guids.theme_code(MISCELLANEOUS),
+            ));
+            for code in homeless {
+                self.push_code(&mut out, code, guids);
+            }
+            out.push_str("</Code>\n");
+        }
+        out
+    }
+
+    /// A theme is drawn at the top when it has no overarching theme, or one that is gone.
+    fn is_top_level(&self, theme: &ThemeRecord) -> bool {
+        theme
+            .parent
+            .as_ref()
+            .is_none_or(|parent| !self.themes.iter().any(|t| &t.id == parent))
+    }
+
+    /// The theme each code is drawn under: the first that holds it, top-level themes first,
+    /// each followed by its subthemes.
+    fn homes(&self) -> HashMap<&str, &str> {
+        let mut order: Vec<&ThemeRecord> = Vec::new();
+        let mut stack: Vec<&ThemeRecord> = self
+            .themes
+            .iter()
+            .filter(|t| self.is_top_level(t))
+            .rev()
+            .collect();
+        while let Some(theme) = stack.pop() {
+            if order.iter().any(|seen| seen.id == theme.id) {
+                continue;
+            }
+            order.push(theme);
+            stack.extend(self.subthemes(&theme.id).rev());
+        }
+        let mut homes = HashMap::new();
+        for theme in order {
+            for code in &theme.codes {
+                homes.entry(code.as_str()).or_insert(theme.id.as_str());
+            }
+        }
+        homes
+    }
+
+    fn subthemes<'a>(
+        &'a self,
+        parent: &'a str,
+    ) -> impl DoubleEndedIterator<Item = &'a ThemeRecord> + 'a {
+        self.themes
+            .iter()
+            .filter(move |t| t.parent.as_deref() == Some(parent))
+    }
+
+    fn push_theme<'a>(
+        &'a self,
+        out: &mut String,
+        theme: &'a ThemeRecord,
+        guids: &Guids,
+        homes: &HashMap<&str, &str>,
+        drawn: &mut BTreeSet<&'a str>,
+    ) {
+        if !drawn.insert(theme.id.as_str()) {
+            return;
+        }
+        out.push_str(&format!(
+            "<Code guid=\"{}\" name=\"{}\" isCodable=\"false\"><Description>{}</Description>",
+            guids.theme_code(&theme.id),
+            xml(&theme_code_name(&theme.name)),
+            xml(&describe_theme(theme)),
+        ));
+        self.push_note_refs(out, &format!("theme:{}", theme.id), guids);
+        out.push('\n');
+        for subtheme in self.subthemes(&theme.id) {
+            self.push_theme(out, subtheme, guids, homes, drawn);
+        }
+        for code in &self.codes {
+            if homes.get(code.id.as_str()) == Some(&theme.id.as_str()) {
+                self.push_code(out, code, guids);
+            }
+        }
+        out.push_str("</Code>\n");
+    }
+
+    fn push_code(&self, out: &mut String, code: &CodeRecord, guids: &Guids) {
+        out.push_str(&format!(
+            "<Code guid=\"{}\" name=\"{}\" isCodable=\"true\">",
+            guids.analysis_code(&code.id),
+            xml(&code.name),
+        ));
+        if !code.definition.is_empty() {
+            out.push_str(&format!(
+                "<Description>{}</Description>",
+                xml(&code.definition)
+            ));
+        }
+        self.push_note_refs(out, &format!("code:{}", code.id), guids);
+        out.push_str("</Code>\n");
+    }
+
+    fn push_note_refs(&self, out: &mut String, subject: &str, guids: &Guids) {
+        for memo in self.memos.iter().filter(|m| m.subject == subject) {
+            push_note_ref(out, guids.note(&memo.id));
+        }
+    }
+
+    /// The answer's codings as selections, then the NoteRefs of the memos on it: what its
+    /// TextSource holds after the whole-answer selection.
+    pub fn push_source_parts(&self, out: &mut String, source: Uuid, guids: &Guids) {
+        for coding in self.placed.get(&source).into_iter().flatten() {
+            out.push_str("<PlainTextSelection guid=\"");
+            push_guid(out, guids.analysis_selection(&coding.id));
+            out.push_str(&format!(
+                "\" startPosition=\"{}\" endPosition=\"{}\"",
+                coding.start, coding.end
+            ));
+            let signed = coding.coder.as_deref().map(|coder| {
+                format!(
+                    " creatingUser=\"{}\" creationDateTime=\"{}\"",
+                    guids.user(coder),
+                    date_time(coding.at)
+                )
+            });
+            let signed = signed.unwrap_or_default();
+            out.push_str(&signed);
+            out.push_str("><Coding guid=\"");
+            push_guid(out, guids.analysis_coding(&coding.id));
+            out.push('"');
+            out.push_str(&signed);
+            out.push_str("><CodeRef targetGUID=\"");
+            out.push_str(&guids.analysis_code(&coding.code));
+            out.push_str("\"/>");
+            for note in self.coding_notes.get(&coding.id).into_iter().flatten() {
+                push_note_ref(out, *note);
+            }
+            out.push_str("</Coding></PlainTextSelection>");
+        }
+        for note in self.answer_notes.get(&source).into_iter().flatten() {
+            push_note_ref(out, *note);
+        }
+    }
+
+    /// Each memo's text, for its Note's file in the project's sources folder.
+    pub fn note_files<'a>(&'a self, guids: &'a Guids) -> impl Iterator<Item = (Uuid, &'a str)> {
+        self.memos
+            .iter()
+            .map(|memo| (guids.note(&memo.id), memo.body.as_str()))
+    }
+
+    /// The Notes element: every memo, oldest first, its text in its file (QualCoder takes a Note
+    /// as a journal only so), named by what it is about (a name once: QualCoder stops at a
+    /// repeated one) and always dated (QualCoder stops at an undated one).
+    pub fn notes_xml(&self, guids: &Guids, study: &crate::study::Study) -> String {
+        if self.memos.is_empty() {
+            return String::new();
+        }
+        let mut out = String::from("<Notes>\n");
+        let mut names: HashMap<String, usize> = HashMap::new();
+        for memo in &self.memos {
+            let name = self.note_name(memo, study);
+            let seen = names.entry(name.clone()).or_default();
+            *seen += 1;
+            let name = match *seen {
+                1 => name,
+                n => format!("{name} ({n})"),
+            };
+            let guid = guids.note(&memo.id);
+            out.push_str(&format!(
+                "<Note guid=\"{guid}\" name=\"{}\" plainTextPath=\"internal://{guid}.txt\"",
+                xml(&name)
+            ));
+            if let Some(author) = &memo.author {
+                out.push_str(&format!(" creatingUser=\"{}\"", guids.user(author)));
+            }
+            out.push_str(&format!(" creationDateTime=\"{}\"/>\n", date_time(memo.at)));
+        }
+        out.push_str("</Notes>\n");
+        out
+    }
+
+    /// A memo's title, saying what it is about.
+    fn note_name(&self, memo: &MemoRecord, study: &crate::study::Study) -> String {
+        let code_name = |id: &str| {
+            self.codes
+                .iter()
+                .find(|c| c.id == id)
+                .map_or("a code", |c| c.name.as_str())
+                .to_owned()
+        };
+        let theme_name = |id: &str| {
+            self.themes
+                .iter()
+                .find(|t| t.id == id)
+                .map_or("a theme", |t| t.name.as_str())
+                .to_owned()
+        };
+        let subject = memo.subject.as_str();
+        let (kind, rest) = subject.split_once(':').unwrap_or((subject, ""));
+        match kind {
+            "journal" => "Reflexive journal".to_owned(),
+            "dataset" => "Familiarisation: the dataset".to_owned(),
+            "question" => format!("Familiarisation: question {rest}"),
+            "code" => format!("Memo on code {}", code_name(rest)),
+            "theme" => format!("Memo on theme {}", theme_name(rest)),
+            "participant" => format!("Memo on P{rest}"),
+            "answer" => match answer_of(subject) {
+                Some((participant, question)) => format!("Memo on P{participant} {question}"),
+                None => "Memo on an answer".to_owned(),
+            },
+            "coding" => "Memo on a coding".to_owned(),
+            "pair" => {
+                let (theme, published) = rest.split_once(':').unwrap_or((rest, ""));
+                let published = study
+                    .themes
+                    .iter()
+                    .flat_map(|t| t.with_subthemes())
+                    .find(|t| t.id == published)
+                    .map_or(published, |t| t.name.as_str());
+                let relation = memo.relation.as_deref().unwrap_or("compared");
+                format!(
+                    "Our theme {} and the published theme {published}: {relation}",
+                    theme_name(theme)
+                )
+            }
+            _ => format!("Memo on {subject}"),
+        }
+    }
+
+    /// A Set per theme naming every code in it.
+    pub fn sets_xml(&self, guids: &Guids) -> String {
+        let mut out = String::new();
+        for theme in &self.themes {
+            out.push_str(&format!(
+                "<Set guid=\"{}\" name=\"{}\"><Description>{}</Description>",
+                guids.theme_set(&theme.id),
+                xml(&theme_code_name(&theme.name)),
+                xml(&theme.central_concept),
+            ));
+            for code in &theme.codes {
+                out.push_str(&format!(
+                    "<MemberCode targetGUID=\"{}\"/>",
+                    guids.analysis_code(code)
+                ));
+            }
+            out.push_str("</Set>\n");
+        }
+        out
+    }
+
+    /// The project's NoteRefs: the memos about no code, theme, answer or coding.
+    pub fn project_note_refs_xml(&self, guids: &Guids) -> String {
+        let mut out = String::new();
+        let of_project = |memo: &&MemoRecord| {
+            let kind = memo.subject.split(':').next().unwrap_or_default();
+            matches!(kind, "journal" | "dataset" | "question" | "participant" | "pair")
+        };
+        for memo in self.memos.iter().filter(of_project) {
+            push_note_ref(&mut out, guids.note(&memo.id));
+        }
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out
+    }
+}
+
+fn push_note_ref(out: &mut String, note: Uuid) {
+    out.push_str("<NoteRef targetGUID=\"");
+    push_guid(out, note);
+    out.push_str("\"/>");
+}
+
+/// The participant number and question of an "answer:<number>:<question>" subject.
+fn answer_of(subject: &str) -> Option<(&str, &str)> {
+    subject.strip_prefix("answer:")?.split_once(':')
+}
+
+fn theme_code_name(theme: &str) -> String {
+    format!("Theme: {theme}")
+}
+
+/// A theme's central organising concept, status and definition, a line each.
+fn describe_theme(theme: &ThemeRecord) -> String {
+    let definition = &theme.definition;
+    [
+        ("Central organising concept", theme.central_concept.as_str()),
+        ("Status", theme.status.as_str()),
+        ("Definition", definition.definition.as_str()),
+        ("Scope", definition.scope.as_str()),
+        ("Boundaries", definition.boundaries.as_str()),
+    ]
+    .into_iter()
+    .filter(|(_, text)| !text.is_empty())
+        .map(|(label, text)| format!("{label}: {text}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// An xsd:dateTime in UTC, to the second.
+fn date_time(seconds: i64) -> String {
+    chrono::DateTime::from_timestamp(seconds, 0)
+        .unwrap_or_default()
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}

@@ -1,0 +1,427 @@
+//! The analysis in the REFI-QDA project (.qdpx): coders as Users, every coding a selection at its
+//! place in the exported (redacted) answer, signed by its coder; themes as parent codes with a
+//! Set each; memos as Notes referred to from what they are about. On both engines.
+
+use std::collections::BTreeMap;
+
+use quick_xml::events::Event;
+use reqwest::StatusCode;
+
+use crate::support::{TestApp, assert_valid_refi_qda, sam, unzip};
+
+/// A phone number the identifier review replaces by a longer descriptor, then words to code.
+const PHONE_ANSWER: &str = "Ring 07700 900123 😀 then cook with Sam";
+/// An emoji (two UTF-16 units), a letter with a combining accent (two code points), Welsh.
+const UNICODE_ANSWER: &str = "Cook 😀 with e\u{301}clat, Cymraeg ŵ";
+
+const CODINGS: &str = "/admin/studies/sam/analysis/questions/r2/codings";
+const THEMES: &str = "/admin/studies/sam/analysis/themes";
+const MEMOS: &str = "/admin/studies/sam/analysis/memos";
+const SECOND: &str = "second@example.org";
+
+/// One element of project.qde: its name, attributes, and the names and GUIDs of the elements
+/// it is in, outermost first.
+#[derive(Debug, Clone)]
+struct Element {
+    name: String,
+    attributes: BTreeMap<String, String>,
+    within: Vec<(String, String)>,
+}
+
+impl Element {
+    fn get(&self, attribute: &str) -> &str {
+        self.attributes.get(attribute).map_or("", String::as_str)
+    }
+
+    /// The GUID of the nearest enclosing element called `name`.
+    fn inside(&self, name: &str) -> Option<&str> {
+        self.within
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, guid)| guid.as_str())
+    }
+}
+
+/// Every element of the XML, in document order.
+fn elements(xml_text: &str) -> Vec<Element> {
+    let mut reader = quick_xml::Reader::from_str(xml_text);
+    let mut open: Vec<(String, String)> = Vec::new();
+    let mut all = Vec::new();
+    loop {
+        let event = reader.read_event().expect("well-formed XML");
+        let (start, empty) = match &event {
+            Event::Start(start) => (start, false),
+            Event::Empty(start) => (start, true),
+            Event::End(_) => {
+                open.pop();
+                continue;
+            }
+            Event::Eof => break,
+            _ => continue,
+        };
+        let name = start.name().into_inner().to_owned();
+        let attributes: BTreeMap<String, String> = start
+            .attributes()
+            .map(|a| {
+                let a = a.unwrap();
+                let key = a.key.into_inner().to_owned();
+                (
+                    key,
+                    a.normalized_value(quick_xml::XmlVersion::default())
+                        .unwrap()
+                        .into_owned(),
+                )
+            })
+            .collect();
+        let guid = attributes.get("guid").cloned().unwrap_or_default();
+        all.push(Element {
+            name: name.clone(),
+            attributes,
+            within: open.clone(),
+        });
+        if !empty {
+            open.push((name, guid));
+        }
+    }
+    all
+}
+
+async fn download_project(app: &TestApp, cookie: &str) -> Vec<u8> {
+    let response = app
+        .get_with_cookie("/admin/studies/sam/exports/qdpx", cookie)
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    response.bytes().await.unwrap().to_vec()
+}
+
+async fn code(app: &TestApp, cookie: &str, response: &str, words: &str, code: &str) {
+    let fields = [
+        ("response", response),
+        ("extract", words),
+        ("new_code", code),
+    ];
+    let coded = app.post_with_cookie(CODINGS, cookie, &fields).await;
+    assert_eq!(coded.status(), StatusCode::SEE_OTHER, "coding {words:?}");
+}
+
+async fn memo(app: &TestApp, cookie: &str, subject: &str, body: &str) {
+    let fields = [("subject", subject), ("body", body)];
+    let sent = app.post_with_cookie(MEMOS, cookie, &fields).await;
+    assert_eq!(sent.status(), StatusCode::SEE_OTHER, "memo on {subject}");
+}
+
+async fn theme(app: &TestApp, cookie: &str, name: &str, within: &str) -> String {
+    let fields = [
+        ("theme_name", name),
+        ("central_concept", "Recovery happens through relationships"),
+        ("within", within),
+    ];
+    let made = app.post_with_cookie(THEMES, cookie, &fields).await;
+    assert_eq!(made.status(), StatusCode::SEE_OTHER);
+    let themes = app.storage().await.analysis().themes(&sam()).await.unwrap();
+    themes.into_iter().find(|t| t.name == name).unwrap().id
+}
+
+/// The exported text each analysis selection covers, with its code's name and its coder's
+/// name, sorted.
+fn selected_texts(
+    files: &BTreeMap<String, String>,
+    all: &[Element],
+) -> Vec<(String, String, String)> {
+    let named = |guid: &str, kind: &str| {
+        all.iter()
+            .find(|e| e.name == kind && e.get("guid") == guid)
+            .map(|e| e.get("name").to_owned())
+            .unwrap_or_default()
+    };
+    let mut texts = Vec::new();
+    // The question's own selection of the whole answer is unsigned; the coders' are signed.
+    let signed = |e: &&Element| e.name == "PlainTextSelection" && !e.get("creatingUser").is_empty();
+    for selection in all.iter().filter(signed) {
+        let source = selection.inside("TextSource").expect("in a TextSource");
+        let code_ref = all
+            .iter()
+            .find(|e| {
+                e.name == "CodeRef" && e.inside("PlainTextSelection") == Some(selection.get("guid"))
+            })
+            .expect("a coded selection");
+        let code = named(code_ref.get("targetGUID"), "Code");
+        let text = &files[&format!("sources/{source}.txt")];
+        let start: usize = selection.get("startPosition").parse().unwrap();
+        let end: usize = selection.get("endPosition").parse().unwrap();
+        let selected: String = text.chars().skip(start).take(end - start).collect();
+        let coder = named(selection.get("creatingUser"), "User");
+        texts.push((selected, code, coder));
+    }
+    texts.sort();
+    texts
+}
+
+#[tokio::test]
+async fn the_project_holds_every_coding_at_its_place_with_coders_themes_and_memos() {
+    let app = TestApp::spawn().await;
+    let first_token = app.submit_response("inpatient", PHONE_ANSWER).await;
+    let first = app.record(&first_token).await;
+    let second_token = app.submit_response("community", UNICODE_ANSWER).await;
+    let second = app.record(&second_token).await;
+    let (first_id, second_id) = (first.id.to_string(), second.id.to_string());
+    let researcher = app.signed_in_as("researcher").await;
+    let secret = app.add_staff_with_two_factor(SECOND, "researcher").await;
+    let other = app.sign_in_with_code(SECOND, &secret).await;
+
+    code(&app, &researcher, &first_id, "then cook", "Everyday skills").await;
+    code(&app, &other, &second_id, "Cymraeg ŵ", "Language").await;
+    code(&app, &other, &second_id, "e\u{301}clat", "Hope").await;
+    code(
+        &app,
+        &researcher,
+        &second_id,
+        "😀 with e\u{301}clat",
+        "Hope",
+    )
+    .await;
+    let codes = app.storage().await.analysis().codes(&sam()).await.unwrap();
+    let code_id = |name: &str| codes.iter().find(|c| c.name == name).unwrap().id.clone();
+    let connection = theme(&app, &researcher, "Connection", "").await;
+    let home = theme(&app, &researcher, "Words of home", &connection).await;
+    let skills = code_id("Everyday skills");
+    let language = code_id("Language");
+    for (theme, members) in [
+        (&connection, vec![skills.as_str(), language.as_str()]),
+        (&home, vec![language.as_str()]),
+    ] {
+        let fields: Vec<(&str, &str)> = members.iter().map(|c| ("code", *c)).collect();
+        let path = format!("{THEMES}/{theme}/codes");
+        let saved = app.post_with_cookie(&path, &researcher, &fields).await;
+        assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    }
+    let coding_of_language = app
+        .storage()
+        .await
+        .analysis()
+        .codings_of_study(&sam())
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.code == language)
+        .unwrap()
+        .id;
+    let number = second.participant_number.unwrap();
+    for (subject, body) in [
+        (
+            "journal".to_owned(),
+            "I came to this as a former support worker.",
+        ),
+        (
+            format!("code:{language}"),
+            "Language & <identity> go together.",
+        ),
+        (format!("theme:{connection}"), "Relationships first."),
+        (format!("answer:{number}:r2"), "Joy in a second language."),
+        (
+            format!("coding:{coding_of_language}"),
+            "Only the words; widen it?",
+        ),
+        (format!("participant:{number}"), "Hopeful throughout."),
+        ("journal".to_owned(), "A second entry on the same day."),
+    ] {
+        memo(&app, &researcher, &subject, body).await;
+    }
+    app.accept_finding(&researcher, "07700 900123").await;
+
+    let bytes = download_project(&app, &researcher).await;
+    // `make qualcoder-check` keeps the project for QualCoder's importer.
+    if let Some(dir) = std::env::var_os("QDPX_KEEP_DIR") {
+        let engine = std::env::var("TEST_DATABASE").unwrap_or_else(|_| "sqlite".into());
+        let file = std::path::Path::new(&dir).join(format!("analysis-{engine}.qdpx"));
+        std::fs::write(file, &bytes).unwrap();
+    }
+    let files = unzip(&bytes);
+    let project = &files["project.qde"];
+    assert_valid_refi_qda(project, "Project.xsd");
+    let all = elements(project);
+
+    // Each coding's selection covers exactly its words in the exported text, in code points,
+    // after the phone number became its (longer) descriptor, and is signed by its coder.
+    let first_source =
+        domain::export::qdpx_source_guid(&sam(), first.participant_number.unwrap(), "r2");
+    assert!(
+        !files[&format!("sources/{first_source}.txt")].contains("07700"),
+        "redacted"
+    );
+    let researcher_email = "researcher@example.org";
+    assert_eq!(
+        selected_texts(&files, &all),
+        vec![
+            (
+                "Cymraeg ŵ".to_owned(),
+                "Language".to_owned(),
+                SECOND.to_owned()
+            ),
+            (
+                "e\u{301}clat".to_owned(),
+                "Hope".to_owned(),
+                SECOND.to_owned()
+            ),
+            (
+                "then cook".to_owned(),
+                "Everyday skills".to_owned(),
+                researcher_email.to_owned()
+            ),
+            (
+                "😀 with e\u{301}clat".to_owned(),
+                "Hope".to_owned(),
+                researcher_email.to_owned()
+            ),
+        ]
+    );
+    let users: Vec<&str> = all
+        .iter()
+        .filter(|e| e.name == "User")
+        .map(|e| e.get("name"))
+        .collect();
+    assert_eq!(users, [researcher_email, SECOND]);
+
+    // Themes are parent codes that cannot be coded; a code sits under the first theme that
+    // holds it, and each theme's Set names all its codes; Hope is in no theme.
+    let code_element = |name: &str| {
+        all.iter()
+            .find(|e| e.name == "Code" && e.get("name") == name)
+            .unwrap()
+    };
+    let theme_code = code_element("Theme: Connection");
+    assert_eq!(theme_code.get("isCodable"), "false");
+    let sub_code = code_element("Theme: Words of home");
+    assert_eq!(sub_code.inside("Code"), Some(theme_code.get("guid")));
+    assert_eq!(
+        code_element("Language").inside("Code"),
+        Some(theme_code.get("guid"))
+    );
+    let miscellaneous = code_element("Miscellaneous: codes in no theme yet");
+    assert_eq!(
+        code_element("Hope").inside("Code"),
+        Some(miscellaneous.get("guid"))
+    );
+    let home_set = all
+        .iter()
+        .find(|e| e.name == "Set" && e.get("name") == "Theme: Words of home")
+        .unwrap();
+    let members: Vec<&str> = all
+        .iter()
+        .filter(|e| e.name == "MemberCode" && e.inside("Set") == Some(home_set.get("guid")))
+        .map(|e| e.get("targetGUID"))
+        .collect();
+    assert_eq!(members, [code_element("Language").get("guid")]);
+    assert!(project.contains("Central organising concept: Recovery happens through relationships"));
+
+    // Every memo is a dated, signed Note with its text in a file, named once each and referred
+    // to from what it is about.
+    let notes: Vec<&Element> = all.iter().filter(|e| e.name == "Note").collect();
+    assert_eq!(notes.len(), 7);
+    let mut names: Vec<&str> = notes.iter().map(|n| n.get("name")).collect();
+    names.sort();
+    names.dedup();
+    assert_eq!(names.len(), 7, "unique names: {names:?}");
+    for note in &notes {
+        assert!(!note.get("creationDateTime").is_empty());
+        assert_eq!(
+            users[0],
+            all.iter()
+                .find(|u| u.name == "User" && u.get("guid") == note.get("creatingUser"))
+                .unwrap()
+                .get("name")
+        );
+        let guid = note.get("guid");
+        assert_eq!(note.get("plainTextPath"), format!("internal://{guid}.txt"));
+        assert!(files.contains_key(&format!("sources/{guid}.txt")));
+    }
+    let note_named = |name: &str| {
+        notes
+            .iter()
+            .find(|n| n.get("name").starts_with(name))
+            .unwrap()
+            .get("guid")
+            .to_owned()
+    };
+    let refs_to = |guid: &str| -> Vec<&Element> {
+        all.iter()
+            .filter(|e| e.name == "NoteRef" && e.get("targetGUID") == guid)
+            .collect()
+    };
+    let code_memo = note_named("Memo on code Language");
+    assert_eq!(
+        files[&format!("sources/{code_memo}.txt")],
+        "Language & <identity> go together."
+    );
+    assert_eq!(
+        refs_to(&code_memo)[0].inside("Code"),
+        Some(code_element("Language").get("guid"))
+    );
+    assert_eq!(
+        refs_to(&note_named("Memo on theme Connection"))[0].inside("Code"),
+        Some(theme_code.get("guid"))
+    );
+    let second_source = domain::export::qdpx_source_guid(&sam(), number, "r2");
+    let answer_memo = refs_to(&note_named(&format!("Memo on P{number} r2")))[0].clone();
+    assert_eq!(
+        answer_memo.inside("TextSource"),
+        Some(second_source.as_str())
+    );
+    assert_eq!(answer_memo.inside("Coding"), None);
+    let coding_memo = refs_to(&note_named("Memo on a coding"))[0].clone();
+    assert!(coding_memo.inside("Coding").is_some());
+    for project_note in ["Reflexive journal", &format!("Memo on P{number}")] {
+        let reference = refs_to(&note_named(project_note))[0].clone();
+        assert_eq!(reference.within.len(), 1, "{project_note} is the project's");
+    }
+
+    assert_eq!(
+        download_project(&app, &researcher).await,
+        bytes,
+        "the same bytes again"
+    );
+}
+
+#[tokio::test]
+async fn in_independent_mode_a_coder_exports_only_what_they_may_see() {
+    let app = TestApp::spawn().await;
+    let token = app.submit_response("inpatient", UNICODE_ANSWER).await;
+    let response = app.record(&token).await.id.to_string();
+    let first = app.signed_in_as("researcher").await;
+    let secret = app.add_staff_with_two_factor(SECOND, "researcher").await;
+    let second = app.sign_in_with_code(SECOND, &secret).await;
+    let team = "/admin/studies/sam/analysis/team";
+    app.post_with_cookie(&format!("{team}/mode"), &first, &[("independent", "on")])
+        .await;
+    code(&app, &first, &response, "Cook", "Skills").await;
+    code(&app, &second, &response, "Cymraeg", "Language").await;
+
+    let coders = |bytes: Vec<u8>| {
+        let files = unzip(&bytes);
+        let all = elements(&files["project.qde"]);
+        selected_texts(&files, &all)
+            .into_iter()
+            .map(|(text, _, coder)| (text, coder))
+            .collect::<Vec<_>>()
+    };
+    let blind = coders(download_project(&app, &first).await);
+    assert_eq!(
+        blind,
+        [("Cook".to_owned(), "researcher@example.org".to_owned())]
+    );
+    for cookie in [&first, &second] {
+        let released = app
+            .post_with_cookie(&format!("{team}/release"), cookie, &[])
+            .await;
+        assert_eq!(released.status(), StatusCode::SEE_OTHER);
+    }
+    let both = coders(download_project(&app, &first).await);
+    assert_eq!(
+        both,
+        [
+            ("Cook".to_owned(), "researcher@example.org".to_owned()),
+            ("Cymraeg".to_owned(), SECOND.to_owned()),
+        ]
+    );
+}

@@ -79,6 +79,39 @@ pub fn span_after_redaction(
     shifted_span(span.0, span.1, &kept)
 }
 
+/// Where the stretch `span` of `text` redacted lay in `text` before `replacements` were made: the
+/// inverse of `span_after_redaction`. A position inside a descriptor moves to the start of the
+/// stretch it replaced (for the span's start) or to its end (for the span's end).
+pub fn span_before_redaction(
+    text: &str,
+    span: (usize, usize),
+    replacements: &[Replacement],
+) -> (usize, usize) {
+    if replacements.is_empty() {
+        return span;
+    }
+    let kept = fitting(text.chars().count(), replacements);
+    (unshifted(span.0, &kept, false), unshifted(span.1, &kept, true))
+}
+
+fn unshifted(position: usize, kept: &[&Replacement], is_end: bool) -> usize {
+    // How far the original text runs ahead of the redacted text so far.
+    let mut shift: isize = 0;
+    for replacement in kept {
+        let descriptor_start = replacement.start.saturating_add_signed(-shift);
+        let descriptor_end = descriptor_start + replacement.descriptor.chars().count();
+        if position <= descriptor_start {
+            break;
+        }
+        if position < descriptor_end {
+            return if is_end { replacement.end } else { replacement.start };
+        }
+        shift += (replacement.end - replacement.start) as isize
+            - replacement.descriptor.chars().count() as isize;
+    }
+    position.saturating_add_signed(shift)
+}
+
 fn shifted_span(start: usize, end: usize, replacements: &[Replacement]) -> (usize, usize) {
     let cut_at_end = replacements
         .iter()
@@ -132,7 +165,10 @@ pub fn locate(text: &str, wanted: &str, near: (usize, usize)) -> Option<(usize, 
 
 #[cfg(test)]
 mod tests {
-    use super::{Replacement, descriptor_span, locate, redact, redact_around, shifted};
+    use super::{
+        Replacement, descriptor_span, locate, redact, redact_around, shifted,
+        span_after_redaction, span_before_redaction,
+    };
 
     fn replace(start: usize, end: usize, descriptor: &str) -> Replacement {
         Replacement {
@@ -154,6 +190,20 @@ mod tests {
         let (redacted, (start, end)) = redact_around(text, (0, 7), &replacements);
         let extract: String = redacted.chars().skip(start).take(end - start).collect();
         assert_eq!(extract, "Ask [colleague]");
+    }
+
+    #[test]
+    fn a_span_in_the_redacted_text_maps_back_to_the_stored_one() {
+        let text = "Ask Dafydd 😀 on 07700 900123 daily.";
+        let replacements = [replace(16, 28, "[phone number]"), replace(4, 10, "[colleague]")];
+        for span in [(0, 3), (11, 15), (29, 34), (4, 10), (13, 34), (0, 36)] {
+            let there = span_after_redaction(text, span, &replacements);
+            assert_eq!(span_before_redaction(text, there, &replacements), span, "{span:?}");
+        }
+        // Inside a descriptor: the whole replaced stretch.
+        let redacted_inside = (6, 8);
+        assert_eq!(span_before_redaction(text, redacted_inside, &replacements), (4, 10));
+        assert_eq!(span_before_redaction(text, (3, 9), &[]), (3, 9));
     }
 
     #[test]

@@ -30,6 +30,8 @@ pub enum AppError {
     UnknownCode,
     #[error("This study has no such theme.")]
     UnknownTheme,
+    #[error("There is no such import waiting for you: it may have been applied or discarded.")]
+    UnknownImport,
     #[error("There is no workshop with this code. Check the code on the screen and try again.")]
     UnknownWorkshop,
     #[error("This phone has not joined this workshop yet. Join with the code on the screen.")]
@@ -95,6 +97,7 @@ impl AppError {
             | Self::UnknownAccount
             | Self::UnknownCode
             | Self::UnknownTheme
+            | Self::UnknownImport
             | Self::UnknownWorkshop => StatusCode::NOT_FOUND,
             Self::AlreadySubmitted => StatusCode::CONFLICT,
             Self::StudyNotYetOpen(_) => StatusCode::FORBIDDEN,

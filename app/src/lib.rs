@@ -55,6 +55,7 @@ use admin::versions::VersionsPage;
 use analysis::codes::{AnalysisPage, CollatedPage};
 use analysis::coding::GridPage;
 use analysis::crosstab::CrossTabPage;
+use analysis::import::{ImportPage, ImportPlanPage};
 use analysis::memos::{BesidePage, JournalPage};
 use analysis::participant::ParticipantPage;
 use analysis::review::UntouchedPage;
@@ -165,6 +166,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("studies/:study/analysis/journal") view=JournalPage ssr=ssr.clone()/>
                         <Route path=path!("studies/:study/analysis/beside") view=BesidePage ssr=ssr.clone()/>
                         <Route path=path!("studies/:study/analysis/untouched") view=UntouchedPage ssr=ssr.clone()/>
+                        <Route path=path!("studies/:study/analysis/import") view=ImportPage ssr=ssr.clone()/>
+                        <Route path=path!("studies/:study/analysis/import/:import") view=ImportPlanPage ssr=ssr.clone()/>
                         <Route path=path!("studies/:study/analysis/team") view=CodingTogetherPage ssr=ssr.clone()/>
                         <Route path=path!("studies/:study/analysis/participants/:number") view=ParticipantPage ssr=ssr.clone()/>
                         <Route path=path!("studies/:study/versions") view=VersionsPage ssr=ssr.clone()/>

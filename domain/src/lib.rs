@@ -27,6 +27,7 @@ server_modules!(
     journey,
     participants,
     private_link,
+    qda_import,
     qr,
     redaction,
     secret_token,

@@ -253,7 +253,9 @@ pub fn AnalysisPage() -> impl IntoView {
                 {view.exports.iter().map(|(href, words)| view! {
                     <li><a href=href.clone() download="">{words.clone()}</a></li>
                 }).collect_view()}
+                <li><a href=format!("/admin/studies/{}/exports/qdpx", view.slug) download="">"The whole project for QDA software, with every coding you may see, the themes and the memos (REFI-QDA .qdpx)"</a></li>
             </ul>
+            <p><a href=format!("{base}/import")>"Import codings from QDA software (.qdpx), checking each change first"</a></p>
             <h2>"Add a code"</h2>
             <form method="post" action=format!("{base}/codes") novalidate>
                 <div class="form-group" class:form-group--error=field_error(&view.errors, "name").is_some()>

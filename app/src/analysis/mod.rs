@@ -11,6 +11,7 @@ pub mod crosstab;
 pub mod data;
 #[cfg(feature = "ssr")]
 pub mod exports;
+pub mod import;
 pub mod memos;
 pub mod participant;
 pub mod review;
@@ -129,6 +130,7 @@ pub fn routes() -> axum::Router<crate::state::AppState> {
         .merge(memos::post::routes())
         .merge(together::post::routes())
         .merge(exports::routes())
+        .merge(import::post::routes())
 }
 
 #[cfg(feature = "ssr")]

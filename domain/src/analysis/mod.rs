@@ -3,7 +3,6 @@
 //! each coder sees others' codings only once both have released theirs (blind.rs). No machine codes anything here, by design.
 
 mod blind;
-pub mod import;
 mod compare;
 pub mod crosstab;
 mod filter;

@@ -37,6 +37,27 @@ pub fn qdpx_source_guid(study_slug: &StudySlug, participant: i64, question: &str
     qdpx::Guids::of_study(study_slug).source(participant, question)
 }
 
+/// The GUIDs our REFI-QDA exports give the study's questions' own codes (structure: never
+/// imported as codings), and each of `codes` (GUID to code id), to know them again on import.
+pub fn known_qdpx_code_guids(
+    study: &Study,
+    codes: &[crate::storage::CodeRecord],
+) -> (
+    std::collections::HashSet<String>,
+    std::collections::HashMap<String, String>,
+) {
+    let guids = qdpx::Guids::of_study(&study.slug);
+    let questions = variables(study)
+        .iter()
+        .map(|variable| guids.question_code(variable.id()))
+        .collect();
+    let codes = codes
+        .iter()
+        .map(|code| (guids.analysis_code(&code.id), code.id.clone()))
+        .collect();
+    (questions, codes)
+}
+
 /// What a researcher may choose about an export.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ExportOptions {

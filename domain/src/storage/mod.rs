@@ -17,6 +17,7 @@ use crate::ids::{IdError, QuestionId, ResponseId, StudySlug};
 use crate::study::{Dealt, Study};
 
 mod analysis;
+mod analysis_imports;
 mod analysis_memos;
 mod analysis_team;
 mod analysis_themes;
@@ -40,6 +41,7 @@ pub use workshop_reviews::{Decision, RoomAnswer};
 pub use workshops::{NewWorkshop, WorkshopRecord};
 
 pub use analysis::{CodableAnswer, CodeRecord, CodingRecord, NewCoding};
+pub use analysis_imports::PendingImport;
 pub use analysis_memos::{MemoRecord, NewMemo};
 pub use analysis_themes::{AnalysisLogEntry, ThemeDefinition, ThemeRecord};
 pub use engine::Engine;

@@ -425,3 +425,222 @@ async fn in_independent_mode_a_coder_exports_only_what_they_may_see() {
         ]
     );
 }
+
+/// The project's files zipped again, project.qde replaced.
+fn rezip(files: &BTreeMap<String, String>, project: &str) -> Vec<u8> {
+    use std::io::Write;
+    let mut out = std::io::Cursor::new(Vec::new());
+    {
+        let mut zip = zip::ZipWriter::new(&mut out);
+        for (name, text) in files {
+            let text = if name == "project.qde" { project } else { text };
+            zip.start_file(name.as_str(), zip::write::SimpleFileOptions::default())
+                .unwrap();
+            zip.write_all(text.as_bytes()).unwrap();
+        }
+        zip.finish().unwrap();
+    }
+    out.into_inner()
+}
+
+const IMPORT: &str = "/admin/studies/sam/analysis/import";
+
+/// Uploads a project to import; returns the address of its plan.
+async fn upload(app: &TestApp, cookie: &str, bytes: &[u8]) -> String {
+    let sent = app
+        .post_file((IMPORT, cookie), "file", "coded.qdpx", bytes)
+        .await;
+    assert_eq!(sent.status(), StatusCode::SEE_OTHER);
+    crate::support::location(&sent)
+}
+
+/// (code, coder, extract) of every coding of the study, sorted.
+async fn all_codings(app: &TestApp) -> Vec<(String, String, String)> {
+    let codings = app
+        .storage()
+        .await
+        .analysis()
+        .codings_of_study(&sam())
+        .await
+        .unwrap();
+    let mut all: Vec<_> = codings
+        .into_iter()
+        .map(|c| (c.code_name, c.coder.unwrap_or_default(), c.extract))
+        .collect();
+    all.sort();
+    all
+}
+
+#[tokio::test]
+async fn our_own_project_comes_back_unchanged_and_an_edited_one_is_imported_item_by_item() {
+    let app = TestApp::spawn().await;
+    let first_token = app.submit_response("inpatient", PHONE_ANSWER).await;
+    let first = app.record(&first_token).await.id.to_string();
+    let second_token = app.submit_response("community", UNICODE_ANSWER).await;
+    let second = app.record(&second_token).await;
+    let second_id = second.id.to_string();
+    let researcher = app.signed_in_as("researcher").await;
+    let secret = app.add_staff_with_two_factor(SECOND, "researcher").await;
+    let other = app.sign_in_with_code(SECOND, &secret).await;
+    code(&app, &researcher, &first, "then cook", "Everyday skills").await;
+    code(&app, &other, &second_id, "Cymraeg ŵ", "Language").await;
+    code(
+        &app,
+        &researcher,
+        &second_id,
+        "😀 with e\u{301}clat",
+        "Hope",
+    )
+    .await;
+    app.accept_finding(&researcher, "07700 900123").await;
+    let before = all_codings(&app).await;
+
+    let refused = app
+        .post_file((IMPORT, &researcher), "file", "notes.txt", b"not a project")
+        .await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.text().await.unwrap().contains("not a zip archive"));
+
+    // Our own export, read back: every coding is where it is here, to the code point, even
+    // after the phone number before "then cook" became a longer descriptor.
+    let bytes = download_project(&app, &researcher).await;
+    let plan = upload(&app, &researcher, &bytes).await;
+    let (status, page) = {
+        let response = app.get_with_cookie(&plan, &researcher).await;
+        (response.status(), response.text().await.unwrap())
+    };
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("coded.qdpx: 18 answers matched; 3 codings are here already at the same place; 0 differences."),
+        "{page}"
+    );
+    let discarded = app
+        .post_with_cookie(&format!("{plan}/discard"), &researcher, &[])
+        .await;
+    assert_eq!(crate::support::location(&discarded), IMPORT);
+    assert_eq!(
+        app.get_with_cookie(&plan, &researcher).await.status(),
+        StatusCode::NOT_FOUND
+    );
+
+    // Edited elsewhere: one coding gone, one moved, one added with a new code by the second coder.
+    let files = unzip(&bytes);
+    let mut project = files["project.qde"].clone();
+    let all = elements(&project);
+    let selection_coded = |code: &str| {
+        let code_guid = all
+            .iter()
+            .find(|e| e.name == "Code" && e.get("name") == code)
+            .unwrap()
+            .get("guid")
+            .to_owned();
+        let coding = all
+            .iter()
+            .find(|e| {
+                e.name == "CodeRef"
+                    && e.get("targetGUID") == code_guid
+                    && e.inside("PlainTextSelection").is_some()
+            })
+            .unwrap();
+        coding.inside("PlainTextSelection").unwrap().to_owned()
+    };
+    let skills = selection_coded("Everyday skills");
+    let start = project
+        .find(&format!("<PlainTextSelection guid=\"{skills}\""))
+        .unwrap();
+    let end = start
+        + project[start..].find("</PlainTextSelection>").unwrap()
+        + "</PlainTextSelection>".len();
+    project.replace_range(start..end, "");
+    let language = selection_coded("Language");
+    project = project.replace(
+        &format!("<PlainTextSelection guid=\"{language}\" startPosition=\"20\""),
+        &format!("<PlainTextSelection guid=\"{language}\" startPosition=\"28\""),
+    );
+    let second_user = all
+        .iter()
+        .find(|e| e.name == "User" && e.get("name") == SECOND)
+        .unwrap()
+        .get("guid")
+        .to_owned();
+    let joy = "0a0a0a0a-0000-4000-8000-000000000001";
+    project = project.replace(
+        "</Codes>",
+        &format!("<Code guid=\"{joy}\" name=\"Joy\" isCodable=\"true\"/>\n</Codes>"),
+    );
+    let source = domain::export::qdpx_source_guid(&sam(), second.participant_number.unwrap(), "r2");
+    let added = format!(
+        "<PlainTextSelection guid=\"0a0a0a0a-0000-4000-8000-000000000002\" startPosition=\"0\" endPosition=\"4\" creatingUser=\"{second_user}\"><Coding guid=\"0a0a0a0a-0000-4000-8000-000000000003\"><CodeRef targetGUID=\"{joy}\"/></Coding></PlainTextSelection>"
+    );
+    let at = project
+        .find(&format!("<TextSource guid=\"{source}\""))
+        .unwrap();
+    let close = at + project[at..].find("</TextSource>").unwrap();
+    project.insert_str(close, &added);
+    let plan = upload(&app, &researcher, &rezip(&files, &project)).await;
+    let page = app
+        .get_with_cookie(&plan, &researcher)
+        .await
+        .text()
+        .await
+        .unwrap();
+    for expected in [
+        "1 codings are here already at the same place; 3 differences.",
+        "Codings for researcher@example.org",
+        "Removed: “Everyday skills” on P1&#x27;s answer to r2",
+        "Codings for second@example.org",
+        "Moved: “Language” on P2&#x27;s answer to r2, from points 20–29 to 28–29",
+        "Added: “Joy (a new code)” on P2&#x27;s answer to r2, points 0–4",
+    ] {
+        assert!(
+            page.contains(expected) || page.contains(&expected.replace("&#x27;", "'")),
+            "{expected}: {page}"
+        );
+    }
+    assert_eq!(all_codings(&app).await, before, "nothing written yet");
+
+    // Accept the move and the addition, not the removal.
+    let index_of = |words: &str| {
+        let at = page.find(words).unwrap();
+        let input =
+            page[..at].rfind("name=\"item\" value=\"").unwrap() + "name=\"item\" value=\"".len();
+        page[input..input + page[input..].find('"').unwrap()].to_owned()
+    };
+    let (moved, joy_item) = (index_of("Moved: "), index_of("Added: "));
+    let applied = app
+        .post_with_cookie(
+            &plan,
+            &researcher,
+            &[("item", moved.as_str()), ("item", joy_item.as_str())],
+        )
+        .await;
+    assert_eq!(
+        crate::support::location(&applied),
+        "/admin/studies/sam/analysis/log"
+    );
+    let after = all_codings(&app).await;
+    let has = |code: &str, coder: &str, words: &str| {
+        after.contains(&(code.to_owned(), coder.to_owned(), words.to_owned()))
+    };
+    assert!(
+        has("Everyday skills", "researcher@example.org", "then cook"),
+        "{after:?}"
+    );
+    assert!(has("Language", SECOND, "ŵ"), "{after:?}");
+    assert!(has("Joy", SECOND, "Cook"), "{after:?}");
+    assert_eq!(after.len(), 4, "{after:?}");
+    let (_, log) = {
+        let response = app
+            .get_with_cookie("/admin/studies/sam/analysis/log", &researcher)
+            .await;
+        (response.status(), response.text().await.unwrap())
+    };
+    assert!(log.contains("(imported)"), "{log}");
+    assert_eq!(
+        app.post_with_cookie(&plan, &researcher, &[("item", "0")])
+            .await
+            .status(),
+        StatusCode::NOT_FOUND,
+        "applied once"
+    );
+}

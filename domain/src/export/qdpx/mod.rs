@@ -124,7 +124,7 @@ impl Guids {
         self.guid("set/", name)
     }
 
-    fn question_code(&self, question: &str) -> String {
+    pub(in crate::export) fn question_code(&self, question: &str) -> String {
         self.guid("code/question/", question)
     }
 

@@ -675,6 +675,34 @@ impl TestApp {
         self.sign_in_with_code(&email, &secret).await
     }
 
+    /// Sends a form of one file field, as a browser uploads a file.
+    pub async fn post_file(
+        &self,
+        (path, cookie): (&str, &str),
+        field: &str,
+        file_name: &str,
+        bytes: &[u8],
+    ) -> reqwest::Response {
+        let mut body = format!(
+            "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{file_name}\"\r\n\
+             Content-Type: application/octet-stream\r\n\r\n"
+        )
+        .into_bytes();
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{BOUNDARY}--\r\n").as_bytes());
+        self.client
+            .post(self.url(path))
+            .header(header::COOKIE, cookie)
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={BOUNDARY}"),
+            )
+            .body(body)
+            .send()
+            .await
+            .expect("POST")
+    }
+
     /// Sends the publish form (`study_form`) as the account with this cookie.
     pub async fn publish_form(&self, cookie: &str, body: String) -> reqwest::Response {
         self.client

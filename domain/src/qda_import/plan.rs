@@ -89,6 +89,17 @@ pub struct ImportPlan {
     pub unchanged: usize,
 }
 
+impl ImportPlan {
+    /// The plan as kept until its importer decides.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("a plan is plain data")
+    }
+
+    pub fn from_json(json: &str) -> Result<Self, serde_json::Error> {
+        serde_json::from_str(json)
+    }
+}
+
 /// A coding the file has, resolved to what is here.
 struct FileCoding {
     answer: usize,

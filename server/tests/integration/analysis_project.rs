@@ -158,21 +158,29 @@ fn selected_texts(
     texts
 }
 
-#[tokio::test]
-async fn the_project_holds_every_coding_at_its_place_with_coders_themes_and_memos() {
+/// Two answers (one with a phone number accepted for redaction) coded by two researchers:
+/// "then cook" (Everyday skills) by the first, "Cymraeg ŵ" (Language) by the second, and
+/// "😀 with éclat" (Hope) by the first.
+struct TwoCoders {
+    app: TestApp,
+    researcher: String,
+    other: String,
+    first: domain::storage::ResponseRecord,
+    second: domain::storage::ResponseRecord,
+}
+
+async fn two_coders() -> TwoCoders {
     let app = TestApp::spawn().await;
     let first_token = app.submit_response("inpatient", PHONE_ANSWER).await;
     let first = app.record(&first_token).await;
     let second_token = app.submit_response("community", UNICODE_ANSWER).await;
     let second = app.record(&second_token).await;
-    let (first_id, second_id) = (first.id.to_string(), second.id.to_string());
     let researcher = app.signed_in_as("researcher").await;
     let secret = app.add_staff_with_two_factor(SECOND, "researcher").await;
     let other = app.sign_in_with_code(SECOND, &secret).await;
-
+    let (first_id, second_id) = (first.id.to_string(), second.id.to_string());
     code(&app, &researcher, &first_id, "then cook", "Everyday skills").await;
     code(&app, &other, &second_id, "Cymraeg ŵ", "Language").await;
-    code(&app, &other, &second_id, "e\u{301}clat", "Hope").await;
     code(
         &app,
         &researcher,
@@ -181,6 +189,26 @@ async fn the_project_holds_every_coding_at_its_place_with_coders_themes_and_memo
         "Hope",
     )
     .await;
+    TwoCoders {
+        app,
+        researcher,
+        other,
+        first,
+        second,
+    }
+}
+
+#[tokio::test]
+async fn the_project_holds_every_coding_at_its_place_with_coders_themes_and_memos() {
+    let TwoCoders {
+        app,
+        researcher,
+        other,
+        first,
+        second,
+    } = two_coders().await;
+    let second_id = second.id.to_string();
+    code(&app, &other, &second_id, "e\u{301}clat", "Hope").await;
     let codes = app.storage().await.analysis().codes(&sam()).await.unwrap();
     let code_id = |name: &str| codes.iter().find(|c| c.name == name).unwrap().id.clone();
     let connection = theme(&app, &researcher, "Connection", "").await;
@@ -339,7 +367,7 @@ async fn the_project_holds_every_coding_at_its_place_with_coders_themes_and_memo
     let note_named = |name: &str| {
         notes
             .iter()
-            .find(|n| n.get("name").starts_with(name))
+            .find(|n| n.get("name") == name)
             .unwrap()
             .get("guid")
             .to_owned()
@@ -473,25 +501,12 @@ async fn all_codings(app: &TestApp) -> Vec<(String, String, String)> {
 
 #[tokio::test]
 async fn our_own_project_comes_back_unchanged_and_an_edited_one_is_imported_item_by_item() {
-    let app = TestApp::spawn().await;
-    let first_token = app.submit_response("inpatient", PHONE_ANSWER).await;
-    let first = app.record(&first_token).await.id.to_string();
-    let second_token = app.submit_response("community", UNICODE_ANSWER).await;
-    let second = app.record(&second_token).await;
-    let second_id = second.id.to_string();
-    let researcher = app.signed_in_as("researcher").await;
-    let secret = app.add_staff_with_two_factor(SECOND, "researcher").await;
-    let other = app.sign_in_with_code(SECOND, &secret).await;
-    code(&app, &researcher, &first, "then cook", "Everyday skills").await;
-    code(&app, &other, &second_id, "Cymraeg ŵ", "Language").await;
-    code(
-        &app,
-        &researcher,
-        &second_id,
-        "😀 with e\u{301}clat",
-        "Hope",
-    )
-    .await;
+    let TwoCoders {
+        app,
+        researcher,
+        second,
+        ..
+    } = two_coders().await;
     app.accept_finding(&researcher, "07700 900123").await;
     let before = all_codings(&app).await;
 

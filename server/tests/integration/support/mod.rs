@@ -690,6 +690,11 @@ impl TestApp {
         .into_bytes();
         body.extend_from_slice(bytes);
         body.extend_from_slice(format!("\r\n--{BOUNDARY}--\r\n").as_bytes());
+        self.post_multipart(path, cookie, body).await
+    }
+
+    /// Posts a multipart form body made with `BOUNDARY`.
+    async fn post_multipart(&self, path: &str, cookie: &str, body: Vec<u8>) -> reqwest::Response {
         self.client
             .post(self.url(path))
             .header(header::COOKIE, cookie)
@@ -705,17 +710,8 @@ impl TestApp {
 
     /// Sends the publish form (`study_form`) as the account with this cookie.
     pub async fn publish_form(&self, cookie: &str, body: String) -> reqwest::Response {
-        self.client
-            .post(self.url("/admin/publish"))
-            .header(header::COOKIE, cookie)
-            .header(
-                header::CONTENT_TYPE,
-                format!("multipart/form-data; boundary={BOUNDARY}"),
-            )
-            .body(body)
-            .send()
+        self.post_multipart("/admin/publish", cookie, body.into_bytes())
             .await
-            .expect("POST")
     }
 
     pub async fn get_with_cookie(&self, path: &str, cookie: &str) -> reqwest::Response {

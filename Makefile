@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(CURDIR)/.tools/bin:$(CURDIR)/.tools/node_modules/.bin:$(PATH)
 
-.PHONY: run test tools build lint unit e2e load
+.PHONY: run test tools build lint unit e2e load qualcoder-check
 
 run: ## Build (release) and serve the Sam study at http://127.0.0.1:3000 with an SQLite file in data/
 	scripts/install-tools.sh build
@@ -28,3 +28,6 @@ e2e:
 
 load:
 	scripts/test.sh load
+
+qualcoder-check: ## QualCoder's own importer on the analysis tests' coded .qdpx (needs QualCoder's source)
+	scripts/qualcoder-check.sh

@@ -55,6 +55,9 @@ unit() {
     drop_test_databases
     TEST_DATABASE=postgres cargo nextest run -p server
     drop_test_databases
+    step "QualCoder's own importer on the coded .qdpx the analysis test exports (both engines)"
+    scripts/qualcoder-check.sh
+    drop_test_databases
 }
 
 # A short run of the load tool against the release build, on SQLite and on PostgreSQL: every

@@ -32,6 +32,8 @@ pub enum AppError {
     UnknownTheme,
     #[error("There is no such import waiting for you: it may have been applied or discarded.")]
     UnknownImport,
+    #[error("This study has no such snapshot of its thematic map.")]
+    UnknownSnapshot,
     #[error("There is no workshop with this code. Check the code on the screen and try again.")]
     UnknownWorkshop,
     #[error("This phone has not joined this workshop yet. Join with the code on the screen.")]
@@ -98,6 +100,7 @@ impl AppError {
             | Self::UnknownCode
             | Self::UnknownTheme
             | Self::UnknownImport
+            | Self::UnknownSnapshot
             | Self::UnknownWorkshop => StatusCode::NOT_FOUND,
             Self::AlreadySubmitted => StatusCode::CONFLICT,
             Self::StudyNotYetOpen(_) => StatusCode::FORBIDDEN,

@@ -56,6 +56,7 @@ use analysis::codes::{AnalysisPage, CollatedPage};
 use analysis::coding::GridPage;
 use analysis::crosstab::CrossTabPage;
 use analysis::import::{ImportPage, ImportPlanPage};
+use analysis::map::MapPage;
 use analysis::memos::{BesidePage, JournalPage};
 use analysis::participant::ParticipantPage;
 use analysis::review::UntouchedPage;
@@ -167,6 +168,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("studies/:study/analysis/beside") view=BesidePage ssr=ssr.clone()/>
                         <Route path=path!("studies/:study/analysis/untouched") view=UntouchedPage ssr=ssr.clone()/>
                         <Route path=path!("studies/:study/analysis/import") view=ImportPage ssr=ssr.clone()/>
+                        <Route path=path!("studies/:study/analysis/map") view=MapPage ssr=ssr.clone()/>
                         <Route path=path!("studies/:study/analysis/import/:import") view=ImportPlanPage ssr=ssr.clone()/>
                         <Route path=path!("studies/:study/analysis/team") view=CodingTogetherPage ssr=ssr.clone()/>
                         <Route path=path!("studies/:study/analysis/participants/:number") view=ParticipantPage ssr=ssr.clone()/>

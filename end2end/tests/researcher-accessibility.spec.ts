@@ -194,3 +194,34 @@ test('the thematic analysis pages are accessible and fit at 320px (tables scroll
   const participantWidth = await page.evaluate(() => document.documentElement.scrollWidth);
   expect(participantWidth, 'no sideways scrolling at 320px').toBeLessThanOrEqual(320);
 });
+
+test('the thematic map and the import pages are accessible at 320px, and each says what went wrong', async ({ page }, info) => {
+  await page.setViewportSize({ width: 320, height: 900 });
+  await useSession(page, researcher.email);
+  await page.goto('/admin/studies/sam/analysis/map');
+  await expect(page.getByRole('heading', { name: 'Thematic map' })).toBeVisible();
+  await settled(page, info);
+  await check(page, 'thematic map');
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  expect(width, 'the map scrolls in its own box at 320px').toBeLessThanOrEqual(320);
+  await page.getByRole('button', { name: 'Keep a snapshot of the map' }).click();
+  await expect(page.getByRole('link', { name: /^The map of .* kept by / }).first()).toBeVisible();
+  await check(page, 'thematic map with a snapshot');
+
+  await page.goto('/admin/studies/sam/analysis/import');
+  await expect(page.getByRole('heading', { name: 'Import codings from QDA software' })).toBeVisible();
+  await settled(page, info);
+  await check(page, 'import');
+  await page.getByRole('button', { name: 'Compare with this study' }).click();
+  await expect(page.getByRole('link', { name: 'Choose a project file (.qdpx) to import' })).toBeVisible();
+  await check(page, 'import with an error');
+  const project = await page.request.get('/admin/studies/sam/exports/qdpx');
+  expect(project.status()).toBe(200);
+  await page.getByLabel('Project file (.qdpx)').setInputFiles({ name: 'sam.qdpx', mimeType: 'application/zip', buffer: await project.body() });
+  await page.getByRole('button', { name: 'Compare with this study' }).click();
+  await expect(page.getByRole('heading', { name: 'What the import would change' })).toBeVisible();
+  await expect(page.getByText(/^sam\.qdpx: \d+ answers matched; \d+ codings are here already at the same place; \d+ differences\.$/)).toBeVisible();
+  await check(page, 'what the import would change');
+  await page.getByRole('button', { name: 'Discard this import' }).click();
+  await expect(page.getByRole('heading', { name: 'Import codings from QDA software' })).toBeVisible();
+});

@@ -242,6 +242,7 @@ pub fn AnalysisPage() -> impl IntoView {
                 <button type="submit" class="button">"Add the theme"</button>
             </form>
             <p><a href=format!("{base}/team")>"Coding together: independent coding, and comparing coders"</a></p>
+            <p><a href=format!("{base}/map")>"The thematic map, with dated snapshots"</a></p>
             <p><a href=format!("{base}/untouched")>"Answers no theme touches (reviewing the themes)"</a></p>
             <p><a href=format!("{base}/beside")>"Your themes beside the published study's"</a></p>
             <p><a href=format!("{base}/by-group")>"Themes by setting, role and experience"</a></p>

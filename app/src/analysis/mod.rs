@@ -12,6 +12,7 @@ pub mod data;
 #[cfg(feature = "ssr")]
 pub mod exports;
 pub mod import;
+pub mod map;
 pub mod memos;
 pub mod participant;
 pub mod review;
@@ -131,6 +132,7 @@ pub fn routes() -> axum::Router<crate::state::AppState> {
         .merge(together::post::routes())
         .merge(exports::routes())
         .merge(import::post::routes())
+        .merge(map::post::routes())
 }
 
 #[cfg(feature = "ssr")]

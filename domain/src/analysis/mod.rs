@@ -6,6 +6,7 @@ mod blind;
 mod compare;
 pub mod crosstab;
 mod filter;
+pub mod map;
 mod span;
 mod theme;
 

@@ -18,6 +18,7 @@ use crate::study::{Dealt, Study};
 
 mod analysis;
 mod analysis_imports;
+mod analysis_map;
 mod analysis_memos;
 mod analysis_team;
 mod analysis_themes;
@@ -42,6 +43,7 @@ pub use workshops::{NewWorkshop, WorkshopRecord};
 
 pub use analysis::{CodableAnswer, CodeRecord, CodingRecord, NewCoding};
 pub use analysis_imports::PendingImport;
+pub use analysis_map::{MapSnapshot, thematic_map};
 pub use analysis_memos::{MemoRecord, NewMemo};
 pub use analysis_themes::{AnalysisLogEntry, ThemeDefinition, ThemeRecord};
 pub use engine::Engine;

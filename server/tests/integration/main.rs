@@ -7,6 +7,7 @@ mod support;
 mod admin_access;
 mod admin_responses;
 mod analysis;
+mod analysis_map;
 mod analysis_project;
 mod backup;
 mod bad_input;

@@ -5,7 +5,7 @@
 //! coding the downloader may see as a PlainTextSelection of its answer, signed by its coder;
 //! and every memo as a Note, referred to from what it is about (a code, a theme, an answer, a
 //! coding) or, for the journal, familiarisation notes, participants and pairs of themes, from
-//! the project.
+//! the project; and the thematic map as a Graph.
 //!
 //! Codings are held in memory (a few dozen bytes each), grouped by answer until the answer is
 //! read; their positions are moved as the answer's accepted findings are replaced by
@@ -17,6 +17,7 @@ use uuid::Uuid;
 
 use super::{Guids, push_guid, xml};
 use crate::analysis::Blinding;
+use crate::analysis::map::NodeKind;
 use crate::ids::{QuestionId, StudySlug};
 use crate::redaction::apply::{Replacement, span_after_redaction};
 use crate::storage::{CodeRecord, CodingRecord, MemoRecord, Storage, StorageError, ThemeRecord};
@@ -441,6 +442,48 @@ impl AnalysisLayer {
             }
             out.push_str("</Set>\n");
         }
+        out
+    }
+
+    /// The thematic map as the project's Graph: a Vertex per box, standing for its theme's or
+    /// code's Code, and an Edge from a theme to what it holds.
+    pub fn graph_xml(&self, guids: &Guids) -> String {
+        let map = crate::storage::thematic_map(&self.themes, &self.codes);
+        if map.nodes.is_empty() {
+            return String::new();
+        }
+        let vertex = |index: usize| guids.uuid(&["vertex/", &index.to_string()]);
+        let mut out = format!(
+            "<Graphs>\n<Graph guid=\"{}\" name=\"Thematic map\">\n",
+            guids.uuid(&["graph/thematic-map"])
+        );
+        for (index, node) in map.nodes.iter().enumerate() {
+            let (represented, shape) = match node.kind {
+                NodeKind::Theme | NodeKind::Subtheme => {
+                    (guids.theme_code(&node.stands_for), "RoundedRectangle")
+                }
+                NodeKind::Miscellaneous => (guids.theme_code(MISCELLANEOUS), "RoundedRectangle"),
+                NodeKind::Code => (guids.analysis_code(&node.stands_for), "Rectangle"),
+            };
+            out.push_str(&format!(
+                "<Vertex guid=\"{}\" representedGUID=\"{represented}\" name=\"{}\" firstX=\"{}\" firstY=\"{}\" secondX=\"{}\" secondY=\"{}\" shape=\"{shape}\"/>\n",
+                vertex(index),
+                xml(&node.label),
+                node.x,
+                node.y,
+                node.x + node.width,
+                node.y + node.height,
+            ));
+        }
+        for &(from, to) in &map.edges {
+            out.push_str(&format!(
+                "<Edge guid=\"{}\" sourceVertex=\"{}\" targetVertex=\"{}\" direction=\"OneWay\"/>\n",
+                guids.uuid(&["edge/", &from.to_string(), "/", &to.to_string()]),
+                vertex(from),
+                vertex(to),
+            ));
+        }
+        out.push_str("</Graph>\n</Graphs>\n");
         out
     }
 

@@ -426,6 +426,7 @@ pub(super) async fn write(
         member: 0,
     };
     parts.push(Part::made(sets(), Checksum::of(sets())?));
+    parts.push(Part::text(repeated.analysis.graph_xml(&repeated.guids)));
     parts.push(Part::text(project_closing(context, &repeated)));
     write_project(&mut zip, parts, sink).await?;
     sink.write(zip.finish()?).await?;

@@ -1,5 +1,6 @@
-//! Changing a code from its page: its name and definition, merging it into another code, and
-//! archiving or restoring it. Each change goes into the analysis log.
+//! Changing a code from its page: its name and definition, its place in the code tree, merging
+//! it into another code, splitting it, and archiving or restoring it. Each change goes into the
+//! analysis log.
 
 use axum::Router;
 use axum::body::Bytes;
@@ -11,11 +12,11 @@ use domain::storage::{CodeRecord, StorageError};
 use domain::study::Study;
 use std::sync::Arc;
 
-use super::{analysis_path, code_fields, log_change};
+use super::{add_code, analysis_path, code_fields, log_change};
 use crate::auth::Researcher;
 use crate::auth::session::Staff;
 use crate::error::AppError;
-use crate::form_posts::{RejectedForm, fields_named, render_rejected};
+use crate::form_posts::{RejectedForm, fields_named, form_value, parse_form, render_rejected};
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -24,6 +25,8 @@ pub fn routes() -> Router<AppState> {
         .route(&format!("{code}/edit"), post(edit))
         .route(&format!("{code}/merge"), post(merge))
         .route(&format!("{code}/archive"), post(archive))
+        .route(&format!("{code}/parent"), post(move_in_tree))
+        .route(&format!("{code}/split"), post(split))
 }
 
 /// The study, if the account reads it, and its code `id`.
@@ -151,4 +154,106 @@ async fn archive(
     )
     .await?;
     Ok(Redirect::to(&code_path(&study, &id)).into_response())
+}
+
+async fn move_in_tree(
+    State(state): State<AppState>,
+    Researcher(staff): Researcher,
+    Path((slug, id)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let (study, code) = study_and_code(&state, &staff, &slug, &id).await?;
+    let fields = fields_named(&headers, &body, &["parent"])?;
+    let parent = fields.get("parent").filter(|p| !p.is_empty());
+    let analysis = state.storage.analysis();
+    let codes = analysis.codes(&study.slug).await?;
+    let detail = match parent {
+        None => format!("“{}” now at the top of the code tree", code.name),
+        Some(parent) => {
+            let Some(inside) = codes.iter().find(|c| &c.id == parent) else {
+                return Err(AppError::UnknownCode);
+            };
+            if domain::storage::is_within(&codes, parent, &id) {
+                return Err(AppError::BadForm(
+                    "A code cannot sit inside itself or a code inside it.".into(),
+                ));
+            }
+            format!("“{}” now inside “{}”", code.name, inside.name)
+        }
+    };
+    analysis
+        .set_code_parent(&study.slug, &id, parent.map(String::as_str))
+        .await?;
+    log_change(
+        &state,
+        &study.slug,
+        &staff,
+        "code moved in the tree",
+        &detail,
+    )
+    .await?;
+    Ok(Redirect::to(&code_path(&study, &id)).into_response())
+}
+
+async fn split(
+    State(state): State<AppState>,
+    Researcher(staff): Researcher,
+    Path((slug, id)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let (study, code) = study_and_code(&state, &staff, &slug, &id).await?;
+    let fields = parse_form(&headers, &body)?;
+    let chosen: Vec<String> = fields
+        .iter()
+        .filter(|(name, _)| name == "coding")
+        .map(|(_, value)| value.clone())
+        .collect();
+    let page = code_path(&study, &id);
+    let typed = [
+        ("split_name", form_value(&fields, "split_name").to_owned()),
+        (
+            "split_definition",
+            form_value(&fields, "split_definition").to_owned(),
+        ),
+        ("split_codings", chosen.join(" ")),
+    ];
+    let refuse = |field: &str, message: &str| {
+        let values: Vec<(String, String)> = typed
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), v.clone()))
+            .collect();
+        RejectedForm::keeping(field, message, values)
+    };
+    let (name, definition) = match code_fields(&typed[0].1, &typed[1].1) {
+        Ok(fields) => fields,
+        Err((field, problem)) => {
+            let form = refuse(&format!("split_{field}"), &problem);
+            return Ok(render_rejected(&state, &page, &headers, form).await);
+        }
+    };
+    if chosen.is_empty() {
+        let form = refuse("split-0", "Choose the extracts that move to the new code");
+        return Ok(render_rejected(&state, &page, &headers, form).await);
+    }
+    let Some(new_id) = add_code(&state, &study.slug, &name, &definition, &staff).await? else {
+        let message = format!("The study already has a code called \"{}\"", name.as_str());
+        let form = refuse("split_name", &message);
+        return Ok(render_rejected(&state, &page, &headers, form).await);
+    };
+    let analysis = state.storage.analysis();
+    analysis
+        .set_code_parent(&study.slug, &new_id, code.parent.as_deref())
+        .await?;
+    let moved = analysis
+        .move_codings(&study.slug, (&id, &new_id), &chosen)
+        .await?;
+    let detail = format!(
+        "“{}” split: {moved} codings moved to “{}”",
+        code.name,
+        name.as_str()
+    );
+    log_change(&state, &study.slug, &staff, "code split", &detail).await?;
+    Ok(Redirect::to(&code_path(&study, &new_id)).into_response())
 }

@@ -9,7 +9,9 @@ use super::data::*;
 use super::memos::{MemoForm, MemoList, MemosAbout, MemosOn};
 #[cfg(feature = "ssr")]
 use crate::auth::signed_in_or_redirect;
-use crate::components::{ErrorSummary, field_error, load_by_study, load_by_study_and, when_loaded};
+use crate::components::{
+    ErrorSummary, FieldError, field_error, load_by_study, load_by_study_and, when_loaded,
+};
 
 #[server]
 pub async fn load_analysis(study: String) -> Result<AnalysisView, ServerFnError> {
@@ -71,15 +73,19 @@ mod load {
             unthemed: codes
                 .iter()
                 .filter(|code| !themes.iter().any(|theme| theme.codes.contains(&code.id)))
-                .cloned()
-                .map(code_view)
+                .map(|code| code_view(code.clone(), &codes))
                 .collect(),
             typed_theme: (
                 typed("theme_name"),
                 typed("central_concept"),
                 typed("within"),
             ),
-            codes: codes.into_iter().map(code_view).collect(),
+            codes: in_tree_order(
+                codes
+                    .iter()
+                    .map(|code| code_view(code.clone(), &codes))
+                    .collect(),
+            ),
             exports: AnalysisExport::ALL
                 .into_iter()
                 .map(|export| {
@@ -113,6 +119,12 @@ mod load {
         ordered
     }
 
+    /// The codes by their place in the tree: each followed by the codes inside it.
+    fn in_tree_order(mut codes: Vec<CodeView>) -> Vec<CodeView> {
+        codes.sort_by(|a, b| a.path.cmp(&b.path));
+        codes
+    }
+
     pub async fn collated(slug: &str, code: &str) -> Result<CollatedView, AppError> {
         let (state, Researcher(staff)) = in_server_fn::<Researcher>().await?;
         let study = crate::auth::research_study(&state, &staff, slug).await?;
@@ -124,12 +136,26 @@ mod load {
         let codings = analysis.codings_of_code(&study.slug, code).await?;
         let codings = visible_codings(&state, &study, &staff, codings).await?;
         let extracts = extract_views(&state, &study, codings).await?;
-        let others = analysis
-            .codes(&study.slug)
-            .await?
-            .into_iter()
+        let split_choices = extracts
+            .iter()
+            .map(|e| {
+                (
+                    e.coding_id.clone(),
+                    format!("{}: “{}”", e.participant, e.extract),
+                )
+            })
+            .collect();
+        let all = analysis.codes(&study.slug).await?;
+        let path_of = |id: &str| domain::storage::code_path(&all, id);
+        let others = all
+            .iter()
             .filter(|other| other.id != record.id)
-            .map(|other| (other.id, other.name))
+            .map(|other| (other.id.clone(), path_of(&other.id)))
+            .collect();
+        let parents = all
+            .iter()
+            .filter(|other| !domain::storage::is_within(&all, &other.id, &record.id))
+            .map(|other| (other.id.clone(), path_of(&other.id)))
             .collect();
         let rejected = use_context::<RejectedForm>().unwrap_or_default();
         let typed = rejected.values.contains_key("name").then(|| {
@@ -139,14 +165,34 @@ mod load {
         let memos = analysis
             .memos_about(&study.slug, &format!("code:{}", record.id))
             .await?;
+        let typed_split = (
+            rejected
+                .values
+                .get("split_name")
+                .cloned()
+                .unwrap_or_default(),
+            rejected
+                .values
+                .get("split_definition")
+                .cloned()
+                .unwrap_or_default(),
+            rejected
+                .values
+                .get("split_codings")
+                .map(|ids| ids.split(' ').map(str::to_owned).collect())
+                .unwrap_or_default(),
+        );
         Ok(CollatedView {
             slug: study.slug.to_string(),
             study_title: study.title.clone(),
             memos: memo_views(&study, memos),
             memo_typed: rejected.values.get("body").cloned().unwrap_or_default(),
-            code: code_view(record),
+            code: code_view(record, &all),
             extracts,
             others,
+            parents,
+            split_choices,
+            typed_split,
             typed,
             errors: rejected.summary(),
         })
@@ -191,7 +237,7 @@ pub fn AnalysisPage() -> impl IntoView {
                 view! {
                     <dl class="codebook">
                         {view.codes.iter().map(|code| view! {
-                            <dt><a href=format!("{base}/codes/{}", code.id)>{code.name.clone()}</a>{format!(" ({} codings{})", code.codings, if code.archived { ", archived" } else { "" })}</dt>
+                            <dt><a href=format!("{base}/codes/{}", code.id)>{code.path.clone()}</a>{format!(" ({} codings{})", code.codings, if code.archived { ", archived" } else { "" })}</dt>
                             <dd>{if code.definition.is_empty() { "No definition yet.".to_owned() } else { code.definition.clone() }}</dd>
                         }).collect_view()}
                     </dl>
@@ -341,6 +387,19 @@ pub fn CollatedPage() -> impl IntoView {
                     <button type="submit" class="button button--secondary">"Merge"</button>
                 </form>
             })}
+            <form method="post" action=format!("{action}/parent")>
+                <div class="form-group">
+                    <label class="label" for="parent">"Inside another code (the code tree)"</label>
+                    <select class="select" id="parent" name="parent">
+                        <option value="">"None: at the top of the tree"</option>
+                        {view.parents.iter().map(|(id, path)| view! {
+                            <option value=id.clone() selected=view.code.parent.as_ref() == Some(id)>{path.clone()}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <button type="submit" class="button button--secondary">"Move in the tree"</button>
+            </form>
+            {(!view.split_choices.is_empty()).then(|| view! { <SplitForm action=format!("{action}/split") choices=view.split_choices.clone() errors=view.errors.clone() typed=view.typed_split.clone()/> })}
             <form method="post" action=format!("{action}/archive")>
                 <input type="hidden" name="archived" value=if view.code.archived { "no" } else { "yes" }/>
                 <button type="submit" class="button button--secondary">{if view.code.archived { "Restore the code" } else { "Archive the code" }}</button>
@@ -348,6 +407,59 @@ pub fn CollatedPage() -> impl IntoView {
         }
         .into_any()
     })
+}
+
+/// Splitting a code: a new code, and the extracts that move to it.
+#[component]
+fn SplitForm(
+    action: String,
+    choices: Vec<(String, String)>,
+    errors: Vec<FieldError>,
+    typed: (String, String, Vec<String>),
+) -> impl IntoView {
+    let (name, definition, chosen) = typed;
+    let name_error = field_error(&errors, "split_name");
+    let definition_error = field_error(&errors, "split_definition");
+    let choice_error = field_error(&errors, "split-0");
+    let wrong = (
+        name_error.is_some(),
+        definition_error.is_some(),
+        choice_error.is_some(),
+    );
+    view! {
+        <form method="post" action=action novalidate>
+            <h3 class="heading-s">"Split the code"</h3>
+            <div class="form-group" class:form-group--error=wrong.0>
+                <label class="label" for="split_name">"Name of the new code"</label>
+                {name_error.map(|message| view! { <p class="error-message"><span class="visually-hidden">"Error: "</span>{message}</p> })}
+                <input class="input" type="text" id="split_name" name="split_name" value=name autocomplete="off"/>
+            </div>
+            <div class="form-group" class:form-group--error=wrong.1>
+                <label class="label" for="split_definition">"Its definition"</label>
+                {definition_error.map(|message| view! { <p class="error-message"><span class="visually-hidden">"Error: "</span>{message}</p> })}
+                <textarea class="textarea" id="split_definition" name="split_definition" rows="2">{definition}</textarea>
+            </div>
+            <div class="form-group" class:form-group--error=wrong.2>
+                <fieldset class="fieldset">
+                    <legend class="label">"The extracts that move to the new code"</legend>
+                    {choice_error.map(|message| view! { <p class="error-message"><span class="visually-hidden">"Error: "</span>{message}</p> })}
+                    <ul class="checkboxes">
+                        {choices.into_iter().enumerate().map(|(index, (id, words))| {
+                            let field = format!("split-{index}");
+                            let checked = chosen.contains(&id);
+                            view! {
+                                <li class="checkboxes__item">
+                                    <input class="checkboxes__input" type="checkbox" id=field.clone() name="coding" value=id checked=checked/>
+                                    <label class="checkboxes__label" for=field>{words}</label>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                </fieldset>
+            </div>
+            <button type="submit" class="button button--secondary">"Split"</button>
+        </form>
+    }
 }
 
 #[cfg(feature = "ssr")]

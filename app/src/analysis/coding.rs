@@ -237,14 +237,11 @@ mod load {
         state: &AppState,
         slug: &domain::ids::StudySlug,
     ) -> Result<Vec<CodeView>, AppError> {
-        Ok(state
-            .storage
-            .analysis()
-            .codes(slug)
-            .await?
-            .into_iter()
+        let codes = state.storage.analysis().codes(slug).await?;
+        Ok(codes
+            .iter()
             .filter(|code| !code.archived)
-            .map(code_view)
+            .map(|code| code_view(code.clone(), &codes))
             .collect())
     }
 }

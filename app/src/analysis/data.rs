@@ -34,6 +34,9 @@ pub struct AnalysisView {
 pub struct CodeView {
     pub id: String,
     pub name: String,
+    /// Its place in the code tree: "Parent / Child".
+    pub path: String,
+    pub parent: Option<String>,
     pub definition: String,
     pub codings: i64,
     pub archived: bool,
@@ -158,8 +161,14 @@ pub struct CollatedView {
     pub study_title: String,
     pub code: CodeView,
     pub extracts: Vec<ExtractView>,
-    /// (id, name) of the study's other codes, to merge this one into.
+    /// (id, path) of the study's other codes, to merge this one into.
     pub others: Vec<(String, String)>,
+    /// (id, path) of the codes it may sit inside: not itself, nor any code inside it.
+    pub parents: Vec<(String, String)>,
+    /// (coding id, participant and words) of each extract, to choose those a split moves.
+    pub split_choices: Vec<(String, String)>,
+    /// The new code's name and definition and the extracts chosen, when a split was refused.
+    pub typed_split: (String, String, Vec<String>),
     /// The name and definition as typed, when a change was refused.
     pub typed: Option<(String, String)>,
     pub memos: Vec<super::memos::MemoView>,

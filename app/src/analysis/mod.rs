@@ -247,8 +247,11 @@ mod server_side {
         Ok(())
     }
 
-    pub fn code_view(record: CodeRecord) -> CodeView {
+    /// A code as pages show it; `codes` are the study's, for its path in the code tree.
+    pub fn code_view(record: CodeRecord, codes: &[CodeRecord]) -> CodeView {
         CodeView {
+            path: domain::storage::code_path(codes, &record.id),
+            parent: record.parent,
             id: record.id,
             name: record.name,
             definition: record.definition,

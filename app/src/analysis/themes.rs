@@ -74,7 +74,12 @@ mod load {
             study_title: study.title.clone(),
             codes: codes
                 .iter()
-                .map(|code| (code_view(code.clone()), record.codes.contains(&code.id)))
+                .map(|code| {
+                    (
+                        code_view(code.clone(), &codes),
+                        record.codes.contains(&code.id),
+                    )
+                })
                 .collect(),
             theme: theme_view(&record, &codes),
             overarching,

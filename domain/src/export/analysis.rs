@@ -15,7 +15,7 @@ use super::{ExportError, qdpx_source_guid};
 use crate::analysis::{Blinding, answer_hash};
 use crate::redaction::apply::redact_around;
 use crate::redaction::review::ExportRedactions;
-use crate::storage::{CodeRecord, CodingRecord, Storage};
+use crate::storage::{CodeRecord, CodingRecord, Storage, code_path};
 use crate::study::Study;
 
 /// The analysis exports.
@@ -93,7 +93,7 @@ pub async fn analysis_export(
     let text = match export {
         AnalysisExport::CodebookCsv => codebook_csv(&codes),
         AnalysisExport::CodebookQdc => codebook_qdc(study, &codes),
-        AnalysisExport::Extracts => extracts_csv(storage, study, blinding).await?,
+        AnalysisExport::Extracts => extracts_csv(storage, study, &codes, blinding).await?,
         AnalysisExport::CodesByParticipant => {
             by_participant(storage, study, &codes, true, blinding).await?
         }
@@ -161,7 +161,7 @@ async fn codings_by_participant(
     Ok(grouped)
 }
 
-const EXTRACT_HEADER: [&str; 10] = [
+const EXTRACT_HEADER: [&str; 12] = [
     "participant",
     "question",
     "question_label",
@@ -172,15 +172,27 @@ const EXTRACT_HEADER: [&str; 10] = [
     "extract",
     "answer_changed_since_coding",
     "qdpx_source_guid",
+    "code_path",
+    "themes",
 ];
 
 /// A row per coding, in participant, question and position order.
 async fn extracts_csv(
     storage: &Storage,
     study: &Study,
+    codes: &[CodeRecord],
     blinding: &Blinding,
 ) -> Result<String, ExportError> {
     let mut codings = codings_by_participant(storage, study, blinding).await?;
+    let themes = storage.analysis().themes(&study.slug).await?;
+    let themes_of = |code: &str| {
+        themes
+            .iter()
+            .filter(|theme| theme.codes.iter().any(|c| c == code))
+            .map(|theme| theme.name.as_str())
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
     let redactions = ExportRedactions::of_study(storage, &study.slug).await?;
     let mut out = UTF8_BOM.to_owned();
     push_record(&mut out, EXTRACT_HEADER);
@@ -212,6 +224,8 @@ async fn extracts_csv(
                     &extract,
                     if changed { "yes" } else { "no" },
                     &qdpx_source_guid(&study.slug, number, coding.question.as_str()),
+                    &code_path(codes, &coding.code),
+                    &themes_of(&coding.code),
                 ],
             );
         }

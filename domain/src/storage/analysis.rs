@@ -18,6 +18,49 @@ pub struct CodeRecord {
     pub codings: i64,
     /// Archived codes are not offered while coding.
     pub archived: bool,
+    /// The code it sits inside, in the code tree.
+    pub parent: Option<String>,
+}
+
+/// The code's place in the code tree: the names of the codes it is inside and its own,
+/// "Parent / Child". A loop in the tree stops at the first code met twice.
+pub fn code_path(codes: &[CodeRecord], id: &str) -> String {
+    let mut names = Vec::new();
+    let mut seen = Vec::new();
+    let mut next = Some(id);
+    while let Some(id) = next {
+        if seen.contains(&id) {
+            break;
+        }
+        seen.push(id);
+        let Some(code) = codes.iter().find(|code| code.id == id) else {
+            break;
+        };
+        names.push(code.name.as_str());
+        next = code.parent.as_deref();
+    }
+    names.reverse();
+    names.join(" / ")
+}
+
+/// Whether `id` is `ancestor` or inside it, however deep.
+pub fn is_within(codes: &[CodeRecord], id: &str, ancestor: &str) -> bool {
+    let mut seen = Vec::new();
+    let mut next = Some(id);
+    while let Some(id) = next {
+        if id == ancestor {
+            return true;
+        }
+        if seen.contains(&id) {
+            return false;
+        }
+        seen.push(id);
+        next = codes
+            .iter()
+            .find(|code| code.id == id)
+            .and_then(|code| code.parent.as_deref());
+    }
+    false
 }
 
 /// A coding about to be made.
@@ -97,7 +140,7 @@ impl Analysis<'_> {
     /// The study's codes by name, each with its number of codings.
     pub async fn codes(self, study: &StudySlug) -> Result<Vec<CodeRecord>, StorageError> {
         let rows = sqlx::query(
-            "SELECT k.id, k.name, k.definition, k.archived_at,
+            "SELECT k.id, k.name, k.definition, k.archived_at, k.parent_id,
                     (SELECT COUNT(*) FROM codings c WHERE c.code_id = k.id) AS codings
              FROM codes k WHERE k.study_slug = $1 ORDER BY k.name",
         )
@@ -149,6 +192,48 @@ impl Analysis<'_> {
         Ok(())
     }
 
+    /// Puts a code inside another (`parent`) or at the top of the tree (None).
+    pub async fn set_code_parent(
+        self,
+        study: &StudySlug,
+        id: &str,
+        parent: Option<&str>,
+    ) -> Result<(), StorageError> {
+        sqlx::query("UPDATE codes SET parent_id = $1 WHERE id = $2 AND study_slug = $3")
+            .bind(parent)
+            .bind(id)
+            .bind(study.as_str())
+            .execute(self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Splits code `from`: its `codings` move to code `into`, in one transaction; returns how
+    /// many moved.
+    pub async fn move_codings(
+        self,
+        study: &StudySlug,
+        (from, into): (&str, &str),
+        codings: &[String],
+    ) -> Result<u64, StorageError> {
+        let mut transaction = self.pool.begin().await?;
+        let mut moved = 0;
+        for coding in codings {
+            moved += sqlx::query(
+                "UPDATE codings SET code_id = $1 WHERE id = $2 AND code_id = $3 AND study_slug = $4",
+            )
+            .bind(into)
+            .bind(coding)
+            .bind(from)
+            .bind(study.as_str())
+            .execute(&mut *transaction)
+            .await?
+            .rows_affected();
+        }
+        transaction.commit().await?;
+        Ok(moved)
+    }
+
     /// Merges code `from` into code `into`, in one transaction: its codings move (a coding
     /// `into` already has of the same words by the same coder is kept once), its themes gain `into`, and `from` is
     /// deleted.
@@ -183,6 +268,16 @@ impl Analysis<'_> {
         )
         .bind(into)
         .bind(from)
+        .execute(&mut *transaction)
+        .await?;
+        // The codes inside `from` move inside `into` (but `into` itself, were it one of them).
+        sqlx::query(
+            "UPDATE codes SET parent_id = $1
+             WHERE parent_id = $2 AND id <> $1 AND study_slug = $3",
+        )
+        .bind(into)
+        .bind(from)
+        .bind(study.as_str())
         .execute(&mut *transaction)
         .await?;
         sqlx::query("DELETE FROM codes WHERE id = $1 AND study_slug = $2")
@@ -421,6 +516,7 @@ fn code(row: &AnyRow) -> Result<CodeRecord, sqlx::Error> {
         definition: row.try_get("definition")?,
         codings: row.try_get("codings")?,
         archived: row.try_get::<Option<i64>, _>("archived_at")?.is_some(),
+        parent: row.try_get("parent_id")?,
     })
 }
 

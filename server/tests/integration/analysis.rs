@@ -1388,3 +1388,143 @@ async fn the_grid_is_filtered_by_closed_answers_and_codes_by_name_and_coding_kee
         "a filter that is not a plain query is dropped"
     );
 }
+
+#[tokio::test]
+async fn a_code_sits_inside_another_and_is_split_with_the_extracts_chosen() {
+    let app = TestApp::spawn().await;
+    let token = app.submit_response("inpatient", ANSWER).await;
+    let response = app.record(&token).await.id.to_string();
+    let researcher = app.signed_in_as("researcher").await;
+    let first = [
+        ("response", response.as_str()),
+        ("extract", "Cook"),
+        ("new_code", "Skills"),
+    ];
+    app.post_with_cookie(CODINGS, &researcher, &first).await;
+    let codes_path = "/admin/studies/sam/analysis/codes";
+    let everyday = [("name", "Everyday life"), ("definition", "")];
+    app.post_with_cookie(codes_path, &researcher, &everyday)
+        .await;
+    let codes = app.storage().await.analysis().codes(&sam()).await.unwrap();
+    let id = |name: &str| codes.iter().find(|c| c.name == name).unwrap().id.clone();
+    let (skills, life) = (id("Skills"), id("Everyday life"));
+    let second = [
+        ("response", response.as_str()),
+        ("extract", "Cymraeg"),
+        ("code", skills.as_str()),
+    ];
+    app.post_with_cookie(CODINGS, &researcher, &second).await;
+
+    let skills_page = format!("{codes_path}/{skills}");
+    let moved = app
+        .post_with_cookie(
+            &format!("{skills_page}/parent"),
+            &researcher,
+            &[("parent", life.as_str())],
+        )
+        .await;
+    assert_eq!(location(&moved), skills_page);
+    let (_, analysis) = page(&app, "/admin/studies/sam/analysis", &researcher).await;
+    assert!(analysis.contains("Everyday life / Skills"), "{analysis}");
+    let looped = app
+        .post_with_cookie(
+            &format!("{codes_path}/{life}/parent"),
+            &researcher,
+            &[("parent", skills.as_str())],
+        )
+        .await;
+    assert_eq!(looped.status(), StatusCode::BAD_REQUEST);
+
+    let of_skills = app
+        .storage()
+        .await
+        .analysis()
+        .codings_of_code(&sam(), &skills)
+        .await
+        .unwrap();
+    let welsh_coding = of_skills
+        .iter()
+        .find(|c| c.extract == "Cymraeg")
+        .unwrap()
+        .id
+        .clone();
+    let split = format!("{skills_page}/split");
+    let nameless = app
+        .post_with_cookie(
+            &split,
+            &researcher,
+            &[("split_name", " "), ("coding", welsh_coding.as_str())],
+        )
+        .await;
+    assert_refused(nameless, "Enter a name for the code").await;
+    let unchosen = app
+        .post_with_cookie(
+            &split,
+            &researcher,
+            &[("split_name", "Welsh"), ("split_definition", "")],
+        )
+        .await;
+    assert_refused(unchosen, "Choose the extracts that move to the new code").await;
+    let taken = app
+        .post_with_cookie(
+            &split,
+            &researcher,
+            &[
+                ("split_name", "Everyday life"),
+                ("coding", welsh_coding.as_str()),
+            ],
+        )
+        .await;
+    assert_refused(taken, "already has a code called").await;
+    let done = app
+        .post_with_cookie(
+            &split,
+            &researcher,
+            &[
+                ("split_name", "Welsh"),
+                ("split_definition", "Speaking Welsh"),
+                ("coding", welsh_coding.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(done.status(), StatusCode::SEE_OTHER);
+    let codes = app.storage().await.analysis().codes(&sam()).await.unwrap();
+    let welsh = codes.iter().find(|c| c.name == "Welsh").unwrap();
+    assert_eq!(location(&done), format!("{codes_path}/{}", welsh.id));
+    assert_eq!(
+        welsh.parent.as_deref(),
+        Some(life.as_str()),
+        "beside the code it came from"
+    );
+    let by_code: Vec<(String, String)> = codings(&app)
+        .await
+        .into_iter()
+        .map(|(_, _, extract, code)| (extract, code))
+        .collect();
+    assert!(
+        by_code.contains(&("Cymraeg".to_owned(), "Welsh".to_owned())),
+        "{by_code:?}"
+    );
+    assert!(
+        by_code.contains(&("Cook".to_owned(), "Skills".to_owned())),
+        "{by_code:?}"
+    );
+
+    let extracts = download(&app, &researcher, "extracts")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let rows = rows_of(&extracts);
+    assert_eq!(rows[0][10..], ["code_path", "themes"]);
+    assert!(
+        rows.iter()
+            .any(|row| row[7] == "Cymraeg" && row[10] == "Everyday life / Welsh"),
+        "{rows:?}"
+    );
+    let (_, log) = page(&app, "/admin/studies/sam/analysis/log", &researcher).await;
+    assert!(
+        log.contains("code split") && log.contains("code moved in the tree"),
+        "{log}"
+    );
+}

@@ -3,7 +3,8 @@
 
 use std::collections::HashMap;
 
-use super::apply::{Replacement, descriptor_span, redact, shifted};
+use super::apply::{Replacement, descriptor_span, redact, shifted, span_after_redaction};
+use crate::analysis::answer_hash;
 use super::detect::IdentifierFinder;
 use crate::events::{Event, Events};
 use crate::ids::{QuestionId, StudySlug};
@@ -156,6 +157,7 @@ pub async fn erase_accepted(
         let erased = erasure(&first.answer, &findings, erased_by, now);
         if storage.redactions().store_erased_answer(&erased).await? {
             changed += 1;
+            reanchor_codings(storage, study_slug, &erased, &accepted_of(&findings)).await?;
             events
                 .publish(Event::AnswerTextChanged {
                     study: study_slug.clone(),
@@ -166,6 +168,42 @@ pub async fn erase_accepted(
         }
     }
     Ok(changed)
+}
+
+/// Moves the codings of an erased answer to where their words are now, with the answer's new
+/// hash. A coding made on an earlier text of the answer (its hash differs) cannot be placed
+/// surely: it keeps its place and stays flagged as made on a changed answer.
+async fn reanchor_codings(
+    storage: &Storage,
+    study_slug: &StudySlug,
+    erased: &ErasedAnswer,
+    accepted: &[Replacement],
+) -> Result<(), StorageError> {
+    let analysis = storage.analysis();
+    let before_hash = answer_hash(&erased.before);
+    let after_hash = answer_hash(&erased.after);
+    let codings = analysis
+        .codings_of_response(study_slug, &erased.response_id)
+        .await?;
+    for coding in codings
+        .iter()
+        .filter(|c| c.question == erased.question_id && c.answer_hash == before_hash)
+    {
+        let (start, end) = span_after_redaction(&erased.before, (coding.start, coding.end), accepted);
+        let extract: String = erased.after.chars().skip(start).take(end - start).collect();
+        analysis
+            .reanchor_coding(&coding.id, (start, end), &extract, &after_hash)
+            .await?;
+    }
+    Ok(())
+}
+
+fn accepted_of(findings: &[RedactionRecord]) -> Vec<Replacement> {
+    findings
+        .iter()
+        .filter(|f| f.status == RedactionStatus::Accepted)
+        .map(replacement_of)
+        .collect()
 }
 
 fn replacement_of(finding: &RedactionRecord) -> Replacement {
@@ -179,11 +217,7 @@ fn replacement_of(finding: &RedactionRecord) -> Replacement {
 
 fn erasure(answer: &str, findings: &[RedactionRecord], erased_by: &str, now: i64) -> ErasedAnswer {
     let is_accepted = |f: &RedactionRecord| f.status == RedactionStatus::Accepted;
-    let accepted: Vec<Replacement> = findings
-        .iter()
-        .filter(|f| is_accepted(f))
-        .map(replacement_of)
-        .collect();
+    let accepted = accepted_of(findings);
     let moved = findings
         .iter()
         .map(|finding| {

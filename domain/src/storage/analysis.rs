@@ -420,6 +420,28 @@ impl Analysis<'_> {
         Ok(added.rows_affected() > 0)
     }
 
+    /// Moves a coding to where its words are in the answer's new text, with that text's hash.
+    pub async fn reanchor_coding(
+        self,
+        id: &str,
+        (start, end): (usize, usize),
+        extract: &str,
+        answer_hash: &str,
+    ) -> Result<(), StorageError> {
+        sqlx::query(
+            "UPDATE codings SET start_point = $1, end_point = $2, extract = $3, answer_hash = $4
+             WHERE id = $5",
+        )
+        .bind(i64::try_from(start).unwrap_or(i64::MAX))
+        .bind(i64::try_from(end).unwrap_or(i64::MAX))
+        .bind(extract)
+        .bind(answer_hash)
+        .bind(id)
+        .execute(self.pool)
+        .await?;
+        Ok(())
+    }
+
     /// Removes one of the study's codings; returns it, or None when there was none.
     pub async fn remove_coding(
         self,

@@ -659,3 +659,57 @@ async fn our_own_project_comes_back_unchanged_and_an_edited_one_is_imported_item
         "applied once"
     );
 }
+
+#[tokio::test]
+async fn erasing_identifiers_moves_codings_to_where_their_words_are_now() {
+    let TwoCoders {
+        app,
+        researcher,
+        first,
+        ..
+    } = two_coders().await;
+    let first_id = first.id.to_string();
+    // A coding over the phone number itself takes in its descriptor.
+    code(&app, &researcher, &first_id, "Ring 07700", "Contact").await;
+    app.accept_finding(&researcher, "07700 900123").await;
+    let erased = app
+        .post_with_cookie("/admin/studies/sam/redactions/erase", &researcher, &[])
+        .await;
+    assert_eq!(erased.status(), StatusCode::SEE_OTHER);
+
+    let storage = app.storage().await;
+    let text = storage
+        .analysis()
+        .answer(&sam(), &first.id, &crate::support::question("r2"))
+        .await
+        .unwrap()
+        .unwrap()
+        .text;
+    assert!(!text.contains("07700"), "erased: {text}");
+    let hash = domain::analysis::answer_hash(&text);
+    for coding in storage
+        .analysis()
+        .codings_of_response(&sam(), &first.id)
+        .await
+        .unwrap()
+    {
+        let words: String = text
+            .chars()
+            .skip(coding.start)
+            .take(coding.end - coding.start)
+            .collect();
+        assert_eq!(words, coding.extract, "{coding:?}");
+        assert_eq!(
+            coding.answer_hash, hash,
+            "not flagged as changed: {coding:?}"
+        );
+        match coding.code_name.as_str() {
+            "Everyday skills" => assert_eq!(words, "then cook"),
+            "Contact" => assert!(
+                words.starts_with("Ring [") && words.ends_with(']'),
+                "{words}"
+            ),
+            other => panic!("unexpected code {other}"),
+        }
+    }
+}

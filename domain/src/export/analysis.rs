@@ -161,7 +161,7 @@ async fn codings_by_participant(
     Ok(grouped)
 }
 
-const EXTRACT_HEADER: [&str; 12] = [
+pub(super) const EXTRACT_HEADER: [&str; 12] = [
     "participant",
     "question",
     "question_label",
@@ -176,13 +176,27 @@ const EXTRACT_HEADER: [&str; 12] = [
     "themes",
 ];
 
-/// A row per coding, in participant, question and position order.
 async fn extracts_csv(
     storage: &Storage,
     study: &Study,
     codes: &[CodeRecord],
     blinding: &Blinding,
 ) -> Result<String, ExportError> {
+    let mut out = UTF8_BOM.to_owned();
+    push_record(&mut out, EXTRACT_HEADER);
+    for row in extract_rows(storage, study, codes, blinding).await? {
+        push_record(&mut out, row.iter().map(String::as_str));
+    }
+    Ok(out)
+}
+
+/// A row per coding (under `EXTRACT_HEADER`), in participant, question and position order.
+pub(super) async fn extract_rows(
+    storage: &Storage,
+    study: &Study,
+    codes: &[CodeRecord],
+    blinding: &Blinding,
+) -> Result<Vec<[String; 12]>, ExportError> {
     let mut codings = codings_by_participant(storage, study, blinding).await?;
     let themes = storage.analysis().themes(&study.slug).await?;
     let themes_of = |code: &str| {
@@ -194,8 +208,7 @@ async fn extracts_csv(
             .join("; ")
     };
     let redactions = ExportRedactions::of_study(storage, &study.slug).await?;
-    let mut out = UTF8_BOM.to_owned();
-    push_record(&mut out, EXTRACT_HEADER);
+    let mut rows = Vec::new();
     let mut responses = std::pin::pin!(storage.exports().submitted_responses(&study.slug));
     while let Some(response) = responses.try_next().await? {
         let number = response.participant_number;
@@ -211,26 +224,23 @@ async fn extracts_csv(
             let question_label = study
                 .question(&coding.question)
                 .map_or(coding.question.as_str(), |question| &question.label);
-            push_record(
-                &mut out,
-                [
-                    &*participant_name(number),
-                    coding.question.as_str(),
-                    question_label,
-                    &coding.code_name,
-                    coding.coder.as_deref().unwrap_or("a removed account"),
-                    &start.to_string(),
-                    &end.to_string(),
-                    &extract,
-                    if changed { "yes" } else { "no" },
-                    &qdpx_source_guid(&study.slug, number, coding.question.as_str()),
-                    &code_path(codes, &coding.code),
-                    &themes_of(&coding.code),
-                ],
-            );
+            rows.push([
+                participant_name(number),
+                coding.question.to_string(),
+                question_label.to_owned(),
+                coding.code_name.clone(),
+                coding.coder.as_deref().unwrap_or("a removed account").to_owned(),
+                start.to_string(),
+                end.to_string(),
+                extract,
+                if changed { "yes" } else { "no" }.to_owned(),
+                qdpx_source_guid(&study.slug, number, coding.question.as_str()),
+                code_path(codes, &coding.code),
+                themes_of(&coding.code),
+            ]);
         }
     }
-    Ok(out)
+    Ok(rows)
 }
 
 /// A row per submitted participant, a column per code: 1 or 0 (`presence`), or the number of
@@ -242,11 +252,30 @@ async fn by_participant(
     presence: bool,
     blinding: &Blinding,
 ) -> Result<String, ExportError> {
-    let codings = codings_by_participant(storage, study, blinding).await?;
     let mut out = UTF8_BOM.to_owned();
     out.push_str(&record(
         std::iter::once("participant").chain(codes.iter().map(|code| code.name.as_str())),
     ));
+    for (name, cells) in participant_rows(storage, study, codes, presence, blinding).await? {
+        push_record(
+            &mut out,
+            std::iter::once(name.as_str()).chain(cells.iter().map(String::as_str)),
+        );
+    }
+    Ok(out)
+}
+
+/// Each submitted participant's name and, per code, 1 or 0 (`presence`) or their number of
+/// codings with it.
+pub(super) async fn participant_rows(
+    storage: &Storage,
+    study: &Study,
+    codes: &[CodeRecord],
+    presence: bool,
+    blinding: &Blinding,
+) -> Result<Vec<(String, Vec<String>)>, ExportError> {
+    let codings = codings_by_participant(storage, study, blinding).await?;
+    let mut rows = Vec::new();
     for number in storage
         .responses()
         .participant_numbers(&study.slug)
@@ -260,11 +289,7 @@ async fn by_participant(
                 if presence { usize::from(count > 0) } else { count }.to_string()
             })
             .collect();
-        let name = participant_name(number);
-        push_record(
-            &mut out,
-            std::iter::once(name.as_str()).chain(cells.iter().map(String::as_str)),
-        );
+        rows.push((participant_name(number), cells));
     }
-    Ok(out)
+    Ok(rows)
 }

@@ -86,7 +86,8 @@ pub enum ExportError {
 
 /// Writes one export of `study` (its newest version; `versions` are all of its versions, oldest
 /// first) to `sink`, calling `progress` with the number of participants written so far; returns
-/// that number. The REFI-QDA project holds the codings and memos `blinding` shows.
+/// that number. The REFI-QDA project and the workbook hold the codings (and the project the
+/// memos) `blinding` shows.
 pub async fn write_export(
     storage: &Storage,
     (study, versions): (&Study, &[Arc<Study>]),
@@ -113,7 +114,9 @@ pub async fn write_export(
             return qdpx::write(storage, &context, blinding, sink, progress).await;
         }
         ExportFormat::RedactionLog => return redaction_log::write(storage, &context, sink).await,
-        ExportFormat::Xlsx => return xlsx::write(storage, &context, sink, progress).await,
+        ExportFormat::Xlsx => {
+            return xlsx::write(storage, &context, blinding, sink, progress).await;
+        }
         _ => {}
     }
     sink.write(format.opening(&context).into_bytes()).await?;

@@ -1,5 +1,7 @@
 //! An Excel workbook: sheet "Responses" holds the wide table (as the wide CSV, with Likert points
-//! and exact months as numbers), sheet "Codebook" the codebook.
+//! and exact months as numbers), sheet "Codebook" the codebook; once the study has codes, sheets
+//! "Extracts" (a row per coding the downloader may see), "Codes by participant" (1 or 0) and
+//! "Coding counts" (numbers), as the analysis's CSV downloads.
 //!
 //! The responses sheet is in rust_xlsxwriter's constant-memory mode: each row goes to a temporary
 //! file as soon as the next begins. The finished workbook is written to another temporary file
@@ -10,15 +12,19 @@ use std::borrow::Cow;
 use futures_util::TryStreamExt;
 use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
 
-use super::codebook;
+use super::{analysis, codebook};
 use super::format::{Context, answer, day, design_cells, leading_columns};
 use super::sink::send_file;
 use super::table::participant_name;
 use super::{ExportError, ExportSink};
+use crate::analysis::Blinding;
 use crate::storage::{Storage, SubmittedResponse};
 
 const RESPONSES_SHEET: &str = "Responses";
 const CODEBOOK_SHEET: &str = "Codebook";
+const EXTRACTS_SHEET: &str = "Extracts";
+const PRESENCE_SHEET: &str = "Codes by participant";
+const COUNTS_SHEET: &str = "Coding counts";
 
 /// Excel holds at most 32,767 UTF-16 units in a cell; studies allow longer answers.
 const CELL_LIMIT: usize = 32_767;
@@ -31,6 +37,7 @@ fn xlsx_error(error: XlsxError) -> ExportError {
 pub(super) async fn write(
     storage: &Storage,
     context: &Context<'_>,
+    blinding: &Blinding,
     sink: &mut impl ExportSink,
     progress: &mut (dyn FnMut(u64) + Send),
 ) -> Result<u64, ExportError> {
@@ -49,6 +56,7 @@ pub(super) async fn write(
         progress(written);
     }
     write_codebook(workbook.add_worksheet(), context)?;
+    write_analysis(storage, &mut workbook, context, blinding).await?;
     let file = tokio::task::spawn_blocking(move || save(workbook))
         .await
         .map_err(std::io::Error::other)??;
@@ -148,6 +156,49 @@ fn write_codebook(sheet: &mut Worksheet, context: &Context<'_>) -> Result<(), Ex
     write_strings(sheet, 0, codebook::COLUMNS)?;
     for (row, cells) in (1u32..).zip(codebook::rows(context)) {
         write_strings(sheet, row, cells.iter().map(String::as_str))?;
+    }
+    Ok(())
+}
+
+/// The analysis's sheets, when the study has codes.
+async fn write_analysis(
+    storage: &Storage,
+    workbook: &mut Workbook,
+    context: &Context<'_>,
+    blinding: &Blinding,
+) -> Result<(), ExportError> {
+    let study = context.study;
+    let codes = storage.analysis().codes(&study.slug).await?;
+    if codes.is_empty() {
+        return Ok(());
+    }
+    let extracts = analysis::extract_rows(storage, study, &codes, blinding).await?;
+    let sheet = workbook.add_worksheet();
+    sheet.set_name(EXTRACTS_SHEET).map_err(xlsx_error)?;
+    write_strings(sheet, 0, analysis::EXTRACT_HEADER)?;
+    for (row, cells) in (1u32..).zip(&extracts) {
+        write_strings(sheet, row, cells.iter().map(String::as_str))?;
+        for column in [5, 6] {
+            if let Ok(place) = cells[usize::from(column)].parse::<f64>() {
+                sheet.write_number(row, column, place).map_err(xlsx_error)?;
+            }
+        }
+    }
+    let header: Vec<&str> = std::iter::once("participant")
+        .chain(codes.iter().map(|code| code.name.as_str()))
+        .collect();
+    for (name, presence) in [(PRESENCE_SHEET, true), (COUNTS_SHEET, false)] {
+        let rows = analysis::participant_rows(storage, study, &codes, presence, blinding).await?;
+        let sheet = workbook.add_worksheet();
+        sheet.set_name(name).map_err(xlsx_error)?;
+        write_strings(sheet, 0, header.iter().copied())?;
+        for (row, (participant, cells)) in (1u32..).zip(&rows) {
+            write_string(sheet, row, 0, participant)?;
+            for (column, cell) in (1u16..).zip(cells) {
+                let number = cell.parse::<f64>().unwrap_or_default();
+                sheet.write_number(row, column, number).map_err(xlsx_error)?;
+            }
+        }
     }
     Ok(())
 }

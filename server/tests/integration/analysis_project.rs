@@ -713,3 +713,69 @@ async fn erasing_identifiers_moves_codings_to_where_their_words_are_now() {
         }
     }
 }
+
+#[tokio::test]
+async fn the_workbook_gains_the_extracts_and_the_codes_by_participant() {
+    use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
+    let TwoCoders {
+        app, researcher, ..
+    } = two_coders().await;
+    let response = app
+        .get_with_cookie("/admin/studies/sam/exports/xlsx", &researcher)
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let bytes = response.bytes().await.unwrap();
+    let mut workbook: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    assert_eq!(
+        workbook.sheet_names(),
+        [
+            "Responses",
+            "Codebook",
+            "Extracts",
+            "Codes by participant",
+            "Coding counts"
+        ]
+    );
+    let extracts = workbook.worksheet_range("Extracts").unwrap();
+    let rows: Vec<Vec<String>> = extracts
+        .rows()
+        .map(|row| row.iter().map(ToString::to_string).collect())
+        .collect();
+    assert_eq!(
+        rows[0][..4],
+        ["participant", "question", "question_label", "code"]
+    );
+    assert_eq!(rows.len(), 4, "three codings: {rows:?}");
+    let cook = rows.iter().find(|row| row[7] == "then cook").unwrap();
+    assert_eq!(
+        (cook[0].as_str(), cook[3].as_str()),
+        ("P1", "Everyday skills")
+    );
+    let start_cell = extracts.get((1, 5)).unwrap();
+    assert!(
+        matches!(start_cell, Data::Float(_)),
+        "positions are numbers: {start_cell:?}"
+    );
+    let presence = workbook.worksheet_range("Codes by participant").unwrap();
+    let header: Vec<String> = presence
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(
+        header,
+        ["participant", "Everyday skills", "Hope", "Language"]
+    );
+    let second: Vec<Data> = presence.rows().nth(2).unwrap().to_vec();
+    assert_eq!(
+        second,
+        [
+            Data::String("P2".into()),
+            Data::Float(0.0),
+            Data::Float(1.0),
+            Data::Float(1.0)
+        ]
+    );
+}

@@ -42,6 +42,13 @@ pub enum Event {
     WorkshopChanged { workshop: String, state: LiveState },
     /// A phone joined a workshop or answered in it: its counts changed.
     WorkshopAnswered { workshop: String },
+    /// A researcher changed a study's analysis (a code, a coding, a theme, a memo): what the
+    /// analysis log says of it, without its detail.
+    AnalysisChanged {
+        study: StudySlug,
+        by: String,
+        action: String,
+    },
 }
 
 /// What a subscriber receives.

@@ -216,6 +216,7 @@ pub fn AnalysisPage() -> impl IntoView {
             <a href=format!("/admin/studies/{}", view.slug) class="back-link">"Back to the study"</a>
             <span class="caption">{view.study_title.clone()}</span>
             <h1>"Thematic analysis"</h1>
+            <super::live::LiveChanges slug=view.slug.clone()/>
             <p>"You code the answers yourselves: nothing here suggests or makes codings."</p>
             <MemosOn about=MemosAbout::Dataset subject="dataset".to_owned() field="memo-dataset".to_owned() memos=view.notes.clone() typed=view.typed_note.clone() slug=view.slug.clone() errors=view.errors.clone()/>
             <h2>"Questions to code"</h2>
@@ -353,6 +354,7 @@ pub fn CollatedPage() -> impl IntoView {
             <ErrorSummary errors=view.errors.clone()/>
             <a href=format!("/admin/studies/{}/analysis", view.slug) class="back-link">"Back to the analysis"</a>
             <h1>{heading}</h1>
+            <super::live::LiveChanges slug=view.slug.clone()/>
             {(!view.code.definition.is_empty()).then(|| view! { <p class="lead">{view.code.definition.clone()}</p> })}
             {view.code.archived.then(|| view! { <p>"Archived: not offered while coding. Its codings stay."</p> })}
             <p>{format!("{} from {}.", extracts_count(view.extracts.len()), view.study_title)}</p>

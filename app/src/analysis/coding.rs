@@ -274,6 +274,7 @@ pub fn GridPage() -> impl IntoView {
             <a href=base.clone() class="back-link">"Back to the analysis"</a>
             <p class="caption">{format!("Coding {}", grid.study_title)}</p>
             <h1>{heading}</h1>
+            <super::live::LiveChanges slug=grid.slug.clone()/>
             <p>"Select words in an answer to code them, or paste them into \"Words to code\"; leave it empty to code the whole answer. Coded words are marked. A participant's label leads to all their answers."</p>
             <p>{format!("You have read {} of {} answers; unread ones come first.", grid.read_count, grid.answers.len())}</p>
             <GridFilterForm action=format!("{base}/questions/{}", grid.question_id) filter=grid.filter.clone() shown=grid.answers.len()/>

@@ -12,6 +12,7 @@ pub mod data;
 #[cfg(feature = "ssr")]
 pub mod exports;
 pub mod import;
+pub mod live;
 pub mod map;
 pub mod memos;
 pub mod participant;
@@ -43,6 +44,7 @@ pub fn AnalysisHeading(
         <a href=format!("/admin/studies/{slug}/analysis") class="back-link">"Back to the analysis"</a>
         <span class="caption">{study_title}</span>
         <h1>{heading}</h1>
+        <live::LiveChanges slug/>
     }
 }
 
@@ -133,6 +135,7 @@ pub fn routes() -> axum::Router<crate::state::AppState> {
         .merge(exports::routes())
         .merge(import::post::routes())
         .merge(map::post::routes())
+        .merge(live::routes())
 }
 
 #[cfg(feature = "ssr")]
@@ -230,8 +233,9 @@ mod server_side {
         }
     }
 
-    /// Appends the change to the study's analysis log, its audit trail. No answer's words go
-    /// into it: a withdrawal must take them from everywhere.
+    /// Appends the change to the study's analysis log, its audit trail, and tells the other
+    /// coders' open pages (`live.rs`). No answer's words go into it: a withdrawal must take them
+    /// from everywhere.
     pub async fn log_change(
         state: &AppState,
         slug: &StudySlug,
@@ -244,6 +248,7 @@ mod server_side {
             .analysis()
             .log(slug, (&staff.record.id, state.clock.now()), action, detail)
             .await?;
+        super::live::announce(state, slug, staff, action).await;
         Ok(())
     }
 

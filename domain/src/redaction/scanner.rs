@@ -30,7 +30,8 @@ pub async fn scan_on_submission(
                 Event::AnswerTextChanged { .. }
                 | Event::StudyPublished { .. }
                 | Event::WorkshopChanged { .. }
-                | Event::WorkshopAnswered { .. },
+                | Event::WorkshopAnswered { .. }
+                | Event::AnalysisChanged { .. },
             ) => {}
             Delivery::Resync => scan_every_study(&storage, &studies, &clock).await,
         }

@@ -1528,3 +1528,56 @@ async fn a_code_sits_inside_another_and_is_split_with_the_extracts_chosen() {
         "{log}"
     );
 }
+
+#[tokio::test]
+async fn another_coders_change_reaches_an_open_analysis_page_through_its_feed() {
+    let app = TestApp::spawn().await;
+    let token = app.submit_response("inpatient", ANSWER).await;
+    let response = app.record(&token).await.id.to_string();
+    let first = app.signed_in_as("researcher").await;
+    let second_email = "second@example.org";
+    let secret = app
+        .add_staff_with_two_factor(second_email, "researcher")
+        .await;
+    let second = app.sign_in_with_code(second_email, &secret).await;
+    let (_, grid) = page(&app, GRID, &first).await;
+    assert!(
+        grid.contains("<div role=\"status\" aria-live=\"polite\" class=\"live-changes\">"),
+        "{grid}"
+    );
+
+    let mut feed = app
+        .get_with_cookie("/admin/studies/sam/analysis/live", &first)
+        .await;
+    assert_eq!(feed.status(), StatusCode::OK);
+    assert_eq!(feed.headers()["content-type"], "text/event-stream");
+    for (cookie, words, code) in [(&first, "Cook", "Skills"), (&second, "Cymraeg", "Language")] {
+        let fields = [
+            ("response", response.as_str()),
+            ("extract", words),
+            ("new_code", code),
+        ];
+        let coded = app.post_with_cookie(CODINGS, cookie, &fields).await;
+        assert_eq!(coded.status(), StatusCode::SEE_OTHER);
+    }
+    let mut heard = String::new();
+    let wanted = "data: second@example.org made a change: code added.";
+    while !heard.contains("coding added") {
+        let chunk = tokio::time::timeout(std::time::Duration::from_secs(10), feed.chunk())
+            .await
+            .expect("the change is announced within seconds")
+            .unwrap()
+            .expect("the feed stays open");
+        heard.push_str(&String::from_utf8_lossy(&chunk));
+    }
+    assert!(heard.contains("event: change"), "{heard}");
+    assert!(heard.contains(wanted), "{heard}");
+    assert!(
+        heard.contains("second@example.org made a change: coding added."),
+        "{heard}"
+    );
+    assert!(
+        !heard.contains("researcher@example.org"),
+        "one's own changes are not announced: {heard}"
+    );
+}

@@ -27,19 +27,13 @@ import urllib.parse
 import urllib.request
 import uuid
 
+from bench import OPENER, peak_rss_kib
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SERVER = os.path.join(os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target")), "release", "server")
 EMAIL = "bench@example.org"
 PASSWORD = "bench kettle orbit lantern 42"
 CODES = 8
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-OPENER = urllib.request.build_opener(NoRedirect)
 
 
 def fetch(base, path, data=None, cookie=None):
@@ -80,8 +74,9 @@ def sign_in(base):
     page = fetch(base, setup, cookie=cookie)[2].decode()
     key = re.search(r'class="secret-key"[^>]*>([^<]+)<', page).group(1).strip()
     action = re.search(r'<form[^>]*action="([^"]+)"', page[page.find("secret-key"):]).group(1)
-    status, headers, _ = fetch(base, action, {"code": totp(key)}, cookie=cookie)
-    assert status == 303, f"two-factor setup: {status}"
+    # Two-factor on, the page shows the recovery codes once, in the answer to the post.
+    status, headers, body = fetch(base, action, {"code": totp(key)}, cookie=cookie)
+    assert status == 200 and b"recovery codes" in body, f"two-factor setup: {status}"
     return cookie_of(headers) or cookie
 
 
@@ -114,14 +109,6 @@ def seed(database, participants, env):
         "extract, answer_hash, created_at) VALUES (?, 'sam', ?, 'r2', ?, ?, ?, ?, ?, ?, 0)", codings)
     db.commit()
     return codes[0], len(answers), len(codings)
-
-
-def peak_rss_kib(pid):
-    with open(f"/proc/{pid}/status") as status:
-        for line in status:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1])
-    return 0
 
 
 def main():

@@ -129,9 +129,11 @@ mod load {
         let (state, Researcher(staff)) = in_server_fn::<Researcher>().await?;
         let study = crate::auth::research_study(&state, &staff, slug).await?;
         let analysis = state.storage.analysis();
-        let record = analysis
-            .code(&study.slug, code)
-            .await?
+        let all = analysis.codes(&study.slug).await?;
+        let record = all
+            .iter()
+            .find(|known| known.id == code)
+            .cloned()
             .ok_or(AppError::UnknownCode)?;
         let codings = analysis.codings_of_code(&study.slug, code).await?;
         let codings = visible_codings(&state, &study, &staff, codings).await?;
@@ -145,7 +147,6 @@ mod load {
                 )
             })
             .collect();
-        let all = analysis.codes(&study.slug).await?;
         let path_of = |id: &str| domain::storage::code_path(&all, id);
         let others = all
             .iter()

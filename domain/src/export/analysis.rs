@@ -256,7 +256,11 @@ async fn by_participant(
     out.push_str(&record(
         std::iter::once("participant").chain(codes.iter().map(|code| code.name.as_str())),
     ));
-    for (name, cells) in participant_rows(storage, study, codes, presence, blinding).await? {
+    for (name, counts) in coding_counts(storage, study, codes, blinding).await? {
+        let cells: Vec<String> = counts
+            .into_iter()
+            .map(|count| shown_count(count, presence).to_string())
+            .collect();
         push_record(
             &mut out,
             std::iter::once(name.as_str()).chain(cells.iter().map(String::as_str)),
@@ -265,15 +269,18 @@ async fn by_participant(
     Ok(out)
 }
 
-/// Each submitted participant's name and, per code, 1 or 0 (`presence`) or their number of
-/// codings with it.
-pub(super) async fn participant_rows(
+/// A participant's number of codings with a code, or 1 or 0 (`presence`).
+pub(super) fn shown_count(count: usize, presence: bool) -> usize {
+    if presence { count.min(1) } else { count }
+}
+
+/// Each submitted participant's name and, per code, their number of codings with it.
+pub(super) async fn coding_counts(
     storage: &Storage,
     study: &Study,
     codes: &[CodeRecord],
-    presence: bool,
     blinding: &Blinding,
-) -> Result<Vec<(String, Vec<String>)>, ExportError> {
+) -> Result<Vec<(String, Vec<usize>)>, ExportError> {
     let codings = codings_by_participant(storage, study, blinding).await?;
     let mut rows = Vec::new();
     for number in storage
@@ -282,14 +289,11 @@ pub(super) async fn participant_rows(
         .await?
     {
         let theirs = codings.get(&number).map_or(&[][..], Vec::as_slice);
-        let cells: Vec<String> = codes
+        let counts = codes
             .iter()
-            .map(|code| {
-                let count = theirs.iter().filter(|c| c.code == code.id).count();
-                if presence { usize::from(count > 0) } else { count }.to_string()
-            })
+            .map(|code| theirs.iter().filter(|c| c.code == code.id).count())
             .collect();
-        rows.push((participant_name(number), cells));
+        rows.push((participant_name(number), counts));
     }
     Ok(rows)
 }

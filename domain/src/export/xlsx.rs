@@ -187,16 +187,16 @@ async fn write_analysis(
     let header: Vec<&str> = std::iter::once("participant")
         .chain(codes.iter().map(|code| code.name.as_str()))
         .collect();
+    let rows = analysis::coding_counts(storage, study, &codes, blinding).await?;
     for (name, presence) in [(PRESENCE_SHEET, true), (COUNTS_SHEET, false)] {
-        let rows = analysis::participant_rows(storage, study, &codes, presence, blinding).await?;
         let sheet = workbook.add_worksheet();
         sheet.set_name(name).map_err(xlsx_error)?;
         write_strings(sheet, 0, header.iter().copied())?;
-        for (row, (participant, cells)) in (1u32..).zip(&rows) {
+        for (row, (participant, counts)) in (1u32..).zip(&rows) {
             write_string(sheet, row, 0, participant)?;
-            for (column, cell) in (1u16..).zip(cells) {
-                let number = cell.parse::<f64>().unwrap_or_default();
-                sheet.write_number(row, column, number).map_err(xlsx_error)?;
+            for (column, &count) in (1u16..).zip(counts) {
+                let shown = analysis::shown_count(count, presence) as f64;
+                sheet.write_number(row, column, shown).map_err(xlsx_error)?;
             }
         }
     }

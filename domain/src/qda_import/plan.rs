@@ -274,15 +274,22 @@ fn compare(
         entry.0.insert(coding.span);
         entry.1 = entry.1.take().or(coding.coded_as);
     }
+    // The matched answers by response and question, so each coding here finds its own at once.
+    let matched: HashMap<(&str, &QuestionId), usize> = matched
+        .iter()
+        .map(|&index| {
+            let answer = &answers[index];
+            ((answer.response.as_str(), &answer.question), index)
+        })
+        .collect();
     let mut here: BTreeMap<GroupKey, Vec<&CodingRecord>> = BTreeMap::new();
     for coding in known.codings {
         let Some(coder) = coding.coder.as_deref().map(str::to_lowercase) else {
             continue;
         };
-        let answer = matched.iter().copied().find(|index| {
-            let a = &answers[*index];
-            a.response == coding.response && a.question == coding.question
-        });
+        let answer = matched
+            .get(&(coding.response.as_str(), &coding.question))
+            .copied();
         if let (Some(answer), true) = (answer, coders.contains(&coder)) {
             let key = (answer, CodeKey::Existing(coding.code.clone()), coder);
             here.entry(key).or_default().push(coding);

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """The analysis pages at scale (not part of `make test`), in one run on SQLite: seeds N submitted
 Sam responses (10,000 by default) and two codings of each answer to R2 (8 codes), then times
-opening, as a signed-in researcher, the question grid of R2 (every answer with its codings and
-the coding forms), a code's collated extracts (a quarter of the codings), and the plain page of
+opening, as a signed-in researcher, the question grid of R2 (its first and last pages of 50
+answers, each with its codings and coding form), a code's collated extracts (a quarter of the codings), and the plain page of
 the same answers side by side, which the grid is compared with. Prints medians of several runs,
 the pages' sizes and the server's peak memory.
 
@@ -141,7 +141,8 @@ def main():
         cookie = sign_in(base)
         pages = [
             ("answers side by side (R2)", "/admin/studies/sam/questions/r2"),
-            ("question grid (R2), to code", "/admin/studies/sam/analysis/questions/r2"),
+            ("question grid (R2), first page", "/admin/studies/sam/analysis/questions/r2"),
+            ("question grid (R2), last page", f"/admin/studies/sam/analysis/questions/r2?page={-(-answers // 50)}"),
             ("collated extracts of one code", f"/admin/studies/sam/analysis/codes/{code}"),
         ]
         timings = {path: [] for _, path in pages}

@@ -2,6 +2,7 @@
 //! for SQLite and PostgreSQL), exports, redaction of identifiers, staff accounts and the clock.
 //! Nothing here knows about Leptos or HTTP; `app` turns it into pages and form handlers.
 
+pub mod paging;
 pub mod text;
 
 /// Everything but `text` needs the server's dependencies (database, hashing, files).

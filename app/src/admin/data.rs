@@ -169,8 +169,7 @@ pub struct ResponsesView {
     pub rows: Vec<ResponseRow>,
     /// How many responses pass the filter, on all pages.
     pub matching: usize,
-    pub page: usize,
-    pub pages: usize,
+    pub place: crate::components::PageView,
     /// The query string of the filter, to keep it on the page links.
     pub filter_query: String,
     /// True right after a response was deleted.

@@ -8,7 +8,7 @@ use super::data::*;
 use super::shared::*;
 #[cfg(feature = "ssr")]
 use crate::auth::signed_in_or_redirect;
-use crate::components::when_loaded;
+use crate::components::{Pagination, when_loaded};
 
 /// `query` is the page's query string: the filter, `page` and `deleted`.
 #[server]
@@ -42,6 +42,7 @@ mod load {
     use crate::error::AppError;
 
     use domain::audit::AuditAction;
+    use domain::paging::{PageNumber, page_of};
 
     use super::super::shared::load::*;
 
@@ -54,7 +55,7 @@ mod load {
         let (state, Researcher(staff)) = in_server_fn::<Researcher>().await?;
         let study = crate::auth::research_study(&state, &staff, slug).await?;
         let filter = ResponseFilter::parse(&study, query)?;
-        let page = page_number(page)?;
+        let page = PageNumber::parse(page.as_deref()).map_err(AppError::BadForm)?;
         let matching: Vec<_> = state
             .storage
             .responses()
@@ -63,12 +64,11 @@ mod load {
             .into_iter()
             .filter(|r| filter.admits(&r.labels, r.submitted_on.is_some(), &r.dealt))
             .collect();
-        let pages = matching.len().div_ceil(RESPONSES_PER_PAGE).max(1);
+        let matching_count = matching.len();
+        let (shown, place) = page_of(matching, page, RESPONSES_PER_PAGE);
         let steps = step_titles(&study);
-        let rows = matching
+        let rows = shown
             .iter()
-            .skip((page - 1) * RESPONSES_PER_PAGE)
-            .take(RESPONSES_PER_PAGE)
             .map(|r| ResponseRow {
                 id: r.id.to_string(),
                 label: response_label(&study, r.participant_number, &r.labels),
@@ -78,7 +78,7 @@ mod load {
                 reached: reached_words(&steps, r.step_reached),
             })
             .collect();
-        let detail = format!("study {slug}, {}, page {page}", filter.describe());
+        let detail = format!("study {slug}, {}, page {}", filter.describe(), place.number);
         state
             .audit(staff.actor(), AuditAction::ViewedResponses, &detail)
             .await?;
@@ -87,23 +87,11 @@ mod load {
             study_title: study.title.clone(),
             filter_query: filter.query_string(),
             filters: filter_choices(&study, &filter, true),
-            matching: matching.len(),
-            page,
-            pages,
+            matching: matching_count,
+            place: place.into(),
             rows,
             deleted,
         })
-    }
-
-    fn page_number(page: Option<String>) -> Result<usize, AppError> {
-        match page.filter(|p| !p.is_empty()) {
-            None => Ok(1),
-            Some(text) => text
-                .parse()
-                .ok()
-                .filter(|p| *p >= 1)
-                .ok_or_else(|| AppError::BadForm(format!("There is no page \"{text}\"."))),
-        }
     }
 
     fn reached_words(steps: &[(usize, String)], reached: i64) -> String {
@@ -130,16 +118,6 @@ pub fn ResponsesPage() -> impl IntoView {
     );
     when_loaded(data, |r| {
         let slug = r.slug.clone();
-        let page_href = |page: usize| {
-            let filter = if r.filter_query.is_empty() {
-                String::new()
-            } else {
-                format!("{}&", r.filter_query)
-            };
-            format!("/admin/studies/{}/responses?{filter}page={page}", r.slug)
-        };
-        let previous = (r.page > 1).then(|| page_href(r.page - 1));
-        let next = (r.page < r.pages).then(|| page_href(r.page + 1));
         view! {
             <Title text=format!("Responses: {}", r.study_title)/>
             <a href=format!("/admin/studies/{slug}") class="back-link">"Back to the study"</a>
@@ -148,7 +126,7 @@ pub fn ResponsesPage() -> impl IntoView {
             })}
             <h1>"Responses"</h1>
             <FilterForm filters=r.filters/>
-            <p>{format!("{} matching, page {} of {}", r.matching, r.page, r.pages)}</p>
+            <p>{format!("{} matching, {}", r.matching, r.place.words())}</p>
             <table class="table">
                 <caption class="visually-hidden">"Responses, submitted first"</caption>
                 <thead><tr>
@@ -167,10 +145,7 @@ pub fn ResponsesPage() -> impl IntoView {
                     }).collect_view()}
                 </tbody>
             </table>
-            <nav class="pagination" aria-label="Pages of responses">
-                {previous.map(|href| view! { <a href=href rel="prev">"Previous page"</a> })}
-                {next.map(|href| view! { <a href=href rel="next">"Next page"</a> })}
-            </nav>
+            <Pagination label="Pages of responses" place=r.place path=format!("/admin/studies/{slug}/responses") filter=r.filter_query.clone()/>
         }
     })
 }

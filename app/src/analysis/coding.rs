@@ -10,7 +10,7 @@ use super::data::*;
 use super::memos::{MemosAbout, MemosOn};
 #[cfg(feature = "ssr")]
 use crate::auth::signed_in_or_redirect;
-use crate::components::{ErrorSummary, FieldError, field_error, when_loaded};
+use crate::components::{ErrorSummary, FieldError, Pagination, field_error, when_loaded};
 
 /// `filter` is the page's query ("?setting=inpatient&code=fam"), or empty.
 #[server]
@@ -27,12 +27,17 @@ pub async fn load_grid(
 #[cfg(feature = "ssr")]
 pub(super) use load::grid_answer;
 
+/// Enough answers to code in one sitting, few enough for a page to open at once on a phone.
+#[cfg(feature = "ssr")]
+const GRID_ANSWERS_PER_PAGE: usize = 50;
+
 #[cfg(feature = "ssr")]
 mod load {
     use std::collections::{HashMap, HashSet};
 
     use domain::analysis::{GridFilter, Span, answer_hash, coded_pieces, filter_questions};
     use domain::ids::QuestionId;
+    use domain::paging::{PageNumber, PageOf, page_of};
     use domain::storage::{CodableAnswer, CodingRecord};
     use domain::study::Study;
     use leptos::prelude::use_context;
@@ -105,9 +110,18 @@ mod load {
         }
     }
 
-    /// The filter in a query, and what the filter form shows.
-    fn grid_filter(study: &Study, query: &str) -> Result<(GridFilter, GridFilterView), AppError> {
-        let pairs = parse_urlencoded(query.trim_start_matches('?').as_bytes())?;
+    /// The filter in a query, what the filter form shows, and the page asked for.
+    fn grid_filter(
+        study: &Study,
+        query: &str,
+    ) -> Result<(GridFilter, GridFilterView, PageNumber), AppError> {
+        let mut pairs = parse_urlencoded(query.trim_start_matches('?').as_bytes())?;
+        let page = pairs
+            .iter()
+            .find(|(key, _)| key == "page")
+            .map(|(_, value)| value.as_str());
+        let page = PageNumber::parse(page).map_err(AppError::BadForm)?;
+        pairs.retain(|(key, _)| key != "page");
         let filter = GridFilter::parse(&pairs, study).map_err(AppError::BadForm)?;
         let chosen = |id: &str| {
             filter
@@ -143,11 +157,34 @@ mod load {
             query: if filter == GridFilter::default() {
                 String::new()
             } else {
-                query.to_owned()
+                without_page(query)
             },
             total: 0,
         };
-        Ok((filter, view))
+        Ok((filter, view, page))
+    }
+
+    /// A query ("?setting=inpatient&page=3") without its page, as it was written otherwise.
+    fn without_page(query: &str) -> String {
+        let kept: Vec<&str> = query
+            .trim_start_matches('?')
+            .split('&')
+            .filter(|pair| !pair.is_empty() && pair.split('=').next() != Some("page"))
+            .collect();
+        if kept.is_empty() {
+            String::new()
+        } else {
+            format!("?{}", kept.join("&"))
+        }
+    }
+
+    /// The grid's query with its page, for the forms on it to come back to the same page.
+    fn query_with_page(filter_query: &str, place: &PageOf) -> String {
+        match (filter_query.is_empty(), place.number) {
+            (_, 1) => filter_query.to_owned(),
+            (true, number) => format!("?page={number}"),
+            (false, number) => format!("{filter_query}&page={number}"),
+        }
     }
 
     /// The participants the filter admits; None when it admits everyone.
@@ -191,11 +228,11 @@ mod load {
         let labels = participant_labels(&state, &study).await?;
         let rejected = use_context::<RejectedForm>().unwrap_or_default();
         let reads = analysis.read_by(&study.slug, &staff.record.id).await?;
-        let (filter, mut filter_view) = grid_filter(&study, query)?;
+        let (filter, mut filter_view, page) = grid_filter(&study, query)?;
         let admitted = admitted(&state, &study, &filter).await?;
         let all = analysis.answers_to(&study.slug, &question.id).await?;
         filter_view.total = all.len();
-        let mut answers: Vec<GridAnswer> = all
+        let mut listed: Vec<(bool, CodableAnswer)> = all
             .into_iter()
             .filter(|answer| {
                 admitted
@@ -203,18 +240,29 @@ mod load {
                     .is_none_or(|numbers| numbers.contains(&answer.participant_number))
             })
             .map(|answer| {
+                let key = (answer.response.to_string(), question.id.to_string());
+                (reads.contains(&key), answer)
+            })
+            .collect();
+        listed.sort_by_key(|(read, _)| *read);
+        let read_count = listed.iter().filter(|(read, _)| *read).count();
+        let (listed, place) = page_of(listed, page, GRID_ANSWERS_PER_PAGE);
+        let answers: Vec<GridAnswer> = listed
+            .into_iter()
+            .map(|(read, answer)| {
                 let mut shown =
                     grid_answer(answer, question.id.as_str(), &codings, &labels, &rejected);
-                shown.read = reads.contains(&(shown.response.clone(), question.id.to_string()));
+                shown.read = read;
                 shown
             })
             .collect();
-        answers.sort_by_key(|answer| answer.read);
         let subject = format!("question:{}", question.id);
         let notes = analysis.memos_about(&study.slug, &subject).await?;
         let typed_note = refused_memo(&rejected, &subject);
         Ok(GridView {
-            read_count: answers.iter().filter(|answer| answer.read).count(),
+            read_count,
+            back: query_with_page(&filter_view.query, &place),
+            place: place.into(),
             filter: filter_view,
             notes: memo_views(&study, notes),
             typed_note,
@@ -276,16 +324,20 @@ pub fn GridPage() -> impl IntoView {
             <h1>{heading}</h1>
             <super::live::LiveChanges slug=grid.slug.clone()/>
             <p>"Select words in an answer to code them, or paste them into \"Words to code\"; leave it empty to code the whole answer. Coded words are marked. A participant's label leads to all their answers."</p>
-            <p>{format!("You have read {} of {} answers; unread ones come first.", grid.read_count, grid.answers.len())}</p>
-            <GridFilterForm action=format!("{base}/questions/{}", grid.question_id) filter=grid.filter.clone() shown=grid.answers.len()/>
+            <p>{format!("You have read {} of {} answers; unread ones come first.", grid.read_count, grid.place.total)}</p>
+            <GridFilterForm action=format!("{base}/questions/{}", grid.question_id) filter=grid.filter.clone() shown=grid.place.total/>
+            {(grid.place.pages > 1).then(|| view! {
+                <p>{format!("Showing answers {} to {}, {}.", grid.place.first, grid.place.last, grid.place.words())}</p>
+            })}
             <MemosOn about=MemosAbout::Question subject=format!("question:{}", grid.question_id) field="memo-question".to_owned() memos=grid.notes.clone() typed=grid.typed_note.clone() slug=grid.slug.clone() errors=grid.errors.clone()/>
             {grid.answers.into_iter().map(|answer| {
                 let heading = answer.participant.clone();
                 let link = format!("{base}/participants/{}", answer.participant_number);
                 view! {
-                    <CodingSection answer heading heading_link=link codes=grid.codes.clone() slug=grid.slug.clone() errors=grid.errors.clone() filter=grid.filter.query.clone()/>
+                    <CodingSection answer heading heading_link=link codes=grid.codes.clone() slug=grid.slug.clone() errors=grid.errors.clone() filter=grid.back.clone()/>
                 }
             }).collect_view()}
+            <Pagination label="Pages of answers" place=grid.place path=format!("{base}/questions/{}", grid.question_id) filter=grid.filter.query.clone()/>
         }
         .into_any()
     })

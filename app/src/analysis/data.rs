@@ -50,9 +50,13 @@ pub struct GridView {
     pub question_id: String,
     pub question_label: String,
     pub codes: Vec<CodeView>,
-    /// Unread answers first.
+    /// One page of the answers the filter admits, unread ones first.
     pub answers: Vec<GridAnswer>,
-    /// How many of them the viewer has marked read.
+    /// Which page, and how many answers the filter admits on all pages.
+    pub place: crate::components::PageView,
+    /// The grid's query with its page, for the forms on it to come back to.
+    pub back: String,
+    /// How many of the admitted answers the viewer has marked read.
     pub read_count: usize,
     pub filter: GridFilterView,
     /// Familiarisation notes on the question, and a refused note's words.

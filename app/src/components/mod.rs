@@ -7,8 +7,10 @@ use serde::{Deserialize, Serialize};
 use domain::text::escape_html;
 
 mod likert_bars;
+mod pagination;
 mod staff_nav;
 pub use likert_bars::{Distribution, DivergingBar, Legend};
+pub use pagination::{PageView, Pagination};
 pub use staff_nav::{ExtendSession, LoadStaffBar, StaffBar, StaffLayout, extend_session};
 
 /// An error shown in the error summary, linking to the field (or step) to fix.

@@ -1390,6 +1390,79 @@ async fn the_grid_is_filtered_by_closed_answers_and_codes_by_name_and_coding_kee
 }
 
 #[tokio::test]
+async fn the_grid_shows_fifty_answers_a_page_and_its_forms_come_back_to_the_same_page() {
+    use futures::StreamExt;
+    let app = TestApp::spawn().await;
+    let tokens: Vec<String> = futures::stream::iter(0..51)
+        .map(|i| {
+            let app = &app;
+            async move {
+                app.submit_response("inpatient", &format!("Answer number {i}."))
+                    .await
+            }
+        })
+        .buffer_unordered(6)
+        .collect()
+        .await;
+    app.submit_response("community", "The community answer")
+        .await;
+    let researcher = app.signed_in_as("researcher").await;
+    let sections = |html: &str| html.matches("-r2-label\" class=\"coding\"").count();
+
+    let (_, first) = page(&app, GRID, &researcher).await;
+    assert_eq!(sections(&first), 50, "{first}");
+    assert!(first.contains("You have read 0 of 52 answers"), "{first}");
+    assert!(
+        first.contains("Showing answers 1 to 50, page 1 of 2."),
+        "{first}"
+    );
+    assert!(
+        first.contains(&format!("href=\"{GRID}?page=2\" rel=\"next\"")),
+        "{first}"
+    );
+    assert!(!first.contains("rel=\"prev\""), "{first}");
+
+    let filtered = format!("{GRID}?setting=inpatient&page=2");
+    let (_, second) = page(&app, &filtered, &researcher).await;
+    assert_eq!(sections(&second), 1, "{second}");
+    assert!(second.contains("Filtered: 51 of 52 answers"), "{second}");
+    assert!(
+        second.contains("Showing answers 51 to 51, page 2 of 2."),
+        "{second}"
+    );
+    assert!(
+        second.contains(&format!(
+            "href=\"{GRID}?setting=inpatient&amp;page=1\" rel=\"prev\""
+        )),
+        "the page links keep the filter: {second}"
+    );
+    assert!(
+        second.contains("name=\"filter\" value=\"?setting=inpatient&amp;page=2\""),
+        "{second}"
+    );
+    let (_, past_the_end) = page(&app, &format!("{GRID}?page=9"), &researcher).await;
+    assert!(past_the_end.contains("page 2 of 2"), "{past_the_end}");
+    assert_eq!(sections(&past_the_end), 2, "{past_the_end}");
+    let (status, refused) = page(&app, &format!("{GRID}?page=none"), &researcher).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(refused.contains("There is no page \"none\""), "{refused}");
+
+    let response = app.record(&tokens[0]).await.id.to_string();
+    let fields = [
+        ("response", response.as_str()),
+        ("question", "r2"),
+        ("filter", "?setting=inpatient&page=2"),
+        ("extract", ""),
+        ("new_code", "Counting"),
+    ];
+    let coded = app.post_with_cookie(CODINGS, &researcher, &fields).await;
+    assert_eq!(
+        location(&coded),
+        format!("{GRID}?setting=inpatient&page=2#answer-{response}-r2-label")
+    );
+}
+
+#[tokio::test]
 async fn a_code_sits_inside_another_and_is_split_with_the_extracts_chosen() {
     let app = TestApp::spawn().await;
     let token = app.submit_response("inpatient", ANSWER).await;

@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(CURDIR)/.tools/bin:$(CURDIR)/.tools/node_modules/.bin:$(PATH)
 
-.PHONY: run test tools build lint unit e2e load qualcoder-check
+.PHONY: run test tools build lint unit e2e load qualcoder-check writeup-check
 
 run: ## Build (release) and serve the Sam study at http://127.0.0.1:3000 with an SQLite file in data/
 	scripts/install-tools.sh build
@@ -31,3 +31,6 @@ load:
 
 qualcoder-check: ## QualCoder's own importer on the analysis tests' coded .qdpx (needs QualCoder's source)
 	scripts/qualcoder-check.sh
+
+writeup-check: ## python-docx opens the write-up pack's Word document from the analysis test
+	scripts/writeup-check.sh

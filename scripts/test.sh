@@ -57,6 +57,8 @@ unit() {
     drop_test_databases
     step "QualCoder's own importer on the coded .qdpx the analysis test exports (both engines)"
     scripts/qualcoder-check.sh
+    step "python-docx opens the write-up pack's Word document (both engines)"
+    scripts/writeup-check.sh
     drop_test_databases
 }
 

@@ -42,7 +42,13 @@ async fn download(
         ));
     }
     let blinding = crate::analysis::blinding_of(&state, &study, &staff).await?;
-    let bytes = analysis_export(&state.storage, &study, export, &blinding).await?;
+    let bytes = analysis_export(
+        &state.storage,
+        &study,
+        export,
+        (&blinding, state.clock.now()),
+    )
+    .await?;
     state
         .audit(
             staff.actor(),

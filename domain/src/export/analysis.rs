@@ -11,8 +11,10 @@ use futures_util::TryStreamExt;
 use super::csv::{UTF8_BOM, push_record, record};
 use super::qdpx::{Guids, xml};
 use super::table::participant_name;
+use super::writeup;
 use super::{ExportError, qdpx_source_guid};
 use crate::analysis::{Blinding, answer_hash};
+use crate::participants::participant_label;
 use crate::redaction::apply::redact_around;
 use crate::redaction::review::ExportRedactions;
 use crate::storage::{CodeRecord, CodingRecord, Storage, code_path};
@@ -26,15 +28,19 @@ pub enum AnalysisExport {
     CodingCountsByParticipant,
     CodebookCsv,
     CodebookQdc,
+    WriteUpMarkdown,
+    WriteUpDocx,
 }
 
 impl AnalysisExport {
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 7] = [
         Self::Extracts,
         Self::CodesByParticipant,
         Self::CodingCountsByParticipant,
         Self::CodebookCsv,
         Self::CodebookQdc,
+        Self::WriteUpMarkdown,
+        Self::WriteUpDocx,
     ];
 
     pub fn slug(self) -> &'static str {
@@ -44,6 +50,8 @@ impl AnalysisExport {
             Self::CodingCountsByParticipant => "coding-counts-by-participant",
             Self::CodebookCsv => "codebook",
             Self::CodebookQdc => "codebook-qdc",
+            Self::WriteUpMarkdown => "write-up-markdown",
+            Self::WriteUpDocx => "write-up-docx",
         }
     }
 
@@ -61,35 +69,59 @@ impl AnalysisExport {
             }
             Self::CodebookCsv => "The codebook (CSV)",
             Self::CodebookQdc => "The codebook for QDA software (REFI-QDA .qdc)",
+            Self::WriteUpMarkdown => {
+                "The write-up pack: themes, definitions, chosen extracts and the method log (Markdown)"
+            }
+            Self::WriteUpDocx => "The write-up pack as a Word document (.docx)",
         }
     }
 
     pub fn file_name(self, study: &Study) -> String {
         let extension = match self {
             Self::CodebookQdc => "qdc",
+            Self::WriteUpMarkdown => "md",
+            Self::WriteUpDocx => "docx",
             _ => "csv",
         };
-        format!("{}-analysis-{}.{extension}", study.slug, self.slug())
+        let name = match self {
+            Self::WriteUpMarkdown | Self::WriteUpDocx => "write-up",
+            other => other.slug(),
+        };
+        format!("{}-analysis-{name}.{extension}", study.slug)
     }
 
     pub fn content_type(self) -> &'static str {
         match self {
             Self::CodebookQdc => "application/xml; charset=utf-8",
+            Self::WriteUpMarkdown => "text/markdown; charset=utf-8",
+            Self::WriteUpDocx => {
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+            }
             _ => "text/csv; charset=utf-8",
         }
     }
 }
 
 /// The export, whole: its size grows with the codings, not with the answers' text. It holds the
-/// codings `blinding` shows its downloader (in independent mode, their own and released ones).
+/// codings `blinding` shows its downloader (in independent mode, their own and released ones);
+/// `now` dates the write-up pack.
 pub async fn analysis_export(
     storage: &Storage,
     study: &Study,
     export: AnalysisExport,
-    blinding: &Blinding,
+    (blinding, now): (&Blinding, i64),
 ) -> Result<Vec<u8>, ExportError> {
-    let analysis = storage.analysis();
-    let codes = analysis.codes(&study.slug).await?;
+    if matches!(
+        export,
+        AnalysisExport::WriteUpMarkdown | AnalysisExport::WriteUpDocx
+    ) {
+        let pack = writeup::gather(storage, study, blinding, now).await?;
+        return Ok(match export {
+            AnalysisExport::WriteUpDocx => writeup::write_up_docx(&pack)?,
+            _ => writeup::write_up_markdown(&pack).into_bytes(),
+        });
+    }
+    let codes = storage.analysis().codes(&study.slug).await?;
     let text = match export {
         AnalysisExport::CodebookCsv => codebook_csv(&codes),
         AnalysisExport::CodebookQdc => codebook_qdc(study, &codes),
@@ -97,9 +129,7 @@ pub async fn analysis_export(
         AnalysisExport::CodesByParticipant => {
             by_participant(storage, study, &codes, true, blinding).await?
         }
-        AnalysisExport::CodingCountsByParticipant => {
-            by_participant(storage, study, &codes, false, blinding).await?
-        }
+        _ => by_participant(storage, study, &codes, false, blinding).await?,
     };
     Ok(text.into_bytes())
 }
@@ -197,7 +227,6 @@ pub(super) async fn extract_rows(
     codes: &[CodeRecord],
     blinding: &Blinding,
 ) -> Result<Vec<[String; 12]>, ExportError> {
-    let mut codings = codings_by_participant(storage, study, blinding).await?;
     let themes = storage.analysis().themes(&study.slug).await?;
     let themes_of = |code: &str| {
         themes
@@ -207,40 +236,80 @@ pub(super) async fn extract_rows(
             .collect::<Vec<_>>()
             .join("; ")
     };
+    let extracts = redacted_extracts(storage, study, blinding).await?;
+    Ok(extracts
+        .into_iter()
+        .map(|shown| {
+            let coding = &shown.coding;
+            let number = coding.participant_number;
+            let question_label = study
+                .question(&coding.question)
+                .map_or(coding.question.as_str(), |question| &question.label);
+            [
+                participant_name(number),
+                coding.question.to_string(),
+                question_label.to_owned(),
+                coding.code_name.clone(),
+                coding.coder.as_deref().unwrap_or("a removed account").to_owned(),
+                shown.start.to_string(),
+                shown.end.to_string(),
+                shown.extract,
+                if shown.changed { "yes" } else { "no" }.to_owned(),
+                qdpx_source_guid(&study.slug, number, coding.question.as_str()),
+                code_path(codes, &coding.code),
+                themes_of(&coding.code),
+            ]
+        })
+        .collect())
+}
+
+/// A coding as exports show it: its words and positions over the redacted answer.
+pub(super) struct RedactedExtract {
+    pub coding: CodingRecord,
+    /// "P17: Inpatient SW, 14 months experience", in the study's words.
+    pub label: String,
+    pub extract: String,
+    pub start: usize,
+    pub end: usize,
+    /// Whether the answer changed after it was coded.
+    pub changed: bool,
+}
+
+/// Every coding `blinding` shows, in participant, question and position order, with its words
+/// over the answer as exported (accepted identifier findings replaced by their descriptors).
+pub(super) async fn redacted_extracts(
+    storage: &Storage,
+    study: &Study,
+    blinding: &Blinding,
+) -> Result<Vec<RedactedExtract>, ExportError> {
+    let mut codings = codings_by_participant(storage, study, blinding).await?;
     let redactions = ExportRedactions::of_study(storage, &study.slug).await?;
-    let mut rows = Vec::new();
+    let mut extracts = Vec::new();
     let mut responses = std::pin::pin!(storage.exports().submitted_responses(&study.slug));
     while let Some(response) = responses.try_next().await? {
         let number = response.participant_number;
-        for coding in codings.remove(&number).unwrap_or_default() {
+        let Some(theirs) = codings.remove(&number) else {
+            continue;
+        };
+        let label = participant_label(&study.participant_label, number, &response.answers);
+        for coding in theirs {
             let stored = response
                 .answers
                 .get(&coding.question)
                 .map_or("", String::as_str);
             let replacements = redactions.of_answer(number, &coding.question);
             let (text, (start, end)) = redact_around(stored, (coding.start, coding.end), replacements);
-            let extract: String = text.chars().skip(start).take(end - start).collect();
-            let changed = coding.answer_hash != answer_hash(stored);
-            let question_label = study
-                .question(&coding.question)
-                .map_or(coding.question.as_str(), |question| &question.label);
-            rows.push([
-                participant_name(number),
-                coding.question.to_string(),
-                question_label.to_owned(),
-                coding.code_name.clone(),
-                coding.coder.as_deref().unwrap_or("a removed account").to_owned(),
-                start.to_string(),
-                end.to_string(),
-                extract,
-                if changed { "yes" } else { "no" }.to_owned(),
-                qdpx_source_guid(&study.slug, number, coding.question.as_str()),
-                code_path(codes, &coding.code),
-                themes_of(&coding.code),
-            ]);
+            extracts.push(RedactedExtract {
+                extract: text.chars().skip(start).take(end - start).collect(),
+                changed: coding.answer_hash != answer_hash(stored),
+                label: label.clone(),
+                start,
+                end,
+                coding,
+            });
         }
     }
-    Ok(rows)
+    Ok(extracts)
 }
 
 /// A row per submitted participant, a column per code: 1 or 0 (`presence`), or the number of

@@ -13,6 +13,7 @@ pub mod small_groups;
 mod syntax;
 mod table;
 mod workshop_answers;
+mod writeup;
 mod xlsx;
 mod zip_stream;
 

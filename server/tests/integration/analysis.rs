@@ -966,6 +966,110 @@ async fn a_theme_is_defined_shows_its_chosen_extracts_and_the_answers_no_theme_t
     );
 }
 
+#[tokio::test]
+async fn the_write_up_pack_has_the_themes_their_definitions_redacted_extracts_with_labels_and_the_log()
+ {
+    let app = TestApp::spawn().await;
+    let token = app.submit_response("inpatient", PHONE_ANSWER).await;
+    let first = app.record(&token).await.id.to_string();
+    app.submit_response("community", "Nothing coded here").await;
+    let researcher = app.signed_in_as("researcher").await;
+    let whole = [
+        ("response", first.as_str()),
+        ("extract", ""),
+        ("new_code", "Everyday skills"),
+    ];
+    app.post_with_cookie(CODINGS, &researcher, &whole).await;
+    app.accept_finding(&researcher, "07700 900123").await;
+    for (name, within) in [("Everyday life", ""), ("Dropped idea", "")] {
+        let theme = [
+            ("theme_name", name),
+            ("central_concept", "Recovery is lived in ordinary days"),
+            ("within", within),
+        ];
+        app.post_with_cookie(THEMES, &researcher, &theme).await;
+    }
+    let id = theme_id(&app, "Everyday life").await;
+    let sub = [
+        ("theme_name", "Cooking"),
+        ("central_concept", ""),
+        ("within", id.as_str()),
+    ];
+    app.post_with_cookie(THEMES, &researcher, &sub).await;
+    let dropped = theme_id(&app, "Dropped idea").await;
+    for (theme, status) in [(&id, "final"), (&dropped, "discarded")] {
+        let path = format!("{THEMES}/{theme}/status");
+        let set = app
+            .post_with_cookie(&path, &researcher, &[("status", status)])
+            .await;
+        assert_eq!(set.status(), StatusCode::SEE_OTHER, "{status}");
+    }
+    let skills = app.storage().await.analysis().codes(&sam()).await.unwrap()[0]
+        .id
+        .clone();
+    let path = format!("{THEMES}/{id}/codes");
+    app.post_with_cookie(&path, &researcher, &[("code", &skills)])
+        .await;
+    let defined = [
+        ("definition", "Recovery lived in ordinary days."),
+        ("scope", "Cooking, shopping, tidying."),
+        ("boundaries", "Not paid work."),
+    ];
+    let path = format!("{THEMES}/{id}/definition");
+    app.post_with_cookie(&path, &researcher, &defined).await;
+    let coding = codings_ids(&app).await[0].clone();
+    let choose = [("coding", coding.as_str()), ("chosen", "yes")];
+    let path = format!("{THEMES}/{id}/extracts");
+    app.post_with_cookie(&path, &researcher, &choose).await;
+
+    let markdown = download(&app, &researcher, "write-up-markdown").await;
+    assert_eq!(markdown.status(), StatusCode::OK);
+    assert!(
+        markdown.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("sam-analysis-write-up.md")
+    );
+    let markdown = markdown.text().await.unwrap();
+    for expected in [
+        "### Everyday life\n",
+        "#### Cooking\n",
+        "- Status: Final",
+        "- Central organising concept: Recovery is lived in ordinary days",
+        "- Definition: Recovery lived in ordinary days.",
+        "- Boundaries: Not paid work.",
+        "- Everyday skills",
+        "> Ring \\[",
+        ">\n> — P1: ",
+        "One discarded theme is left out.",
+        "| theme defined |",
+        "| extract chosen |",
+        "researcher@example.org",
+    ] {
+        assert!(markdown.contains(expected), "{expected}: {markdown}");
+    }
+    assert!(!markdown.contains("07700"), "{markdown}");
+    assert!(!markdown.contains("Dropped idea\n"), "{markdown}");
+
+    let docx = download(&app, &researcher, "write-up-docx").await;
+    assert_eq!(docx.status(), StatusCode::OK);
+    assert_eq!(
+        docx.headers()["content-type"],
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    );
+    let bytes = docx.bytes().await.unwrap();
+    // `make docx-check` opens the document with python-docx.
+    if let Some(dir) = std::env::var_os("WRITEUP_KEEP_DIR") {
+        let engine = std::env::var("TEST_DATABASE").unwrap_or_else(|_| "sqlite".into());
+        let file = std::path::Path::new(&dir).join(format!("write-up-{engine}.docx"));
+        std::fs::write(file, &bytes).unwrap();
+    }
+    let document = &crate::support::unzip(&bytes)["word/document.xml"];
+    assert!(document.contains(">Everyday life<"), "{document}");
+    assert!(document.contains("— P1: "), "{document}");
+    assert!(!document.contains("07700"), "{document}");
+}
+
 /// The ids of the study's codings, in order.
 async fn codings_ids(app: &TestApp) -> Vec<String> {
     let stored = app

@@ -9,15 +9,19 @@ use serde::{Deserialize, Serialize};
 use super::AnalysisHeading;
 #[cfg(feature = "ssr")]
 use crate::auth::signed_in_or_redirect;
-use crate::components::{FieldError, field_error, load_by_study, load_by_study_and, when_loaded};
+use crate::components::{FieldError, field_error, load_by_study_and, when_loaded};
 
 /// The upload form's file field.
 const FILE_FIELD: &str = "file";
+/// The codebook form's file field.
+pub(super) const CODEBOOK_FIELD: &str = "codebook";
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ImportStartView {
     pub slug: String,
     pub study_title: String,
+    /// What importing a codebook just did, in words.
+    pub codebook_imported: Option<String>,
     pub errors: Vec<FieldError>,
 }
 
@@ -49,9 +53,15 @@ pub struct ImportItemView {
     pub coded_as: Option<String>,
 }
 
+/// `codebook` is the page's `codebook` query after a codebook import: "added-defined-unchanged-kept".
 #[server]
-pub async fn load_import_start(study: String) -> Result<ImportStartView, ServerFnError> {
-    load::start(&study).await.map_err(signed_in_or_redirect)
+pub async fn load_import_start(
+    study: String,
+    codebook: String,
+) -> Result<ImportStartView, ServerFnError> {
+    load::start(&study, &codebook)
+        .await
+        .map_err(signed_in_or_redirect)
 }
 
 #[server]
@@ -73,14 +83,47 @@ mod load {
     use crate::error::AppError;
     use crate::form_posts::RejectedForm;
 
-    pub async fn start(slug: &str) -> Result<ImportStartView, AppError> {
+    pub async fn start(slug: &str, codebook: &str) -> Result<ImportStartView, AppError> {
         let (state, Researcher(staff)) = in_server_fn::<Researcher>().await?;
         let study = crate::auth::research_study(&state, &staff, slug).await?;
         Ok(ImportStartView {
             slug: study.slug.to_string(),
             study_title: study.title.clone(),
+            codebook_imported: codebook_words(codebook),
             errors: use_context::<RejectedForm>().unwrap_or_default().summary(),
         })
+    }
+
+    /// "3 codes added, 1 given its definition, 2 here already; 1 kept its own definition."
+    fn codebook_words(counts: &str) -> Option<String> {
+        let counts: Vec<usize> = counts
+            .split('-')
+            .map(str::parse)
+            .collect::<Result<_, _>>()
+            .ok()?;
+        let [added, defined, unchanged, kept] = counts[..] else {
+            return None;
+        };
+        let codes = |n: usize| {
+            if n == 1 {
+                "1 code".to_owned()
+            } else {
+                format!("{n} codes")
+            }
+        };
+        let mut words = format!(
+            "Codebook imported: {} added, {} given the file's definition, {} here already with the same definition.",
+            codes(added),
+            codes(defined),
+            codes(unchanged)
+        );
+        if kept > 0 {
+            words.push_str(&format!(
+                " {} here kept their own definition, which differs from the file's (the analysis log names them).",
+                codes(kept)
+            ));
+        }
+        Some(words)
     }
 
     pub async fn plan(slug: &str, import: &str) -> Result<ImportPlanView, AppError> {
@@ -136,11 +179,26 @@ mod load {
 
 #[component]
 pub fn ImportPage() -> impl IntoView {
-    let data = load_by_study(load_import_start);
+    let params = leptos_router::hooks::use_params_map();
+    let query = leptos_router::hooks::use_query_map();
+    let data = Resource::new_blocking(
+        move || {
+            (
+                params.read().get("study").unwrap_or_default(),
+                query.read().get("codebook").unwrap_or_default(),
+            )
+        },
+        |(study, codebook)| load_import_start(study, codebook),
+    );
     when_loaded(data, |view| {
         let error = field_error(&view.errors, FILE_FIELD);
         let has_error = error.is_some();
+        let codebook_error = field_error(&view.errors, CODEBOOK_FIELD);
+        let codebook_has_error = codebook_error.is_some();
         view! {
+            {view.codebook_imported.clone().map(|words| view! {
+                <div class="notification" role="status"><p>{words}</p></div>
+            })}
             <AnalysisHeading slug=view.slug.clone() study_title=view.study_title.clone() heading="Import codings from QDA software".to_owned() errors=view.errors.clone()/>
             <p>"Choose a REFI-QDA project (.qdpx) coded in NVivo, ATLAS.ti, MAXQDA, QualCoder or exported from here. Its answers are matched to this study's by their names (such as P17 r2) and text, its codes to this study's by name. You then see what it would add, remove or move, coder by coder, and accept each change or not: nothing changes before that."</p>
             <form method="post" action=format!("/admin/studies/{}/analysis/import", view.slug) enctype="multipart/form-data" novalidate>
@@ -151,6 +209,17 @@ pub fn ImportPage() -> impl IntoView {
                     <input class="file-input" type="file" id=FILE_FIELD name=FILE_FIELD accept=".qdpx,application/zip" aria-describedby="file-hint"/>
                 </div>
                 <button type="submit" class="button">"Compare with this study"</button>
+            </form>
+            <h2 class="heading-m">"Import a codebook"</h2>
+            <p>"Choose a codebook: a REFI-QDA codebook (.qdc) from QDA software, or a CSV whose first row names a code column (and maybe definition and code_path columns), such as this platform's codebook download. Codes this study lacks are added, nested as in the file; a code here without a definition takes the file's. Nothing here is renamed, moved or redefined, and every change goes into the analysis log."</p>
+            <form method="post" action=format!("/admin/studies/{}/analysis/import/codebook", view.slug) enctype="multipart/form-data" novalidate>
+                <div class="form-group" class:form-group--error=codebook_has_error>
+                    <label class="label" for=CODEBOOK_FIELD>"Codebook (.qdc or .csv)"</label>
+                    <p class="hint" id="codebook-hint">"At most 5 MB, UTF-8 text."</p>
+                    {codebook_error.map(|message| view! { <p class="error-message"><span class="visually-hidden">"Error: "</span>{message}</p> })}
+                    <input class="file-input" type="file" id=CODEBOOK_FIELD name=CODEBOOK_FIELD accept=".qdc,.csv,text/csv,application/xml" aria-describedby="codebook-hint"/>
+                </div>
+                <button type="submit" class="button">"Import the codebook"</button>
             </form>
         }
         .into_any()

@@ -5,6 +5,8 @@
 
 #[cfg(feature = "ssr")]
 pub mod code_changes;
+#[cfg(feature = "ssr")]
+mod codebook_import;
 pub mod codes;
 pub mod coding;
 pub mod crosstab;
@@ -134,6 +136,7 @@ pub fn routes() -> axum::Router<crate::state::AppState> {
         .merge(together::post::routes())
         .merge(exports::routes())
         .merge(import::post::routes())
+        .merge(codebook_import::routes())
         .merge(map::post::routes())
         .merge(live::routes())
 }

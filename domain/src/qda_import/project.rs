@@ -18,6 +18,10 @@ pub struct ImportedCode {
     pub name: String,
     pub path: Vec<String>,
     pub codable: bool,
+    /// Its `Description`: the code's definition.
+    pub description: String,
+    /// Its place in the file, counting codes from 0.
+    pub order: usize,
 }
 
 impl ImportedCode {
@@ -62,6 +66,15 @@ pub enum ProjectError {
     NoProjectFile,
     #[error("The project file cannot be read: {0}")]
     BadXml(String),
+}
+
+/// The codes of a REFI-QDA codebook's XML (a `.qdc`, or a project's `CodeBook`), in file order.
+pub(super) fn codes_in_xml(xml_text: &str) -> Result<Vec<ImportedCode>, ProjectError> {
+    let mut reader = ProjectReader::default();
+    reader.read(xml_text)?;
+    let mut codes: Vec<ImportedCode> = reader.codes.into_values().collect();
+    codes.sort_by_key(|code| code.order);
+    Ok(codes)
 }
 
 /// The file's users, codes and coded text sources.
@@ -225,8 +238,10 @@ struct ProjectReader {
     codes: HashMap<String, ImportedCode>,
     sources: Vec<RawSource>,
     notices: Vec<String>,
-    /// The names of the Codes being read, outermost first.
+    /// The names and GUIDs of the Codes being read, outermost first.
     code_path: Vec<String>,
+    code_guids: Vec<String>,
+    in_description: bool,
     /// The elements open, innermost last.
     open: Vec<String>,
     source: Option<RawSource>,
@@ -273,13 +288,13 @@ impl ProjectReader {
                         self.end(&name);
                     }
                 }
-                Event::Text(text) if self.in_content => {
+                Event::Text(text) if self.in_content || self.in_description => {
                     self.content.push_str(&text.xml10_content());
                 }
-                Event::GeneralRef(reference) if self.in_content => {
+                Event::GeneralRef(reference) if self.in_content || self.in_description => {
                     self.content.push_str(&resolve_reference(&reference.into_inner()));
                 }
-                Event::CData(data) if self.in_content => {
+                Event::CData(data) if self.in_content || self.in_description => {
                     self.content.push_str(&data.into_inner());
                 }
                 Event::Eof => return Ok(()),
@@ -303,15 +318,24 @@ impl ProjectReader {
             }
             "Code" if self.open.iter().any(|n| n == "CodeBook") => {
                 let code_name = take("name");
+                let guid = take("guid").to_lowercase();
                 self.code_path.push(code_name.clone());
+                self.code_guids.push(guid.clone());
+                let order = self.codes.len();
                 self.codes.insert(
-                    take("guid").to_lowercase(),
+                    guid,
                     ImportedCode {
                         name: code_name,
                         path: self.code_path.clone(),
                         codable: take("isCodable") != "false",
+                        description: String::new(),
+                        order,
                     },
                 );
+            }
+            "Description" if self.open.last().is_some_and(|n| n == "Code") => {
+                self.in_description = true;
+                self.content.clear();
             }
             "TextSource" if in_sources => {
                 let path = take("plainTextPath");
@@ -363,6 +387,15 @@ impl ProjectReader {
         match name {
             "Code" if !self.code_path.is_empty() && self.open.iter().any(|n| n == "CodeBook") => {
                 self.code_path.pop();
+                self.code_guids.pop();
+            }
+            "Description" if self.in_description => {
+                self.in_description = false;
+                let description = std::mem::take(&mut self.content);
+                let code = self.code_guids.last().and_then(|guid| self.codes.get_mut(guid));
+                if let Some(code) = code {
+                    code.description = description.trim().to_owned();
+                }
             }
             "PlainTextContent" if self.in_content => {
                 self.in_content = false;

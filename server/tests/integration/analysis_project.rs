@@ -779,3 +779,143 @@ async fn the_workbook_gains_the_extracts_and_the_codes_by_participant() {
         ]
     );
 }
+
+/// A page's text with the quotes Leptos escapes put back.
+fn plain(html: &str) -> String {
+    html.replace("&#x27;", "'").replace("&quot;", "\"")
+}
+
+/// The study's codes: (path, definition), by path.
+async fn code_tree(app: &TestApp) -> Vec<(String, String)> {
+    let codes = app.storage().await.analysis().codes(&sam()).await.unwrap();
+    let mut tree: Vec<(String, String)> = codes
+        .iter()
+        .map(|c| {
+            (
+                domain::storage::code_path(&codes, &c.id),
+                c.definition.clone(),
+            )
+        })
+        .collect();
+    tree.sort();
+    tree
+}
+
+#[tokio::test]
+async fn a_codebook_adds_the_codes_the_study_lacks_nested_and_fills_empty_definitions_only() {
+    const CODEBOOK: &str = "/admin/studies/sam/analysis/import/codebook";
+    let app = TestApp::spawn().await;
+    let researcher = app.signed_in_as("researcher").await;
+    for (name, definition) in [("Hope", ""), ("Risk", "Ours")] {
+        let fields = [("name", name), ("definition", definition)];
+        app.post_with_cookie("/admin/studies/sam/analysis/codes", &researcher, &fields)
+            .await;
+    }
+    let qdc = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n\
+        <CodeBook xmlns=\"urn:QDA-XML:codebook:1.0\" origin=\"NVivo 14\"><Codes>\
+        <Code guid=\"5a8e0b2c-0000-4000-8000-000000000001\" name=\"Hope\" isCodable=\"true\">\
+        <Description>Looking forward</Description>\
+        <Code guid=\"5a8e0b2c-0000-4000-8000-000000000002\" name=\"Own goals\" isCodable=\"true\">\
+        <Description>Sam names the goal &amp; the pace</Description></Code></Code>\
+        <Code guid=\"5a8e0b2c-0000-4000-8000-000000000003\" name=\"Risk\" isCodable=\"true\"><Description>Theirs</Description></Code>\
+        <Code guid=\"5a8e0b2c-0000-4000-8000-000000000004\" name=\"Trust\" isCodable=\"true\"><Description>Trusting</Description></Code>\
+        </Codes></CodeBook>";
+    let imported = app
+        .post_file(
+            (CODEBOOK, &researcher),
+            "codebook",
+            "nvivo.qdc",
+            qdc.as_bytes(),
+        )
+        .await;
+    let summary = crate::support::location(&imported);
+    assert_eq!(
+        summary,
+        "/admin/studies/sam/analysis/import?codebook=2-1-0-1"
+    );
+    let page = plain(
+        &app.get_with_cookie(&summary, &researcher)
+            .await
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert!(
+        page.contains("Codebook imported: 2 codes added, 1 code given the file's definition"),
+        "{page}"
+    );
+    assert!(
+        page.contains("1 code here kept their own definition"),
+        "{page}"
+    );
+    assert_eq!(
+        code_tree(&app).await,
+        [
+            ("Hope".to_owned(), "Looking forward".to_owned()),
+            (
+                "Hope / Own goals".into(),
+                "Sam names the goal & the pace".into()
+            ),
+            ("Risk".into(), "Ours".into()),
+            ("Trust".into(), "Trusting".into()),
+        ]
+    );
+
+    // The same file again, and the study's own codebook downloads, change nothing.
+    let again = app
+        .post_file(
+            (CODEBOOK, &researcher),
+            "codebook",
+            "nvivo.qdc",
+            qdc.as_bytes(),
+        )
+        .await;
+    assert!(crate::support::location(&again).ends_with("?codebook=0-0-3-1"));
+    for export in ["codebook-qdc", "codebook"] {
+        let path = format!("/admin/studies/sam/analysis/exports/{export}");
+        let ours = app
+            .get_with_cookie(&path, &researcher)
+            .await
+            .bytes()
+            .await
+            .unwrap();
+        let back = app
+            .post_file((CODEBOOK, &researcher), "codebook", export, &ours)
+            .await;
+        assert!(
+            crate::support::location(&back).ends_with("?codebook=0-0-4-0"),
+            "{export}: {}",
+            crate::support::location(&back)
+        );
+    }
+
+    // Bad files are refused, saying why, and add nothing.
+    let long = format!("code,definition\nFine,ok\n{},too long\n", "x".repeat(81));
+    for (file, says) in [
+        (
+            long.as_bytes(),
+            "Keep the code's name to 80 characters. Nothing was imported.",
+        ),
+        (&[0xff, 0xfe, 0x41][..], "not UTF-8 text"),
+        (b"label\nHope\n", "no \"code\" column"),
+        (b"", "Choose a codebook file"),
+    ] {
+        let refused = app
+            .post_file((CODEBOOK, &researcher), "codebook", "bad.csv", file)
+            .await;
+        assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY, "{says}");
+        let text = plain(&refused.text().await.unwrap());
+        assert!(text.contains(says), "{says}: {text}");
+    }
+    assert_eq!(code_tree(&app).await.len(), 4, "nothing was added");
+    let log = app
+        .get_with_cookie("/admin/studies/sam/analysis/log", &researcher)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        log.contains("codebook imported") && log.contains("nvivo.qdc: 2 added"),
+        "{log}"
+    );
+}

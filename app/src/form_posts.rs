@@ -18,6 +18,32 @@ use crate::shell;
 use crate::state::AppState;
 use domain::audit::{Actor, AuditAction};
 
+/// A multipart form (a file upload) that could not be read, as bad input.
+pub fn unreadable_upload(error: axum::extract::multipart::MultipartError) -> AppError {
+    AppError::BadForm(format!("The form could not be read: {}", error.body_text()))
+}
+
+/// The file sent in the multipart form's `field`: its name (`unnamed` when the browser gave
+/// none) and bytes. None when no file, or an empty one, was chosen; other fields are ignored.
+pub async fn uploaded_file(
+    form: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+    field: &str,
+    unnamed: &str,
+) -> Result<Option<(String, axum::body::Bytes)>, AppError> {
+    let mut form = form.map_err(|rejection| AppError::BadForm(rejection.body_text()))?;
+    let mut file = None;
+    while let Some(sent) = form.next_field().await.map_err(unreadable_upload)? {
+        if sent.name() == Some(field) {
+            let name = sent.file_name().unwrap_or(unnamed).to_owned();
+            let bytes = sent.bytes().await.map_err(unreadable_upload)?;
+            if !bytes.is_empty() {
+                file = Some((name, bytes));
+            }
+        }
+    }
+    Ok(file)
+}
+
 /// Large enough for a page of long answers in any script, percent-encoded.
 pub const FORM_BODY_LIMIT: usize = 1024 * 1024;
 

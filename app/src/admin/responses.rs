@@ -64,7 +64,6 @@ mod load {
             .into_iter()
             .filter(|r| filter.admits(&r.labels, r.submitted_on.is_some(), &r.dealt))
             .collect();
-        let matching_count = matching.len();
         let (shown, place) = page_of(matching, page, RESPONSES_PER_PAGE);
         let steps = step_titles(&study);
         let rows = shown
@@ -87,7 +86,7 @@ mod load {
             study_title: study.title.clone(),
             filter_query: filter.query_string(),
             filters: filter_choices(&study, &filter, true),
-            matching: matching_count,
+            matching: place.total,
             place: place.into(),
             rows,
             deleted,

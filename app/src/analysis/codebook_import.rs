@@ -15,11 +15,11 @@ use domain::qda_import::{CodebookPlan, plan_codebook, read_codebook};
 use domain::storage::StorageError;
 
 use super::import::CODEBOOK_FIELD;
-use super::{add_code, code_fields, log_change};
+use super::{CodeName, add_code, code_fields, log_change};
 use crate::auth::Researcher;
 use crate::auth::session::Staff;
 use crate::error::AppError;
-use crate::form_posts::{RejectedForm, render_rejected};
+use crate::form_posts::{RejectedForm, render_rejected, uploaded_file};
 use crate::state::AppState;
 
 /// A codebook of thousands of codes is well under a megabyte.
@@ -48,7 +48,7 @@ async fn upload(
             render_rejected(state, page, headers, form).await
         }
     };
-    let Some((name, bytes)) = codebook_file(form).await? else {
+    let Some((name, bytes)) = uploaded_file(form, CODEBOOK_FIELD, "the codebook").await? else {
         return Ok(refuse("Choose a codebook file (.qdc or .csv) to import".into()).await);
     };
     let file_codes = match read_codebook(&bytes) {
@@ -57,11 +57,12 @@ async fn upload(
     };
     let codes = state.storage.analysis().codes(&study.slug).await?;
     let plan = plan_codebook(&file_codes, &codes);
-    if let Err(problem) = check(&plan) {
-        return Ok(refuse(format!("{problem} Nothing was imported.")).await);
-    }
+    let names = match accepted_names(&plan) {
+        Ok(names) => names,
+        Err(problem) => return Ok(refuse(format!("{problem} Nothing was imported.")).await),
+    };
     let mut ids: HashMap<String, String> = codes.into_iter().map(|c| (c.name, c.id)).collect();
-    let added = add_codes(&state, &study.slug, &staff, &plan, &mut ids).await?;
+    let added = add_codes(&state, &study.slug, &staff, (&plan, names), &mut ids).await?;
     define_codes(&state, &study.slug, &staff, &plan).await?;
     let mut detail = format!(
         "{name}: {added} added, {} given a definition, {} unchanged",
@@ -90,56 +91,38 @@ async fn upload(
     Ok(Redirect::to(&summary).into_response())
 }
 
-async fn codebook_file(
-    form: Result<Multipart, MultipartRejection>,
-) -> Result<Option<(String, axum::body::Bytes)>, AppError> {
-    let bad = |error: axum::extract::multipart::MultipartError| {
-        AppError::BadForm(format!("The form could not be read: {}", error.body_text()))
-    };
-    let mut form = form.map_err(|rejection| AppError::BadForm(rejection.body_text()))?;
-    let mut file = None;
-    while let Some(field) = form.next_field().await.map_err(bad)? {
-        if field.name() == Some(CODEBOOK_FIELD) {
-            let name = field.file_name().unwrap_or("the codebook").to_owned();
-            let bytes = field.bytes().await.map_err(bad)?;
-            if !bytes.is_empty() {
-                file = Some((name, bytes));
-            }
-        }
-    }
-    Ok(file)
-}
-
-/// Every code to add and definition to take must be one the code form would accept.
-fn check(plan: &CodebookPlan) -> Result<(), String> {
-    let new = plan.added.iter().map(|c| (&c.name, &c.definition));
-    let defined = plan
-        .defined
-        .iter()
-        .map(|(_, name, definition)| (name, definition));
-    for (name, definition) in new.chain(defined) {
+/// Every code to add and definition to take must be one the code form would accept; the names
+/// of the codes to add, in the plan's order.
+fn accepted_names(plan: &CodebookPlan) -> Result<Vec<CodeName>, String> {
+    let accepted = |name: &str, definition: &str| {
         code_fields(name, definition).map_err(|(_, problem)| {
             let shown: String = name.chars().take(40).collect();
             format!("The code “{shown}” cannot be imported: {problem}.")
-        })?;
+        })
+    };
+    let mut names = Vec::with_capacity(plan.added.len());
+    for code in &plan.added {
+        names.push(accepted(&code.name, &code.definition)?.0);
     }
-    Ok(())
+    for (_, name, definition) in &plan.defined {
+        accepted(name, definition)?;
+    }
+    Ok(names)
 }
 
-/// Adds the plan's new codes, each inside its parent; returns how many were added.
+/// Adds the plan's new codes (under their accepted `names`), each inside its parent; returns how
+/// many were added.
 async fn add_codes(
     state: &AppState,
     slug: &domain::ids::StudySlug,
     staff: &Staff,
-    plan: &CodebookPlan,
+    (plan, names): (&CodebookPlan, Vec<CodeName>),
     ids: &mut HashMap<String, String>,
 ) -> Result<usize, AppError> {
     let mut added = 0;
-    for code in &plan.added {
-        let (name, definition) = code_fields(&code.name, &code.definition)
-            .map_err(|(_, problem)| AppError::BadForm(problem))?;
+    for (code, name) in plan.added.iter().zip(names) {
         // None: another researcher added a code of that name meanwhile.
-        let Some(id) = add_code(state, slug, &name, &definition, staff).await? else {
+        let Some(id) = add_code(state, slug, &name, &code.definition, staff).await? else {
             continue;
         };
         added += 1;

@@ -298,7 +298,7 @@ pub(super) mod post {
     use super::FILE_FIELD;
     use crate::auth::Researcher;
     use crate::error::AppError;
-    use crate::form_posts::{RejectedForm, parse_form, render_rejected};
+    use crate::form_posts::{RejectedForm, parse_form, render_rejected, uploaded_file};
     use crate::state::AppState;
 
     /// A coded project of a few thousand answers is a few MB; room to spare.
@@ -336,18 +336,7 @@ pub(super) mod post {
                 render_rejected(state, path, headers, form).await
             }
         };
-        let mut form = form.map_err(|rejection| AppError::BadForm(rejection.body_text()))?;
-        let mut file = None;
-        while let Some(field) = form.next_field().await.map_err(bad_upload)? {
-            if field.name() == Some(FILE_FIELD) {
-                let name = field.file_name().unwrap_or("the file").to_owned();
-                let bytes = field.bytes().await.map_err(bad_upload)?;
-                if !bytes.is_empty() {
-                    file = Some((name, bytes));
-                }
-            }
-        }
-        let Some((name, bytes)) = file else {
+        let Some((name, bytes)) = uploaded_file(form, FILE_FIELD, "the file").await? else {
             return Ok(refuse("Choose a project file (.qdpx) to import".into()).await);
         };
         let importer = Importer {
@@ -371,10 +360,6 @@ pub(super) mod post {
             )
             .await?;
         Ok(Redirect::to(&format!("{path}/{id}")).into_response())
-    }
-
-    fn bad_upload(error: axum::extract::multipart::MultipartError) -> AppError {
-        AppError::BadForm(format!("The form could not be read: {}", error.body_text()))
     }
 
     async fn accept(

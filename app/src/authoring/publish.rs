@@ -121,7 +121,7 @@ pub(super) mod post {
     use crate::auth::Researcher;
     use crate::authoring::publishing::{self, problem_of, versions_page_after};
     use crate::error::AppError;
-    use crate::form_posts::{RejectedForm, render_rejected};
+    use crate::form_posts::{RejectedForm, render_rejected, unreadable_upload};
     use crate::state::AppState;
 
     pub fn routes() -> Router<AppState> {
@@ -174,26 +174,22 @@ pub(super) mod post {
             file: None,
             text: String::new(),
         };
-        while let Some(field) = form.next_field().await.map_err(bad_upload)? {
+        while let Some(field) = form.next_field().await.map_err(unreadable_upload)? {
             match field.name() {
                 Some("file") => {
                     let name = field.file_name().unwrap_or("the file").to_owned();
-                    let bytes = field.bytes().await.map_err(bad_upload)?;
+                    let bytes = field.bytes().await.map_err(unreadable_upload)?;
                     if !bytes.is_empty() {
                         sent.file = Some((name, bytes.to_vec()));
                     }
                 }
-                Some("text") => sent.text = field.text().await.map_err(bad_upload)?,
+                Some("text") => sent.text = field.text().await.map_err(unreadable_upload)?,
                 other => {
                     return Err(AppError::UnknownField(other.unwrap_or_default().to_owned()));
                 }
             }
         }
         Ok(sent)
-    }
-
-    fn bad_upload(error: axum::extract::multipart::MultipartError) -> AppError {
-        AppError::BadForm(format!("The form could not be read: {}", error.body_text()))
     }
 
     /// A file's bytes as text: UTF-8, without a byte order mark, no larger than the limit.

@@ -27,7 +27,7 @@ impl From<domain::paging::PageOf> for PageView {
 }
 
 impl PageView {
-    /// "Page 2 of 200".
+    /// "page 2 of 200".
     pub fn words(&self) -> String {
         format!("page {} of {}", self.number, self.pages)
     }

@@ -111,25 +111,25 @@ pub async fn analysis_export(
     export: AnalysisExport,
     (blinding, now): (&Blinding, i64),
 ) -> Result<Vec<u8>, ExportError> {
-    if matches!(
-        export,
-        AnalysisExport::WriteUpMarkdown | AnalysisExport::WriteUpDocx
-    ) {
-        let pack = writeup::gather(storage, study, blinding, now).await?;
-        return Ok(match export {
-            AnalysisExport::WriteUpDocx => writeup::write_up_docx(&pack)?,
-            _ => writeup::write_up_markdown(&pack).into_bytes(),
-        });
-    }
-    let codes = storage.analysis().codes(&study.slug).await?;
+    let codes = || storage.analysis().codes(&study.slug);
     let text = match export {
-        AnalysisExport::CodebookCsv => codebook_csv(&codes),
-        AnalysisExport::CodebookQdc => codebook_qdc(study, &codes),
-        AnalysisExport::Extracts => extracts_csv(storage, study, &codes, blinding).await?,
-        AnalysisExport::CodesByParticipant => {
-            by_participant(storage, study, &codes, true, blinding).await?
+        AnalysisExport::WriteUpMarkdown => {
+            let pack = writeup::gather(storage, study, blinding, now).await?;
+            writeup::write_up_markdown(&pack)
         }
-        _ => by_participant(storage, study, &codes, false, blinding).await?,
+        AnalysisExport::WriteUpDocx => {
+            let pack = writeup::gather(storage, study, blinding, now).await?;
+            return Ok(writeup::write_up_docx(&pack)?);
+        }
+        AnalysisExport::CodebookCsv => codebook_csv(&codes().await?),
+        AnalysisExport::CodebookQdc => codebook_qdc(study, &codes().await?),
+        AnalysisExport::Extracts => extracts_csv(storage, study, &codes().await?, blinding).await?,
+        AnalysisExport::CodesByParticipant => {
+            by_participant(storage, study, &codes().await?, true, blinding).await?
+        }
+        AnalysisExport::CodingCountsByParticipant => {
+            by_participant(storage, study, &codes().await?, false, blinding).await?
+        }
     };
     Ok(text.into_bytes())
 }

@@ -288,19 +288,25 @@ impl ProjectReader {
                         self.end(&name);
                     }
                 }
-                Event::Text(text) if self.in_content || self.in_description => {
+                Event::Text(text) if self.collects_text() => {
                     self.content.push_str(&text.xml10_content());
                 }
-                Event::GeneralRef(reference) if self.in_content || self.in_description => {
+                Event::GeneralRef(reference) if self.collects_text() => {
                     self.content.push_str(&resolve_reference(&reference.into_inner()));
                 }
-                Event::CData(data) if self.in_content || self.in_description => {
+                Event::CData(data) if self.collects_text() => {
                     self.content.push_str(&data.into_inner());
                 }
                 Event::Eof => return Ok(()),
                 _ => {}
             }
         }
+    }
+
+    /// Whether the reader is inside an element whose text it keeps: a source's content or a
+    /// code's description.
+    fn collects_text(&self) -> bool {
+        self.in_content || self.in_description
     }
 
     fn start(&mut self, element: &BytesStart<'_>) -> Result<(), ProjectError> {

@@ -820,14 +820,14 @@ async fn a_codebook_adds_the_codes_the_study_lacks_nested_and_fills_empty_defini
         <Code guid=\"5a8e0b2c-0000-4000-8000-000000000003\" name=\"Risk\" isCodable=\"true\"><Description>Theirs</Description></Code>\
         <Code guid=\"5a8e0b2c-0000-4000-8000-000000000004\" name=\"Trust\" isCodable=\"true\"><Description>Trusting</Description></Code>\
         </Codes></CodeBook>";
-    let imported = app
-        .post_file(
-            (CODEBOOK, &researcher),
-            "codebook",
-            "nvivo.qdc",
-            qdc.as_bytes(),
-        )
-        .await;
+    let import = |name: &'static str, bytes: Vec<u8>| {
+        let (app, researcher) = (&app, &researcher);
+        async move {
+            app.post_file((CODEBOOK, researcher), "codebook", name, &bytes)
+                .await
+        }
+    };
+    let imported = import("nvivo.qdc", qdc.into()).await;
     let summary = crate::support::location(&imported);
     assert_eq!(
         summary,
@@ -862,14 +862,7 @@ async fn a_codebook_adds_the_codes_the_study_lacks_nested_and_fills_empty_defini
     );
 
     // The same file again, and the study's own codebook downloads, change nothing.
-    let again = app
-        .post_file(
-            (CODEBOOK, &researcher),
-            "codebook",
-            "nvivo.qdc",
-            qdc.as_bytes(),
-        )
-        .await;
+    let again = import("nvivo.qdc", qdc.into()).await;
     assert!(crate::support::location(&again).ends_with("?codebook=0-0-3-1"));
     for export in ["codebook-qdc", "codebook"] {
         let path = format!("/admin/studies/sam/analysis/exports/{export}");
@@ -879,9 +872,7 @@ async fn a_codebook_adds_the_codes_the_study_lacks_nested_and_fills_empty_defini
             .bytes()
             .await
             .unwrap();
-        let back = app
-            .post_file((CODEBOOK, &researcher), "codebook", export, &ours)
-            .await;
+        let back = import(export, ours.to_vec()).await;
         assert!(
             crate::support::location(&back).ends_with("?codebook=0-0-4-0"),
             "{export}: {}",
@@ -900,9 +891,7 @@ async fn a_codebook_adds_the_codes_the_study_lacks_nested_and_fills_empty_defini
         (b"label\nHope\n", "no \"code\" column"),
         (b"", "Choose a codebook file"),
     ] {
-        let refused = app
-            .post_file((CODEBOOK, &researcher), "codebook", "bad.csv", file)
-            .await;
+        let refused = import("bad.csv", file.to_vec()).await;
         assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY, "{says}");
         let text = plain(&refused.text().await.unwrap());
         assert!(text.contains(says), "{says}: {text}");

@@ -5,8 +5,7 @@
 
 use super::super::qdpx::xml;
 use super::super::zip_stream::ZipStream;
-use super::markdown::summary;
-use super::{WriteUp, lines};
+use super::{WriteUp, lines, summary};
 
 const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 const RELATIONSHIPS: &str = "http://schemas.openxmlformats.org/package/2006/relationships";
@@ -47,19 +46,8 @@ fn document(pack: &WriteUp) -> String {
             "Heading2"
         };
         body.push_str(&paragraph(Some(heading), &[Run::plain(&theme.name)]));
-        body.push_str(&fact("Status", theme.status));
-        if let Some(within) = &theme.within {
-            body.push_str(&fact("Subtheme of", within));
-        }
-        for (name, value) in [
-            ("Central organising concept", &theme.central_concept),
-            ("Definition", &theme.definition),
-            ("Scope", &theme.scope),
-            ("Boundaries", &theme.boundaries),
-        ] {
-            if !value.trim().is_empty() {
-                body.push_str(&fact(name, value));
-            }
+        for (name, value) in theme.facts() {
+            body.push_str(&fact(name, value));
         }
         if !theme.codes.is_empty() {
             body.push_str(&paragraph(None, &[Run::bold("Codes")]));

@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use super::{WriteUp, lines};
+use super::{WriteUp, lines, summary};
 
 pub(in crate::export) fn write_up_markdown(pack: &WriteUp) -> String {
     let mut out = String::new();
@@ -15,22 +15,9 @@ pub(in crate::export) fn write_up_markdown(pack: &WriteUp) -> String {
     for theme in &pack.themes {
         let level = if theme.within.is_some() { "####" } else { "###" };
         let _ = writeln!(out, "{level} {}\n", text(&theme.name));
-        let mut facts = vec![format!("Status: {}", theme.status)];
-        if let Some(within) = &theme.within {
-            facts.push(format!("Subtheme of: {within}"));
-        }
-        for (name, value) in [
-            ("Central organising concept", &theme.central_concept),
-            ("Definition", &theme.definition),
-            ("Scope", &theme.scope),
-            ("Boundaries", &theme.boundaries),
-        ] {
-            if !value.trim().is_empty() {
-                facts.push(format!("{name}: {}", lines(value).collect::<Vec<_>>().join(" ")));
-            }
-        }
-        for fact in facts {
-            let _ = writeln!(out, "- {}", text(&fact));
+        for (name, value) in theme.facts() {
+            let value = lines(value).collect::<Vec<_>>().join(" ");
+            let _ = writeln!(out, "- {}", text(&format!("{name}: {value}")));
         }
         out.push('\n');
         if !theme.codes.is_empty() {
@@ -76,32 +63,6 @@ pub(in crate::export) fn write_up_markdown(pack: &WriteUp) -> String {
         );
     }
     out
-}
-
-/// "29 participants; 3 codes; 12 codings by 2 coders. Made on 2026-12-06. …"
-pub(super) fn summary(pack: &WriteUp) -> String {
-    let discarded = match pack.discarded {
-        0 => String::new(),
-        1 => " One discarded theme is left out.".to_owned(),
-        n => format!(" {n} discarded themes are left out."),
-    };
-    format!(
-        "{}; {} in use; {} by {}. Written out on {}.{discarded} Extracts are quoted as exported: \
-         identifiers the researchers accepted are replaced by their descriptions.",
-        counted(pack.participants, "participant"),
-        counted(pack.codes, "code"),
-        counted(pack.codings, "coding"),
-        counted(pack.coders, "coder"),
-        pack.made_on
-    )
-}
-
-/// "1 code", "3 codes".
-fn counted(count: usize, noun: &str) -> String {
-    match count {
-        1 => format!("1 {noun}"),
-        n => format!("{n} {noun}s"),
-    }
 }
 
 /// Text that Markdown prints as written: its markup characters escaped, on one line.

@@ -48,6 +48,28 @@ pub(super) struct ThemeSection {
     pub extracts: Vec<Quote>,
 }
 
+impl ThemeSection {
+    /// (name, words) of what is said of the theme before its codes: its status, the theme it is
+    /// part of, and its concept, definition, scope and boundaries where they are written.
+    pub fn facts(&self) -> Vec<(&'static str, &str)> {
+        let mut facts = vec![("Status", self.status)];
+        if let Some(within) = &self.within {
+            facts.push(("Subtheme of", within.as_str()));
+        }
+        for (name, value) in [
+            ("Central organising concept", &self.central_concept),
+            ("Definition", &self.definition),
+            ("Scope", &self.scope),
+            ("Boundaries", &self.boundaries),
+        ] {
+            if !value.trim().is_empty() {
+                facts.push((name, value.as_str()));
+            }
+        }
+        facts
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct Quote {
     pub words: String,
@@ -184,6 +206,32 @@ fn time_words(seconds: i64, format: &str) -> String {
     DateTime::from_timestamp(seconds, 0)
         .map(|at| at.format(format).to_string())
         .unwrap_or_default()
+}
+
+/// "29 participants; 3 codes; 12 codings by 2 coders. Made on 2026-12-06. …"
+pub(super) fn summary(pack: &WriteUp) -> String {
+    let discarded = match pack.discarded {
+        0 => String::new(),
+        1 => " One discarded theme is left out.".to_owned(),
+        n => format!(" {n} discarded themes are left out."),
+    };
+    format!(
+        "{}; {} in use; {} by {}. Written out on {}.{discarded} Extracts are quoted as exported: \
+         identifiers the researchers accepted are replaced by their descriptions.",
+        counted(pack.participants, "participant"),
+        counted(pack.codes, "code"),
+        counted(pack.codings, "coding"),
+        counted(pack.coders, "coder"),
+        pack.made_on
+    )
+}
+
+/// "1 code", "3 codes".
+fn counted(count: usize, noun: &str) -> String {
+    match count {
+        1 => format!("1 {noun}"),
+        n => format!("{n} {noun}s"),
+    }
 }
 
 /// The lines a block of text is written in: blank lines dropped, each trimmed.

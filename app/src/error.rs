@@ -30,7 +30,9 @@ pub enum AppError {
     UnknownCode,
     #[error("This study has no such theme.")]
     UnknownTheme,
-    #[error("There is no such import waiting for you: it may have been applied or discarded.")]
+    #[error(
+        "There is no such import waiting for you: it may have been applied or discarded, or left undecided for more than a day. Compare the file with this study again."
+    )]
     UnknownImport,
     #[error("This study has no such snapshot of its thematic map.")]
     UnknownSnapshot,

@@ -224,7 +224,8 @@ fn sealing_key(config: &Config) -> Result<SealingKey, StartupError> {
 
 /// Expired sessions and spent links are deleted at start and then every ten minutes, so the
 /// database holds no credential that could still be replayed from a backup; so are workshops
-/// past their keeping time, with their phones and answers.
+/// past their keeping time, with their phones and answers, and analysis imports left undecided
+/// for a day, with the extracts of their files.
 async fn purge_expired_regularly(storage: domain::storage::Storage, clock: domain::clock::Clock) {
     let mut every = tokio::time::interval(std::time::Duration::from_secs(600));
     loop {
@@ -237,6 +238,9 @@ async fn purge_expired_regularly(storage: domain::storage::Storage, clock: domai
         }
         if let Err(e) = storage.workshops().delete_expired(clock.now()).await {
             tracing::warn!("deleting workshops past their keeping time failed: {e}");
+        }
+        if let Err(e) = storage.analysis().delete_expired_imports(clock.now()).await {
+            tracing::warn!("deleting undecided analysis imports failed: {e}");
         }
     }
 }

@@ -132,7 +132,7 @@ mod load {
         let pending = state
             .storage
             .analysis()
-            .pending_import(&study.slug, &staff.record.id, import)
+            .pending_import(&study.slug, (&staff.record.id, state.clock.now()), import)
             .await?
             .ok_or(AppError::UnknownImport)?;
         let plan = ImportPlan::from_json(&pending.plan)
@@ -373,7 +373,7 @@ pub(super) mod post {
         let fields = parse_form(&headers, &body)?;
         let analysis = state.storage.analysis();
         let pending = analysis
-            .pending_import(&study.slug, &staff.record.id, &import)
+            .pending_import(&study.slug, (&staff.record.id, state.clock.now()), &import)
             .await?
             .ok_or(AppError::UnknownImport)?;
         let plan = ImportPlan::from_json(&pending.plan)
@@ -401,7 +401,7 @@ pub(super) mod post {
         let study = crate::auth::research_study(&state, &staff, &slug).await?;
         let analysis = state.storage.analysis();
         if analysis
-            .pending_import(&study.slug, &staff.record.id, &import)
+            .pending_import(&study.slug, (&staff.record.id, state.clock.now()), &import)
             .await?
             .is_some()
         {

@@ -15,6 +15,10 @@ pub struct PendingImport {
     pub created_at: i64,
 }
 
+/// How long a plan waits for its importer: a day. After that the study's codings may have moved
+/// on from what the plan compared, and the file's extracts should not linger in the database.
+pub const PENDING_IMPORT_SECONDS: i64 = 24 * 60 * 60;
+
 impl Analysis<'_> {
     /// Keeps the plan of an import until its importer decides; returns its id.
     pub async fn save_import(
@@ -40,20 +44,22 @@ impl Analysis<'_> {
         Ok(id)
     }
 
-    /// The importer's own pending import of the study with this id.
+    /// The importer's own pending import of the study with this id, unless it is older than
+    /// [`PENDING_IMPORT_SECONDS`] at `now`.
     pub async fn pending_import(
         self,
         study: &StudySlug,
-        importer: &str,
+        (importer, now): (&str, i64),
         id: &str,
     ) -> Result<Option<PendingImport>, StorageError> {
         let row = sqlx::query(
             "SELECT id, file_name, plan, created_at FROM analysis_imports
-             WHERE id = $1 AND study_slug = $2 AND importer = $3",
+             WHERE id = $1 AND study_slug = $2 AND importer = $3 AND created_at >= $4",
         )
         .bind(id)
         .bind(study.as_str())
         .bind(importer)
+        .bind(now - PENDING_IMPORT_SECONDS)
         .fetch_optional(self.pool)
         .await?;
         let Some(row) = row else {
@@ -74,6 +80,16 @@ impl Analysis<'_> {
             .execute(self.pool)
             .await?;
         Ok(())
+    }
+
+    /// Deletes every import left undecided longer than [`PENDING_IMPORT_SECONDS`]; returns how
+    /// many.
+    pub async fn delete_expired_imports(self, now: i64) -> Result<u64, StorageError> {
+        let deleted = sqlx::query("DELETE FROM analysis_imports WHERE created_at < $1")
+            .bind(now - PENDING_IMPORT_SECONDS)
+            .execute(self.pool)
+            .await?;
+        Ok(deleted.rows_affected())
     }
 
     /// Who may code the study: (id, email) of its owners and its member researchers.

@@ -7,6 +7,8 @@ use std::collections::BTreeMap;
 use quick_xml::events::Event;
 use reqwest::StatusCode;
 
+use domain::storage::PENDING_IMPORT_SECONDS;
+
 use crate::support::{TestApp, assert_valid_refi_qda, sam, unzip};
 
 /// A phone number the identifier review replaces by a longer descriptor, then words to code.
@@ -658,6 +660,53 @@ async fn our_own_project_comes_back_unchanged_and_an_edited_one_is_imported_item
         StatusCode::NOT_FOUND,
         "applied once"
     );
+}
+
+#[tokio::test]
+async fn an_import_left_undecided_for_a_day_expires_and_is_deleted() {
+    let TwoCoders {
+        app, researcher, ..
+    } = two_coders().await;
+    let bytes = download_project(&app, &researcher).await;
+    let stale = upload(&app, &researcher, &bytes).await;
+    let fresh = upload(&app, &researcher, &bytes).await;
+    // The first was planned a day and a minute ago.
+    let pool = app.pool().await;
+    sqlx::query("UPDATE analysis_imports SET created_at = created_at - $1 WHERE id = $2")
+        .bind(PENDING_IMPORT_SECONDS + 60)
+        .bind(stale.rsplit('/').next().unwrap())
+        .execute(&pool)
+        .await
+        .unwrap();
+
+    let gone = app.get_with_cookie(&stale, &researcher).await;
+    assert_eq!(gone.status(), StatusCode::NOT_FOUND);
+    let page = gone.text().await.unwrap();
+    assert!(
+        page.contains("left undecided for more than a day"),
+        "{page}"
+    );
+    let applied = app
+        .post_with_cookie(&stale, &researcher, &[("item", "0")])
+        .await;
+    assert_eq!(applied.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.get_with_cookie(&fresh, &researcher).await.status(),
+        StatusCode::OK
+    );
+
+    let storage = app.storage().await;
+    let now = app.clock.now();
+    let analysis = storage.analysis();
+    assert_eq!(analysis.delete_expired_imports(now).await.unwrap(), 1);
+    assert_eq!(analysis.delete_expired_imports(now).await.unwrap(), 0);
+    let later = now + PENDING_IMPORT_SECONDS + 1;
+    assert_eq!(analysis.delete_expired_imports(later).await.unwrap(), 1);
+    let (left,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM analysis_imports")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(left, 0);
 }
 
 #[tokio::test]

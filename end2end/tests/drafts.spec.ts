@@ -1,17 +1,9 @@
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page, type TestInfo } from '@playwright/test';
 import { researcher, useSession } from './accounts';
+import { expectAccessible } from './axe';
 
-const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
-
-// axe runs inside the page: on the hydrated project. The no-JS project walks the same
-// server-rendered HTML (see playwright.config.ts).
 let project: TestInfo | undefined;
-async function check(page: Page, what: string) {
-  if (project?.project.use.javaScriptEnabled === false) return;
-  const results = await new AxeBuilder({ page }).withTags(WCAG).analyze();
-  expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), what).toEqual([]);
-}
+const check = (page: Page, what: string) => expectAccessible(page, what, project);
 
 async function saved(page: Page) {
   await expect(page.getByRole('status')).toContainText('Saved in the draft');

@@ -1,15 +1,8 @@
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { enterPassword, owner, researcher, useSession } from './accounts';
 import { settled, submitWith } from './survey';
 import { copyOfSam, copyWithMistake } from './authoring';
-
-const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
-
-async function check(page: Page, what: string) {
-  const results = await new AxeBuilder({ page }).withTags(WCAG).analyze();
-  expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), what).toEqual([]);
-}
+import { expectAccessible as check } from './axe';
 
 test('the researcher pages are accessible', async ({ page }, info) => {
   await page.goto('/admin/sign-in');

@@ -1,9 +1,7 @@
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
 import { enterPassword, newcomers, researcher, setUpTwoFactor, totp, useSession } from './accounts';
 import { aboutYou, recovery, scenarios, settled, start, usesJavaScript, views } from './survey';
-
-const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+import { expectAccessible } from './axe';
 
 test('a researcher reads every answer to R2 side by side, filtered to inpatient workers', async ({ page }, info) => {
   await start(page, info);
@@ -56,11 +54,7 @@ test('a researcher filters the responses and opens one in full', async ({ page }
 
 test('a new researcher sets up two-factor sign-in, signs out, and signs in with a code', async ({ page }, info) => {
   const account = newcomers.find((n) => n.project === info.project.name)!;
-  const checkAccessible = async (what: string) => {
-    if (!usesJavaScript(info)) return;
-    const results = await new AxeBuilder({ page }).withTags(WCAG).analyze();
-    expect(results.violations.map((v) => v.id), what).toEqual([]);
-  };
+  const checkAccessible = (what: string) => expectAccessible(page, what, info);
   await enterPassword(page, account.email, account.password);
   await expect(page.locator('.qr-code svg')).toBeVisible();
   await settled(page, info);

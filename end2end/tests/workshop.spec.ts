@@ -1,15 +1,8 @@
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page, type TestInfo } from '@playwright/test';
 import { enterPassword, trainer } from './accounts';
+import { expectAccessible } from './axe';
 
-const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
-
-// axe runs inside the page: where JavaScript runs (see playwright.config.ts).
-async function check(page: Page, info: TestInfo, what: string) {
-  if (info.project.use.javaScriptEnabled === false) return;
-  const results = await new AxeBuilder({ page }).withTags(WCAG).analyze();
-  expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), what).toEqual([]);
-}
+const check = (page: Page, info: TestInfo, what: string) => expectAccessible(page, what, info);
 
 test('a trainer runs a workshop: three phones join by code, answer, and see the results once shown', async ({ page, browser }, info) => {
   const title = `Ward team (${info.project.name})`;

@@ -87,6 +87,22 @@ impl RejectedForm {
     }
 }
 
+/// An upload page shown again with `problem` against its file `field`, with status 422.
+pub async fn refuse_upload(
+    (state, headers): (&AppState, &HeaderMap),
+    page: &str,
+    field: &str,
+    problem: String,
+) -> Response {
+    render_rejected(
+        state,
+        page,
+        headers,
+        RejectedForm::with_error(field, &problem),
+    )
+    .await
+}
+
 /// Renders the page at `path` again, showing the rejected form's values and errors, with status 422.
 pub async fn render_rejected(
     state: &AppState,

@@ -19,7 +19,7 @@ use super::{CodeName, add_code, code_fields, log_change};
 use crate::auth::Researcher;
 use crate::auth::session::Staff;
 use crate::error::AppError;
-use crate::form_posts::{RejectedForm, render_rejected, uploaded_file};
+use crate::form_posts::{refuse_upload, uploaded_file};
 use crate::state::AppState;
 
 /// A codebook of thousands of codes is well under a megabyte.
@@ -41,13 +41,7 @@ async fn upload(
 ) -> Result<Response, AppError> {
     let study = crate::auth::research_study(&state, &staff, &slug).await?;
     let page = format!("/admin/studies/{}/analysis/import", study.slug);
-    let refuse = |problem: String| {
-        let (state, headers, page) = (&state, &headers, &page);
-        async move {
-            let form = RejectedForm::with_error(CODEBOOK_FIELD, &problem);
-            render_rejected(state, page, headers, form).await
-        }
-    };
+    let refuse = |problem| refuse_upload((&state, &headers), &page, CODEBOOK_FIELD, problem);
     let Some((name, bytes)) = uploaded_file(form, CODEBOOK_FIELD, "the codebook").await? else {
         return Ok(refuse("Choose a codebook file (.qdc or .csv) to import".into()).await);
     };

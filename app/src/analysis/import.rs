@@ -298,7 +298,7 @@ pub(super) mod post {
     use super::FILE_FIELD;
     use crate::auth::Researcher;
     use crate::error::AppError;
-    use crate::form_posts::{RejectedForm, parse_form, render_rejected, uploaded_file};
+    use crate::form_posts::{parse_form, refuse_upload, uploaded_file};
     use crate::state::AppState;
 
     /// A coded project of a few thousand answers is a few MB; room to spare.
@@ -329,13 +329,7 @@ pub(super) mod post {
     ) -> Result<Response, AppError> {
         let study = crate::auth::research_study(&state, &staff, &slug).await?;
         let path = format!("/admin/studies/{}/analysis/import", study.slug);
-        let refuse = |problem: String| {
-            let (state, headers, path) = (&state, &headers, &path);
-            async move {
-                let form = RejectedForm::with_error(FILE_FIELD, &problem);
-                render_rejected(state, path, headers, form).await
-            }
-        };
+        let refuse = |problem| refuse_upload((&state, &headers), &path, FILE_FIELD, problem);
         let Some((name, bytes)) = uploaded_file(form, FILE_FIELD, "the file").await? else {
             return Ok(refuse("Choose a project file (.qdpx) to import".into()).await);
         };

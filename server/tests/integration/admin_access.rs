@@ -505,12 +505,7 @@ async fn every_researcher_route_checks_the_session_and_the_role() {
             .status();
         assert_eq!(status, StatusCode::FORBIDDEN, "trainer {path}");
     }
-    let home = app
-        .get_with_cookie("/admin", &trainer)
-        .await
-        .text()
-        .await
-        .unwrap();
+    let home = app.page_text("/admin", &trainer).await;
     assert!(home.contains("not shown to trainers") && !home.contains("/admin/studies/sam"));
 
     for role in ["researcher", "owner"] {
@@ -663,11 +658,8 @@ async fn answers_to_one_question_side_by_side_with_labels_and_a_filter() {
     let cookie = app.signed_in_as("researcher").await;
 
     let all = app
-        .get_with_cookie("/admin/studies/sam/questions/r2", &cookie)
-        .await
-        .text()
-        .await
-        .unwrap();
+        .page_text("/admin/studies/sam/questions/r2", &cookie)
+        .await;
     assert!(
         all.contains("P1: Inpatient SW, 14 months experience"),
         "{all}"
@@ -683,11 +675,8 @@ async fn answers_to_one_question_side_by_side_with_labels_and_a_filter() {
     assert!(!all.contains("href=\"javascript:"));
 
     let inpatient = app
-        .get_with_cookie("/admin/studies/sam/questions/r2?setting=inpatient", &cookie)
-        .await
-        .text()
-        .await
-        .unwrap();
+        .page_text("/admin/studies/sam/questions/r2?setting=inpatient", &cookie)
+        .await;
     assert!(inpatient.contains("P1: Inpatient SW") && !inpatient.contains("P2: Community SW"));
 
     let audit = app.storage().await.audit_log().newest(10).await.unwrap();
@@ -711,12 +700,7 @@ async fn the_dashboard_counts_progress_and_where_people_stopped() {
     app.post_step(&stopped, "before-you-start", &[]).await;
     app.consent().await;
     let cookie = app.signed_in_as("owner").await;
-    let html = app
-        .get_with_cookie("/admin/studies/sam", &cookie)
-        .await
-        .text()
-        .await
-        .unwrap();
+    let html = app.page_text("/admin/studies/sam", &cookie).await;
     let figure = |name: &str| {
         let at = html
             .find(&format!("<dt>{name}</dt>"))
@@ -843,12 +827,7 @@ async fn only_owners_read_the_audit_log() {
             StatusCode::FORBIDDEN,
             "{role}"
         );
-        let home = app
-            .get_with_cookie("/admin", &cookie)
-            .await
-            .text()
-            .await
-            .unwrap();
+        let home = app.page_text("/admin", &cookie).await;
         assert!(
             !home.contains("/admin/audit"),
             "{role} is not offered the log"
@@ -903,12 +882,7 @@ async fn signing_in_again_returns_to_the_page_asked_for_and_never_off_the_staff_
         )
     );
     let pending = crate::support::cookie_of(&password).unwrap();
-    let code_form = app
-        .get_with_cookie(&code_page, &pending)
-        .await
-        .text()
-        .await
-        .unwrap();
+    let code_form = app.page_text(&code_page, &pending).await;
     assert!(
         code_form.contains(r#"name="next" value="/admin/studies/sam/responses?status=submitted""#)
     );

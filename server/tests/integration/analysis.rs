@@ -24,11 +24,6 @@ async fn assert_refused(response: reqwest::Response, says: &str) {
     assert!(text.contains(says), "{says}: {text}");
 }
 
-async fn page(app: &TestApp, path: &str, cookie: &str) -> (StatusCode, String) {
-    let response = app.get_with_cookie(path, cookie).await;
-    (response.status(), response.text().await.unwrap())
-}
-
 /// (start, end, extract, code name) of every coding of R2, in order.
 async fn codings(app: &TestApp) -> Vec<(usize, usize, String, String)> {
     let stored = app
@@ -51,7 +46,7 @@ async fn a_researcher_codes_a_selection_pasted_words_and_a_whole_answer_in_code_
     let response = app.record(&token).await.id.to_string();
     let researcher = app.signed_in_as("researcher").await;
 
-    let (status, analysis) = page(&app, "/admin/studies/sam/analysis", &researcher).await;
+    let (status, analysis) = app.page("/admin/studies/sam/analysis", &researcher).await;
     assert_eq!(status, StatusCode::OK);
     assert!(analysis.contains(GRID), "{analysis}");
     let codes = "/admin/studies/sam/analysis/codes";
@@ -147,15 +142,15 @@ async fn a_researcher_codes_a_selection_pasted_words_and_a_whole_answer_in_code_
     }
     assert_eq!(codings(&app).await.len(), 3, "nothing refused was saved");
 
-    let (_, grid) = page(&app, GRID, &researcher).await;
+    let (_, grid) = app.page(GRID, &researcher).await;
     assert!(grid.contains("<mark>"), "{grid}");
     assert!(grid.contains("P1: Inpatient"), "{grid}");
-    let (status, collated) = page(
-        &app,
-        &format!("/admin/studies/sam/analysis/codes/{skills}"),
-        &researcher,
-    )
-    .await;
+    let (status, collated) = app
+        .page(
+            &format!("/admin/studies/sam/analysis/codes/{skills}"),
+            &researcher,
+        )
+        .await;
     assert_eq!(status, StatusCode::OK);
     assert!(
         collated.contains("2 extracts") && collated.contains("coded by researcher@"),
@@ -163,7 +158,7 @@ async fn a_researcher_codes_a_selection_pasted_words_and_a_whole_answer_in_code_
     );
 
     let trainer = app.signed_in_as("trainer").await;
-    let (status, _) = page(&app, GRID, &trainer).await;
+    let (status, _) = app.page(GRID, &trainer).await;
     assert_eq!(
         status,
         StatusCode::FORBIDDEN,
@@ -181,12 +176,12 @@ async fn a_researcher_codes_a_selection_pasted_words_and_a_whole_answer_in_code_
             .unwrap()
     );
     assert!(codings(&app).await.is_empty());
-    let (_, collated) = page(
-        &app,
-        &format!("/admin/studies/sam/analysis/codes/{skills}"),
-        &researcher,
-    )
-    .await;
+    let (_, collated) = app
+        .page(
+            &format!("/admin/studies/sam/analysis/codes/{skills}"),
+            &researcher,
+        )
+        .await;
     assert!(collated.contains("0 extracts"), "{collated}");
 }
 
@@ -400,7 +395,7 @@ async fn themes_gather_codes_with_a_concept_status_and_subthemes_and_every_chang
         let sent = app.post_with_cookie(CODINGS, &researcher, &fields).await;
         assert_eq!(sent.status(), StatusCode::SEE_OTHER);
     }
-    let (_, analysis) = page(&app, "/admin/studies/sam/analysis", &researcher).await;
+    let (_, analysis) = app.page("/admin/studies/sam/analysis", &researcher).await;
     assert!(
         analysis.contains("Hope, Language"),
         "the miscellaneous bin: {analysis}"
@@ -470,7 +465,7 @@ async fn themes_gather_codes_with_a_concept_status_and_subthemes_and_every_chang
     assert_refused(refused, "Choose a status").await;
 
     let theme_page = format!("{THEMES}/{top}");
-    let (status, shown) = page(&app, &theme_page, &researcher).await;
+    let (status, shown) = app.page(&theme_page, &researcher).await;
     assert_eq!(status, StatusCode::OK);
     for expected in [
         "Recovery happens through relationships",
@@ -480,13 +475,15 @@ async fn themes_gather_codes_with_a_concept_status_and_subthemes_and_every_chang
     ] {
         assert!(shown.contains(expected), "{expected}: {shown}");
     }
-    let (_, analysis) = page(&app, "/admin/studies/sam/analysis", &researcher).await;
+    let (_, analysis) = app.page("/admin/studies/sam/analysis", &researcher).await;
     assert!(
         analysis.contains("a subtheme") && analysis.contains("None."),
         "{analysis}"
     );
 
-    let (status, log) = page(&app, "/admin/studies/sam/analysis/log", &researcher).await;
+    let (status, log) = app
+        .page("/admin/studies/sam/analysis/log", &researcher)
+        .await;
     assert_eq!(status, StatusCode::OK);
     for expected in [
         "code added",
@@ -505,7 +502,7 @@ async fn themes_gather_codes_with_a_concept_status_and_subthemes_and_every_chang
     );
     let trainer = app.signed_in_as("trainer").await;
     assert_eq!(
-        page(&app, &theme_page, &trainer).await.0,
+        app.page(&theme_page, &trainer).await.0,
         StatusCode::FORBIDDEN
     );
 
@@ -516,7 +513,7 @@ async fn themes_gather_codes_with_a_concept_status_and_subthemes_and_every_chang
         .delete(&record.id)
         .await
         .unwrap();
-    let (_, shown) = page(&app, &theme_page, &researcher).await;
+    let (_, shown) = app.page(&theme_page, &researcher).await;
     assert!(shown.contains("0 extracts from its codes."), "{shown}");
 }
 
@@ -571,7 +568,9 @@ async fn themes_by_setting_break_down_only_groups_of_at_least_the_threshold() {
         .await;
     assert_eq!(saved.status(), StatusCode::SEE_OTHER);
 
-    let (status, table) = page(&app, "/admin/studies/sam/analysis/by-group", &researcher).await;
+    let (status, table) = app
+        .page("/admin/studies/sam/analysis/by-group", &researcher)
+        .await;
     assert_eq!(status, StatusCode::OK);
     let row = |theme: &str| {
         let start = table
@@ -701,20 +700,22 @@ async fn a_code_is_renamed_merged_into_another_and_archived_with_each_change_log
         .post_with_cookie(&path, &researcher, &archive("yes"))
         .await;
     assert_eq!(archived.status(), StatusCode::SEE_OTHER);
-    let (_, grid) = page(&app, GRID, &researcher).await;
+    let (_, grid) = app.page(GRID, &researcher).await;
     assert!(
         !grid.contains(&format!("value=\"{skills}\"")),
         "not offered while coding"
     );
     assert!(grid.contains("<mark>"), "its codings stay");
-    let (_, shown) = page(&app, &code_page(&skills), &researcher).await;
+    let (_, shown) = app.page(&code_page(&skills), &researcher).await;
     assert!(shown.contains("Restore the code"), "{shown}");
     app.post_with_cookie(&path, &researcher, &archive("no"))
         .await;
-    let (_, grid) = page(&app, GRID, &researcher).await;
+    let (_, grid) = app.page(GRID, &researcher).await;
     assert!(grid.contains(&format!("value=\"{skills}\"")));
 
-    let (_, log) = page(&app, "/admin/studies/sam/analysis/log", &researcher).await;
+    let (_, log) = app
+        .page("/admin/studies/sam/analysis/log", &researcher)
+        .await;
     for expected in [
         "“Chores” renamed “Housework”",
         "“Housework” (2 codings) merged into “Skills”",
@@ -805,29 +806,35 @@ async fn the_journal_memos_and_themes_beside_the_published_ones_keep_dated_signe
         );
     }
 
-    let (_, journal) = page(&app, "/admin/studies/sam/analysis/journal", &researcher).await;
+    let (_, journal) = app
+        .page("/admin/studies/sam/analysis/journal", &researcher)
+        .await;
     assert!(
         journal.contains("I came to this as a former support worker."),
         "{journal}"
     );
     assert!(journal.contains("researcher@example.org"));
-    let (_, code) = page(
-        &app,
-        &format!("/admin/studies/sam/analysis/codes/{hope}"),
-        &researcher,
-    )
-    .await;
+    let (_, code) = app
+        .page(
+            &format!("/admin/studies/sam/analysis/codes/{hope}"),
+            &researcher,
+        )
+        .await;
     assert!(code.contains("Hope shows up as plans, not feelings."));
-    let (_, theme) = page(&app, &format!("{THEMES}/{ours}"), &researcher).await;
+    let (_, theme) = app.page(&format!("{THEMES}/{ours}"), &researcher).await;
     assert!(theme.contains("Symptoms first, person second."));
-    let (status, beside) = page(&app, "/admin/studies/sam/analysis/beside", &researcher).await;
+    let (status, beside) = app
+        .page("/admin/studies/sam/analysis/beside", &researcher)
+        .await;
     assert_eq!(status, StatusCode::OK);
     assert!(
         beside.contains("Similar: Aligning with the clinical recovery approach")
             && beside.contains("Both read recovery as fewer symptoms."),
         "{beside}"
     );
-    let (_, log) = page(&app, "/admin/studies/sam/analysis/log", &researcher).await;
+    let (_, log) = app
+        .page("/admin/studies/sam/analysis/log", &researcher)
+        .await;
     assert!(
         log.contains(
             "on “Medical model” beside “Aligning with the clinical recovery approach”: similar"
@@ -862,7 +869,9 @@ async fn a_theme_is_defined_shows_its_chosen_extracts_and_the_answers_no_theme_t
     ];
     app.post_with_cookie(THEMES, &researcher, &theme).await;
     let id = theme_id(&app, "Everyday life").await;
-    let (_, untouched) = page(&app, "/admin/studies/sam/analysis/untouched", &researcher).await;
+    let (_, untouched) = app
+        .page("/admin/studies/sam/analysis/untouched", &researcher)
+        .await;
     assert!(
         untouched.contains("Nobody has coded this answer yet"),
         "{untouched}"
@@ -910,7 +919,7 @@ async fn a_theme_is_defined_shows_its_chosen_extracts_and_the_answers_no_theme_t
         .await;
     assert_eq!(chosen.status(), StatusCode::SEE_OTHER);
 
-    let (_, shown) = page(&app, &format!("{THEMES}/{id}"), &researcher).await;
+    let (_, shown) = app.page(&format!("{THEMES}/{id}"), &researcher).await;
     for expected in [
         "Recovery lived in ordinary days.",
         "Not paid work: see Purpose.",
@@ -919,7 +928,9 @@ async fn a_theme_is_defined_shows_its_chosen_extracts_and_the_answers_no_theme_t
         assert!(shown.contains(expected), "{expected}: {shown}");
     }
     assert!(!shown.contains("None chosen yet"), "{shown}");
-    let (_, untouched) = page(&app, "/admin/studies/sam/analysis/untouched", &researcher).await;
+    let (_, untouched) = app
+        .page("/admin/studies/sam/analysis/untouched", &researcher)
+        .await;
     assert!(untouched.contains("Nobody has coded this answer yet"));
     assert!(
         !untouched.contains("Cymraeg"),
@@ -928,7 +939,7 @@ async fn a_theme_is_defined_shows_its_chosen_extracts_and_the_answers_no_theme_t
 
     // The first level of review: whether each extract fits the theme.
     let reviews = format!("{THEMES}/{id}/reviews");
-    let (_, shown) = page(&app, &format!("{THEMES}/{id}"), &researcher).await;
+    let (_, shown) = app.page(&format!("{THEMES}/{id}"), &researcher).await;
     assert!(
         shown.contains("0 fit the theme, 0 do not, 1 not reviewed yet"),
         "{shown}"
@@ -942,7 +953,7 @@ async fn a_theme_is_defined_shows_its_chosen_extracts_and_the_answers_no_theme_t
         let fields = [("coding", coding.as_str()), ("verdict", verdict)];
         let reviewed = app.post_with_cookie(&reviews, &researcher, &fields).await;
         assert_eq!(reviewed.status(), StatusCode::SEE_OTHER, "{verdict}");
-        let (_, shown) = page(&app, &format!("{THEMES}/{id}"), &researcher).await;
+        let (_, shown) = app.page(&format!("{THEMES}/{id}"), &researcher).await;
         assert!(shown.contains(summary), "{verdict}: {shown}");
     }
     let fields = [("coding", coding.as_str()), ("verdict", "perhaps")];
@@ -953,11 +964,13 @@ async fn a_theme_is_defined_shows_its_chosen_extracts_and_the_answers_no_theme_t
     let path = format!("/admin/studies/sam/analysis/codings/{coding}/remove");
     app.post_with_cookie(&path, &researcher, &[("back", "r2")])
         .await;
-    let (_, shown) = page(&app, &format!("{THEMES}/{id}"), &researcher).await;
+    let (_, shown) = app.page(&format!("{THEMES}/{id}"), &researcher).await;
     assert!(shown.contains("None chosen yet"), "{shown}");
     let theme = app.storage().await.analysis().theme(&sam(), &id).await;
     assert!(theme.unwrap().unwrap().reviewed.is_empty());
-    let (_, log) = page(&app, "/admin/studies/sam/analysis/log", &researcher).await;
+    let (_, log) = app
+        .page("/admin/studies/sam/analysis/log", &researcher)
+        .await;
     assert!(
         log.contains("theme defined")
             && log.contains("extract chosen")
@@ -1093,7 +1106,7 @@ async fn a_participants_page_codes_their_answers_and_keeps_memos_that_go_when_th
     let researcher = app.signed_in_as("researcher").await;
     let participant = format!("/admin/studies/sam/analysis/participants/{number}");
 
-    let (status, shown) = page(&app, &participant, &researcher).await;
+    let (status, shown) = app.page(&participant, &researcher).await;
     assert_eq!(status, StatusCode::OK);
     assert!(
         shown.contains("Cymraeg") && shown.contains("Next: P"),
@@ -1103,14 +1116,11 @@ async fn a_participants_page_codes_their_answers_and_keeps_memos_that_go_when_th
         !shown.contains("The second participant's answer"),
         "{shown}"
     );
-    let (_, analysis) = page(&app, "/admin/studies/sam/analysis", &researcher).await;
+    let (_, analysis) = app.page("/admin/studies/sam/analysis", &researcher).await;
     assert!(analysis.contains(&participant), "{analysis}");
-    let (missing, _) = page(
-        &app,
-        "/admin/studies/sam/analysis/participants/999",
-        &researcher,
-    )
-    .await;
+    let (missing, _) = app
+        .page("/admin/studies/sam/analysis/participants/999", &researcher)
+        .await;
     assert_eq!(missing, StatusCode::NOT_FOUND);
 
     // Coding from the participant's page comes back to it; a refusal is shown on it.
@@ -1163,12 +1173,14 @@ async fn a_participants_page_codes_their_answers_and_keeps_memos_that_go_when_th
     }
     let unknown = memo(format!("answer:{number}:r9"), "x").await;
     assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
-    let (_, shown) = page(&app, &participant, &researcher).await;
+    let (_, shown) = app.page(&participant, &researcher).await;
     for (_, words) in &subjects {
         assert!(shown.contains(words), "{words}: {shown}");
     }
     assert!(shown.contains("Memos on this coding (1)"), "{shown}");
-    let (_, log) = page(&app, "/admin/studies/sam/analysis/log", &researcher).await;
+    let (_, log) = app
+        .page("/admin/studies/sam/analysis/log", &researcher)
+        .await;
     let logged = format!("on P{number}'s answer to r2");
     assert!(log.contains(&logged), "{logged}: {log}");
     assert!(
@@ -1206,7 +1218,7 @@ async fn a_participants_page_codes_their_answers_and_keeps_memos_that_go_when_th
         .await
         .unwrap();
     assert!(kept.is_empty(), "{kept:?}");
-    let (gone, _) = page(&app, &participant, &researcher).await;
+    let (gone, _) = app.page(&participant, &researcher).await;
     assert_eq!(gone, StatusCode::NOT_FOUND);
 }
 
@@ -1243,7 +1255,7 @@ async fn two_coders_in_independent_mode_see_each_others_codings_only_once_both_r
     }
     // Only the second coder coded "Cymraeg", with "Language".
     let sees_second = |html: &str| html.contains("Remove \"Language\" here");
-    let (_, grid) = page(&app, GRID, &first).await;
+    let (_, grid) = app.page(GRID, &first).await;
     assert!(!sees_second(&grid), "blind: {grid}");
     let extracts = download(&app, &first, "extracts")
         .await
@@ -1251,7 +1263,7 @@ async fn two_coders_in_independent_mode_see_each_others_codings_only_once_both_r
         .await
         .unwrap();
     assert!(!extracts.contains(second_email), "{extracts}");
-    let (_, together) = page(&app, team, &first).await;
+    let (_, together) = app.page(team, &first).await;
     assert!(
         together.contains("None you can compare yet") && together.contains("coding on their own"),
         "{together}"
@@ -1260,16 +1272,16 @@ async fn two_coders_in_independent_mode_see_each_others_codings_only_once_both_r
     let release = format!("{team}/release");
     let released = app.post_with_cookie(&release, &first, &[]).await;
     assert_eq!(location(&released), team);
-    let (_, grid) = page(&app, GRID, &first).await;
+    let (_, grid) = app.page(GRID, &first).await;
     assert!(
         !sees_second(&grid),
         "the second coder has not released: {grid}"
     );
     let released = app.post_with_cookie(&release, &second, &[]).await;
     assert_eq!(location(&released), team);
-    let (_, grid) = page(&app, GRID, &first).await;
+    let (_, grid) = app.page(GRID, &first).await;
     assert!(sees_second(&grid), "{grid}");
-    let (_, together) = page(&app, team, &first).await;
+    let (_, together) = app.page(team, &first).await;
     for expected in [
         "1 differences",
         "(matched)",
@@ -1288,7 +1300,7 @@ async fn two_coders_in_independent_mode_see_each_others_codings_only_once_both_r
         .post_with_cookie("/admin/studies/sam/analysis/memos", &first, &memo)
         .await;
     assert_eq!(location(&discussed), team);
-    let (_, together) = page(&app, team, &second).await;
+    let (_, together) = app.page(team, &second).await;
     assert!(
         together.contains("Agreed: language is part of identity here."),
         "{together}"
@@ -1304,7 +1316,7 @@ async fn two_coders_in_independent_mode_see_each_others_codings_only_once_both_r
         .post_with_cookie(&reliability, &first, &[("reliability", "on")])
         .await;
     assert_eq!(location(&on), team);
-    let (_, together) = page(&app, team, &first).await;
+    let (_, together) = app.page(team, &first).await;
     let skills_row = "<th scope=\"row\">Skills</th><td>1</td><td>0</td><td>0</td>";
     let language_row = "<th scope=\"row\">Language</th><td>0</td><td>0</td><td>1</td>";
     for expected in [
@@ -1322,7 +1334,7 @@ async fn two_coders_in_independent_mode_see_each_others_codings_only_once_both_r
     assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
     app.post_with_cookie(&reliability, &first, &[("reliability", "off")])
         .await;
-    let (_, together) = page(&app, team, &first).await;
+    let (_, together) = app.page(team, &first).await;
     assert!(
         !together.contains("Coding-reliability mode is on"),
         "{together}"
@@ -1336,7 +1348,7 @@ async fn two_coders_in_independent_mode_see_each_others_codings_only_once_both_r
     assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
     let says = refused.text().await.unwrap();
     assert!(says.contains("Independent mode is off"), "{says}");
-    let (_, log) = page(&app, "/admin/studies/sam/analysis/log", &first).await;
+    let (_, log) = app.page("/admin/studies/sam/analysis/log", &first).await;
     for action in [
         "independent mode on",
         "codings released",
@@ -1354,7 +1366,7 @@ async fn read_marks_are_each_researchers_own_put_unread_answers_first_and_notes_
     app.submit_response("community", "The second answer").await;
     let researcher = app.signed_in_as("researcher").await;
     let reads = "/admin/studies/sam/analysis/reads";
-    let (_, grid) = page(&app, GRID, &researcher).await;
+    let (_, grid) = app.page(GRID, &researcher).await;
     assert!(grid.contains("You have read 0 of 2 answers"), "{grid}");
     assert!(grid.find("The first answer") < grid.find("The second answer"));
 
@@ -1365,7 +1377,7 @@ async fn read_marks_are_each_researchers_own_put_unread_answers_first_and_notes_
     ];
     let marked = app.post_with_cookie(reads, &researcher, &fields).await;
     assert_eq!(location(&marked), format!("{GRID}#answer-{first}-r2-label"));
-    let (_, grid) = page(&app, GRID, &researcher).await;
+    let (_, grid) = app.page(GRID, &researcher).await;
     assert!(grid.contains("You have read 1 of 2 answers"), "{grid}");
     assert!(
         grid.find("The second answer") < grid.find("The first answer"),
@@ -1376,7 +1388,7 @@ async fn read_marks_are_each_researchers_own_put_unread_answers_first_and_notes_
         .add_staff_with_two_factor("second@example.org", "researcher")
         .await;
     let second = app.sign_in_with_code("second@example.org", &secret).await;
-    let (_, theirs) = page(&app, GRID, &second).await;
+    let (_, theirs) = app.page(GRID, &second).await;
     assert!(theirs.contains("You have read 0 of 2 answers"), "{theirs}");
     let bad = [
         ("response", first.as_str()),
@@ -1391,7 +1403,7 @@ async fn read_marks_are_each_researchers_own_put_unread_answers_first_and_notes_
         ("read", "no"),
     ];
     app.post_with_cookie(reads, &researcher, &unread).await;
-    let (_, grid) = page(&app, GRID, &researcher).await;
+    let (_, grid) = app.page(GRID, &researcher).await;
     assert!(grid.contains("You have read 0 of 2 answers"), "{grid}");
 
     let memos = "/admin/studies/sam/analysis/memos";
@@ -1407,9 +1419,9 @@ async fn read_marks_are_each_researchers_own_put_unread_answers_first_and_notes_
     ];
     let noted = app.post_with_cookie(memos, &researcher, &on_data).await;
     assert_eq!(location(&noted), "/admin/studies/sam/analysis");
-    let (_, grid) = page(&app, GRID, &researcher).await;
+    let (_, grid) = app.page(GRID, &researcher).await;
     assert!(grid.contains("Hope everywhere in r2."), "{grid}");
-    let (_, analysis) = page(&app, "/admin/studies/sam/analysis", &researcher).await;
+    let (_, analysis) = app.page("/admin/studies/sam/analysis", &researcher).await;
     assert!(
         analysis.contains("Short answers, written in breaks."),
         "{analysis}"
@@ -1454,7 +1466,7 @@ async fn the_grid_is_filtered_by_closed_answers_and_codes_by_name_and_coding_kee
     }
 
     let filtered = format!("{GRID}?setting=inpatient&code=fam");
-    let (status, grid) = page(&app, &filtered, &researcher).await;
+    let (status, grid) = app.page(&filtered, &researcher).await;
     assert_eq!(status, StatusCode::OK);
     assert!(grid.contains("An inpatient's answer"), "{grid}");
     assert!(!grid.contains("A community worker"), "{grid}");
@@ -1463,10 +1475,10 @@ async fn the_grid_is_filtered_by_closed_answers_and_codes_by_name_and_coding_kee
         grid.contains(">Family contact</label>") && !grid.contains(">Hope</label>"),
         "{grid}"
     );
-    let (_, everyone) = page(&app, GRID, &researcher).await;
+    let (_, everyone) = app.page(GRID, &researcher).await;
     assert!(everyone.contains("A community worker"), "{everyone}");
 
-    let (status, refused) = page(&app, &format!("{GRID}?setting=moon"), &researcher).await;
+    let (status, refused) = app.page(&format!("{GRID}?setting=moon"), &researcher).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(refused.contains("moon"), "{refused}");
 
@@ -1513,7 +1525,7 @@ async fn the_grid_shows_fifty_answers_a_page_and_its_forms_come_back_to_the_same
     let researcher = app.signed_in_as("researcher").await;
     let sections = |html: &str| html.matches("-r2-label\" class=\"coding\"").count();
 
-    let (_, first) = page(&app, GRID, &researcher).await;
+    let (_, first) = app.page(GRID, &researcher).await;
     assert_eq!(sections(&first), 50, "{first}");
     assert!(first.contains("You have read 0 of 52 answers"), "{first}");
     assert!(
@@ -1527,7 +1539,7 @@ async fn the_grid_shows_fifty_answers_a_page_and_its_forms_come_back_to_the_same
     assert!(!first.contains("rel=\"prev\""), "{first}");
 
     let filtered = format!("{GRID}?setting=inpatient&page=2");
-    let (_, second) = page(&app, &filtered, &researcher).await;
+    let (_, second) = app.page(&filtered, &researcher).await;
     assert_eq!(sections(&second), 1, "{second}");
     assert!(second.contains("Filtered: 51 of 52 answers"), "{second}");
     assert!(
@@ -1544,10 +1556,10 @@ async fn the_grid_shows_fifty_answers_a_page_and_its_forms_come_back_to_the_same
         second.contains("name=\"filter\" value=\"?setting=inpatient&amp;page=2\""),
         "{second}"
     );
-    let (_, past_the_end) = page(&app, &format!("{GRID}?page=9"), &researcher).await;
+    let (_, past_the_end) = app.page(&format!("{GRID}?page=9"), &researcher).await;
     assert!(past_the_end.contains("page 2 of 2"), "{past_the_end}");
     assert_eq!(sections(&past_the_end), 2, "{past_the_end}");
-    let (status, refused) = page(&app, &format!("{GRID}?page=none"), &researcher).await;
+    let (status, refused) = app.page(&format!("{GRID}?page=none"), &researcher).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(refused.contains("There is no page \"none\""), "{refused}");
 
@@ -1601,7 +1613,7 @@ async fn a_code_sits_inside_another_and_is_split_with_the_extracts_chosen() {
         )
         .await;
     assert_eq!(location(&moved), skills_page);
-    let (_, analysis) = page(&app, "/admin/studies/sam/analysis", &researcher).await;
+    let (_, analysis) = app.page("/admin/studies/sam/analysis", &researcher).await;
     assert!(analysis.contains("Everyday life / Skills"), "{analysis}");
     let looped = app
         .post_with_cookie(
@@ -1699,7 +1711,9 @@ async fn a_code_sits_inside_another_and_is_split_with_the_extracts_chosen() {
             .any(|row| row[7] == "Cymraeg" && row[10] == "Everyday life / Welsh"),
         "{rows:?}"
     );
-    let (_, log) = page(&app, "/admin/studies/sam/analysis/log", &researcher).await;
+    let (_, log) = app
+        .page("/admin/studies/sam/analysis/log", &researcher)
+        .await;
     assert!(
         log.contains("code split") && log.contains("code moved in the tree"),
         "{log}"
@@ -1717,7 +1731,7 @@ async fn another_coders_change_reaches_an_open_analysis_page_through_its_feed() 
         .add_staff_with_two_factor(second_email, "researcher")
         .await;
     let second = app.sign_in_with_code(second_email, &secret).await;
-    let (_, grid) = page(&app, GRID, &first).await;
+    let (_, grid) = app.page(GRID, &first).await;
     assert!(
         grid.contains("<div role=\"status\" aria-live=\"polite\" class=\"live-changes\">"),
         "{grid}"

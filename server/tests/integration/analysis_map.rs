@@ -8,10 +8,10 @@ use crate::support::{TestApp, location, sam, unzip};
 const MAP: &str = "/admin/studies/sam/analysis/map";
 const THEMES: &str = "/admin/studies/sam/analysis/themes";
 
-async fn page(app: &TestApp, cookie: &str) -> String {
-    let response = app.get_with_cookie(MAP, cookie).await;
-    assert_eq!(response.status(), StatusCode::OK);
-    response.text().await.unwrap()
+async fn map_page(app: &TestApp, cookie: &str) -> String {
+    let (status, map) = app.page(MAP, cookie).await;
+    assert_eq!(status, StatusCode::OK);
+    map
 }
 
 #[tokio::test]
@@ -19,7 +19,7 @@ async fn the_map_draws_themes_with_their_codes_and_keeps_dated_snapshots() {
     let app = TestApp::spawn().await;
     let researcher = app.signed_in_as("researcher").await;
     assert!(
-        page(&app, &researcher)
+        map_page(&app, &researcher)
             .await
             .contains("No themes or codes yet")
     );
@@ -46,7 +46,7 @@ async fn the_map_draws_themes_with_their_codes_and_keeps_dated_snapshots() {
     app.post_with_cookie(&path, &researcher, &[("code", hope.as_str())])
         .await;
 
-    let drawn = page(&app, &researcher).await;
+    let drawn = map_page(&app, &researcher).await;
     for expected in [
         "<svg",
         "role=\"img\"",
@@ -63,7 +63,7 @@ async fn the_map_draws_themes_with_their_codes_and_keeps_dated_snapshots() {
         .post_with_cookie(&format!("{MAP}/snapshots"), &researcher, &[])
         .await;
     assert_eq!(location(&kept), format!("{MAP}#snapshots"));
-    let listed = page(&app, &researcher).await;
+    let listed = map_page(&app, &researcher).await;
     let snapshots = analysis.map_snapshots(&sam()).await.unwrap();
     assert_eq!(snapshots.len(), 1);
     let link = format!("{MAP}/snapshots/{}", snapshots[0].id);
@@ -81,11 +81,8 @@ async fn the_map_draws_themes_with_their_codes_and_keeps_dated_snapshots() {
         .await;
     assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
     let log = app
-        .get_with_cookie("/admin/studies/sam/analysis/log", &researcher)
-        .await
-        .text()
-        .await
-        .unwrap();
+        .page_text("/admin/studies/sam/analysis/log", &researcher)
+        .await;
     assert!(log.contains("map snapshot kept"), "{log}");
 
     // The same map is the .qdpx project's Graph: a vertex per box, standing for its Code.

@@ -522,10 +522,7 @@ async fn our_own_project_comes_back_unchanged_and_an_edited_one_is_imported_item
     // after the phone number before "then cook" became a longer descriptor.
     let bytes = download_project(&app, &researcher).await;
     let plan = upload(&app, &researcher, &bytes).await;
-    let (status, page) = {
-        let response = app.get_with_cookie(&plan, &researcher).await;
-        (response.status(), response.text().await.unwrap())
-    };
+    let (status, page) = app.page(&plan, &researcher).await;
     assert_eq!(status, StatusCode::OK);
     assert!(
         page.contains("coded.qdpx: 18 answers matched; 3 codings are here already at the same place; 0 differences."),
@@ -595,12 +592,7 @@ async fn our_own_project_comes_back_unchanged_and_an_edited_one_is_imported_item
     let close = at + project[at..].find("</TextSource>").unwrap();
     project.insert_str(close, &added);
     let plan = upload(&app, &researcher, &rezip(&files, &project)).await;
-    let page = app
-        .get_with_cookie(&plan, &researcher)
-        .await
-        .text()
-        .await
-        .unwrap();
+    let page = app.page_text(&plan, &researcher).await;
     for expected in [
         "1 codings are here already at the same place; 3 differences.",
         "Codings for researcher@example.org",
@@ -646,12 +638,9 @@ async fn our_own_project_comes_back_unchanged_and_an_edited_one_is_imported_item
     assert!(has("Language", SECOND, "ŵ"), "{after:?}");
     assert!(has("Joy", SECOND, "Cook"), "{after:?}");
     assert_eq!(after.len(), 4, "{after:?}");
-    let (_, log) = {
-        let response = app
-            .get_with_cookie("/admin/studies/sam/analysis/log", &researcher)
-            .await;
-        (response.status(), response.text().await.unwrap())
-    };
+    let (_, log) = app
+        .page("/admin/studies/sam/analysis/log", &researcher)
+        .await;
     assert!(log.contains("(imported)"), "{log}");
     assert_eq!(
         app.post_with_cookie(&plan, &researcher, &[("item", "0")])
@@ -882,13 +871,7 @@ async fn a_codebook_adds_the_codes_the_study_lacks_nested_and_fills_empty_defini
         summary,
         "/admin/studies/sam/analysis/import?codebook=2-1-0-1"
     );
-    let page = plain(
-        &app.get_with_cookie(&summary, &researcher)
-            .await
-            .text()
-            .await
-            .unwrap(),
-    );
+    let page = plain(&app.page_text(&summary, &researcher).await);
     assert!(
         page.contains("Codebook imported: 2 codes added, 1 code given the file's definition"),
         "{page}"
@@ -947,11 +930,8 @@ async fn a_codebook_adds_the_codes_the_study_lacks_nested_and_fills_empty_defini
     }
     assert_eq!(code_tree(&app).await.len(), 4, "nothing was added");
     let log = app
-        .get_with_cookie("/admin/studies/sam/analysis/log", &researcher)
-        .await
-        .text()
-        .await
-        .unwrap();
+        .page_text("/admin/studies/sam/analysis/log", &researcher)
+        .await;
     assert!(
         log.contains("codebook imported") && log.contains("nvivo.qdc: 2 added"),
         "{log}"

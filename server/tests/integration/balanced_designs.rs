@@ -532,11 +532,8 @@ async fn the_coding_grid_filters_by_variant_and_order_and_themes_are_counted_by_
     let themes = "/admin/studies/sam/analysis/themes";
     app.post_with_cookie(themes, &cookie, &fields).await;
     let by_group = app
-        .get_with_cookie("/admin/studies/sam/analysis/by-group", &cookie)
-        .await
-        .text()
-        .await
-        .unwrap();
+        .page_text("/admin/studies/sam/analysis/by-group", &cookie)
+        .await;
     for expected in [
         "Themes by vignette variant",
         "Sam described as she (n = 1)",

@@ -27,11 +27,6 @@ async fn save_source(app: &TestApp, cookie: &str, text: &str) -> reqwest::Respon
     edit(app, cookie, DRAFT, &fields).await
 }
 
-async fn page(app: &TestApp, cookie: &str, path: &str) -> (StatusCode, String) {
-    let response = app.get_with_cookie(path, cookie).await;
-    (response.status(), response.text().await.unwrap())
-}
-
 async fn draft_text(app: &TestApp, slug: &str) -> String {
     let slug = domain::ids::StudySlug::parse(slug).unwrap();
     let draft = app.storage().await.study_drafts().get(&slug).await.unwrap();
@@ -83,7 +78,7 @@ async fn a_researcher_edits_a_draft_previews_it_and_publishes_it_as_a_new_versio
     let app = TestApp::spawn().await;
     let before = app.consent().await;
     let cookie = app.signed_in_as("researcher").await;
-    let (status, offer) = page(&app, &cookie, DRAFT).await;
+    let (status, offer) = app.page(DRAFT, &cookie).await;
     assert_eq!(status, StatusCode::OK);
     assert!(offer.contains("Start a draft from version 1"), "{offer}");
     start_draft(&app, &cookie).await;
@@ -133,7 +128,7 @@ async fn a_researcher_edits_a_draft_previews_it_and_publishes_it_as_a_new_versio
     // Participants see none of it yet; the preview shows it as they will.
     let (_, unchanged) = app.step_html(&before, "sam").await;
     assert!(!unchanged.contains("Meet Sam again"));
-    let (status, preview) = page(&app, &cookie, "/preview/sam/sam").await;
+    let (status, preview) = app.page("/preview/sam/sam", &cookie).await;
     assert_eq!(status, StatusCode::OK);
     assert!(
         preview.contains("Meet Sam again") && preview.contains("<strong>loves</strong>"),
@@ -148,7 +143,7 @@ async fn a_researcher_edits_a_draft_previews_it_and_publishes_it_as_a_new_versio
         "{preview}"
     );
 
-    let (_, changes) = page(&app, &cookie, "/admin/studies/sam/draft/changes").await;
+    let (_, changes) = app.page("/admin/studies/sam/draft/changes", &cookie).await;
     assert!(
         changes.contains("Meet Sam again") && changes.contains("Removed: "),
         "{changes}"
@@ -253,7 +248,9 @@ async fn a_copy_of_sam_gets_variants_and_a_balanced_order_and_is_published_as_a_
     )
     .await;
     assert_eq!(order.status(), StatusCode::SEE_OTHER);
-    let (_, she) = page(&app, &cookie, "/preview/sam-variants/sam?variant=she").await;
+    let (_, she) = app
+        .page("/preview/sam-variants/sam?variant=she", &cookie)
+        .await;
     assert!(she.contains("Sam is in her late twenties."), "{she}");
 
     let publish = edit(&app, &cookie, &format!("{draft}/publish"), &[]).await;
@@ -275,7 +272,7 @@ async fn a_copy_of_sam_gets_variants_and_a_balanced_order_and_is_published_as_a_
         "{record:?}"
     );
     // The one who copied it is a member of the new study.
-    let (status, _) = page(&app, &cookie, "/admin/studies/sam-variants").await;
+    let (status, _) = app.page("/admin/studies/sam-variants", &cookie).await;
     assert_eq!(status, StatusCode::OK);
 }
 
@@ -358,7 +355,7 @@ async fn bad_input_names_its_field_keeps_what_was_typed_and_saves_nothing() {
     let broken = before.replacen("title = \"Meet Sam\"", "title = \"\"", 1);
     let saved = save_source(&app, &cookie, &broken).await;
     assert_eq!(saved.status(), StatusCode::SEE_OTHER);
-    let (_, overview) = page(&app, &cookie, DRAFT).await;
+    let (_, overview) = app.page(DRAFT, &cookie).await;
     assert!(
         overview.contains("cannot be published yet") && overview.contains("Line "),
         "{overview}"
@@ -450,7 +447,7 @@ async fn only_members_edit_a_study_and_only_its_author_a_copy_not_yet_published(
     let app = TestApp::spawn().await;
     let member = app.signed_in_as("researcher").await;
     let stranger = stranger(&app).await;
-    let (status, _) = page(&app, &stranger, DRAFT).await;
+    let (status, _) = app.page(DRAFT, &stranger).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let refused = edit(&app, &stranger, &format!("{DRAFT}/start"), &[]).await;
     assert_eq!(refused.status(), StatusCode::FORBIDDEN);
@@ -463,17 +460,17 @@ async fn only_members_edit_a_study_and_only_its_author_a_copy_not_yet_published(
     )
     .await;
     assert_eq!(copied.status(), StatusCode::SEE_OTHER);
-    let (status, _) = page(&app, &member, "/admin/studies/mine/draft").await;
+    let (status, _) = app.page("/admin/studies/mine/draft", &member).await;
     assert_eq!(status, StatusCode::OK);
     let trainer = app.signed_in_as("trainer").await;
     for cookie in [&stranger, &trainer] {
-        let (status, _) = page(&app, cookie, "/preview/mine/sam").await;
+        let (status, _) = app.page("/preview/mine/sam", cookie).await;
         assert!(
             matches!(status, StatusCode::FORBIDDEN | StatusCode::SEE_OTHER),
             "{status}"
         );
     }
-    let (status, _) = page(&app, &member, "/admin/studies/nobody/draft").await;
+    let (status, _) = app.page("/admin/studies/nobody/draft", &member).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
@@ -492,7 +489,7 @@ async fn a_draft_overtaken_by_a_newer_version_says_so_before_it_is_published() {
         "/admin/studies/sam/versions?published=2"
     );
     for path in [DRAFT.to_owned(), format!("{DRAFT}/changes")] {
-        let (_, shown) = page(&app, &cookie, &path).await;
+        let (_, shown) = app.page(&path, &cookie).await;
         assert!(
             shown.contains("started from version 1, and version 2 has been published since"),
             "{path}: {shown}"

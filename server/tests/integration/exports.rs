@@ -282,12 +282,7 @@ async fn each_answer_is_selected_whole_in_code_points_and_coded_with_its_questio
 async fn the_progress_page_offers_every_export_and_warns_of_small_groups() {
     let app = study_with_two_participants().await;
     let cookie = app.signed_in_as("researcher").await;
-    let page = app
-        .get_with_cookie("/admin/studies/sam", &cookie)
-        .await
-        .text()
-        .await
-        .unwrap();
+    let page = app.page_text("/admin/studies/sam", &cookie).await;
     for format in domain::export::ExportFormat::ALL {
         let href = format!("/admin/studies/sam/exports/{}", format.slug());
         assert!(page.contains(&href), "{href}");

@@ -45,11 +45,6 @@ body = "Sam is in her late twenties. She hopes to train as a chef."
 "#
 }
 
-async fn html_with_cookie(app: &TestApp, path: &str, cookie: &str) -> (StatusCode, String) {
-    let response = app.get_with_cookie(path, cookie).await;
-    (response.status(), response.text().await.unwrap())
-}
-
 async fn versions_of(app: &TestApp, slug: &str) -> Vec<i64> {
     app.storage()
         .await
@@ -81,8 +76,9 @@ async fn a_researcher_publishes_a_new_version_that_new_participants_see_and_othe
         location(&response),
         "/admin/studies/sam/versions?published=2"
     );
-    let (_, versions) =
-        html_with_cookie(&app, "/admin/studies/sam/versions?published=2", &cookie).await;
+    let (_, versions) = app
+        .page("/admin/studies/sam/versions?published=2", &cookie)
+        .await;
     assert!(versions.contains("Version 2 is published"), "{versions}");
     assert_eq!(versions_of(&app, "sam").await, [1, 2]);
 
@@ -201,7 +197,7 @@ async fn a_copy_of_sam_with_a_variant_and_balanced_order_becomes_a_new_study() {
         start.contains("/s/sam-copy"),
         "the start page lists both open studies"
     );
-    let (_, home) = html_with_cookie(&app, "/admin", &cookie).await;
+    let (_, home) = app.page("/admin", &cookie).await;
     assert!(home.contains("/admin/studies/sam-copy"));
 
     let mut dealt = Vec::new();
@@ -215,25 +211,19 @@ async fn a_copy_of_sam_with_a_variant_and_balanced_order_becomes_a_new_study() {
         dealt.iter().map(|d| d.variant.clone().unwrap()).collect();
     assert_eq!(variants.len(), 2, "four consents deal both variants twice");
     let csv = app
-        .get_with_cookie("/admin/studies/sam-copy/exports/csv-wide", &cookie)
-        .await
-        .text()
-        .await
-        .unwrap();
+        .page_text("/admin/studies/sam-copy/exports/csv-wide", &cookie)
+        .await;
     let header = csv.lines().next().unwrap();
     assert!(
         header.contains("scenario_order") && header.contains("vignette_variant"),
         "{header}"
     );
-    let (status, filtered) = html_with_cookie(
-        &app,
-        "/admin/studies/sam-copy/responses?variant=she",
-        &cookie,
-    )
-    .await;
+    let (status, filtered) = app
+        .page("/admin/studies/sam-copy/responses?variant=she", &cookie)
+        .await;
     assert_eq!(status, StatusCode::OK);
     assert!(filtered.contains("Sam described as she"));
-    let (_, likert) = html_with_cookie(&app, "/admin/studies/sam-copy/likert", &cookie).await;
+    let (_, likert) = app.page("/admin/studies/sam-copy/likert", &cookie).await;
     assert!(
         likert.contains("Sam described as they"),
         "Likert charts split by variant"
@@ -358,7 +348,7 @@ async fn answers_given_to_an_earlier_wording_show_the_wording_they_answered() {
     app.submit_response("community", "Answered to the second wording")
         .await;
 
-    let (status, page) = html_with_cookie(&app, "/admin/studies/sam/questions/r2", &cookie).await;
+    let (status, page) = app.page("/admin/studies/sam/questions/r2", &cookie).await;
     assert_eq!(status, StatusCode::OK);
     assert!(
         page.contains("<h1>What would help Sam recover?</h1>"),

@@ -43,12 +43,7 @@ async fn a_researcher_reads_only_the_studies_they_are_a_member_of() {
         .await
         .unwrap();
 
-    let home = app
-        .get_with_cookie("/admin", &researcher)
-        .await
-        .text()
-        .await
-        .unwrap();
+    let home = app.page_text("/admin", &researcher).await;
     assert!(home.contains("/admin/studies/sam\"") && !home.contains("/admin/studies/other\""));
     assert!(home.contains("Only the studies you are a member of are listed"));
     for path in [
@@ -80,11 +75,8 @@ async fn a_researcher_reads_only_the_studies_they_are_a_member_of() {
         );
     }
     let page = app
-        .get_with_cookie("/admin/studies/other/responses", &researcher)
-        .await
-        .text()
-        .await
-        .unwrap();
+        .page_text("/admin/studies/other/responses", &researcher)
+        .await;
     assert!(page.contains("not a member of this study"), "{page}");
     let audit = app.storage().await.audit_log().newest(50).await.unwrap();
     let refusals = audit
@@ -112,12 +104,7 @@ async fn the_owner_chooses_the_members_and_the_audit_log_says_so() {
     let (app, researcher, id) = researcher_of_sam_only().await;
     let owner = app.signed_in_as("owner").await;
 
-    let page = app
-        .get_with_cookie("/admin/studies/other/members", &owner)
-        .await
-        .text()
-        .await
-        .unwrap();
+    let page = app.page_text("/admin/studies/other/members", &owner).await;
     assert!(page.contains("researcher@example.org"));
     assert!(!page.contains("checked"), "not a member yet: {page}");
     let saved = app
@@ -125,11 +112,8 @@ async fn the_owner_chooses_the_members_and_the_audit_log_says_so() {
         .await;
     assert_eq!(location(&saved), "/admin/studies/other/members?done=saved");
     let page = app
-        .get_with_cookie("/admin/studies/other/members?done=saved", &owner)
-        .await
-        .text()
-        .await
-        .unwrap();
+        .page_text("/admin/studies/other/members?done=saved", &owner)
+        .await;
     assert!(page.contains("checked") && page.contains("The members are saved."));
     assert_eq!(
         status_of(&app, "/admin/studies/other", &researcher).await,

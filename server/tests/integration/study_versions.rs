@@ -124,11 +124,8 @@ async fn a_response_keeps_its_wording_after_a_new_version_is_published() {
     second.answer_and_submit(&newcomer).await;
     let cookie = second.signed_in_as("researcher").await;
     let csv = second
-        .get_with_cookie("/admin/studies/sam/exports/csv-wide", &cookie)
-        .await
-        .text()
-        .await
-        .unwrap();
+        .page_text("/admin/studies/sam/exports/csv-wide", &cookie)
+        .await;
     let mut reader = csv::Reader::from_reader(csv.as_bytes());
     let column = reader
         .headers()
@@ -169,12 +166,7 @@ async fn researchers_see_every_version_and_download_its_exact_file() {
         "research staff only"
     );
     let cookie = app.signed_in_as("researcher").await;
-    let page = app
-        .get_with_cookie("/admin/studies/sam/versions", &cookie)
-        .await
-        .text()
-        .await
-        .unwrap();
+    let page = app.page_text("/admin/studies/sam/versions", &cookie).await;
     assert!(page.contains("2 (shown to new participants)"), "{page}");
     assert!(page.contains("1.1.0") && page.contains("1.0.0"));
     assert!(page.contains("/admin/studies/sam/versions/1.toml"));

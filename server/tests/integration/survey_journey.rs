@@ -70,12 +70,7 @@ async fn consent_keeps_the_private_link_in_a_cookie_for_this_visit_and_out_of_ad
     );
 
     // The same browser is offered its answers back by cookie, at an address without the token.
-    let html = app
-        .get_with_cookie("/", &resume_cookie("sam", &token))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let html = app.page_text("/", &resume_cookie("sam", &token)).await;
     assert!(html.contains("Continue where you left off"));
     assert!(html.contains("href=\"/s/sam/answers/about-you\""));
     assert!(!html.contains(token.as_str()));
@@ -114,12 +109,7 @@ async fn forgetting_the_device_clears_the_cookie_and_keeps_the_answers() {
         ("/", resume_cookie("sam", &token)),
         ("/s/sam/consent", resume_cookie("sam", &token)),
     ] {
-        let html = app
-            .get_with_cookie(page, &cookie)
-            .await
-            .text()
-            .await
-            .unwrap();
+        let html = app.page_text(page, &cookie).await;
         assert!(html.contains("Forget this device"), "{page}: {html}");
     }
     let (_, consent) = app.get_html("/s/sam/consent").await;

@@ -30,12 +30,7 @@ async fn an_owner_invites_a_researcher_who_sets_a_password_once() {
     let page = invited.text().await.unwrap();
     assert!(page.contains("Account added for new.person@example.org"));
     let link = invitation_path(&page);
-    let list = app
-        .get_with_cookie("/admin/team", &owner)
-        .await
-        .text()
-        .await
-        .unwrap();
+    let list = app.page_text("/admin/team", &owner).await;
     assert!(list.contains("Invited, no password yet"));
     assert!(!list.contains("/admin/invite/"), "the link is shown once");
     assert!(

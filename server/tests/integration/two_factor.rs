@@ -33,20 +33,10 @@ async fn a_researcher_sets_up_two_factor_at_the_first_sign_in() {
     let sign_in = app.get_with_cookie("/admin/sign-in", &pending).await;
     assert_eq!(location(&sign_in), "/admin/two-factor/setup");
 
-    let page = app
-        .get_with_cookie("/admin/two-factor/setup", &pending)
-        .await
-        .text()
-        .await
-        .unwrap();
+    let page = app.page_text("/admin/two-factor/setup", &pending).await;
     assert!(page.contains("<svg"), "a QR code");
     let key = key_on_page(&page);
-    let again = app
-        .get_with_cookie("/admin/two-factor/setup", &pending)
-        .await
-        .text()
-        .await
-        .unwrap();
+    let again = app.page_text("/admin/two-factor/setup", &pending).await;
     assert_eq!(key_on_page(&again), key, "the same key on every load");
 
     let wrong = app

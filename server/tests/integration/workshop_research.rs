@@ -9,7 +9,7 @@ use reqwest::StatusCode;
 
 use crate::exports::read_csv;
 use crate::support::{TestApp, location, studies_dir};
-use crate::workshops::{control, open_money_scenario, page, phone_joins, rate, workshop_made_by};
+use crate::workshops::{control, open_money_scenario, phone_joins, rate, workshop_made_by};
 
 /// Sam's vignette in two wordings: the file's own, and one that names the diagnosis first.
 const TWO_VERSIONS: &str = r#"
@@ -61,7 +61,7 @@ async fn a_split_room_reads_its_versions_evenly_and_compares_them_only_after_the
     let trainer = app.signed_in_as("trainer").await;
     let (id, code) = workshop_made_by(&app, &trainer).await;
     let plan_path = format!("/admin/workshops/{id}/plan");
-    let (_, form) = page(&app, &plan_path, &trainer).await;
+    let (_, form) = app.page(&plan_path, &trainer).await;
     assert!(
         form.contains("Split the room between the versions")
             && form.contains("Sam with the diagnosis first"),
@@ -79,7 +79,7 @@ async fn a_split_room_reads_its_versions_evenly_and_compares_them_only_after_the
     for _ in 0..10 {
         phones.push(phone_joins(&app, &code).await);
     }
-    let (_, console) = page(&app, &format!("/admin/workshops/{id}"), &trainer).await;
+    let (_, console) = app.page(&format!("/admin/workshops/{id}"), &trainer).await;
     assert!(
         console.contains("Sam as the study wrote it: 5 · Sam with the diagnosis first: 5"),
         "ten phones split five and five: {console}"
@@ -96,7 +96,7 @@ async fn a_split_room_reads_its_versions_evenly_and_compares_them_only_after_the
     let mut named = Vec::new();
     let mut plain = Vec::new();
     for phone in &phones {
-        let (_, html) = page(&app, &format!("/w/{code}"), phone).await;
+        let (_, html) = app.page(&format!("/w/{code}"), phone).await;
         if html.contains("Sam has a diagnosis of borderline personality disorder. Sam is 27") {
             named.push(phone.clone());
         } else {
@@ -124,16 +124,16 @@ async fn a_split_room_reads_its_versions_evenly_and_compares_them_only_after_the
         );
     }
     let screen_path = format!("/admin/workshops/{id}/screen");
-    let (_, hidden) = page(&app, &screen_path, &trainer).await;
+    let (_, hidden) = app.page(&screen_path, &trainer).await;
     assert!(!hidden.contains("By the version of Sam"), "{hidden}");
-    let (_, phone_page) = page(&app, &format!("/w/{code}"), &named[0]).await;
+    let (_, phone_page) = app.page(&format!("/w/{code}"), &named[0]).await;
     assert!(
         !phone_page.contains("By the version of Sam") && !phone_page.contains("by_version\":[{"),
         "{phone_page}"
     );
 
     control(&app, &trainer, &id, "show-results").await;
-    let (_, screen) = page(&app, &screen_path, &trainer).await;
+    let (_, screen) = app.page(&screen_path, &trainer).await;
     assert!(
         screen.contains("By the version of Sam each phone read"),
         "{screen}"
@@ -206,7 +206,7 @@ async fn a_phone_gives_its_answers_to_the_research_only_when_ticked_and_exports_
     .await;
     answer_money(&app, &code, &keeper, step, "5", "Only in the workshop.").await;
 
-    let (_, offer) = page(&app, &format!("/w/{code}"), &giver).await;
+    let (_, offer) = app.page(&format!("/w/{code}"), &giver).await;
     assert!(
         offer.contains("Your answers and the research")
             && offer.contains("I have read the information about this study and I agree that my answers are used for research."),
@@ -235,7 +235,7 @@ async fn a_phone_gives_its_answers_to_the_research_only_when_ticked_and_exports_
         assert_eq!(given.status(), StatusCode::SEE_OTHER);
         assert_eq!(location(&given), format!("/w/{code}#research-heading"));
     }
-    let (_, after) = page(&app, &format!("/w/{code}"), &giver).await;
+    let (_, after) = app.page(&format!("/w/{code}"), &giver).await;
     let start = after
         .find("class=\"withdrawal-code\"><code>")
         .expect("a withdrawal code")
@@ -255,11 +255,8 @@ async fn a_phone_gives_its_answers_to_the_research_only_when_ticked_and_exports_
 
     let researcher = app.signed_in_as("researcher").await;
     let export = app
-        .get_with_cookie("/admin/studies/sam/exports/csv-wide", &researcher)
-        .await
-        .text()
-        .await
-        .unwrap();
+        .page_text("/admin/studies/sam/exports/csv-wide", &researcher)
+        .await;
     let rows = read_csv(&export);
     assert_eq!(
         rows.len(),
@@ -276,11 +273,8 @@ async fn a_phone_gives_its_answers_to_the_research_only_when_ticked_and_exports_
     );
     assert!(!export.contains("Only in the workshop."), "{export}");
     let codebook = app
-        .get_with_cookie("/admin/studies/sam/exports/codebook-csv", &researcher)
-        .await
-        .text()
-        .await
-        .unwrap();
+        .page_text("/admin/studies/sam/exports/codebook-csv", &researcher)
+        .await;
     assert!(
         codebook.contains(
             "workshop = Answered in a workshop and chose to give the answers to the research"
@@ -293,12 +287,12 @@ async fn a_phone_gives_its_answers_to_the_research_only_when_ticked_and_exports_
         .fetch_one(&pool)
         .await
         .unwrap();
-    let (_, response) = page(
-        &app,
-        &format!("/admin/studies/sam/responses/{donated}"),
-        &researcher,
-    )
-    .await;
+    let (_, response) = app
+        .page(
+            &format!("/admin/studies/sam/responses/{donated}"),
+            &researcher,
+        )
+        .await;
     assert!(
         response.contains("A workshop (given to the research)"),
         "{response}"

@@ -217,17 +217,12 @@ pub(crate) async fn control(app: &TestApp, cookie: &str, id: &str, name: &str) {
     assert_eq!(steered.status(), StatusCode::SEE_OTHER);
 }
 
-pub(crate) async fn page(app: &TestApp, path: &str, cookie: &str) -> (StatusCode, String) {
-    let response = app.get_with_cookie(path, cookie).await;
-    (response.status(), response.text().await.unwrap())
-}
-
 #[tokio::test]
 async fn a_room_joins_answers_and_sees_results_only_once_the_facilitator_shows_them() {
     let app = TestApp::spawn().await;
     let trainer = app.signed_in_as("trainer").await;
     let (id, code) = workshop_made_by(&app, &trainer).await;
-    let (status, console) = page(&app, &format!("/admin/workshops/{id}"), &trainer).await;
+    let (status, console) = app.page(&format!("/admin/workshops/{id}"), &trainer).await;
     assert_eq!(status, StatusCode::OK);
     assert!(console.contains(&format!("/join/{code}")), "{console}");
 
@@ -235,7 +230,7 @@ async fn a_room_joins_answers_and_sees_results_only_once_the_facilitator_shows_t
         phone_joins(&app, &code).await,
         phone_joins(&app, &code).await,
     ];
-    let (_, waiting) = page(&app, &format!("/w/{code}"), &phones[0]).await;
+    let (_, waiting) = app.page(&format!("/w/{code}"), &phones[0]).await;
     assert!(
         waiting.contains("Before you start") && waiting.contains("Check for the next question"),
         "{waiting}"
@@ -288,8 +283,10 @@ async fn a_room_joins_answers_and_sees_results_only_once_the_facilitator_shows_t
     assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
 
     // Hidden results never leave the server: neither the phones' pages nor the projector's hold them.
-    let (_, phone_page) = page(&app, &format!("/w/{code}"), &phones[1]).await;
-    let (_, screen) = page(&app, &format!("/admin/workshops/{id}/screen"), &trainer).await;
+    let (_, phone_page) = app.page(&format!("/w/{code}"), &phones[1]).await;
+    let (_, screen) = app
+        .page(&format!("/admin/workshops/{id}/screen"), &trainer)
+        .await;
     // The screen stands alone (no staff bar) and shows the join address as a QR code.
     assert!(
         screen.contains("QR code of the join address") && screen.contains("<svg"),
@@ -304,13 +301,15 @@ async fn a_room_joins_answers_and_sees_results_only_once_the_facilitator_shows_t
         );
     }
     control(&app, &trainer, &id, "show-results").await;
-    let (_, screen) = page(&app, &format!("/admin/workshops/{id}/screen"), &trainer).await;
+    let (_, screen) = app
+        .page(&format!("/admin/workshops/{id}/screen"), &trainer)
+        .await;
     assert!(
         screen.contains("Results") && screen.contains("<td>Strongly support</td><td>1</td>"),
         "{screen}"
     );
     assert!(screen.contains("2 written answers"), "{screen}");
-    let (_, phone_page) = page(&app, &format!("/w/{code}"), &phones[0]).await;
+    let (_, phone_page) = app.page(&format!("/w/{code}"), &phones[0]).await;
     assert!(
         phone_page.contains("<td>Support</td><td>1</td>"),
         "{phone_page}"
@@ -318,7 +317,9 @@ async fn a_room_joins_answers_and_sees_results_only_once_the_facilitator_shows_t
 
     // Stepping on hides the results again and closes answering.
     control(&app, &trainer, &id, "next").await;
-    let (_, screen) = page(&app, &format!("/admin/workshops/{id}/screen"), &trainer).await;
+    let (_, screen) = app
+        .page(&format!("/admin/workshops/{id}/screen"), &trainer)
+        .await;
     assert!(!screen.contains("Results"));
 
     // A phone still showing the step the room has left: nothing saved to the new step, and
@@ -370,7 +371,7 @@ async fn joining_names_what_is_wrong_and_only_the_trainer_who_made_it_runs_a_wor
             "{text}"
         );
     }
-    let (status, _) = page(&app, &format!("/w/{code}"), "").await;
+    let (status, _) = app.page(&format!("/w/{code}"), "").await;
     assert_eq!(status, StatusCode::FORBIDDEN, "a phone that has not joined");
 
     control(&app, &trainer, &id, "close-joining").await;
@@ -378,7 +379,9 @@ async fn joining_names_what_is_wrong_and_only_the_trainer_who_made_it_runs_a_wor
     assert_eq!(late.status(), StatusCode::UNPROCESSABLE_ENTITY);
 
     let researcher = app.signed_in_as("researcher").await;
-    let (status, _) = page(&app, &format!("/admin/workshops/{id}"), &researcher).await;
+    let (status, _) = app
+        .page(&format!("/admin/workshops/{id}"), &researcher)
+        .await;
     assert_eq!(
         status,
         StatusCode::FORBIDDEN,
@@ -388,7 +391,7 @@ async fn joining_names_what_is_wrong_and_only_the_trainer_who_made_it_runs_a_wor
         .add_staff_with_two_factor("owner@example.org", "owner")
         .await;
     let owner = app.sign_in_with_code("owner@example.org", &secret).await;
-    let (status, _) = page(&app, &format!("/admin/workshops/{id}"), &owner).await;
+    let (status, _) = app.page(&format!("/admin/workshops/{id}"), &owner).await;
     assert_eq!(status, StatusCode::OK, "owners run every workshop");
 }
 
@@ -397,7 +400,9 @@ async fn a_trainer_chooses_the_pages_and_questions_a_workshop_asks() {
     let app = TestApp::spawn().await;
     let trainer = app.signed_in_as("trainer").await;
     let (id, code) = workshop_made_by(&app, &trainer).await;
-    let (status, form) = page(&app, &format!("/admin/workshops/{id}/plan"), &trainer).await;
+    let (status, form) = app
+        .page(&format!("/admin/workshops/{id}/plan"), &trainer)
+        .await;
     assert_eq!(status, StatusCode::OK);
     assert!(form.contains("value=\"money_support\""), "{form}");
 
@@ -445,7 +450,7 @@ async fn a_trainer_chooses_the_pages_and_questions_a_workshop_asks() {
     let phone = phone_joins(&app, &code).await;
     control(&app, &trainer, &id, "next").await;
     control(&app, &trainer, &id, "open-answering").await;
-    let (_, shown) = page(&app, &format!("/w/{code}"), &phone).await;
+    let (_, shown) = app.page(&format!("/w/{code}"), &phone).await;
     assert!(shown.contains("a night at the pub") && shown.contains("name=\"social_support\""));
     assert!(
         !shown.contains("social_right_thing"),
@@ -488,7 +493,7 @@ async fn written_answers_reach_the_screen_only_once_shown_and_can_be_placed_on_t
         assert_eq!(sent.status(), StatusCode::SEE_OTHER);
     }
     let console = format!("/admin/workshops/{id}");
-    let (_, queue) = page(&app, &console, &trainer).await;
+    let (_, queue) = app.page(&console, &trainer).await;
     assert!(
         queue.contains("2 written, 2 waiting") && queue.contains("a UK phone number: 07700 900123"),
         "{queue}"
@@ -496,7 +501,7 @@ async fn written_answers_reach_the_screen_only_once_shown_and_can_be_placed_on_t
 
     control(&app, &trainer, &id, "show-results").await;
     let screen = format!("/admin/workshops/{id}/screen");
-    let (_, shown) = page(&app, &screen, &trainer).await;
+    let (_, shown) = app.page(&screen, &trainer).await;
     assert!(
         !shown.contains(flagged) && !shown.contains(budget),
         "{shown}"
@@ -539,7 +544,7 @@ async fn written_answers_reach_the_screen_only_once_shown_and_can_be_placed_on_t
         .await,
         StatusCode::SEE_OTHER
     );
-    let (_, shown) = page(&app, &screen, &trainer).await;
+    let (_, shown) = app.page(&screen, &trainer).await;
     assert!(
         shown.contains(budget) && !shown.contains(flagged),
         "{shown}"
@@ -573,14 +578,14 @@ async fn written_answers_reach_the_screen_only_once_shown_and_can_be_placed_on_t
         .await,
         StatusCode::SEE_OTHER
     );
-    let (_, shown) = page(&app, &screen, &trainer).await;
+    let (_, shown) = app.page(&screen, &trainer).await;
     assert!(
         shown.contains("This room beside the study")
             && shown.contains("Importance of a support-system")
             && shown.contains("1 answers"),
         "{shown}"
     );
-    let (_, queue) = page(&app, &console, &trainer).await;
+    let (_, queue) = app.page(&console, &trainer).await;
     assert!(
         queue.contains("On the screen, placed on Importance of a support-system")
             && queue.contains("Kept off the screen"),
@@ -601,12 +606,12 @@ async fn written_answers_reach_the_screen_only_once_shown_and_can_be_placed_on_t
         )
         .await;
     assert_eq!(sent.status(), StatusCode::SEE_OTHER);
-    let (_, shown) = page(&app, &screen, &trainer).await;
+    let (_, shown) = app.page(&screen, &trainer).await;
     assert!(
         !shown.contains(changed) && !shown.contains(budget),
         "{shown}"
     );
-    let (_, queue) = page(&app, &console, &trainer).await;
+    let (_, queue) = app.page(&console, &trainer).await;
     assert!(queue.contains("2 written, 1 waiting"), "{queue}");
 
     // Afterwards: the answers as CSV (phones numbered by joining) and the summary, for the
@@ -637,7 +642,9 @@ async fn written_answers_reach_the_screen_only_once_shown_and_can_be_placed_on_t
     numbers.sort_unstable();
     assert_eq!(numbers, ["P1,", "P2,"]);
     assert!(!csv.contains(&phones[0][phones[0].find('=').unwrap() + 1..]));
-    let (status, summary) = page(&app, &format!("/admin/workshops/{id}/summary"), &trainer).await;
+    let (status, summary) = app
+        .page(&format!("/admin/workshops/{id}/summary"), &trainer)
+        .await;
     assert_eq!(status, StatusCode::OK);
     assert!(
         summary.contains("Summary: Ward team, March") && summary.contains("2 phones joined"),
@@ -660,7 +667,9 @@ async fn the_pack_and_the_guide_are_made_from_the_workshops_own_wording() {
     let (id, code) = workshop_made_by(&app, &trainer).await;
     let study = sam();
     let money = study.page("scenario-money").unwrap().1;
-    let (status, pack) = page(&app, &format!("/admin/workshops/{id}/pack"), &trainer).await;
+    let (status, pack) = app
+        .page(&format!("/admin/workshops/{id}/pack"), &trainer)
+        .await;
     assert_eq!(status, StatusCode::OK);
     let first_words: String = money.body_html.chars().skip(3).take(40).collect();
     for expected in [
@@ -674,7 +683,9 @@ async fn the_pack_and_the_guide_are_made_from_the_workshops_own_wording() {
     ] {
         assert!(pack.contains(expected), "{expected} not in {pack}");
     }
-    let (status, guide) = page(&app, &format!("/admin/workshops/{id}/guide"), &trainer).await;
+    let (status, guide) = app
+        .page(&format!("/admin/workshops/{id}/guide"), &trainer)
+        .await;
     assert_eq!(status, StatusCode::OK);
     for expected in ["Timings", "Who decides", "What could go wrong", "Close"] {
         assert!(guide.contains(expected), "{expected} not in {guide}");
@@ -738,7 +749,7 @@ async fn asking_again_shows_how_the_same_phones_moved_and_only_for_enough_of_the
         rate(&app, &code, &phones[0], (step, 1), "4").await,
         StatusCode::UNPROCESSABLE_ENTITY
     );
-    let (_, console) = page(&app, &format!("/admin/workshops/{id}"), &trainer).await;
+    let (_, console) = app.page(&format!("/admin/workshops/{id}"), &trainer).await;
     assert!(
         console.contains("asked 2 times. Answering is open; results are hidden"),
         "{console}"
@@ -752,7 +763,7 @@ async fn asking_again_shows_how_the_same_phones_moved_and_only_for_enough_of_the
     }
     control(&app, &trainer, &id, "show-results").await;
     let screen = format!("/admin/workshops/{id}/screen");
-    let (_, shown) = page(&app, &screen, &trainer).await;
+    let (_, shown) = app.page(&screen, &trainer).await;
     assert!(
         shown.contains("of the 5 phones that answered both times, 3 moved towards the top of the scale, 1 stayed and 1 moved towards the bottom"),
         "{shown}"
@@ -771,7 +782,7 @@ async fn asking_again_shows_how_the_same_phones_moved_and_only_for_enough_of_the
         );
     }
     control(&app, &trainer, &id, "show-results").await;
-    let (_, shown) = page(&app, &screen, &trainer).await;
+    let (_, shown) = app.page(&screen, &trainer).await;
     assert!(
         shown.contains("2 phones answered both times. With fewer than 5 no shift is shown"),
         "{shown}"
@@ -808,7 +819,7 @@ async fn a_co_facilitator_steers_but_only_the_trainer_who_made_it_chooses_them()
         .unwrap();
     let console = format!("/admin/workshops/{id}");
     let choose = format!("/admin/workshops/{id}/co-facilitator");
-    assert_eq!(page(&app, &console, &co).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(app.page(&console, &co).await.0, StatusCode::FORBIDDEN);
 
     for (email, problem) in [
         ("", "Enter the email of a trainer"),
@@ -837,7 +848,7 @@ async fn a_co_facilitator_steers_but_only_the_trainer_who_made_it_chooses_them()
         .post_with_cookie(&choose, &trainer, &[("email", "co@example.org")])
         .await;
     assert_eq!(chosen.status(), StatusCode::SEE_OTHER);
-    let (status, html) = page(&app, &console, &co).await;
+    let (status, html) = app.page(&console, &co).await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("co@example.org can steer this workshop too"));
     assert!(
@@ -845,7 +856,7 @@ async fn a_co_facilitator_steers_but_only_the_trainer_who_made_it_chooses_them()
         "only the maker chooses"
     );
     control(&app, &co, &id, "next").await;
-    let (_, list) = page(&app, "/admin/workshops", &co).await;
+    let (_, list) = app.page("/admin/workshops", &co).await;
     assert!(list.contains("Ward team, March"), "{list}");
     let taken = app
         .post_with_cookie(&choose, &co, &[("remove", "yes")])
@@ -856,5 +867,5 @@ async fn a_co_facilitator_steers_but_only_the_trainer_who_made_it_chooses_them()
         .post_with_cookie(&choose, &trainer, &[("remove", "yes")])
         .await;
     assert_eq!(removed.status(), StatusCode::SEE_OTHER);
-    assert_eq!(page(&app, &console, &co).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(app.page(&console, &co).await.0, StatusCode::FORBIDDEN);
 }

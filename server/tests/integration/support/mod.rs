@@ -724,6 +724,17 @@ impl TestApp {
             .expect("GET")
     }
 
+    /// A page as the account with this cookie sees it: its status and HTML.
+    pub async fn page(&self, path: &str, cookie: &str) -> (StatusCode, String) {
+        let response = self.get_with_cookie(path, cookie).await;
+        (response.status(), response.text().await.expect("page body"))
+    }
+
+    /// The HTML of a page as the account with this cookie sees it, whatever its status.
+    pub async fn page_text(&self, path: &str, cookie: &str) -> String {
+        self.page(path, cookie).await.1
+    }
+
     pub async fn post_with_cookie(
         &self,
         path: &str,

@@ -1,6 +1,6 @@
 //! The thematic analysis as researchers' tools read it: every coded extract (a row each), the
-//! codes in each participant's answers (present or not, and how many codings), and the codebook
-//! (CSV, and REFI-QDA `.qdc`). Like every export, the answers' accepted identifier findings are
+//! codes in each participant's answers (present or not, and how many codings), the codebook
+//! (CSV, and REFI-QDA `.qdc`) and the themes. Like every export, the answers' accepted identifier findings are
 //! replaced by their descriptors, so an extract and its positions are over the exported text;
 //! participants are named by number only (their demographics are in the data exports).
 
@@ -17,7 +17,7 @@ use crate::analysis::{Blinding, answer_hash};
 use crate::participants::participant_label;
 use crate::redaction::apply::redact_around;
 use crate::redaction::review::ExportRedactions;
-use crate::storage::{CodeRecord, CodingRecord, Storage, code_path};
+use crate::storage::{CodeRecord, CodingRecord, Storage, ThemeRecord, code_path};
 use crate::study::Study;
 
 /// The analysis exports.
@@ -28,17 +28,19 @@ pub enum AnalysisExport {
     CodingCountsByParticipant,
     CodebookCsv,
     CodebookQdc,
+    Themes,
     WriteUpMarkdown,
     WriteUpDocx,
 }
 
 impl AnalysisExport {
-    pub const ALL: [Self; 7] = [
+    pub const ALL: [Self; 8] = [
         Self::Extracts,
         Self::CodesByParticipant,
         Self::CodingCountsByParticipant,
         Self::CodebookCsv,
         Self::CodebookQdc,
+        Self::Themes,
         Self::WriteUpMarkdown,
         Self::WriteUpDocx,
     ];
@@ -50,6 +52,7 @@ impl AnalysisExport {
             Self::CodingCountsByParticipant => "coding-counts-by-participant",
             Self::CodebookCsv => "codebook",
             Self::CodebookQdc => "codebook-qdc",
+            Self::Themes => "themes",
             Self::WriteUpMarkdown => "write-up-markdown",
             Self::WriteUpDocx => "write-up-docx",
         }
@@ -69,6 +72,10 @@ impl AnalysisExport {
             }
             Self::CodebookCsv => "The codebook (CSV)",
             Self::CodebookQdc => "The codebook for QDA software (REFI-QDA .qdc)",
+            Self::Themes => {
+                "Every theme: status, overarching theme, central organising concept, definition, \
+                 scope, boundaries and codes (CSV)"
+            }
             Self::WriteUpMarkdown => {
                 "The write-up pack: themes, definitions, chosen extracts and the method log (Markdown)"
             }
@@ -121,8 +128,12 @@ pub async fn analysis_export(
             let pack = writeup::gather(storage, study, blinding, now).await?;
             return Ok(writeup::write_up_docx(&pack)?);
         }
-        AnalysisExport::CodebookCsv => codebook_csv(&codes().await?),
+        AnalysisExport::CodebookCsv => table_csv(CODEBOOK_HEADER, codebook_rows(&codes().await?)),
         AnalysisExport::CodebookQdc => codebook_qdc(study, &codes().await?),
+        AnalysisExport::Themes => {
+            let themes = storage.analysis().themes(&study.slug).await?;
+            table_csv(THEME_HEADER, theme_rows(&themes, &codes().await?))
+        }
         AnalysisExport::Extracts => extracts_csv(storage, study, &codes().await?, blinding).await?,
         AnalysisExport::CodesByParticipant => {
             by_participant(storage, study, &codes().await?, true, blinding).await?
@@ -134,16 +145,61 @@ pub async fn analysis_export(
     Ok(text.into_bytes())
 }
 
-fn codebook_csv(codes: &[CodeRecord]) -> String {
+fn table_csv<const N: usize>(header: [&str; N], rows: Vec<[String; N]>) -> String {
     let mut out = UTF8_BOM.to_owned();
-    push_record(&mut out, ["code", "definition", "codings"]);
-    for code in codes {
-        push_record(
-            &mut out,
-            [&*code.name, &code.definition, &code.codings.to_string()],
-        );
+    push_record(&mut out, header);
+    for row in &rows {
+        push_record(&mut out, row.iter().map(String::as_str));
     }
     out
+}
+
+pub(super) const CODEBOOK_HEADER: [&str; 3] = ["code", "definition", "codings"];
+
+/// A row per code, under `CODEBOOK_HEADER`.
+pub(super) fn codebook_rows(codes: &[CodeRecord]) -> Vec<[String; 3]> {
+    codes
+        .iter()
+        .map(|code| {
+            [
+                code.name.clone(),
+                code.definition.clone(),
+                code.codings.to_string(),
+            ]
+        })
+        .collect()
+}
+
+pub(super) const THEME_HEADER: [&str; 8] = [
+    "theme",
+    "status",
+    "overarching_theme",
+    "central_organising_concept",
+    "definition",
+    "scope",
+    "boundaries",
+    "codes",
+];
+
+/// A row per theme, discarded ones too, under `THEME_HEADER`: its codes by their paths.
+pub(super) fn theme_rows(themes: &[ThemeRecord], codes: &[CodeRecord]) -> Vec<[String; 8]> {
+    let name_of = |id: &str| themes.iter().find(|theme| theme.id == id).map(|t| t.name.clone());
+    themes
+        .iter()
+        .map(|theme| {
+            let paths: Vec<String> = theme.codes.iter().map(|code| code_path(codes, code)).collect();
+            [
+                theme.name.clone(),
+                theme.status.as_str().to_owned(),
+                theme.parent.as_deref().and_then(name_of).unwrap_or_default(),
+                theme.central_concept.clone(),
+                theme.definition.definition.clone(),
+                theme.definition.scope.clone(),
+                theme.definition.boundaries.clone(),
+                paths.join("; "),
+            ]
+        })
+        .collect()
 }
 
 /// The codebook as REFI-QDA's Codebook.xsd asks; GUIDs are the same in every export.
@@ -212,12 +268,8 @@ async fn extracts_csv(
     codes: &[CodeRecord],
     blinding: &Blinding,
 ) -> Result<String, ExportError> {
-    let mut out = UTF8_BOM.to_owned();
-    push_record(&mut out, EXTRACT_HEADER);
-    for row in extract_rows(storage, study, codes, blinding).await? {
-        push_record(&mut out, row.iter().map(String::as_str));
-    }
-    Ok(out)
+    let rows = extract_rows(storage, study, codes, blinding).await?;
+    Ok(table_csv(EXTRACT_HEADER, rows))
 }
 
 /// A row per coding (under `EXTRACT_HEADER`), in participant, question and position order.

@@ -1,7 +1,7 @@
 //! An Excel workbook: sheet "Responses" holds the wide table (as the wide CSV, with Likert points
 //! and exact months as numbers), sheet "Codebook" the codebook; once the study has codes, sheets
-//! "Extracts" (a row per coding the downloader may see), "Codes by participant" (1 or 0) and
-//! "Coding counts" (numbers), as the analysis's CSV downloads.
+//! "Extracts" (a row per coding the downloader may see), "Codes by participant" (1 or 0),
+//! "Coding counts" (numbers), "Analysis codes" and "Themes", as the analysis's CSV downloads.
 //!
 //! The responses sheet is in rust_xlsxwriter's constant-memory mode: each row goes to a temporary
 //! file as soon as the next begins. The finished workbook is written to another temporary file
@@ -25,6 +25,8 @@ const CODEBOOK_SHEET: &str = "Codebook";
 const EXTRACTS_SHEET: &str = "Extracts";
 const PRESENCE_SHEET: &str = "Codes by participant";
 const COUNTS_SHEET: &str = "Coding counts";
+const ANALYSIS_CODES_SHEET: &str = "Analysis codes";
+const THEMES_SHEET: &str = "Themes";
 
 /// Excel holds at most 32,767 UTF-16 units in a cell; studies allow longer answers.
 const CELL_LIMIT: usize = 32_767;
@@ -173,17 +175,8 @@ async fn write_analysis(
         return Ok(());
     }
     let extracts = analysis::extract_rows(storage, study, &codes, blinding).await?;
-    let sheet = workbook.add_worksheet();
-    sheet.set_name(EXTRACTS_SHEET).map_err(xlsx_error)?;
-    write_strings(sheet, 0, analysis::EXTRACT_HEADER)?;
-    for (row, cells) in (1u32..).zip(&extracts) {
-        write_strings(sheet, row, cells.iter().map(String::as_str))?;
-        for column in [5, 6] {
-            if let Ok(place) = cells[usize::from(column)].parse::<f64>() {
-                sheet.write_number(row, column, place).map_err(xlsx_error)?;
-            }
-        }
-    }
+    let positions = [5, 6];
+    write_table(workbook, EXTRACTS_SHEET, analysis::EXTRACT_HEADER, &extracts, &positions)?;
     let header: Vec<&str> = std::iter::once("participant")
         .chain(codes.iter().map(|code| code.name.as_str()))
         .collect();
@@ -197,6 +190,34 @@ async fn write_analysis(
             for (column, &count) in (1u16..).zip(counts) {
                 let shown = analysis::shown_count(count, presence) as f64;
                 sheet.write_number(row, column, shown).map_err(xlsx_error)?;
+            }
+        }
+    }
+    let code_rows = analysis::codebook_rows(&codes);
+    let codings = [2];
+    write_table(workbook, ANALYSIS_CODES_SHEET, analysis::CODEBOOK_HEADER, &code_rows, &codings)?;
+    let themes = storage.analysis().themes(&study.slug).await?;
+    let theme_rows = analysis::theme_rows(&themes, &codes);
+    write_table(workbook, THEMES_SHEET, analysis::THEME_HEADER, &theme_rows, &[])?;
+    Ok(())
+}
+
+/// A sheet of `rows` under `header`, the cells of the `numeric` columns as numbers.
+fn write_table<const N: usize>(
+    workbook: &mut Workbook,
+    name: &str,
+    header: [&str; N],
+    rows: &[[String; N]],
+    numeric: &[u16],
+) -> Result<(), ExportError> {
+    let sheet = workbook.add_worksheet();
+    sheet.set_name(name).map_err(xlsx_error)?;
+    write_strings(sheet, 0, header)?;
+    for (row, cells) in (1u32..).zip(rows) {
+        write_strings(sheet, row, cells.iter().map(String::as_str))?;
+        for &column in numeric {
+            if let Ok(number) = cells[usize::from(column)].parse::<f64>() {
+                sheet.write_number(row, column, number).map_err(xlsx_error)?;
             }
         }
     }

@@ -500,6 +500,43 @@ async fn themes_gather_codes_with_a_concept_status_and_subthemes_and_every_chang
         !log.contains("Cymraeg ŵ"),
         "no participant's words in the log"
     );
+    let themes = download(&app, &researcher, "themes").await;
+    assert_eq!(themes.status(), StatusCode::OK);
+    assert_eq!(
+        rows_of(&themes.text().await.unwrap()),
+        [
+            vec![
+                "theme",
+                "status",
+                "overarching_theme",
+                "central_organising_concept",
+                "definition",
+                "scope",
+                "boundaries",
+                "codes"
+            ],
+            vec![
+                "Connection",
+                "final",
+                "",
+                "Recovery happens through relationships",
+                "",
+                "",
+                "",
+                "Hope; Language"
+            ],
+            vec![
+                "Words of home",
+                "candidate",
+                "Connection",
+                "",
+                "",
+                "",
+                "",
+                "Language"
+            ],
+        ]
+    );
     let trainer = app.signed_in_as("trainer").await;
     assert_eq!(
         app.page(&theme_page, &trainer).await.0,

@@ -758,6 +758,18 @@ async fn the_workbook_gains_the_extracts_and_the_codes_by_participant() {
     let TwoCoders {
         app, researcher, ..
     } = two_coders().await;
+    let connection = theme(&app, &researcher, "Connection", "").await;
+    let codes = app.storage().await.analysis().codes(&sam()).await.unwrap();
+    let theirs: Vec<(&str, &str)> = codes
+        .iter()
+        .filter(|code| code.name != "Language")
+        .map(|code| ("code", code.id.as_str()))
+        .collect();
+    let codes_path = format!("{THEMES}/{connection}/codes");
+    let saved = app
+        .post_with_cookie(&codes_path, &researcher, &theirs)
+        .await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
     let response = app
         .get_with_cookie("/admin/studies/sam/exports/xlsx", &researcher)
         .await;
@@ -771,7 +783,9 @@ async fn the_workbook_gains_the_extracts_and_the_codes_by_participant() {
             "Codebook",
             "Extracts",
             "Codes by participant",
-            "Coding counts"
+            "Coding counts",
+            "Analysis codes",
+            "Themes"
         ]
     );
     let extracts = workbook.worksheet_range("Extracts").unwrap();
@@ -814,6 +828,47 @@ async fn the_workbook_gains_the_extracts_and_the_codes_by_participant() {
             Data::Float(0.0),
             Data::Float(1.0),
             Data::Float(1.0)
+        ]
+    );
+    let codes = workbook.worksheet_range("Analysis codes").unwrap();
+    let hope: Vec<Data> = codes.rows().nth(2).unwrap().to_vec();
+    assert_eq!(
+        hope,
+        [
+            Data::String("Hope".into()),
+            Data::Empty,
+            Data::Float(1.0)
+        ],
+        "codings as a number"
+    );
+    let themes = workbook.worksheet_range("Themes").unwrap();
+    let rows: Vec<Vec<String>> = themes
+        .rows()
+        .map(|row| row.iter().map(ToString::to_string).collect())
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            vec![
+                "theme",
+                "status",
+                "overarching_theme",
+                "central_organising_concept",
+                "definition",
+                "scope",
+                "boundaries",
+                "codes"
+            ],
+            vec![
+                "Connection",
+                "candidate",
+                "",
+                "Recovery happens through relationships",
+                "",
+                "",
+                "",
+                "Everyday skills; Hope"
+            ],
         ]
     );
 }

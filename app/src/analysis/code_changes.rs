@@ -112,10 +112,16 @@ async fn merge(
         .analysis()
         .merge_codes(&study.slug, &id, &into)
         .await?;
-    let detail = format!(
-        "“{}” ({} codings) merged into “{}”",
-        code.name, code.codings, target.name
-    );
+    // The log is every coder's: in independent mode a count would tell of others' codings.
+    let moved = if super::blinding_of(&state, &study, &staff)
+        .await?
+        .independent
+    {
+        String::new()
+    } else {
+        format!(" ({} codings)", code.codings)
+    };
+    let detail = format!("“{}”{moved} merged into “{}”", code.name, target.name);
     log_change(&state, &study.slug, &staff, "codes merged", &detail).await?;
     Ok(Redirect::to(&code_path(&study, &into)).into_response())
 }

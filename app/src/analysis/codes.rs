@@ -33,7 +33,7 @@ mod load {
     use super::super::memos::{memo_views, refused_memo};
     use super::super::{analysis_path, code_view, extract_views, theme_view};
     use super::*;
-    use crate::analysis::visible_codings;
+    use crate::analysis::{blinding_of, visible_codings};
     use crate::auth::{Researcher, in_server_fn};
     use crate::error::AppError;
     use crate::form_posts::RejectedForm;
@@ -53,7 +53,8 @@ mod load {
         }
         let rejected = use_context::<RejectedForm>().unwrap_or_default();
         let typed = |name: &str| rejected.values.get(name).cloned().unwrap_or_default();
-        let codes = analysis.codes(&study.slug).await?;
+        let blinding = blinding_of(&state, &study, &staff).await?;
+        let codes = analysis.codes_seen_by(&study.slug, &blinding).await?;
         let themes = analysis.themes(&study.slug).await?;
         Ok(AnalysisView {
             slug: study.slug.to_string(),

@@ -118,7 +118,7 @@ pub async fn analysis_export(
     export: AnalysisExport,
     (blinding, now): (&Blinding, i64),
 ) -> Result<Vec<u8>, ExportError> {
-    let codes = || storage.analysis().codes(&study.slug);
+    let codes = || storage.analysis().codes_seen_by(&study.slug, blinding);
     let text = match export {
         AnalysisExport::WriteUpMarkdown => {
             let pack = writeup::gather(storage, study, blinding, now).await?;

@@ -170,7 +170,7 @@ async fn write_analysis(
     blinding: &Blinding,
 ) -> Result<(), ExportError> {
     let study = context.study;
-    let codes = storage.analysis().codes(&study.slug).await?;
+    let codes = storage.analysis().codes_seen_by(&study.slug, blinding).await?;
     if codes.is_empty() {
         return Ok(());
     }

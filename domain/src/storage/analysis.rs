@@ -2,11 +2,13 @@
 //! of one submitted answer in code points. A withdrawn response takes its codings with it (the
 //! foreign key cascades).
 
+use std::collections::HashMap;
+
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use super::{Analysis, StorageError, id_column};
-use crate::analysis::Span;
+use crate::analysis::{Blinding, Span};
 use crate::ids::{QuestionId, ResponseId, StudySlug};
 
 /// A code of a study, with how many codings use it.
@@ -148,6 +150,38 @@ impl Analysis<'_> {
         .fetch_all(self.pool)
         .await?;
         Ok(rows.iter().map(code).collect::<Result<_, _>>()?)
+    }
+
+    /// The study's codes by name, each with the number of its codings `blinding`'s viewer may
+    /// see: in independent mode a count must not tell of codings not yet released.
+    pub async fn codes_seen_by(
+        self,
+        study: &StudySlug,
+        blinding: &Blinding,
+    ) -> Result<Vec<CodeRecord>, StorageError> {
+        let mut codes = self.codes(study).await?;
+        if !blinding.independent {
+            return Ok(codes);
+        }
+        let counts = sqlx::query(
+            "SELECT c.code_id, s.email AS coder, COUNT(*) AS codings
+             FROM codings c LEFT JOIN staff s ON s.id = c.coder
+             WHERE c.study_slug = $1 GROUP BY c.code_id, s.email",
+        )
+        .bind(study.as_str())
+        .fetch_all(self.pool)
+        .await?;
+        let mut seen: HashMap<String, i64> = HashMap::new();
+        for row in &counts {
+            let coder: Option<String> = row.try_get("coder")?;
+            if blinding.shows(coder.as_deref()) {
+                *seen.entry(row.try_get("code_id")?).or_default() += row.try_get::<i64, _>("codings")?;
+            }
+        }
+        for code in &mut codes {
+            code.codings = seen.get(&code.id).copied().unwrap_or(0);
+        }
+        Ok(codes)
     }
 
     pub async fn code(

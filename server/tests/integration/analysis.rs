@@ -12,6 +12,7 @@ const ANSWER: &str = "Cook 😀 with e\u{301}clat, Cymraeg ŵ";
 
 const GRID: &str = "/admin/studies/sam/analysis/questions/r2";
 const CODINGS: &str = "/admin/studies/sam/analysis/questions/r2/codings";
+const ANALYSIS: &str = "/admin/studies/sam/analysis";
 
 /// Asserts the post was refused as bad input (422) and says why.
 async fn assert_refused(response: reqwest::Response, says: &str) {
@@ -1300,6 +1301,19 @@ async fn two_coders_in_independent_mode_see_each_others_codings_only_once_both_r
         .await
         .unwrap();
     assert!(!extracts.contains(second_email), "{extracts}");
+    let counted = |html: &str, code: &str, count: usize| {
+        html.contains(&format!("{code}</a> ({count} codings)"))
+    };
+    let (_, analysis) = app.page(ANALYSIS, &first).await;
+    assert!(
+        counted(&analysis, "Skills", 1) && counted(&analysis, "Language", 0),
+        "counts of one's own codings only: {analysis}"
+    );
+    let codebook = download(&app, &first, "codebook").await;
+    assert_eq!(
+        rows_of(&codebook.text().await.unwrap())[1..],
+        [vec!["Language", "", "0"], vec!["Skills", "", "1"]]
+    );
     let (_, together) = app.page(team, &first).await;
     assert!(
         together.contains("None you can compare yet") && together.contains("coding on their own"),
@@ -1318,6 +1332,11 @@ async fn two_coders_in_independent_mode_see_each_others_codings_only_once_both_r
     assert_eq!(location(&released), team);
     let (_, grid) = app.page(GRID, &first).await;
     assert!(sees_second(&grid), "{grid}");
+    let (_, analysis) = app.page(ANALYSIS, &first).await;
+    assert!(
+        counted(&analysis, "Skills", 2) && counted(&analysis, "Language", 1),
+        "{analysis}"
+    );
     let (_, together) = app.page(team, &first).await;
     for expected in [
         "1 differences",
@@ -1377,6 +1396,14 @@ async fn two_coders_in_independent_mode_see_each_others_codings_only_once_both_r
         "{together}"
     );
 
+    let codes = app.storage().await.analysis().codes(&sam()).await.unwrap();
+    let (language, skills) = (&codes[0].id, &codes[1].id);
+    let merge = format!("/admin/studies/sam/analysis/codes/{language}/merge");
+    let merged = app
+        .post_with_cookie(&merge, &second, &[("into", skills.as_str())])
+        .await;
+    assert_eq!(merged.status(), StatusCode::SEE_OTHER);
+
     let off = app
         .post_with_cookie(&format!("{team}/mode"), &first, &[("independent", "off")])
         .await;
@@ -1390,6 +1417,7 @@ async fn two_coders_in_independent_mode_see_each_others_codings_only_once_both_r
         "independent mode on",
         "codings released",
         "independent mode off",
+        "“Language” merged into “Skills”",
     ] {
         assert!(log.contains(action), "{action}: {log}");
     }

@@ -834,11 +834,7 @@ async fn the_workbook_gains_the_extracts_and_the_codes_by_participant() {
     let hope: Vec<Data> = codes.rows().nth(2).unwrap().to_vec();
     assert_eq!(
         hope,
-        [
-            Data::String("Hope".into()),
-            Data::Empty,
-            Data::Float(1.0)
-        ],
+        [Data::String("Hope".into()), Data::Empty, Data::Float(1.0)],
         "codings as a number"
     );
     let themes = workbook.worksheet_range("Themes").unwrap();

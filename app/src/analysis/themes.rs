@@ -103,10 +103,11 @@ mod load {
     pub async fn log(slug: &str) -> Result<LogView, AppError> {
         let (state, Researcher(staff)) = in_server_fn::<Researcher>().await?;
         let study = crate::auth::research_study(&state, &staff, slug).await?;
+        let blinding = super::super::blinding_of(&state, &study, &staff).await?;
         let entries = state
             .storage
             .analysis()
-            .log_of(&study.slug, LOG_LINES_SHOWN)
+            .log_of(&study.slug, LOG_LINES_SHOWN, &blinding)
             .await?
             .into_iter()
             .map(|entry| {

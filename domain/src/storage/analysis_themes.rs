@@ -5,8 +5,12 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use super::{Analysis, StorageError};
-use crate::analysis::ThemeStatus;
+use crate::analysis::{Blinding, ThemeStatus};
 use crate::ids::StudySlug;
+
+/// The log's actions whose detail names a coding: its code, answer and place.
+const CODING_ACTIONS: [&str; 2] = ["coding added", "coding removed"];
+const HIDDEN_CODING: &str = "Hidden until you and its coder have both released your codings";
 
 /// A theme, with the ids of its codes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -280,11 +284,14 @@ impl Analysis<'_> {
         Ok(())
     }
 
-    /// The study's analysis log, newest first, at most `limit` lines.
+    /// The study's analysis log, newest first, at most `limit` lines, as `blinding`'s viewer
+    /// may read it: which coding another coder added or removed stays hidden while independent
+    /// mode keeps their codings from the viewer.
     pub async fn log_of(
         self,
         study: &StudySlug,
         limit: i64,
+        blinding: &Blinding,
     ) -> Result<Vec<AnalysisLogEntry>, StorageError> {
         let rows = sqlx::query(
             "SELECT l.at, s.email AS actor, l.action, l.detail FROM analysis_log l
@@ -295,7 +302,8 @@ impl Analysis<'_> {
         .bind(limit)
         .fetch_all(self.pool)
         .await?;
-        rows.iter()
+        let mut entries = rows
+            .iter()
             .map(|row| {
                 Ok(AnalysisLogEntry {
                     at: row.try_get("at")?,
@@ -304,8 +312,15 @@ impl Analysis<'_> {
                     detail: row.try_get("detail")?,
                 })
             })
-            .collect::<Result<_, sqlx::Error>>()
-            .map_err(StorageError::from)
+            .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        for entry in &mut entries {
+            if CODING_ACTIONS.contains(&entry.action.as_str())
+                && !blinding.shows(entry.actor.as_deref())
+            {
+                entry.detail = HIDDEN_CODING.to_owned();
+            }
+        }
+        Ok(entries)
     }
 }
 

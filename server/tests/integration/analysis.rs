@@ -1314,6 +1314,15 @@ async fn two_coders_in_independent_mode_see_each_others_codings_only_once_both_r
         rows_of(&codebook.text().await.unwrap())[1..],
         [vec!["Language", "", "0"], vec!["Skills", "", "1"]]
     );
+    let log_page = "/admin/studies/sam/analysis/log";
+    let hidden = "Hidden until you and its coder have both released your codings";
+    let (_, log) = app.page(log_page, &first).await;
+    assert!(
+        log.contains("“Skills” on P1's answer to r2")
+            && !log.contains("“Language” on P1")
+            && log.matches(hidden).count() == 2,
+        "the other coder's codings are not told in the log: {log}"
+    );
     let (_, together) = app.page(team, &first).await;
     assert!(
         together.contains("None you can compare yet") && together.contains("coding on their own"),
@@ -1332,6 +1341,11 @@ async fn two_coders_in_independent_mode_see_each_others_codings_only_once_both_r
     assert_eq!(location(&released), team);
     let (_, grid) = app.page(GRID, &first).await;
     assert!(sees_second(&grid), "{grid}");
+    let (_, log) = app.page(log_page, &first).await;
+    assert!(
+        log.contains("“Language” on P1's answer to r2") && !log.contains(hidden),
+        "{log}"
+    );
     let (_, analysis) = app.page(ANALYSIS, &first).await;
     assert!(
         counted(&analysis, "Skills", 2) && counted(&analysis, "Language", 1),
@@ -1412,7 +1426,7 @@ async fn two_coders_in_independent_mode_see_each_others_codings_only_once_both_r
     assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
     let says = refused.text().await.unwrap();
     assert!(says.contains("Independent mode is off"), "{says}");
-    let (_, log) = app.page("/admin/studies/sam/analysis/log", &first).await;
+    let (_, log) = app.page(log_page, &first).await;
     for action in [
         "independent mode on",
         "codings released",

@@ -131,7 +131,7 @@ pub(super) async fn gather(
         .collect();
     coders.sort_unstable();
     coders.dedup();
-    let mut log = analysis.log_of(&study.slug, i64::MAX).await?;
+    let mut log = analysis.log_of(&study.slug, i64::MAX, blinding).await?;
     log.reverse();
     Ok(WriteUp {
         study_title: study.title.clone(),

@@ -374,6 +374,9 @@ async fn the_analysis_exports_redacted_extracts_codes_by_participant_and_a_valid
 }
 
 const THEMES: &str = "/admin/studies/sam/analysis/themes";
+/// The columns of the themes download and sheet.
+pub(crate) const THEME_COLUMNS: &str =
+    "theme,status,overarching_theme,central_organising_concept,definition,scope,boundaries,codes";
 
 /// The id of the study's theme called `name`.
 async fn theme_id(app: &TestApp, name: &str) -> String {
@@ -503,19 +506,11 @@ async fn themes_gather_codes_with_a_concept_status_and_subthemes_and_every_chang
     );
     let themes = download(&app, &researcher, "themes").await;
     assert_eq!(themes.status(), StatusCode::OK);
+    let rows = rows_of(&themes.text().await.unwrap());
+    assert_eq!(rows[0].join(","), THEME_COLUMNS);
     assert_eq!(
-        rows_of(&themes.text().await.unwrap()),
+        rows[1..],
         [
-            vec![
-                "theme",
-                "status",
-                "overarching_theme",
-                "central_organising_concept",
-                "definition",
-                "scope",
-                "boundaries",
-                "codes"
-            ],
             vec![
                 "Connection",
                 "final",

@@ -1,5 +1,6 @@
-import { expect, test, type Locator, type Page, type TestInfo } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { researcher, useSession } from './accounts';
+import { tabTo } from './keyboard';
 import { settled, submitWith, usesJavaScript } from './survey';
 
 /** Drags the mouse across `words` inside `text`, as a person selects them. */
@@ -26,17 +27,6 @@ async function selectWithMouse(page: Page, textId: string, words: string) {
   await page.mouse.down();
   await page.mouse.move(box.right - 1, box.y, { steps: 5 });
   await page.mouse.up();
-}
-
-/** Presses Tab until `target` has the focus, as a keyboard user would. */
-async function tabTo(page: Page, target: Locator) {
-  for (let presses = 0; presses < 40; presses++) {
-    if (await target.evaluate((element) => element === document.activeElement)) {
-      return;
-    }
-    await page.keyboard.press('Tab');
-  }
-  throw new Error('Tab never reached the control');
 }
 
 test('a researcher codes an answer by mouse or by keyboard, and reads the extracts collated', async ({ page }, info) => {

@@ -1,6 +1,7 @@
 import { expect, test, type Browser, type Page, type TestInfo } from '@playwright/test';
 import { enterPassword, setUpTwoFactor } from './accounts';
 import { expectAccessible } from './axe';
+import { answerSection, code, visit } from './coding';
 import { samStudy, startOwnServer, type OwnServer } from './own-server';
 import { settled, submitWith, usesJavaScript } from './survey';
 
@@ -36,27 +37,6 @@ async function signedIn(browser: Browser, info: TestInfo, account: typeof ana): 
   await enterPassword(page, account.email, account.password);
   await setUpTwoFactor(page);
   return page;
-}
-
-async function visit(page: Page, info: TestInfo, address: string) {
-  await page.goto(address);
-  await settled(page, info);
-}
-
-const answerSection = (page: Page, text: string) => page.locator('section.coding').filter({ hasText: text });
-
-/** Codes `words` of the answer holding `answer` with an existing code, or a new one. */
-async function code(page: Page, info: TestInfo, answer: string, words: string, codeName: string, isNew = false) {
-  const section = answerSection(page, answer);
-  await section.getByLabel(/Words to code/).fill(words);
-  if (isNew) {
-    await section.getByRole('textbox', { name: 'Or a new code' }).fill(codeName);
-  } else {
-    await section.getByLabel(codeName, { exact: true }).check();
-  }
-  await section.getByRole('button', { name: 'Code', exact: true }).click();
-  await expect(answerSection(page, answer).getByText(`${codeName}: “${words}”`)).toBeVisible();
-  await settled(page, info);
 }
 
 async function release(page: Page, info: TestInfo) {

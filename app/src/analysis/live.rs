@@ -11,8 +11,9 @@ pub fn feed(slug: &str) -> String {
     format!("/admin/studies/{slug}/analysis/live")
 }
 
-/// The place on an analysis page where other coders' changes are announced.
-#[component]
+/// The place on an analysis page where other coders' changes are announced: an island, as only
+/// islands run in the browser.
+#[island]
 pub fn LiveChanges(slug: String) -> impl IntoView {
     let (said, set_said) = signal(String::new());
     #[cfg(feature = "hydrate")]

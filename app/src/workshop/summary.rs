@@ -123,6 +123,7 @@ pub(super) mod download {
     use axum::extract::{Path, State};
     use axum::response::Response;
     use axum::routing::get;
+    use domain::audit::AuditAction;
     use domain::export::workshop_answers_csv;
 
     use crate::auth::Trainer;
@@ -148,6 +149,11 @@ pub(super) mod download {
         let answers = workshops.every_answer(&record.id).await?;
         let csv = workshop_answers_csv(&study, &phones, &answers);
         let name = format!("workshop-{}-answers.csv", record.code.as_str());
+        // Like every export of answers, even a room's anonymous ones.
+        let detail = format!("workshop {}, answers", record.code.as_str());
+        state
+            .audit(staff.actor(), AuditAction::ExportedData, &detail)
+            .await?;
         Ok(attachment("text/csv; charset=utf-8", &name, csv))
     }
 }

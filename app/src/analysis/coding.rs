@@ -221,10 +221,6 @@ mod load {
             .filter(|q| q.is_written())
             .ok_or(AppError::UnknownQuestion)?;
         let analysis = state.storage.analysis();
-        let codings = analysis
-            .codings_of_question(&study.slug, &question.id)
-            .await?;
-        let codings = visible_codings(&state, &study, &staff, codings).await?;
         let labels = participant_labels(&state, &study).await?;
         let rejected = use_context::<RejectedForm>().unwrap_or_default();
         let reads = analysis.read_by(&study.slug, &staff.record.id).await?;
@@ -247,6 +243,11 @@ mod load {
         listed.sort_by_key(|(read, _)| *read);
         let read_count = listed.iter().filter(|(read, _)| *read).count();
         let (listed, place) = page_of(listed, page, GRID_ANSWERS_PER_PAGE);
+        let responses: Vec<_> = listed.iter().map(|(_, a)| &a.response).collect();
+        let codings = analysis
+            .codings_of_answers(&study.slug, &question.id, &responses)
+            .await?;
+        let codings = visible_codings(&state, &study, &staff, codings).await?;
         let answers: Vec<GridAnswer> = listed
             .into_iter()
             .map(|(read, answer)| {

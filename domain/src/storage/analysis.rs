@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use super::{Analysis, StorageError, id_column};
+use super::{Analysis, StorageError, id_column, placeholders};
 use crate::analysis::{Blinding, Span};
 use crate::ids::{QuestionId, ResponseId, StudySlug};
 
@@ -112,6 +112,9 @@ const CODING_JOINS: &str = "FROM codings c
     JOIN responses r ON r.id = c.response_id
     JOIN codes k ON k.id = c.code_id
     LEFT JOIN staff s ON s.id = c.coder";
+
+const CODING_ORDER: &str =
+    "ORDER BY r.participant_number, c.question_id, c.start_point, c.end_point, k.name";
 
 impl Analysis<'_> {
     /// Adds a code to the study; `Duplicate` when it has one of that name.
@@ -492,6 +495,32 @@ impl Analysis<'_> {
     }
 
     /// The codings of every answer to the question, by participant, then place.
+    /// The codings of the answers of `responses` to the question, by participant, then place:
+    /// a page of the grid reads its own answers' codings, not the whole question's.
+    pub async fn codings_of_answers(
+        self,
+        study: &StudySlug,
+        question: &QuestionId,
+        responses: &[&ResponseId],
+    ) -> Result<Vec<CodingRecord>, StorageError> {
+        if responses.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT {CODING_COLUMNS} {CODING_JOINS}
+             WHERE c.study_slug = $1 AND c.question_id = $2 AND c.response_id IN ({}) {CODING_ORDER}",
+            placeholders(3, responses.len())
+        );
+        let mut query = sqlx::query(&sql)
+            .bind(study.as_str())
+            .bind(question.as_str());
+        for response in responses {
+            query = query.bind(response.as_str());
+        }
+        let rows = query.fetch_all(self.pool).await?;
+        Ok(rows.iter().map(coding).collect::<Result<_, _>>()?)
+    }
+
     pub async fn codings_of_question(
         self,
         study: &StudySlug,
@@ -552,10 +581,7 @@ impl Analysis<'_> {
         study: &StudySlug,
         value: Option<&str>,
     ) -> Result<Vec<CodingRecord>, StorageError> {
-        let sql = format!(
-            "SELECT {CODING_COLUMNS} {CODING_JOINS} WHERE {condition}
-             ORDER BY r.participant_number, c.question_id, c.start_point, c.end_point, k.name"
-        );
+        let sql = format!("SELECT {CODING_COLUMNS} {CODING_JOINS} WHERE {condition} {CODING_ORDER}");
         let mut query = sqlx::query(&sql).bind(study.as_str());
         if let Some(value) = value {
             query = query.bind(value);

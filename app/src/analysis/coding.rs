@@ -43,7 +43,7 @@ mod load {
     use leptos::prelude::use_context;
 
     use super::super::memos::{memo_views, refused_memo};
-    use super::super::{code_view, coder_name, participant_labels};
+    use super::super::{code_view, coder_name, participant_labels_of};
     use super::*;
     use crate::analysis::visible_codings;
     use crate::auth::{Researcher, in_server_fn};
@@ -221,7 +221,6 @@ mod load {
             .filter(|q| q.is_written())
             .ok_or(AppError::UnknownQuestion)?;
         let analysis = state.storage.analysis();
-        let labels = participant_labels(&state, &study).await?;
         let rejected = use_context::<RejectedForm>().unwrap_or_default();
         let reads = analysis.read_by(&study.slug, &staff.record.id).await?;
         let (filter, mut filter_view, page) = grid_filter(&study, query)?;
@@ -248,6 +247,8 @@ mod load {
             .codings_of_answers(&study.slug, &question.id, &responses)
             .await?;
         let codings = visible_codings(&state, &study, &staff, codings).await?;
+        let numbers: Vec<i64> = listed.iter().map(|(_, a)| a.participant_number).collect();
+        let labels = participant_labels_of(&state, &study, &numbers).await?;
         let answers: Vec<GridAnswer> = listed
             .into_iter()
             .map(|(read, answer)| {

@@ -378,13 +378,35 @@ mod server_side {
         state: &AppState,
         study: &Study,
     ) -> Result<HashMap<i64, String>, AppError> {
+        labels_where(state, study, None).await
+    }
+
+    /// The labels of the participants numbered `numbers` only: a page showing a few of them
+    /// need not read everyone's answers.
+    pub async fn participant_labels_of(
+        state: &AppState,
+        study: &Study,
+        numbers: &[i64],
+    ) -> Result<HashMap<i64, String>, AppError> {
+        labels_where(state, study, Some(numbers)).await
+    }
+
+    async fn labels_where(
+        state: &AppState,
+        study: &Study,
+        numbers: Option<&[i64]>,
+    ) -> Result<HashMap<i64, String>, AppError> {
         let questions = study.participant_questions();
         let wanted: Vec<_> = questions.iter().collect();
-        let submitted = state
-            .storage
-            .responses()
-            .submitted_answers(&study.slug, &wanted)
-            .await?;
+        let responses = state.storage.responses();
+        let submitted = match numbers {
+            Some(numbers) => {
+                responses
+                    .submitted_answers_of(&study.slug, &wanted, numbers)
+                    .await?
+            }
+            None => responses.submitted_answers(&study.slug, &wanted).await?,
+        };
         Ok(submitted
             .iter()
             .map(|p| {

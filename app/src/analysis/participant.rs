@@ -29,7 +29,7 @@ mod load {
 
     use super::super::coding::{grid_answer, offered_codes};
     use super::super::memos::{memo_views, refused_memo};
-    use super::super::participant_labels;
+    use super::super::participant_labels_of;
     use super::*;
     use crate::analysis::visible_codings;
     use crate::auth::{Researcher, in_server_fn};
@@ -49,7 +49,7 @@ mod load {
         let codings = visible_codings(&state, &study, &staff, codings).await?;
         let memos = analysis.memos_of_response(&study.slug, &response).await?;
         let reads = analysis.read_by(&study.slug, &staff.record.id).await?;
-        let labels = participant_labels(&state, &study).await?;
+        let labels = participant_labels_of(&state, &study, &[number]).await?;
         let rejected = use_context::<RejectedForm>().unwrap_or_default();
         let about = |subject: &str| -> Vec<MemoRecord> {
             memos

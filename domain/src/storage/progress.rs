@@ -82,20 +82,57 @@ impl Responses<'_> {
         study_slug: &StudySlug,
         question_ids: &[&QuestionId],
     ) -> Result<Vec<SubmittedAnswers>, StorageError> {
+        self.submitted_answers_where(study_slug, question_ids, None)
+            .await
+    }
+
+    /// The answers to `question_ids` of those of the submitted `participants` (by number), in
+    /// participant number order.
+    pub async fn submitted_answers_of(
+        self,
+        study_slug: &StudySlug,
+        question_ids: &[&QuestionId],
+        participants: &[i64],
+    ) -> Result<Vec<SubmittedAnswers>, StorageError> {
+        if participants.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.submitted_answers_where(study_slug, question_ids, Some(participants))
+            .await
+    }
+
+    async fn submitted_answers_where(
+        self,
+        study_slug: &StudySlug,
+        question_ids: &[&QuestionId],
+        participants: Option<&[i64]>,
+    ) -> Result<Vec<SubmittedAnswers>, StorageError> {
         if question_ids.is_empty() {
             return Ok(Vec::new());
         }
+        let numbers = participants.unwrap_or_default();
+        let only_these = match participants {
+            Some(_) => format!(
+                "AND r.participant_number IN ({})",
+                placeholders(2 + question_ids.len(), numbers.len())
+            ),
+            None => String::new(),
+        };
         let sql = format!(
             "SELECT r.participant_number, r.scenario_order, r.vignette_variant,
                     r.study_version_number, a.question_id, a.value
              FROM responses r JOIN answers a ON a.response_id = r.id
              WHERE r.study_slug = $1 AND r.submitted_on IS NOT NULL AND a.question_id IN ({})
+                   {only_these}
              ORDER BY r.participant_number",
             placeholders(2, question_ids.len())
         );
         let mut query = sqlx::query(&sql).bind(study_slug.as_str());
         for id in question_ids {
             query = query.bind(id.as_str());
+        }
+        for number in numbers {
+            query = query.bind(*number);
         }
         let rows = query.fetch_all(self.pool).await?;
         let mut by_participant: BTreeMap<i64, SubmittedAnswers> = BTreeMap::new();

@@ -1633,6 +1633,17 @@ async fn the_grid_shows_fifty_answers_a_page_and_its_forms_come_back_to_the_same
     let (_, past_the_end) = app.page(&format!("{GRID}?page=9"), &researcher).await;
     assert!(past_the_end.contains("page 2 of 2"), "{past_the_end}");
     assert_eq!(sections(&past_the_end), 2, "{past_the_end}");
+    assert!(
+        past_the_end.contains(">P51: Inpatient SW") && past_the_end.contains(">P52: Community SW"),
+        "each answer under its own participant's label: {past_the_end}"
+    );
+    let (_, participant) = app
+        .page(&format!("{ANALYSIS}/participants/52"), &researcher)
+        .await;
+    assert!(
+        participant.contains("<h1>P52: Community SW") && !participant.contains("Inpatient SW"),
+        "{participant}"
+    );
     let (status, refused) = app.page(&format!("{GRID}?page=none"), &researcher).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(refused.contains("There is no page \"none\""), "{refused}");

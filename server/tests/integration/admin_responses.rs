@@ -236,14 +236,8 @@ async fn a_participant_withdraws_with_the_code_from_the_thank_you_page() {
     );
     let again = app.post_form("/withdraw/confirm", &[("code", &code)]).await;
     assert_eq!(again.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let audit = app.storage().await.audit_log().newest(10).await.unwrap();
-    assert!(
-        audit
-            .iter()
-            .any(|(_, who, action, detail)| who == "participant"
-                && action == "response withdrawn"
-                && detail == "study sam, P1")
-    );
+    let withdrawn = app.audited("participant", "response withdrawn").await;
+    assert_eq!(withdrawn, ["study sam, P1"]);
 }
 
 #[tokio::test]

@@ -73,13 +73,10 @@ async fn an_owner_invites_a_researcher_who_sets_a_password_once() {
             .await
             .is_some()
     );
-    let audit = app.storage().await.audit_log().newest(20).await.unwrap();
+    let invited = app.audited("owner@example.org", "account invited").await;
     assert!(
-        audit
-            .iter()
-            .any(|(_, who, action, detail)| who == "owner@example.org"
-                && action == "account invited"
-                && detail == "new.person@example.org as researcher")
+        invited.contains(&"new.person@example.org as researcher".to_owned()),
+        "{invited:?}"
     );
 }
 

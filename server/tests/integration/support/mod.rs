@@ -724,6 +724,16 @@ impl TestApp {
             .expect("GET")
     }
 
+    /// The details of the newest 50 audit-log lines that `who` wrote with `action`, newest first.
+    pub async fn audited(&self, who: &str, action: &str) -> Vec<String> {
+        let lines = self.storage().await.audit_log().newest(50).await.unwrap();
+        lines
+            .into_iter()
+            .filter(|(_, by, what, _)| by == who && what == action)
+            .map(|(_, _, _, detail)| detail)
+            .collect()
+    }
+
     /// A page as the account with this cookie sees it: its status and HTML.
     pub async fn page(&self, path: &str, cookie: &str) -> (StatusCode, String) {
         let response = self.get_with_cookie(path, cookie).await;

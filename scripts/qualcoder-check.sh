@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs QualCoder's own REFI-QDA importer, headless, on the coded project the analysis tests
 # export (SQLite and PostgreSQL), and checks every coding arrived at its place with its words
-# (scripts/qualcoder/check.py). QualCoder is not on PyPI and GitHub cannot be reached from these
+# (scripts/qualcoder/check.py); then the way back: QualCoder's own exporter writes a project
+# coded further there, which our import reads through its diff (an ignored integration test
+# this script runs). QualCoder is not on PyPI and GitHub cannot be reached from these
 # machines: QUALCODER_SRC names a checkout of its source (by default a copy of the mirror the
 # search tool's fetch makes). Its Python needs come from PyPI into .tools/qualcoder-venv.
 set -euo pipefail
@@ -32,5 +34,13 @@ for project in "$out"/*.qdpx; do
     echo "== $(basename "$project")"
     QT_QPA_PLATFORM=offscreen "$venv/bin/python" scripts/qualcoder/check.py \
         --qualcoder-src "$src" --qdpx "$project" || status=1
+done
+for engine in sqlite postgres; do
+    echo "== QualCoder's export back through the import diff ($engine)"
+    QUALCODER_PYTHON="$PWD/$venv/bin/python" QUALCODER_SRC="$PWD/$src" \
+        TEST_DATABASE=$engine TEST_RUN_ID="q$RANDOM" \
+        TEST_POSTGRES_URL=${TEST_POSTGRES_URL:-postgres://127.0.0.1:5432/test} \
+        cargo nextest run -p server --test integration --no-fail-fast --run-ignored only \
+        -E 'test(/a_project_coded_further_in_qualcoder/)' || status=1
 done
 exit $status

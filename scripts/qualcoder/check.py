@@ -3,6 +3,8 @@
 
     QT_QPA_PLATFORM=offscreen .tools/qualcoder-venv/bin/python scripts/qualcoder/check.py \
         --qualcoder-src /tmp/qualcoder-src --qdpx FILE.qdpx [--json] [--keep] [--tolerate-crlf]
+        [--export-qdpx OUT [--remove-coding CODE] [--move-coding CODE WORDS]
+         [--add-coding CODE WORDS CODER]]
 
 What it does
 1. Reads the .qdpx itself (project.qde + sources/*.txt) to know what should arrive.
@@ -17,7 +19,11 @@ What it does
    - (pos0, pos1) are the startPosition/endPosition of a PlainTextSelection of that source
      holding a Coding of that code in project.qde,
    and that every Coding of a PlainTextSelection in project.qde became a code_text row.
-Exit status: 0 when the import raised nothing and every check passed, 1 otherwise,
+4. With --export-qdpx OUT, the way back: optionally edits the codings as a coder in QualCoder
+   would (--remove-coding, --move-coding, --add-coding write the rows QualCoder's coding window
+   writes), then runs qualcoder.refi.RefiExport(app, log, "project") and moves the .qdpx it
+   writes (QualCoder's own GUIDs and file names, a byte-order mark on every text) to OUT.
+Exit status: 0 when the import (and export) raised nothing and every check passed, 1 otherwise,
 2 for a usage error (missing file, unreadable .qdpx, QualCoder source not found).
 
 Nothing of QualCoder is copied here; its modules are imported from --qualcoder-src.
@@ -405,6 +411,8 @@ def _install_qt_patches(QtWidgets, QtCore, capture, answers):
             if answer is None:
                 capture.add("dialog", "warning", f"unexpected QFileDialog.{kind}({caption!r}); answered ''")
                 return ("", "") if kind != "getExistingDirectory" else ""
+            if kind == "getExistingDirectory":
+                return answer
             # The second value is the selected filter; QualCoder treats an empty one as "cancelled".
             filt = args[3] if len(args) > 3 else kwargs.get("filter", "") or "*"
             return (answer, filt or "*")
@@ -506,9 +514,10 @@ def _load_method_from_source(py_file, class_name, method_name, overrides, captur
     return namespace[method_name]
 
 
-def run_qualcoder_import(src_root, qdpx, workdir, capture):
+def run_qualcoder_import(src_root, qdpx, workdir, capture, keep_open=False):
     """Create a new QualCoder project with QualCoder's code and import qdpx into it.
-    Returns (project_path, exception_text or None, notes)."""
+    Returns (project_path, exception_text or None, notes, window): window is the headless main
+    window with the project still open when keep_open, else None (the project is closed)."""
     notes = []
     # Accept the top of the source tree, its src/ folder, or the qualcoder package folder itself.
     for pkg_dir in (src_root / "src", src_root, src_root.parent):
@@ -615,18 +624,23 @@ def run_qualcoder_import(src_root, qdpx, workdir, capture):
             out.flush()
             err.flush()
     if window is None:
-        return None, exc_text, notes
+        return None, exc_text, notes, None
     coder = window.app.settings.get("codername")
     notes.append(f"current coder in QualCoder's settings after the import: {coder!r}")
     qapp.processEvents()
     project_path = window.app.project_path
+    window.answers = answers
+    window.qapp = qapp  # Qt aborts on the next widget once the last reference to the application goes
+    if keep_open and exc_text is None:
+        window.app.conn.commit()
+        return project_path, exc_text, notes, window
     try:
         if window.app.conn is not None:
             window.app.conn.commit()
             window.app.conn.close()
     except sqlite3.Error:
         pass
-    return project_path, exc_text, notes
+    return project_path, exc_text, notes, None
 
 
 # --------------------------------------------------------------------------------------------
@@ -1057,6 +1071,78 @@ def print_report(qdpx, model, project_path, exc_text, capture, notes, res, keep,
             p(f"  - {n}")
 
 
+# --------------------------------------------------------------------------------------------
+# 4. Coding in QualCoder and exporting with its own exporter (the way back)
+# --------------------------------------------------------------------------------------------
+
+def _source_holding(cur, words):
+    row = cur.execute("select id, fulltext from source where instr(fulltext, ?) > 0 order by id",
+                      (words,)).fetchone()
+    if row is None:
+        raise UsageError(f"no source holds {words!r}")
+    return row[0], row[1].index(words)
+
+
+def _code_id(cur, name, owner, create=False):
+    row = cur.execute("select cid from code_name where name = ?", (name,)).fetchone()
+    if row is not None:
+        return row[0]
+    if not create:
+        raise UsageError(f"QualCoder has no code named {name!r}")
+    cur.execute("insert into code_name (name, memo, owner, date, catid, color) values (?, '', ?, ?, null, ?)",
+                (name, owner, "2026-12-07 10:00:00", "#F4FA58"))
+    return cur.lastrowid
+
+
+def edit_codings(conn, removals, moves, additions):
+    """The rows QualCoder's coding window writes (code_text, code_name), changed as a coder there
+    would: every coding of a code removed; the coding of a code moved onto other words of its
+    source; words coded with a code (new when QualCoder has none of that name) for a coder."""
+    cur = conn.cursor()
+    for name in removals:
+        cur.execute("delete from code_text where cid = ?", (_code_id(cur, name, ""),))
+    for name, words in moves:
+        fid, start = _source_holding(cur, words)
+        cid = _code_id(cur, name, "")
+        cur.execute("update code_text set pos0 = ?, pos1 = ?, seltext = ? where cid = ? and fid = ?",
+                    (start, start + len(words), words, cid, fid))
+        if cur.rowcount != 1:
+            raise UsageError(f"--move-coding {name!r}: {cur.rowcount} codings of it on the source of {words!r}")
+    for name, words, owner in additions:
+        fid, start = _source_holding(cur, words)
+        cur.execute("insert into code_text (cid, fid, seltext, pos0, pos1, owner, memo, date, important) "
+                    "values (?, ?, ?, ?, ?, ?, '', ?, null)",
+                    (_code_id(cur, name, owner, create=True), fid, words, start, start + len(words), owner,
+                     "2026-12-07 10:00:00"))
+    conn.commit()
+
+
+def run_qualcoder_export(window, workdir, out_path, capture):
+    """QualCoder's RefiExport(app, log, "project") writes the open project as a .qdpx; it is
+    moved to out_path. Returns the exception text or None."""
+    import qualcoder.refi as qc_refi
+    directory = workdir / "exported"
+    directory.mkdir()
+    # QualCoder's start-up makes ~/.qualcoder (the headless App does not); the export stages there.
+    (Path(os.environ["HOME"]) / ".qualcoder").mkdir(exist_ok=True)
+    window.answers["getExistingDirectory"] = str(directory)
+    out = _TeeLines(capture, "stdout")
+    err = _TeeLines(capture, "stderr")
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            qc_refi.RefiExport(window.app, window.ui.textEdit, "project")
+        except Exception:  # noqa: BLE001 - anything QualCoder raises is a finding
+            return "while exporting (RefiExport):\n" + traceback.format_exc()
+        finally:
+            out.flush()
+            err.flush()
+    written = sorted(directory.glob("*.qdpx"))
+    if len(written) != 1:
+        return f"RefiExport wrote {len(written)} .qdpx files to {directory}"
+    shutil.move(str(written[0]), out_path)
+    return None
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--qualcoder-src", required=True, type=Path,
@@ -1068,7 +1154,17 @@ def main(argv=None):
     ap.add_argument("--tolerate-crlf", action="store_true",
                     help="do not fail rows whose seltext differs from the .txt only by QualCoder's "
                          "CRLF -> LF+space substitution")
+    ap.add_argument("--export-qdpx", type=Path, metavar="OUT",
+                    help="after the checks, export the project with QualCoder's own RefiExport to OUT")
+    ap.add_argument("--remove-coding", action="append", default=[], metavar="CODE",
+                    help="before exporting, remove every coding of CODE in QualCoder")
+    ap.add_argument("--move-coding", action="append", default=[], nargs=2, metavar=("CODE", "WORDS"),
+                    help="before exporting, move the coding of CODE onto WORDS of the same source")
+    ap.add_argument("--add-coding", action="append", default=[], nargs=3, metavar=("CODE", "WORDS", "CODER"),
+                    help="before exporting, code WORDS with CODE (created if missing) as CODER")
     args = ap.parse_args(argv)
+    if (args.remove_coding or args.move_coding or args.add_coding) and not args.export_qdpx:
+        ap.error("--remove-coding, --move-coding and --add-coding change what --export-qdpx writes")
 
     try:
         return _main(args)
@@ -1091,8 +1187,8 @@ def _main(args):
 
 def _run(args, model, workdir):
     capture = Capture()
-    project_path, exc_text, notes = run_qualcoder_import(args.qualcoder_src.resolve(), args.qdpx.resolve(),
-                                                         workdir, capture)
+    project_path, exc_text, notes, window = run_qualcoder_import(
+        args.qualcoder_src.resolve(), args.qdpx.resolve(), workdir, capture, keep_open=bool(args.export_qdpx))
 
     res = None
     verify_error = None
@@ -1105,10 +1201,18 @@ def _run(args, model, workdir):
         verify_error = "no QualCoder project database was created"
 
     ok = exc_text is None and verify_error is None and res is not None and not res["mismatches"]
+    export_error = None
+    if ok and window is not None:
+        try:
+            edit_codings(window.app.conn, args.remove_coding, args.move_coding, args.add_coding)
+            export_error = run_qualcoder_export(window, workdir, args.export_qdpx.resolve(), capture)
+        finally:
+            window.app.conn.close()
+        ok = export_error is None
     if args.json:
         summary = {
             "qdpx": str(args.qdpx), "qualcoder_src": str(args.qualcoder_src), "ok": ok,
-            "import_exception": exc_text, "verify_error": verify_error,
+            "import_exception": exc_text, "verify_error": verify_error, "export_error": export_error,
             "project_path": project_path if args.keep else None, "driver_notes": notes,
             "messages": shown_events(capture),
             "action_log": [ev["text"] for ev in capture.events if ev["kind"] == "action_log"],
@@ -1128,6 +1232,10 @@ def _run(args, model, workdir):
                     print(f"  {ev['kind']:<10} {ev['level']:<7} " + ev["text"].replace("\n", "\n" + " " * 21))
         if verify_error:
             print(f"\nVERIFY ERROR: {verify_error}")
+        if export_error:
+            print(f"\nEXPORT ERROR: {export_error}")
+        elif args.export_qdpx and ok:
+            print(f"\nQualCoder's RefiExport wrote {args.export_qdpx}")
         print("\nRESULT: " + ("PASS" if ok else "FAIL"))
     sys.stdout.flush()
     return 0 if ok else 1

@@ -38,25 +38,36 @@ pub fn qdpx_source_guid(study_slug: &StudySlug, participant: i64, question: &str
     qdpx::Guids::of_study(study_slug).source(participant, question)
 }
 
-/// The GUIDs our REFI-QDA exports give the study's questions' own codes (structure: never
-/// imported as codings), and each of `codes` (GUID to code id), to know them again on import.
-pub fn known_qdpx_code_guids(
-    study: &Study,
-    codes: &[crate::storage::CodeRecord],
-) -> (
-    std::collections::HashSet<String>,
-    std::collections::HashMap<String, String>,
-) {
-    let guids = qdpx::Guids::of_study(&study.slug);
-    let questions = variables(study)
-        .iter()
-        .map(|variable| guids.question_code(variable.id()))
-        .collect();
-    let codes = codes
-        .iter()
-        .map(|code| (guids.analysis_code(&code.id), code.id.clone()))
-        .collect();
-    (questions, codes)
+/// How our REFI-QDA exports name a study's codes, to know them again on import.
+pub struct QdpxCodeNames {
+    /// The questions' own codes (structure: never imported as codings), by GUID.
+    pub question_guids: std::collections::HashSet<String>,
+    /// The same by path (page title, question), for a project another tool wrote out again
+    /// with GUIDs of its own.
+    pub question_paths: std::collections::HashSet<Vec<String>>,
+    /// The study's codes by GUID: GUID to code id.
+    pub code_guids: std::collections::HashMap<String, String>,
+}
+
+impl QdpxCodeNames {
+    pub fn of(study: &Study, codes: &[crate::storage::CodeRecord]) -> Self {
+        let guids = qdpx::Guids::of_study(&study.slug);
+        let questions = variables(study);
+        Self {
+            question_guids: questions
+                .iter()
+                .map(|variable| guids.question_code(variable.id()))
+                .collect(),
+            question_paths: questions
+                .iter()
+                .map(|variable| vec![variable.page_title.to_owned(), variable.id().to_owned()])
+                .collect(),
+            code_guids: codes
+                .iter()
+                .map(|code| (guids.analysis_code(&code.id), code.id.clone()))
+                .collect(),
+        }
+    }
 }
 
 /// What a researcher may choose about an export.

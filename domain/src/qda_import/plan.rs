@@ -5,11 +5,12 @@
 //! coder, the codings the file has and this study has not (added), those this study has and the
 //! file has not (removed) and those at another place (moved).
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::{Deserialize, Serialize};
 
 use super::project::{ImportedProject, ImportedSource};
+use crate::export::QdpxCodeNames;
 use crate::ids::QuestionId;
 use crate::redaction::apply::{Replacement, redact, span_before_redaction};
 use crate::storage::{CodeRecord, CodingRecord};
@@ -32,10 +33,8 @@ pub struct Known<'a> {
     /// The emails of the study's researchers.
     pub team: &'a [String],
     pub importer: &'a str,
-    /// The GUIDs of the questions' own codes in our exports: structure, never imported.
-    pub question_codes: &'a HashSet<String>,
-    /// Our codes by the GUID our exports give them.
-    pub code_guids: &'a HashMap<String, String>,
+    /// How our exports name the questions' own codes (structure, never imported) and ours.
+    pub ours: &'a QdpxCodeNames,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -216,16 +215,19 @@ fn resolve_code(
     source: &str,
     notices: &mut Vec<String>,
 ) -> Option<CodeKey> {
-    if known.question_codes.contains(guid) {
+    if known.ours.question_guids.contains(guid) {
         return None;
     }
-    if let Some(id) = known.code_guids.get(guid) {
+    if let Some(id) = known.ours.code_guids.get(guid) {
         return Some(CodeKey::Existing(id.clone()));
     }
     let Some(code) = project.codes.get(guid) else {
         notices.push(format!("{source}: a coding with a code the file does not define is left out"));
         return None;
     };
+    if known.ours.question_paths.contains(&code.path) {
+        return None;
+    }
     if !code.codable {
         notices.push(format!(
             "{source}: a coding with \"{}\", which is not a code to code with, is left out",

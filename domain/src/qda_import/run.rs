@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 use super::plan::{AnswerToMatch, Change, ImportItem, ImportPlan, Known, plan_import};
 use super::project::{ProjectError, read_qdpx};
 use crate::analysis::{Blinding, Span, answer_hash};
-use crate::export::known_qdpx_code_guids;
+use crate::export::QdpxCodeNames;
 use crate::ids::{QuestionId, ResponseId};
 use crate::redaction::review::ExportRedactions;
 use crate::storage::{NewCoding, Storage, StorageError};
@@ -65,14 +65,13 @@ pub async fn plan_file(
         .into_iter()
         .map(|(_, email)| email)
         .collect();
-    let (question_codes, code_guids) = known_qdpx_code_guids(study, &codes);
+    let ours = QdpxCodeNames::of(study, &codes);
     let known = Known {
         codes: &codes,
         codings: &codings,
         team: &team,
         importer: importer.email,
-        question_codes: &question_codes,
-        code_guids: &code_guids,
+        ours: &ours,
     };
     Ok(plan_import(&project, &answers, &known))
 }

@@ -502,6 +502,32 @@ async fn all_codings(app: &TestApp) -> Vec<(String, String, String)> {
     all
 }
 
+/// The plan lists the edits made elsewhere: the coding of "Everyday skills" removed, that of
+/// "Language" moved onto "ŵ", "Joy" (a new code) added by the second coder at `joy_at`.
+fn assert_lists_the_three_edits(page: &str, joy_at: &str) {
+    for expected in [
+        "1 codings are here already at the same place; 3 differences.".to_owned(),
+        "Codings for researcher@example.org".to_owned(),
+        "Removed: “Everyday skills” on P1&#x27;s answer to r2".to_owned(),
+        "Codings for second@example.org".to_owned(),
+        "Moved: “Language” on P2&#x27;s answer to r2, from points 20–29 to 28–29".to_owned(),
+        format!("Added: “Joy (a new code)” on P2&#x27;s answer to r2, points {joy_at}"),
+    ] {
+        assert!(
+            page.contains(&expected) || page.contains(&expected.replace("&#x27;", "'")),
+            "{expected}: {page}"
+        );
+    }
+}
+
+/// The value of the checkbox that accepts the item whose description starts with `words`.
+fn item_of(page: &str, words: &str) -> String {
+    let at = page.find(words).unwrap();
+    let input =
+        page[..at].rfind("name=\"item\" value=\"").unwrap() + "name=\"item\" value=\"".len();
+    page[input..input + page[input..].find('"').unwrap()].to_owned()
+}
+
 #[tokio::test]
 async fn our_own_project_comes_back_unchanged_and_an_edited_one_is_imported_item_by_item() {
     let TwoCoders {
@@ -594,29 +620,11 @@ async fn our_own_project_comes_back_unchanged_and_an_edited_one_is_imported_item
     project.insert_str(close, &added);
     let plan = upload(&app, &researcher, &rezip(&files, &project)).await;
     let page = app.page_text(&plan, &researcher).await;
-    for expected in [
-        "1 codings are here already at the same place; 3 differences.",
-        "Codings for researcher@example.org",
-        "Removed: “Everyday skills” on P1&#x27;s answer to r2",
-        "Codings for second@example.org",
-        "Moved: “Language” on P2&#x27;s answer to r2, from points 20–29 to 28–29",
-        "Added: “Joy (a new code)” on P2&#x27;s answer to r2, points 0–4",
-    ] {
-        assert!(
-            page.contains(expected) || page.contains(&expected.replace("&#x27;", "'")),
-            "{expected}: {page}"
-        );
-    }
+    assert_lists_the_three_edits(&page, "0–4");
     assert_eq!(all_codings(&app).await, before, "nothing written yet");
 
     // Accept the move and the addition, not the removal.
-    let index_of = |words: &str| {
-        let at = page.find(words).unwrap();
-        let input =
-            page[..at].rfind("name=\"item\" value=\"").unwrap() + "name=\"item\" value=\"".len();
-        page[input..input + page[input..].find('"').unwrap()].to_owned()
-    };
-    let (moved, joy_item) = (index_of("Moved: "), index_of("Added: "));
+    let (moved, joy_item) = (item_of(&page, "Moved: "), item_of(&page, "Added: "));
     let applied = app
         .post_with_cookie(
             &plan,
@@ -650,6 +658,95 @@ async fn our_own_project_comes_back_unchanged_and_an_edited_one_is_imported_item
         StatusCode::NOT_FOUND,
         "applied once"
     );
+}
+
+/// The way back from a real tool: QualCoder imports our project, a coder there removes the
+/// codings of one code, moves another and codes new words with a new code, and QualCoder's own
+/// exporter writes the project (its own GUIDs, file names and a byte-order mark on every text).
+/// Needs QualCoder's source and Python: scripts/qualcoder-check.sh runs it on both engines.
+#[tokio::test]
+#[ignore = "needs QualCoder: scripts/qualcoder-check.sh runs it"]
+async fn a_project_coded_further_in_qualcoder_comes_back_through_the_diff() {
+    let qualcoder = |name: &str| {
+        std::env::var(name)
+            .unwrap_or_else(|_| panic!("{name} is not set: run scripts/qualcoder-check.sh"))
+    };
+    let (python, source) = (qualcoder("QUALCODER_PYTHON"), qualcoder("QUALCODER_SRC"));
+    let TwoCoders {
+        app,
+        researcher,
+        first,
+        ..
+    } = two_coders().await;
+    let connection = theme(&app, &researcher, "Connection", "").await;
+    let codes = app.storage().await.analysis().codes(&sam()).await.unwrap();
+    let fields: Vec<(&str, &str)> = codes.iter().map(|c| ("code", c.id.as_str())).collect();
+    let path = format!("{THEMES}/{connection}/codes");
+    let grouped = app.post_with_cookie(&path, &researcher, &fields).await;
+    assert_eq!(grouped.status(), StatusCode::SEE_OTHER);
+    app.accept_finding(&researcher, "07700 900123").await;
+    let before = all_codings(&app).await;
+
+    let dir = tempfile::tempdir().unwrap();
+    let (ours, theirs) = (dir.path().join("ours.qdpx"), dir.path().join("theirs.qdpx"));
+    std::fs::write(&ours, download_project(&app, &researcher).await).unwrap();
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../scripts/qualcoder/check.py");
+    let run = std::process::Command::new(python)
+        .env("QT_QPA_PLATFORM", "offscreen")
+        .arg(script)
+        .args(["--qualcoder-src", &source, "--qdpx"])
+        .arg(&ours)
+        .arg("--export-qdpx")
+        .arg(&theirs)
+        .args(["--remove-coding", "Everyday skills"])
+        .args(["--move-coding", "Language", "ŵ"])
+        .args(["--add-coding", "Joy", "Cook 😀", SECOND])
+        .output()
+        .unwrap();
+    let report = String::from_utf8_lossy(&run.stdout);
+    assert!(
+        run.status.success(),
+        "{report}{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let bytes = std::fs::read(&theirs).unwrap();
+    let files = unzip(&bytes);
+    assert!(
+        files
+            .keys()
+            .all(|name| !name.contains(&domain::export::qdpx_source_guid(
+                &sam(),
+                first.participant_number.unwrap(),
+                "r2"
+            ))),
+        "QualCoder names the files itself: {:?}",
+        files.keys()
+    );
+
+    let plan = upload(&app, &researcher, &bytes).await;
+    let page = app.page_text(&plan, &researcher).await;
+    assert!(page.contains("coded.qdpx: 18 answers matched;"), "{page}");
+    assert_lists_the_three_edits(&page, "0–6");
+    assert_eq!(all_codings(&app).await, before, "nothing written yet");
+
+    let items: Vec<String> = ["Removed: ", "Moved: ", "Added: "]
+        .iter()
+        .map(|words| item_of(&page, words))
+        .collect();
+    let fields: Vec<(&str, &str)> = items.iter().map(|item| ("item", item.as_str())).collect();
+    let applied = app.post_with_cookie(&plan, &researcher, &fields).await;
+    assert_eq!(applied.status(), StatusCode::SEE_OTHER);
+    let mut expected = vec![
+        (
+            "Hope".to_owned(),
+            "researcher@example.org".to_owned(),
+            "😀 with e\u{301}clat".to_owned(),
+        ),
+        ("Joy".to_owned(), SECOND.to_owned(), "Cook 😀".to_owned()),
+        ("Language".to_owned(), SECOND.to_owned(), "ŵ".to_owned()),
+    ];
+    expected.sort();
+    assert_eq!(all_codings(&app).await, expected);
 }
 
 #[tokio::test]

@@ -17,7 +17,7 @@ use crate::analysis::{Blinding, answer_hash};
 use crate::participants::participant_label;
 use crate::redaction::apply::redact_around;
 use crate::redaction::review::ExportRedactions;
-use crate::storage::{CodeRecord, CodingRecord, Storage, ThemeRecord, code_path};
+use crate::storage::{CodeRecord, CodingRecord, Storage, ThemeRecord, code_path, in_tree_order};
 use crate::study::Study;
 
 /// The analysis exports.
@@ -154,17 +154,19 @@ fn table_csv<const N: usize>(header: [&str; N], rows: Vec<[String; N]>) -> Strin
     out
 }
 
-pub(super) const CODEBOOK_HEADER: [&str; 3] = ["code", "definition", "codings"];
+pub(super) const CODEBOOK_HEADER: [&str; 4] = ["code", "definition", "codings", "code_path"];
 
-/// A row per code, under `CODEBOOK_HEADER`.
-pub(super) fn codebook_rows(codes: &[CodeRecord]) -> Vec<[String; 3]> {
-    codes
-        .iter()
-        .map(|code| {
+/// A row per code, under `CODEBOOK_HEADER`, parents before their children: the codebook import
+/// rebuilds the tree from the paths.
+pub(super) fn codebook_rows(codes: &[CodeRecord]) -> Vec<[String; 4]> {
+    in_tree_order(codes)
+        .into_iter()
+        .map(|(_, code)| {
             [
                 code.name.clone(),
                 code.definition.clone(),
                 code.codings.to_string(),
+                code_path(codes, &code.id),
             ]
         })
         .collect()
@@ -202,14 +204,19 @@ pub(super) fn theme_rows(themes: &[ThemeRecord], codes: &[CodeRecord]) -> Vec<[S
         .collect()
 }
 
-/// The codebook as REFI-QDA's Codebook.xsd asks; GUIDs are the same in every export.
+/// The codebook as REFI-QDA's Codebook.xsd asks, each code inside its parent in the code tree;
+/// GUIDs are the same in every export.
 fn codebook_qdc(study: &Study, codes: &[CodeRecord]) -> String {
     let guids = Guids::of_study(&study.slug);
     let mut out = String::from(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n\
          <CodeBook xmlns=\"urn:QDA-XML:codebook:1.0\" origin=\"Vignette studies\">\n<Codes>\n",
     );
-    for code in codes {
+    let mut open = 0;
+    for (depth, code) in in_tree_order(codes) {
+        for _ in depth..open {
+            out.push_str("</Code>\n");
+        }
         out.push_str(&format!(
             "<Code guid=\"{}\" name=\"{}\" isCodable=\"true\">",
             guids.analysis_code(&code.id),
@@ -221,6 +228,9 @@ fn codebook_qdc(study: &Study, codes: &[CodeRecord]) -> String {
                 xml(&code.definition)
             ));
         }
+        open = depth + 1;
+    }
+    for _ in 0..open {
         out.push_str("</Code>\n");
     }
     out.push_str("</Codes>\n</CodeBook>\n");

@@ -45,6 +45,34 @@ pub fn code_path(codes: &[CodeRecord], id: &str) -> String {
     names.join(" / ")
 }
 
+/// The codes depth-first through the code tree, each with its depth (0 at the top): every
+/// parent before its children, siblings in the order of `codes`. A code whose parent is not
+/// among `codes`, or that sits in a loop of parents, is taken as a top-level code.
+pub fn in_tree_order(codes: &[CodeRecord]) -> Vec<(usize, &CodeRecord)> {
+    let mut ordered: Vec<(usize, &CodeRecord)> = Vec::with_capacity(codes.len());
+    let mut taken = std::collections::HashSet::new();
+    let has_parent_here = |code: &CodeRecord| {
+        code.parent.as_deref().is_some_and(|parent| {
+            parent != code.id
+                && codes.iter().any(|c| c.id == parent)
+                && !is_within(codes, parent, &code.id)
+        })
+    };
+    let roots = codes.iter().filter(|code| !has_parent_here(code));
+    let mut stack: Vec<(usize, &CodeRecord)> = roots.rev().map(|code| (0, code)).collect();
+    while let Some((depth, code)) = stack.pop() {
+        if !taken.insert(code.id.as_str()) {
+            continue;
+        }
+        ordered.push((depth, code));
+        let children = codes
+            .iter()
+            .filter(|child| child.parent.as_deref() == Some(code.id.as_str()));
+        stack.extend(children.rev().map(|child| (depth + 1, child)));
+    }
+    ordered
+}
+
 /// Whether `id` is `ancestor` or inside it, however deep.
 pub fn is_within(codes: &[CodeRecord], id: &str, ancestor: &str) -> bool {
     let mut seen = Vec::new();
@@ -621,4 +649,54 @@ fn coding(row: &AnyRow) -> Result<CodingRecord, sqlx::Error> {
         answer_hash: row.try_get("answer_hash")?,
         at: row.try_get("created_at")?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code(id: &str, parent: Option<&str>) -> CodeRecord {
+        CodeRecord {
+            id: id.into(),
+            name: id.to_uppercase(),
+            definition: String::new(),
+            codings: 0,
+            archived: false,
+            parent: parent.map(Into::into),
+        }
+    }
+
+    fn order(codes: &[CodeRecord]) -> Vec<(usize, &str)> {
+        in_tree_order(codes)
+            .into_iter()
+            .map(|(depth, code)| (depth, code.id.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn the_tree_order_puts_each_parent_before_its_children_whatever_the_list_order() {
+        let codes = [
+            code("child", Some("parent")),
+            code("lone", None),
+            code("parent", None),
+            code("grandchild", Some("child")),
+            code("orphan", Some("gone")),
+        ];
+        assert_eq!(
+            order(&codes),
+            [
+                (0, "lone"),
+                (0, "parent"),
+                (1, "child"),
+                (2, "grandchild"),
+                (0, "orphan")
+            ]
+        );
+    }
+
+    #[test]
+    fn codes_in_a_loop_of_parents_are_each_taken_once() {
+        let codes = [code("a", Some("b")), code("b", Some("a")), code("c", Some("c"))];
+        assert_eq!(order(&codes), [(0, "a"), (1, "b"), (0, "c")]);
+    }
 }

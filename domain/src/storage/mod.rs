@@ -41,7 +41,9 @@ pub use workshop_donations::{Donation, WorkshopDevice};
 pub use workshop_reviews::{Decision, RoomAnswer};
 pub use workshops::{NewWorkshop, WorkshopRecord};
 
-pub use analysis::{CodableAnswer, CodeRecord, CodingRecord, NewCoding, code_path, is_within};
+pub use analysis::{
+    CodableAnswer, CodeRecord, CodingRecord, NewCoding, code_path, in_tree_order, is_within,
+};
 pub use analysis_imports::{PENDING_IMPORT_SECONDS, PendingImport};
 pub use analysis_map::{MapSnapshot, thematic_map};
 pub use analysis_memos::{MemoRecord, NewMemo};

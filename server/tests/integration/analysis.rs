@@ -349,7 +349,7 @@ async fn the_analysis_exports_redacted_extracts_codes_by_participant_and_a_valid
     let codebook = download(&app, &researcher, "codebook").await;
     assert_eq!(
         rows_of(&codebook.text().await.unwrap())[2],
-        ["Everyday skills", "", "2"]
+        ["Everyday skills", "", "2", "Everyday skills"]
     );
     let qdc = download(&app, &researcher, "codebook-qdc").await;
     assert_eq!(qdc.status(), StatusCode::OK);
@@ -1307,7 +1307,10 @@ async fn two_coders_in_independent_mode_see_each_others_codings_only_once_both_r
     let codebook = download(&app, &first, "codebook").await;
     assert_eq!(
         rows_of(&codebook.text().await.unwrap())[1..],
-        [vec!["Language", "", "0"], vec!["Skills", "", "1"]]
+        [
+            vec!["Language", "", "0", "Language"],
+            vec!["Skills", "", "1", "Skills"]
+        ]
     );
     let log_page = "/admin/studies/sam/analysis/log";
     let hidden = "Hidden until you and its coder have both released your codings";

@@ -227,6 +227,14 @@ async fn the_project_holds_every_coding_at_its_place_with_coders_themes_and_memo
         let saved = app.post_with_cookie(&path, &researcher, &fields).await;
         assert_eq!(saved.status(), StatusCode::SEE_OTHER);
     }
+    // In the code tree, Everyday skills (in the same theme) and Hope (in none) sit inside Language.
+    for inside in [&skills, &code_id("Hope")] {
+        let path = format!("/admin/studies/sam/analysis/codes/{inside}/parent");
+        let moved = app
+            .post_with_cookie(&path, &researcher, &[("parent", language.as_str())])
+            .await;
+        assert_eq!(moved.status(), StatusCode::SEE_OTHER);
+    }
     let coding_of_language = app
         .storage()
         .await
@@ -315,7 +323,8 @@ async fn the_project_holds_every_coding_at_its_place_with_coders_themes_and_memo
     assert_eq!(users, [researcher_email, SECOND]);
 
     // Themes are parent codes that cannot be coded; a code sits under the first theme that
-    // holds it, and each theme's Set names all its codes; Hope is in no theme.
+    // holds it, inside its parent code when that sits under the same theme, and each theme's Set
+    // names all its codes; Hope is in no theme, so not inside Language.
     let code_element = |name: &str| {
         all.iter()
             .find(|e| e.name == "Code" && e.get("name") == name)
@@ -328,6 +337,10 @@ async fn the_project_holds_every_coding_at_its_place_with_coders_themes_and_memo
     assert_eq!(
         code_element("Language").inside("Code"),
         Some(theme_code.get("guid"))
+    );
+    assert_eq!(
+        code_element("Everyday skills").inside("Code"),
+        Some(code_element("Language").get("guid"))
     );
     let miscellaneous = code_element("Miscellaneous: codes in no theme yet");
     assert_eq!(
@@ -932,7 +945,12 @@ async fn the_workbook_gains_the_extracts_and_the_codes_by_participant() {
     let hope: Vec<Data> = codes.rows().nth(2).unwrap().to_vec();
     assert_eq!(
         hope,
-        [Data::String("Hope".into()), Data::Empty, Data::Float(1.0)],
+        [
+            Data::String("Hope".into()),
+            Data::Empty,
+            Data::Float(1.0),
+            Data::String("Hope".into())
+        ],
         "codings as a number"
     );
     let themes = workbook.worksheet_range("Themes").unwrap();
@@ -1031,9 +1049,11 @@ async fn a_codebook_adds_the_codes_the_study_lacks_nested_and_fills_empty_defini
         ]
     );
 
-    // The same file again, and the study's own codebook downloads, change nothing.
+    // The same file again, and the study's own codebook downloads, change nothing here and
+    // give a study without codes the same tree.
     let again = import("nvivo.qdc", qdc.into()).await;
     assert!(crate::support::location(&again).ends_with("?codebook=0-0-3-1"));
+    let tree = code_tree(&app).await;
     for export in ["codebook-qdc", "codebook"] {
         let path = format!("/admin/studies/sam/analysis/exports/{export}");
         let ours = app
@@ -1048,6 +1068,18 @@ async fn a_codebook_adds_the_codes_the_study_lacks_nested_and_fills_empty_defini
             "{export}: {}",
             crate::support::location(&back)
         );
+        let elsewhere = TestApp::spawn().await;
+        let someone = elsewhere.signed_in_as("researcher").await;
+        let file = format!("{export}.file");
+        let added = elsewhere
+            .post_file((CODEBOOK, &someone), "codebook", &file, &ours)
+            .await;
+        assert!(
+            crate::support::location(&added).ends_with("?codebook=4-0-0-0"),
+            "{export}: {}",
+            crate::support::location(&added)
+        );
+        assert_eq!(code_tree(&elsewhere).await, tree, "{export}");
     }
 
     // Bad files are refused, saying why, and add nothing.

@@ -1,7 +1,9 @@
 //! The thematic analysis inside the REFI-QDA project: the coders as Users; each of the
 //! researchers' codes as a Code, placed under its theme (themes are non-codable parent Codes,
-//! subthemes inside them, codes in no theme under a "Miscellaneous" parent) with a Set per theme
-//! naming all its codes, since a code can be in several themes but a Code has one place; every
+//! subthemes inside them, codes in no theme under a "Miscellaneous" parent) and inside its
+//! parent code when both are placed under the same theme, so the code tree survives where the
+//! themes allow; with a Set per theme naming all its codes, since a code can be in several
+//! themes but a Code has one place; every
 //! coding the downloader may see as a PlainTextSelection of its answer, signed by its coder;
 //! and every memo as a Note, referred to from what it is about (a code, a theme, an answer, a
 //! coding) or, for the journal, familiarisation notes, participants and pairs of themes, from
@@ -199,12 +201,35 @@ impl AnalysisLayer {
                 "<Code guid=\"{}\" name=\"Miscellaneous: codes in no theme yet\" isCodable=\"false\">\n",
                 guids.theme_code(MISCELLANEOUS),
             ));
-            for code in homeless {
-                self.push_code(&mut out, code, guids);
-            }
+            self.push_codes_placed_at(&mut out, None, guids, &homes);
             out.push_str("</Code>\n");
         }
         out
+    }
+
+    /// The codes placed under `home` (a theme, or None for the miscellaneous parent): those
+    /// whose parent code is placed elsewhere at the top, each with its children inside it.
+    fn push_codes_placed_at(
+        &self,
+        out: &mut String,
+        home: Option<&str>,
+        guids: &Guids,
+        homes: &HashMap<&str, &str>,
+    ) {
+        let home_of = |id: &str| homes.get(id).copied();
+        let mut drawn = BTreeSet::new();
+        for code in self.codes.iter().filter(|c| home_of(&c.id) == home) {
+            let parent_here = code.parent.as_deref().is_some_and(|parent| {
+                home_of(parent) == home && self.codes.iter().any(|c| c.id == parent)
+            });
+            if !parent_here {
+                self.push_code(out, code, guids, &home_of, &mut drawn);
+            }
+        }
+        // Codes in a loop of parents have no top; each is drawn at the top rather than lost.
+        for code in self.codes.iter().filter(|c| home_of(&c.id) == home) {
+            self.push_code(out, code, guids, &home_of, &mut drawn);
+        }
     }
 
     /// A theme is drawn at the top when it has no overarching theme, or one that is gone.
@@ -272,15 +297,23 @@ impl AnalysisLayer {
         for subtheme in self.subthemes(&theme.id) {
             self.push_theme(out, subtheme, guids, homes, drawn);
         }
-        for code in &self.codes {
-            if homes.get(code.id.as_str()) == Some(&theme.id.as_str()) {
-                self.push_code(out, code, guids);
-            }
-        }
+        self.push_codes_placed_at(out, Some(theme.id.as_str()), guids, homes);
         out.push_str("</Code>\n");
     }
 
-    fn push_code(&self, out: &mut String, code: &CodeRecord, guids: &Guids) {
+    /// A code, and inside it its children placed under the same theme (once each, so a loop in
+    /// the tree cannot recur).
+    fn push_code<'a>(
+        &'a self,
+        out: &mut String,
+        code: &'a CodeRecord,
+        guids: &Guids,
+        home_of: &dyn Fn(&str) -> Option<&'a str>,
+        drawn: &mut BTreeSet<&'a str>,
+    ) {
+        if !drawn.insert(code.id.as_str()) {
+            return;
+        }
         out.push_str(&format!(
             "<Code guid=\"{}\" name=\"{}\" isCodable=\"true\">",
             guids.analysis_code(&code.id),
@@ -293,6 +326,12 @@ impl AnalysisLayer {
             ));
         }
         self.push_note_refs(out, &format!("code:{}", code.id), guids);
+        let home = home_of(&code.id);
+        for child in &self.codes {
+            if child.parent.as_deref() == Some(code.id.as_str()) && home_of(&child.id) == home {
+                self.push_code(out, child, guids, home_of, drawn);
+            }
+        }
         out.push_str("</Code>\n");
     }
 

@@ -106,7 +106,8 @@ test('two researchers code on their own, compare, build themes, review, export a
   await compared.getByLabel('A memo on this answer').fill(decision);
   await compared.getByRole('button', { name: 'Add the memo' }).click();
   await settled(anaPage, info);
-  await compared.getByText('Memos on this answer (1)').click();
+  // Back at the answer with its memos unfolded, the new one among them.
+  await expect(compared.locator('details[open]').getByText('Memos on this answer (1)')).toBeVisible();
   await expect(compared.getByText(decision)).toBeVisible();
   await expectAccessible(anaPage, 'two coders compared, with a memo', info);
   await visit(anaPage, info, grid);

@@ -121,7 +121,7 @@ mod load {
             .find(|(key, _)| key == "page")
             .map(|(_, value)| value.as_str());
         let page = PageNumber::parse(page).map_err(AppError::BadForm)?;
-        pairs.retain(|(key, _)| key != "page");
+        pairs.retain(|(key, _)| !NOT_FILTERS.contains(&key.as_str()));
         let filter = GridFilter::parse(&pairs, study).map_err(AppError::BadForm)?;
         let chosen = |id: &str| {
             filter
@@ -164,12 +164,22 @@ mod load {
         Ok((filter, view, page))
     }
 
-    /// A query ("?setting=inpatient&page=3") without its page, as it was written otherwise.
+    /// What a grid's query holds besides its filter: the page, and the memo box just written in.
+    const NOT_FILTERS: [&str; 2] = ["page", "memo"];
+
+    /// A query ("?setting=inpatient&page=3") without its page (or memo), as it was written
+    /// otherwise.
     fn without_page(query: &str) -> String {
         let kept: Vec<&str> = query
             .trim_start_matches('?')
             .split('&')
-            .filter(|pair| !pair.is_empty() && pair.split('=').next() != Some("page"))
+            .filter(|pair| {
+                !pair.is_empty()
+                    && pair
+                        .split('=')
+                        .next()
+                        .is_none_or(|key| !NOT_FILTERS.contains(&key))
+            })
             .collect();
         if kept.is_empty() {
             String::new()

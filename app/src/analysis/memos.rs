@@ -3,6 +3,7 @@
 //! saying how they relate. Interpretation, not a score: nothing here counts agreement.
 
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
 use super::AnalysisHeading;
@@ -253,8 +254,8 @@ impl MemosAbout {
     }
 }
 
-/// The memos on one answer or coding, folded away until wanted (open when its memo was refused):
-/// the memos, then a form adding one.
+/// The memos on one answer or coding, folded away until wanted (open when its memo was refused
+/// or has just been added): the memos, then a form adding one.
 #[component]
 pub fn MemosOn(
     about: MemosAbout,
@@ -267,9 +268,11 @@ pub fn MemosOn(
     #[prop(optional)] back: Option<&'static str>,
 ) -> impl IntoView {
     let refused = field_error(&errors, &field).is_some();
+    let just_added = use_query_map()
+        .with_untracked(|query| query.get("memo").is_some_and(|added| added == field));
     let (summary, label) = about.words();
     view! {
-        <details class="details" open=refused>
+        <details class="details" open=refused || just_added>
             <summary>{format!("{summary} ({})", memos.len())}</summary>
             {(!memos.is_empty()).then(|| view! { <MemoList memos/> })}
             <MemoForm slug subject label errors typed field back=back.unwrap_or_default()/>
@@ -597,6 +600,12 @@ pub(super) mod post {
             .await?;
         let detail = format!("on {}", subject.about);
         log_change(&state, &study.slug, &staff, "memo added", &detail).await?;
-        Ok(Redirect::to(&subject.page).into_response())
+        // Back at the memo's box, its folded list open, so the new memo shows where it was written.
+        let back = format!(
+            "{}?memo={field}#{field}",
+            subject.page,
+            field = subject.field
+        );
+        Ok(Redirect::to(&back).into_response())
     }
 }

@@ -827,7 +827,10 @@ async fn the_journal_memos_and_themes_beside_the_published_ones_keep_dated_signe
     let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let sent = app.post_with_cookie(memos, &researcher, &fields).await;
     assert_eq!(sent.status(), StatusCode::SEE_OTHER);
-    assert_eq!(location(&sent), "/admin/studies/sam/analysis/beside");
+    assert_eq!(
+        location(&sent),
+        format!("/admin/studies/sam/analysis/beside?memo=pair-{ours}#pair-{ours}")
+    );
     for (published, relation) in [("no-such-theme", "similar"), ("clinical-recovery", "same")] {
         let fields = pair(published, relation);
         let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
@@ -1200,9 +1203,20 @@ async fn a_participants_page_codes_their_answers_and_keeps_memos_that_go_when_th
         (format!("answer:{number}:r2"), "Cooking as a way back in."),
         (format!("coding:{coding}"), "Only the verb; widen it?"),
     ];
-    for (subject, words) in &subjects {
+    let boxes = [
+        "memo-body".to_owned(),
+        format!("memo-answer-{number}-r2"),
+        format!("memo-coding-{coding}"),
+    ];
+    for ((subject, words), memo_box) in subjects.iter().zip(&boxes) {
         let added = memo(subject.clone(), words).await;
-        assert_eq!(location(&added), participant, "{subject}");
+        assert_eq!(
+            location(&added),
+            format!("{participant}?memo={memo_box}#{memo_box}"),
+            "back at the memo's box: {subject}"
+        );
+        let (status, _) = app.page(&location(&added), &researcher).await;
+        assert_eq!(status, StatusCode::OK, "{subject}");
     }
     let unknown = memo(format!("answer:{number}:r9"), "x").await;
     assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
@@ -1367,7 +1381,10 @@ async fn two_coders_in_independent_mode_see_each_others_codings_only_once_both_r
     let discussed = app
         .post_with_cookie("/admin/studies/sam/analysis/memos", &first, &memo)
         .await;
-    assert_eq!(location(&discussed), team);
+    assert_eq!(
+        location(&discussed),
+        format!("{team}?memo=memo-answer-1-r2#memo-answer-1-r2")
+    );
     let (_, together) = app.page(team, &second).await;
     assert!(
         together.contains("Agreed: language is part of identity here."),
@@ -1489,13 +1506,27 @@ async fn read_marks_are_each_researchers_own_put_unread_answers_first_and_notes_
         ("body", "Hope everywhere in r2."),
     ];
     let noted = app.post_with_cookie(memos, &researcher, &on_question).await;
-    assert_eq!(location(&noted), GRID);
+    assert_eq!(
+        location(&noted),
+        format!("{GRID}?memo=memo-question#memo-question")
+    );
+    let opened = |page: &str| page.matches("<details open").count();
+    let (_, just_noted) = app.page(&location(&noted), &researcher).await;
+    let (_, later) = app.page(GRID, &researcher).await;
+    assert_eq!(
+        (opened(&just_noted), opened(&later)),
+        (1, 0),
+        "the notes unfolded just after one is added: {just_noted}"
+    );
     let on_data = [
         ("subject", "dataset"),
         ("body", "Short answers, written in breaks."),
     ];
     let noted = app.post_with_cookie(memos, &researcher, &on_data).await;
-    assert_eq!(location(&noted), "/admin/studies/sam/analysis");
+    assert_eq!(
+        location(&noted),
+        "/admin/studies/sam/analysis?memo=memo-dataset#memo-dataset"
+    );
     let (_, grid) = app.page(GRID, &researcher).await;
     assert!(grid.contains("Hope everywhere in r2."), "{grid}");
     let (_, analysis) = app.page("/admin/studies/sam/analysis", &researcher).await;

@@ -11,6 +11,7 @@ use futures_util::TryStreamExt;
 use super::csv::{UTF8_BOM, push_record, record};
 use super::qdpx::{Guids, xml};
 use super::table::participant_name;
+use super::memos::{MEMO_HEADER, memo_rows};
 use super::writeup;
 use super::{ExportError, qdpx_source_guid};
 use crate::analysis::{Blinding, answer_hash};
@@ -29,18 +30,20 @@ pub enum AnalysisExport {
     CodebookCsv,
     CodebookQdc,
     Themes,
+    Memos,
     WriteUpMarkdown,
     WriteUpDocx,
 }
 
 impl AnalysisExport {
-    pub const ALL: [Self; 8] = [
+    pub const ALL: [Self; 9] = [
         Self::Extracts,
         Self::CodesByParticipant,
         Self::CodingCountsByParticipant,
         Self::CodebookCsv,
         Self::CodebookQdc,
         Self::Themes,
+        Self::Memos,
         Self::WriteUpMarkdown,
         Self::WriteUpDocx,
     ];
@@ -53,6 +56,7 @@ impl AnalysisExport {
             Self::CodebookCsv => "codebook",
             Self::CodebookQdc => "codebook-qdc",
             Self::Themes => "themes",
+            Self::Memos => "memos",
             Self::WriteUpMarkdown => "write-up-markdown",
             Self::WriteUpDocx => "write-up-docx",
         }
@@ -75,6 +79,10 @@ impl AnalysisExport {
             Self::Themes => {
                 "Every theme: status, overarching theme, central organising concept, definition, \
                  scope, boundaries and codes (CSV)"
+            }
+            Self::Memos => {
+                "Every memo and journal entry: what it is about, the participant and question it \
+                 concerns, who wrote it and when (CSV)"
             }
             Self::WriteUpMarkdown => {
                 "The write-up pack: themes, definitions, chosen extracts and the method log (Markdown)"
@@ -134,6 +142,7 @@ pub async fn analysis_export(
             let themes = storage.analysis().themes(&study.slug).await?;
             table_csv(THEME_HEADER, theme_rows(&themes, &codes().await?))
         }
+        AnalysisExport::Memos => table_csv(MEMO_HEADER, memo_rows(storage, study, blinding).await?),
         AnalysisExport::Extracts => extracts_csv(storage, study, &codes().await?, blinding).await?,
         AnalysisExport::CodesByParticipant => {
             by_participant(storage, study, &codes().await?, true, blinding).await?

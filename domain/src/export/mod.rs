@@ -6,6 +6,7 @@ mod codebook;
 pub mod csv;
 mod format;
 mod json;
+mod memos;
 mod qdpx;
 mod redaction_log;
 mod sink;

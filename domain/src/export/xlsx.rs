@@ -1,7 +1,8 @@
 //! An Excel workbook: sheet "Responses" holds the wide table (as the wide CSV, with Likert points
 //! and exact months as numbers), sheet "Codebook" the codebook; once the study has codes, sheets
 //! "Extracts" (a row per coding the downloader may see), "Codes by participant" (1 or 0),
-//! "Coding counts" (numbers), "Analysis codes" and "Themes", as the analysis's CSV downloads.
+//! "Coding counts" (numbers), "Analysis codes" and "Themes", and once it has memos "Memos", as
+//! the analysis's CSV downloads.
 //!
 //! The responses sheet is in rust_xlsxwriter's constant-memory mode: each row goes to a temporary
 //! file as soon as the next begins. The finished workbook is written to another temporary file
@@ -12,13 +13,13 @@ use std::borrow::Cow;
 use futures_util::TryStreamExt;
 use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
 
-use super::{analysis, codebook};
+use super::{analysis, codebook, memos};
 use super::format::{Context, answer, day, design_cells, leading_columns};
 use super::sink::send_file;
 use super::table::participant_name;
 use super::{ExportError, ExportSink};
 use crate::analysis::Blinding;
-use crate::storage::{Storage, SubmittedResponse};
+use crate::storage::{CodeRecord, Storage, SubmittedResponse};
 
 const RESPONSES_SHEET: &str = "Responses";
 const CODEBOOK_SHEET: &str = "Codebook";
@@ -27,6 +28,7 @@ const PRESENCE_SHEET: &str = "Codes by participant";
 const COUNTS_SHEET: &str = "Coding counts";
 const ANALYSIS_CODES_SHEET: &str = "Analysis codes";
 const THEMES_SHEET: &str = "Themes";
+const MEMOS_SHEET: &str = "Memos";
 
 /// Excel holds at most 32,767 UTF-16 units in a cell; studies allow longer answers.
 const CELL_LIMIT: usize = 32_767;
@@ -162,7 +164,7 @@ fn write_codebook(sheet: &mut Worksheet, context: &Context<'_>) -> Result<(), Ex
     Ok(())
 }
 
-/// The analysis's sheets, when the study has codes.
+/// The analysis's sheets: the codes' when the study has codes, the memos' when it has memos.
 async fn write_analysis(
     storage: &Storage,
     workbook: &mut Workbook,
@@ -171,16 +173,32 @@ async fn write_analysis(
 ) -> Result<(), ExportError> {
     let study = context.study;
     let codes = storage.analysis().codes_seen_by(&study.slug, blinding).await?;
-    if codes.is_empty() {
-        return Ok(());
+    if !codes.is_empty() {
+        write_coding_sheets(storage, workbook, context, blinding, &codes).await?;
     }
-    let extracts = analysis::extract_rows(storage, study, &codes, blinding).await?;
+    let memos = memos::memo_rows(storage, study, blinding).await?;
+    if !memos.is_empty() {
+        write_table(workbook, MEMOS_SHEET, memos::MEMO_HEADER, &memos, &[])?;
+    }
+    Ok(())
+}
+
+/// The sheets of the codes and their codings.
+async fn write_coding_sheets(
+    storage: &Storage,
+    workbook: &mut Workbook,
+    context: &Context<'_>,
+    blinding: &Blinding,
+    codes: &[CodeRecord],
+) -> Result<(), ExportError> {
+    let study = context.study;
+    let extracts = analysis::extract_rows(storage, study, codes, blinding).await?;
     let positions = [5, 6];
     write_table(workbook, EXTRACTS_SHEET, analysis::EXTRACT_HEADER, &extracts, &positions)?;
     let header: Vec<&str> = std::iter::once("participant")
         .chain(codes.iter().map(|code| code.name.as_str()))
         .collect();
-    let rows = analysis::coding_counts(storage, study, &codes, blinding).await?;
+    let rows = analysis::coding_counts(storage, study, codes, blinding).await?;
     for (name, presence) in [(PRESENCE_SHEET, true), (COUNTS_SHEET, false)] {
         let sheet = workbook.add_worksheet();
         sheet.set_name(name).map_err(xlsx_error)?;
@@ -193,11 +211,11 @@ async fn write_analysis(
             }
         }
     }
-    let code_rows = analysis::codebook_rows(&codes);
+    let code_rows = analysis::codebook_rows(codes);
     let codings = [2];
     write_table(workbook, ANALYSIS_CODES_SHEET, analysis::CODEBOOK_HEADER, &code_rows, &codings)?;
     let themes = storage.analysis().themes(&study.slug).await?;
-    let theme_rows = analysis::theme_rows(&themes, &codes);
+    let theme_rows = analysis::theme_rows(&themes, codes);
     write_table(workbook, THEMES_SHEET, analysis::THEME_HEADER, &theme_rows, &[])?;
     Ok(())
 }

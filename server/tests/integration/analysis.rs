@@ -221,7 +221,7 @@ async fn a_coding_can_be_removed_and_only_in_its_own_study() {
 const PHONE_ANSWER: &str = "Ring 07700 900123 😀 then cook with Sam";
 
 /// The CSV's rows under its header (the byte-order mark taken off).
-fn rows_of(csv_text: &str) -> Vec<Vec<String>> {
+pub(crate) fn rows_of(csv_text: &str) -> Vec<Vec<String>> {
     let text = csv_text.trim_start_matches('\u{feff}');
     csv::ReaderBuilder::new()
         .has_headers(false)
@@ -231,7 +231,7 @@ fn rows_of(csv_text: &str) -> Vec<Vec<String>> {
         .collect()
 }
 
-async fn download(app: &TestApp, cookie: &str, export: &str) -> reqwest::Response {
+pub(crate) async fn download(app: &TestApp, cookie: &str, export: &str) -> reqwest::Response {
     let path = format!("/admin/studies/sam/analysis/exports/{export}");
     app.get_with_cookie(&path, cookie).await
 }

@@ -9,7 +9,8 @@ use reqwest::StatusCode;
 
 use domain::storage::PENDING_IMPORT_SECONDS;
 
-use crate::analysis::THEME_COLUMNS;
+use crate::analysis::{THEME_COLUMNS, download, rows_of};
+use crate::exports::{sheet_header, sheet_text};
 use crate::support::{TestApp, assert_valid_refi_qda, sam, unzip};
 
 /// A phone number the identifier review replaces by a longer descriptor, then words to code.
@@ -21,6 +22,15 @@ const CODINGS: &str = "/admin/studies/sam/analysis/questions/r2/codings";
 const THEMES: &str = "/admin/studies/sam/analysis/themes";
 const MEMOS: &str = "/admin/studies/sam/analysis/memos";
 const SECOND: &str = "second@example.org";
+const MEMO_COLUMNS: [&str; 7] = [
+    "kind",
+    "about",
+    "participant",
+    "question",
+    "author",
+    "written",
+    "memo",
+];
 
 /// One element of project.qde: its name, attributes, and the names and GUIDs of the elements
 /// it is in, outermost first.
@@ -449,6 +459,47 @@ async fn in_independent_mode_a_coder_exports_only_what_they_may_see() {
             .map(|(text, _, coder)| (text, coder))
             .collect::<Vec<_>>()
     };
+    let language = app
+        .storage()
+        .await
+        .analysis()
+        .codings_of_study(&sam())
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|coding| coding.code_name == "Language")
+        .unwrap()
+        .id;
+    memo(
+        &app,
+        &second,
+        &format!("coding:{language}"),
+        "Welsh as home.",
+    )
+    .await;
+    app.clock.advance(60);
+    memo(&app, &first, "journal", "Coding blind today.").await;
+    let memos = || async {
+        let csv = download(&app, &first, "memos").await.text().await.unwrap();
+        rows_of(&csv)
+    };
+    let journal_row = [
+        "journal",
+        "Reflexive journal",
+        "",
+        "",
+        "researcher@example.org",
+    ];
+    let blind_memos = memos().await;
+    assert_eq!(blind_memos[0], MEMO_COLUMNS, "{blind_memos:?}");
+    assert_eq!(
+        blind_memos.len(),
+        2,
+        "the other's coding memo waits: {blind_memos:?}"
+    );
+    assert_eq!(blind_memos[1][..5], journal_row);
+    assert_eq!(blind_memos[1][6], "Coding blind today.");
+
     let blind = coders(download_project(&app, &first).await);
     assert_eq!(
         blind,
@@ -468,6 +519,17 @@ async fn in_independent_mode_a_coder_exports_only_what_they_may_see() {
             ("Cymraeg".to_owned(), SECOND.to_owned()),
         ]
     );
+    let released_memos = memos().await;
+    assert_eq!(released_memos.len(), 3, "{released_memos:?}");
+    assert_eq!(
+        released_memos[1][..5],
+        ["coding", "Memo on a coding", "P1", "r2", SECOND]
+    );
+    assert!(
+        released_memos[1][5].ends_with('Z'),
+        "a UTC date-time: {released_memos:?}"
+    );
+    assert_eq!(released_memos[1][6], "Welsh as home.");
 }
 
 /// The project's files zipped again, project.qde replaced.
@@ -881,6 +943,13 @@ async fn the_workbook_gains_the_extracts_and_the_codes_by_participant() {
         .post_with_cookie(&codes_path, &researcher, &theirs)
         .await;
     assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    memo(
+        &app,
+        &researcher,
+        "answer:2:r2",
+        "Joy in a second language.",
+    )
+    .await;
     let response = app
         .get_with_cookie("/admin/studies/sam/exports/xlsx", &researcher)
         .await;
@@ -896,14 +965,24 @@ async fn the_workbook_gains_the_extracts_and_the_codes_by_participant() {
             "Codes by participant",
             "Coding counts",
             "Analysis codes",
-            "Themes"
+            "Themes",
+            "Memos"
+        ]
+    );
+    let memos = sheet_text(&workbook.worksheet_range("Memos").unwrap());
+    assert_eq!(memos[0], MEMO_COLUMNS);
+    assert_eq!(
+        memos[1][..5],
+        [
+            "answer",
+            "Memo on P2 r2",
+            "P2",
+            "r2",
+            "researcher@example.org"
         ]
     );
     let extracts = workbook.worksheet_range("Extracts").unwrap();
-    let rows: Vec<Vec<String>> = extracts
-        .rows()
-        .map(|row| row.iter().map(ToString::to_string).collect())
-        .collect();
+    let rows = sheet_text(&extracts);
     assert_eq!(
         rows[0][..4],
         ["participant", "question", "question_label", "code"]
@@ -920,13 +999,7 @@ async fn the_workbook_gains_the_extracts_and_the_codes_by_participant() {
         "positions are numbers: {start_cell:?}"
     );
     let presence = workbook.worksheet_range("Codes by participant").unwrap();
-    let header: Vec<String> = presence
-        .rows()
-        .next()
-        .unwrap()
-        .iter()
-        .map(ToString::to_string)
-        .collect();
+    let header = sheet_header(&presence);
     assert_eq!(
         header,
         ["participant", "Everyday skills", "Hope", "Language"]
@@ -953,11 +1026,7 @@ async fn the_workbook_gains_the_extracts_and_the_codes_by_participant() {
         ],
         "codings as a number"
     );
-    let themes = workbook.worksheet_range("Themes").unwrap();
-    let rows: Vec<Vec<String>> = themes
-        .rows()
-        .map(|row| row.iter().map(ToString::to_string).collect())
-        .collect();
+    let rows = sheet_text(&workbook.worksheet_range("Themes").unwrap());
     assert_eq!(rows[0].join(","), THEME_COLUMNS);
     assert_eq!(
         rows[1..],

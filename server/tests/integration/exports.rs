@@ -347,8 +347,14 @@ pub(crate) fn read_xlsx(bytes: &[u8]) -> (Sheet, Sheet, bool) {
 }
 
 pub(crate) fn sheet_header(sheet: &Sheet) -> Vec<String> {
-    let first = sheet.rows().next().unwrap();
-    first.iter().map(ToString::to_string).collect()
+    sheet_text(sheet).swap_remove(0)
+}
+
+/// Every row of the sheet, each cell as text.
+pub(crate) fn sheet_text(sheet: &Sheet) -> Vec<Vec<String>> {
+    let rows = sheet.rows();
+    rows.map(|row| row.iter().map(ToString::to_string).collect())
+        .collect()
 }
 
 /// The sheet's rows under its header row, each by column name.

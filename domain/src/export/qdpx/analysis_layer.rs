@@ -18,6 +18,7 @@ use std::collections::{BTreeSet, HashMap};
 use uuid::Uuid;
 
 use super::{Guids, push_guid, xml};
+use crate::export::memos::{answer_of, date_time, memo_title, shows_memo};
 use crate::analysis::Blinding;
 use crate::analysis::map::NodeKind;
 use crate::ids::{QuestionId, StudySlug};
@@ -112,11 +113,7 @@ impl AnalysisLayer {
             .flatten()
             .map(|coding| coding.id.as_str())
             .collect();
-        self.memos.retain(|memo| {
-            memo.subject
-                .strip_prefix("coding:")
-                .is_none_or(|coding| visible.contains(coding))
-        });
+        self.memos.retain(|memo| shows_memo(memo, &visible));
         for memo in &self.memos {
             let note = guids.note(&memo.id);
             if let Some(coding) = memo.subject.strip_prefix("coding:") {
@@ -394,7 +391,7 @@ impl AnalysisLayer {
         let mut out = String::from("<Notes>\n");
         let mut names: HashMap<String, usize> = HashMap::new();
         for memo in &self.memos {
-            let name = self.note_name(memo, study);
+            let name = memo_title(memo, &self.codes, &self.themes, study);
             let seen = names.entry(name.clone()).or_default();
             *seen += 1;
             let name = match *seen {
@@ -413,54 +410,6 @@ impl AnalysisLayer {
         }
         out.push_str("</Notes>\n");
         out
-    }
-
-    /// A memo's title, saying what it is about.
-    fn note_name(&self, memo: &MemoRecord, study: &crate::study::Study) -> String {
-        let code_name = |id: &str| {
-            self.codes
-                .iter()
-                .find(|c| c.id == id)
-                .map_or("a code", |c| c.name.as_str())
-                .to_owned()
-        };
-        let theme_name = |id: &str| {
-            self.themes
-                .iter()
-                .find(|t| t.id == id)
-                .map_or("a theme", |t| t.name.as_str())
-                .to_owned()
-        };
-        let subject = memo.subject.as_str();
-        let (kind, rest) = subject.split_once(':').unwrap_or((subject, ""));
-        match kind {
-            "journal" => "Reflexive journal".to_owned(),
-            "dataset" => "Familiarisation: the dataset".to_owned(),
-            "question" => format!("Familiarisation: question {rest}"),
-            "code" => format!("Memo on code {}", code_name(rest)),
-            "theme" => format!("Memo on theme {}", theme_name(rest)),
-            "participant" => format!("Memo on P{rest}"),
-            "answer" => match answer_of(subject) {
-                Some((participant, question)) => format!("Memo on P{participant} {question}"),
-                None => "Memo on an answer".to_owned(),
-            },
-            "coding" => "Memo on a coding".to_owned(),
-            "pair" => {
-                let (theme, published) = rest.split_once(':').unwrap_or((rest, ""));
-                let published = study
-                    .themes
-                    .iter()
-                    .flat_map(|t| t.with_subthemes())
-                    .find(|t| t.id == published)
-                    .map_or(published, |t| t.name.as_str());
-                let relation = memo.relation.as_deref().unwrap_or("compared");
-                format!(
-                    "Our theme {} and the published theme {published}: {relation}",
-                    theme_name(theme)
-                )
-            }
-            _ => format!("Memo on {subject}"),
-        }
     }
 
     /// A Set per theme naming every code in it.
@@ -549,11 +498,6 @@ fn push_note_ref(out: &mut String, note: Uuid) {
     out.push_str("\"/>");
 }
 
-/// The participant number and question of an "answer:<number>:<question>" subject.
-fn answer_of(subject: &str) -> Option<(&str, &str)> {
-    subject.strip_prefix("answer:")?.split_once(':')
-}
-
 fn theme_code_name(theme: &str) -> String {
     format!("Theme: {theme}")
 }
@@ -573,11 +517,4 @@ fn describe_theme(theme: &ThemeRecord) -> String {
         .map(|(label, text)| format!("{label}: {text}"))
         .collect::<Vec<_>>()
         .join("\n")
-}
-
-/// An xsd:dateTime in UTC, to the second.
-fn date_time(seconds: i64) -> String {
-    chrono::DateTime::from_timestamp(seconds, 0)
-        .unwrap_or_default()
-        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }

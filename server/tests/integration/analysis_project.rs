@@ -136,6 +136,18 @@ async fn theme(app: &TestApp, cookie: &str, name: &str, within: &str) -> String 
     themes.into_iter().find(|t| t.name == name).unwrap().id
 }
 
+/// The id of the first coding with the code named `code`.
+async fn coding_with(app: &TestApp, code: &str) -> String {
+    let codings = app
+        .storage()
+        .await
+        .analysis()
+        .codings_of_study(&sam())
+        .await;
+    let mut codings = codings.unwrap().into_iter();
+    codings.find(|coding| coding.code_name == code).unwrap().id
+}
+
 /// The exported text each analysis selection covers, with its code's name and its coder's
 /// name, sorted.
 fn selected_texts(
@@ -245,17 +257,7 @@ async fn the_project_holds_every_coding_at_its_place_with_coders_themes_and_memo
             .await;
         assert_eq!(moved.status(), StatusCode::SEE_OTHER);
     }
-    let coding_of_language = app
-        .storage()
-        .await
-        .analysis()
-        .codings_of_study(&sam())
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|c| c.code == language)
-        .unwrap()
-        .id;
+    let coding_of_language = coding_with(&app, "Language").await;
     let number = second.participant_number.unwrap();
     for (subject, body) in [
         (
@@ -459,17 +461,7 @@ async fn in_independent_mode_a_coder_exports_only_what_they_may_see() {
             .map(|(text, _, coder)| (text, coder))
             .collect::<Vec<_>>()
     };
-    let language = app
-        .storage()
-        .await
-        .analysis()
-        .codings_of_study(&sam())
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|coding| coding.code_name == "Language")
-        .unwrap()
-        .id;
+    let language = coding_with(&app, "Language").await;
     memo(
         &app,
         &second,

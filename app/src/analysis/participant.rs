@@ -31,7 +31,7 @@ mod load {
     use super::super::memos::{memo_views, refused_memo};
     use super::super::participant_labels_of;
     use super::*;
-    use crate::analysis::visible_codings;
+    use crate::analysis::{blinding_of, visible_codings};
     use crate::auth::{Researcher, in_server_fn};
     use crate::error::AppError;
     use crate::form_posts::RejectedForm;
@@ -47,7 +47,9 @@ mod load {
             .ok_or(AppError::UnknownResponse)?;
         let codings = analysis.codings_of_response(&study.slug, &response).await?;
         let codings = visible_codings(&state, &study, &staff, codings).await?;
-        let memos = analysis.memos_of_response(&study.slug, &response).await?;
+        let blinding = blinding_of(&state, &study, &staff).await?;
+        let mut memos = analysis.memos_of_response(&study.slug, &response).await?;
+        memos.retain(|memo| blinding.shows_memo(&memo.subject, memo.author.as_deref()));
         let reads = analysis.read_by(&study.slug, &staff.record.id).await?;
         let labels = participant_labels_of(&state, &study, &[number]).await?;
         let rejected = use_context::<RejectedForm>().unwrap_or_default();

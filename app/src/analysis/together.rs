@@ -69,7 +69,7 @@ pub async fn load_team(study: String) -> Result<TeamView, ServerFnError> {
 mod load {
     use std::collections::{BTreeMap, BTreeSet, HashSet};
 
-    use domain::analysis::{Agreement, CoderMark, PairTally, agreement_of};
+    use domain::analysis::{Agreement, Blinding, CoderMark, PairTally, agreement_of};
     use domain::ids::QuestionId;
     use domain::storage::CodingRecord;
     use domain::study::Study;
@@ -116,7 +116,7 @@ mod load {
         } else {
             None
         };
-        let compared = compared_answers(&state, &study, answers).await?;
+        let compared = compared_answers(&state, &study, &blinding, answers).await?;
         Ok(TeamView {
             slug: study.slug.to_string(),
             study_title: study.title.clone(),
@@ -209,11 +209,13 @@ mod load {
     async fn compared_answers(
         state: &AppState,
         study: &Study,
+        blinding: &Blinding,
         answers: BTreeMap<(i64, QuestionId, String), Vec<CodingRecord>>,
     ) -> Result<Vec<ComparedAnswer>, AppError> {
         let analysis = state.storage.analysis();
         let labels = participant_labels(state, study).await?;
-        let memos = analysis.answer_memos(&study.slug).await?;
+        let mut memos = analysis.answer_memos(&study.slug).await?;
+        memos.retain(|memo| blinding.shows_memo(&memo.subject, memo.author.as_deref()));
         let rejected = use_context::<RejectedForm>().unwrap_or_default();
         let questions = answers.keys().map(|(_, q, _)| q.clone());
         let texts = answer_texts(state, study, questions).await?;

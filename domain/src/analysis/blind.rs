@@ -1,6 +1,8 @@
 //! Independent coding: while a study's analysis is in independent mode, each coder sees only
 //! their own codings until they release theirs; then they see the codings of every other coder
-//! who has released too. Nothing is hidden when the mode is off.
+//! who has released too. Memos on answers, participants and codings are interpretation as
+//! codings are, so they are kept back alike; notes on the data, codes and themes and the
+//! journal are the team's. Nothing is hidden when the mode is off.
 
 use std::collections::BTreeSet;
 
@@ -38,6 +40,12 @@ impl Blinding {
             None => self.viewer_released(),
         }
     }
+
+    /// Whether a memo on `subject` ("answer:3:r2", "code:…") written by `author` shows.
+    pub fn shows_memo(&self, subject: &str, author: Option<&str>) -> bool {
+        let kind = subject.split(':').next().unwrap_or_default();
+        !matches!(kind, "answer" | "participant" | "coding") || self.shows(author)
+    }
 }
 
 #[cfg(test)]
@@ -73,5 +81,20 @@ mod tests {
         let both = blinding(&["a@example.org", "b@example.org"]);
         assert!(both.shows(Some("b@example.org")));
         assert!(!both.shows(Some("c@example.org")), "a third coder has not released");
+    }
+
+    #[test]
+    fn memos_on_answers_participants_and_codings_wait_like_codings_and_the_rest_is_shared() {
+        let none = blinding(&[]);
+        let other = Some("b@example.org");
+        for held_back in ["answer:3:r2", "participant:3", "coding:x"] {
+            assert!(!none.shows_memo(held_back, other), "{held_back}");
+            assert!(none.shows_memo(held_back, Some("a@example.org")), "{held_back}");
+            let both = blinding(&["a@example.org", "b@example.org"]);
+            assert!(both.shows_memo(held_back, other), "{held_back}");
+        }
+        for shared in ["journal", "dataset", "question:r2", "code:x", "theme:y", "pair:y:z"] {
+            assert!(none.shows_memo(shared, other), "{shared}");
+        }
     }
 }

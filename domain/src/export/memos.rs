@@ -2,7 +2,8 @@
 //! what it is about (the same words name it as a Note in the REFI-QDA project), with the
 //! participant and question it concerns where it concerns one, its author and when it was
 //! written. Like the other analysis exports it holds what the downloader may see: a memo on a
-//! coding goes with the coding.
+//! coding goes with the coding, and independent mode keeps other coders' interpretive memos
+//! back until release.
 
 use std::collections::BTreeSet;
 
@@ -20,11 +21,18 @@ pub(super) const MEMO_HEADER: [&str; 7] = [
     "memo",
 ];
 
-/// Whether a memo goes with what the downloader sees: one on a coding only with the coding.
-pub(super) fn shows_memo(memo: &MemoRecord, visible_codings: &BTreeSet<&str>) -> bool {
-    memo.subject
+/// Whether a memo goes with what the downloader sees: one on a coding only with the coding, and
+/// in independent mode another coder's memos on answers and participants only once released.
+pub(super) fn shows_memo(
+    memo: &MemoRecord,
+    visible_codings: &BTreeSet<&str>,
+    blinding: &Blinding,
+) -> bool {
+    let with_its_coding = memo
+        .subject
         .strip_prefix("coding:")
-        .is_none_or(|coding| visible_codings.contains(coding))
+        .is_none_or(|coding| visible_codings.contains(coding));
+    with_its_coding && blinding.shows_memo(&memo.subject, memo.author.as_deref())
 }
 
 /// The participant number and question of an "answer:<number>:<question>" subject.
@@ -137,7 +145,7 @@ pub(super) async fn memo_rows(
     };
     Ok(memos
         .iter()
-        .filter(|memo| shows_memo(memo, &visible))
+        .filter(|memo| shows_memo(memo, &visible, blinding))
         .map(|memo| {
             let kind = memo.subject.split(':').next().unwrap_or_default();
             let (participant, question) = concerns(memo);

@@ -471,6 +471,14 @@ async fn in_independent_mode_a_coder_exports_only_what_they_may_see() {
     .await;
     app.clock.advance(60);
     memo(&app, &first, "journal", "Coding blind today.").await;
+    app.clock.advance(60);
+    memo(&app, &second, "answer:1:r2", "Two languages, one home.").await;
+    let participant = "/admin/studies/sam/analysis/participants/1";
+    let (_, seen_by_first) = app.page(participant, &first).await;
+    assert!(
+        !seen_by_first.contains("Two languages, one home."),
+        "another coder's memo on an answer waits for the release"
+    );
     let memos = || async {
         let csv = download(&app, &first, "memos").await.text().await.unwrap();
         rows_of(&csv)
@@ -512,7 +520,10 @@ async fn in_independent_mode_a_coder_exports_only_what_they_may_see() {
         ]
     );
     let released_memos = memos().await;
-    assert_eq!(released_memos.len(), 3, "{released_memos:?}");
+    assert_eq!(released_memos.len(), 4, "{released_memos:?}");
+    assert_eq!(released_memos[3][6], "Two languages, one home.");
+    let (_, seen_by_first) = app.page(participant, &first).await;
+    assert!(seen_by_first.contains("Two languages, one home."));
     assert_eq!(
         released_memos[1][..5],
         ["coding", "Memo on a coding", "P1", "r2", SECOND]

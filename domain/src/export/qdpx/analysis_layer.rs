@@ -73,7 +73,7 @@ impl AnalysisLayer {
             analysis.memos_of_study(study).await?,
             codings,
         );
-        layer.link_memos(guids);
+        layer.link_memos(guids, blinding);
         Ok(layer)
     }
 
@@ -104,16 +104,17 @@ impl AnalysisLayer {
         }
     }
 
-    /// Keeps the memos on codings the downloader sees, and notes where each memo on an answer
-    /// or a coding is referred to from.
-    fn link_memos(&mut self, guids: &Guids) {
+    /// Keeps the memos the downloader may see (see `shows_memo`), and notes where each memo on
+    /// an answer or a coding is referred to from.
+    fn link_memos(&mut self, guids: &Guids, blinding: &Blinding) {
         let visible: BTreeSet<&str> = self
             .unplaced
             .values()
             .flatten()
             .map(|coding| coding.id.as_str())
             .collect();
-        self.memos.retain(|memo| shows_memo(memo, &visible));
+        self.memos
+            .retain(|memo| shows_memo(memo, &visible, blinding));
         for memo in &self.memos {
             let note = guids.note(&memo.id);
             if let Some(coding) = memo.subject.strip_prefix("coding:") {

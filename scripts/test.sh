@@ -110,6 +110,8 @@ run_load() {
 e2e() {
     step "release build"
     cargo leptos build --release
+    # grid-paging.spec.ts seeds its server through the load tool's journeys.
+    cargo build -p loadtest
     step "browser tests (Chromium, hydrated and without JavaScript)"
     (cd end2end && npx playwright test)
 }

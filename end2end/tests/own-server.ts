@@ -11,6 +11,8 @@ const binary = path.join(root, 'target/release/server');
 
 export interface OwnServer {
   baseURL: string;
+  /** The server's SQLite database, for the load tool to check what it stored. */
+  databaseURL: string;
   stop(): Promise<void>;
 }
 
@@ -38,9 +40,10 @@ export async function startOwnServer(
     fs.writeFileSync(path.join(studiesDir, file), text);
   }
   const baseURL = `http://127.0.0.1:${port}`;
+  const databaseURL = `sqlite://${dir}/${name}.db`;
   const env = {
     ...process.env,
-    DATABASE_URL: `sqlite://${dir}/${name}.db`,
+    DATABASE_URL: databaseURL,
     TWO_FACTOR_KEY_FILE: `${dir}/two-factor.key`,
     LISTEN_ADDR: `127.0.0.1:${port}`,
     LEPTOS_SITE_ROOT: 'target/site',
@@ -66,7 +69,7 @@ export async function startOwnServer(
   };
   for (let attempt = 0; attempt < 150; attempt++) {
     try {
-      if ((await fetch(`${baseURL}/`)).ok) return { baseURL, stop };
+      if ((await fetch(`${baseURL}/`)).ok) return { baseURL, databaseURL, stop };
     } catch {
       // Not listening yet.
     }

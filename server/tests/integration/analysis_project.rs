@@ -500,7 +500,18 @@ async fn in_independent_mode_a_coder_exports_only_what_they_may_see() {
     assert_eq!(blind_memos[1][..5], journal_row);
     assert_eq!(blind_memos[1][6], "Coding blind today.");
 
-    let blind = coders(download_project(&app, &first).await);
+    let blind_project = download_project(&app, &first).await;
+    let users: Vec<String> = elements(&unzip(&blind_project)["project.qde"])
+        .into_iter()
+        .filter(|e| e.name == "User")
+        .map(|e| e.get("name").to_owned())
+        .collect();
+    assert_eq!(
+        users,
+        ["researcher@example.org"],
+        "the other coder's hidden codings and memos do not name them"
+    );
+    let blind = coders(blind_project);
     assert_eq!(
         blind,
         [("Cook".to_owned(), "researcher@example.org".to_owned())]

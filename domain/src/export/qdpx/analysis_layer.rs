@@ -83,7 +83,7 @@ impl AnalysisLayer {
         memos: Vec<MemoRecord>,
         codings: Vec<CodingRecord>,
     ) -> Self {
-        let mut users: BTreeSet<String> = memos.iter().filter_map(|m| m.author.clone()).collect();
+        let mut users = BTreeSet::new();
         let mut unplaced: HashMap<(i64, QuestionId), Vec<CodingRecord>> = HashMap::new();
         for coding in codings {
             users.extend(coding.coder.clone());
@@ -104,8 +104,8 @@ impl AnalysisLayer {
         }
     }
 
-    /// Keeps the memos the downloader may see (see `shows_memo`), and notes where each memo on
-    /// an answer or a coding is referred to from.
+    /// Keeps the memos the downloader may see (see `shows_memo`), their authors among the
+    /// Users, and notes where each memo on an answer or a coding is referred to from.
     fn link_memos(&mut self, guids: &Guids, blinding: &Blinding) {
         let visible: BTreeSet<&str> = self
             .unplaced
@@ -115,6 +115,8 @@ impl AnalysisLayer {
             .collect();
         self.memos
             .retain(|memo| shows_memo(memo, &visible, blinding));
+        let authors = self.memos.iter().filter_map(|memo| memo.author.clone());
+        self.users.extend(authors);
         for memo in &self.memos {
             let note = guids.note(&memo.id);
             if let Some(coding) = memo.subject.strip_prefix("coding:") {

@@ -253,11 +253,8 @@ async fn codings_by_participant(
     blinding: &Blinding,
 ) -> Result<BTreeMap<i64, Vec<CodingRecord>>, ExportError> {
     let mut grouped: BTreeMap<i64, Vec<CodingRecord>> = BTreeMap::new();
-    let codings = storage.analysis().codings_of_study(&study.slug).await?;
-    for coding in codings
-        .into_iter()
-        .filter(|coding| blinding.shows(coding.coder.as_deref()))
-    {
+    let codings = storage.analysis().codings_seen_by(&study.slug, blinding);
+    for coding in codings.await? {
         grouped
             .entry(coding.participant_number)
             .or_default()

@@ -8,7 +8,7 @@
 use std::collections::BTreeSet;
 
 use crate::analysis::Blinding;
-use crate::storage::{CodeRecord, CodingRecord, MemoRecord, Storage, StorageError, ThemeRecord};
+use crate::storage::{CodeRecord, MemoRecord, Storage, StorageError, ThemeRecord};
 use crate::study::Study;
 
 pub(super) const MEMO_HEADER: [&str; 7] = [
@@ -111,12 +111,7 @@ pub(super) async fn memo_rows(
     if memos.is_empty() {
         return Ok(Vec::new());
     }
-    let codings: Vec<CodingRecord> = analysis
-        .codings_of_study(&study.slug)
-        .await?
-        .into_iter()
-        .filter(|coding| blinding.shows(coding.coder.as_deref()))
-        .collect();
+    let codings = analysis.codings_seen_by(&study.slug, blinding).await?;
     let visible: BTreeSet<&str> = codings.iter().map(|c| c.id.as_str()).collect();
     let (codes, themes) = (
         analysis.codes(&study.slug).await?,

@@ -53,12 +53,7 @@ pub async fn plan_file(
         }
     }
     let codes = analysis.codes(&study.slug).await?;
-    let codings: Vec<_> = analysis
-        .codings_of_study(&study.slug)
-        .await?
-        .into_iter()
-        .filter(|coding| blinding.shows(coding.coder.as_deref()))
-        .collect();
+    let codings = analysis.codings_seen_by(&study.slug, blinding).await?;
     let team: Vec<String> = analysis
         .coders_of(&study.slug)
         .await?

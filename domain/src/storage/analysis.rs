@@ -183,6 +183,17 @@ impl Analysis<'_> {
         Ok(rows.iter().map(code).collect::<Result<_, _>>()?)
     }
 
+    /// The study's codings `blinding`'s viewer may see.
+    pub async fn codings_seen_by(
+        self,
+        study: &StudySlug,
+        blinding: &Blinding,
+    ) -> Result<Vec<CodingRecord>, StorageError> {
+        let mut codings = self.codings_of_study(study).await?;
+        codings.retain(|coding| blinding.shows(coding.coder.as_deref()));
+        Ok(codings)
+    }
+
     /// The study's codes by name, each with the number of its codings `blinding`'s viewer may
     /// see: in independent mode a count must not tell of codings not yet released.
     pub async fn codes_seen_by(

@@ -61,12 +61,7 @@ impl AnalysisLayer {
         guids: &Guids,
     ) -> Result<Self, StorageError> {
         let analysis = storage.analysis();
-        let codings: Vec<CodingRecord> = analysis
-            .codings_of_study(study)
-            .await?
-            .into_iter()
-            .filter(|coding| blinding.shows(coding.coder.as_deref()))
-            .collect();
+        let codings = analysis.codings_seen_by(study, blinding).await?;
         let mut layer = Self::new(
             analysis.codes(study).await?,
             analysis.themes(study).await?,
@@ -191,12 +186,8 @@ impl AnalysisLayer {
         for theme in self.themes.iter().filter(|t| self.is_top_level(t)) {
             self.push_theme(&mut out, theme, guids, &homes, &mut drawn);
         }
-        let homeless: Vec<&CodeRecord> = self
-            .codes
-            .iter()
-            .filter(|code| !homes.contains_key(code.id.as_str()))
-            .collect();
-        if !homeless.is_empty() {
+        let homeless = |code: &CodeRecord| !homes.contains_key(code.id.as_str());
+        if self.codes.iter().any(homeless) {
             out.push_str(&format!(
                 "<Code guid=\"{}\" name=\"Miscellaneous: codes in no theme yet\" isCodable=\"false\">\n",
                 guids.theme_code(MISCELLANEOUS),

@@ -30,6 +30,8 @@ pub enum AppError {
     UnknownCode,
     #[error("This study has no such theme.")]
     UnknownTheme,
+    #[error("This study has no such coding. It may have been removed.")]
+    UnknownCoding,
     #[error(
         "There is no such import waiting for you: it may have been applied or discarded, or left undecided for more than a day. Compare the file with this study again."
     )]
@@ -101,6 +103,7 @@ impl AppError {
             | Self::UnknownAccount
             | Self::UnknownCode
             | Self::UnknownTheme
+            | Self::UnknownCoding
             | Self::UnknownImport
             | Self::UnknownSnapshot
             | Self::UnknownWorkshop => StatusCode::NOT_FOUND,

@@ -10,9 +10,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
 use domain::storage::{CodeRecord, StorageError};
 use domain::study::Study;
+use std::collections::HashSet;
 use std::sync::Arc;
 
-use super::{add_code, analysis_path, code_fields, log_change};
+use super::{add_code, analysis_path, code_fields, log_change, visible_codings};
 use crate::auth::Researcher;
 use crate::auth::session::Staff;
 use crate::error::AppError;
@@ -27,6 +28,32 @@ pub fn routes() -> Router<AppState> {
         .route(&format!("{code}/archive"), post(archive))
         .route(&format!("{code}/parent"), post(move_in_tree))
         .route(&format!("{code}/split"), post(split))
+}
+
+/// The codings of code `id` ticked in `fields` that `staff` may see: in independent mode a split
+/// moves only the splitter's own codings, whatever ids the form carries.
+async fn chosen_codings_seen(
+    state: &AppState,
+    study: &Study,
+    staff: &Staff,
+    id: &str,
+    fields: &[(String, String)],
+) -> Result<Vec<String>, AppError> {
+    let of_code = state
+        .storage
+        .analysis()
+        .codings_of_code(&study.slug, id)
+        .await?;
+    let seen: HashSet<String> = visible_codings(state, study, staff, of_code)
+        .await?
+        .into_iter()
+        .map(|coding| coding.id)
+        .collect();
+    Ok(fields
+        .iter()
+        .filter(|(name, value)| name == "coding" && seen.contains(value))
+        .map(|(_, value)| value.clone())
+        .collect())
 }
 
 /// The study, if the account reads it, and its code `id`.
@@ -211,11 +238,7 @@ async fn split(
 ) -> Result<Response, AppError> {
     let (study, code) = study_and_code(&state, &staff, &slug, &id).await?;
     let fields = parse_form(&headers, &body)?;
-    let chosen: Vec<String> = fields
-        .iter()
-        .filter(|(name, _)| name == "coding")
-        .map(|(_, value)| value.clone())
-        .collect();
+    let chosen = chosen_codings_seen(&state, &study, &staff, &id, &fields).await?;
     let page = code_path(&study, &id);
     let typed = [
         ("split_name", form_value(&fields, "split_name").to_owned()),

@@ -620,7 +620,7 @@ pub(super) mod post {
     use domain::ids::{QuestionId, ResponseId};
     use domain::storage::NewCoding;
 
-    use super::super::{CodeName, add_code, analysis_path, log_change};
+    use super::super::{CodeName, add_code, analysis_path, coding_seen_by, log_change};
     use crate::auth::Researcher;
     use crate::error::AppError;
     use crate::form_posts::{RejectedForm, form_value, parse_form, render_rejected};
@@ -754,12 +754,14 @@ pub(super) mod post {
         let fields = parse_form(&headers, &body)?;
         let back = QuestionId::parse(form_value(&fields, "back"))
             .map_err(|_| AppError::UnknownQuestion)?;
-        let removed = state
-            .storage
-            .analysis()
-            .remove_coding(&study.slug, &id)
-            .await?;
-        if let Some(coding) = removed {
+        // A coding already gone (a second click) or not the viewer's to see is left as it is.
+        if coding_seen_by(&state, &study, &staff, &id).await?.is_some()
+            && let Some(coding) = state
+                .storage
+                .analysis()
+                .remove_coding(&study.slug, &id)
+                .await?
+        {
             let detail = format!(
                 "“{}” on P{}'s answer to {}, points {}–{}",
                 coding.code_name,

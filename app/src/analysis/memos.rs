@@ -375,8 +375,9 @@ pub(super) mod post {
     use domain::study::Study;
 
     use super::{MEMO_FIELD, RELATIONS};
-    use crate::analysis::{analysis_path, log_change};
+    use crate::analysis::{analysis_path, coding_seen_by, log_change};
     use crate::auth::Researcher;
+    use crate::auth::session::Staff;
     use crate::error::AppError;
     use crate::form_posts::{RejectedForm, fields_named, render_rejected};
     use crate::state::AppState;
@@ -406,6 +407,7 @@ pub(super) mod post {
     async fn participant_subject(
         state: &AppState,
         study: &Study,
+        staff: &Staff,
         subject: &str,
     ) -> Result<Option<Subject>, AppError> {
         let analysis = state.storage.analysis();
@@ -416,10 +418,9 @@ pub(super) mod post {
                 None => return Ok(None),
             },
             Some(("coding", id)) => {
-                let coding = analysis
-                    .coding(&study.slug, id)
+                let coding = coding_seen_by(state, study, staff, id)
                     .await?
-                    .ok_or(AppError::UnknownCode)?;
+                    .ok_or(AppError::UnknownCoding)?;
                 let number = coding.participant_number.to_string();
                 (number, Some(coding.question.to_string()), Some(coding))
             }
@@ -465,6 +466,7 @@ pub(super) mod post {
     async fn subject_of(
         state: &AppState,
         study: &Study,
+        staff: &Staff,
         fields: &std::collections::HashMap<String, String>,
     ) -> Result<Subject, AppError> {
         let field = |name: &str| fields.get(name).map(String::as_str).unwrap_or_default();
@@ -497,7 +499,8 @@ pub(super) mod post {
             });
         }
         let subject = field("subject");
-        if let Some(about_a_participant) = participant_subject(state, study, subject).await? {
+        if let Some(about_a_participant) = participant_subject(state, study, staff, subject).await?
+        {
             return Ok(about_a_participant);
         }
         let mut field_id = MEMO_FIELD.to_owned();
@@ -568,7 +571,7 @@ pub(super) mod post {
             &body,
             &["subject", "ours", "published", "relation", "body", "back"],
         )?;
-        let mut subject = subject_of(&state, &study, &fields).await?;
+        let mut subject = subject_of(&state, &study, &staff, &fields).await?;
         if fields.get("back").map(String::as_str) == Some("team") {
             subject.page = format!("{}/team", analysis_path(&study.slug));
         }

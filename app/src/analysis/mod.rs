@@ -318,6 +318,22 @@ mod server_side {
             .collect())
     }
 
+    /// Coding `id` of the study if `staff` may see it: in independent mode another coder's
+    /// unreleased coding is as unknown as one that never existed, to change as to read.
+    pub async fn coding_seen_by(
+        state: &AppState,
+        study: &Study,
+        staff: &Staff,
+        id: &str,
+    ) -> Result<Option<CodingRecord>, AppError> {
+        let Some(coding) = state.storage.analysis().coding(&study.slug, id).await? else {
+            return Ok(None);
+        };
+        Ok(visible_codings(state, study, staff, vec![coding])
+            .await?
+            .pop())
+    }
+
     /// Who made a coding, by their email; a removed account is no one's.
     pub fn coder_name(email: Option<&str>) -> String {
         email.map_or_else(|| "a removed account".to_owned(), str::to_owned)

@@ -289,7 +289,7 @@ pub(super) mod post {
     use domain::study::Study;
     use std::sync::Arc;
 
-    use super::super::{CodeName, analysis_path, log_change};
+    use super::super::{CodeName, analysis_path, coding_seen_by, log_change};
     use crate::auth::Researcher;
     use crate::auth::session::Staff;
     use crate::error::AppError;
@@ -505,7 +505,7 @@ pub(super) mod post {
                 ));
             }
         };
-        let coding = fields.get("coding").cloned().unwrap_or_default();
+        let coding = extract_seen_by(&state, &study, &staff, &fields).await?;
         let analysis = state.storage.analysis();
         analysis
             .choose_extract(&study.slug, (&id, &coding), chosen)
@@ -540,7 +540,7 @@ pub(super) mod post {
                 ));
             }
         };
-        let coding = fields.get("coding").cloned().unwrap_or_default();
+        let coding = extract_seen_by(&state, &study, &staff, &fields).await?;
         let by = (staff.record.id.as_str(), state.clock.now());
         state
             .storage
@@ -556,6 +556,18 @@ pub(super) mod post {
         log_change(&state, &study.slug, &staff, "extract reviewed", &detail).await?;
         let page = format!("{}/themes/{id}", analysis_path(&study.slug));
         Ok(Redirect::to(&page).into_response())
+    }
+
+    /// The coding the form names, if `staff` may see it.
+    async fn extract_seen_by(
+        state: &AppState,
+        study: &Study,
+        staff: &Staff,
+        fields: &std::collections::HashMap<String, String>,
+    ) -> Result<String, AppError> {
+        let id = fields.get("coding").map(String::as_str).unwrap_or_default();
+        let coding = coding_seen_by(state, study, staff, id).await?;
+        Ok(coding.ok_or(AppError::UnknownCoding)?.id)
     }
 
     /// The study, if the account reads it, and its theme `id`.

@@ -533,7 +533,6 @@ impl Analysis<'_> {
         Ok(found)
     }
 
-    /// The codings of every answer to the question, by participant, then place.
     /// The codings of the answers of `responses` to the question, by participant, then place:
     /// a page of the grid reads its own answers' codings, not the whole question's.
     pub async fn codings_of_answers(

@@ -1453,6 +1453,97 @@ async fn two_coders_in_independent_mode_see_each_others_codings_only_once_both_r
 }
 
 #[tokio::test]
+async fn in_independent_mode_another_coders_unreleased_coding_cannot_be_changed_by_its_id() {
+    let app = TestApp::spawn().await;
+    let token = app.submit_response("inpatient", ANSWER).await;
+    let response = app.record(&token).await.id.to_string();
+    let first = app.signed_in_as("researcher").await;
+    let second_email = "second@example.org";
+    let secret = app
+        .add_staff_with_two_factor(second_email, "researcher")
+        .await;
+    let second = app.sign_in_with_code(second_email, &secret).await;
+    let team = "/admin/studies/sam/analysis/team";
+    app.post_with_cookie(&format!("{team}/mode"), &first, &[("independent", "on")])
+        .await;
+    let fields = [
+        ("response", response.as_str()),
+        ("extract", "Cymraeg"),
+        ("new_code", "Language"),
+    ];
+    let coded = app.post_with_cookie(CODINGS, &second, &fields).await;
+    assert_eq!(coded.status(), StatusCode::SEE_OTHER);
+    let stored = app.storage().await;
+    let hidden = stored.analysis().codings_of_study(&sam()).await.unwrap();
+    let (hidden_id, language) = (hidden[0].id.as_str(), hidden[0].code.as_str());
+
+    // The first coder sends the second coder's coding id to every form that takes one.
+    let removal = format!("/admin/studies/sam/analysis/codings/{hidden_id}/remove");
+    let removed = app
+        .post_with_cookie(&removal, &first, &[("back", "r2")])
+        .await;
+    assert_eq!(location(&removed), GRID);
+    let split = [
+        ("split_name", "Welsh"),
+        ("split_definition", ""),
+        ("coding", hidden_id),
+    ];
+    let split_path = format!("/admin/studies/sam/analysis/codes/{language}/split");
+    let refused = app.post_with_cookie(&split_path, &first, &split).await;
+    assert_refused(refused, "Choose the extracts that move to the new code").await;
+    let subject = format!("coding:{hidden_id}");
+    let memo = [("subject", subject.as_str()), ("body", "Too narrow?")];
+    let memo_refused = app
+        .post_with_cookie("/admin/studies/sam/analysis/memos", &first, &memo)
+        .await;
+    assert_eq!(memo_refused.status(), StatusCode::NOT_FOUND);
+    assert!(
+        memo_refused
+            .text()
+            .await
+            .unwrap()
+            .contains("no such coding"),
+        "told as unknown"
+    );
+    let theme = [
+        ("theme_name", "Identity"),
+        ("central_concept", "Who Sam is"),
+        ("within", ""),
+    ];
+    app.post_with_cookie(THEMES, &first, &theme).await;
+    let theme = theme_id(&app, "Identity").await;
+    let choose = [("coding", hidden_id), ("chosen", "yes")];
+    let review = [("coding", hidden_id), ("verdict", "fits")];
+    for (action, form) in [("extracts", choose), ("reviews", review)] {
+        let sent = app
+            .post_with_cookie(&format!("{THEMES}/{theme}/{action}"), &first, &form)
+            .await;
+        assert_eq!(sent.status(), StatusCode::NOT_FOUND, "{action}");
+    }
+
+    let after = stored.analysis().codings_of_study(&sam()).await.unwrap();
+    assert_eq!(after, hidden, "the hidden coding is as it was");
+    let themes = stored.analysis().themes(&sam()).await.unwrap();
+    assert!(
+        themes[0].chosen.is_empty() && themes[0].reviewed.is_empty(),
+        "{themes:?}"
+    );
+    let memos = stored.analysis().memos_of_study(&sam()).await.unwrap();
+    assert!(memos.is_empty(), "{memos:?}");
+    let (_, log) = app.page("/admin/studies/sam/analysis/log", &first).await;
+    assert!(
+        !log.contains("“Language” split") && !log.contains("for “Identity”"),
+        "{log}"
+    );
+
+    // Its own coder still may: a split moves the coding.
+    let own = app.post_with_cookie(&split_path, &second, &split).await;
+    assert_eq!(own.status(), StatusCode::SEE_OTHER);
+    let moved = stored.analysis().codings_of_study(&sam()).await.unwrap();
+    assert_eq!(moved[0].code_name, "Welsh");
+}
+
+#[tokio::test]
 async fn read_marks_are_each_researchers_own_put_unread_answers_first_and_notes_are_kept() {
     let app = TestApp::spawn().await;
     let first = app.submit_response("inpatient", "The first answer").await;

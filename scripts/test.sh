@@ -6,7 +6,23 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 export PATH="$HOME/.cargo/bin:$ROOT/.tools/bin:$ROOT/.tools/node_modules/.bin:$PATH"
 
-step() { printf '\n==> %s\n' "$*"; }
+# Each step's wall time is printed at the end, slowest first, to show where a run's time goes.
+step_name="" step_started=$SECONDS step_times=()
+end_step() {
+    if [ -n "$step_name" ]; then step_times+=("$((SECONDS - step_started))s  $step_name"); fi
+    step_name="" step_started=$SECONDS
+}
+step() {
+    end_step
+    step_name="$*"
+    printf '\n==> %s\n' "$*"
+}
+time_per_step() {
+    end_step
+    printf '\n==> time per step (%ss in all)\n' "$SECONDS"
+    printf '%s\n' "${step_times[@]}" | sort -rn
+}
+trap time_per_step EXIT
 
 # The integration tests run on SQLite and again on this PostgreSQL server, each test in a fresh database.
 export TEST_POSTGRES_URL="${TEST_POSTGRES_URL:-postgres://127.0.0.1:5432/test}"

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use futures_util::TryStreamExt;
 
 use super::csv::{UTF8_BOM, push_record, record};
-use super::qdpx::{Guids, xml};
+use super::qdpx::{Guids, push_code_tree};
 use super::table::participant_name;
 use super::memos::{MEMO_HEADER, memo_rows};
 use super::writeup;
@@ -221,27 +221,7 @@ fn codebook_qdc(study: &Study, codes: &[CodeRecord]) -> String {
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n\
          <CodeBook xmlns=\"urn:QDA-XML:codebook:1.0\" origin=\"Vignette studies\">\n<Codes>\n",
     );
-    let mut open = 0;
-    for (depth, code) in in_tree_order(codes) {
-        for _ in depth..open {
-            out.push_str("</Code>\n");
-        }
-        out.push_str(&format!(
-            "<Code guid=\"{}\" name=\"{}\" isCodable=\"true\">",
-            guids.analysis_code(&code.id),
-            xml(&code.name)
-        ));
-        if !code.definition.is_empty() {
-            out.push_str(&format!(
-                "<Description>{}</Description>",
-                xml(&code.definition)
-            ));
-        }
-        open = depth + 1;
-    }
-    for _ in 0..open {
-        out.push_str("</Code>\n");
-    }
+    push_code_tree(&mut out, &guids, in_tree_order(codes), |_, _| {});
     out.push_str("</Codes>\n</CodeBook>\n");
     out
 }

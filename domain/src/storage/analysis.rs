@@ -2,6 +2,7 @@
 //! of one submitted answer in code points. A withdrawn response takes its codings with it (the
 //! foreign key cascades).
 
+use std::borrow::Borrow;
 use std::collections::HashMap;
 
 use sqlx::Row;
@@ -48,17 +49,18 @@ pub fn code_path(codes: &[CodeRecord], id: &str) -> String {
 /// The codes depth-first through the code tree, each with its depth (0 at the top): every
 /// parent before its children, siblings in the order of `codes`. A code whose parent is not
 /// among `codes`, or that sits in a loop of parents, is taken as a top-level code.
-pub fn in_tree_order(codes: &[CodeRecord]) -> Vec<(usize, &CodeRecord)> {
+pub fn in_tree_order<C: Borrow<CodeRecord>>(codes: &[C]) -> Vec<(usize, &CodeRecord)> {
     let mut ordered: Vec<(usize, &CodeRecord)> = Vec::with_capacity(codes.len());
     let mut taken = std::collections::HashSet::new();
+    let codes: Vec<&CodeRecord> = codes.iter().map(Borrow::borrow).collect();
     let has_parent_here = |code: &CodeRecord| {
         code.parent.as_deref().is_some_and(|parent| {
             parent != code.id
                 && codes.iter().any(|c| c.id == parent)
-                && !is_within(codes, parent, &code.id)
+                && !is_within(&codes, parent, &code.id)
         })
     };
-    let roots = codes.iter().filter(|code| !has_parent_here(code));
+    let roots = codes.iter().copied().filter(|code| !has_parent_here(code));
     let mut stack: Vec<(usize, &CodeRecord)> = roots.rev().map(|code| (0, code)).collect();
     while let Some((depth, code)) = stack.pop() {
         if !taken.insert(code.id.as_str()) {
@@ -67,6 +69,7 @@ pub fn in_tree_order(codes: &[CodeRecord]) -> Vec<(usize, &CodeRecord)> {
         ordered.push((depth, code));
         let children = codes
             .iter()
+            .copied()
             .filter(|child| child.parent.as_deref() == Some(code.id.as_str()));
         stack.extend(children.rev().map(|child| (depth + 1, child)));
     }
@@ -74,7 +77,7 @@ pub fn in_tree_order(codes: &[CodeRecord]) -> Vec<(usize, &CodeRecord)> {
 }
 
 /// Whether `id` is `ancestor` or inside it, however deep.
-pub fn is_within(codes: &[CodeRecord], id: &str, ancestor: &str) -> bool {
+pub fn is_within<C: Borrow<CodeRecord>>(codes: &[C], id: &str, ancestor: &str) -> bool {
     let mut seen = Vec::new();
     let mut next = Some(id);
     while let Some(id) = next {
@@ -87,6 +90,7 @@ pub fn is_within(codes: &[CodeRecord], id: &str, ancestor: &str) -> bool {
         seen.push(id);
         next = codes
             .iter()
+            .map(Borrow::borrow)
             .find(|code| code.id == id)
             .and_then(|code| code.parent.as_deref());
     }

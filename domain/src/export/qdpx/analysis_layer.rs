@@ -17,13 +17,15 @@ use std::collections::{BTreeSet, HashMap};
 
 use uuid::Uuid;
 
-use super::{Guids, push_guid, xml};
+use super::{Guids, push_code_tree, push_guid, xml};
 use crate::export::memos::{answer_of, date_time, memo_title, shows_memo};
 use crate::analysis::Blinding;
 use crate::analysis::map::NodeKind;
 use crate::ids::{QuestionId, StudySlug};
 use crate::redaction::apply::{Replacement, span_after_redaction};
-use crate::storage::{CodeRecord, CodingRecord, MemoRecord, Storage, StorageError, ThemeRecord};
+use crate::storage::{
+    CodeRecord, CodingRecord, MemoRecord, Storage, StorageError, ThemeRecord, in_tree_order,
+};
 
 /// Where the parent Code of the codes in no theme gets its GUID.
 const MISCELLANEOUS: &str = "miscellaneous";
@@ -198,8 +200,8 @@ impl AnalysisLayer {
         out
     }
 
-    /// The codes placed under `home` (a theme, or None for the miscellaneous parent): those
-    /// whose parent code is placed elsewhere at the top, each with its children inside it.
+    /// The codes placed under `home` (a theme, or None for the miscellaneous parent), each
+    /// inside its parent code when that is placed there too, at the top otherwise.
     fn push_codes_placed_at(
         &self,
         out: &mut String,
@@ -207,20 +209,12 @@ impl AnalysisLayer {
         guids: &Guids,
         homes: &HashMap<&str, &str>,
     ) {
-        let home_of = |id: &str| homes.get(id).copied();
-        let mut drawn = BTreeSet::new();
-        for code in self.codes.iter().filter(|c| home_of(&c.id) == home) {
-            let parent_here = code.parent.as_deref().is_some_and(|parent| {
-                home_of(parent) == home && self.codes.iter().any(|c| c.id == parent)
-            });
-            if !parent_here {
-                self.push_code(out, code, guids, &home_of, &mut drawn);
-            }
-        }
-        // Codes in a loop of parents have no top; each is drawn at the top rather than lost.
-        for code in self.codes.iter().filter(|c| home_of(&c.id) == home) {
-            self.push_code(out, code, guids, &home_of, &mut drawn);
-        }
+        let placed: Vec<&CodeRecord> = (self.codes.iter())
+            .filter(|code| homes.get(code.id.as_str()).copied() == home)
+            .collect();
+        push_code_tree(out, guids, in_tree_order(&placed), |out, code| {
+            self.push_note_refs(out, &format!("code:{}", code.id), guids);
+        });
     }
 
     /// A theme is drawn at the top when it has no overarching theme, or one that is gone.
@@ -289,40 +283,6 @@ impl AnalysisLayer {
             self.push_theme(out, subtheme, guids, homes, drawn);
         }
         self.push_codes_placed_at(out, Some(theme.id.as_str()), guids, homes);
-        out.push_str("</Code>\n");
-    }
-
-    /// A code, and inside it its children placed under the same theme (once each, so a loop in
-    /// the tree cannot recur).
-    fn push_code<'a>(
-        &'a self,
-        out: &mut String,
-        code: &'a CodeRecord,
-        guids: &Guids,
-        home_of: &dyn Fn(&str) -> Option<&'a str>,
-        drawn: &mut BTreeSet<&'a str>,
-    ) {
-        if !drawn.insert(code.id.as_str()) {
-            return;
-        }
-        out.push_str(&format!(
-            "<Code guid=\"{}\" name=\"{}\" isCodable=\"true\">",
-            guids.analysis_code(&code.id),
-            xml(&code.name),
-        ));
-        if !code.definition.is_empty() {
-            out.push_str(&format!(
-                "<Description>{}</Description>",
-                xml(&code.definition)
-            ));
-        }
-        self.push_note_refs(out, &format!("code:{}", code.id), guids);
-        let home = home_of(&code.id);
-        for child in &self.codes {
-            if child.parent.as_deref() == Some(code.id.as_str()) && home_of(&child.id) == home {
-                self.push_code(out, child, guids, home_of, drawn);
-            }
-        }
         out.push_str("</Code>\n");
     }
 

@@ -33,7 +33,7 @@ use super::zip_stream::ZipStream;
 use super::{ExportError, ExportSink};
 use crate::analysis::Blinding;
 use crate::ids::StudySlug;
-use crate::storage::{Storage, SubmittedResponse};
+use crate::storage::{CodeRecord, Storage, SubmittedResponse};
 use crate::study::QuestionKind;
 use analysis_layer::AnalysisLayer;
 use records::{ParticipantRecord, Records, RecordsXml, SourceRecord};
@@ -190,6 +190,39 @@ fn push_xml(out: &mut String, text: &str) {
             '\u{0}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}' => {}
             c => out.push(c),
         }
+    }
+}
+
+/// Codes as nested `<Code>` elements with their definitions: `ordered` as
+/// `storage::in_tree_order` gives them. `also` adds what else a code holds before the codes
+/// inside it.
+pub(super) fn push_code_tree<'a>(
+    out: &mut String,
+    guids: &Guids,
+    ordered: Vec<(usize, &'a CodeRecord)>,
+    mut also: impl FnMut(&mut String, &'a CodeRecord),
+) {
+    let mut open_codes = 0;
+    for (depth, code) in ordered {
+        for _ in depth..open_codes {
+            out.push_str("</Code>\n");
+        }
+        out.push_str(&format!(
+            "<Code guid=\"{}\" name=\"{}\" isCodable=\"true\">",
+            guids.analysis_code(&code.id),
+            xml(&code.name)
+        ));
+        if !code.definition.is_empty() {
+            out.push_str(&format!(
+                "<Description>{}</Description>",
+                xml(&code.definition)
+            ));
+        }
+        also(out, code);
+        open_codes = depth + 1;
+    }
+    for _ in 0..open_codes {
+        out.push_str("</Code>\n");
     }
 }
 
@@ -830,8 +863,11 @@ impl XmlPieces for SetsXml<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::{EntryName, Guids, SourceRecord, push_whole_answer_selection, xml};
+    use super::{
+        EntryName, Guids, SourceRecord, push_code_tree, push_whole_answer_selection, xml,
+    };
     use crate::ids::StudySlug;
+    use crate::storage::{CodeRecord, in_tree_order};
     use uuid::Uuid;
 
     fn slug(text: &str) -> StudySlug {
@@ -902,5 +938,41 @@ mod tests {
         );
         assert_eq!(EntryName::Project.to_string(), "project.qde");
         assert!(std::mem::size_of::<EntryName>() <= 17);
+    }
+
+    fn code(id: &str, parent: Option<&str>) -> CodeRecord {
+        CodeRecord {
+            id: id.into(),
+            name: id.to_uppercase(),
+            definition: if id == "a" { "A & co".into() } else { String::new() },
+            codings: 0,
+            archived: false,
+            parent: parent.map(Into::into),
+        }
+    }
+
+    #[test]
+    fn a_code_tree_nests_each_code_in_its_parent_and_a_loop_is_drawn_once() {
+        let guids = Guids::of_study(&slug("sam"));
+        let codes = [
+            code("b", Some("a")),
+            code("a", None),
+            code("c", None),
+            code("x", Some("y")),
+            code("y", Some("x")),
+        ];
+        let mut out = String::new();
+        let mut inside = Vec::new();
+        push_code_tree(&mut out, &guids, in_tree_order(&codes), |_, code| {
+            inside.push(code.id.clone());
+        });
+        assert_eq!(inside, ["a", "b", "c", "x", "y"], "each code once, parents first");
+        assert_eq!(out.matches("<Code ").count(), 5, "{out}");
+        assert_eq!(out.matches("</Code>").count(), 5, "{out}");
+        assert!(out.contains("name=\"A\" isCodable=\"true\"><Description>A &amp; co</Description><Code "));
+        assert!(out.contains("name=\"B\" isCodable=\"true\"></Code>\n</Code>\n<Code "));
+        assert!(out.contains("name=\"X\" isCodable=\"true\"><Code "), "{out}");
+        assert!(out.ends_with("name=\"Y\" isCodable=\"true\"></Code>\n</Code>\n"), "{out}");
+        assert!(out.contains(&guids.analysis_code("b")));
     }
 }

@@ -666,10 +666,11 @@ fn coding(row: &AnyRow) -> Result<CodingRecord, sqlx::Error> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn code(id: &str, parent: Option<&str>) -> CodeRecord {
+    /// A code named by its id in capitals, without definition or codings.
+    pub(crate) fn code(id: &str, parent: Option<&str>) -> CodeRecord {
         CodeRecord {
             id: id.into(),
             name: id.to_uppercase(),

@@ -17,6 +17,9 @@ use crate::ids::{IdError, QuestionId, ResponseId, StudySlug};
 use crate::study::{Dealt, Study};
 
 mod analysis;
+/// A code record for unit tests elsewhere in the crate.
+#[cfg(test)]
+pub(crate) use analysis::tests::code as test_code;
 mod analysis_imports;
 mod analysis_map;
 mod analysis_memos;

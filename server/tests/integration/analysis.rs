@@ -1269,18 +1269,26 @@ async fn a_participants_page_codes_their_answers_and_keeps_memos_that_go_when_th
     assert_eq!(gone, StatusCode::NOT_FOUND);
 }
 
+const SECOND_CODER: &str = "second@example.org";
+
+/// A submitted answer (its response id), then the study's researcher and a second researcher
+/// (`SECOND_CODER`), each signed in (their cookies).
+async fn an_answer_and_two_coders(app: &TestApp) -> (String, String, String) {
+    let token = app.submit_response("inpatient", ANSWER).await;
+    let response = app.record(&token).await.id.to_string();
+    let first = app.signed_in_as("researcher").await;
+    let secret = app
+        .add_staff_with_two_factor(SECOND_CODER, "researcher")
+        .await;
+    let second = app.sign_in_with_code(SECOND_CODER, &secret).await;
+    (response, first, second)
+}
+
 #[tokio::test]
 async fn two_coders_in_independent_mode_see_each_others_codings_only_once_both_release_and_kappa_only_when_asked()
  {
     let app = TestApp::spawn().await;
-    let token = app.submit_response("inpatient", ANSWER).await;
-    let response = app.record(&token).await.id.to_string();
-    let first = app.signed_in_as("researcher").await;
-    let second_email = "second@example.org";
-    let secret = app
-        .add_staff_with_two_factor(second_email, "researcher")
-        .await;
-    let second = app.sign_in_with_code(second_email, &secret).await;
+    let (response, first, second) = an_answer_and_two_coders(&app).await;
     let team = "/admin/studies/sam/analysis/team";
     let on = app
         .post_with_cookie(&format!("{team}/mode"), &first, &[("independent", "on")])
@@ -1309,7 +1317,7 @@ async fn two_coders_in_independent_mode_see_each_others_codings_only_once_both_r
         .text()
         .await
         .unwrap();
-    assert!(!extracts.contains(second_email), "{extracts}");
+    assert!(!extracts.contains(SECOND_CODER), "{extracts}");
     let counted = |html: &str, code: &str, count: usize| {
         html.contains(&format!("{code}</a> ({count} codings)"))
     };
@@ -1455,14 +1463,7 @@ async fn two_coders_in_independent_mode_see_each_others_codings_only_once_both_r
 #[tokio::test]
 async fn in_independent_mode_another_coders_unreleased_coding_cannot_be_changed_by_its_id() {
     let app = TestApp::spawn().await;
-    let token = app.submit_response("inpatient", ANSWER).await;
-    let response = app.record(&token).await.id.to_string();
-    let first = app.signed_in_as("researcher").await;
-    let second_email = "second@example.org";
-    let secret = app
-        .add_staff_with_two_factor(second_email, "researcher")
-        .await;
-    let second = app.sign_in_with_code(second_email, &secret).await;
+    let (response, first, second) = an_answer_and_two_coders(&app).await;
     let team = "/admin/studies/sam/analysis/team";
     app.post_with_cookie(&format!("{team}/mode"), &first, &[("independent", "on")])
         .await;
@@ -1933,14 +1934,7 @@ async fn a_code_sits_inside_another_and_is_split_with_the_extracts_chosen() {
 #[tokio::test]
 async fn another_coders_change_reaches_an_open_analysis_page_through_its_feed() {
     let app = TestApp::spawn().await;
-    let token = app.submit_response("inpatient", ANSWER).await;
-    let response = app.record(&token).await.id.to_string();
-    let first = app.signed_in_as("researcher").await;
-    let second_email = "second@example.org";
-    let secret = app
-        .add_staff_with_two_factor(second_email, "researcher")
-        .await;
-    let second = app.sign_in_with_code(second_email, &secret).await;
+    let (response, first, second) = an_answer_and_two_coders(&app).await;
     let (_, grid) = app.page(GRID, &first).await;
     assert!(
         grid.contains("<div role=\"status\" aria-live=\"polite\" class=\"live-changes\">"),

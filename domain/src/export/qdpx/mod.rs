@@ -867,7 +867,8 @@ mod tests {
         EntryName, Guids, SourceRecord, push_code_tree, push_whole_answer_selection, xml,
     };
     use crate::ids::StudySlug;
-    use crate::storage::{CodeRecord, in_tree_order};
+    use crate::storage::test_code as code;
+    use crate::storage::in_tree_order;
     use uuid::Uuid;
 
     fn slug(text: &str) -> StudySlug {
@@ -940,23 +941,14 @@ mod tests {
         assert!(std::mem::size_of::<EntryName>() <= 17);
     }
 
-    fn code(id: &str, parent: Option<&str>) -> CodeRecord {
-        CodeRecord {
-            id: id.into(),
-            name: id.to_uppercase(),
-            definition: if id == "a" { "A & co".into() } else { String::new() },
-            codings: 0,
-            archived: false,
-            parent: parent.map(Into::into),
-        }
-    }
-
     #[test]
     fn a_code_tree_nests_each_code_in_its_parent_and_a_loop_is_drawn_once() {
         let guids = Guids::of_study(&slug("sam"));
+        let mut a = code("a", None);
+        a.definition = "A & co".into();
         let codes = [
             code("b", Some("a")),
-            code("a", None),
+            a,
             code("c", None),
             code("x", Some("y")),
             code("y", Some("x")),

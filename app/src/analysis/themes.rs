@@ -505,7 +505,7 @@ pub(super) mod post {
                 ));
             }
         };
-        let coding = extract_seen_by(&state, &study, &staff, &fields).await?;
+        let coding = extract_of_theme(&state, (&study, &theme), &staff, &fields).await?;
         let analysis = state.storage.analysis();
         analysis
             .choose_extract(&study.slug, (&id, &coding), chosen)
@@ -540,7 +540,7 @@ pub(super) mod post {
                 ));
             }
         };
-        let coding = extract_seen_by(&state, &study, &staff, &fields).await?;
+        let coding = extract_of_theme(&state, (&study, &theme), &staff, &fields).await?;
         let by = (staff.record.id.as_str(), state.clock.now());
         state
             .storage
@@ -558,16 +558,25 @@ pub(super) mod post {
         Ok(Redirect::to(&page).into_response())
     }
 
-    /// The coding the form names, if `staff` may see it.
-    async fn extract_seen_by(
+    /// The coding the form names, if `staff` may see it and it is one of the theme's extracts
+    /// (a coding with one of its codes).
+    async fn extract_of_theme(
         state: &AppState,
-        study: &Study,
+        (study, theme): (&Study, &ThemeRecord),
         staff: &Staff,
         fields: &std::collections::HashMap<String, String>,
     ) -> Result<String, AppError> {
         let id = fields.get("coding").map(String::as_str).unwrap_or_default();
-        let coding = coding_seen_by(state, study, staff, id).await?;
-        Ok(coding.ok_or(AppError::UnknownCoding)?.id)
+        let coding = coding_seen_by(state, study, staff, id)
+            .await?
+            .ok_or(AppError::UnknownCoding)?;
+        if !theme.codes.contains(&coding.code) {
+            return Err(AppError::BadForm(format!(
+                "That extract is coded “{}”, which is not one of this theme's codes.",
+                coding.code_name
+            )));
+        }
+        Ok(coding.id)
     }
 
     /// The study, if the account reads it, and its theme `id`.

@@ -995,6 +995,27 @@ async fn a_theme_is_defined_shows_its_chosen_extracts_and_the_answers_no_theme_t
     let fields = [("coding", coding.as_str()), ("verdict", "perhaps")];
     let refused = app.post_with_cookie(&reviews, &researcher, &fields).await;
     assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+    let elsewhere = [
+        ("response", first.as_str()),
+        ("extract", "Cymraeg"),
+        ("new_code", "Language"),
+    ];
+    app.post_with_cookie(CODINGS, &researcher, &elsewhere).await;
+    let language = coding_with(&app, "Language").await;
+    for (action, field, value) in [
+        ("extracts", "chosen", "yes"),
+        ("reviews", "verdict", "fits"),
+    ] {
+        let fields = [("coding", language.as_str()), (field, value)];
+        let path = format!("{THEMES}/{id}/{action}");
+        let refused = app.post_with_cookie(&path, &researcher, &fields).await;
+        assert_eq!(refused.status(), StatusCode::BAD_REQUEST, "{action}");
+        let says = refused.text().await.unwrap();
+        assert!(
+            says.contains("coded “Language”, which is not one of this theme"),
+            "{says}"
+        );
+    }
 
     // The chosen extract and its review go when its coding is removed.
     let path = format!("/admin/studies/sam/analysis/codings/{coding}/remove");
@@ -1120,6 +1141,18 @@ async fn the_write_up_pack_has_the_themes_their_definitions_redacted_extracts_wi
 }
 
 /// The ids of the study's codings, in order.
+/// The id of the first coding with the code named `code`.
+pub(crate) async fn coding_with(app: &TestApp, code: &str) -> String {
+    let codings = app
+        .storage()
+        .await
+        .analysis()
+        .codings_of_study(&sam())
+        .await;
+    let mut codings = codings.unwrap().into_iter();
+    codings.find(|coding| coding.code_name == code).unwrap().id
+}
+
 async fn codings_ids(app: &TestApp) -> Vec<String> {
     let stored = app
         .storage()

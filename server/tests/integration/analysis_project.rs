@@ -9,7 +9,7 @@ use reqwest::StatusCode;
 
 use domain::storage::PENDING_IMPORT_SECONDS;
 
-use crate::analysis::{THEME_COLUMNS, download, rows_of};
+use crate::analysis::{THEME_COLUMNS, coding_with, download, rows_of};
 use crate::exports::{sheet_header, sheet_text};
 use crate::support::{TestApp, assert_valid_refi_qda, sam, unzip};
 
@@ -134,18 +134,6 @@ async fn theme(app: &TestApp, cookie: &str, name: &str, within: &str) -> String 
     assert_eq!(made.status(), StatusCode::SEE_OTHER);
     let themes = app.storage().await.analysis().themes(&sam()).await.unwrap();
     themes.into_iter().find(|t| t.name == name).unwrap().id
-}
-
-/// The id of the first coding with the code named `code`.
-async fn coding_with(app: &TestApp, code: &str) -> String {
-    let codings = app
-        .storage()
-        .await
-        .analysis()
-        .codings_of_study(&sam())
-        .await;
-    let mut codings = codings.unwrap().into_iter();
-    codings.find(|coding| coding.code_name == code).unwrap().id
 }
 
 /// The exported text each analysis selection covers, with its code's name and its coder's

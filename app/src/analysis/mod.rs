@@ -329,9 +329,8 @@ mod server_side {
         let Some(coding) = state.storage.analysis().coding(&study.slug, id).await? else {
             return Ok(None);
         };
-        Ok(visible_codings(state, study, staff, vec![coding])
-            .await?
-            .pop())
+        let blinding = blinding_of(state, study, staff).await?;
+        Ok(blinding.shows(coding.coder.as_deref()).then_some(coding))
     }
 
     /// Who made a coding, by their email; a removed account is no one's.

@@ -17,9 +17,6 @@ use crate::ids::{IdError, QuestionId, ResponseId, StudySlug};
 use crate::study::{Dealt, Study};
 
 mod analysis;
-/// A code record for unit tests elsewhere in the crate.
-#[cfg(test)]
-pub(crate) use analysis::tests::code as test_code;
 mod analysis_imports;
 mod analysis_map;
 mod analysis_memos;
@@ -39,6 +36,9 @@ mod workshop_donations;
 mod workshop_reviews;
 mod workshops;
 
+/// A code record for unit tests elsewhere in the crate.
+#[cfg(test)]
+pub(crate) use analysis::tests::code as test_code;
 pub use study_drafts::StoredDraft;
 pub use workshop_donations::{Donation, WorkshopDevice};
 pub use workshop_reviews::{Decision, RoomAnswer};

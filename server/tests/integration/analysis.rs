@@ -16,11 +16,12 @@ const ANALYSIS: &str = "/admin/studies/sam/analysis";
 
 /// Asserts the post was refused as bad input (422) and says why.
 async fn assert_refused(response: reqwest::Response, says: &str) {
-    assert_eq!(
-        response.status(),
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "{says}"
-    );
+    assert_answered(response, StatusCode::UNPROCESSABLE_ENTITY, says).await;
+}
+
+/// The response has `status` and its page says `says`.
+async fn assert_answered(response: reqwest::Response, status: StatusCode, says: &str) {
+    assert_eq!(response.status(), status, "{says}");
     let text = response.text().await.unwrap();
     assert!(text.contains(says), "{says}: {text}");
 }
@@ -137,9 +138,7 @@ async fn a_researcher_codes_a_selection_pasted_words_and_a_whole_answer_in_code_
         let mut fields = fields;
         fields.push(("response", &response));
         let refused = app.post_with_cookie(CODINGS, &researcher, &fields).await;
-        assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
-        let text = refused.text().await.unwrap();
-        assert!(text.contains(says), "{says}: {text}");
+        assert_refused(refused, says).await;
     }
     assert_eq!(codings(&app).await.len(), 3, "nothing refused was saved");
 
@@ -1009,12 +1008,8 @@ async fn a_theme_is_defined_shows_its_chosen_extracts_and_the_answers_no_theme_t
         let fields = [("coding", language.as_str()), (field, value)];
         let path = format!("{THEMES}/{id}/{action}");
         let refused = app.post_with_cookie(&path, &researcher, &fields).await;
-        assert_eq!(refused.status(), StatusCode::BAD_REQUEST, "{action}");
-        let says = refused.text().await.unwrap();
-        assert!(
-            says.contains("coded “Language”, which is not one of this theme"),
-            "{says}"
-        );
+        let says = "coded “Language”, which is not one of this theme";
+        assert_answered(refused, StatusCode::BAD_REQUEST, says).await;
     }
 
     // The chosen extract and its review go when its coding is removed.
@@ -1530,15 +1525,7 @@ async fn in_independent_mode_another_coders_unreleased_coding_cannot_be_changed_
     let memo_refused = app
         .post_with_cookie("/admin/studies/sam/analysis/memos", &first, &memo)
         .await;
-    assert_eq!(memo_refused.status(), StatusCode::NOT_FOUND);
-    assert!(
-        memo_refused
-            .text()
-            .await
-            .unwrap()
-            .contains("no such coding"),
-        "told as unknown"
-    );
+    assert_answered(memo_refused, StatusCode::NOT_FOUND, "no such coding").await;
     let theme = [
         ("theme_name", "Identity"),
         ("central_concept", "Who Sam is"),
